@@ -1,0 +1,136 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// applicationStatuses is the §7.1 state set; terminalApplication are the states that free the
+// registrant × posting pair for a new application.
+var applicationStatuses = []string{
+	"APPLIED", "SCREENING", "SCREENING_PASSED", "SCREENING_REJECTED", "CLIENT_MEETING", "OFFERED",
+	"ACCEPTED", "PLACED", "WITHDRAWN", "DECLINED", "CLIENT_REJECTED",
+}
+
+const activeApplicationPredicate = `status NOT IN ('SCREENING_REJECTED', 'WITHDRAWN', 'DECLINED', 'CLIENT_REJECTED')`
+
+// Application is a registrant's application to a posting (応募/エントリー).
+type Application struct{ ent.Schema }
+
+func (Application) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Application) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("registrant_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("posting_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("status").Values(applicationStatuses...).Default("APPLIED").Annotations(entgql.OrderField("STATUS")),
+		field.Text("internal_notes").Optional().Nillable().MaxLen(10000).Annotations(confidential()),
+		field.Text("rejection_reason").Optional().Nillable().MaxLen(2000).Annotations(confidential()),
+		field.String("idempotency_key").Optional().Nillable().MaxLen(100).Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+func (Application) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("registrant", Registrant.Type).Ref("applications").Field("registrant_id").Unique().Required().Immutable(),
+		edge.From("posting", Posting.Type).Ref("applications").Field("posting_id").Unique().Required().Immutable(),
+		edge.To("events", ApplicationEvent.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.To("assignment", Assignment.Type).Unique(),
+	}
+}
+
+func (Application) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("posting_id", "status"),
+		index.Fields("registrant_id", "created_at"),
+		index.Fields("agency_id", "status", "created_at"),
+		// one active application per registrant × posting
+		index.Fields("registrant_id", "posting_id").Unique().
+			Annotations(entsql.IndexWhere(activeApplicationPredicate)),
+		index.Fields("registrant_id", "idempotency_key").Unique(),
+	}
+}
+
+func (Application) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+}
+
+// ApplicationEvent is one row of an application's status history.
+type ApplicationEvent struct{ ent.Schema }
+
+func (ApplicationEvent) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{}} }
+
+func (ApplicationEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("application_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("actor_id").Optional().Nillable().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("from_status").Values(applicationStatuses...).Optional().Nillable().Immutable(),
+		field.Enum("to_status").Values(applicationStatuses...).Immutable(),
+		field.Text("reason").Optional().Nillable().MaxLen(2000).Immutable().Annotations(confidential()),
+		field.Time("at").Default(time.Now).Immutable().Annotations(entgql.OrderField("AT")),
+	}
+}
+
+func (ApplicationEvent) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("application", Application.Type).Ref("events").Field("application_id").Unique().Required().Immutable(),
+		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable(),
+	}
+}
+
+func (ApplicationEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("application_id", "at"), index.Fields("actor_id")}
+}
+
+// Assignment is a placement (就業/派遣契約); renewals link to the assignment they continue.
+type Assignment struct{ ent.Schema }
+
+func (Assignment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Assignment) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("registrant_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("posting_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("org_unit_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("application_id").Optional().Nillable().Unique().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("renewal_of_id").Optional().Nillable().Unique().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("start_date").SchemaType(dateType).Annotations(entgql.Type("Date"), entgql.OrderField("START_DATE")),
+		field.Time("end_date").SchemaType(dateType).Annotations(entgql.Type("Date"), entgql.OrderField("END_DATE")),
+		field.Int("hourly_wage").Range(1, 100000),
+		field.Int("bill_rate").Optional().Nillable().Range(1, 200000).Annotations(confidential()),
+		field.Enum("status").Values("SCHEDULED", "ACTIVE", "ENDED", "TERMINATED").Default("SCHEDULED").
+			Annotations(entgql.OrderField("STATUS")),
+	}
+}
+
+func (Assignment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("registrant", Registrant.Type).Ref("assignments").Field("registrant_id").Unique().Required().Immutable(),
+		edge.From("posting", Posting.Type).Ref("assignments").Field("posting_id").Unique().Required().Immutable(),
+		edge.From("org_unit", OrgUnit.Type).Ref("assignments").Field("org_unit_id").Unique().Required().Immutable(),
+		edge.From("application", Application.Type).Ref("assignment").Field("application_id").Unique().Immutable(),
+		edge.To("renewal", Assignment.Type).Unique().
+			From("renewal_of").Field("renewal_of_id").Unique().Immutable(),
+	}
+}
+
+func (Assignment) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("registrant_id", "end_date"),
+		index.Fields("posting_id"),
+		index.Fields("org_unit_id", "registrant_id"),
+		index.Fields("agency_id", "status", "end_date"),
+	}
+}
+
+func (Assignment) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+}

@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// RefreshToken is one opaque refresh token (only its SHA-256 is stored). Tokens issued by rotation
+// share a family; presenting a used token revokes the whole family (RFC 6819 §5.2.2.3).
+type RefreshToken struct{ ent.Schema }
+
+func (RefreshToken) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("account_id").Immutable(),
+		field.String("token_hash").Unique().Immutable().Sensitive(),
+		field.String("family").Immutable().NotEmpty(),
+		field.Int("token_version").Immutable().Comment("account token_version when issued"),
+		field.Time("created_at").Default(time.Now).Immutable(),
+		field.Time("expires_at").Immutable(),
+		field.Time("used_at").Optional().Nillable(),
+		field.Time("revoked_at").Optional().Nillable(),
+	}
+}
+
+func (RefreshToken) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("refresh_tokens").Field("account_id").Unique().Required().Immutable().
+			Annotations(entsql.OnDelete(entsql.Cascade)),
+	}
+}
+
+func (RefreshToken) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("family"), index.Fields("account_id")}
+}
+
+func (RefreshToken) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

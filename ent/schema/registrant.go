@@ -1,0 +1,134 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Registrant is a temp worker registered with the agency (登録者).
+type Registrant struct{ ent.Schema }
+
+func (Registrant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, TenantMixin{}} }
+
+func (Registrant) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("account_id").Optional().Nillable().Unique().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("name").NotEmpty().MaxLen(100).Annotations(entgql.OrderField("NAME")),
+		field.String("kana").Default("").MaxLen(100).Annotations(entgql.OrderField("KANA")),
+		field.String("phone").Optional().Nillable().MaxLen(30).Annotations(confidential()),
+		field.String("email").Optional().Nillable().MaxLen(254).Annotations(confidential()),
+		field.String("preferred_contact_hours").Default("").MaxLen(100),
+		field.String("prefecture").Validate(validPrefecture),
+		field.String("city").Default("").MaxLen(100),
+		field.String("nearest_station").Default("").MaxLen(100),
+		field.Int("max_commute_minutes").Default(60).Range(0, 300),
+		field.Bool("accepts_bus").Default(true),
+		field.Int("desired_hourly_wage").Optional().Nillable().Range(1, 100000),
+		field.Strings("desired_job_categories").Default([]string{}).Validate(nonEmptyStrings),
+		field.Time("available_from").Optional().Nillable().SchemaType(dateType).Annotations(entgql.Type("Date")),
+		field.Enum("employment").Values("FIXED_TERM", "INDEFINITE").Default("FIXED_TERM"),
+		field.Time("registered_at").Default(time.Now).Immutable().
+			Annotations(entgql.OrderField("REGISTERED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
+		// sensitive: self and admins only (audited)
+		field.Time("birth_date").Optional().Nillable().SchemaType(dateType).
+			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.String("education").Optional().Nillable().MaxLen(300).
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.Enum("gender").Values("FEMALE", "MALE", "OTHER", "UNDISCLOSED").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+	}
+}
+
+func (Registrant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("registrant").Field("account_id").Unique(),
+		edge.To("skills", Skill.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.To("work_histories", WorkHistory.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.To("inquiries", Inquiry.Type).Annotations(entgql.RelayConnection()),
+		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection()),
+		edge.To("contact_logs", ContactLog.Type).Annotations(entgql.RelayConnection()),
+	}
+}
+
+func (Registrant) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("agency_id", "prefecture"),
+		index.Fields("agency_id", "registered_at"),
+		index.Fields("agency_id", "kana"),
+	}
+}
+
+func (Registrant) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
+}
+
+// Skill is one skill of a registrant, e.g. Excel level 4 for 6 years.
+type Skill struct{ ent.Schema }
+
+func (Skill) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{}} }
+
+func (Skill) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("registrant_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("name").NotEmpty().MaxLen(100).Annotations(entgql.OrderField("NAME")),
+		field.Int("level").Default(1).Range(1, 5).Comment("1 basic … 5 expert"),
+		field.Float("years").Default(0).Range(0, 60),
+	}
+}
+
+func (Skill) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("registrant", Registrant.Type).Ref("skills").Field("registrant_id").Unique().Required().Immutable(),
+	}
+}
+
+func (Skill) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("registrant_id", "name").Unique(), index.Fields("name")}
+}
+
+func (Skill) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
+}
+
+// WorkHistory is one past job of a registrant; matching reads its job category and task tags.
+type WorkHistory struct{ ent.Schema }
+
+func (WorkHistory) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{}} }
+
+func (WorkHistory) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("registrant_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("company").NotEmpty().MaxLen(200),
+		field.String("legal_entity_number").Optional().Nillable().Match(legalEntityRE),
+		field.String("industry").Default("").MaxLen(100),
+		field.String("job_category").NotEmpty().MaxLen(100),
+		field.Text("tasks").Default("").MaxLen(5000),
+		field.Strings("task_tags").Default([]string{}).Validate(nonEmptyStrings),
+		field.Time("start_date").SchemaType(dateType).Annotations(entgql.Type("Date"), entgql.OrderField("START_DATE")),
+		field.Time("end_date").Optional().Nillable().SchemaType(dateType).Annotations(entgql.Type("Date")),
+		field.Enum("kind").Values("DISPATCHED", "DIRECT_EMPLOYMENT"),
+	}
+}
+
+func (WorkHistory) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("registrant", Registrant.Type).Ref("work_histories").Field("registrant_id").Unique().Required().Immutable(),
+	}
+}
+
+func (WorkHistory) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("registrant_id"), index.Fields("agency_id", "job_category"), index.Fields("legal_entity_number")}
+}
+
+func (WorkHistory) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
+}
