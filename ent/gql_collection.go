@@ -1124,14 +1124,14 @@ func (_q *ClientCompanyQuery) collectField(ctx context.Context, oneNode bool, op
 	return nil
 }
 
-type clientPaginateArgs struct {
+type clientcompanyPaginateArgs struct {
 	first, last   *int
 	after, before *Cursor
-	opts          []ClientPaginateOption
+	opts          []ClientCompanyPaginateOption
 }
 
-func newClientPaginateArgs(rv map[string]any) *clientPaginateArgs {
-	args := &clientPaginateArgs{}
+func newClientCompanyPaginateArgs(rv map[string]any) *clientcompanyPaginateArgs {
+	args := &clientcompanyPaginateArgs{}
 	if rv == nil {
 		return args
 	}
@@ -1152,7 +1152,7 @@ func newClientPaginateArgs(rv map[string]any) *clientPaginateArgs {
 		case map[string]any:
 			var (
 				err1, err2 error
-				order      = &ClientOrder{Field: &ClientOrderField{}, Direction: entgql.OrderDirectionAsc}
+				order      = &ClientCompanyOrder{Field: &ClientCompanyOrderField{}, Direction: entgql.OrderDirectionAsc}
 			)
 			if d, ok := v[directionField]; ok {
 				err1 = order.Direction.UnmarshalGQL(d)
@@ -1161,16 +1161,16 @@ func newClientPaginateArgs(rv map[string]any) *clientPaginateArgs {
 				err2 = order.Field.UnmarshalGQL(f)
 			}
 			if err1 == nil && err2 == nil {
-				args.opts = append(args.opts, WithClientOrder(order))
+				args.opts = append(args.opts, WithClientCompanyOrder(order))
 			}
-		case *ClientOrder:
+		case *ClientCompanyOrder:
 			if v != nil {
-				args.opts = append(args.opts, WithClientOrder(v))
+				args.opts = append(args.opts, WithClientCompanyOrder(v))
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*ClientWhereInput); ok {
-		args.opts = append(args.opts, WithClientFilter(v.Filter))
+	if v, ok := rv[whereField].(*ClientCompanyWhereInput); ok {
+		args.opts = append(args.opts, WithClientCompanyFilter(v.Filter))
 	}
 	return args
 }
@@ -3692,11 +3692,11 @@ func (_q *SalesRepQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&ClientCompanyClient{config: _q.config}).Query()
 			)
-			args := newClientPaginateArgs(fieldArgs(ctx, new(ClientWhereInput), path...))
+			args := newClientCompanyPaginateArgs(fieldArgs(ctx, new(ClientCompanyWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
-			pager, err := newClientPager(args.opts, args.last != nil)
+			pager, err := newClientCompanyPager(args.opts, args.last != nil)
 			if err != nil {
 				return fmt.Errorf("create new pager in path %q: %w", path, err)
 			}

@@ -594,20 +594,20 @@ func (_m *SalesRep) Postings(
 }
 
 func (_m *SalesRep) ServedClients(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientOrder, where *ClientWhereInput,
-) (*ClientConnection, error) {
-	opts := []ClientPaginateOption{
-		WithClientOrder(orderBy),
-		WithClientFilter(where.Filter),
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientCompanyOrder, where *ClientCompanyWhereInput,
+) (*ClientCompanyConnection, error) {
+	opts := []ClientCompanyPaginateOption{
+		WithClientCompanyOrder(orderBy),
+		WithClientCompanyFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedServedClients(alias); err == nil || hasTotalCount {
-		pager, err := newClientPager(opts, last != nil)
+		pager, err := newClientCompanyPager(opts, last != nil)
 		if err != nil {
 			return nil, err
 		}
-		conn := &ClientConnection{Edges: []*ClientEdge{}, TotalCount: totalCount}
+		conn := &ClientCompanyConnection{Edges: []*ClientCompanyEdge{}, TotalCount: totalCount}
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}

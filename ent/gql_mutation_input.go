@@ -92,8 +92,8 @@ func (c *AgencyUpdateOne) SetInput(i UpdateAgencyInput) *AgencyUpdateOne {
 	return c
 }
 
-// CreateClientInput represents a mutation input for creating clients.
-type CreateClientInput struct {
+// CreateClientCompanyInput represents a mutation input for creating clientcompanies.
+type CreateClientCompanyInput struct {
 	Name              string
 	Industry          string
 	LegalEntityNumber *string
@@ -101,8 +101,8 @@ type CreateClientInput struct {
 	SiteIDs           []int
 }
 
-// Mutate applies the CreateClientInput on the ClientCompanyMutation builder.
-func (i *CreateClientInput) Mutate(m *ClientCompanyMutation) {
+// Mutate applies the CreateClientCompanyInput on the ClientCompanyMutation builder.
+func (i *CreateClientCompanyInput) Mutate(m *ClientCompanyMutation) {
 	m.SetName(i.Name)
 	m.SetIndustry(i.Industry)
 	if v := i.LegalEntityNumber; v != nil {
@@ -116,14 +116,14 @@ func (i *CreateClientInput) Mutate(m *ClientCompanyMutation) {
 	}
 }
 
-// SetInput applies the change-set in the CreateClientInput on the ClientCompanyCreate builder.
-func (c *ClientCompanyCreate) SetInput(i CreateClientInput) *ClientCompanyCreate {
+// SetInput applies the change-set in the CreateClientCompanyInput on the ClientCompanyCreate builder.
+func (c *ClientCompanyCreate) SetInput(i CreateClientCompanyInput) *ClientCompanyCreate {
 	i.Mutate(c.Mutation())
 	return c
 }
 
-// UpdateClientInput represents a mutation input for updating clients.
-type UpdateClientInput struct {
+// UpdateClientCompanyInput represents a mutation input for updating clientcompanies.
+type UpdateClientCompanyInput struct {
 	Name                   *string
 	Industry               *string
 	ClearLegalEntityNumber bool
@@ -135,8 +135,8 @@ type UpdateClientInput struct {
 	RemoveSiteIDs          []int
 }
 
-// Mutate applies the UpdateClientInput on the ClientCompanyMutation builder.
-func (i *UpdateClientInput) Mutate(m *ClientCompanyMutation) {
+// Mutate applies the UpdateClientCompanyInput on the ClientCompanyMutation builder.
+func (i *UpdateClientCompanyInput) Mutate(m *ClientCompanyMutation) {
 	if v := i.Name; v != nil {
 		m.SetName(*v)
 	}
@@ -166,14 +166,14 @@ func (i *UpdateClientInput) Mutate(m *ClientCompanyMutation) {
 	}
 }
 
-// SetInput applies the change-set in the UpdateClientInput on the ClientCompanyUpdate builder.
-func (c *ClientCompanyUpdate) SetInput(i UpdateClientInput) *ClientCompanyUpdate {
+// SetInput applies the change-set in the UpdateClientCompanyInput on the ClientCompanyUpdate builder.
+func (c *ClientCompanyUpdate) SetInput(i UpdateClientCompanyInput) *ClientCompanyUpdate {
 	i.Mutate(c.Mutation())
 	return c
 }
 
-// SetInput applies the change-set in the UpdateClientInput on the ClientCompanyUpdateOne builder.
-func (c *ClientCompanyUpdateOne) SetInput(i UpdateClientInput) *ClientCompanyUpdateOne {
+// SetInput applies the change-set in the UpdateClientCompanyInput on the ClientCompanyUpdateOne builder.
+func (c *ClientCompanyUpdateOne) SetInput(i UpdateClientCompanyInput) *ClientCompanyUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -66,7 +66,7 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
 
-var clientcompanyImplementors = []string{"Client", "Node"}
+var clientcompanyImplementors = []string{"ClientCompany", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ClientCompany) IsNode() {}

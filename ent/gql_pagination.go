@@ -2071,23 +2071,20 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 	}
 }
 
-// Client is the type alias for ClientCompany.
-type Client = ClientCompany
-
-// ClientEdge is the edge representation of Client.
-type ClientEdge struct {
-	Node   *Client `json:"node"`
-	Cursor Cursor  `json:"cursor"`
+// ClientCompanyEdge is the edge representation of ClientCompany.
+type ClientCompanyEdge struct {
+	Node   *ClientCompany `json:"node"`
+	Cursor Cursor         `json:"cursor"`
 }
 
-// ClientConnection is the connection containing edges to Client.
-type ClientConnection struct {
-	Edges      []*ClientEdge `json:"edges"`
-	PageInfo   PageInfo      `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+// ClientCompanyConnection is the connection containing edges to ClientCompany.
+type ClientCompanyConnection struct {
+	Edges      []*ClientCompanyEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
 }
 
-func (c *ClientConnection) build(nodes []*Client, pager *clientPager, after *Cursor, first *int, before *Cursor, last *int) {
+func (c *ClientCompanyConnection) build(nodes []*ClientCompany, pager *clientcompanyPager, after *Cursor, first *int, before *Cursor, last *int) {
 	c.PageInfo.HasNextPage = before != nil
 	c.PageInfo.HasPreviousPage = after != nil
 	if first != nil && *first+1 == len(nodes) {
@@ -2097,21 +2094,21 @@ func (c *ClientConnection) build(nodes []*Client, pager *clientPager, after *Cur
 		c.PageInfo.HasPreviousPage = true
 		nodes = nodes[:len(nodes)-1]
 	}
-	var nodeAt func(int) *Client
+	var nodeAt func(int) *ClientCompany
 	if last != nil {
 		n := len(nodes) - 1
-		nodeAt = func(i int) *Client {
+		nodeAt = func(i int) *ClientCompany {
 			return nodes[n-i]
 		}
 	} else {
-		nodeAt = func(i int) *Client {
+		nodeAt = func(i int) *ClientCompany {
 			return nodes[i]
 		}
 	}
-	c.Edges = make([]*ClientEdge, len(nodes))
+	c.Edges = make([]*ClientCompanyEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ClientEdge{
+		c.Edges[i] = &ClientCompanyEdge{
 			Node:   node,
 			Cursor: pager.toCursor(node),
 		}
@@ -2125,30 +2122,30 @@ func (c *ClientConnection) build(nodes []*Client, pager *clientPager, after *Cur
 	}
 }
 
-// ClientPaginateOption enables pagination customization.
-type ClientPaginateOption func(*clientPager) error
+// ClientCompanyPaginateOption enables pagination customization.
+type ClientCompanyPaginateOption func(*clientcompanyPager) error
 
-// WithClientOrder configures pagination ordering.
-func WithClientOrder(order *ClientOrder) ClientPaginateOption {
+// WithClientCompanyOrder configures pagination ordering.
+func WithClientCompanyOrder(order *ClientCompanyOrder) ClientCompanyPaginateOption {
 	if order == nil {
-		order = DefaultClientOrder
+		order = DefaultClientCompanyOrder
 	}
 	o := *order
-	return func(pager *clientPager) error {
+	return func(pager *clientcompanyPager) error {
 		if err := o.Direction.Validate(); err != nil {
 			return err
 		}
 		if o.Field == nil {
-			o.Field = DefaultClientOrder.Field
+			o.Field = DefaultClientCompanyOrder.Field
 		}
 		pager.order = &o
 		return nil
 	}
 }
 
-// WithClientFilter configures pagination filter.
-func WithClientFilter(filter func(*ClientCompanyQuery) (*ClientCompanyQuery, error)) ClientPaginateOption {
-	return func(pager *clientPager) error {
+// WithClientCompanyFilter configures pagination filter.
+func WithClientCompanyFilter(filter func(*ClientCompanyQuery) (*ClientCompanyQuery, error)) ClientCompanyPaginateOption {
+	return func(pager *clientcompanyPager) error {
 		if filter == nil {
 			return errors.New("ClientCompanyQuery filter cannot be nil")
 		}
@@ -2157,55 +2154,55 @@ func WithClientFilter(filter func(*ClientCompanyQuery) (*ClientCompanyQuery, err
 	}
 }
 
-type clientPager struct {
+type clientcompanyPager struct {
 	reverse bool
-	order   *ClientOrder
+	order   *ClientCompanyOrder
 	filter  func(*ClientCompanyQuery) (*ClientCompanyQuery, error)
 }
 
-func newClientPager(opts []ClientPaginateOption, reverse bool) (*clientPager, error) {
-	pager := &clientPager{reverse: reverse}
+func newClientCompanyPager(opts []ClientCompanyPaginateOption, reverse bool) (*clientcompanyPager, error) {
+	pager := &clientcompanyPager{reverse: reverse}
 	for _, opt := range opts {
 		if err := opt(pager); err != nil {
 			return nil, err
 		}
 	}
 	if pager.order == nil {
-		pager.order = DefaultClientOrder
+		pager.order = DefaultClientCompanyOrder
 	}
 	return pager, nil
 }
 
-func (p *clientPager) applyFilter(query *ClientCompanyQuery) (*ClientCompanyQuery, error) {
+func (p *clientcompanyPager) applyFilter(query *ClientCompanyQuery) (*ClientCompanyQuery, error) {
 	if p.filter != nil {
 		return p.filter(query)
 	}
 	return query, nil
 }
 
-func (p *clientPager) toCursor(_m *Client) Cursor {
+func (p *clientcompanyPager) toCursor(_m *ClientCompany) Cursor {
 	return p.order.Field.toCursor(_m)
 }
 
-func (p *clientPager) applyCursors(query *ClientCompanyQuery, after, before *Cursor) (*ClientCompanyQuery, error) {
+func (p *clientcompanyPager) applyCursors(query *ClientCompanyQuery, after, before *Cursor) (*ClientCompanyQuery, error) {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultClientOrder.Field.column, p.order.Field.column, direction) {
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultClientCompanyOrder.Field.column, p.order.Field.column, direction) {
 		query = query.Where(predicate)
 	}
 	return query, nil
 }
 
-func (p *clientPager) applyOrder(query *ClientCompanyQuery) *ClientCompanyQuery {
+func (p *clientcompanyPager) applyOrder(query *ClientCompanyQuery) *ClientCompanyQuery {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
 	}
 	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
-	if p.order.Field != DefaultClientOrder.Field {
-		query = query.Order(DefaultClientOrder.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultClientCompanyOrder.Field {
+		query = query.Order(DefaultClientCompanyOrder.Field.toTerm(direction.OrderTermOption()))
 	}
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(p.order.Field.column)
@@ -2213,7 +2210,7 @@ func (p *clientPager) applyOrder(query *ClientCompanyQuery) *ClientCompanyQuery 
 	return query
 }
 
-func (p *clientPager) orderExpr(query *ClientCompanyQuery) sql.Querier {
+func (p *clientcompanyPager) orderExpr(query *ClientCompanyQuery) sql.Querier {
 	direction := p.order.Direction
 	if p.reverse {
 		direction = direction.Reverse()
@@ -2223,28 +2220,28 @@ func (p *clientPager) orderExpr(query *ClientCompanyQuery) sql.Querier {
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
-		if p.order.Field != DefaultClientOrder.Field {
-			b.Comma().Ident(DefaultClientOrder.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultClientCompanyOrder.Field {
+			b.Comma().Ident(DefaultClientCompanyOrder.Field.column).Pad().WriteString(string(direction))
 		}
 	})
 }
 
-// Paginate executes the query and returns a relay based cursor connection to Client.
+// Paginate executes the query and returns a relay based cursor connection to ClientCompany.
 func (_m *ClientCompanyQuery) Paginate(
 	ctx context.Context, after *Cursor, first *int,
-	before *Cursor, last *int, opts ...ClientPaginateOption,
-) (*ClientConnection, error) {
+	before *Cursor, last *int, opts ...ClientCompanyPaginateOption,
+) (*ClientCompanyConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
-	pager, err := newClientPager(opts, last != nil)
+	pager, err := newClientCompanyPager(opts, last != nil)
 	if err != nil {
 		return nil, err
 	}
 	if _m, err = pager.applyFilter(_m); err != nil {
 		return nil, err
 	}
-	conn := &ClientConnection{Edges: []*ClientEdge{}}
+	conn := &ClientCompanyConnection{Edges: []*ClientCompanyEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
@@ -2284,13 +2281,13 @@ func (_m *ClientCompanyQuery) Paginate(
 
 var (
 	// ClientCompanyOrderFieldCreatedAt orders ClientCompany by created_at.
-	ClientCompanyOrderFieldCreatedAt = &ClientOrderField{
-		Value: func(_m *Client) (ent.Value, error) {
+	ClientCompanyOrderFieldCreatedAt = &ClientCompanyOrderField{
+		Value: func(_m *ClientCompany) (ent.Value, error) {
 			return _m.CreatedAt, nil
 		},
 		column: clientcompany.FieldCreatedAt,
 		toTerm: clientcompany.ByCreatedAt,
-		toCursor: func(_m *Client) Cursor {
+		toCursor: func(_m *ClientCompany) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.CreatedAt,
@@ -2298,13 +2295,13 @@ var (
 		},
 	}
 	// ClientCompanyOrderFieldUpdatedAt orders ClientCompany by updated_at.
-	ClientCompanyOrderFieldUpdatedAt = &ClientOrderField{
-		Value: func(_m *Client) (ent.Value, error) {
+	ClientCompanyOrderFieldUpdatedAt = &ClientCompanyOrderField{
+		Value: func(_m *ClientCompany) (ent.Value, error) {
 			return _m.UpdatedAt, nil
 		},
 		column: clientcompany.FieldUpdatedAt,
 		toTerm: clientcompany.ByUpdatedAt,
-		toCursor: func(_m *Client) Cursor {
+		toCursor: func(_m *ClientCompany) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.UpdatedAt,
@@ -2312,13 +2309,13 @@ var (
 		},
 	}
 	// ClientCompanyOrderFieldName orders ClientCompany by name.
-	ClientCompanyOrderFieldName = &ClientOrderField{
-		Value: func(_m *Client) (ent.Value, error) {
+	ClientCompanyOrderFieldName = &ClientCompanyOrderField{
+		Value: func(_m *ClientCompany) (ent.Value, error) {
 			return _m.Name, nil
 		},
 		column: clientcompany.FieldName,
 		toTerm: clientcompany.ByName,
-		toCursor: func(_m *Client) Cursor {
+		toCursor: func(_m *ClientCompany) Cursor {
 			return Cursor{
 				ID:    _m.ID,
 				Value: _m.Name,
@@ -2328,7 +2325,7 @@ var (
 )
 
 // String implement fmt.Stringer interface.
-func (f ClientOrderField) String() string {
+func (f ClientCompanyOrderField) String() string {
 	var str string
 	switch f.column {
 	case ClientCompanyOrderFieldCreatedAt.column:
@@ -2342,15 +2339,15 @@ func (f ClientOrderField) String() string {
 }
 
 // MarshalGQL implements graphql.Marshaler interface.
-func (f ClientOrderField) MarshalGQL(w io.Writer) {
+func (f ClientCompanyOrderField) MarshalGQL(w io.Writer) {
 	io.WriteString(w, strconv.Quote(f.String()))
 }
 
 // UnmarshalGQL implements graphql.Unmarshaler interface.
-func (f *ClientOrderField) UnmarshalGQL(v interface{}) error {
+func (f *ClientCompanyOrderField) UnmarshalGQL(v interface{}) error {
 	str, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("ClientOrderField %T must be a string", v)
+		return fmt.Errorf("ClientCompanyOrderField %T must be a string", v)
 	}
 	switch str {
 	case "CREATED_AT":
@@ -2360,47 +2357,47 @@ func (f *ClientOrderField) UnmarshalGQL(v interface{}) error {
 	case "NAME":
 		*f = *ClientCompanyOrderFieldName
 	default:
-		return fmt.Errorf("%s is not a valid ClientOrderField", str)
+		return fmt.Errorf("%s is not a valid ClientCompanyOrderField", str)
 	}
 	return nil
 }
 
-// ClientOrderField defines the ordering field of ClientCompany.
-type ClientOrderField struct {
+// ClientCompanyOrderField defines the ordering field of ClientCompany.
+type ClientCompanyOrderField struct {
 	// Value extracts the ordering value from the given ClientCompany.
-	Value    func(*Client) (ent.Value, error)
+	Value    func(*ClientCompany) (ent.Value, error)
 	column   string // field or computed.
 	toTerm   func(...sql.OrderTermOption) clientcompany.OrderOption
-	toCursor func(*Client) Cursor
+	toCursor func(*ClientCompany) Cursor
 }
 
-// ClientOrder defines the ordering of ClientCompany.
-type ClientOrder struct {
-	Direction OrderDirection    `json:"direction"`
-	Field     *ClientOrderField `json:"field"`
+// ClientCompanyOrder defines the ordering of ClientCompany.
+type ClientCompanyOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ClientCompanyOrderField `json:"field"`
 }
 
-// DefaultClientOrder is the default ordering of ClientCompany.
-var DefaultClientOrder = &ClientOrder{
+// DefaultClientCompanyOrder is the default ordering of ClientCompany.
+var DefaultClientCompanyOrder = &ClientCompanyOrder{
 	Direction: entgql.OrderDirectionAsc,
-	Field: &ClientOrderField{
-		Value: func(_m *Client) (ent.Value, error) {
+	Field: &ClientCompanyOrderField{
+		Value: func(_m *ClientCompany) (ent.Value, error) {
 			return _m.ID, nil
 		},
 		column: clientcompany.FieldID,
 		toTerm: clientcompany.ByID,
-		toCursor: func(_m *Client) Cursor {
+		toCursor: func(_m *ClientCompany) Cursor {
 			return Cursor{ID: _m.ID}
 		},
 	},
 }
 
-// ToEdge converts Client into ClientEdge.
-func (_m *Client) ToEdge(order *ClientOrder) *ClientEdge {
+// ToEdge converts ClientCompany into ClientCompanyEdge.
+func (_m *ClientCompany) ToEdge(order *ClientCompanyOrder) *ClientCompanyEdge {
 	if order == nil {
-		order = DefaultClientOrder
+		order = DefaultClientCompanyOrder
 	}
-	return &ClientEdge{
+	return &ClientCompanyEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -2342,12 +2342,12 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 }
 
-// ClientWhereInput represents a where input for filtering ClientCompany queries.
-type ClientWhereInput struct {
-	Predicates []predicate.ClientCompany `json:"-"`
-	Not        *ClientWhereInput         `json:"not,omitempty"`
-	Or         []*ClientWhereInput       `json:"or,omitempty"`
-	And        []*ClientWhereInput       `json:"and,omitempty"`
+// ClientCompanyWhereInput represents a where input for filtering ClientCompany queries.
+type ClientCompanyWhereInput struct {
+	Predicates []predicate.ClientCompany  `json:"-"`
+	Not        *ClientCompanyWhereInput   `json:"not,omitempty"`
+	Or         []*ClientCompanyWhereInput `json:"or,omitempty"`
+	And        []*ClientCompanyWhereInput `json:"and,omitempty"`
 
 	// "id" field predicates.
 	ID      *int  `json:"id,omitempty"`
@@ -2436,18 +2436,18 @@ type ClientWhereInput struct {
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
-func (i *ClientWhereInput) AddPredicates(predicates ...predicate.ClientCompany) {
+func (i *ClientCompanyWhereInput) AddPredicates(predicates ...predicate.ClientCompany) {
 	i.Predicates = append(i.Predicates, predicates...)
 }
 
-// Filter applies the ClientWhereInput filter on the ClientCompanyQuery builder.
-func (i *ClientWhereInput) Filter(q *ClientCompanyQuery) (*ClientCompanyQuery, error) {
+// Filter applies the ClientCompanyWhereInput filter on the ClientCompanyQuery builder.
+func (i *ClientCompanyWhereInput) Filter(q *ClientCompanyQuery) (*ClientCompanyQuery, error) {
 	if i == nil {
 		return q, nil
 	}
 	p, err := i.P()
 	if err != nil {
-		if err == ErrEmptyClientWhereInput {
+		if err == ErrEmptyClientCompanyWhereInput {
 			return q, nil
 		}
 		return nil, err
@@ -2455,12 +2455,12 @@ func (i *ClientWhereInput) Filter(q *ClientCompanyQuery) (*ClientCompanyQuery, e
 	return q.Where(p), nil
 }
 
-// ErrEmptyClientWhereInput is returned in case the ClientWhereInput is empty.
-var ErrEmptyClientWhereInput = errors.New("ent: empty predicate ClientWhereInput")
+// ErrEmptyClientCompanyWhereInput is returned in case the ClientCompanyWhereInput is empty.
+var ErrEmptyClientCompanyWhereInput = errors.New("ent: empty predicate ClientCompanyWhereInput")
 
 // P returns a predicate for filtering clientcompanies.
 // An error is returned if the input is empty or invalid.
-func (i *ClientWhereInput) P() (predicate.ClientCompany, error) {
+func (i *ClientCompanyWhereInput) P() (predicate.ClientCompany, error) {
 	var predicates []predicate.ClientCompany
 	if i.Not != nil {
 		p, err := i.Not.P()
@@ -2740,7 +2740,7 @@ func (i *ClientWhereInput) P() (predicate.ClientCompany, error) {
 	}
 	switch len(predicates) {
 	case 0:
-		return nil, ErrEmptyClientWhereInput
+		return nil, ErrEmptyClientCompanyWhereInput
 	case 1:
 		return predicates[0], nil
 	default:
@@ -2855,8 +2855,8 @@ type ClientSiteWhereInput struct {
 	ConflictDateNotifiedAtNotNil bool        `json:"conflictDateNotifiedAtNotNil,omitempty"`
 
 	// "client" edge predicates.
-	HasClient     *bool               `json:"hasClient,omitempty"`
-	HasClientWith []*ClientWhereInput `json:"hasClientWith,omitempty"`
+	HasClient     *bool                      `json:"hasClient,omitempty"`
+	HasClientWith []*ClientCompanyWhereInput `json:"hasClientWith,omitempty"`
 
 	// "org_units" edge predicates.
 	HasOrgUnits     *bool                `json:"hasOrgUnits,omitempty"`
@@ -7221,8 +7221,8 @@ type SalesRepWhereInput struct {
 	HasPostingsWith []*PostingWhereInput `json:"hasPostingsWith,omitempty"`
 
 	// "served_clients" edge predicates.
-	HasServedClients     *bool               `json:"hasServedClients,omitempty"`
-	HasServedClientsWith []*ClientWhereInput `json:"hasServedClientsWith,omitempty"`
+	HasServedClients     *bool                      `json:"hasServedClients,omitempty"`
+	HasServedClientsWith []*ClientCompanyWhereInput `json:"hasServedClientsWith,omitempty"`
 
 	// "inquiries" edge predicates.
 	HasInquiries     *bool                `json:"hasInquiries,omitempty"`

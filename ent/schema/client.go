@@ -37,9 +37,9 @@ func (ClientCompany) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("service_rep_id"), index.Fields("agency_id", "name"), index.Fields("legal_entity_number")}
 }
 
-// The GraphQL type is "Client"; the Go name avoids ent's generated Client.
+// Named ClientCompany (GraphQL too) because ent generates its own Client type.
 func (ClientCompany) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Type("Client"), entsql.Table("clients"), entgql.QueryField("clients"), entgql.RelayConnection(),
+	return []schema.Annotation{entsql.Table("clients"), entgql.QueryField("clients"), entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
 }
 
