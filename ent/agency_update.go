@@ -248,7 +248,9 @@ func (_u *AgencyUpdate) Mutation() *AgencyMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *AgencyUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -275,11 +277,15 @@ func (_u *AgencyUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *AgencyUpdate) defaults() {
+func (_u *AgencyUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if agency.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized agency.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := agency.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -685,7 +691,9 @@ func (_u *AgencyUpdateOne) Select(field string, fields ...string) *AgencyUpdateO
 
 // Save executes the query and returns the updated Agency entity.
 func (_u *AgencyUpdateOne) Save(ctx context.Context) (*Agency, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -712,11 +720,15 @@ func (_u *AgencyUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *AgencyUpdateOne) defaults() {
+func (_u *AgencyUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if agency.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized agency.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := agency.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -121,7 +121,9 @@ func (_c *ApplicationEventCreate) Mutation() *ApplicationEventMutation {
 
 // Save creates the ApplicationEvent in the database.
 func (_c *ApplicationEventCreate) Save(ctx context.Context) (*ApplicationEvent, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -148,11 +150,15 @@ func (_c *ApplicationEventCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ApplicationEventCreate) defaults() {
+func (_c *ApplicationEventCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if applicationevent.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized applicationevent.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := applicationevent.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

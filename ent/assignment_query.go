@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -581,6 +582,12 @@ func (_q *AssignmentQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if assignment.Policy == nil {
+		return errors.New("ent: uninitialized assignment.Policy (forgotten import ent/runtime?)")
+	}
+	if err := assignment.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -547,7 +547,8 @@ func (c *AccountClient) QueryRefreshTokens(_m *Account) *RefreshTokenQuery {
 
 // Hooks returns the client hooks.
 func (c *AccountClient) Hooks() []Hook {
-	return c.hooks.Account
+	hooks := c.hooks.Account
+	return append(hooks[:len(hooks):len(hooks)], account.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -680,7 +681,8 @@ func (c *AgencyClient) GetX(ctx context.Context, id int) *Agency {
 
 // Hooks returns the client hooks.
 func (c *AgencyClient) Hooks() []Hook {
-	return c.hooks.Agency
+	hooks := c.hooks.Agency
+	return append(hooks[:len(hooks):len(hooks)], agency.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -893,7 +895,8 @@ func (c *ApplicationClient) QueryAssignment(_m *Application) *AssignmentQuery {
 
 // Hooks returns the client hooks.
 func (c *ApplicationClient) Hooks() []Hook {
-	return c.hooks.Application
+	hooks := c.hooks.Application
+	return append(hooks[:len(hooks):len(hooks)], application.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1074,7 +1077,8 @@ func (c *ApplicationEventClient) QueryActor(_m *ApplicationEvent) *AccountQuery 
 
 // Hooks returns the client hooks.
 func (c *ApplicationEventClient) Hooks() []Hook {
-	return c.hooks.ApplicationEvent
+	hooks := c.hooks.ApplicationEvent
+	return append(hooks[:len(hooks):len(hooks)], applicationevent.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1319,7 +1323,8 @@ func (c *AssignmentClient) QueryRenewal(_m *Assignment) *AssignmentQuery {
 
 // Hooks returns the client hooks.
 func (c *AssignmentClient) Hooks() []Hook {
-	return c.hooks.Assignment
+	hooks := c.hooks.Assignment
+	return append(hooks[:len(hooks):len(hooks)], assignment.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1484,7 +1489,8 @@ func (c *AuditEventClient) QueryActor(_m *AuditEvent) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
-	return c.hooks.AuditEvent
+	hooks := c.hooks.AuditEvent
+	return append(hooks[:len(hooks):len(hooks)], auditevent.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1665,7 +1671,8 @@ func (c *ClientCompanyClient) QuerySites(_m *ClientCompany) *ClientSiteQuery {
 
 // Hooks returns the client hooks.
 func (c *ClientCompanyClient) Hooks() []Hook {
-	return c.hooks.ClientCompany
+	hooks := c.hooks.ClientCompany
+	return append(hooks[:len(hooks):len(hooks)], clientcompany.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1846,7 +1853,8 @@ func (c *ClientSiteClient) QueryOrgUnits(_m *ClientSite) *OrgUnitQuery {
 
 // Hooks returns the client hooks.
 func (c *ClientSiteClient) Hooks() []Hook {
-	return c.hooks.ClientSite
+	hooks := c.hooks.ClientSite
+	return append(hooks[:len(hooks):len(hooks)], clientsite.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2027,7 +2035,8 @@ func (c *ContactLogClient) QueryStaff(_m *ContactLog) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *ContactLogClient) Hooks() []Hook {
-	return c.hooks.ContactLog
+	hooks := c.hooks.ContactLog
+	return append(hooks[:len(hooks):len(hooks)], contactlog.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2208,7 +2217,8 @@ func (c *CoordinatorClient) QueryInquiries(_m *Coordinator) *InquiryQuery {
 
 // Hooks returns the client hooks.
 func (c *CoordinatorClient) Hooks() []Hook {
-	return c.hooks.Coordinator
+	hooks := c.hooks.Coordinator
+	return append(hooks[:len(hooks):len(hooks)], coordinator.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2437,7 +2447,8 @@ func (c *InquiryClient) QueryRoutingDecisions(_m *Inquiry) *RoutingDecisionQuery
 
 // Hooks returns the client hooks.
 func (c *InquiryClient) Hooks() []Hook {
-	return c.hooks.Inquiry
+	hooks := c.hooks.Inquiry
+	return append(hooks[:len(hooks):len(hooks)], inquiry.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2634,7 +2645,8 @@ func (c *OrgUnitClient) QueryAssignments(_m *OrgUnit) *AssignmentQuery {
 
 // Hooks returns the client hooks.
 func (c *OrgUnitClient) Hooks() []Hook {
-	return c.hooks.OrgUnit
+	hooks := c.hooks.OrgUnit
+	return append(hooks[:len(hooks):len(hooks)], orgunit.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2863,7 +2875,8 @@ func (c *PostingClient) QueryAssignments(_m *Posting) *AssignmentQuery {
 
 // Hooks returns the client hooks.
 func (c *PostingClient) Hooks() []Hook {
-	return c.hooks.Posting
+	hooks := c.hooks.Posting
+	return append(hooks[:len(hooks):len(hooks)], posting.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3012,7 +3025,8 @@ func (c *RefreshTokenClient) QueryAccount(_m *RefreshToken) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *RefreshTokenClient) Hooks() []Hook {
-	return c.hooks.RefreshToken
+	hooks := c.hooks.RefreshToken
+	return append(hooks[:len(hooks):len(hooks)], refreshtoken.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3273,7 +3287,8 @@ func (c *RegistrantClient) QueryContactLogs(_m *Registrant) *ContactLogQuery {
 
 // Hooks returns the client hooks.
 func (c *RegistrantClient) Hooks() []Hook {
-	return c.hooks.Registrant
+	hooks := c.hooks.Registrant
+	return append(hooks[:len(hooks):len(hooks)], registrant.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3486,7 +3501,8 @@ func (c *RoutingDecisionClient) QueryActor(_m *RoutingDecision) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *RoutingDecisionClient) Hooks() []Hook {
-	return c.hooks.RoutingDecision
+	hooks := c.hooks.RoutingDecision
+	return append(hooks[:len(hooks):len(hooks)], routingdecision.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3699,7 +3715,8 @@ func (c *SalesRepClient) QueryInquiries(_m *SalesRep) *InquiryQuery {
 
 // Hooks returns the client hooks.
 func (c *SalesRepClient) Hooks() []Hook {
-	return c.hooks.SalesRep
+	hooks := c.hooks.SalesRep
+	return append(hooks[:len(hooks):len(hooks)], salesrep.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3864,7 +3881,8 @@ func (c *SkillClient) QueryRegistrant(_m *Skill) *RegistrantQuery {
 
 // Hooks returns the client hooks.
 func (c *SkillClient) Hooks() []Hook {
-	return c.hooks.Skill
+	hooks := c.hooks.Skill
+	return append(hooks[:len(hooks):len(hooks)], skill.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -4029,7 +4047,8 @@ func (c *WorkHistoryClient) QueryRegistrant(_m *WorkHistory) *RegistrantQuery {
 
 // Hooks returns the client hooks.
 func (c *WorkHistoryClient) Hooks() []Hook {
-	return c.hooks.WorkHistory
+	hooks := c.hooks.WorkHistory
+	return append(hooks[:len(hooks):len(hooks)], workhistory.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -131,7 +131,9 @@ func (_c *ClientCompanyCreate) Mutation() *ClientCompanyMutation {
 
 // Save creates the ClientCompany in the database.
 func (_c *ClientCompanyCreate) Save(ctx context.Context) (*ClientCompany, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -158,15 +160,22 @@ func (_c *ClientCompanyCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ClientCompanyCreate) defaults() {
+func (_c *ClientCompanyCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if clientcompany.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientcompany.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientcompany.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if clientcompany.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientcompany.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientcompany.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -159,7 +159,9 @@ func (_u *ClientCompanyUpdate) RemoveSites(v ...*ClientSite) *ClientCompanyUpdat
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ClientCompanyUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -186,11 +188,15 @@ func (_u *ClientCompanyUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ClientCompanyUpdate) defaults() {
+func (_u *ClientCompanyUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if clientcompany.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientcompany.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientcompany.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -486,7 +492,9 @@ func (_u *ClientCompanyUpdateOne) Select(field string, fields ...string) *Client
 
 // Save executes the query and returns the updated ClientCompany entity.
 func (_u *ClientCompanyUpdateOne) Save(ctx context.Context) (*ClientCompany, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -513,11 +521,15 @@ func (_u *ClientCompanyUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ClientCompanyUpdateOne) defaults() {
+func (_u *ClientCompanyUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if clientcompany.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientcompany.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientcompany.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

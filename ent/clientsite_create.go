@@ -143,7 +143,9 @@ func (_c *ClientSiteCreate) Mutation() *ClientSiteMutation {
 
 // Save creates the ClientSite in the database.
 func (_c *ClientSiteCreate) Save(ctx context.Context) (*ClientSite, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -170,15 +172,22 @@ func (_c *ClientSiteCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ClientSiteCreate) defaults() {
+func (_c *ClientSiteCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if clientsite.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientsite.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientsite.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if clientsite.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientsite.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientsite.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

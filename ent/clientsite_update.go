@@ -161,7 +161,9 @@ func (_u *ClientSiteUpdate) RemoveOrgUnits(v ...*OrgUnit) *ClientSiteUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ClientSiteUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -188,11 +190,15 @@ func (_u *ClientSiteUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ClientSiteUpdate) defaults() {
+func (_u *ClientSiteUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if clientsite.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientsite.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientsite.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -474,7 +480,9 @@ func (_u *ClientSiteUpdateOne) Select(field string, fields ...string) *ClientSit
 
 // Save executes the query and returns the updated ClientSite entity.
 func (_u *ClientSiteUpdateOne) Save(ctx context.Context) (*ClientSite, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -501,11 +509,15 @@ func (_u *ClientSiteUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ClientSiteUpdateOne) defaults() {
+func (_u *ClientSiteUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if clientsite.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized clientsite.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := clientsite.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

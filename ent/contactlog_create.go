@@ -147,7 +147,9 @@ func (_c *ContactLogCreate) Mutation() *ContactLogMutation {
 
 // Save creates the ContactLog in the database.
 func (_c *ContactLogCreate) Save(ctx context.Context) (*ContactLog, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -174,12 +176,15 @@ func (_c *ContactLogCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ContactLogCreate) defaults() {
+func (_c *ContactLogCreate) defaults() error {
 	if _, ok := _c.mutation.Note(); !ok {
 		v := contactlog.DefaultNote
 		_c.mutation.SetNote(v)
 	}
 	if _, ok := _c.mutation.OccurredAt(); !ok {
+		if contactlog.DefaultOccurredAt == nil {
+			return fmt.Errorf("ent: uninitialized contactlog.DefaultOccurredAt (forgotten import ent/runtime?)")
+		}
 		v := contactlog.DefaultOccurredAt()
 		_c.mutation.SetOccurredAt(v)
 	}
@@ -187,6 +192,7 @@ func (_c *ContactLogCreate) defaults() {
 		v := contactlog.DefaultCallbackDone
 		_c.mutation.SetCallbackDone(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -165,7 +165,9 @@ func (_c *CoordinatorCreate) Mutation() *CoordinatorMutation {
 
 // Save creates the Coordinator in the database.
 func (_c *CoordinatorCreate) Save(ctx context.Context) (*Coordinator, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -192,12 +194,18 @@ func (_c *CoordinatorCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CoordinatorCreate) defaults() {
+func (_c *CoordinatorCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if coordinator.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized coordinator.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := coordinator.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if coordinator.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized coordinator.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := coordinator.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -217,6 +225,7 @@ func (_c *CoordinatorCreate) defaults() {
 		v := coordinator.DefaultAvailable
 		_c.mutation.SetAvailable(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -205,7 +205,9 @@ func (_u *CoordinatorUpdate) RemoveInquiries(v ...*Inquiry) *CoordinatorUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CoordinatorUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -232,11 +234,15 @@ func (_u *CoordinatorUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CoordinatorUpdate) defaults() {
+func (_u *CoordinatorUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if coordinator.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized coordinator.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := coordinator.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -604,7 +610,9 @@ func (_u *CoordinatorUpdateOne) Select(field string, fields ...string) *Coordina
 
 // Save executes the query and returns the updated Coordinator entity.
 func (_u *CoordinatorUpdateOne) Save(ctx context.Context) (*Coordinator, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -631,11 +639,15 @@ func (_u *CoordinatorUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CoordinatorUpdateOne) defaults() {
+func (_u *CoordinatorUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if coordinator.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized coordinator.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := coordinator.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

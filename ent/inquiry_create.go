@@ -317,7 +317,9 @@ func (_c *InquiryCreate) Mutation() *InquiryMutation {
 
 // Save creates the Inquiry in the database.
 func (_c *InquiryCreate) Save(ctx context.Context) (*Inquiry, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -344,12 +346,18 @@ func (_c *InquiryCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *InquiryCreate) defaults() {
+func (_c *InquiryCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if inquiry.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized inquiry.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := inquiry.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if inquiry.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized inquiry.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := inquiry.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -373,6 +381,7 @@ func (_c *InquiryCreate) defaults() {
 		v := inquiry.DefaultPriority
 		_c.mutation.SetPriority(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -29,9 +29,9 @@ import (
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
-	"github.com/example/staffcrm/ent/schema"
 	"github.com/example/staffcrm/ent/skill"
 	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/routing/record"
 )
 
 const (
@@ -19357,8 +19357,8 @@ type RoutingDecisionMutation struct {
 	typ                       string
 	id                        *int
 	action                    *routingdecision.Action
-	candidates                *[]schema.RoutingCandidate
-	appendcandidates          []schema.RoutingCandidate
+	candidates                *[]record.Candidate
+	appendcandidates          []record.Candidate
 	reason                    *string
 	created_at                *time.Time
 	clearedFields             map[string]struct{}
@@ -19584,13 +19584,13 @@ func (m *RoutingDecisionMutation) ResetAction() {
 }
 
 // SetCandidates sets the "candidates" field.
-func (m *RoutingDecisionMutation) SetCandidates(sc []schema.RoutingCandidate) {
-	m.candidates = &sc
+func (m *RoutingDecisionMutation) SetCandidates(r []record.Candidate) {
+	m.candidates = &r
 	m.appendcandidates = nil
 }
 
 // Candidates returns the value of the "candidates" field in the mutation.
-func (m *RoutingDecisionMutation) Candidates() (r []schema.RoutingCandidate, exists bool) {
+func (m *RoutingDecisionMutation) Candidates() (r []record.Candidate, exists bool) {
 	v := m.candidates
 	if v == nil {
 		return
@@ -19601,7 +19601,7 @@ func (m *RoutingDecisionMutation) Candidates() (r []schema.RoutingCandidate, exi
 // OldCandidates returns the old "candidates" field's value of the RoutingDecision entity.
 // If the RoutingDecision object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *RoutingDecisionMutation) OldCandidates(ctx context.Context) (v []schema.RoutingCandidate, err error) {
+func (m *RoutingDecisionMutation) OldCandidates(ctx context.Context) (v []record.Candidate, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCandidates is only allowed on UpdateOne operations")
 	}
@@ -19615,13 +19615,13 @@ func (m *RoutingDecisionMutation) OldCandidates(ctx context.Context) (v []schema
 	return oldValue.Candidates, nil
 }
 
-// AppendCandidates adds sc to the "candidates" field.
-func (m *RoutingDecisionMutation) AppendCandidates(sc []schema.RoutingCandidate) {
-	m.appendcandidates = append(m.appendcandidates, sc...)
+// AppendCandidates adds r to the "candidates" field.
+func (m *RoutingDecisionMutation) AppendCandidates(r []record.Candidate) {
+	m.appendcandidates = append(m.appendcandidates, r...)
 }
 
 // AppendedCandidates returns the list of values that were appended to the "candidates" field in this mutation.
-func (m *RoutingDecisionMutation) AppendedCandidates() ([]schema.RoutingCandidate, bool) {
+func (m *RoutingDecisionMutation) AppendedCandidates() ([]record.Candidate, bool) {
 	if len(m.appendcandidates) == 0 {
 		return nil, false
 	}
@@ -20134,7 +20134,7 @@ func (m *RoutingDecisionMutation) SetField(name string, value ent.Value) error {
 		m.SetAction(v)
 		return nil
 	case routingdecision.FieldCandidates:
-		v, ok := value.([]schema.RoutingCandidate)
+		v, ok := value.([]record.Candidate)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

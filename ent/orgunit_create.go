@@ -119,7 +119,9 @@ func (_c *OrgUnitCreate) Mutation() *OrgUnitMutation {
 
 // Save creates the OrgUnit in the database.
 func (_c *OrgUnitCreate) Save(ctx context.Context) (*OrgUnit, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -146,15 +148,22 @@ func (_c *OrgUnitCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *OrgUnitCreate) defaults() {
+func (_c *OrgUnitCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if orgunit.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized orgunit.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := orgunit.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if orgunit.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized orgunit.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := orgunit.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -477,6 +478,12 @@ func (_q *OrgUnitQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if orgunit.Policy == nil {
+		return errors.New("ent: uninitialized orgunit.Policy (forgotten import ent/runtime?)")
+	}
+	if err := orgunit.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -130,7 +130,9 @@ func (_u *OrgUnitUpdate) RemoveAssignments(v ...*Assignment) *OrgUnitUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *OrgUnitUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -157,11 +159,15 @@ func (_u *OrgUnitUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *OrgUnitUpdate) defaults() {
+func (_u *OrgUnitUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if orgunit.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized orgunit.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := orgunit.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -428,7 +434,9 @@ func (_u *OrgUnitUpdateOne) Select(field string, fields ...string) *OrgUnitUpdat
 
 // Save executes the query and returns the updated OrgUnit entity.
 func (_u *OrgUnitUpdateOne) Save(ctx context.Context) (*OrgUnit, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -455,11 +463,15 @@ func (_u *OrgUnitUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *OrgUnitUpdateOne) defaults() {
+func (_u *OrgUnitUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if orgunit.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized orgunit.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := orgunit.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -471,7 +471,9 @@ func (_c *PostingCreate) Mutation() *PostingMutation {
 
 // Save creates the Posting in the database.
 func (_c *PostingCreate) Save(ctx context.Context) (*Posting, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -498,12 +500,18 @@ func (_c *PostingCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PostingCreate) defaults() {
+func (_c *PostingCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if posting.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized posting.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := posting.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if posting.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized posting.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := posting.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -567,6 +575,7 @@ func (_c *PostingCreate) defaults() {
 		v := posting.DefaultRepostCount
 		_c.mutation.SetRepostCount(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

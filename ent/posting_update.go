@@ -684,7 +684,9 @@ func (_u *PostingUpdate) RemoveAssignments(v ...*Assignment) *PostingUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PostingUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -711,11 +713,15 @@ func (_u *PostingUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PostingUpdate) defaults() {
+func (_u *PostingUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if posting.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized posting.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := posting.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1889,7 +1895,9 @@ func (_u *PostingUpdateOne) Select(field string, fields ...string) *PostingUpdat
 
 // Save executes the query and returns the updated Posting entity.
 func (_u *PostingUpdateOne) Save(ctx context.Context) (*Posting, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1916,11 +1924,15 @@ func (_u *PostingUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PostingUpdateOne) defaults() {
+func (_u *PostingUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if posting.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized posting.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := posting.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

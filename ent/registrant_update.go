@@ -589,7 +589,9 @@ func (_u *RegistrantUpdate) RemoveContactLogs(v ...*ContactLog) *RegistrantUpdat
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *RegistrantUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -616,11 +618,15 @@ func (_u *RegistrantUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *RegistrantUpdate) defaults() {
+func (_u *RegistrantUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if registrant.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized registrant.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := registrant.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1691,7 +1697,9 @@ func (_u *RegistrantUpdateOne) Select(field string, fields ...string) *Registran
 
 // Save executes the query and returns the updated Registrant entity.
 func (_u *RegistrantUpdateOne) Save(ctx context.Context) (*Registrant, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1718,11 +1726,15 @@ func (_u *RegistrantUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *RegistrantUpdateOne) defaults() {
+func (_u *RegistrantUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if registrant.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized registrant.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := registrant.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

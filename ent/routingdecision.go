@@ -16,7 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
-	"github.com/example/staffcrm/ent/schema"
+	"github.com/example/staffcrm/internal/routing/record"
 )
 
 // RoutingDecision is the model entity for the RoutingDecision schema.
@@ -31,7 +31,7 @@ type RoutingDecision struct {
 	// Action holds the value of the "action" field.
 	Action routingdecision.Action `json:"action,omitempty"`
 	// Candidates holds the value of the "candidates" field.
-	Candidates []schema.RoutingCandidate `json:"candidates,omitempty"`
+	Candidates []record.Candidate `json:"candidates,omitempty"`
 	// ChosenCoordinatorID holds the value of the "chosen_coordinator_id" field.
 	ChosenCoordinatorID *int `json:"chosen_coordinator_id,omitempty"`
 	// ChosenSalesRepID holds the value of the "chosen_sales_rep_id" field.

@@ -17,7 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
-	"github.com/example/staffcrm/ent/schema"
+	"github.com/example/staffcrm/internal/routing/record"
 )
 
 // RoutingDecisionCreate is the builder for creating a RoutingDecision entity.
@@ -47,7 +47,7 @@ func (_c *RoutingDecisionCreate) SetAction(v routingdecision.Action) *RoutingDec
 }
 
 // SetCandidates sets the "candidates" field.
-func (_c *RoutingDecisionCreate) SetCandidates(v []schema.RoutingCandidate) *RoutingDecisionCreate {
+func (_c *RoutingDecisionCreate) SetCandidates(v []record.Candidate) *RoutingDecisionCreate {
 	_c.mutation.SetCandidates(v)
 	return _c
 }
@@ -146,7 +146,9 @@ func (_c *RoutingDecisionCreate) Mutation() *RoutingDecisionMutation {
 
 // Save creates the RoutingDecision in the database.
 func (_c *RoutingDecisionCreate) Save(ctx context.Context) (*RoutingDecision, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -173,15 +175,19 @@ func (_c *RoutingDecisionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *RoutingDecisionCreate) defaults() {
+func (_c *RoutingDecisionCreate) defaults() error {
 	if _, ok := _c.mutation.Candidates(); !ok {
 		v := routingdecision.DefaultCandidates
 		_c.mutation.SetCandidates(v)
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if routingdecision.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized routingdecision.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := routingdecision.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -510,6 +511,12 @@ func (_q *RoutingDecisionQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if routingdecision.Policy == nil {
+		return errors.New("ent: uninitialized routingdecision.Policy (forgotten import ent/runtime?)")
+	}
+	if err := routingdecision.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -197,7 +197,9 @@ func (_c *SalesRepCreate) Mutation() *SalesRepMutation {
 
 // Save creates the SalesRep in the database.
 func (_c *SalesRepCreate) Save(ctx context.Context) (*SalesRep, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -224,12 +226,18 @@ func (_c *SalesRepCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *SalesRepCreate) defaults() {
+func (_c *SalesRepCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if salesrep.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized salesrep.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := salesrep.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if salesrep.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized salesrep.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := salesrep.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -245,6 +253,7 @@ func (_c *SalesRepCreate) defaults() {
 		v := salesrep.DefaultAvailable
 		_c.mutation.SetAvailable(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

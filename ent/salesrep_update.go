@@ -281,7 +281,9 @@ func (_u *SalesRepUpdate) RemoveInquiries(v ...*Inquiry) *SalesRepUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *SalesRepUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -308,11 +310,15 @@ func (_u *SalesRepUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SalesRepUpdate) defaults() {
+func (_u *SalesRepUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if salesrep.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized salesrep.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := salesrep.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -839,7 +845,9 @@ func (_u *SalesRepUpdateOne) Select(field string, fields ...string) *SalesRepUpd
 
 // Save executes the query and returns the updated SalesRep entity.
 func (_u *SalesRepUpdateOne) Save(ctx context.Context) (*SalesRep, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -866,11 +874,15 @@ func (_u *SalesRepUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *SalesRepUpdateOne) defaults() {
+func (_u *SalesRepUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if salesrep.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized salesrep.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := salesrep.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

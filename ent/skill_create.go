@@ -86,7 +86,9 @@ func (_c *SkillCreate) Mutation() *SkillMutation {
 
 // Save creates the Skill in the database.
 func (_c *SkillCreate) Save(ctx context.Context) (*Skill, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -113,7 +115,7 @@ func (_c *SkillCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *SkillCreate) defaults() {
+func (_c *SkillCreate) defaults() error {
 	if _, ok := _c.mutation.Level(); !ok {
 		v := skill.DefaultLevel
 		_c.mutation.SetLevel(v)
@@ -122,6 +124,7 @@ func (_c *SkillCreate) defaults() {
 		v := skill.DefaultYears
 		_c.mutation.SetYears(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

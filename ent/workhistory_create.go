@@ -139,7 +139,9 @@ func (_c *WorkHistoryCreate) Mutation() *WorkHistoryMutation {
 
 // Save creates the WorkHistory in the database.
 func (_c *WorkHistoryCreate) Save(ctx context.Context) (*WorkHistory, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -166,7 +168,7 @@ func (_c *WorkHistoryCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *WorkHistoryCreate) defaults() {
+func (_c *WorkHistoryCreate) defaults() error {
 	if _, ok := _c.mutation.Industry(); !ok {
 		v := workhistory.DefaultIndustry
 		_c.mutation.SetIndustry(v)
@@ -179,6 +181,7 @@ func (_c *WorkHistoryCreate) defaults() {
 		v := workhistory.DefaultTaskTags
 		_c.mutation.SetTaskTags(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

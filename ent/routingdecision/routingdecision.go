@@ -8,9 +8,10 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"github.com/example/staffcrm/ent/schema"
+	"github.com/example/staffcrm/internal/routing/record"
 )
 
 const (
@@ -109,9 +110,16 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "github.com/example/staffcrm/ent/runtime"
 var (
+	Hooks  [2]ent.Hook
+	Policy ent.Policy
 	// DefaultCandidates holds the default value on creation for the "candidates" field.
-	DefaultCandidates []schema.RoutingCandidate
+	DefaultCandidates []record.Candidate
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 )

@@ -2,7 +2,1147 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/example/staffcrm/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/application"
+	"github.com/example/staffcrm/ent/applicationevent"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/auditevent"
+	"github.com/example/staffcrm/ent/clientcompany"
+	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/orgunit"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/refreshtoken"
+	"github.com/example/staffcrm/ent/registrant"
+	"github.com/example/staffcrm/ent/routingdecision"
+	"github.com/example/staffcrm/ent/salesrep"
+	"github.com/example/staffcrm/ent/schema"
+	"github.com/example/staffcrm/ent/skill"
+	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/routing/record"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	accountMixin := schema.Account{}.Mixin()
+	account.Policy = privacy.NewPolicies(schema.Account{})
+	account.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := account.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	accountMixinHooks1 := accountMixin[1].Hooks()
+	accountHooks := schema.Account{}.Hooks()
+
+	account.Hooks[1] = accountMixinHooks1[0]
+
+	account.Hooks[2] = accountHooks[0]
+	accountMixinFields0 := accountMixin[0].Fields()
+	_ = accountMixinFields0
+	accountFields := schema.Account{}.Fields()
+	_ = accountFields
+	// accountDescCreatedAt is the schema descriptor for created_at field.
+	accountDescCreatedAt := accountMixinFields0[0].Descriptor()
+	// account.DefaultCreatedAt holds the default value on creation for the created_at field.
+	account.DefaultCreatedAt = accountDescCreatedAt.Default.(func() time.Time)
+	// accountDescUpdatedAt is the schema descriptor for updated_at field.
+	accountDescUpdatedAt := accountMixinFields0[1].Descriptor()
+	// account.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	account.DefaultUpdatedAt = accountDescUpdatedAt.Default.(func() time.Time)
+	// account.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	account.UpdateDefaultUpdatedAt = accountDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// accountDescEmail is the schema descriptor for email field.
+	accountDescEmail := accountFields[0].Descriptor()
+	// account.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	account.EmailValidator = func() func(string) error {
+		validators := accountDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// accountDescPasswordHash is the schema descriptor for password_hash field.
+	accountDescPasswordHash := accountFields[1].Descriptor()
+	// account.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	account.PasswordHashValidator = accountDescPasswordHash.Validators[0].(func(string) error)
+	// accountDescDisabled is the schema descriptor for disabled field.
+	accountDescDisabled := accountFields[3].Descriptor()
+	// account.DefaultDisabled holds the default value on creation for the disabled field.
+	account.DefaultDisabled = accountDescDisabled.Default.(bool)
+	// accountDescTokenVersion is the schema descriptor for token_version field.
+	accountDescTokenVersion := accountFields[4].Descriptor()
+	// account.DefaultTokenVersion holds the default value on creation for the token_version field.
+	account.DefaultTokenVersion = accountDescTokenVersion.Default.(int)
+	// account.TokenVersionValidator is a validator for the "token_version" field. It is called by the builders before save.
+	account.TokenVersionValidator = accountDescTokenVersion.Validators[0].(func(int) error)
+	agencyMixin := schema.Agency{}.Mixin()
+	agency.Policy = privacy.NewPolicies(schema.Agency{})
+	agency.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := agency.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	agencyMixinFields0 := agencyMixin[0].Fields()
+	_ = agencyMixinFields0
+	agencyFields := schema.Agency{}.Fields()
+	_ = agencyFields
+	// agencyDescCreatedAt is the schema descriptor for created_at field.
+	agencyDescCreatedAt := agencyMixinFields0[0].Descriptor()
+	// agency.DefaultCreatedAt holds the default value on creation for the created_at field.
+	agency.DefaultCreatedAt = agencyDescCreatedAt.Default.(func() time.Time)
+	// agencyDescUpdatedAt is the schema descriptor for updated_at field.
+	agencyDescUpdatedAt := agencyMixinFields0[1].Descriptor()
+	// agency.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	agency.DefaultUpdatedAt = agencyDescUpdatedAt.Default.(func() time.Time)
+	// agency.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	agency.UpdateDefaultUpdatedAt = agencyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// agencyDescName is the schema descriptor for name field.
+	agencyDescName := agencyFields[0].Descriptor()
+	// agency.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	agency.NameValidator = func() func(string) error {
+		validators := agencyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// agencyDescSlug is the schema descriptor for slug field.
+	agencyDescSlug := agencyFields[1].Descriptor()
+	// agency.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	agency.SlugValidator = agencyDescSlug.Validators[0].(func(string) error)
+	// agencyDescTimezone is the schema descriptor for timezone field.
+	agencyDescTimezone := agencyFields[3].Descriptor()
+	// agency.DefaultTimezone holds the default value on creation for the timezone field.
+	agency.DefaultTimezone = agencyDescTimezone.Default.(string)
+	// agency.TimezoneValidator is a validator for the "timezone" field. It is called by the builders before save.
+	agency.TimezoneValidator = agencyDescTimezone.Validators[0].(func(string) error)
+	// agencyDescBusinessOpen is the schema descriptor for business_open field.
+	agencyDescBusinessOpen := agencyFields[4].Descriptor()
+	// agency.DefaultBusinessOpen holds the default value on creation for the business_open field.
+	agency.DefaultBusinessOpen = agencyDescBusinessOpen.Default.(string)
+	// agency.BusinessOpenValidator is a validator for the "business_open" field. It is called by the builders before save.
+	agency.BusinessOpenValidator = agencyDescBusinessOpen.Validators[0].(func(string) error)
+	// agencyDescBusinessClose is the schema descriptor for business_close field.
+	agencyDescBusinessClose := agencyFields[5].Descriptor()
+	// agency.DefaultBusinessClose holds the default value on creation for the business_close field.
+	agency.DefaultBusinessClose = agencyDescBusinessClose.Default.(string)
+	// agency.BusinessCloseValidator is a validator for the "business_close" field. It is called by the builders before save.
+	agency.BusinessCloseValidator = agencyDescBusinessClose.Validators[0].(func(string) error)
+	// agencyDescWorkingWeekdays is the schema descriptor for working_weekdays field.
+	agencyDescWorkingWeekdays := agencyFields[6].Descriptor()
+	// agency.DefaultWorkingWeekdays holds the default value on creation for the working_weekdays field.
+	agency.DefaultWorkingWeekdays = agencyDescWorkingWeekdays.Default.([]int)
+	// agency.WorkingWeekdaysValidator is a validator for the "working_weekdays" field. It is called by the builders before save.
+	agency.WorkingWeekdaysValidator = agencyDescWorkingWeekdays.Validators[0].(func([]int) error)
+	// agencyDescHolidays is the schema descriptor for holidays field.
+	agencyDescHolidays := agencyFields[7].Descriptor()
+	// agency.DefaultHolidays holds the default value on creation for the holidays field.
+	agency.DefaultHolidays = agencyDescHolidays.Default.([]string)
+	// agency.HolidaysValidator is a validator for the "holidays" field. It is called by the builders before save.
+	agency.HolidaysValidator = agencyDescHolidays.Validators[0].(func([]string) error)
+	// agencyDescFirstResponseSLAMinutes is the schema descriptor for first_response_sla_minutes field.
+	agencyDescFirstResponseSLAMinutes := agencyFields[8].Descriptor()
+	// agency.DefaultFirstResponseSLAMinutes holds the default value on creation for the first_response_sla_minutes field.
+	agency.DefaultFirstResponseSLAMinutes = agencyDescFirstResponseSLAMinutes.Default.(int)
+	// agency.FirstResponseSLAMinutesValidator is a validator for the "first_response_sla_minutes" field. It is called by the builders before save.
+	agency.FirstResponseSLAMinutesValidator = agencyDescFirstResponseSLAMinutes.Validators[0].(func(int) error)
+	// agencyDescAckTimeoutMinutes is the schema descriptor for ack_timeout_minutes field.
+	agencyDescAckTimeoutMinutes := agencyFields[9].Descriptor()
+	// agency.DefaultAckTimeoutMinutes holds the default value on creation for the ack_timeout_minutes field.
+	agency.DefaultAckTimeoutMinutes = agencyDescAckTimeoutMinutes.Default.(int)
+	// agency.AckTimeoutMinutesValidator is a validator for the "ack_timeout_minutes" field. It is called by the builders before save.
+	agency.AckTimeoutMinutesValidator = agencyDescAckTimeoutMinutes.Validators[0].(func(int) error)
+	// agencyDescInquiryRateLimit is the schema descriptor for inquiry_rate_limit field.
+	agencyDescInquiryRateLimit := agencyFields[10].Descriptor()
+	// agency.DefaultInquiryRateLimit holds the default value on creation for the inquiry_rate_limit field.
+	agency.DefaultInquiryRateLimit = agencyDescInquiryRateLimit.Default.(int)
+	// agency.InquiryRateLimitValidator is a validator for the "inquiry_rate_limit" field. It is called by the builders before save.
+	agency.InquiryRateLimitValidator = agencyDescInquiryRateLimit.Validators[0].(func(int) error)
+	// agencyDescNextJobLeadDays is the schema descriptor for next_job_lead_days field.
+	agencyDescNextJobLeadDays := agencyFields[11].Descriptor()
+	// agency.DefaultNextJobLeadDays holds the default value on creation for the next_job_lead_days field.
+	agency.DefaultNextJobLeadDays = agencyDescNextJobLeadDays.Default.(int)
+	// agency.NextJobLeadDaysValidator is a validator for the "next_job_lead_days" field. It is called by the builders before save.
+	agency.NextJobLeadDaysValidator = agencyDescNextJobLeadDays.Validators[0].(func(int) error)
+	// agencyDescInsuranceGapDays is the schema descriptor for insurance_gap_days field.
+	agencyDescInsuranceGapDays := agencyFields[12].Descriptor()
+	// agency.InsuranceGapDaysValidator is a validator for the "insurance_gap_days" field. It is called by the builders before save.
+	agency.InsuranceGapDaysValidator = agencyDescInsuranceGapDays.Validators[0].(func(int) error)
+	applicationMixin := schema.Application{}.Mixin()
+	application.Policy = privacy.NewPolicies(schema.Application{})
+	application.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := application.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	applicationMixinHooks1 := applicationMixin[1].Hooks()
+
+	application.Hooks[1] = applicationMixinHooks1[0]
+	applicationMixinFields0 := applicationMixin[0].Fields()
+	_ = applicationMixinFields0
+	applicationFields := schema.Application{}.Fields()
+	_ = applicationFields
+	// applicationDescCreatedAt is the schema descriptor for created_at field.
+	applicationDescCreatedAt := applicationMixinFields0[0].Descriptor()
+	// application.DefaultCreatedAt holds the default value on creation for the created_at field.
+	application.DefaultCreatedAt = applicationDescCreatedAt.Default.(func() time.Time)
+	// applicationDescUpdatedAt is the schema descriptor for updated_at field.
+	applicationDescUpdatedAt := applicationMixinFields0[1].Descriptor()
+	// application.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	application.DefaultUpdatedAt = applicationDescUpdatedAt.Default.(func() time.Time)
+	// application.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	application.UpdateDefaultUpdatedAt = applicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// applicationDescInternalNotes is the schema descriptor for internal_notes field.
+	applicationDescInternalNotes := applicationFields[3].Descriptor()
+	// application.InternalNotesValidator is a validator for the "internal_notes" field. It is called by the builders before save.
+	application.InternalNotesValidator = applicationDescInternalNotes.Validators[0].(func(string) error)
+	// applicationDescRejectionReason is the schema descriptor for rejection_reason field.
+	applicationDescRejectionReason := applicationFields[4].Descriptor()
+	// application.RejectionReasonValidator is a validator for the "rejection_reason" field. It is called by the builders before save.
+	application.RejectionReasonValidator = applicationDescRejectionReason.Validators[0].(func(string) error)
+	// applicationDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	applicationDescIdempotencyKey := applicationFields[5].Descriptor()
+	// application.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	application.IdempotencyKeyValidator = applicationDescIdempotencyKey.Validators[0].(func(string) error)
+	applicationeventMixin := schema.ApplicationEvent{}.Mixin()
+	applicationevent.Policy = privacy.NewPolicies(schema.ApplicationEvent{})
+	applicationevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := applicationevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	applicationeventMixinHooks0 := applicationeventMixin[0].Hooks()
+
+	applicationevent.Hooks[1] = applicationeventMixinHooks0[0]
+	applicationeventFields := schema.ApplicationEvent{}.Fields()
+	_ = applicationeventFields
+	// applicationeventDescReason is the schema descriptor for reason field.
+	applicationeventDescReason := applicationeventFields[4].Descriptor()
+	// applicationevent.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	applicationevent.ReasonValidator = applicationeventDescReason.Validators[0].(func(string) error)
+	// applicationeventDescAt is the schema descriptor for at field.
+	applicationeventDescAt := applicationeventFields[5].Descriptor()
+	// applicationevent.DefaultAt holds the default value on creation for the at field.
+	applicationevent.DefaultAt = applicationeventDescAt.Default.(func() time.Time)
+	assignmentMixin := schema.Assignment{}.Mixin()
+	assignment.Policy = privacy.NewPolicies(schema.Assignment{})
+	assignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmentMixinHooks1 := assignmentMixin[1].Hooks()
+
+	assignment.Hooks[1] = assignmentMixinHooks1[0]
+	assignmentMixinFields0 := assignmentMixin[0].Fields()
+	_ = assignmentMixinFields0
+	assignmentFields := schema.Assignment{}.Fields()
+	_ = assignmentFields
+	// assignmentDescCreatedAt is the schema descriptor for created_at field.
+	assignmentDescCreatedAt := assignmentMixinFields0[0].Descriptor()
+	// assignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignment.DefaultCreatedAt = assignmentDescCreatedAt.Default.(func() time.Time)
+	// assignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	assignmentDescUpdatedAt := assignmentMixinFields0[1].Descriptor()
+	// assignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
+	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// assignmentDescHourlyWage is the schema descriptor for hourly_wage field.
+	assignmentDescHourlyWage := assignmentFields[7].Descriptor()
+	// assignment.HourlyWageValidator is a validator for the "hourly_wage" field. It is called by the builders before save.
+	assignment.HourlyWageValidator = assignmentDescHourlyWage.Validators[0].(func(int) error)
+	// assignmentDescBillRate is the schema descriptor for bill_rate field.
+	assignmentDescBillRate := assignmentFields[8].Descriptor()
+	// assignment.BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
+	assignment.BillRateValidator = assignmentDescBillRate.Validators[0].(func(int) error)
+	auditeventMixin := schema.AuditEvent{}.Mixin()
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventMixinHooks0 := auditeventMixin[0].Hooks()
+
+	auditevent.Hooks[1] = auditeventMixinHooks0[0]
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescEntityType is the schema descriptor for entity_type field.
+	auditeventDescEntityType := auditeventFields[2].Descriptor()
+	// auditevent.EntityTypeValidator is a validator for the "entity_type" field. It is called by the builders before save.
+	auditevent.EntityTypeValidator = auditeventDescEntityType.Validators[0].(func(string) error)
+	// auditeventDescFields is the schema descriptor for fields field.
+	auditeventDescFields := auditeventFields[4].Descriptor()
+	// auditevent.DefaultFields holds the default value on creation for the fields field.
+	auditevent.DefaultFields = auditeventDescFields.Default.([]string)
+	// auditeventDescAt is the schema descriptor for at field.
+	auditeventDescAt := auditeventFields[5].Descriptor()
+	// auditevent.DefaultAt holds the default value on creation for the at field.
+	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
+	clientcompanyMixin := schema.ClientCompany{}.Mixin()
+	clientcompany.Policy = privacy.NewPolicies(schema.ClientCompany{})
+	clientcompany.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := clientcompany.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	clientcompanyMixinHooks1 := clientcompanyMixin[1].Hooks()
+
+	clientcompany.Hooks[1] = clientcompanyMixinHooks1[0]
+	clientcompanyMixinFields0 := clientcompanyMixin[0].Fields()
+	_ = clientcompanyMixinFields0
+	clientcompanyFields := schema.ClientCompany{}.Fields()
+	_ = clientcompanyFields
+	// clientcompanyDescCreatedAt is the schema descriptor for created_at field.
+	clientcompanyDescCreatedAt := clientcompanyMixinFields0[0].Descriptor()
+	// clientcompany.DefaultCreatedAt holds the default value on creation for the created_at field.
+	clientcompany.DefaultCreatedAt = clientcompanyDescCreatedAt.Default.(func() time.Time)
+	// clientcompanyDescUpdatedAt is the schema descriptor for updated_at field.
+	clientcompanyDescUpdatedAt := clientcompanyMixinFields0[1].Descriptor()
+	// clientcompany.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	clientcompany.DefaultUpdatedAt = clientcompanyDescUpdatedAt.Default.(func() time.Time)
+	// clientcompany.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	clientcompany.UpdateDefaultUpdatedAt = clientcompanyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// clientcompanyDescName is the schema descriptor for name field.
+	clientcompanyDescName := clientcompanyFields[0].Descriptor()
+	// clientcompany.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	clientcompany.NameValidator = func() func(string) error {
+		validators := clientcompanyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// clientcompanyDescIndustry is the schema descriptor for industry field.
+	clientcompanyDescIndustry := clientcompanyFields[1].Descriptor()
+	// clientcompany.IndustryValidator is a validator for the "industry" field. It is called by the builders before save.
+	clientcompany.IndustryValidator = func() func(string) error {
+		validators := clientcompanyDescIndustry.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(industry string) error {
+			for _, fn := range fns {
+				if err := fn(industry); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// clientcompanyDescLegalEntityNumber is the schema descriptor for legal_entity_number field.
+	clientcompanyDescLegalEntityNumber := clientcompanyFields[2].Descriptor()
+	// clientcompany.LegalEntityNumberValidator is a validator for the "legal_entity_number" field. It is called by the builders before save.
+	clientcompany.LegalEntityNumberValidator = clientcompanyDescLegalEntityNumber.Validators[0].(func(string) error)
+	clientsiteMixin := schema.ClientSite{}.Mixin()
+	clientsite.Policy = privacy.NewPolicies(schema.ClientSite{})
+	clientsite.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := clientsite.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	clientsiteMixinHooks1 := clientsiteMixin[1].Hooks()
+
+	clientsite.Hooks[1] = clientsiteMixinHooks1[0]
+	clientsiteMixinFields0 := clientsiteMixin[0].Fields()
+	_ = clientsiteMixinFields0
+	clientsiteFields := schema.ClientSite{}.Fields()
+	_ = clientsiteFields
+	// clientsiteDescCreatedAt is the schema descriptor for created_at field.
+	clientsiteDescCreatedAt := clientsiteMixinFields0[0].Descriptor()
+	// clientsite.DefaultCreatedAt holds the default value on creation for the created_at field.
+	clientsite.DefaultCreatedAt = clientsiteDescCreatedAt.Default.(func() time.Time)
+	// clientsiteDescUpdatedAt is the schema descriptor for updated_at field.
+	clientsiteDescUpdatedAt := clientsiteMixinFields0[1].Descriptor()
+	// clientsite.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	clientsite.DefaultUpdatedAt = clientsiteDescUpdatedAt.Default.(func() time.Time)
+	// clientsite.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	clientsite.UpdateDefaultUpdatedAt = clientsiteDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// clientsiteDescName is the schema descriptor for name field.
+	clientsiteDescName := clientsiteFields[1].Descriptor()
+	// clientsite.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	clientsite.NameValidator = func() func(string) error {
+		validators := clientsiteDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// clientsiteDescAddress is the schema descriptor for address field.
+	clientsiteDescAddress := clientsiteFields[2].Descriptor()
+	// clientsite.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	clientsite.AddressValidator = func() func(string) error {
+		validators := clientsiteDescAddress.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(address string) error {
+			for _, fn := range fns {
+				if err := fn(address); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// clientsiteDescPrefecture is the schema descriptor for prefecture field.
+	clientsiteDescPrefecture := clientsiteFields[3].Descriptor()
+	// clientsite.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
+	clientsite.PrefectureValidator = clientsiteDescPrefecture.Validators[0].(func(string) error)
+	contactlogMixin := schema.ContactLog{}.Mixin()
+	contactlog.Policy = privacy.NewPolicies(schema.ContactLog{})
+	contactlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contactlog.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contactlogMixinHooks0 := contactlogMixin[0].Hooks()
+
+	contactlog.Hooks[1] = contactlogMixinHooks0[0]
+	contactlogFields := schema.ContactLog{}.Fields()
+	_ = contactlogFields
+	// contactlogDescNote is the schema descriptor for note field.
+	contactlogDescNote := contactlogFields[5].Descriptor()
+	// contactlog.DefaultNote holds the default value on creation for the note field.
+	contactlog.DefaultNote = contactlogDescNote.Default.(string)
+	// contactlog.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	contactlog.NoteValidator = contactlogDescNote.Validators[0].(func(string) error)
+	// contactlogDescOccurredAt is the schema descriptor for occurred_at field.
+	contactlogDescOccurredAt := contactlogFields[6].Descriptor()
+	// contactlog.DefaultOccurredAt holds the default value on creation for the occurred_at field.
+	contactlog.DefaultOccurredAt = contactlogDescOccurredAt.Default.(func() time.Time)
+	// contactlogDescCallbackDone is the schema descriptor for callback_done field.
+	contactlogDescCallbackDone := contactlogFields[8].Descriptor()
+	// contactlog.DefaultCallbackDone holds the default value on creation for the callback_done field.
+	contactlog.DefaultCallbackDone = contactlogDescCallbackDone.Default.(bool)
+	coordinatorMixin := schema.Coordinator{}.Mixin()
+	coordinator.Policy = privacy.NewPolicies(schema.Coordinator{})
+	coordinator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := coordinator.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	coordinatorMixinHooks1 := coordinatorMixin[1].Hooks()
+
+	coordinator.Hooks[1] = coordinatorMixinHooks1[0]
+	coordinatorMixinFields0 := coordinatorMixin[0].Fields()
+	_ = coordinatorMixinFields0
+	coordinatorFields := schema.Coordinator{}.Fields()
+	_ = coordinatorFields
+	// coordinatorDescCreatedAt is the schema descriptor for created_at field.
+	coordinatorDescCreatedAt := coordinatorMixinFields0[0].Descriptor()
+	// coordinator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	coordinator.DefaultCreatedAt = coordinatorDescCreatedAt.Default.(func() time.Time)
+	// coordinatorDescUpdatedAt is the schema descriptor for updated_at field.
+	coordinatorDescUpdatedAt := coordinatorMixinFields0[1].Descriptor()
+	// coordinator.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	coordinator.DefaultUpdatedAt = coordinatorDescUpdatedAt.Default.(func() time.Time)
+	// coordinator.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	coordinator.UpdateDefaultUpdatedAt = coordinatorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// coordinatorDescRegions is the schema descriptor for regions field.
+	coordinatorDescRegions := coordinatorFields[1].Descriptor()
+	// coordinator.DefaultRegions holds the default value on creation for the regions field.
+	coordinator.DefaultRegions = coordinatorDescRegions.Default.([]string)
+	// coordinator.RegionsValidator is a validator for the "regions" field. It is called by the builders before save.
+	coordinator.RegionsValidator = coordinatorDescRegions.Validators[0].(func([]string) error)
+	// coordinatorDescName is the schema descriptor for name field.
+	coordinatorDescName := coordinatorFields[2].Descriptor()
+	// coordinator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	coordinator.NameValidator = func() func(string) error {
+		validators := coordinatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// coordinatorDescSpecialties is the schema descriptor for specialties field.
+	coordinatorDescSpecialties := coordinatorFields[3].Descriptor()
+	// coordinator.DefaultSpecialties holds the default value on creation for the specialties field.
+	coordinator.DefaultSpecialties = coordinatorDescSpecialties.Default.([]string)
+	// coordinator.SpecialtiesValidator is a validator for the "specialties" field. It is called by the builders before save.
+	coordinator.SpecialtiesValidator = coordinatorDescSpecialties.Validators[0].(func([]string) error)
+	// coordinatorDescCapacity is the schema descriptor for capacity field.
+	coordinatorDescCapacity := coordinatorFields[4].Descriptor()
+	// coordinator.DefaultCapacity holds the default value on creation for the capacity field.
+	coordinator.DefaultCapacity = coordinatorDescCapacity.Default.(int)
+	// coordinator.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	coordinator.CapacityValidator = coordinatorDescCapacity.Validators[0].(func(int) error)
+	// coordinatorDescAvailable is the schema descriptor for available field.
+	coordinatorDescAvailable := coordinatorFields[5].Descriptor()
+	// coordinator.DefaultAvailable holds the default value on creation for the available field.
+	coordinator.DefaultAvailable = coordinatorDescAvailable.Default.(bool)
+	inquiryMixin := schema.Inquiry{}.Mixin()
+	inquiry.Policy = privacy.NewPolicies(schema.Inquiry{})
+	inquiry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := inquiry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	inquiryMixinHooks1 := inquiryMixin[1].Hooks()
+
+	inquiry.Hooks[1] = inquiryMixinHooks1[0]
+	inquiryMixinFields0 := inquiryMixin[0].Fields()
+	_ = inquiryMixinFields0
+	inquiryFields := schema.Inquiry{}.Fields()
+	_ = inquiryFields
+	// inquiryDescCreatedAt is the schema descriptor for created_at field.
+	inquiryDescCreatedAt := inquiryMixinFields0[0].Descriptor()
+	// inquiry.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inquiry.DefaultCreatedAt = inquiryDescCreatedAt.Default.(func() time.Time)
+	// inquiryDescUpdatedAt is the schema descriptor for updated_at field.
+	inquiryDescUpdatedAt := inquiryMixinFields0[1].Descriptor()
+	// inquiry.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	inquiry.DefaultUpdatedAt = inquiryDescUpdatedAt.Default.(func() time.Time)
+	// inquiry.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	inquiry.UpdateDefaultUpdatedAt = inquiryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// inquiryDescMessage is the schema descriptor for message field.
+	inquiryDescMessage := inquiryFields[7].Descriptor()
+	// inquiry.DefaultMessage holds the default value on creation for the message field.
+	inquiry.DefaultMessage = inquiryDescMessage.Default.(string)
+	// inquiry.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	inquiry.MessageValidator = inquiryDescMessage.Validators[0].(func(string) error)
+	// inquiryDescPriority is the schema descriptor for priority field.
+	inquiryDescPriority := inquiryFields[10].Descriptor()
+	// inquiry.DefaultPriority holds the default value on creation for the priority field.
+	inquiry.DefaultPriority = inquiryDescPriority.Default.(int)
+	// inquiry.PriorityValidator is a validator for the "priority" field. It is called by the builders before save.
+	inquiry.PriorityValidator = inquiryDescPriority.Validators[0].(func(int) error)
+	// inquiryDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	inquiryDescIdempotencyKey := inquiryFields[11].Descriptor()
+	// inquiry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	inquiry.IdempotencyKeyValidator = inquiryDescIdempotencyKey.Validators[0].(func(string) error)
+	orgunitMixin := schema.OrgUnit{}.Mixin()
+	orgunit.Policy = privacy.NewPolicies(schema.OrgUnit{})
+	orgunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := orgunit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	orgunitMixinHooks1 := orgunitMixin[1].Hooks()
+
+	orgunit.Hooks[1] = orgunitMixinHooks1[0]
+	orgunitMixinFields0 := orgunitMixin[0].Fields()
+	_ = orgunitMixinFields0
+	orgunitFields := schema.OrgUnit{}.Fields()
+	_ = orgunitFields
+	// orgunitDescCreatedAt is the schema descriptor for created_at field.
+	orgunitDescCreatedAt := orgunitMixinFields0[0].Descriptor()
+	// orgunit.DefaultCreatedAt holds the default value on creation for the created_at field.
+	orgunit.DefaultCreatedAt = orgunitDescCreatedAt.Default.(func() time.Time)
+	// orgunitDescUpdatedAt is the schema descriptor for updated_at field.
+	orgunitDescUpdatedAt := orgunitMixinFields0[1].Descriptor()
+	// orgunit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	orgunit.DefaultUpdatedAt = orgunitDescUpdatedAt.Default.(func() time.Time)
+	// orgunit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	orgunit.UpdateDefaultUpdatedAt = orgunitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// orgunitDescName is the schema descriptor for name field.
+	orgunitDescName := orgunitFields[1].Descriptor()
+	// orgunit.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	orgunit.NameValidator = func() func(string) error {
+		validators := orgunitDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	postingMixin := schema.Posting{}.Mixin()
+	posting.Policy = privacy.NewPolicies(schema.Posting{})
+	posting.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := posting.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	postingMixinHooks1 := postingMixin[1].Hooks()
+
+	posting.Hooks[1] = postingMixinHooks1[0]
+	postingMixinFields0 := postingMixin[0].Fields()
+	_ = postingMixinFields0
+	postingFields := schema.Posting{}.Fields()
+	_ = postingFields
+	// postingDescCreatedAt is the schema descriptor for created_at field.
+	postingDescCreatedAt := postingMixinFields0[0].Descriptor()
+	// posting.DefaultCreatedAt holds the default value on creation for the created_at field.
+	posting.DefaultCreatedAt = postingDescCreatedAt.Default.(func() time.Time)
+	// postingDescUpdatedAt is the schema descriptor for updated_at field.
+	postingDescUpdatedAt := postingMixinFields0[1].Descriptor()
+	// posting.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	posting.DefaultUpdatedAt = postingDescUpdatedAt.Default.(func() time.Time)
+	// posting.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	posting.UpdateDefaultUpdatedAt = postingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// postingDescTitle is the schema descriptor for title field.
+	postingDescTitle := postingFields[5].Descriptor()
+	// posting.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	posting.TitleValidator = func() func(string) error {
+		validators := postingDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// postingDescDescription is the schema descriptor for description field.
+	postingDescDescription := postingFields[6].Descriptor()
+	// posting.DefaultDescription holds the default value on creation for the description field.
+	posting.DefaultDescription = postingDescDescription.Default.(string)
+	// posting.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	posting.DescriptionValidator = postingDescDescription.Validators[0].(func(string) error)
+	// postingDescJobCategory is the schema descriptor for job_category field.
+	postingDescJobCategory := postingFields[7].Descriptor()
+	// posting.JobCategoryValidator is a validator for the "job_category" field. It is called by the builders before save.
+	posting.JobCategoryValidator = func() func(string) error {
+		validators := postingDescJobCategory.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(job_category string) error {
+			for _, fn := range fns {
+				if err := fn(job_category); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// postingDescRequiredSkills is the schema descriptor for required_skills field.
+	postingDescRequiredSkills := postingFields[8].Descriptor()
+	// posting.DefaultRequiredSkills holds the default value on creation for the required_skills field.
+	posting.DefaultRequiredSkills = postingDescRequiredSkills.Default.([]string)
+	// posting.RequiredSkillsValidator is a validator for the "required_skills" field. It is called by the builders before save.
+	posting.RequiredSkillsValidator = postingDescRequiredSkills.Validators[0].(func([]string) error)
+	// postingDescTaskTags is the schema descriptor for task_tags field.
+	postingDescTaskTags := postingFields[9].Descriptor()
+	// posting.DefaultTaskTags holds the default value on creation for the task_tags field.
+	posting.DefaultTaskTags = postingDescTaskTags.Default.([]string)
+	// posting.TaskTagsValidator is a validator for the "task_tags" field. It is called by the builders before save.
+	posting.TaskTagsValidator = postingDescTaskTags.Validators[0].(func([]string) error)
+	// postingDescHourlyWage is the schema descriptor for hourly_wage field.
+	postingDescHourlyWage := postingFields[10].Descriptor()
+	// posting.HourlyWageValidator is a validator for the "hourly_wage" field. It is called by the builders before save.
+	posting.HourlyWageValidator = postingDescHourlyWage.Validators[0].(func(int) error)
+	// postingDescPrefecture is the schema descriptor for prefecture field.
+	postingDescPrefecture := postingFields[11].Descriptor()
+	// posting.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
+	posting.PrefectureValidator = postingDescPrefecture.Validators[0].(func(string) error)
+	// postingDescCity is the schema descriptor for city field.
+	postingDescCity := postingFields[12].Descriptor()
+	// posting.DefaultCity holds the default value on creation for the city field.
+	posting.DefaultCity = postingDescCity.Default.(string)
+	// posting.CityValidator is a validator for the "city" field. It is called by the builders before save.
+	posting.CityValidator = postingDescCity.Validators[0].(func(string) error)
+	// postingDescNearestStation is the schema descriptor for nearest_station field.
+	postingDescNearestStation := postingFields[13].Descriptor()
+	// posting.DefaultNearestStation holds the default value on creation for the nearest_station field.
+	posting.DefaultNearestStation = postingDescNearestStation.Default.(string)
+	// posting.NearestStationValidator is a validator for the "nearest_station" field. It is called by the builders before save.
+	posting.NearestStationValidator = postingDescNearestStation.Validators[0].(func(string) error)
+	// postingDescWalkMinutes is the schema descriptor for walk_minutes field.
+	postingDescWalkMinutes := postingFields[14].Descriptor()
+	// posting.DefaultWalkMinutes holds the default value on creation for the walk_minutes field.
+	posting.DefaultWalkMinutes = postingDescWalkMinutes.Default.(int)
+	// posting.WalkMinutesValidator is a validator for the "walk_minutes" field. It is called by the builders before save.
+	posting.WalkMinutesValidator = postingDescWalkMinutes.Validators[0].(func(int) error)
+	// postingDescBusRequired is the schema descriptor for bus_required field.
+	postingDescBusRequired := postingFields[15].Descriptor()
+	// posting.DefaultBusRequired holds the default value on creation for the bus_required field.
+	posting.DefaultBusRequired = postingDescBusRequired.Default.(bool)
+	// postingDescWorkingHours is the schema descriptor for working_hours field.
+	postingDescWorkingHours := postingFields[16].Descriptor()
+	// posting.DefaultWorkingHours holds the default value on creation for the working_hours field.
+	posting.DefaultWorkingHours = postingDescWorkingHours.Default.(string)
+	// posting.WorkingHoursValidator is a validator for the "working_hours" field. It is called by the builders before save.
+	posting.WorkingHoursValidator = postingDescWorkingHours.Validators[0].(func(string) error)
+	// postingDescAvgMonthlyOvertimeHours is the schema descriptor for avg_monthly_overtime_hours field.
+	postingDescAvgMonthlyOvertimeHours := postingFields[17].Descriptor()
+	// posting.DefaultAvgMonthlyOvertimeHours holds the default value on creation for the avg_monthly_overtime_hours field.
+	posting.DefaultAvgMonthlyOvertimeHours = postingDescAvgMonthlyOvertimeHours.Default.(int)
+	// posting.AvgMonthlyOvertimeHoursValidator is a validator for the "avg_monthly_overtime_hours" field. It is called by the builders before save.
+	posting.AvgMonthlyOvertimeHoursValidator = postingDescAvgMonthlyOvertimeHours.Validators[0].(func(int) error)
+	// postingDescExpectedDurationMonths is the schema descriptor for expected_duration_months field.
+	postingDescExpectedDurationMonths := postingFields[19].Descriptor()
+	// posting.ExpectedDurationMonthsValidator is a validator for the "expected_duration_months" field. It is called by the builders before save.
+	posting.ExpectedDurationMonthsValidator = postingDescExpectedDurationMonths.Validators[0].(func(int) error)
+	// postingDescHeadcount is the schema descriptor for headcount field.
+	postingDescHeadcount := postingFields[20].Descriptor()
+	// posting.DefaultHeadcount holds the default value on creation for the headcount field.
+	posting.DefaultHeadcount = postingDescHeadcount.Default.(int)
+	// posting.HeadcountValidator is a validator for the "headcount" field. It is called by the builders before save.
+	posting.HeadcountValidator = postingDescHeadcount.Validators[0].(func(int) error)
+	// postingDescDisclosesClient is the schema descriptor for discloses_client field.
+	postingDescDisclosesClient := postingFields[21].Descriptor()
+	// posting.DefaultDisclosesClient holds the default value on creation for the discloses_client field.
+	posting.DefaultDisclosesClient = postingDescDisclosesClient.Default.(bool)
+	// postingDescRepostCount is the schema descriptor for repost_count field.
+	postingDescRepostCount := postingFields[22].Descriptor()
+	// posting.DefaultRepostCount holds the default value on creation for the repost_count field.
+	posting.DefaultRepostCount = postingDescRepostCount.Default.(int)
+	// posting.RepostCountValidator is a validator for the "repost_count" field. It is called by the builders before save.
+	posting.RepostCountValidator = postingDescRepostCount.Validators[0].(func(int) error)
+	// postingDescDepartmentDetails is the schema descriptor for department_details field.
+	postingDescDepartmentDetails := postingFields[23].Descriptor()
+	// posting.DepartmentDetailsValidator is a validator for the "department_details" field. It is called by the builders before save.
+	posting.DepartmentDetailsValidator = postingDescDepartmentDetails.Validators[0].(func(string) error)
+	// postingDescHiringReason is the schema descriptor for hiring_reason field.
+	postingDescHiringReason := postingFields[24].Descriptor()
+	// posting.HiringReasonValidator is a validator for the "hiring_reason" field. It is called by the builders before save.
+	posting.HiringReasonValidator = postingDescHiringReason.Validators[0].(func(string) error)
+	// postingDescAtmosphereNotes is the schema descriptor for atmosphere_notes field.
+	postingDescAtmosphereNotes := postingFields[25].Descriptor()
+	// posting.AtmosphereNotesValidator is a validator for the "atmosphere_notes" field. It is called by the builders before save.
+	posting.AtmosphereNotesValidator = postingDescAtmosphereNotes.Validators[0].(func(string) error)
+	// postingDescPredecessorTenureMonths is the schema descriptor for predecessor_tenure_months field.
+	postingDescPredecessorTenureMonths := postingFields[26].Descriptor()
+	// posting.PredecessorTenureMonthsValidator is a validator for the "predecessor_tenure_months" field. It is called by the builders before save.
+	posting.PredecessorTenureMonthsValidator = postingDescPredecessorTenureMonths.Validators[0].(func(int) error)
+	// postingDescBillRate is the schema descriptor for bill_rate field.
+	postingDescBillRate := postingFields[27].Descriptor()
+	// posting.BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
+	posting.BillRateValidator = postingDescBillRate.Validators[0].(func(int) error)
+	// postingDescClientContact is the schema descriptor for client_contact field.
+	postingDescClientContact := postingFields[28].Descriptor()
+	// posting.ClientContactValidator is a validator for the "client_contact" field. It is called by the builders before save.
+	posting.ClientContactValidator = postingDescClientContact.Validators[0].(func(string) error)
+	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
+	refreshtoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := refreshtoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	refreshtokenFields := schema.RefreshToken{}.Fields()
+	_ = refreshtokenFields
+	// refreshtokenDescFamily is the schema descriptor for family field.
+	refreshtokenDescFamily := refreshtokenFields[2].Descriptor()
+	// refreshtoken.FamilyValidator is a validator for the "family" field. It is called by the builders before save.
+	refreshtoken.FamilyValidator = refreshtokenDescFamily.Validators[0].(func(string) error)
+	// refreshtokenDescCreatedAt is the schema descriptor for created_at field.
+	refreshtokenDescCreatedAt := refreshtokenFields[4].Descriptor()
+	// refreshtoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	refreshtoken.DefaultCreatedAt = refreshtokenDescCreatedAt.Default.(func() time.Time)
+	registrantMixin := schema.Registrant{}.Mixin()
+	registrant.Policy = privacy.NewPolicies(schema.Registrant{})
+	registrant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := registrant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	registrantMixinHooks1 := registrantMixin[1].Hooks()
+
+	registrant.Hooks[1] = registrantMixinHooks1[0]
+	registrantMixinFields0 := registrantMixin[0].Fields()
+	_ = registrantMixinFields0
+	registrantFields := schema.Registrant{}.Fields()
+	_ = registrantFields
+	// registrantDescCreatedAt is the schema descriptor for created_at field.
+	registrantDescCreatedAt := registrantMixinFields0[0].Descriptor()
+	// registrant.DefaultCreatedAt holds the default value on creation for the created_at field.
+	registrant.DefaultCreatedAt = registrantDescCreatedAt.Default.(func() time.Time)
+	// registrantDescUpdatedAt is the schema descriptor for updated_at field.
+	registrantDescUpdatedAt := registrantMixinFields0[1].Descriptor()
+	// registrant.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	registrant.DefaultUpdatedAt = registrantDescUpdatedAt.Default.(func() time.Time)
+	// registrant.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	registrant.UpdateDefaultUpdatedAt = registrantDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// registrantDescName is the schema descriptor for name field.
+	registrantDescName := registrantFields[1].Descriptor()
+	// registrant.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	registrant.NameValidator = func() func(string) error {
+		validators := registrantDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// registrantDescKana is the schema descriptor for kana field.
+	registrantDescKana := registrantFields[2].Descriptor()
+	// registrant.DefaultKana holds the default value on creation for the kana field.
+	registrant.DefaultKana = registrantDescKana.Default.(string)
+	// registrant.KanaValidator is a validator for the "kana" field. It is called by the builders before save.
+	registrant.KanaValidator = registrantDescKana.Validators[0].(func(string) error)
+	// registrantDescPhone is the schema descriptor for phone field.
+	registrantDescPhone := registrantFields[3].Descriptor()
+	// registrant.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	registrant.PhoneValidator = registrantDescPhone.Validators[0].(func(string) error)
+	// registrantDescEmail is the schema descriptor for email field.
+	registrantDescEmail := registrantFields[4].Descriptor()
+	// registrant.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	registrant.EmailValidator = registrantDescEmail.Validators[0].(func(string) error)
+	// registrantDescPreferredContactHours is the schema descriptor for preferred_contact_hours field.
+	registrantDescPreferredContactHours := registrantFields[5].Descriptor()
+	// registrant.DefaultPreferredContactHours holds the default value on creation for the preferred_contact_hours field.
+	registrant.DefaultPreferredContactHours = registrantDescPreferredContactHours.Default.(string)
+	// registrant.PreferredContactHoursValidator is a validator for the "preferred_contact_hours" field. It is called by the builders before save.
+	registrant.PreferredContactHoursValidator = registrantDescPreferredContactHours.Validators[0].(func(string) error)
+	// registrantDescPrefecture is the schema descriptor for prefecture field.
+	registrantDescPrefecture := registrantFields[6].Descriptor()
+	// registrant.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
+	registrant.PrefectureValidator = registrantDescPrefecture.Validators[0].(func(string) error)
+	// registrantDescCity is the schema descriptor for city field.
+	registrantDescCity := registrantFields[7].Descriptor()
+	// registrant.DefaultCity holds the default value on creation for the city field.
+	registrant.DefaultCity = registrantDescCity.Default.(string)
+	// registrant.CityValidator is a validator for the "city" field. It is called by the builders before save.
+	registrant.CityValidator = registrantDescCity.Validators[0].(func(string) error)
+	// registrantDescNearestStation is the schema descriptor for nearest_station field.
+	registrantDescNearestStation := registrantFields[8].Descriptor()
+	// registrant.DefaultNearestStation holds the default value on creation for the nearest_station field.
+	registrant.DefaultNearestStation = registrantDescNearestStation.Default.(string)
+	// registrant.NearestStationValidator is a validator for the "nearest_station" field. It is called by the builders before save.
+	registrant.NearestStationValidator = registrantDescNearestStation.Validators[0].(func(string) error)
+	// registrantDescMaxCommuteMinutes is the schema descriptor for max_commute_minutes field.
+	registrantDescMaxCommuteMinutes := registrantFields[9].Descriptor()
+	// registrant.DefaultMaxCommuteMinutes holds the default value on creation for the max_commute_minutes field.
+	registrant.DefaultMaxCommuteMinutes = registrantDescMaxCommuteMinutes.Default.(int)
+	// registrant.MaxCommuteMinutesValidator is a validator for the "max_commute_minutes" field. It is called by the builders before save.
+	registrant.MaxCommuteMinutesValidator = registrantDescMaxCommuteMinutes.Validators[0].(func(int) error)
+	// registrantDescAcceptsBus is the schema descriptor for accepts_bus field.
+	registrantDescAcceptsBus := registrantFields[10].Descriptor()
+	// registrant.DefaultAcceptsBus holds the default value on creation for the accepts_bus field.
+	registrant.DefaultAcceptsBus = registrantDescAcceptsBus.Default.(bool)
+	// registrantDescDesiredHourlyWage is the schema descriptor for desired_hourly_wage field.
+	registrantDescDesiredHourlyWage := registrantFields[11].Descriptor()
+	// registrant.DesiredHourlyWageValidator is a validator for the "desired_hourly_wage" field. It is called by the builders before save.
+	registrant.DesiredHourlyWageValidator = registrantDescDesiredHourlyWage.Validators[0].(func(int) error)
+	// registrantDescDesiredJobCategories is the schema descriptor for desired_job_categories field.
+	registrantDescDesiredJobCategories := registrantFields[12].Descriptor()
+	// registrant.DefaultDesiredJobCategories holds the default value on creation for the desired_job_categories field.
+	registrant.DefaultDesiredJobCategories = registrantDescDesiredJobCategories.Default.([]string)
+	// registrant.DesiredJobCategoriesValidator is a validator for the "desired_job_categories" field. It is called by the builders before save.
+	registrant.DesiredJobCategoriesValidator = registrantDescDesiredJobCategories.Validators[0].(func([]string) error)
+	// registrantDescRegisteredAt is the schema descriptor for registered_at field.
+	registrantDescRegisteredAt := registrantFields[15].Descriptor()
+	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
+	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
+	// registrantDescEducation is the schema descriptor for education field.
+	registrantDescEducation := registrantFields[17].Descriptor()
+	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
+	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
+	routingdecisionMixin := schema.RoutingDecision{}.Mixin()
+	routingdecision.Policy = privacy.NewPolicies(schema.RoutingDecision{})
+	routingdecision.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := routingdecision.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	routingdecisionMixinHooks0 := routingdecisionMixin[0].Hooks()
+
+	routingdecision.Hooks[1] = routingdecisionMixinHooks0[0]
+	routingdecisionFields := schema.RoutingDecision{}.Fields()
+	_ = routingdecisionFields
+	// routingdecisionDescCandidates is the schema descriptor for candidates field.
+	routingdecisionDescCandidates := routingdecisionFields[2].Descriptor()
+	// routingdecision.DefaultCandidates holds the default value on creation for the candidates field.
+	routingdecision.DefaultCandidates = routingdecisionDescCandidates.Default.([]record.Candidate)
+	// routingdecisionDescCreatedAt is the schema descriptor for created_at field.
+	routingdecisionDescCreatedAt := routingdecisionFields[7].Descriptor()
+	// routingdecision.DefaultCreatedAt holds the default value on creation for the created_at field.
+	routingdecision.DefaultCreatedAt = routingdecisionDescCreatedAt.Default.(func() time.Time)
+	salesrepMixin := schema.SalesRep{}.Mixin()
+	salesrep.Policy = privacy.NewPolicies(schema.SalesRep{})
+	salesrep.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := salesrep.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	salesrepMixinHooks1 := salesrepMixin[1].Hooks()
+
+	salesrep.Hooks[1] = salesrepMixinHooks1[0]
+	salesrepMixinFields0 := salesrepMixin[0].Fields()
+	_ = salesrepMixinFields0
+	salesrepFields := schema.SalesRep{}.Fields()
+	_ = salesrepFields
+	// salesrepDescCreatedAt is the schema descriptor for created_at field.
+	salesrepDescCreatedAt := salesrepMixinFields0[0].Descriptor()
+	// salesrep.DefaultCreatedAt holds the default value on creation for the created_at field.
+	salesrep.DefaultCreatedAt = salesrepDescCreatedAt.Default.(func() time.Time)
+	// salesrepDescUpdatedAt is the schema descriptor for updated_at field.
+	salesrepDescUpdatedAt := salesrepMixinFields0[1].Descriptor()
+	// salesrep.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	salesrep.DefaultUpdatedAt = salesrepDescUpdatedAt.Default.(func() time.Time)
+	// salesrep.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	salesrep.UpdateDefaultUpdatedAt = salesrepDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// salesrepDescName is the schema descriptor for name field.
+	salesrepDescName := salesrepFields[2].Descriptor()
+	// salesrep.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	salesrep.NameValidator = func() func(string) error {
+		validators := salesrepDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// salesrepDescSpecialties is the schema descriptor for specialties field.
+	salesrepDescSpecialties := salesrepFields[3].Descriptor()
+	// salesrep.DefaultSpecialties holds the default value on creation for the specialties field.
+	salesrep.DefaultSpecialties = salesrepDescSpecialties.Default.([]string)
+	// salesrep.SpecialtiesValidator is a validator for the "specialties" field. It is called by the builders before save.
+	salesrep.SpecialtiesValidator = salesrepDescSpecialties.Validators[0].(func([]string) error)
+	// salesrepDescCapacity is the schema descriptor for capacity field.
+	salesrepDescCapacity := salesrepFields[4].Descriptor()
+	// salesrep.DefaultCapacity holds the default value on creation for the capacity field.
+	salesrep.DefaultCapacity = salesrepDescCapacity.Default.(int)
+	// salesrep.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	salesrep.CapacityValidator = salesrepDescCapacity.Validators[0].(func(int) error)
+	// salesrepDescAvailable is the schema descriptor for available field.
+	salesrepDescAvailable := salesrepFields[5].Descriptor()
+	// salesrep.DefaultAvailable holds the default value on creation for the available field.
+	salesrep.DefaultAvailable = salesrepDescAvailable.Default.(bool)
+	skillMixin := schema.Skill{}.Mixin()
+	skill.Policy = privacy.NewPolicies(schema.Skill{})
+	skill.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := skill.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	skillMixinHooks0 := skillMixin[0].Hooks()
+
+	skill.Hooks[1] = skillMixinHooks0[0]
+	skillFields := schema.Skill{}.Fields()
+	_ = skillFields
+	// skillDescName is the schema descriptor for name field.
+	skillDescName := skillFields[1].Descriptor()
+	// skill.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	skill.NameValidator = func() func(string) error {
+		validators := skillDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// skillDescLevel is the schema descriptor for level field.
+	skillDescLevel := skillFields[2].Descriptor()
+	// skill.DefaultLevel holds the default value on creation for the level field.
+	skill.DefaultLevel = skillDescLevel.Default.(int)
+	// skill.LevelValidator is a validator for the "level" field. It is called by the builders before save.
+	skill.LevelValidator = skillDescLevel.Validators[0].(func(int) error)
+	// skillDescYears is the schema descriptor for years field.
+	skillDescYears := skillFields[3].Descriptor()
+	// skill.DefaultYears holds the default value on creation for the years field.
+	skill.DefaultYears = skillDescYears.Default.(float64)
+	// skill.YearsValidator is a validator for the "years" field. It is called by the builders before save.
+	skill.YearsValidator = skillDescYears.Validators[0].(func(float64) error)
+	workhistoryMixin := schema.WorkHistory{}.Mixin()
+	workhistory.Policy = privacy.NewPolicies(schema.WorkHistory{})
+	workhistory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := workhistory.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	workhistoryMixinHooks0 := workhistoryMixin[0].Hooks()
+
+	workhistory.Hooks[1] = workhistoryMixinHooks0[0]
+	workhistoryFields := schema.WorkHistory{}.Fields()
+	_ = workhistoryFields
+	// workhistoryDescCompany is the schema descriptor for company field.
+	workhistoryDescCompany := workhistoryFields[1].Descriptor()
+	// workhistory.CompanyValidator is a validator for the "company" field. It is called by the builders before save.
+	workhistory.CompanyValidator = func() func(string) error {
+		validators := workhistoryDescCompany.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(company string) error {
+			for _, fn := range fns {
+				if err := fn(company); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// workhistoryDescLegalEntityNumber is the schema descriptor for legal_entity_number field.
+	workhistoryDescLegalEntityNumber := workhistoryFields[2].Descriptor()
+	// workhistory.LegalEntityNumberValidator is a validator for the "legal_entity_number" field. It is called by the builders before save.
+	workhistory.LegalEntityNumberValidator = workhistoryDescLegalEntityNumber.Validators[0].(func(string) error)
+	// workhistoryDescIndustry is the schema descriptor for industry field.
+	workhistoryDescIndustry := workhistoryFields[3].Descriptor()
+	// workhistory.DefaultIndustry holds the default value on creation for the industry field.
+	workhistory.DefaultIndustry = workhistoryDescIndustry.Default.(string)
+	// workhistory.IndustryValidator is a validator for the "industry" field. It is called by the builders before save.
+	workhistory.IndustryValidator = workhistoryDescIndustry.Validators[0].(func(string) error)
+	// workhistoryDescJobCategory is the schema descriptor for job_category field.
+	workhistoryDescJobCategory := workhistoryFields[4].Descriptor()
+	// workhistory.JobCategoryValidator is a validator for the "job_category" field. It is called by the builders before save.
+	workhistory.JobCategoryValidator = func() func(string) error {
+		validators := workhistoryDescJobCategory.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(job_category string) error {
+			for _, fn := range fns {
+				if err := fn(job_category); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// workhistoryDescTasks is the schema descriptor for tasks field.
+	workhistoryDescTasks := workhistoryFields[5].Descriptor()
+	// workhistory.DefaultTasks holds the default value on creation for the tasks field.
+	workhistory.DefaultTasks = workhistoryDescTasks.Default.(string)
+	// workhistory.TasksValidator is a validator for the "tasks" field. It is called by the builders before save.
+	workhistory.TasksValidator = workhistoryDescTasks.Validators[0].(func(string) error)
+	// workhistoryDescTaskTags is the schema descriptor for task_tags field.
+	workhistoryDescTaskTags := workhistoryFields[6].Descriptor()
+	// workhistory.DefaultTaskTags holds the default value on creation for the task_tags field.
+	workhistory.DefaultTaskTags = workhistoryDescTaskTags.Default.([]string)
+	// workhistory.TaskTagsValidator is a validator for the "task_tags" field. It is called by the builders before save.
+	workhistory.TaskTagsValidator = workhistoryDescTaskTags.Validators[0].(func([]string) error)
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

@@ -10,6 +10,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/example/staffcrm/internal/routing/record"
 )
 
 // Inquiry is a registrant's question or request (問い合わせ), routed to one coordinator or sales rep.
@@ -71,21 +73,11 @@ type RoutingDecision struct{ ent.Schema }
 
 func (RoutingDecision) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{}} }
 
-// RoutingCandidate is one candidate considered by a routing decision, stored as JSON.
-type RoutingCandidate struct {
-	Kind       string             `json:"kind"` // COORDINATOR or SALES_REP
-	ID         int                `json:"id"`
-	Name       string             `json:"name"`
-	Score      float64            `json:"score"`
-	Components map[string]float64 `json:"components,omitempty"`
-	Excluded   string             `json:"excluded,omitempty"` // why not eligible, if so
-}
-
 func (RoutingDecision) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("inquiry_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("action").Values("ASSIGN", "QUEUE", "HAND_OFF", "DECLINE", "TIMEOUT", "REASSIGN", "ESCALATE", "RESOLVE").Immutable(),
-		field.JSON("candidates", []RoutingCandidate{}).Default([]RoutingCandidate{}).Immutable().
+		field.JSON("candidates", []record.Candidate{}).Default([]record.Candidate{}).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("chosen_coordinator_id").Optional().Nillable().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("chosen_sales_rep_id").Optional().Nillable().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),

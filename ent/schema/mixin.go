@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
+	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/region"
 )
 
@@ -46,6 +47,8 @@ func (TenantMixin) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipAll), entsql.OnDelete(entsql.Cascade)),
 	}
 }
+
+func (TenantMixin) Hooks() []ent.Hook { return []ent.Hook{access.TenantHook()} }
 
 func (TenantMixin) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("agency_id")}

@@ -1,0 +1,140 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/privacy"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/session"
+)
+
+// Error codes of DESIGN.md §9, the only values extensions.code takes.
+const (
+	CodeUnauthenticated     = "UNAUTHENTICATED"
+	CodeForbidden           = "FORBIDDEN"
+	CodeNotFound            = "NOT_FOUND"
+	CodeBadUserInput        = "BAD_USER_INPUT"
+	CodeConflict            = "CONFLICT"
+	CodeInvalidTransition   = "INVALID_TRANSITION"
+	CodeComplianceViolation = "COMPLIANCE_VIOLATION"
+	CodeRateLimited         = "RATE_LIMITED"
+	CodeInternal            = "INTERNAL"
+)
+
+// codedError carries a code and a client-safe message chosen by a resolver.
+type codedError struct {
+	code string
+	msg  string
+	err  error
+}
+
+func (e *codedError) Error() string { return e.msg }
+func (e *codedError) Unwrap() error { return e.err }
+
+func newError(code, msg string) error { return &codedError{code: code, msg: msg} }
+
+// RequestIDFunc returns the request id of ctx for INTERNAL errors; set by the server.
+type RequestIDFunc func(context.Context) string
+
+// ErrorPresenter turns any error into a GraphQL error whose extensions.code is one of §9's codes
+// and whose message reveals nothing internal. Unknown errors become INTERNAL with the request id;
+// they are logged here, once, with the detail.
+func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var (
+			code string
+			msg  string
+		)
+		var ce *codedError
+		var ve *ent.ValidationError
+		switch {
+		case errors.As(err, &ce):
+			code, msg = ce.code, ce.msg
+		case errors.Is(err, access.ErrNoViewer):
+			code, msg = CodeUnauthenticated, "authentication required"
+			if aerr := auth.AuthErrorFrom(ctx); aerr != nil {
+				msg = authMessage(aerr)
+			}
+		case errors.Is(err, session.ErrInvalidCredentials), errors.Is(err, session.ErrAccountDisabled),
+			errors.Is(err, session.ErrRefreshInvalid), errors.Is(err, session.ErrRefreshReused),
+			errors.Is(err, session.ErrNoSession), errors.Is(err, session.ErrSessionEnded):
+			code, msg = CodeUnauthenticated, unwrapAll(err).Error()
+		case errors.Is(err, privacy.Deny):
+			code, msg = CodeForbidden, "not allowed"
+		case ent.IsNotFound(err):
+			code, msg = CodeNotFound, "not found"
+		case errors.As(err, &ve):
+			code, msg = CodeBadUserInput, fmt.Sprintf("invalid value for %s", ve.Name)
+		case ent.IsConstraintError(err):
+			code, msg = CodeConflict, "conflicts with existing data"
+		case errors.Is(err, context.DeadlineExceeded):
+			code, msg = CodeInternal, "request timed out"
+		default:
+			if c, ok := gqlErr.Extensions["code"].(string); ok && gqlErr.Err == nil {
+				// Parse, validation and variable-coercion errors from gqlgen itself: the message is
+				// about the client's document, safe to show.
+				gqlErr.Extensions["code"] = clientCode(c)
+				return gqlErr
+			}
+			code, msg = CodeInternal, "internal error"
+		}
+		if code == CodeInternal {
+			rid := requestID(ctx)
+			log.ErrorContext(ctx, "resolver error", "err", err, "request_id", rid, "path", gqlErr.Path.String())
+			gqlErr.Extensions = map[string]any{"code": code, "requestId": rid}
+		} else {
+			gqlErr.Extensions = map[string]any{"code": code}
+		}
+		gqlErr.Message = msg
+		gqlErr.Err = err
+		return gqlErr
+	}
+}
+
+// clientCode maps gqlgen's own codes onto §9's list.
+func clientCode(c string) string {
+	switch c {
+	case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT":
+		return CodeBadUserInput
+	case CodeUnauthenticated, CodeForbidden, CodeNotFound, CodeConflict, CodeRateLimited,
+		CodeInvalidTransition, CodeComplianceViolation:
+		return c
+	default:
+		return CodeInternal
+	}
+}
+
+func authMessage(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrTokenExpired):
+		return "access token expired"
+	default:
+		return "access token invalid"
+	}
+}
+
+func unwrapAll(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// Recover turns a panic in a resolver into an INTERNAL error (logged with the request id by the
+// presenter) instead of a crashed request.
+func Recover(ctx context.Context, p any) error {
+	return fmt.Errorf("panic: %v", p)
+}

@@ -1,0 +1,21 @@
+// Package graph is the GraphQL layer: the schema (graph/api/*.graphql extending the generated
+// graph/ent.graphql) and thin resolvers that parse, call internal/* or ent, and map errors.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/session"
+)
+
+// Resolver holds the dependencies of the resolvers.
+type Resolver struct {
+	Client   *ent.Client
+	Sessions *session.Service
+}
+
+// NewSchema builds the executable schema.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: r})
+}

@@ -1,0 +1,108 @@
+// Package config reads the server's configuration from flags and environment variables.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is the whole runtime configuration. Flags win over environment variables, which win over
+// defaults.
+type Config struct {
+	Addr           string // ADDR / -addr
+	DatabaseURL    string // DATABASE_URL / -database-url; empty = embedded SQLite
+	DataDir        string // DATA_DIR / -data-dir
+	Env            string // APP_ENV / -env: development or production
+	JWTSecret      string // JWT_SECRET (HS256)
+	JWTKeyFile     string // JWT_PRIVATE_KEY_FILE / -jwt-key-file (Ed25519 PKCS#8 PEM, EdDSA)
+	JWTIssuer      string // JWT_ISSUER
+	JWTAudience    string // JWT_AUDIENCE
+	AccessTTL      time.Duration
+	RefreshTTL     time.Duration
+	SeedDemo       bool // SEED_DEMO / -seed-demo: seed an empty embedded store (default on for it)
+	seedDemoSet    bool
+	ShutdownGrace  time.Duration
+	DBMaxOpenConns int
+	Args           []string // positional arguments (subcommand)
+}
+
+// Production reports whether APP_ENV is production.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// ShouldSeed reports whether the demo seed is wanted: explicitly via SEED_DEMO, otherwise only for
+// the embedded store.
+func (c Config) ShouldSeed() bool {
+	if c.seedDemoSet {
+		return c.SeedDemo
+	}
+	return c.DatabaseURL == ""
+}
+
+// Load parses args (without the program name) and the environment.
+func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{}
+	fs := flag.NewFlagSet("staffcrm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; empty uses the embedded SQLite file (DATABASE_URL)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "folder of the embedded SQLite file (DATA_DIR)")
+	fs.StringVar(&c.Env, "env", env("APP_ENV", "development"), "development or production (APP_ENV)")
+	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", env("JWT_PRIVATE_KEY_FILE", ""), "Ed25519 private key, PKCS#8 PEM (JWT_PRIVATE_KEY_FILE)")
+	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", "staffcrm"), "JWT iss (JWT_ISSUER)")
+	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", "staffcrm-api"), "JWT aud (JWT_AUDIENCE)")
+	var access, refresh, grace string
+	fs.StringVar(&access, "access-ttl", env("ACCESS_TOKEN_TTL", "15m"), "access token lifetime (ACCESS_TOKEN_TTL)")
+	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", "720h"), "refresh token lifetime (REFRESH_TOKEN_TTL)")
+	fs.StringVar(&grace, "shutdown-grace", env("SHUTDOWN_GRACE", "15s"), "time to drain requests on shutdown (SHUTDOWN_GRACE)")
+	fs.IntVar(&c.DBMaxOpenConns, "db-max-open-conns", 0, "PostgreSQL pool size (DB_MAX_OPEN_CONNS; default 20)")
+	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	c.Args = fs.Args()
+	c.JWTSecret = getenv("JWT_SECRET") // never a flag: flags show up in process listings
+	if v := getenv("DB_MAX_OPEN_CONNS"); v != "" && c.DBMaxOpenConns == 0 {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("DB_MAX_OPEN_CONNS: %w", err)
+		}
+		c.DBMaxOpenConns = n
+	}
+	var err error
+	for _, d := range []struct {
+		name string
+		in   string
+		out  *time.Duration
+	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}} {
+		if *d.out, err = time.ParseDuration(d.in); err != nil || *d.out <= 0 {
+			return Config{}, fmt.Errorf("%s: %q is not a positive duration", d.name, d.in)
+		}
+	}
+	if *seed != "" {
+		if c.SeedDemo, err = strconv.ParseBool(*seed); err != nil {
+			return Config{}, fmt.Errorf("SEED_DEMO: %q is not true or false", *seed)
+		}
+		c.seedDemoSet = true
+	}
+	if c.Env != "development" && c.Env != "production" {
+		return Config{}, fmt.Errorf("APP_ENV: %q is neither development nor production", c.Env)
+	}
+	if c.Production() && c.JWTSecret == "" && c.JWTKeyFile == "" {
+		return Config{}, errors.New("production needs JWT_SECRET or JWT_PRIVATE_KEY_FILE")
+	}
+	return c, nil
+}
+
+// FromOS loads from the process arguments and environment.
+func FromOS() (Config, error) { return Load(os.Args[1:], os.Getenv, os.Stderr) }

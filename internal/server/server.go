@@ -1,0 +1,139 @@
+// Package server wires the HTTP surface: GraphQL at /query, GraphiQL at / in development, health
+// checks, request ids and access logs.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/example/staffcrm/graph"
+	"github.com/example/staffcrm/internal/auth"
+)
+
+// Options configure the handler.
+type Options struct {
+	Resolver    *graph.Resolver
+	Tokens      *auth.Tokens
+	Ready       func(context.Context) error
+	Log         *slog.Logger
+	Development bool // GraphiQL and introspection
+	MaxBodySize int64
+}
+
+// Handler returns the root HTTP handler.
+func Handler(o Options) http.Handler {
+	if o.MaxBodySize <= 0 {
+		o.MaxBodySize = 1 << 20
+	}
+	gql := handler.New(graph.NewSchema(o.Resolver))
+	gql.AddTransport(transport.Options{})
+	gql.AddTransport(transport.GET{})
+	gql.AddTransport(transport.POST{})
+	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if o.Development {
+		gql.Use(extension.Introspection{})
+	}
+	gql.AroundFields(graph.PageSizeLimit)
+	gql.SetErrorPresenter(graph.ErrorPresenter(o.Log, RequestID))
+	gql.SetRecoverFunc(graph.Recover)
+
+	mux := http.NewServeMux()
+	mux.Handle("/query", http.MaxBytesHandler(auth.Middleware(o.Tokens)(gql), o.MaxBodySize))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		if err := o.Ready(r.Context()); err != nil {
+			o.Log.WarnContext(r.Context(), "not ready", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	if o.Development {
+		mux.Handle("GET /{$}", playground.Handler("staffcrm GraphiQL", "/query"))
+	}
+	return withRequestID(withAccessLog(o.Log, mux))
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request ctx belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer (flush, hijack for websockets).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		// No query strings, bodies or personal data in logs.
+		log.InfoContext(r.Context(), "http request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", RequestID(r.Context()))
+	})
+}
+
+// ReadHeaderTimeout bounds slow-loris clients.
+const ReadHeaderTimeout = 10 * time.Second
+
+// Serve runs srv on ln until ctx ends, then drains in-flight requests for up to grace.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,180 @@
+// Command staffcrm serves the staffing-agency CRM GraphQL API.
+//
+//	go run .                        serve (embedded SQLite in ./data, migrated and seeded)
+//	go run . seed                   seed demo data into an empty database
+//	go run . migrate up             apply migrations and exit
+//	go run . migrate diff NAME      write migrations/<ts>_NAME.sql from ent/schema (PostgreSQL dev DB)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // agency time zones must resolve on machines without zoneinfo
+
+	"github.com/example/staffcrm/graph"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/config"
+	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/seed"
+	"github.com/example/staffcrm/internal/server"
+	"github.com/example/staffcrm/internal/session"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		slog.Error("exit", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	slog.SetDefault(log)
+	cfg, err := config.FromOS()
+	if err != nil {
+		return err
+	}
+	switch cmd := first(cfg.Args); cmd {
+	case "", "serve":
+		return serve(ctx, cfg, log)
+	case "seed":
+		return withDB(ctx, cfg, log, func(db *database.DB) error { return seedIfEmpty(ctx, db, log) })
+	case "migrate":
+		return migrateCmd(ctx, cfg, log)
+	default:
+		return fmt.Errorf("unknown command %q (want serve, seed or migrate)", cmd)
+	}
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	tokens, err := newTokens(cfg, log)
+	if err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, log, func(db *database.DB) error {
+		if cfg.ShouldSeed() {
+			if err := seedIfEmpty(ctx, db, log); err != nil {
+				return err
+			}
+		}
+		h := server.Handler(server.Options{
+			Resolver:    &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL)},
+			Tokens:      tokens,
+			Ready:       db.Ready,
+			Log:         log,
+			Development: !cfg.Production(),
+		})
+		srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: server.ReadHeaderTimeout}
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+		log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr())+"/query",
+			"graphiql", graphiql(cfg, ln.Addr()), "env", cfg.Env, "database", db.Dialect)
+		return server.Serve(ctx, srv, ln, cfg.ShutdownGrace)
+	})
+}
+
+func withDB(ctx context.Context, cfg config.Config, log *slog.Logger, f func(*database.DB) error) error {
+	db, err := database.Open(ctx, database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxOpenConns})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	return f(db)
+}
+
+func seedIfEmpty(ctx context.Context, db *database.DB, log *slog.Logger) error {
+	sys := access.System(ctx, "seed: write demo data into an empty database")
+	empty, err := seed.Empty(sys, db.Client)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if !empty {
+		log.Info("database not empty; demo seed skipped")
+		return nil
+	}
+	if err := seed.Demo(sys, db.Client, auth.HashPassword); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	emails := make([]string, 0, len(seed.DemoLogins))
+	for _, l := range seed.DemoLogins {
+		emails = append(emails, l.Email)
+	}
+	log.Info("demo data seeded", "password", seed.DemoPassword, "logins", emails)
+	return nil
+}
+
+func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	switch sub := first(cfg.Args[1:]); sub {
+	case "up":
+		return withDB(ctx, cfg, log, func(*database.DB) error { return nil })
+	case "diff":
+		if len(cfg.Args) < 3 {
+			return errors.New("usage: migrate diff NAME (dev database: MIGRATE_DEV_URL or a scratch database on 127.0.0.1:5432)")
+		}
+		err := database.DiffWithScratch(ctx, "migrations", os.Getenv("MIGRATE_DEV_URL"), cfg.Args[2])
+		if errors.Is(err, database.ErrNoChanges) {
+			log.Info("no changes: migrations/ matches ent/schema")
+			return nil
+		}
+		return err
+	default:
+		return fmt.Errorf("unknown migrate command %q (want up or diff)", sub)
+	}
+}
+
+func newTokens(cfg config.Config, log *slog.Logger) (*auth.Tokens, error) {
+	tc := auth.TokenConfig{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, AccessTTL: cfg.AccessTTL}
+	switch {
+	case cfg.JWTKeyFile != "":
+		pem, err := os.ReadFile(cfg.JWTKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("read JWT key: %w", err)
+		}
+		return auth.NewEd25519Tokens(pem, tc)
+	case cfg.JWTSecret != "":
+		return auth.NewHMACTokens([]byte(cfg.JWTSecret), tc)
+	default:
+		secret, err := auth.RandomSecret()
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("development mode: generated a random JWT signing key; tokens will not survive a restart (set JWT_SECRET or JWT_PRIVATE_KEY_FILE)")
+		return auth.NewHMACTokens(secret, tc)
+	}
+}
+
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+func displayAddr(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", ta.Port)
+	}
+	return a.String()
+}
+
+func graphiql(cfg config.Config, a net.Addr) string {
+	if cfg.Production() {
+		return "off (production)"
+	}
+	return "http://" + displayAddr(a) + "/"
+}
