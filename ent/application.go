@@ -39,6 +39,8 @@ type Application struct {
 	RejectionReason *string `json:"rejection_reason,omitempty"`
 	// IdempotencyKey holds the value of the "idempotency_key" field.
 	IdempotencyKey *string `json:"idempotency_key,omitempty"`
+	// Active holds the value of the "active" field.
+	Active *bool `json:"active,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ApplicationQuery when eager-loading is set.
 	Edges        ApplicationEdges `json:"edges"`
@@ -124,6 +126,8 @@ func (*Application) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case application.FieldActive:
+			values[i] = new(sql.NullBool)
 		case application.FieldID, application.FieldAgencyID, application.FieldRegistrantID, application.FieldPostingID:
 			values[i] = new(sql.NullInt64)
 		case application.FieldStatus, application.FieldInternalNotes, application.FieldRejectionReason, application.FieldIdempotencyKey:
@@ -207,6 +211,13 @@ func (_m *Application) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.IdempotencyKey = new(string)
 				*_m.IdempotencyKey = value.String
+			}
+		case application.FieldActive:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field active", values[i])
+			} else if value.Valid {
+				_m.Active = new(bool)
+				*_m.Active = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -300,6 +311,11 @@ func (_m *Application) String() string {
 	if v := _m.IdempotencyKey; v != nil {
 		builder.WriteString("idempotency_key=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Active; v != nil {
+		builder.WriteString("active=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -129,6 +129,20 @@ func (_c *ApplicationCreate) SetNillableIdempotencyKey(v *string) *ApplicationCr
 	return _c
 }
 
+// SetActive sets the "active" field.
+func (_c *ApplicationCreate) SetActive(v bool) *ApplicationCreate {
+	_c.mutation.SetActive(v)
+	return _c
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_c *ApplicationCreate) SetNillableActive(v *bool) *ApplicationCreate {
+	if v != nil {
+		_c.SetActive(*v)
+	}
+	return _c
+}
+
 // SetAgency sets the "agency" edge to the Agency entity.
 func (_c *ApplicationCreate) SetAgency(v *Agency) *ApplicationCreate {
 	return _c.SetAgencyID(v.ID)
@@ -336,6 +350,10 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 		_spec.SetField(application.FieldIdempotencyKey, field.TypeString, value)
 		_node.IdempotencyKey = &value
 	}
+	if value, ok := _c.mutation.Active(); ok {
+		_spec.SetField(application.FieldActive, field.TypeBool, value)
+		_node.Active = &value
+	}
 	if nodes := _c.mutation.AgencyIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -531,6 +549,24 @@ func (u *ApplicationUpsert) ClearRejectionReason() *ApplicationUpsert {
 	return u
 }
 
+// SetActive sets the "active" field.
+func (u *ApplicationUpsert) SetActive(v bool) *ApplicationUpsert {
+	u.Set(application.FieldActive, v)
+	return u
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateActive() *ApplicationUpsert {
+	u.SetExcluded(application.FieldActive)
+	return u
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *ApplicationUpsert) ClearActive() *ApplicationUpsert {
+	u.SetNull(application.FieldActive)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -655,6 +691,27 @@ func (u *ApplicationUpsertOne) UpdateRejectionReason() *ApplicationUpsertOne {
 func (u *ApplicationUpsertOne) ClearRejectionReason() *ApplicationUpsertOne {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearRejectionReason()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *ApplicationUpsertOne) SetActive(v bool) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateActive() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *ApplicationUpsertOne) ClearActive() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearActive()
 	})
 }
 
@@ -948,6 +1005,27 @@ func (u *ApplicationUpsertBulk) UpdateRejectionReason() *ApplicationUpsertBulk {
 func (u *ApplicationUpsertBulk) ClearRejectionReason() *ApplicationUpsertBulk {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearRejectionReason()
+	})
+}
+
+// SetActive sets the "active" field.
+func (u *ApplicationUpsertBulk) SetActive(v bool) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetActive(v)
+	})
+}
+
+// UpdateActive sets the "active" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateActive() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateActive()
+	})
+}
+
+// ClearActive clears the value of the "active" field.
+func (u *ApplicationUpsertBulk) ClearActive() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearActive()
 	})
 }
 

@@ -91,6 +91,26 @@ func (_u *ApplicationUpdate) ClearRejectionReason() *ApplicationUpdate {
 	return _u
 }
 
+// SetActive sets the "active" field.
+func (_u *ApplicationUpdate) SetActive(v bool) *ApplicationUpdate {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *ApplicationUpdate) SetNillableActive(v *bool) *ApplicationUpdate {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// ClearActive clears the value of the "active" field.
+func (_u *ApplicationUpdate) ClearActive() *ApplicationUpdate {
+	_u.mutation.ClearActive()
+	return _u
+}
+
 // AddEventIDs adds the "events" edge to the ApplicationEvent entity by IDs.
 func (_u *ApplicationUpdate) AddEventIDs(ids ...int) *ApplicationUpdate {
 	_u.mutation.AddEventIDs(ids...)
@@ -267,6 +287,12 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.IdempotencyKeyCleared() {
 		_spec.ClearField(application.FieldIdempotencyKey, field.TypeString)
 	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(application.FieldActive, field.TypeBool, value)
+	}
+	if _u.mutation.ActiveCleared() {
+		_spec.ClearField(application.FieldActive, field.TypeBool)
+	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -420,6 +446,26 @@ func (_u *ApplicationUpdateOne) SetNillableRejectionReason(v *string) *Applicati
 // ClearRejectionReason clears the value of the "rejection_reason" field.
 func (_u *ApplicationUpdateOne) ClearRejectionReason() *ApplicationUpdateOne {
 	_u.mutation.ClearRejectionReason()
+	return _u
+}
+
+// SetActive sets the "active" field.
+func (_u *ApplicationUpdateOne) SetActive(v bool) *ApplicationUpdateOne {
+	_u.mutation.SetActive(v)
+	return _u
+}
+
+// SetNillableActive sets the "active" field if the given value is not nil.
+func (_u *ApplicationUpdateOne) SetNillableActive(v *bool) *ApplicationUpdateOne {
+	if v != nil {
+		_u.SetActive(*v)
+	}
+	return _u
+}
+
+// ClearActive clears the value of the "active" field.
+func (_u *ApplicationUpdateOne) ClearActive() *ApplicationUpdateOne {
+	_u.mutation.ClearActive()
 	return _u
 }
 
@@ -628,6 +674,12 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 	}
 	if _u.mutation.IdempotencyKeyCleared() {
 		_spec.ClearField(application.FieldIdempotencyKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.Active(); ok {
+		_spec.SetField(application.FieldActive, field.TypeBool, value)
+	}
+	if _u.mutation.ActiveCleared() {
+		_spec.ClearField(application.FieldActive, field.TypeBool)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -103,6 +103,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			application.FieldInternalNotes:   {Type: field.TypeString, Column: application.FieldInternalNotes},
 			application.FieldRejectionReason: {Type: field.TypeString, Column: application.FieldRejectionReason},
 			application.FieldIdempotencyKey:  {Type: field.TypeString, Column: application.FieldIdempotencyKey},
+			application.FieldActive:          {Type: field.TypeBool, Column: application.FieldActive},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -1735,6 +1736,11 @@ func (f *ApplicationFilter) WhereRejectionReason(p entql.StringP) {
 // WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
 func (f *ApplicationFilter) WhereIdempotencyKey(p entql.StringP) {
 	f.Where(p.Field(application.FieldIdempotencyKey))
+}
+
+// WhereActive applies the entql bool predicate on the active field.
+func (f *ApplicationFilter) WhereActive(p entql.BoolP) {
+	f.Where(p.Field(application.FieldActive))
 }
 
 // WhereHasAgency applies a predicate to check if query has an edge agency.

@@ -2513,6 +2513,7 @@ type ApplicationMutation struct {
 	internal_notes    *string
 	rejection_reason  *string
 	idempotency_key   *string
+	active            *bool
 	clearedFields     map[string]struct{}
 	agency            *int
 	clearedagency     bool
@@ -2991,6 +2992,55 @@ func (m *ApplicationMutation) ResetIdempotencyKey() {
 	delete(m.clearedFields, application.FieldIdempotencyKey)
 }
 
+// SetActive sets the "active" field.
+func (m *ApplicationMutation) SetActive(b bool) {
+	m.active = &b
+}
+
+// Active returns the value of the "active" field in the mutation.
+func (m *ApplicationMutation) Active() (r bool, exists bool) {
+	v := m.active
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActive returns the old "active" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldActive(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActive: %w", err)
+	}
+	return oldValue.Active, nil
+}
+
+// ClearActive clears the value of the "active" field.
+func (m *ApplicationMutation) ClearActive() {
+	m.active = nil
+	m.clearedFields[application.FieldActive] = struct{}{}
+}
+
+// ActiveCleared returns if the "active" field was cleared in this mutation.
+func (m *ApplicationMutation) ActiveCleared() bool {
+	_, ok := m.clearedFields[application.FieldActive]
+	return ok
+}
+
+// ResetActive resets all changes to the "active" field.
+func (m *ApplicationMutation) ResetActive() {
+	m.active = nil
+	delete(m.clearedFields, application.FieldActive)
+}
+
 // ClearAgency clears the "agency" edge to the Agency entity.
 func (m *ApplicationMutation) ClearAgency() {
 	m.clearedagency = true
@@ -3199,7 +3249,7 @@ func (m *ApplicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApplicationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, application.FieldCreatedAt)
 	}
@@ -3227,6 +3277,9 @@ func (m *ApplicationMutation) Fields() []string {
 	if m.idempotency_key != nil {
 		fields = append(fields, application.FieldIdempotencyKey)
 	}
+	if m.active != nil {
+		fields = append(fields, application.FieldActive)
+	}
 	return fields
 }
 
@@ -3253,6 +3306,8 @@ func (m *ApplicationMutation) Field(name string) (ent.Value, bool) {
 		return m.RejectionReason()
 	case application.FieldIdempotencyKey:
 		return m.IdempotencyKey()
+	case application.FieldActive:
+		return m.Active()
 	}
 	return nil, false
 }
@@ -3280,6 +3335,8 @@ func (m *ApplicationMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldRejectionReason(ctx)
 	case application.FieldIdempotencyKey:
 		return m.OldIdempotencyKey(ctx)
+	case application.FieldActive:
+		return m.OldActive(ctx)
 	}
 	return nil, fmt.Errorf("unknown Application field %s", name)
 }
@@ -3352,6 +3409,13 @@ func (m *ApplicationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetIdempotencyKey(v)
 		return nil
+	case application.FieldActive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActive(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Application field %s", name)
 }
@@ -3394,6 +3458,9 @@ func (m *ApplicationMutation) ClearedFields() []string {
 	if m.FieldCleared(application.FieldIdempotencyKey) {
 		fields = append(fields, application.FieldIdempotencyKey)
 	}
+	if m.FieldCleared(application.FieldActive) {
+		fields = append(fields, application.FieldActive)
+	}
 	return fields
 }
 
@@ -3416,6 +3483,9 @@ func (m *ApplicationMutation) ClearField(name string) error {
 		return nil
 	case application.FieldIdempotencyKey:
 		m.ClearIdempotencyKey()
+		return nil
+	case application.FieldActive:
+		m.ClearActive()
 		return nil
 	}
 	return fmt.Errorf("unknown Application nullable field %s", name)
@@ -3451,6 +3521,9 @@ func (m *ApplicationMutation) ResetField(name string) error {
 		return nil
 	case application.FieldIdempotencyKey:
 		m.ResetIdempotencyKey()
+		return nil
+	case application.FieldActive:
+		m.ResetActive()
 		return nil
 	}
 	return fmt.Errorf("unknown Application field %s", name)

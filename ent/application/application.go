@@ -36,6 +36,8 @@ const (
 	FieldRejectionReason = "rejection_reason"
 	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
 	FieldIdempotencyKey = "idempotency_key"
+	// FieldActive holds the string denoting the active field in the database.
+	FieldActive = "active"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
 	// EdgeRegistrant holds the string denoting the registrant edge name in mutations.
@@ -97,6 +99,7 @@ var Columns = []string{
 	FieldInternalNotes,
 	FieldRejectionReason,
 	FieldIdempotencyKey,
+	FieldActive,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -115,7 +118,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -217,6 +220,11 @@ func ByRejectionReason(opts ...sql.OrderTermOption) OrderOption {
 // ByIdempotencyKey orders the results by the idempotency_key field.
 func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIdempotencyKey, opts...).ToFunc()
+}
+
+// ByActive orders the results by the active field.
+func ByActive(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActive, opts...).ToFunc()
 }
 
 // ByAgencyField orders the results by agency field.

@@ -95,6 +95,11 @@ func IdempotencyKey(v string) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldIdempotencyKey, v))
 }
 
+// Active applies equality check predicate on the "active" field. It's identical to ActiveEQ.
+func Active(v bool) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldActive, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldCreatedAt, v))
@@ -478,6 +483,26 @@ func IdempotencyKeyEqualFold(v string) predicate.Application {
 // IdempotencyKeyContainsFold applies the ContainsFold predicate on the "idempotency_key" field.
 func IdempotencyKeyContainsFold(v string) predicate.Application {
 	return predicate.Application(sql.FieldContainsFold(FieldIdempotencyKey, v))
+}
+
+// ActiveEQ applies the EQ predicate on the "active" field.
+func ActiveEQ(v bool) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldActive, v))
+}
+
+// ActiveNEQ applies the NEQ predicate on the "active" field.
+func ActiveNEQ(v bool) predicate.Application {
+	return predicate.Application(sql.FieldNEQ(FieldActive, v))
+}
+
+// ActiveIsNil applies the IsNil predicate on the "active" field.
+func ActiveIsNil() predicate.Application {
+	return predicate.Application(sql.FieldIsNull(FieldActive))
+}
+
+// ActiveNotNil applies the NotNil predicate on the "active" field.
+func ActiveNotNil() predicate.Application {
+	return predicate.Application(sql.FieldNotNull(FieldActive))
 }
 
 // HasAgency applies the HasEdge predicate on the "agency" edge.

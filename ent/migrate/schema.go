@@ -89,6 +89,7 @@ var (
 		{Name: "internal_notes", Type: field.TypeString, Nullable: true, Size: 10000},
 		{Name: "rejection_reason", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "active", Type: field.TypeBool, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt},
 		{Name: "posting_id", Type: field.TypeInt},
 		{Name: "registrant_id", Type: field.TypeInt},
@@ -101,19 +102,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "applications_agencies_agency",
-				Columns:    []*schema.Column{ApplicationsColumns[7]},
+				Columns:    []*schema.Column{ApplicationsColumns[8]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "applications_postings_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[8]},
+				Columns:    []*schema.Column{ApplicationsColumns[9]},
 				RefColumns: []*schema.Column{PostingsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "applications_registrants_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[9]},
+				Columns:    []*schema.Column{ApplicationsColumns[10]},
 				RefColumns: []*schema.Column{RegistrantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -122,35 +123,32 @@ var (
 			{
 				Name:    "application_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[7]},
+				Columns: []*schema.Column{ApplicationsColumns[8]},
 			},
 			{
 				Name:    "application_posting_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[8], ApplicationsColumns[3]},
+				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[3]},
 			},
 			{
 				Name:    "application_registrant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[1]},
+				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[1]},
 			},
 			{
 				Name:    "application_agency_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[7], ApplicationsColumns[3], ApplicationsColumns[1]},
+				Columns: []*schema.Column{ApplicationsColumns[8], ApplicationsColumns[3], ApplicationsColumns[1]},
 			},
 			{
-				Name:    "application_registrant_id_posting_id",
+				Name:    "application_registrant_id_posting_id_active",
 				Unique:  true,
-				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[8]},
-				Annotation: &entsql.IndexAnnotation{
-					Where: "status NOT IN ('SCREENING_REJECTED', 'WITHDRAWN', 'DECLINED', 'CLIENT_REJECTED')",
-				},
+				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[9], ApplicationsColumns[7]},
 			},
 			{
 				Name:    "application_registrant_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{ApplicationsColumns[9], ApplicationsColumns[6]},
+				Columns: []*schema.Column{ApplicationsColumns[10], ApplicationsColumns[6]},
 			},
 		},
 	}

@@ -214,8 +214,11 @@ func init() {
 		})
 	}
 	applicationMixinHooks1 := applicationMixin[1].Hooks()
+	applicationHooks := schema.Application{}.Hooks()
 
 	application.Hooks[1] = applicationMixinHooks1[0]
+
+	application.Hooks[2] = applicationHooks[0]
 	applicationMixinFields0 := applicationMixin[0].Fields()
 	_ = applicationMixinFields0
 	applicationFields := schema.Application{}.Fields()

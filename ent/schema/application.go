@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -19,7 +21,10 @@ var applicationStatuses = []string{
 	"ACCEPTED", "PLACED", "WITHDRAWN", "DECLINED", "CLIENT_REJECTED",
 }
 
-const activeApplicationPredicate = `status NOT IN ('SCREENING_REJECTED', 'WITHDRAWN', 'DECLINED', 'CLIENT_REJECTED')`
+// terminalApplication are the states that free the registrant × posting pair for a new application.
+var terminalApplication = map[string]bool{
+	"SCREENING_REJECTED": true, "WITHDRAWN": true, "DECLINED": true, "CLIENT_REJECTED": true,
+}
 
 // Application is a registrant's application to a posting (応募/エントリー).
 type Application struct{ ent.Schema }
@@ -35,7 +40,31 @@ func (Application) Fields() []ent.Field {
 		field.Text("rejection_reason").Optional().Nillable().MaxLen(2000).Annotations(confidential()),
 		field.String("idempotency_key").Optional().Nillable().MaxLen(100).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// active is true while the application is not terminal and NULL after. NULLs never collide in
+		// a unique index, so (registrant, posting, active) allows one active application per pair on
+		// both PostgreSQL and SQLite without a dialect-specific partial index.
+		field.Bool("active").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
+}
+
+// Hooks keep the active marker in step with the status.
+func (Application) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, set := m.Field("status")
+			var err error
+			switch {
+			case set && terminalApplication[fmt.Sprint(v)]:
+				err = m.ClearField("active")
+			case set:
+				err = m.SetField("active", true)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("application active marker: %w", err)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}}
 }
 
 func (Application) Edges() []ent.Edge {
@@ -53,8 +82,7 @@ func (Application) Indexes() []ent.Index {
 		index.Fields("registrant_id", "created_at"),
 		index.Fields("agency_id", "status", "created_at"),
 		// one active application per registrant × posting
-		index.Fields("registrant_id", "posting_id").Unique().
-			Annotations(entsql.IndexWhere(activeApplicationPredicate)),
+		index.Fields("registrant_id", "posting_id", "active").Unique(),
 		index.Fields("registrant_id", "idempotency_key").Unique(),
 	}
 }
