@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/privacy"
+	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/session"
@@ -60,6 +61,11 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		switch {
 		case errors.As(err, &ce):
 			code, msg = ce.code, ce.msg
+		case errors.Is(err, scalar.ErrInvalidInput):
+			code, msg = CodeBadUserInput, unwrapAll(err).Error()
+			if gqlErr.Err != nil {
+				msg = gqlErr.Err.Error()
+			}
 		case errors.Is(err, access.ErrNoViewer):
 			code, msg = CodeUnauthenticated, "authentication required"
 			if aerr := auth.AuthErrorFrom(ctx); aerr != nil {

@@ -22,11 +22,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("date must be a string in the form YYYY-MM-DD")
+		return time.Time{}, fmt.Errorf("%w: date must be a string in the form YYYY-MM-DD", ErrInvalidInput)
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("date %q is not a valid YYYY-MM-DD date", s)
+		return time.Time{}, fmt.Errorf("%w: date %q is not a valid YYYY-MM-DD date", ErrInvalidInput, s)
 	}
 	return t, nil
 }
