@@ -205,8 +205,7 @@ func (s *Service) open(ctx context.Context, acc *ent.Account, family string) (*S
 	// The payload's viewer is read as the new session's viewer; profile and agency are loaded now
 	// because nested fields of this response still run in the anonymous request context.
 	vctx := auth.WithViewer(ctx, &v)
-	loaded, err := s.client.Account.Query().Where(account.ID(acc.ID)).
-		WithAgency().WithCoordinator().WithSalesRep().WithRegistrant().Only(vctx)
+	loaded, err := loadViewer(vctx, s.client, acc.ID, acc.Role)
 	if err != nil {
 		return nil, fmt.Errorf("load viewer: %w", err)
 	}
@@ -227,8 +226,7 @@ func (s *Service) Viewer(ctx context.Context) (*ent.Account, error) {
 	if !ok {
 		return nil, fmt.Errorf("viewer: %w", access.ErrNoViewer)
 	}
-	acc, err := s.client.Account.Query().Where(account.ID(v.AccountID)).
-		WithAgency().WithCoordinator().WithSalesRep().WithRegistrant().Only(ctx)
+	acc, err := loadViewer(ctx, s.client, v.AccountID, account.Role(v.Role))
 	if ent.IsNotFound(err) {
 		return nil, ErrSessionEnded
 	}
@@ -239,4 +237,19 @@ func (s *Service) Viewer(ctx context.Context) (*ent.Account, error) {
 		return nil, ErrSessionEnded
 	}
 	return acc, nil
+}
+
+// loadViewer reads an account with its agency and the one profile edge its role has (reading the
+// other profile kinds would be denied to, say, a registrant).
+func loadViewer(ctx context.Context, client *ent.Client, id int, role account.Role) (*ent.Account, error) {
+	q := client.Account.Query().Where(account.ID(id)).WithAgency()
+	switch role {
+	case account.RoleCOORDINATOR:
+		q.WithCoordinator()
+	case account.RoleSALES_REP:
+		q.WithSalesRep()
+	case account.RoleREGISTRANT:
+		q.WithRegistrant()
+	}
+	return q.Only(ctx)
 }
