@@ -219,6 +219,8 @@ func init() {
 	application.Hooks[1] = applicationMixinHooks1[0]
 
 	application.Hooks[2] = applicationHooks[0]
+
+	application.Hooks[3] = applicationHooks[1]
 	applicationMixinFields0 := applicationMixin[0].Fields()
 	_ = applicationMixinFields0
 	applicationFields := schema.Application{}.Fields()
@@ -571,8 +573,11 @@ func init() {
 		})
 	}
 	inquiryMixinHooks1 := inquiryMixin[1].Hooks()
+	inquiryHooks := schema.Inquiry{}.Hooks()
 
 	inquiry.Hooks[1] = inquiryMixinHooks1[0]
+
+	inquiry.Hooks[2] = inquiryHooks[0]
 	inquiryMixinFields0 := inquiryMixin[0].Fields()
 	_ = inquiryMixinFields0
 	inquiryFields := schema.Inquiry{}.Fields()
@@ -659,8 +664,11 @@ func init() {
 		})
 	}
 	postingMixinHooks1 := postingMixin[1].Hooks()
+	postingHooks := schema.Posting{}.Hooks()
 
 	posting.Hooks[1] = postingMixinHooks1[0]
+
+	posting.Hooks[2] = postingHooks[0]
 	postingMixinFields0 := postingMixin[0].Fields()
 	_ = postingMixinFields0
 	postingFields := schema.Posting{}.Fields()
@@ -1038,8 +1046,11 @@ func init() {
 		})
 	}
 	skillMixinHooks0 := skillMixin[0].Hooks()
+	skillHooks := schema.Skill{}.Hooks()
 
 	skill.Hooks[1] = skillMixinHooks0[0]
+
+	skill.Hooks[2] = skillHooks[0]
 	skillFields := schema.Skill{}.Fields()
 	_ = skillFields
 	// skillDescName is the schema descriptor for name field.
@@ -1083,8 +1094,11 @@ func init() {
 		})
 	}
 	workhistoryMixinHooks0 := workhistoryMixin[0].Hooks()
+	workhistoryHooks := schema.WorkHistory{}.Hooks()
 
 	workhistory.Hooks[1] = workhistoryMixinHooks0[0]
+
+	workhistory.Hooks[2] = workhistoryHooks[0]
 	workhistoryFields := schema.WorkHistory{}.Fields()
 	_ = workhistoryFields
 	// workhistoryDescCompany is the schema descriptor for company field.

@@ -12,6 +12,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/example/staffcrm/internal/access"
 )
 
 // applicationStatuses is the §7.1 state set; terminalApplication are the states that free the
@@ -49,7 +51,7 @@ func (Application) Fields() []ent.Field {
 
 // Hooks keep the active marker in step with the status.
 func (Application) Hooks() []ent.Hook {
-	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+	return []ent.Hook{access.OwnerHook(registrant, "registrant_id"), func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			v, set := m.Field("status")
 			var err error

@@ -12,55 +12,99 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 )
 
-// tenantPolicy is the policy of every tenant-owned entity: anonymous callers are denied, rows are
-// filtered to the viewer's agency, then the entity's own read rules run, and anything not allowed by
-// then is denied. Writes are for admins of the agency unless the entity widens them.
-func tenantPolicy(read ...privacy.QueryRule) ent.Policy {
+// Row scope of DESIGN.md §4. Every policy: anonymous callers denied, rows filtered to the viewer's
+// agency, then per-role rules, then deny. Field scope is in internal/access/fields.go.
+
+const (
+	admin       = auth.RoleAdmin
+	coordinator = auth.RoleCoordinator
+	salesRep    = auth.RoleSalesRep
+	registrant  = auth.RoleRegistrant
+)
+
+// policy assembles a tenant policy from read rules and write rules.
+func policy(read []privacy.QueryRule, write []privacy.MutationRule) ent.Policy {
 	q := privacy.QueryPolicy{access.DenyIfNoViewer(), access.FilterTenant()}
 	q = append(q, read...)
 	q = append(q, privacy.AlwaysDenyRule())
-	return privacy.Policy{
-		Query: q,
-		Mutation: privacy.MutationPolicy{
-			access.DenyIfNoViewer(),
-			access.FilterTenant(),
-			access.AllowRoles(auth.RoleAdmin),
-			privacy.AlwaysDenyRule(),
-		},
-	}
+	m := privacy.MutationPolicy{access.DenyIfNoViewer(), access.FilterTenant(), access.AllowRoles(admin)}
+	m = append(m, write...)
+	m = append(m, privacy.AlwaysDenyRule())
+	return privacy.Policy{Query: q, Mutation: m}
 }
 
-// systemOnlyPolicy is for rows only trusted server code touches (refresh tokens).
-func systemOnlyPolicy() ent.Policy {
-	return privacy.Policy{
-		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
-	}
+func reads(rules ...privacy.QueryRule) []privacy.QueryRule       { return rules }
+func writes(rules ...privacy.MutationRule) []privacy.MutationRule { return rules }
+
+func all(roles ...auth.Role) privacy.QueryRule { return access.AllowRoles(roles...) }
+
+func scoped(role auth.Role, p func(*auth.Viewer) entql.P) privacy.QueryMutationRule {
+	return access.Scoped(role, p)
 }
 
-// ownRowsOfRegistrant lets registrants read rows hanging off their own registrant profile.
-func ownRowsOfRegistrant() privacy.QueryRule {
-	return access.AllowRegistrantFiltered(access.OwnRegistrant)
+func eq(field string, v any) entql.P { return entql.FieldEQ(field, v) }
+
+func has(edge string, p entql.P) entql.P { return entql.HasEdgeWith(edge, p) }
+
+// ---- shared scopes -------------------------------------------------------------------------------
+
+// repPostings: postings where the viewer is the account rep.
+func repPostings(v *auth.Viewer) entql.P { return eq("account_rep_id", v.ProfileID) }
+
+// repRegistrants: registrants a sales rep works with — applicants to, or placed at, their postings,
+// or with an inquiry assigned to them.
+func repRegistrants(v *auth.Viewer) entql.P {
+	return entql.Or(
+		has("applications", has("posting", repPostings(v))),
+		has("assignments", has("posting", repPostings(v))),
+		has("inquiries", eq("sales_rep_id", v.ProfileID)),
+	)
 }
+
+// coordinatorHandles: registrants a coordinator handles — with an inquiry assigned to them.
+func coordinatorHandles(v *auth.Viewer) entql.P {
+	return has("inquiries", eq("coordinator_id", v.ProfileID))
+}
+
+func ownRegistrant(v *auth.Viewer) entql.P { return eq("registrant_id", v.ProfileID) }
+
+// repClients: clients a sales rep serves, or where they own a posting.
+func repClients(v *auth.Viewer) entql.P {
+	return entql.Or(eq("service_rep_id", v.ProfileID),
+		has("sites", has("org_units", has("postings", repPostings(v)))))
+}
+
+// registrantChild scopes rows hanging off a registrant (skills, work history) like the registrant.
+func registrantChild() []privacy.QueryRule {
+	return reads(
+		all(admin, coordinator),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("registrant", repRegistrants(v)) }),
+		scoped(registrant, ownRegistrant),
+	)
+}
+
+// ---- policies ------------------------------------------------------------------------------------
 
 func (Agency) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{
 			access.DenyIfNoViewer(), access.FilterOwnAgency(),
-			access.AllowRoles(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSalesRep, auth.RoleRegistrant),
+			all(admin, coordinator, salesRep, registrant),
 			privacy.AlwaysDenyRule(),
 		},
 		Mutation: privacy.MutationPolicy{
-			access.DenyIfNoViewer(), access.FilterOwnAgency(), access.AllowRoles(auth.RoleAdmin),
+			access.DenyIfNoViewer(), access.FilterOwnAgency(), access.AllowRoles(admin),
 			privacy.AlwaysDenyRule(),
 		},
 	}
 }
 
 func (Account) Policy() ent.Policy {
-	return tenantPolicy(access.AllowStaff(), access.AllowRegistrantFiltered(func(v *auth.Viewer) entql.P {
-		return entql.FieldEQ("id", v.AccountID)
-	}))
+	self := func(v *auth.Viewer) entql.P { return eq("id", v.AccountID) }
+	return policy(
+		reads(all(admin), scoped(coordinator, self), scoped(salesRep, self), scoped(registrant, self)),
+		nil,
+	)
 }
 
 // Hooks lower-cases e-mail addresses: they are unique case-insensitively (§3).
@@ -80,33 +124,145 @@ func (Account) Hooks() []ent.Hook {
 	}}
 }
 
-func (RefreshToken) Policy() ent.Policy { return systemOnlyPolicy() }
+// RefreshToken rows are only touched by internal/session through named System contexts.
+func (RefreshToken) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
 
-func (Coordinator) Policy() ent.Policy   { return tenantPolicy(access.AllowStaff()) }
-func (SalesRep) Policy() ent.Policy      { return tenantPolicy(access.AllowStaff()) }
-func (ClientCompany) Policy() ent.Policy { return tenantPolicy(access.AllowStaff()) }
-func (ClientSite) Policy() ent.Policy    { return tenantPolicy(access.AllowStaff()) }
-func (OrgUnit) Policy() ent.Policy       { return tenantPolicy(access.AllowStaff()) }
+func (Coordinator) Policy() ent.Policy { return policy(reads(all(admin, coordinator, salesRep)), nil) }
+func (SalesRep) Policy() ent.Policy    { return policy(reads(all(admin, coordinator, salesRep)), nil) }
 
+func (ClientCompany) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator), scoped(salesRep, repClients)), nil)
+}
+
+func (ClientSite) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("client", repClients(v)) })), nil)
+}
+
+func (OrgUnit) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("site", has("client", repClients(v))) })), nil)
+}
+
+// Posting: staff read all postings (field rules hide other reps' bill rates); registrants read open
+// public postings plus those staff introduced to them (linked by an inquiry, application or
+// assignment). Sales reps create postings (owned by them) and edit their own.
 func (Posting) Policy() ent.Policy {
-	return tenantPolicy(access.AllowStaff(), access.AllowRegistrantFiltered(func(*auth.Viewer) entql.P {
-		return entql.And(entql.FieldEQ("status", "OPEN"), entql.FieldEQ("visibility", "PUBLIC"))
-	}))
+	introduced := func(v *auth.Viewer) entql.P {
+		return entql.Or(
+			entql.And(eq("status", "OPEN"), eq("visibility", "PUBLIC")),
+			has("applications", ownRegistrant(v)),
+			has("inquiries", ownRegistrant(v)),
+			has("assignments", ownRegistrant(v)),
+		)
+	}
+	return policy(
+		reads(all(admin, coordinator, salesRep), scoped(registrant, introduced)),
+		writes(access.AllowCreate(salesRep), scoped(salesRep, repPostings)),
+	)
 }
 
+func (Posting) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(salesRep, "account_rep_id")} }
+
+// Registrant: admins and coordinators read and edit all; sales reps read the registrants they work
+// with; a registrant reads and edits only themself.
 func (Registrant) Policy() ent.Policy {
-	return tenantPolicy(access.AllowStaff(), access.AllowRegistrantFiltered(func(v *auth.Viewer) entql.P {
-		return entql.FieldEQ("account_id", v.AccountID)
-	}))
+	self := func(v *auth.Viewer) entql.P { return eq("id", v.ProfileID) }
+	return policy(
+		reads(all(admin, coordinator), scoped(salesRep, repRegistrants), scoped(registrant, self)),
+		writes(access.AllowRoles(coordinator), scoped(registrant, self)),
+	)
 }
 
-func (Skill) Policy() ent.Policy       { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
-func (WorkHistory) Policy() ent.Policy { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
-func (Inquiry) Policy() ent.Policy     { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
-func (Application) Policy() ent.Policy { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
-func (Assignment) Policy() ent.Policy  { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
-func (ContactLog) Policy() ent.Policy  { return tenantPolicy(access.AllowStaff(), ownRowsOfRegistrant()) }
+func (Skill) Policy() ent.Policy {
+	return policy(registrantChild(), writes(access.AllowRoles(coordinator), access.AllowCreate(registrant), scoped(registrant, ownRegistrant)))
+}
 
-func (RoutingDecision) Policy() ent.Policy  { return tenantPolicy(access.AllowStaff()) }
-func (ApplicationEvent) Policy() ent.Policy { return tenantPolicy(access.AllowStaff()) }
-func (AuditEvent) Policy() ent.Policy       { return tenantPolicy(access.AllowRoles(auth.RoleAdmin)) }
+func (Skill) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(registrant, "registrant_id")} }
+
+func (WorkHistory) Policy() ent.Policy {
+	return policy(registrantChild(), writes(access.AllowRoles(coordinator), access.AllowCreate(registrant), scoped(registrant, ownRegistrant)))
+}
+
+func (WorkHistory) Hooks() []ent.Hook {
+	return []ent.Hook{access.OwnerHook(registrant, "registrant_id")}
+}
+
+// Inquiry: coordinators see theirs and, in COORDINATOR mode, the agency queue; sales reps see theirs
+// and those about their postings; registrants their own.
+func (Inquiry) Policy() ent.Policy {
+	coord := func(v *auth.Viewer) entql.P {
+		return entql.Or(eq("coordinator_id", v.ProfileID),
+			entql.And(eq("status", "QUEUED"), has("agency", eq("routing_mode", "COORDINATOR"))))
+	}
+	rep := func(v *auth.Viewer) entql.P {
+		return entql.Or(eq("sales_rep_id", v.ProfileID), has("posting", repPostings(v)))
+	}
+	return policy(
+		reads(all(admin), scoped(coordinator, coord), scoped(salesRep, rep), scoped(registrant, ownRegistrant)),
+		writes(access.AllowCreate(registrant)),
+	)
+}
+
+func (Inquiry) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(registrant, "registrant_id")} }
+
+// RoutingDecision: staff see the decisions that concern them; registrants never.
+func (RoutingDecision) Policy() ent.Policy {
+	coord := func(v *auth.Viewer) entql.P {
+		return entql.Or(eq("chosen_coordinator_id", v.ProfileID), has("inquiry", eq("coordinator_id", v.ProfileID)))
+	}
+	rep := func(v *auth.Viewer) entql.P {
+		return entql.Or(eq("chosen_sales_rep_id", v.ProfileID), has("inquiry", eq("sales_rep_id", v.ProfileID)))
+	}
+	return policy(reads(all(admin), scoped(coordinator, coord), scoped(salesRep, rep)), nil)
+}
+
+func applicationScopes() []privacy.QueryRule {
+	return reads(
+		all(admin),
+		scoped(coordinator, func(v *auth.Viewer) entql.P { return has("registrant", coordinatorHandles(v)) }),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("posting", repPostings(v)) }),
+	)
+}
+
+func (Application) Policy() ent.Policy {
+	return policy(append(applicationScopes(), scoped(registrant, ownRegistrant)), writes(access.AllowCreate(registrant)))
+}
+
+
+// ApplicationEvent: the history (with reasons) is for staff who see the application.
+func (ApplicationEvent) Policy() ent.Policy {
+	var rules []privacy.QueryRule
+	rules = append(rules, all(admin),
+		scoped(coordinator, func(v *auth.Viewer) entql.P {
+			return has("application", has("registrant", coordinatorHandles(v)))
+		}),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("application", has("posting", repPostings(v))) }),
+	)
+	return policy(rules, nil)
+}
+
+func (Assignment) Policy() ent.Policy {
+	return policy(reads(
+		all(admin),
+		scoped(coordinator, func(v *auth.Viewer) entql.P { return has("registrant", coordinatorHandles(v)) }),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("posting", repPostings(v)) }),
+		scoped(registrant, ownRegistrant),
+	), nil)
+}
+
+// ContactLog: coordinators work the phones and see all; sales reps their own logs.
+func (ContactLog) Policy() ent.Policy {
+	return policy(reads(
+		all(admin, coordinator),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return eq("staff_id", v.AccountID) }),
+		scoped(registrant, ownRegistrant),
+	), nil)
+}
+
+func (AuditEvent) Policy() ent.Policy { return policy(reads(all(admin)), nil) }

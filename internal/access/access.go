@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"entgo.io/ent"
 	"entgo.io/ent/entql"
 
 	"github.com/example/staffcrm/ent/privacy"
@@ -114,23 +115,60 @@ func AllowStaff() privacy.QueryMutationRule {
 	return AllowRoles(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSalesRep)
 }
 
-// AllowRegistrantFiltered lets a registrant through with the predicate built by scope added to the
-// query, e.g. "rows of my own registrant profile". The predicate is built from the viewer only.
-func AllowRegistrantFiltered(scope func(v *auth.Viewer) entql.P) privacy.QueryRule {
-	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+// Scoped lets viewers of role through with the predicate built by scope added to the query (or to
+// the WHERE of an update/delete), e.g. "postings where I am the account rep". The predicate is built
+// from the viewer only. Creates are not scoped by a WHERE, so Scoped skips them: creation is allowed
+// by AllowCreate and owner fields are then set from the viewer by hooks.
+func Scoped(role auth.Role, scope func(v *auth.Viewer) entql.P) privacy.QueryMutationRule {
+	return scopedRule{role: role, scope: scope}
+}
+
+type scopedRule struct {
+	role  auth.Role
+	scope func(v *auth.Viewer) entql.P
+}
+
+func (r scopedRule) EvalQuery(ctx context.Context, q ent.Query) error {
+	return privacy.FilterFunc(r.filter).EvalQuery(ctx, q)
+}
+
+func (r scopedRule) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m.Op().Is(ent.OpCreate) {
+		return privacy.Skip
+	}
+	return privacy.FilterFunc(r.filter).EvalMutation(ctx, m)
+}
+
+func (r scopedRule) filter(ctx context.Context, f privacy.Filter) error {
+	v, err := viewer(ctx)
+	if err != nil {
+		return err
+	}
+	if v.Role != r.role {
+		return privacy.Skip
+	}
+	f.Where(r.scope(v))
+	return privacy.Allow
+}
+
+// AllowCreate allows the listed roles to create rows; hooks set the owner fields from the viewer.
+func AllowCreate(roles ...auth.Role) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		if !m.Op().Is(ent.OpCreate) {
+			return privacy.Skip
+		}
 		v, err := viewer(ctx)
 		if err != nil {
 			return err
 		}
-		if v.Role != auth.RoleRegistrant {
-			return privacy.Skip
+		for _, r := range roles {
+			if v.Role == r {
+				return privacy.Allow
+			}
 		}
-		f.Where(scope(v))
-		return privacy.Allow
+		return privacy.Skip
 	})
 }
 
-// OwnRegistrant scopes rows that have a "registrant" edge to the viewer's own registrant profile.
-func OwnRegistrant(v *auth.Viewer) entql.P {
-	return entql.HasEdgeWith("registrant", entql.FieldEQ("account_id", v.AccountID))
-}
+// Everything matches every row (the tenant filter has already been applied).
+func Everything(*auth.Viewer) entql.P { return entql.FieldGT("id", 0) }

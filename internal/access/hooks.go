@@ -41,3 +41,28 @@ func TenantHook() ent.Hook {
 		})
 	}
 }
+
+// OwnerHook sets field on rows created by a viewer of role to the viewer's profile id, ignoring
+// whatever the input said: a registrant's skill belongs to that registrant, a sales rep's new posting
+// to that rep.
+func OwnerHook(role auth.Role, field string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if !m.Op().Is(ent.OpCreate) {
+				return next.Mutate(ctx, m)
+			}
+			if v, ok := auth.ViewerFrom(ctx); ok && v.Role == role {
+				if v.ProfileID <= 0 {
+					return nil, fmt.Errorf("create %s: %w", m.Type(), ErrNoProfile)
+				}
+				if err := m.SetField(field, v.ProfileID); err != nil {
+					return nil, fmt.Errorf("create %s: %w", m.Type(), err)
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// ErrNoProfile is returned when a viewer whose role needs a profile has none.
+var ErrNoProfile = errors.New("account has no profile for its role")

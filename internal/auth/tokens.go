@@ -141,7 +141,7 @@ func (t *Tokens) AccessTTL() time.Duration { return t.ttl }
 
 // Issue signs an access token for v.
 func (t *Tokens) Issue(v Viewer) (token string, expiresAt time.Time, err error) {
-	if v.AccountID <= 0 || v.AgencyID <= 0 || !v.Role.Valid() || v.TokenVersion < 0 {
+	if v.AccountID <= 0 || v.AgencyID <= 0 || !v.Role.Valid() || v.TokenVersion < 0 || v.ProfileID < 0 {
 		return "", time.Time{}, fmt.Errorf("issue token: %w", ErrInvalidViewer)
 	}
 	jti := make([]byte, 16)
@@ -164,6 +164,7 @@ func (t *Tokens) Issue(v Viewer) (token string, expiresAt time.Time, err error) 
 		"role":   string(v.Role),
 		"agency": v.AgencyID,
 		"tv":     v.TokenVersion,
+		"pid":    v.ProfileID,
 	}
 	token, err = jwt.NewWithClaims(t.method, claims).SignedString(t.signKey)
 	if err != nil {
@@ -199,7 +200,7 @@ func (t *Tokens) Verify(token string) (*Viewer, error) {
 	if err != nil { // unreachable: Validate checked sub
 		return nil, fmt.Errorf("verify token: %w: %v", ErrTokenInvalid, err)
 	}
-	return &Viewer{AccountID: id, AgencyID: c.Agency, Role: c.Role, TokenVersion: c.TV}, nil
+	return &Viewer{AccountID: id, AgencyID: c.Agency, Role: c.Role, TokenVersion: c.TV, ProfileID: c.PID}, nil
 }
 
 // onlyExpired reports whether expiry is the only thing wrong with a token,
@@ -235,6 +236,7 @@ type accessClaims struct {
 	Role   Role `json:"role"`
 	Agency int  `json:"agency"`
 	TV     int  `json:"tv"`
+	PID    int  `json:"pid"`
 }
 
 // Validate adds our own claim checks to jwt's. It is called by the parser
@@ -258,6 +260,9 @@ func (c *accessClaims) Validate() error {
 	}
 	if c.TV < 0 {
 		errs = append(errs, fmt.Errorf("%w: tv", errInvalidClaimValue))
+	}
+	if c.PID < 0 {
+		errs = append(errs, fmt.Errorf("%w: pid", errInvalidClaimValue))
 	}
 	return errors.Join(errs...)
 }

@@ -41,6 +41,9 @@ type Viewer struct {
 	AgencyID     int
 	Role         Role
 	TokenVersion int
+	// ProfileID is the id of the coordinator, sales rep or registrant profile linked to the account
+	// (0 for admins), so row rules such as "postings where I am the account rep" need no join.
+	ProfileID int
 }
 
 type ctxKey int

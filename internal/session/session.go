@@ -185,7 +185,12 @@ func (s *Service) revokeFamily(sys context.Context, family string) error {
 
 // open issues an access token and a new refresh token in family, and loads the account as its viewer.
 func (s *Service) open(ctx context.Context, acc *ent.Account, family string) (*Session, error) {
-	v := auth.Viewer{AccountID: acc.ID, AgencyID: acc.AgencyID, Role: auth.Role(acc.Role), TokenVersion: acc.TokenVersion}
+	pid, err := profileID(access.System(ctx, "session: find the profile id for the token"), acc)
+	if err != nil {
+		return nil, fmt.Errorf("issue access token: %w", err)
+	}
+	v := auth.Viewer{AccountID: acc.ID, AgencyID: acc.AgencyID, Role: auth.Role(acc.Role),
+		TokenVersion: acc.TokenVersion, ProfileID: pid}
 	accessToken, accessExp, err := s.tokens.Issue(v)
 	if err != nil {
 		return nil, fmt.Errorf("issue access token: %w", err)
@@ -252,4 +257,26 @@ func loadViewer(ctx context.Context, client *ent.Client, id int, role account.Ro
 		q.WithRegistrant()
 	}
 	return q.Only(ctx)
+}
+
+// profileID is the id of the profile linked to acc for its role, 0 if none (admins).
+func profileID(sys context.Context, acc *ent.Account) (int, error) {
+	var (
+		id  int
+		err error
+	)
+	switch acc.Role {
+	case account.RoleCOORDINATOR:
+		id, err = acc.QueryCoordinator().OnlyID(sys)
+	case account.RoleSALES_REP:
+		id, err = acc.QuerySalesRep().OnlyID(sys)
+	case account.RoleREGISTRANT:
+		id, err = acc.QueryRegistrant().OnlyID(sys)
+	default:
+		return 0, nil
+	}
+	if ent.IsNotFound(err) {
+		return 0, nil
+	}
+	return id, err
 }
