@@ -14,12 +14,28 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	return r.Client.Noder(ctx, id)
+	n, err := r.Client.Noder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.forViewer(ctx, n)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids)
+	ns, err := r.Client.Noders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range ns {
+		if n == nil {
+			continue
+		}
+		if ns[i], err = r.forViewer(ctx, n); err != nil {
+			return nil, err
+		}
+	}
+	return ns, nil
 }
 
 // Accounts is the resolver for the accounts field.

@@ -31,6 +31,7 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/graph/model"
+	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/graph/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -58,6 +59,9 @@ type Config struct {
 type ResolverRoot interface {
 	Account() AccountResolver
 	Mutation() MutationResolver
+	MyApplication() MyApplicationResolver
+	MyAssignment() MyAssignmentResolver
+	MyInquiry() MyInquiryResolver
 	Query() QueryResolver
 }
 
@@ -346,9 +350,83 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		Login        func(childComplexity int, input model.LoginInput) int
-		Logout       func(childComplexity int, input model.LogoutInput) int
-		RefreshToken func(childComplexity int, input model.RefreshTokenInput) int
+		CreatePosting    func(childComplexity int, input ent.CreatePostingInput) int
+		Login            func(childComplexity int, input model.LoginInput) int
+		Logout           func(childComplexity int, input model.LogoutInput) int
+		RefreshToken     func(childComplexity int, input model.RefreshTokenInput) int
+		UpdateMyProfile  func(childComplexity int, input model.UpdateMyProfileInput) int
+		UpdatePosting    func(childComplexity int, input model.UpdatePostingMutationInput) int
+		UpdateRegistrant func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+	}
+
+	MyApplication struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Posting   func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	MyAssignment struct {
+		ClientName  func(childComplexity int) int
+		EndDate     func(childComplexity int) int
+		HourlyWage  func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Posting     func(childComplexity int) int
+		SiteAddress func(childComplexity int) int
+		StartDate   func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	MyInquiry struct {
+		AssigneeName func(childComplexity int) int
+		Channel      func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Posting      func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	MyProfile struct {
+		AcceptsBus            func(childComplexity int) int
+		AvailableFrom         func(childComplexity int) int
+		BirthDate             func(childComplexity int) int
+		City                  func(childComplexity int) int
+		DesiredHourlyWage     func(childComplexity int) int
+		DesiredJobCategories  func(childComplexity int) int
+		Education             func(childComplexity int) int
+		Email                 func(childComplexity int) int
+		Employment            func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Kana                  func(childComplexity int) int
+		MaxCommuteMinutes     func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		NearestStation        func(childComplexity int) int
+		Phone                 func(childComplexity int) int
+		Prefecture            func(childComplexity int) int
+		PreferredContactHours func(childComplexity int) int
+		RegisteredAt          func(childComplexity int) int
+		Skills                func(childComplexity int) int
+		WorkHistories         func(childComplexity int) int
+	}
+
+	MySkill struct {
+		Level func(childComplexity int) int
+		Name  func(childComplexity int) int
+		Years func(childComplexity int) int
+	}
+
+	MyWorkHistory struct {
+		Company     func(childComplexity int) int
+		EndDate     func(childComplexity int) int
+		Industry    func(childComplexity int) int
+		JobCategory func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		StartDate   func(childComplexity int) int
+		TaskTags    func(childComplexity int) int
+		Tasks       func(childComplexity int) int
 	}
 
 	OrgUnit struct {
@@ -428,24 +506,68 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PostingPayload struct {
+		Posting func(childComplexity int) int
+	}
+
+	PublicPosting struct {
+		AvgMonthlyOvertimeHours func(childComplexity int) int
+		BusRequired             func(childComplexity int) int
+		City                    func(childComplexity int) int
+		ClientName              func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Description             func(childComplexity int) int
+		ExpectedDurationMonths  func(childComplexity int) int
+		Headcount               func(childComplexity int) int
+		HourlyWage              func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Introduced              func(childComplexity int) int
+		JobCategory             func(childComplexity int) int
+		NearestStation          func(childComplexity int) int
+		Prefecture              func(childComplexity int) int
+		RequiredSkills          func(childComplexity int) int
+		SiteAddress             func(childComplexity int) int
+		StartDate               func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		Type                    func(childComplexity int) int
+		WalkMinutes             func(childComplexity int) int
+		WorkingHours            func(childComplexity int) int
+	}
+
+	PublicPostingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PublicPostingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Query struct {
-		Accounts     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
-		Agencies     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
-		Applications func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Assignments  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
-		AuditEvents  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		ClientSites  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
-		Clients      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
-		ContactLogs  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
-		Coordinators func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
-		Inquiries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
-		Node         func(childComplexity int, id int) int
-		Nodes        func(childComplexity int, ids []int) int
-		OrgUnits     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
-		Postings     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
-		Registrants  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
-		SalesReps    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
-		Viewer       func(childComplexity int) int
+		Accounts       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
+		Agencies       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
+		Applications   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
+		Assignments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		AuditEvents    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		ClientSites    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
+		Clients        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
+		ContactLogs    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
+		Coordinators   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
+		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		MyApplications func(childComplexity int) int
+		MyAssignments  func(childComplexity int) int
+		MyInquiries    func(childComplexity int) int
+		MyProfile      func(childComplexity int) int
+		Node           func(childComplexity int, id int) int
+		Nodes          func(childComplexity int, ids []int) int
+		OrgUnits       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
+		Postings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
+		PublicPostings func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) int
+		Registrants    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
+		SalesReps      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
+		Viewer         func(childComplexity int) int
 	}
 
 	Registrant struct {
@@ -488,6 +610,10 @@ type ComplexityRoot struct {
 	RegistrantEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RegistrantPayload struct {
+		Registrant func(childComplexity int) int
 	}
 
 	RoutingDecision struct {
@@ -536,6 +662,10 @@ type ComplexityRoot struct {
 		Years      func(childComplexity int) int
 	}
 
+	UpdateMyProfilePayload struct {
+		Profile func(childComplexity int) int
+	}
+
 	WorkHistory struct {
 		Company           func(childComplexity int) int
 		EndDate           func(childComplexity int) int
@@ -559,6 +689,19 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	UpdateMyProfile(ctx context.Context, input model.UpdateMyProfileInput) (*model.UpdateMyProfilePayload, error)
+	CreatePosting(ctx context.Context, input ent.CreatePostingInput) (*model.PostingPayload, error)
+	UpdatePosting(ctx context.Context, input model.UpdatePostingMutationInput) (*model.PostingPayload, error)
+	UpdateRegistrant(ctx context.Context, input model.UpdateRegistrantMutationInput) (*model.RegistrantPayload, error)
+}
+type MyApplicationResolver interface {
+	Posting(ctx context.Context, obj *portal.MyApplication) (*portal.PublicPosting, error)
+}
+type MyAssignmentResolver interface {
+	Posting(ctx context.Context, obj *portal.MyAssignment) (*portal.PublicPosting, error)
+}
+type MyInquiryResolver interface {
+	Posting(ctx context.Context, obj *portal.MyInquiry) (*portal.PublicPosting, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -578,6 +721,11 @@ type QueryResolver interface {
 	Registrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) (*ent.RegistrantConnection, error)
 	SalesReps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) (*ent.SalesRepConnection, error)
 	Viewer(ctx context.Context) (*ent.Account, error)
+	PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) (*model.PublicPostingConnection, error)
+	MyProfile(ctx context.Context) (*portal.MyProfile, error)
+	MyApplications(ctx context.Context) ([]*portal.MyApplication, error)
+	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
+	MyAssignments(ctx context.Context) ([]*portal.MyAssignment, error)
 }
 
 type executableSchema struct {
@@ -1733,6 +1881,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.LogoutPayload.Ok(childComplexity), true
 
+	case "Mutation.createPosting":
+		if e.complexity.Mutation.CreatePosting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPosting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreatePosting(childComplexity, args["input"].(ent.CreatePostingInput)), true
 	case "Mutation.login":
 		if e.complexity.Mutation.Login == nil {
 			break
@@ -1766,6 +1925,357 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RefreshToken(childComplexity, args["input"].(model.RefreshTokenInput)), true
+	case "Mutation.updateMyProfile":
+		if e.complexity.Mutation.UpdateMyProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMyProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateMyProfile(childComplexity, args["input"].(model.UpdateMyProfileInput)), true
+	case "Mutation.updatePosting":
+		if e.complexity.Mutation.UpdatePosting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePosting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdatePosting(childComplexity, args["input"].(model.UpdatePostingMutationInput)), true
+	case "Mutation.updateRegistrant":
+		if e.complexity.Mutation.UpdateRegistrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRegistrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateRegistrant(childComplexity, args["input"].(model.UpdateRegistrantMutationInput)), true
+
+	case "MyApplication.createdAt":
+		if e.complexity.MyApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.CreatedAt(childComplexity), true
+	case "MyApplication.id":
+		if e.complexity.MyApplication.ID == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.ID(childComplexity), true
+	case "MyApplication.posting":
+		if e.complexity.MyApplication.Posting == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.Posting(childComplexity), true
+	case "MyApplication.status":
+		if e.complexity.MyApplication.Status == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.Status(childComplexity), true
+	case "MyApplication.updatedAt":
+		if e.complexity.MyApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.UpdatedAt(childComplexity), true
+
+	case "MyAssignment.clientName":
+		if e.complexity.MyAssignment.ClientName == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.ClientName(childComplexity), true
+	case "MyAssignment.endDate":
+		if e.complexity.MyAssignment.EndDate == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.EndDate(childComplexity), true
+	case "MyAssignment.hourlyWage":
+		if e.complexity.MyAssignment.HourlyWage == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.HourlyWage(childComplexity), true
+	case "MyAssignment.id":
+		if e.complexity.MyAssignment.ID == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.ID(childComplexity), true
+	case "MyAssignment.posting":
+		if e.complexity.MyAssignment.Posting == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.Posting(childComplexity), true
+	case "MyAssignment.siteAddress":
+		if e.complexity.MyAssignment.SiteAddress == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.SiteAddress(childComplexity), true
+	case "MyAssignment.startDate":
+		if e.complexity.MyAssignment.StartDate == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.StartDate(childComplexity), true
+	case "MyAssignment.status":
+		if e.complexity.MyAssignment.Status == nil {
+			break
+		}
+
+		return e.complexity.MyAssignment.Status(childComplexity), true
+
+	case "MyInquiry.assigneeName":
+		if e.complexity.MyInquiry.AssigneeName == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.AssigneeName(childComplexity), true
+	case "MyInquiry.channel":
+		if e.complexity.MyInquiry.Channel == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Channel(childComplexity), true
+	case "MyInquiry.createdAt":
+		if e.complexity.MyInquiry.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.CreatedAt(childComplexity), true
+	case "MyInquiry.id":
+		if e.complexity.MyInquiry.ID == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.ID(childComplexity), true
+	case "MyInquiry.kind":
+		if e.complexity.MyInquiry.Kind == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Kind(childComplexity), true
+	case "MyInquiry.message":
+		if e.complexity.MyInquiry.Message == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Message(childComplexity), true
+	case "MyInquiry.posting":
+		if e.complexity.MyInquiry.Posting == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Posting(childComplexity), true
+	case "MyInquiry.status":
+		if e.complexity.MyInquiry.Status == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Status(childComplexity), true
+
+	case "MyProfile.acceptsBus":
+		if e.complexity.MyProfile.AcceptsBus == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.AcceptsBus(childComplexity), true
+	case "MyProfile.availableFrom":
+		if e.complexity.MyProfile.AvailableFrom == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.AvailableFrom(childComplexity), true
+	case "MyProfile.birthDate":
+		if e.complexity.MyProfile.BirthDate == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.BirthDate(childComplexity), true
+	case "MyProfile.city":
+		if e.complexity.MyProfile.City == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.City(childComplexity), true
+	case "MyProfile.desiredHourlyWage":
+		if e.complexity.MyProfile.DesiredHourlyWage == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.DesiredHourlyWage(childComplexity), true
+	case "MyProfile.desiredJobCategories":
+		if e.complexity.MyProfile.DesiredJobCategories == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.DesiredJobCategories(childComplexity), true
+	case "MyProfile.education":
+		if e.complexity.MyProfile.Education == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Education(childComplexity), true
+	case "MyProfile.email":
+		if e.complexity.MyProfile.Email == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Email(childComplexity), true
+	case "MyProfile.employment":
+		if e.complexity.MyProfile.Employment == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Employment(childComplexity), true
+	case "MyProfile.id":
+		if e.complexity.MyProfile.ID == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.ID(childComplexity), true
+	case "MyProfile.kana":
+		if e.complexity.MyProfile.Kana == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Kana(childComplexity), true
+	case "MyProfile.maxCommuteMinutes":
+		if e.complexity.MyProfile.MaxCommuteMinutes == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.MaxCommuteMinutes(childComplexity), true
+	case "MyProfile.name":
+		if e.complexity.MyProfile.Name == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Name(childComplexity), true
+	case "MyProfile.nearestStation":
+		if e.complexity.MyProfile.NearestStation == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.NearestStation(childComplexity), true
+	case "MyProfile.phone":
+		if e.complexity.MyProfile.Phone == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Phone(childComplexity), true
+	case "MyProfile.prefecture":
+		if e.complexity.MyProfile.Prefecture == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Prefecture(childComplexity), true
+	case "MyProfile.preferredContactHours":
+		if e.complexity.MyProfile.PreferredContactHours == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.PreferredContactHours(childComplexity), true
+	case "MyProfile.registeredAt":
+		if e.complexity.MyProfile.RegisteredAt == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.RegisteredAt(childComplexity), true
+	case "MyProfile.skills":
+		if e.complexity.MyProfile.Skills == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Skills(childComplexity), true
+	case "MyProfile.workHistories":
+		if e.complexity.MyProfile.WorkHistories == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.WorkHistories(childComplexity), true
+
+	case "MySkill.level":
+		if e.complexity.MySkill.Level == nil {
+			break
+		}
+
+		return e.complexity.MySkill.Level(childComplexity), true
+	case "MySkill.name":
+		if e.complexity.MySkill.Name == nil {
+			break
+		}
+
+		return e.complexity.MySkill.Name(childComplexity), true
+	case "MySkill.years":
+		if e.complexity.MySkill.Years == nil {
+			break
+		}
+
+		return e.complexity.MySkill.Years(childComplexity), true
+
+	case "MyWorkHistory.company":
+		if e.complexity.MyWorkHistory.Company == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.Company(childComplexity), true
+	case "MyWorkHistory.endDate":
+		if e.complexity.MyWorkHistory.EndDate == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.EndDate(childComplexity), true
+	case "MyWorkHistory.industry":
+		if e.complexity.MyWorkHistory.Industry == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.Industry(childComplexity), true
+	case "MyWorkHistory.jobCategory":
+		if e.complexity.MyWorkHistory.JobCategory == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.JobCategory(childComplexity), true
+	case "MyWorkHistory.kind":
+		if e.complexity.MyWorkHistory.Kind == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.Kind(childComplexity), true
+	case "MyWorkHistory.startDate":
+		if e.complexity.MyWorkHistory.StartDate == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.StartDate(childComplexity), true
+	case "MyWorkHistory.taskTags":
+		if e.complexity.MyWorkHistory.TaskTags == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.TaskTags(childComplexity), true
+	case "MyWorkHistory.tasks":
+		if e.complexity.MyWorkHistory.Tasks == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.Tasks(childComplexity), true
 
 	case "OrgUnit.assignments":
 		if e.complexity.OrgUnit.Assignments == nil {
@@ -2135,6 +2645,172 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PostingEdge.Node(childComplexity), true
 
+	case "PostingPayload.posting":
+		if e.complexity.PostingPayload.Posting == nil {
+			break
+		}
+
+		return e.complexity.PostingPayload.Posting(childComplexity), true
+
+	case "PublicPosting.avgMonthlyOvertimeHours":
+		if e.complexity.PublicPosting.AvgMonthlyOvertimeHours == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.AvgMonthlyOvertimeHours(childComplexity), true
+	case "PublicPosting.busRequired":
+		if e.complexity.PublicPosting.BusRequired == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.BusRequired(childComplexity), true
+	case "PublicPosting.city":
+		if e.complexity.PublicPosting.City == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.City(childComplexity), true
+	case "PublicPosting.clientName":
+		if e.complexity.PublicPosting.ClientName == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.ClientName(childComplexity), true
+	case "PublicPosting.createdAt":
+		if e.complexity.PublicPosting.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.CreatedAt(childComplexity), true
+	case "PublicPosting.description":
+		if e.complexity.PublicPosting.Description == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Description(childComplexity), true
+	case "PublicPosting.expectedDurationMonths":
+		if e.complexity.PublicPosting.ExpectedDurationMonths == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.ExpectedDurationMonths(childComplexity), true
+	case "PublicPosting.headcount":
+		if e.complexity.PublicPosting.Headcount == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Headcount(childComplexity), true
+	case "PublicPosting.hourlyWage":
+		if e.complexity.PublicPosting.HourlyWage == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.HourlyWage(childComplexity), true
+	case "PublicPosting.id":
+		if e.complexity.PublicPosting.ID == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.ID(childComplexity), true
+	case "PublicPosting.introduced":
+		if e.complexity.PublicPosting.Introduced == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Introduced(childComplexity), true
+	case "PublicPosting.jobCategory":
+		if e.complexity.PublicPosting.JobCategory == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.JobCategory(childComplexity), true
+	case "PublicPosting.nearestStation":
+		if e.complexity.PublicPosting.NearestStation == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.NearestStation(childComplexity), true
+	case "PublicPosting.prefecture":
+		if e.complexity.PublicPosting.Prefecture == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Prefecture(childComplexity), true
+	case "PublicPosting.requiredSkills":
+		if e.complexity.PublicPosting.RequiredSkills == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.RequiredSkills(childComplexity), true
+	case "PublicPosting.siteAddress":
+		if e.complexity.PublicPosting.SiteAddress == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.SiteAddress(childComplexity), true
+	case "PublicPosting.startDate":
+		if e.complexity.PublicPosting.StartDate == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.StartDate(childComplexity), true
+	case "PublicPosting.title":
+		if e.complexity.PublicPosting.Title == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Title(childComplexity), true
+	case "PublicPosting.type":
+		if e.complexity.PublicPosting.Type == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.Type(childComplexity), true
+	case "PublicPosting.walkMinutes":
+		if e.complexity.PublicPosting.WalkMinutes == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.WalkMinutes(childComplexity), true
+	case "PublicPosting.workingHours":
+		if e.complexity.PublicPosting.WorkingHours == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.WorkingHours(childComplexity), true
+
+	case "PublicPostingConnection.edges":
+		if e.complexity.PublicPostingConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.PublicPostingConnection.Edges(childComplexity), true
+	case "PublicPostingConnection.pageInfo":
+		if e.complexity.PublicPostingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.PublicPostingConnection.PageInfo(childComplexity), true
+	case "PublicPostingConnection.totalCount":
+		if e.complexity.PublicPostingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.PublicPostingConnection.TotalCount(childComplexity), true
+
+	case "PublicPostingEdge.cursor":
+		if e.complexity.PublicPostingEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.PublicPostingEdge.Cursor(childComplexity), true
+	case "PublicPostingEdge.node":
+		if e.complexity.PublicPostingEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.PublicPostingEdge.Node(childComplexity), true
+
 	case "Query.accounts":
 		if e.complexity.Query.Accounts == nil {
 			break
@@ -2245,6 +2921,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+	case "Query.myApplications":
+		if e.complexity.Query.MyApplications == nil {
+			break
+		}
+
+		return e.complexity.Query.MyApplications(childComplexity), true
+	case "Query.myAssignments":
+		if e.complexity.Query.MyAssignments == nil {
+			break
+		}
+
+		return e.complexity.Query.MyAssignments(childComplexity), true
+	case "Query.myInquiries":
+		if e.complexity.Query.MyInquiries == nil {
+			break
+		}
+
+		return e.complexity.Query.MyInquiries(childComplexity), true
+	case "Query.myProfile":
+		if e.complexity.Query.MyProfile == nil {
+			break
+		}
+
+		return e.complexity.Query.MyProfile(childComplexity), true
 	case "Query.node":
 		if e.complexity.Query.Node == nil {
 			break
@@ -2289,6 +2989,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Postings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PostingOrder), args["where"].(*ent.PostingWhereInput)), true
+	case "Query.publicPostings":
+		if e.complexity.Query.PublicPostings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_publicPostings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.PublicPostings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*model.PublicPostingOrder), args["where"].(*model.PublicPostingWhereInput)), true
 	case "Query.registrants":
 		if e.complexity.Query.Registrants == nil {
 			break
@@ -2539,6 +3250,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RegistrantEdge.Node(childComplexity), true
 
+	case "RegistrantPayload.registrant":
+		if e.complexity.RegistrantPayload.Registrant == nil {
+			break
+		}
+
+		return e.complexity.RegistrantPayload.Registrant(childComplexity), true
+
 	case "RoutingDecision.action":
 		if e.complexity.RoutingDecision.Action == nil {
 			break
@@ -2745,6 +3463,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Skill.Years(childComplexity), true
 
+	case "UpdateMyProfilePayload.profile":
+		if e.complexity.UpdateMyProfilePayload.Profile == nil {
+			break
+		}
+
+		return e.complexity.UpdateMyProfilePayload.Profile(childComplexity), true
+
 	case "WorkHistory.company":
 		if e.complexity.WorkHistory.Company == nil {
 			break
@@ -2857,6 +3582,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOrgUnitWhereInput,
 		ec.unmarshalInputPostingOrder,
 		ec.unmarshalInputPostingWhereInput,
+		ec.unmarshalInputPublicPostingOrder,
+		ec.unmarshalInputPublicPostingWhereInput,
 		ec.unmarshalInputRefreshTokenInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
@@ -2870,9 +3597,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateClientCompanyInput,
 		ec.unmarshalInputUpdateClientSiteInput,
 		ec.unmarshalInputUpdateCoordinatorInput,
+		ec.unmarshalInputUpdateMyProfileInput,
 		ec.unmarshalInputUpdateOrgUnitInput,
 		ec.unmarshalInputUpdatePostingInput,
+		ec.unmarshalInputUpdatePostingMutationInput,
 		ec.unmarshalInputUpdateRegistrantInput,
+		ec.unmarshalInputUpdateRegistrantMutationInput,
 		ec.unmarshalInputUpdateSalesRepInput,
 		ec.unmarshalInputUpdateSkillInput,
 		ec.unmarshalInputUpdateWorkHistoryInput,
@@ -2974,7 +3704,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/scalars.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/scalars.graphql" "api/staff.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2988,7 +3718,9 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
+	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
+	{Name: "api/staff.graphql", Input: sourceData("api/staff.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3104,6 +3836,17 @@ func (ec *executionContext) field_Coordinator_inquiries_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPosting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreatePostingInput2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐCreatePostingInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3130,6 +3873,39 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMyProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfileInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePosting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdatePostingMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdatePostingMutationInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRegistrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateRegistrantMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateRegistrantMutationInput)
 	if err != nil {
 		return nil, err
 	}
@@ -3775,6 +4551,42 @@ func (ec *executionContext) field_Query_postings_args(ctx context.Context, rawAr
 	}
 	args["orderBy"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInput)
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_publicPostings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before", ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor)
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy", ec.unmarshalOPublicPostingOrder2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrder)
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingWhereInput)
 	if err != nil {
 		return nil, err
 	}
@@ -11038,6 +11850,1852 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateMyProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateMyProfile,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateMyProfile(ctx, fc.Args["input"].(model.UpdateMyProfileInput))
+		},
+		nil,
+		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateMyProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "profile":
+				return ec.fieldContext_UpdateMyProfilePayload_profile(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type UpdateMyProfilePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMyProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPosting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createPosting,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreatePosting(ctx, fc.Args["input"].(ent.CreatePostingInput))
+		},
+		nil,
+		ec.marshalNPostingPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createPosting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "posting":
+				return ec.fieldContext_PostingPayload_posting(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPosting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePosting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updatePosting,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdatePosting(ctx, fc.Args["input"].(model.UpdatePostingMutationInput))
+		},
+		nil,
+		ec.marshalNPostingPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updatePosting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "posting":
+				return ec.fieldContext_PostingPayload_posting(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePosting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRegistrant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateRegistrant,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateRegistrant(ctx, fc.Args["input"].(model.UpdateRegistrantMutationInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateRegistrant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRegistrant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_createdAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_updatedAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_status(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNRegistrantApplicationStatus2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type RegistrantApplicationStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_posting(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_posting,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyApplication().Posting(ctx, obj)
+		},
+		nil,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_posting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_PublicPosting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_PublicPosting_createdAt(ctx, field)
+			case "type":
+				return ec.fieldContext_PublicPosting_type(ctx, field)
+			case "title":
+				return ec.fieldContext_PublicPosting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_PublicPosting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_PublicPosting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_PublicPosting_requiredSkills(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_PublicPosting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_PublicPosting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_PublicPosting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_PublicPosting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_PublicPosting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_PublicPosting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_PublicPosting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_PublicPosting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_PublicPosting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_PublicPosting_headcount(ctx, field)
+			case "clientName":
+				return ec.fieldContext_PublicPosting_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
+			case "introduced":
+				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_startDate(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_startDate,
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_endDate(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_endDate,
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_hourlyWage(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_hourlyWage,
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_hourlyWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_status(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNAssignmentStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type AssignmentStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_posting(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_posting,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyAssignment().Posting(ctx, obj)
+		},
+		nil,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_posting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_PublicPosting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_PublicPosting_createdAt(ctx, field)
+			case "type":
+				return ec.fieldContext_PublicPosting_type(ctx, field)
+			case "title":
+				return ec.fieldContext_PublicPosting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_PublicPosting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_PublicPosting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_PublicPosting_requiredSkills(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_PublicPosting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_PublicPosting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_PublicPosting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_PublicPosting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_PublicPosting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_PublicPosting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_PublicPosting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_PublicPosting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_PublicPosting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_PublicPosting_headcount(ctx, field)
+			case "clientName":
+				return ec.fieldContext_PublicPosting_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
+			case "introduced":
+				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_clientName(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_clientName,
+		func(ctx context.Context) (any, error) {
+			return obj.ClientName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyAssignment_siteAddress(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyAssignment_siteAddress,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteAddress, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyAssignment_siteAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyAssignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_createdAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_kind(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNInquiryKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type InquiryKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_channel(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_channel,
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		ec.marshalNInquiryChannel2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐChannel,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type InquiryChannel does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_status(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNInquiryStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type InquiryStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_message(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_posting(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_posting,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyInquiry().Posting(ctx, obj)
+		},
+		nil,
+		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_posting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_PublicPosting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_PublicPosting_createdAt(ctx, field)
+			case "type":
+				return ec.fieldContext_PublicPosting_type(ctx, field)
+			case "title":
+				return ec.fieldContext_PublicPosting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_PublicPosting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_PublicPosting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_PublicPosting_requiredSkills(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_PublicPosting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_PublicPosting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_PublicPosting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_PublicPosting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_PublicPosting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_PublicPosting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_PublicPosting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_PublicPosting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_PublicPosting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_PublicPosting_headcount(ctx, field)
+			case "clientName":
+				return ec.fieldContext_PublicPosting_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
+			case "introduced":
+				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_assigneeName(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_assigneeName,
+		func(ctx context.Context) (any, error) {
+			return obj.AssigneeName, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_assigneeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_name(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_kana(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_kana,
+		func(ctx context.Context) (any, error) {
+			return obj.Kana, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_kana(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_phone(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_phone,
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_email(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_email,
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_preferredContactHours(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_preferredContactHours,
+		func(ctx context.Context) (any, error) {
+			return obj.PreferredContactHours, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_preferredContactHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_prefecture(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_prefecture,
+		func(ctx context.Context) (any, error) {
+			return obj.Prefecture, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_prefecture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_city(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_city,
+		func(ctx context.Context) (any, error) {
+			return obj.City, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_nearestStation(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_nearestStation,
+		func(ctx context.Context) (any, error) {
+			return obj.NearestStation, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_nearestStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_maxCommuteMinutes(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_maxCommuteMinutes,
+		func(ctx context.Context) (any, error) {
+			return obj.MaxCommuteMinutes, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_maxCommuteMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_acceptsBus(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_acceptsBus,
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptsBus, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_acceptsBus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_desiredHourlyWage(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_desiredHourlyWage,
+		func(ctx context.Context) (any, error) {
+			return obj.DesiredHourlyWage, nil
+		},
+		nil,
+		ec.marshalOInt2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_desiredHourlyWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_desiredJobCategories(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_desiredJobCategories,
+		func(ctx context.Context) (any, error) {
+			return obj.DesiredJobCategories, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_desiredJobCategories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_availableFrom(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_availableFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.AvailableFrom, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_availableFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_employment(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_employment,
+		func(ctx context.Context) (any, error) {
+			return obj.Employment, nil
+		},
+		nil,
+		ec.marshalNRegistrantEmployment2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋregistrantᚐEmployment,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_employment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type RegistrantEmployment does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_registeredAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_registeredAt,
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_birthDate(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_birthDate,
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_education(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_education,
+		func(ctx context.Context) (any, error) {
+			return obj.Education, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_education(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_skills(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_skills,
+		func(ctx context.Context) (any, error) {
+			return obj.Skills, nil
+		},
+		nil,
+		ec.marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkillᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_skills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "name":
+				return ec.fieldContext_MySkill_name(ctx, field)
+			case "level":
+				return ec.fieldContext_MySkill_level(ctx, field)
+			case "years":
+				return ec.fieldContext_MySkill_years(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MySkill", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_workHistories(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_workHistories,
+		func(ctx context.Context) (any, error) {
+			return obj.WorkHistories, nil
+		},
+		nil,
+		ec.marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistoryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_workHistories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "company":
+				return ec.fieldContext_MyWorkHistory_company(ctx, field)
+			case "industry":
+				return ec.fieldContext_MyWorkHistory_industry(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_MyWorkHistory_jobCategory(ctx, field)
+			case "tasks":
+				return ec.fieldContext_MyWorkHistory_tasks(ctx, field)
+			case "taskTags":
+				return ec.fieldContext_MyWorkHistory_taskTags(ctx, field)
+			case "startDate":
+				return ec.fieldContext_MyWorkHistory_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_MyWorkHistory_endDate(ctx, field)
+			case "kind":
+				return ec.fieldContext_MyWorkHistory_kind(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyWorkHistory", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySkill_name(ctx context.Context, field graphql.CollectedField, obj *portal.MySkill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MySkill_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MySkill_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySkill_level(ctx context.Context, field graphql.CollectedField, obj *portal.MySkill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MySkill_level,
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MySkill_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySkill_years(ctx context.Context, field graphql.CollectedField, obj *portal.MySkill) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MySkill_years,
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MySkill_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_company(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_company,
+		func(ctx context.Context) (any, error) {
+			return obj.Company, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_company(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_industry(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_industry,
+		func(ctx context.Context) (any, error) {
+			return obj.Industry, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_jobCategory(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_jobCategory,
+		func(ctx context.Context) (any, error) {
+			return obj.JobCategory, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_jobCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_tasks(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_tasks,
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_taskTags(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_taskTags,
+		func(ctx context.Context) (any, error) {
+			return obj.TaskTags, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_taskTags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_startDate(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_startDate,
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_endDate(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_endDate,
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_kind(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNWorkHistoryKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋworkhistoryᚐKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type WorkHistoryKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrgUnit_id(ctx context.Context, field graphql.CollectedField, obj *ent.OrgUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12948,6 +15606,921 @@ func (ec *executionContext) fieldContext_PostingEdge_cursor(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _PostingPayload_posting(ctx context.Context, field graphql.CollectedField, obj *model.PostingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingPayload_posting,
+		func(ctx context.Context) (any, error) {
+			return obj.Posting, nil
+		},
+		nil,
+		ec.marshalNPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Posting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Posting_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Posting_updatedAt(ctx, field)
+			case "type":
+				return ec.fieldContext_Posting_type(ctx, field)
+			case "visibility":
+				return ec.fieldContext_Posting_visibility(ctx, field)
+			case "status":
+				return ec.fieldContext_Posting_status(ctx, field)
+			case "title":
+				return ec.fieldContext_Posting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_Posting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_Posting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_Posting_requiredSkills(ctx, field)
+			case "taskTags":
+				return ec.fieldContext_Posting_taskTags(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Posting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Posting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Posting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Posting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_Posting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_Posting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_Posting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Posting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_Posting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_Posting_headcount(ctx, field)
+			case "disclosesClient":
+				return ec.fieldContext_Posting_disclosesClient(ctx, field)
+			case "repostCount":
+				return ec.fieldContext_Posting_repostCount(ctx, field)
+			case "departmentDetails":
+				return ec.fieldContext_Posting_departmentDetails(ctx, field)
+			case "hiringReason":
+				return ec.fieldContext_Posting_hiringReason(ctx, field)
+			case "atmosphereNotes":
+				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
+			case "predecessorTenureMonths":
+				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
+			case "clientContact":
+				return ec.fieldContext_Posting_clientContact(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Posting_orgUnit(ctx, field)
+			case "accountRep":
+				return ec.fieldContext_Posting_accountRep(ctx, field)
+			case "applications":
+				return ec.fieldContext_Posting_applications(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Posting_inquiries(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Posting_assignments(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_id(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_createdAt(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_type(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_type,
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		ec.marshalNPostingType2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋpostingᚐType,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type PostingType does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_title(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_title,
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_description(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_description,
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_jobCategory(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_jobCategory,
+		func(ctx context.Context) (any, error) {
+			return obj.JobCategory, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_jobCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_requiredSkills(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_requiredSkills,
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredSkills, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_requiredSkills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_hourlyWage(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_hourlyWage,
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_hourlyWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_prefecture(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_prefecture,
+		func(ctx context.Context) (any, error) {
+			return obj.Prefecture, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_prefecture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_city(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_city,
+		func(ctx context.Context) (any, error) {
+			return obj.City, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_nearestStation(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_nearestStation,
+		func(ctx context.Context) (any, error) {
+			return obj.NearestStation, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_nearestStation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_walkMinutes(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_walkMinutes,
+		func(ctx context.Context) (any, error) {
+			return obj.WalkMinutes, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_walkMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_busRequired(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_busRequired,
+		func(ctx context.Context) (any, error) {
+			return obj.BusRequired, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_busRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_workingHours(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_workingHours,
+		func(ctx context.Context) (any, error) {
+			return obj.WorkingHours, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_workingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_avgMonthlyOvertimeHours(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours,
+		func(ctx context.Context) (any, error) {
+			return obj.AvgMonthlyOvertimeHours, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_avgMonthlyOvertimeHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_startDate(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_startDate,
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_expectedDurationMonths(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_expectedDurationMonths,
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedDurationMonths, nil
+		},
+		nil,
+		ec.marshalOInt2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_expectedDurationMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_headcount(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_headcount,
+		func(ctx context.Context) (any, error) {
+			return obj.Headcount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_headcount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_clientName(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_clientName,
+		func(ctx context.Context) (any, error) {
+			return obj.ClientName, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_siteAddress(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_siteAddress,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteAddress, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_siteAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_introduced(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_introduced,
+		func(ctx context.Context) (any, error) {
+			return obj.Introduced, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_introduced(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPostingConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPostingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "node":
+				return ec.fieldContext_PublicPostingEdge_node(ctx, field)
+			case "cursor":
+				return ec.fieldContext_PublicPostingEdge_cursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPostingEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPostingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPostingConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPostingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPostingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPostingConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPostingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPostingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPostingEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPostingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_PublicPosting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_PublicPosting_createdAt(ctx, field)
+			case "type":
+				return ec.fieldContext_PublicPosting_type(ctx, field)
+			case "title":
+				return ec.fieldContext_PublicPosting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_PublicPosting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_PublicPosting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_PublicPosting_requiredSkills(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_PublicPosting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_PublicPosting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_PublicPosting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_PublicPosting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_PublicPosting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_PublicPosting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_PublicPosting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_PublicPosting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_PublicPosting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_PublicPosting_headcount(ctx, field)
+			case "clientName":
+				return ec.fieldContext_PublicPosting_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
+			case "introduced":
+				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPostingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPostingEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPostingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13766,6 +17339,261 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 				return ec.fieldContext_Account_agency(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_publicPostings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_publicPostings,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().PublicPostings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*model.PublicPostingOrder), fc.Args["where"].(*model.PublicPostingWhereInput))
+		},
+		nil,
+		ec.marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_publicPostings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_PublicPostingConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_PublicPostingConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_PublicPostingConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPostingConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_publicPostings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myProfile,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyProfile(ctx)
+		},
+		nil,
+		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyProfile_id(ctx, field)
+			case "name":
+				return ec.fieldContext_MyProfile_name(ctx, field)
+			case "kana":
+				return ec.fieldContext_MyProfile_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_MyProfile_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_MyProfile_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_MyProfile_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_MyProfile_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_MyProfile_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_MyProfile_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_MyProfile_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_MyProfile_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_MyProfile_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_MyProfile_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_MyProfile_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_MyProfile_employment(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_MyProfile_registeredAt(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_MyProfile_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_MyProfile_education(ctx, field)
+			case "skills":
+				return ec.fieldContext_MyProfile_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_MyProfile_workHistories(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myApplications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myApplications,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyApplications(ctx)
+		},
+		nil,
+		ec.marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myApplications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyApplication_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyApplication_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_MyApplication_updatedAt(ctx, field)
+			case "status":
+				return ec.fieldContext_MyApplication_status(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyApplication_posting(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyApplication", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myInquiries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myInquiries,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyInquiries(ctx)
+		},
+		nil,
+		ec.marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myInquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyInquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyInquiry_createdAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_MyInquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_MyInquiry_channel(ctx, field)
+			case "status":
+				return ec.fieldContext_MyInquiry_status(ctx, field)
+			case "message":
+				return ec.fieldContext_MyInquiry_message(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyInquiry_posting(ctx, field)
+			case "assigneeName":
+				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myAssignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myAssignments,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyAssignments(ctx)
+		},
+		nil,
+		ec.marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignmentᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myAssignments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyAssignment_id(ctx, field)
+			case "startDate":
+				return ec.fieldContext_MyAssignment_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_MyAssignment_endDate(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_MyAssignment_hourlyWage(ctx, field)
+			case "status":
+				return ec.fieldContext_MyAssignment_status(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyAssignment_posting(ctx, field)
+			case "clientName":
+				return ec.fieldContext_MyAssignment_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_MyAssignment_siteAddress(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyAssignment", field.Name)
 		},
 	}
 	return fc, nil
@@ -15052,6 +18880,93 @@ func (ec *executionContext) fieldContext_RegistrantEdge_cursor(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _RegistrantPayload_registrant(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantPayload_registrant,
+		func(ctx context.Context) (any, error) {
+			return obj.Registrant, nil
+		},
+		nil,
+		ec.marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Registrant_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Registrant_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Registrant_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_Registrant_name(ctx, field)
+			case "kana":
+				return ec.fieldContext_Registrant_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_Registrant_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_Registrant_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_Registrant_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Registrant_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Registrant_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Registrant_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_Registrant_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_Registrant_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_Registrant_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_Registrant_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_Registrant_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_Registrant_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_Registrant_education(ctx, field)
+			case "gender":
+				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "account":
+				return ec.fieldContext_Registrant_account(ctx, field)
+			case "skills":
+				return ec.fieldContext_Registrant_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_Registrant_workHistories(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Registrant_inquiries(ctx, field)
+			case "applications":
+				return ec.fieldContext_Registrant_applications(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Registrant_assignments(ctx, field)
+			case "contactLogs":
+				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RoutingDecision_id(ctx context.Context, field graphql.CollectedField, obj *ent.RoutingDecision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16254,6 +20169,77 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateMyProfilePayload_profile(ctx context.Context, field graphql.CollectedField, obj *model.UpdateMyProfilePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_UpdateMyProfilePayload_profile,
+		func(ctx context.Context) (any, error) {
+			return obj.Profile, nil
+		},
+		nil,
+		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_UpdateMyProfilePayload_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateMyProfilePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyProfile_id(ctx, field)
+			case "name":
+				return ec.fieldContext_MyProfile_name(ctx, field)
+			case "kana":
+				return ec.fieldContext_MyProfile_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_MyProfile_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_MyProfile_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_MyProfile_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_MyProfile_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_MyProfile_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_MyProfile_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_MyProfile_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_MyProfile_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_MyProfile_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_MyProfile_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_MyProfile_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_MyProfile_employment(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_MyProfile_registeredAt(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_MyProfile_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_MyProfile_education(ctx, field)
+			case "skills":
+				return ec.fieldContext_MyProfile_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_MyProfile_workHistories(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
 		},
 	}
 	return fc, nil
@@ -27117,6 +31103,120 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPublicPostingOrder(ctx context.Context, obj any) (model.PublicPostingOrder, error) {
+	var it model.PublicPostingOrder
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPublicPostingOrderField2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublicPostingWhereInput(ctx context.Context, obj any) (model.PublicPostingWhereInput, error) {
+	var it model.PublicPostingWhereInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"jobCategory", "jobCategoryIn", "prefecture", "prefectureIn", "hourlyWageGTE", "busRequired", "type", "titleContains"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "jobCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCategory"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCategory = data
+		case "jobCategoryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCategoryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCategoryIn = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		case "prefectureIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefectureIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrefectureIn = data
+		case "hourlyWageGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyWageGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyWageGte = data
+		case "busRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("busRequired"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusRequired = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOPostingType2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋpostingᚐType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRefreshTokenInput(ctx context.Context, obj any) (model.RefreshTokenInput, error) {
 	var it model.RefreshTokenInput
 	asMap := map[string]any{}
@@ -30011,6 +34111,117 @@ func (ec *executionContext) unmarshalInputUpdateCoordinatorInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateMyProfileInput(ctx context.Context, obj any) (model.UpdateMyProfileInput, error) {
+	var it model.UpdateMyProfileInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kana":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kana"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kana = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "preferredContactHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preferredContactHours"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreferredContactHours = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "nearestStation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nearestStation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NearestStation = data
+		case "maxCommuteMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxCommuteMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxCommuteMinutes = data
+		case "acceptsBus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptsBus"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptsBus = data
+		case "desiredHourlyWage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("desiredHourlyWage"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DesiredHourlyWage = data
+		case "desiredJobCategories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("desiredJobCategories"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DesiredJobCategories = data
+		case "availableFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availableFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AvailableFrom = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateOrgUnitInput(ctx context.Context, obj any) (ent.UpdateOrgUnitInput, error) {
 	var it ent.UpdateOrgUnitInput
 	asMap := map[string]any{}
@@ -30436,6 +34647,40 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdatePostingMutationInput(ctx context.Context, obj any) (model.UpdatePostingMutationInput, error) {
+	var it model.UpdatePostingMutationInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "set"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "set":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("set"))
+			data, err := ec.unmarshalNUpdatePostingInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐUpdatePostingInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Set = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Context, obj any) (ent.UpdateRegistrantInput, error) {
 	var it ent.UpdateRegistrantInput
 	asMap := map[string]any{}
@@ -30765,6 +35010,40 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearContactLogs = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateRegistrantMutationInput(ctx context.Context, obj any) (model.UpdateRegistrantMutationInput, error) {
+	var it model.UpdateRegistrantMutationInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "set"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "set":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("set"))
+			data, err := ec.unmarshalNUpdateRegistrantInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐUpdateRegistrantInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Set = data
 		}
 	}
 
@@ -31860,6 +36139,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Registrant(ctx, sel, obj)
+	case portal.PublicPosting:
+		return ec._PublicPosting(ctx, sel, &obj)
+	case *portal.PublicPosting:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PublicPosting(ctx, sel, obj)
 	case *ent.Posting:
 		if obj == nil {
 			return graphql.Null
@@ -31870,6 +36156,34 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._OrgUnit(ctx, sel, obj)
+	case portal.MyProfile:
+		return ec._MyProfile(ctx, sel, &obj)
+	case *portal.MyProfile:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyProfile(ctx, sel, obj)
+	case portal.MyInquiry:
+		return ec._MyInquiry(ctx, sel, &obj)
+	case *portal.MyInquiry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyInquiry(ctx, sel, obj)
+	case portal.MyAssignment:
+		return ec._MyAssignment(ctx, sel, &obj)
+	case *portal.MyAssignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyAssignment(ctx, sel, obj)
+	case portal.MyApplication:
+		return ec._MyApplication(ctx, sel, &obj)
+	case *portal.MyApplication:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyApplication(ctx, sel, obj)
 	case *ent.Inquiry:
 		if obj == nil {
 			return graphql.Null
@@ -34826,6 +39140,564 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateMyProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMyProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPosting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPosting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePosting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePosting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRegistrant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRegistrant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myApplicationImplementors = []string{"MyApplication", "Node"}
+
+func (ec *executionContext) _MyApplication(ctx context.Context, sel ast.SelectionSet, obj *portal.MyApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyApplication")
+		case "id":
+			out.Values[i] = ec._MyApplication_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MyApplication_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MyApplication_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._MyApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "posting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyApplication_posting(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myAssignmentImplementors = []string{"MyAssignment", "Node"}
+
+func (ec *executionContext) _MyAssignment(ctx context.Context, sel ast.SelectionSet, obj *portal.MyAssignment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myAssignmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyAssignment")
+		case "id":
+			out.Values[i] = ec._MyAssignment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startDate":
+			out.Values[i] = ec._MyAssignment_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endDate":
+			out.Values[i] = ec._MyAssignment_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hourlyWage":
+			out.Values[i] = ec._MyAssignment_hourlyWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._MyAssignment_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "posting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyAssignment_posting(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "clientName":
+			out.Values[i] = ec._MyAssignment_clientName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "siteAddress":
+			out.Values[i] = ec._MyAssignment_siteAddress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myInquiryImplementors = []string{"MyInquiry", "Node"}
+
+func (ec *executionContext) _MyInquiry(ctx context.Context, sel ast.SelectionSet, obj *portal.MyInquiry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myInquiryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyInquiry")
+		case "id":
+			out.Values[i] = ec._MyInquiry_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MyInquiry_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._MyInquiry_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._MyInquiry_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._MyInquiry_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._MyInquiry_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "posting":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyInquiry_posting(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "assigneeName":
+			out.Values[i] = ec._MyInquiry_assigneeName(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myProfileImplementors = []string{"MyProfile", "Node"}
+
+func (ec *executionContext) _MyProfile(ctx context.Context, sel ast.SelectionSet, obj *portal.MyProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyProfile")
+		case "id":
+			out.Values[i] = ec._MyProfile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._MyProfile_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kana":
+			out.Values[i] = ec._MyProfile_kana(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._MyProfile_phone(ctx, field, obj)
+		case "email":
+			out.Values[i] = ec._MyProfile_email(ctx, field, obj)
+		case "preferredContactHours":
+			out.Values[i] = ec._MyProfile_preferredContactHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefecture":
+			out.Values[i] = ec._MyProfile_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._MyProfile_city(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nearestStation":
+			out.Values[i] = ec._MyProfile_nearestStation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxCommuteMinutes":
+			out.Values[i] = ec._MyProfile_maxCommuteMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptsBus":
+			out.Values[i] = ec._MyProfile_acceptsBus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "desiredHourlyWage":
+			out.Values[i] = ec._MyProfile_desiredHourlyWage(ctx, field, obj)
+		case "desiredJobCategories":
+			out.Values[i] = ec._MyProfile_desiredJobCategories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availableFrom":
+			out.Values[i] = ec._MyProfile_availableFrom(ctx, field, obj)
+		case "employment":
+			out.Values[i] = ec._MyProfile_employment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._MyProfile_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._MyProfile_birthDate(ctx, field, obj)
+		case "education":
+			out.Values[i] = ec._MyProfile_education(ctx, field, obj)
+		case "skills":
+			out.Values[i] = ec._MyProfile_skills(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workHistories":
+			out.Values[i] = ec._MyProfile_workHistories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var mySkillImplementors = []string{"MySkill"}
+
+func (ec *executionContext) _MySkill(ctx context.Context, sel ast.SelectionSet, obj *portal.MySkill) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mySkillImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MySkill")
+		case "name":
+			out.Values[i] = ec._MySkill_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MySkill_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._MySkill_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myWorkHistoryImplementors = []string{"MyWorkHistory"}
+
+func (ec *executionContext) _MyWorkHistory(ctx context.Context, sel ast.SelectionSet, obj *portal.MyWorkHistory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myWorkHistoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyWorkHistory")
+		case "company":
+			out.Values[i] = ec._MyWorkHistory_company(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "industry":
+			out.Values[i] = ec._MyWorkHistory_industry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobCategory":
+			out.Values[i] = ec._MyWorkHistory_jobCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._MyWorkHistory_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taskTags":
+			out.Values[i] = ec._MyWorkHistory_taskTags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._MyWorkHistory_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endDate":
+			out.Values[i] = ec._MyWorkHistory_endDate(ctx, field, obj)
+		case "kind":
+			out.Values[i] = ec._MyWorkHistory_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35573,6 +40445,259 @@ func (ec *executionContext) _PostingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var postingPayloadImplementors = []string{"PostingPayload"}
+
+func (ec *executionContext) _PostingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PostingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostingPayload")
+		case "posting":
+			out.Values[i] = ec._PostingPayload_posting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var publicPostingImplementors = []string{"PublicPosting", "Node"}
+
+func (ec *executionContext) _PublicPosting(ctx context.Context, sel ast.SelectionSet, obj *portal.PublicPosting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publicPostingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublicPosting")
+		case "id":
+			out.Values[i] = ec._PublicPosting_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._PublicPosting_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._PublicPosting_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._PublicPosting_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._PublicPosting_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobCategory":
+			out.Values[i] = ec._PublicPosting_jobCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredSkills":
+			out.Values[i] = ec._PublicPosting_requiredSkills(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hourlyWage":
+			out.Values[i] = ec._PublicPosting_hourlyWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefecture":
+			out.Values[i] = ec._PublicPosting_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._PublicPosting_city(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nearestStation":
+			out.Values[i] = ec._PublicPosting_nearestStation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "walkMinutes":
+			out.Values[i] = ec._PublicPosting_walkMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "busRequired":
+			out.Values[i] = ec._PublicPosting_busRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workingHours":
+			out.Values[i] = ec._PublicPosting_workingHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "avgMonthlyOvertimeHours":
+			out.Values[i] = ec._PublicPosting_avgMonthlyOvertimeHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._PublicPosting_startDate(ctx, field, obj)
+		case "expectedDurationMonths":
+			out.Values[i] = ec._PublicPosting_expectedDurationMonths(ctx, field, obj)
+		case "headcount":
+			out.Values[i] = ec._PublicPosting_headcount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientName":
+			out.Values[i] = ec._PublicPosting_clientName(ctx, field, obj)
+		case "siteAddress":
+			out.Values[i] = ec._PublicPosting_siteAddress(ctx, field, obj)
+		case "introduced":
+			out.Values[i] = ec._PublicPosting_introduced(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var publicPostingConnectionImplementors = []string{"PublicPostingConnection"}
+
+func (ec *executionContext) _PublicPostingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PublicPostingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publicPostingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublicPostingConnection")
+		case "edges":
+			out.Values[i] = ec._PublicPostingConnection_edges(ctx, field, obj)
+		case "pageInfo":
+			out.Values[i] = ec._PublicPostingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PublicPostingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var publicPostingEdgeImplementors = []string{"PublicPostingEdge"}
+
+func (ec *executionContext) _PublicPostingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PublicPostingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publicPostingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublicPostingEdge")
+		case "node":
+			out.Values[i] = ec._PublicPostingEdge_node(ctx, field, obj)
+		case "cursor":
+			out.Values[i] = ec._PublicPostingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -35951,6 +41076,116 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_viewer(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "publicPostings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_publicPostings(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myProfile":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myProfile(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myApplications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myApplications(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myInquiries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myInquiries(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myAssignments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myAssignments(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -36416,6 +41651,45 @@ func (ec *executionContext) _RegistrantEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._RegistrantEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._RegistrantEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var registrantPayloadImplementors = []string{"RegistrantPayload"}
+
+func (ec *executionContext) _RegistrantPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrantPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrantPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrantPayload")
+		case "registrant":
+			out.Values[i] = ec._RegistrantPayload_registrant(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37002,6 +42276,45 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var updateMyProfilePayloadImplementors = []string{"UpdateMyProfilePayload"}
+
+func (ec *executionContext) _UpdateMyProfilePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateMyProfilePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateMyProfilePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateMyProfilePayload")
+		case "profile":
+			out.Values[i] = ec._UpdateMyProfilePayload_profile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38008,6 +43321,11 @@ func (ec *executionContext) unmarshalNCoordinatorWhereInput2ᚖgithubᚗcomᚋex
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreatePostingInput2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐCreatePostingInput(ctx context.Context, v any) (ent.CreatePostingInput, error) {
+	res, err := ec.unmarshalInputCreatePostingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -38251,6 +43569,290 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖgithubᚗcomᚋexampleᚋst
 	return ec._LogoutPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication(ctx context.Context, sel ast.SelectionSet, v *portal.MyApplication) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyAssignment) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignment(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignment(ctx context.Context, sel ast.SelectionSet, v *portal.MyAssignment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyInquiry) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyInquiry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyProfile2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v portal.MyProfile) graphql.Marshaler {
+	return ec._MyProfile(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v *portal.MyProfile) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyProfile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MySkill) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkill(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkill(ctx context.Context, sel ast.SelectionSet, v *portal.MySkill) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MySkill(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyWorkHistory) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistory(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistory(ctx context.Context, sel ast.SelectionSet, v *portal.MyWorkHistory) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyWorkHistory(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -38348,6 +43950,16 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPosting(ctx context.Context, sel ast.SelectionSet, v *ent.Posting) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -38388,6 +44000,20 @@ func (ec *executionContext) marshalNPostingOrderField2ᚖgithubᚗcomᚋexample�
 	return v
 }
 
+func (ec *executionContext) marshalNPostingPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingPayload(ctx context.Context, sel ast.SelectionSet, v model.PostingPayload) graphql.Marshaler {
+	return ec._PostingPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPostingPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingPayload(ctx context.Context, sel ast.SelectionSet, v *model.PostingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PostingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPostingStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋpostingᚐStatus(ctx context.Context, v any) (posting.Status, error) {
 	var res posting.Status
 	err := res.UnmarshalGQL(v)
@@ -38423,6 +44049,44 @@ func (ec *executionContext) unmarshalNPostingWhereInput2ᚖgithubᚗcomᚋexampl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPublicPosting2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v portal.PublicPosting) graphql.Marshaler {
+	return ec._PublicPosting(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublicPosting(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPublicPostingConnection2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection(ctx context.Context, sel ast.SelectionSet, v model.PublicPostingConnection) graphql.Marshaler {
+	return ec._PublicPostingConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection(ctx context.Context, sel ast.SelectionSet, v *model.PublicPostingConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublicPostingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPublicPostingOrderField2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrderField(ctx context.Context, v any) (model.PublicPostingOrderField, error) {
+	var res model.PublicPostingOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublicPostingOrderField2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrderField(ctx context.Context, sel ast.SelectionSet, v model.PublicPostingOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
 	res, err := ec.unmarshalInputRefreshTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38436,6 +44100,22 @@ func (ec *executionContext) marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaff
 		return graphql.Null
 	}
 	return ec._Registrant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegistrantApplicationStatus2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegistrantApplicationStatus2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNRegistrantConnection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantConnection(ctx context.Context, sel ast.SelectionSet, v ent.RegistrantConnection) graphql.Marshaler {
@@ -38476,6 +44156,20 @@ func (ec *executionContext) marshalNRegistrantOrderField2ᚖgithubᚗcomᚋexamp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNRegistrantPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload(ctx context.Context, sel ast.SelectionSet, v model.RegistrantPayload) graphql.Marshaler {
+	return ec._RegistrantPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegistrantPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegistrantPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegistrantWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInput(ctx context.Context, v any) (*ent.RegistrantWhereInput, error) {
@@ -38670,6 +44364,45 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfileInput(ctx context.Context, v any) (model.UpdateMyProfileInput, error) {
+	res, err := ec.unmarshalInputUpdateMyProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateMyProfilePayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload(ctx context.Context, sel ast.SelectionSet, v model.UpdateMyProfilePayload) graphql.Marshaler {
+	return ec._UpdateMyProfilePayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateMyProfilePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateMyProfilePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdatePostingInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐUpdatePostingInput(ctx context.Context, v any) (*ent.UpdatePostingInput, error) {
+	res, err := ec.unmarshalInputUpdatePostingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePostingMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdatePostingMutationInput(ctx context.Context, v any) (model.UpdatePostingMutationInput, error) {
+	res, err := ec.unmarshalInputUpdatePostingMutationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRegistrantInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐUpdateRegistrantInput(ctx context.Context, v any) (*ent.UpdateRegistrantInput, error) {
+	res, err := ec.unmarshalInputUpdateRegistrantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRegistrantMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateRegistrantMutationInput(ctx context.Context, v any) (model.UpdateRegistrantMutationInput, error) {
+	res, err := ec.unmarshalInputUpdateRegistrantMutationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐWorkHistory(ctx context.Context, sel ast.SelectionSet, v *ent.WorkHistory) graphql.Marshaler {
@@ -41757,6 +47490,77 @@ func (ec *executionContext) marshalOProfile2githubᚗcomᚋexampleᚋstaffcrmᚋ
 		return graphql.Null
 	}
 	return ec._Profile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PublicPosting(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx context.Context, sel ast.SelectionSet, v []*model.PublicPostingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx context.Context, sel ast.SelectionSet, v *model.PublicPostingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PublicPostingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPublicPostingOrder2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrder(ctx context.Context, v any) (*model.PublicPostingOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPublicPostingOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingWhereInput(ctx context.Context, v any) (*model.PublicPostingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPublicPostingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalORegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant(ctx context.Context, sel ast.SelectionSet, v *ent.Registrant) graphql.Marshaler {

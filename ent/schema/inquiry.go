@@ -35,7 +35,7 @@ func (Inquiry) Fields() []ent.Field {
 		field.Time("due_at").Optional().Nillable().Annotations(entgql.OrderField("DUE_AT")),
 		field.Int("priority").Default(0).Range(-10, 10).Annotations(entgql.OrderField("PRIORITY")),
 		field.String("idempotency_key").Optional().Nillable().MaxLen(100).Immutable().
-			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("assigned_at").Optional().Nillable(),
 		field.Time("acknowledged_at").Optional().Nillable(),
 		field.Time("resolved_at").Optional().Nillable(),

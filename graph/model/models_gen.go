@@ -3,9 +3,16 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/graph/portal"
 )
 
 // A signed-in session. The access token is a short-lived JWT for the Authorization header
@@ -34,6 +41,128 @@ type LogoutPayload struct {
 	Ok bool `json:"ok"`
 }
 
+type PostingPayload struct {
+	Posting *ent.Posting `json:"posting"`
+}
+
+type PublicPostingConnection struct {
+	Edges      []*PublicPostingEdge  `json:"edges,omitempty"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type PublicPostingEdge struct {
+	Node   *portal.PublicPosting `json:"node,omitempty"`
+	Cursor entgql.Cursor[int]    `json:"cursor"`
+}
+
+type PublicPostingOrder struct {
+	Direction entgql.OrderDirection   `json:"direction"`
+	Field     PublicPostingOrderField `json:"field"`
+}
+
+type PublicPostingWhereInput struct {
+	JobCategory   *string       `json:"jobCategory,omitempty"`
+	JobCategoryIn []string      `json:"jobCategoryIn,omitempty"`
+	Prefecture    *string       `json:"prefecture,omitempty"`
+	PrefectureIn  []string      `json:"prefectureIn,omitempty"`
+	HourlyWageGte *int          `json:"hourlyWageGTE,omitempty"`
+	BusRequired   *bool         `json:"busRequired,omitempty"`
+	Type          *posting.Type `json:"type,omitempty"`
+	TitleContains *string       `json:"titleContains,omitempty"`
+}
+
 type RefreshTokenInput struct {
 	RefreshToken string `json:"refreshToken"`
+}
+
+type RegistrantPayload struct {
+	Registrant *ent.Registrant `json:"registrant"`
+}
+
+type UpdateMyProfileInput struct {
+	Name                  *string    `json:"name,omitempty"`
+	Kana                  *string    `json:"kana,omitempty"`
+	Phone                 *string    `json:"phone,omitempty"`
+	Email                 *string    `json:"email,omitempty"`
+	PreferredContactHours *string    `json:"preferredContactHours,omitempty"`
+	Prefecture            *string    `json:"prefecture,omitempty"`
+	City                  *string    `json:"city,omitempty"`
+	NearestStation        *string    `json:"nearestStation,omitempty"`
+	MaxCommuteMinutes     *int       `json:"maxCommuteMinutes,omitempty"`
+	AcceptsBus            *bool      `json:"acceptsBus,omitempty"`
+	DesiredHourlyWage     *int       `json:"desiredHourlyWage,omitempty"`
+	DesiredJobCategories  []string   `json:"desiredJobCategories,omitempty"`
+	AvailableFrom         *time.Time `json:"availableFrom,omitempty"`
+}
+
+type UpdateMyProfilePayload struct {
+	Profile *portal.MyProfile `json:"profile"`
+}
+
+type UpdatePostingMutationInput struct {
+	ID  int                     `json:"id"`
+	Set *ent.UpdatePostingInput `json:"set"`
+}
+
+type UpdateRegistrantMutationInput struct {
+	ID  int                        `json:"id"`
+	Set *ent.UpdateRegistrantInput `json:"set"`
+}
+
+type PublicPostingOrderField string
+
+const (
+	PublicPostingOrderFieldCreatedAt  PublicPostingOrderField = "CREATED_AT"
+	PublicPostingOrderFieldHourlyWage PublicPostingOrderField = "HOURLY_WAGE"
+	PublicPostingOrderFieldStartDate  PublicPostingOrderField = "START_DATE"
+)
+
+var AllPublicPostingOrderField = []PublicPostingOrderField{
+	PublicPostingOrderFieldCreatedAt,
+	PublicPostingOrderFieldHourlyWage,
+	PublicPostingOrderFieldStartDate,
+}
+
+func (e PublicPostingOrderField) IsValid() bool {
+	switch e {
+	case PublicPostingOrderFieldCreatedAt, PublicPostingOrderFieldHourlyWage, PublicPostingOrderFieldStartDate:
+		return true
+	}
+	return false
+}
+
+func (e PublicPostingOrderField) String() string {
+	return string(e)
+}
+
+func (e *PublicPostingOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PublicPostingOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PublicPostingOrderField", str)
+	}
+	return nil
+}
+
+func (e PublicPostingOrderField) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PublicPostingOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PublicPostingOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,181 @@
+// Package portal holds the registrant-facing GraphQL types. They are built by copying only public
+// fields out of ent entities, so a confidential value is never even in memory behind these types.
+package portal
+
+import (
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/registrant"
+	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/pipeline"
+)
+
+// PublicPosting is a posting without its confidential fields.
+type PublicPosting struct {
+	ID                      int
+	CreatedAt               time.Time
+	Type                    posting.Type
+	Title                   string
+	Description             string
+	JobCategory             string
+	RequiredSkills          []string
+	HourlyWage              int
+	Prefecture              string
+	City                    string
+	NearestStation          string
+	WalkMinutes             int
+	BusRequired             bool
+	WorkingHours            string
+	AvgMonthlyOvertimeHours int
+	StartDate               *time.Time
+	ExpectedDurationMonths  *int
+	Headcount               int
+	ClientName              *string
+	SiteAddress             *string
+	Introduced              bool
+}
+
+func (PublicPosting) IsNode() {}
+
+// Workplace is a posting's client name and site address, for when a registrant may know them.
+type Workplace struct{ ClientName, SiteAddress string }
+
+// NewPublicPosting copies the public fields of p. wp is nil unless the registrant may see where it is.
+func NewPublicPosting(p *ent.Posting, wp *Workplace) *PublicPosting {
+	out := &PublicPosting{
+		ID: p.ID, CreatedAt: p.CreatedAt, Type: p.Type, Title: p.Title, Description: p.Description,
+		JobCategory: p.JobCategory, RequiredSkills: p.RequiredSkills, HourlyWage: p.HourlyWage,
+		Prefecture: p.Prefecture, City: p.City, NearestStation: p.NearestStation, WalkMinutes: p.WalkMinutes,
+		BusRequired: p.BusRequired, WorkingHours: p.WorkingHours, AvgMonthlyOvertimeHours: p.AvgMonthlyOvertimeHours,
+		StartDate: p.StartDate, ExpectedDurationMonths: p.ExpectedDurationMonths, Headcount: p.Headcount,
+		Introduced: p.Visibility == posting.VisibilityNON_PUBLIC,
+	}
+	if wp != nil {
+		out.ClientName, out.SiteAddress = &wp.ClientName, &wp.SiteAddress
+	}
+	return out
+}
+
+// MyApplication is an application with its simplified status.
+type MyApplication struct {
+	ID        int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Status    string
+	PostingID int
+}
+
+func (MyApplication) IsNode() {}
+
+// NewMyApplication maps an application; its posting is resolved separately.
+func NewMyApplication(a *ent.Application) *MyApplication {
+	return &MyApplication{ID: a.ID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Status: pipeline.RegistrantStatus(a.Status.String()), PostingID: a.PostingID}
+}
+
+// MyInquiry is an inquiry without routing internals.
+type MyInquiry struct {
+	ID           int
+	CreatedAt    time.Time
+	Kind         inquiry.Kind
+	Channel      inquiry.Channel
+	Status       inquiry.Status
+	Message      string
+	PostingID    *int
+	AssigneeName *string
+}
+
+func (MyInquiry) IsNode() {}
+
+// NewMyInquiry maps an inquiry; assigneeName is the handler's display name, if any.
+func NewMyInquiry(q *ent.Inquiry, assigneeName *string) *MyInquiry {
+	return &MyInquiry{ID: q.ID, CreatedAt: q.CreatedAt, Kind: q.Kind, Channel: q.Channel, Status: q.Status,
+		Message: q.Message, PostingID: q.PostingID, AssigneeName: assigneeName}
+}
+
+// MyAssignment is a placement without its bill rate.
+type MyAssignment struct {
+	ID          int
+	StartDate   time.Time
+	EndDate     time.Time
+	HourlyWage  int
+	Status      assignment.Status
+	PostingID   int
+	ClientName  string
+	SiteAddress string
+}
+
+func (MyAssignment) IsNode() {}
+
+// NewMyAssignment maps an assignment at the given workplace.
+func NewMyAssignment(a *ent.Assignment, wp Workplace) *MyAssignment {
+	return &MyAssignment{ID: a.ID, StartDate: a.StartDate, EndDate: a.EndDate, HourlyWage: a.HourlyWage,
+		Status: a.Status, PostingID: a.PostingID, ClientName: wp.ClientName, SiteAddress: wp.SiteAddress}
+}
+
+// MySkill and MyWorkHistory are a registrant's own skill and work history.
+type MySkill struct {
+	Name  string
+	Level int
+	Years float64
+}
+
+type MyWorkHistory struct {
+	Company     string
+	Industry    string
+	JobCategory string
+	Tasks       string
+	TaskTags    []string
+	StartDate   time.Time
+	EndDate     *time.Time
+	Kind        workhistory.Kind
+}
+
+// MyProfile is the registrant's own profile.
+type MyProfile struct {
+	ID                    int
+	Name                  string
+	Kana                  string
+	Phone                 *string
+	Email                 *string
+	PreferredContactHours string
+	Prefecture            string
+	City                  string
+	NearestStation        string
+	MaxCommuteMinutes     int
+	AcceptsBus            bool
+	DesiredHourlyWage     *int
+	DesiredJobCategories  []string
+	AvailableFrom         *time.Time
+	Employment            registrant.Employment
+	RegisteredAt          time.Time
+	BirthDate             *time.Time
+	Education             *string
+	Skills                []*MySkill
+	WorkHistories         []*MyWorkHistory
+}
+
+func (MyProfile) IsNode() {}
+
+// NewMyProfile maps a registrant loaded with skills and work histories.
+func NewMyProfile(r *ent.Registrant) *MyProfile {
+	p := &MyProfile{ID: r.ID, Name: r.Name, Kana: r.Kana, Phone: r.Phone, Email: r.Email,
+		PreferredContactHours: r.PreferredContactHours, Prefecture: r.Prefecture, City: r.City,
+		NearestStation: r.NearestStation, MaxCommuteMinutes: r.MaxCommuteMinutes, AcceptsBus: r.AcceptsBus,
+		DesiredHourlyWage: r.DesiredHourlyWage, DesiredJobCategories: r.DesiredJobCategories,
+		AvailableFrom: r.AvailableFrom, Employment: r.Employment, RegisteredAt: r.RegisteredAt,
+		BirthDate: r.BirthDate, Education: r.Education}
+	for _, s := range r.Edges.Skills {
+		p.Skills = append(p.Skills, &MySkill{Name: s.Name, Level: s.Level, Years: s.Years})
+	}
+	for _, w := range r.Edges.WorkHistories {
+		p.WorkHistories = append(p.WorkHistories, &MyWorkHistory{Company: w.Company, Industry: w.Industry,
+			JobCategory: w.JobCategory, Tasks: w.Tasks, TaskTags: w.TaskTags, StartDate: w.StartDate,
+			EndDate: w.EndDate, Kind: w.Kind})
+	}
+	return p
+}

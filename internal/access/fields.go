@@ -1,0 +1,182 @@
+package access
+
+import (
+	"strings"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/auth"
+)
+
+// Field scope of DESIGN.md §4: who may read each field of each GraphQL object type. Rows are
+// already scoped by the ent privacy policies; these rules decide, for a row the viewer may see,
+// which of its fields they may read. A field that is not listed here is readable by nobody, so a new
+// field cannot ship without a decision (and the schema-walking test in graph/ fails until it has one).
+
+// Reader decides whether viewer v may read a field of obj (the object the field belongs to).
+type Reader struct {
+	roles map[auth.Role]bool
+	// own, when set, further restricts ownRole to objects it accepts.
+	ownRole auth.Role
+	own     func(v *auth.Viewer, obj any) bool
+	// Public fields are readable without signing in (login, token payloads).
+	Public bool
+	// Audited reads write an AuditEvent (who read what, when).
+	Audited bool
+}
+
+// Allows reports whether v may read the field of obj.
+func (r Reader) Allows(v *auth.Viewer, obj any) bool {
+	if r.Public {
+		return true
+	}
+	if v == nil || !r.roles[v.Role] {
+		return false
+	}
+	if r.own != nil && v.Role == r.ownRole {
+		return r.own(v, obj)
+	}
+	return true
+}
+
+// Roles lists who may read (for documentation and tests).
+func (r Reader) Roles() []auth.Role {
+	var out []auth.Role
+	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSalesRep, auth.RoleRegistrant} {
+		if r.roles[role] {
+			out = append(out, role)
+		}
+	}
+	return out
+}
+
+// OwnOnly reports whether role's access depends on the object (e.g. a sales rep's own posting).
+func (r Reader) OwnOnly(role auth.Role) bool { return r.own != nil && r.ownRole == role }
+
+func readers(roles ...auth.Role) Reader {
+	m := make(map[auth.Role]bool, len(roles))
+	for _, r := range roles {
+		m[r] = true
+	}
+	return Reader{roles: m}
+}
+
+func (r Reader) audited() Reader { r.Audited = true; return r }
+
+var (
+	public     = Reader{Public: true}
+	everyone   = readers(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSalesRep, auth.RoleRegistrant)
+	staff      = readers(auth.RoleAdmin, auth.RoleCoordinator, auth.RoleSalesRep)
+	adminOnly  = readers(auth.RoleAdmin)
+	registrant = readers(auth.RoleRegistrant)
+	// adminOrRep: admins, and sales reps for the rows their row scope gives them (their postings'
+	// assignments); never coordinators.
+	adminOrRep = readers(auth.RoleAdmin, auth.RoleSalesRep)
+	// postingBillRate: admins, and the posting's own account rep.
+	postingBillRate = Reader{
+		roles:   map[auth.Role]bool{auth.RoleAdmin: true, auth.RoleSalesRep: true},
+		ownRole: auth.RoleSalesRep,
+		own: func(v *auth.Viewer, obj any) bool {
+			p, ok := obj.(*ent.Posting)
+			return ok && p.AccountRepID == v.ProfileID
+		},
+	}
+)
+
+type typeRules map[string]Reader
+
+func fields(r Reader, names string) typeRules {
+	t := typeRules{}
+	for _, n := range strings.Fields(names) {
+		t[n] = r
+	}
+	return t
+}
+
+func merge(parts ...typeRules) typeRules {
+	out := typeRules{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("access: field listed twice: " + k)
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// fieldRules is the declared visibility table, by GraphQL type and field.
+var fieldRules = map[string]typeRules{
+	"Query": merge(
+		fields(everyone, "node nodes viewer"),
+		fields(staff, "accounts agencies applications assignments clients clientSites contactLogs coordinators inquiries orgUnits postings registrants salesReps"),
+		fields(adminOnly, "auditEvents"),
+	),
+	"Mutation":      fields(public, "login refreshToken logout"),
+	"AuthPayload":   fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
+	"LogoutPayload": fields(public, "ok"),
+	"PageInfo":      fields(public, "hasNextPage hasPreviousPage startCursor endCursor"),
+
+	"Agency": merge(
+		fields(everyone, "id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays"),
+		fields(staff, "createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
+	),
+	"Account": merge(
+		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
+		fields(staff, "coordinator salesRep registrant profile"),
+	),
+	"Coordinator": fields(staff, "id createdAt updatedAt regions name specialties capacity available lastAssignedAt account inquiries"),
+	"SalesRep":    fields(staff, "id createdAt updatedAt kind name specialties capacity available lastAssignedAt account postings servedClients inquiries"),
+	"ClientCompany": fields(staff, "id createdAt updatedAt name industry legalEntityNumber serviceRep sites"),
+	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits"),
+	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments"),
+	"Posting": merge(
+		fields(staff, "id createdAt updatedAt type visibility status title description jobCategory requiredSkills taskTags hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount disclosesClient repostCount orgUnit accountRep applications inquiries assignments"),
+		fields(staff, "departmentDetails hiringReason atmosphereNotes predecessorTenureMonths clientContact"),
+		fields(postingBillRate.audited(), "billRate"),
+	),
+	"Registrant": merge(
+		fields(staff, "id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
+		fields(staff, "phone email"),
+		fields(adminOnly.audited(), "birthDate education gender"),
+	),
+	"Skill":       fields(staff, "id name level years registrant"),
+	"WorkHistory": fields(staff, "id company legalEntityNumber industry jobCategory tasks taskTags startDate endDate kind registrant"),
+	"Inquiry":     fields(staff, "id createdAt updatedAt kind channel origin message status dueAt priority assignedAt acknowledgedAt resolvedAt escalatedAt registrant posting coordinator salesRep routingDecisions"),
+	"RoutingDecision": fields(staff, "id action reason createdAt inquiry chosenCoordinator chosenSalesRep actor"),
+	"Application": merge(
+		fields(staff, "id createdAt updatedAt status registrant posting events assignment"),
+		fields(staff, "internalNotes rejectionReason"),
+	),
+	"ApplicationEvent": fields(staff, "id fromStatus toStatus reason at application actor"),
+	"Assignment": merge(
+		fields(staff, "id createdAt updatedAt startDate endDate hourlyWage status registrant posting orgUnit application renewalOf renewal"),
+		fields(adminOrRep.audited(), "billRate"),
+	),
+	"ContactLog": fields(staff, "id channel direction outcome note occurredAt callbackDueAt callbackDone registrant staff"),
+	"AuditEvent": fields(adminOnly, "id action entityType entityID fields at actor"),
+}
+
+// FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their
+// nodes are checked as their own type); anything else unlisted is denied.
+func FieldReader(typ, field string) (Reader, bool) {
+	if t, ok := fieldRules[typ]; ok {
+		r, ok := t[field]
+		return r, ok
+	}
+	if strings.HasSuffix(typ, "Connection") || strings.HasSuffix(typ, "Edge") {
+		return public, true
+	}
+	return Reader{}, false
+}
+
+// DeclaredTypes lists the types with declared rules, for tests.
+func DeclaredTypes() map[string][]string {
+	out := make(map[string][]string, len(fieldRules))
+	for t, fs := range fieldRules {
+		for f := range fs {
+			out[t] = append(out[t], f)
+		}
+	}
+	return out
+}
