@@ -109,10 +109,16 @@ func merge(parts ...typeRules) typeRules {
 var fieldRules = map[string]typeRules{
 	"Query": merge(
 		fields(everyone, "node nodes viewer"),
+		fields(everyone, "publicPostings"),
+		fields(registrant, "myProfile myApplications myInquiries myAssignments"),
 		fields(staff, "accounts agencies applications assignments clients clientSites contactLogs coordinators inquiries orgUnits postings registrants salesReps"),
 		fields(adminOnly, "auditEvents"),
 	),
-	"Mutation":      fields(public, "login refreshToken logout"),
+	"Mutation": merge(
+		fields(public, "login refreshToken logout"),
+		fields(registrant, "updateMyProfile"),
+		fields(staff, "createPosting updatePosting updateRegistrant"),
+	),
 	"AuthPayload":   fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
 	"LogoutPayload": fields(public, "ok"),
 	"PageInfo":      fields(public, "hasNextPage hasPreviousPage startCursor endCursor"),
@@ -125,8 +131,8 @@ var fieldRules = map[string]typeRules{
 		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
 		fields(staff, "coordinator salesRep registrant profile"),
 	),
-	"Coordinator": fields(staff, "id createdAt updatedAt regions name specialties capacity available lastAssignedAt account inquiries"),
-	"SalesRep":    fields(staff, "id createdAt updatedAt kind name specialties capacity available lastAssignedAt account postings servedClients inquiries"),
+	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available lastAssignedAt account inquiries"),
+	"SalesRep":      fields(staff, "id createdAt updatedAt kind name specialties capacity available lastAssignedAt account postings servedClients inquiries"),
 	"ClientCompany": fields(staff, "id createdAt updatedAt name industry legalEntityNumber serviceRep sites"),
 	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits"),
 	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments"),
@@ -140,9 +146,9 @@ var fieldRules = map[string]typeRules{
 		fields(staff, "phone email"),
 		fields(adminOnly.audited(), "birthDate education gender"),
 	),
-	"Skill":       fields(staff, "id name level years registrant"),
-	"WorkHistory": fields(staff, "id company legalEntityNumber industry jobCategory tasks taskTags startDate endDate kind registrant"),
-	"Inquiry":     fields(staff, "id createdAt updatedAt kind channel origin message status dueAt priority assignedAt acknowledgedAt resolvedAt escalatedAt registrant posting coordinator salesRep routingDecisions"),
+	"Skill":           fields(staff, "id name level years registrant"),
+	"WorkHistory":     fields(staff, "id company legalEntityNumber industry jobCategory tasks taskTags startDate endDate kind registrant"),
+	"Inquiry":         fields(staff, "id createdAt updatedAt kind channel origin message status dueAt priority assignedAt acknowledgedAt resolvedAt escalatedAt registrant posting coordinator salesRep routingDecisions"),
 	"RoutingDecision": fields(staff, "id action reason createdAt inquiry chosenCoordinator chosenSalesRep actor"),
 	"Application": merge(
 		fields(staff, "id createdAt updatedAt status registrant posting events assignment"),
@@ -155,6 +161,18 @@ var fieldRules = map[string]typeRules{
 	),
 	"ContactLog": fields(staff, "id channel direction outcome note occurredAt callbackDueAt callbackDone registrant staff"),
 	"AuditEvent": fields(adminOnly, "id action entityType entityID fields at actor"),
+
+	// Registrant portal types: no confidential field exists on them. Staff may preview the feed.
+	"PublicPosting":          fields(everyone, "id createdAt type title description jobCategory requiredSkills hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount clientName siteAddress introduced"),
+	"MyApplication":          fields(registrant, "id createdAt updatedAt status posting"),
+	"MyInquiry":              fields(registrant, "id createdAt kind channel status message posting assigneeName"),
+	"MyAssignment":           fields(registrant, "id startDate endDate hourlyWage status posting clientName siteAddress"),
+	"MySkill":                fields(registrant, "name level years"),
+	"MyWorkHistory":          fields(registrant, "company industry jobCategory tasks taskTags startDate endDate kind"),
+	"MyProfile":              fields(registrant, "id name kana phone email preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt birthDate education skills workHistories"),
+	"UpdateMyProfilePayload": fields(registrant, "profile"),
+	"PostingPayload":         fields(staff, "posting"),
+	"RegistrantPayload":      fields(staff, "registrant"),
 }
 
 // FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their

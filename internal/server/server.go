@@ -48,7 +48,9 @@ func Handler(o Options) http.Handler {
 	if o.Development {
 		gql.Use(extension.Introspection{})
 	}
+	gql.AroundFields(graph.FieldGuard)
 	gql.AroundFields(graph.PageSizeLimit)
+	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
 	gql.SetErrorPresenter(graph.ErrorPresenter(o.Log, RequestID))
 	gql.SetRecoverFunc(graph.Recover)
 
