@@ -1005,7 +1005,7 @@ func (_q *ClientCompanyQuery) collectField(ctx context.Context, oneNode bool, op
 				path  = append(path, alias)
 				query = (&ClientSiteClient{config: _q.config}).Query()
 			)
-			args := newClientSitePaginateArgs(fieldArgs(ctx, new(ClientSiteWhereInput), path...))
+			args := newClientSitePaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1218,7 +1218,7 @@ func (_q *ClientSiteQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&OrgUnitClient{config: _q.config}).Query()
 			)
-			args := newOrgUnitPaginateArgs(fieldArgs(ctx, new(OrgUnitWhereInput), path...))
+			args := newOrgUnitPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1590,7 +1590,7 @@ func (_q *CoordinatorQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&InquiryClient{config: _q.config}).Query()
 			)
-			args := newInquiryPaginateArgs(fieldArgs(ctx, new(InquiryWhereInput), path...))
+			args := newInquiryPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1914,11 +1914,6 @@ func (_q *InquiryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, inquiry.FieldPriority)
 				fieldSeen[inquiry.FieldPriority] = struct{}{}
 			}
-		case "idempotencyKey":
-			if _, ok := fieldSeen[inquiry.FieldIdempotencyKey]; !ok {
-				selectedFields = append(selectedFields, inquiry.FieldIdempotencyKey)
-				fieldSeen[inquiry.FieldIdempotencyKey] = struct{}{}
-			}
 		case "assignedAt":
 			if _, ok := fieldSeen[inquiry.FieldAssignedAt]; !ok {
 				selectedFields = append(selectedFields, inquiry.FieldAssignedAt)
@@ -2045,7 +2040,7 @@ func (_q *OrgUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&PostingClient{config: _q.config}).Query()
 			)
-			args := newPostingPaginateArgs(fieldArgs(ctx, new(PostingWhereInput), path...))
+			args := newPostingPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2134,7 +2129,7 @@ func (_q *OrgUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&AssignmentClient{config: _q.config}).Query()
 			)
-			args := newAssignmentPaginateArgs(fieldArgs(ctx, new(AssignmentWhereInput), path...))
+			args := newAssignmentPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2352,7 +2347,7 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&ApplicationClient{config: _q.config}).Query()
 			)
-			args := newApplicationPaginateArgs(fieldArgs(ctx, new(ApplicationWhereInput), path...))
+			args := newApplicationPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2441,7 +2436,7 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&InquiryClient{config: _q.config}).Query()
 			)
-			args := newInquiryPaginateArgs(fieldArgs(ctx, new(InquiryWhereInput), path...))
+			args := newInquiryPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2530,7 +2525,7 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				path  = append(path, alias)
 				query = (&AssignmentClient{config: _q.config}).Query()
 			)
-			args := newAssignmentPaginateArgs(fieldArgs(ctx, new(AssignmentWhereInput), path...))
+			args := newAssignmentPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2889,7 +2884,7 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&InquiryClient{config: _q.config}).Query()
 			)
-			args := newInquiryPaginateArgs(fieldArgs(ctx, new(InquiryWhereInput), path...))
+			args := newInquiryPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2978,7 +2973,7 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ApplicationClient{config: _q.config}).Query()
 			)
-			args := newApplicationPaginateArgs(fieldArgs(ctx, new(ApplicationWhereInput), path...))
+			args := newApplicationPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3067,7 +3062,7 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&AssignmentClient{config: _q.config}).Query()
 			)
-			args := newAssignmentPaginateArgs(fieldArgs(ctx, new(AssignmentWhereInput), path...))
+			args := newAssignmentPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3156,7 +3151,7 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				path  = append(path, alias)
 				query = (&ContactLogClient{config: _q.config}).Query()
 			)
-			args := newContactLogPaginateArgs(fieldArgs(ctx, new(ContactLogWhereInput), path...))
+			args := newContactLogPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3603,7 +3598,7 @@ func (_q *SalesRepQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&PostingClient{config: _q.config}).Query()
 			)
-			args := newPostingPaginateArgs(fieldArgs(ctx, new(PostingWhereInput), path...))
+			args := newPostingPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3692,7 +3687,7 @@ func (_q *SalesRepQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&ClientCompanyClient{config: _q.config}).Query()
 			)
-			args := newClientCompanyPaginateArgs(fieldArgs(ctx, new(ClientCompanyWhereInput), path...))
+			args := newClientCompanyPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3781,7 +3776,7 @@ func (_q *SalesRepQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				path  = append(path, alias)
 				query = (&InquiryClient{config: _q.config}).Query()
 			)
-			args := newInquiryPaginateArgs(fieldArgs(ctx, new(InquiryWhereInput), path...))
+			args := newInquiryPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

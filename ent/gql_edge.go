@@ -149,11 +149,10 @@ func (_m *ClientCompany) ServiceRep(ctx context.Context) (*SalesRep, error) {
 }
 
 func (_m *ClientCompany) Sites(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientSiteOrder, where *ClientSiteWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientSiteOrder,
 ) (*ClientSiteConnection, error) {
 	opts := []ClientSitePaginateOption{
 		WithClientSiteOrder(orderBy),
-		WithClientSiteFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -178,11 +177,10 @@ func (_m *ClientSite) Client(ctx context.Context) (*ClientCompany, error) {
 }
 
 func (_m *ClientSite) OrgUnits(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OrgUnitOrder, where *OrgUnitWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OrgUnitOrder,
 ) (*OrgUnitConnection, error) {
 	opts := []OrgUnitPaginateOption{
 		WithOrgUnitOrder(orderBy),
-		WithOrgUnitFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -223,11 +221,10 @@ func (_m *Coordinator) Account(ctx context.Context) (*Account, error) {
 }
 
 func (_m *Coordinator) Inquiries(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder, where *InquiryWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder,
 ) (*InquiryConnection, error) {
 	opts := []InquiryPaginateOption{
 		WithInquiryOrder(orderBy),
-		WithInquiryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -296,11 +293,10 @@ func (_m *OrgUnit) Site(ctx context.Context) (*ClientSite, error) {
 }
 
 func (_m *OrgUnit) Postings(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PostingOrder, where *PostingWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PostingOrder,
 ) (*PostingConnection, error) {
 	opts := []PostingPaginateOption{
 		WithPostingOrder(orderBy),
-		WithPostingFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -317,11 +313,10 @@ func (_m *OrgUnit) Postings(
 }
 
 func (_m *OrgUnit) Assignments(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder, where *AssignmentWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder,
 ) (*AssignmentConnection, error) {
 	opts := []AssignmentPaginateOption{
 		WithAssignmentOrder(orderBy),
-		WithAssignmentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -354,11 +349,10 @@ func (_m *Posting) AccountRep(ctx context.Context) (*SalesRep, error) {
 }
 
 func (_m *Posting) Applications(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder, where *ApplicationWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
 ) (*ApplicationConnection, error) {
 	opts := []ApplicationPaginateOption{
 		WithApplicationOrder(orderBy),
-		WithApplicationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -375,11 +369,10 @@ func (_m *Posting) Applications(
 }
 
 func (_m *Posting) Inquiries(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder, where *InquiryWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder,
 ) (*InquiryConnection, error) {
 	opts := []InquiryPaginateOption{
 		WithInquiryOrder(orderBy),
-		WithInquiryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -396,11 +389,10 @@ func (_m *Posting) Inquiries(
 }
 
 func (_m *Posting) Assignments(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder, where *AssignmentWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder,
 ) (*AssignmentConnection, error) {
 	opts := []AssignmentPaginateOption{
 		WithAssignmentOrder(orderBy),
-		WithAssignmentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -449,11 +441,10 @@ func (_m *Registrant) WorkHistories(ctx context.Context) (result []*WorkHistory,
 }
 
 func (_m *Registrant) Inquiries(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder, where *InquiryWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder,
 ) (*InquiryConnection, error) {
 	opts := []InquiryPaginateOption{
 		WithInquiryOrder(orderBy),
-		WithInquiryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -470,11 +461,10 @@ func (_m *Registrant) Inquiries(
 }
 
 func (_m *Registrant) Applications(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder, where *ApplicationWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
 ) (*ApplicationConnection, error) {
 	opts := []ApplicationPaginateOption{
 		WithApplicationOrder(orderBy),
-		WithApplicationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -491,11 +481,10 @@ func (_m *Registrant) Applications(
 }
 
 func (_m *Registrant) Assignments(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder, where *AssignmentWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AssignmentOrder,
 ) (*AssignmentConnection, error) {
 	opts := []AssignmentPaginateOption{
 		WithAssignmentOrder(orderBy),
-		WithAssignmentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -512,11 +501,10 @@ func (_m *Registrant) Assignments(
 }
 
 func (_m *Registrant) ContactLogs(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ContactLogOrder, where *ContactLogWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ContactLogOrder,
 ) (*ContactLogConnection, error) {
 	opts := []ContactLogPaginateOption{
 		WithContactLogOrder(orderBy),
-		WithContactLogFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
@@ -573,11 +561,10 @@ func (_m *SalesRep) Account(ctx context.Context) (*Account, error) {
 }
 
 func (_m *SalesRep) Postings(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PostingOrder, where *PostingWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PostingOrder,
 ) (*PostingConnection, error) {
 	opts := []PostingPaginateOption{
 		WithPostingOrder(orderBy),
-		WithPostingFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -594,11 +581,10 @@ func (_m *SalesRep) Postings(
 }
 
 func (_m *SalesRep) ServedClients(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientCompanyOrder, where *ClientCompanyWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ClientCompanyOrder,
 ) (*ClientCompanyConnection, error) {
 	opts := []ClientCompanyPaginateOption{
 		WithClientCompanyOrder(orderBy),
-		WithClientCompanyFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -615,11 +601,10 @@ func (_m *SalesRep) ServedClients(
 }
 
 func (_m *SalesRep) Inquiries(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder, where *InquiryWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InquiryOrder,
 ) (*InquiryConnection, error) {
 	opts := []InquiryPaginateOption{
 		WithInquiryOrder(orderBy),
-		WithInquiryFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]

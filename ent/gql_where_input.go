@@ -101,18 +101,6 @@ type AccountWhereInput struct {
 	LastLoginAtLTE    *time.Time  `json:"lastLoginAtLTE,omitempty"`
 	LastLoginAtIsNil  bool        `json:"lastLoginAtIsNil,omitempty"`
 	LastLoginAtNotNil bool        `json:"lastLoginAtNotNil,omitempty"`
-
-	// "coordinator" edge predicates.
-	HasCoordinator     *bool                    `json:"hasCoordinator,omitempty"`
-	HasCoordinatorWith []*CoordinatorWhereInput `json:"hasCoordinatorWith,omitempty"`
-
-	// "sales_rep" edge predicates.
-	HasSalesRep     *bool                 `json:"hasSalesRep,omitempty"`
-	HasSalesRepWith []*SalesRepWhereInput `json:"hasSalesRepWith,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -346,60 +334,6 @@ func (i *AccountWhereInput) P() (predicate.Account, error) {
 		predicates = append(predicates, account.LastLoginAtNotNil())
 	}
 
-	if i.HasCoordinator != nil {
-		p := account.HasCoordinator()
-		if !*i.HasCoordinator {
-			p = account.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCoordinatorWith) > 0 {
-		with := make([]predicate.Coordinator, 0, len(i.HasCoordinatorWith))
-		for _, w := range i.HasCoordinatorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCoordinatorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, account.HasCoordinatorWith(with...))
-	}
-	if i.HasSalesRep != nil {
-		p := account.HasSalesRep()
-		if !*i.HasSalesRep {
-			p = account.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSalesRepWith) > 0 {
-		with := make([]predicate.SalesRep, 0, len(i.HasSalesRepWith))
-		for _, w := range i.HasSalesRepWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSalesRepWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, account.HasSalesRepWith(with...))
-	}
-	if i.HasRegistrant != nil {
-		p := account.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = account.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, account.HasRegistrantWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyAccountWhereInput
@@ -1110,22 +1044,6 @@ type ApplicationWhereInput struct {
 	StatusNEQ   *application.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []application.Status `json:"statusIn,omitempty"`
 	StatusNotIn []application.Status `json:"statusNotIn,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
-
-	// "posting" edge predicates.
-	HasPosting     *bool                `json:"hasPosting,omitempty"`
-	HasPostingWith []*PostingWhereInput `json:"hasPostingWith,omitempty"`
-
-	// "events" edge predicates.
-	HasEvents     *bool                         `json:"hasEvents,omitempty"`
-	HasEventsWith []*ApplicationEventWhereInput `json:"hasEventsWith,omitempty"`
-
-	// "assignment" edge predicates.
-	HasAssignment     *bool                   `json:"hasAssignment,omitempty"`
-	HasAssignmentWith []*AssignmentWhereInput `json:"hasAssignmentWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1284,78 +1202,6 @@ func (i *ApplicationWhereInput) P() (predicate.Application, error) {
 		predicates = append(predicates, application.StatusNotIn(i.StatusNotIn...))
 	}
 
-	if i.HasRegistrant != nil {
-		p := application.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = application.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, application.HasRegistrantWith(with...))
-	}
-	if i.HasPosting != nil {
-		p := application.HasPosting()
-		if !*i.HasPosting {
-			p = application.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPostingWith) > 0 {
-		with := make([]predicate.Posting, 0, len(i.HasPostingWith))
-		for _, w := range i.HasPostingWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPostingWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, application.HasPostingWith(with...))
-	}
-	if i.HasEvents != nil {
-		p := application.HasEvents()
-		if !*i.HasEvents {
-			p = application.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasEventsWith) > 0 {
-		with := make([]predicate.ApplicationEvent, 0, len(i.HasEventsWith))
-		for _, w := range i.HasEventsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasEventsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, application.HasEventsWith(with...))
-	}
-	if i.HasAssignment != nil {
-		p := application.HasAssignment()
-		if !*i.HasAssignment {
-			p = application.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAssignmentWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasAssignmentWith))
-		for _, w := range i.HasAssignmentWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAssignmentWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, application.HasAssignmentWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyApplicationWhereInput
@@ -1406,14 +1252,6 @@ type ApplicationEventWhereInput struct {
 	AtGTE   *time.Time  `json:"atGTE,omitempty"`
 	AtLT    *time.Time  `json:"atLT,omitempty"`
 	AtLTE   *time.Time  `json:"atLTE,omitempty"`
-
-	// "application" edge predicates.
-	HasApplication     *bool                    `json:"hasApplication,omitempty"`
-	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
-
-	// "actor" edge predicates.
-	HasActor     *bool                `json:"hasActor,omitempty"`
-	HasActorWith []*AccountWhereInput `json:"hasActorWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1566,42 +1404,6 @@ func (i *ApplicationEventWhereInput) P() (predicate.ApplicationEvent, error) {
 		predicates = append(predicates, applicationevent.AtLTE(*i.AtLTE))
 	}
 
-	if i.HasApplication != nil {
-		p := applicationevent.HasApplication()
-		if !*i.HasApplication {
-			p = applicationevent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicationWith) > 0 {
-		with := make([]predicate.Application, 0, len(i.HasApplicationWith))
-		for _, w := range i.HasApplicationWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicationWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, applicationevent.HasApplicationWith(with...))
-	}
-	if i.HasActor != nil {
-		p := applicationevent.HasActor()
-		if !*i.HasActor {
-			p = applicationevent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasActorWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasActorWith))
-		for _, w := range i.HasActorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasActorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, applicationevent.HasActorWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyApplicationEventWhereInput
@@ -1684,26 +1486,6 @@ type AssignmentWhereInput struct {
 	StatusNEQ   *assignment.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []assignment.Status `json:"statusIn,omitempty"`
 	StatusNotIn []assignment.Status `json:"statusNotIn,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
-
-	// "posting" edge predicates.
-	HasPosting     *bool                `json:"hasPosting,omitempty"`
-	HasPostingWith []*PostingWhereInput `json:"hasPostingWith,omitempty"`
-
-	// "org_unit" edge predicates.
-	HasOrgUnit     *bool                `json:"hasOrgUnit,omitempty"`
-	HasOrgUnitWith []*OrgUnitWhereInput `json:"hasOrgUnitWith,omitempty"`
-
-	// "application" edge predicates.
-	HasApplication     *bool                    `json:"hasApplication,omitempty"`
-	HasApplicationWith []*ApplicationWhereInput `json:"hasApplicationWith,omitempty"`
-
-	// "renewal_of" edge predicates.
-	HasRenewalOf     *bool                   `json:"hasRenewalOf,omitempty"`
-	HasRenewalOfWith []*AssignmentWhereInput `json:"hasRenewalOfWith,omitempty"`
 
 	// "renewal" edge predicates.
 	HasRenewal     *bool                   `json:"hasRenewal,omitempty"`
@@ -1938,96 +1720,6 @@ func (i *AssignmentWhereInput) P() (predicate.Assignment, error) {
 		predicates = append(predicates, assignment.StatusNotIn(i.StatusNotIn...))
 	}
 
-	if i.HasRegistrant != nil {
-		p := assignment.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasRegistrantWith(with...))
-	}
-	if i.HasPosting != nil {
-		p := assignment.HasPosting()
-		if !*i.HasPosting {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPostingWith) > 0 {
-		with := make([]predicate.Posting, 0, len(i.HasPostingWith))
-		for _, w := range i.HasPostingWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPostingWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasPostingWith(with...))
-	}
-	if i.HasOrgUnit != nil {
-		p := assignment.HasOrgUnit()
-		if !*i.HasOrgUnit {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasOrgUnitWith) > 0 {
-		with := make([]predicate.OrgUnit, 0, len(i.HasOrgUnitWith))
-		for _, w := range i.HasOrgUnitWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasOrgUnitWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasOrgUnitWith(with...))
-	}
-	if i.HasApplication != nil {
-		p := assignment.HasApplication()
-		if !*i.HasApplication {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicationWith) > 0 {
-		with := make([]predicate.Application, 0, len(i.HasApplicationWith))
-		for _, w := range i.HasApplicationWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicationWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasApplicationWith(with...))
-	}
-	if i.HasRenewalOf != nil {
-		p := assignment.HasRenewalOf()
-		if !*i.HasRenewalOf {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRenewalOfWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasRenewalOfWith))
-		for _, w := range i.HasRenewalOfWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRenewalOfWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasRenewalOfWith(with...))
-	}
 	if i.HasRenewal != nil {
 		p := assignment.HasRenewal()
 		if !*i.HasRenewal {
@@ -2113,10 +1805,6 @@ type AuditEventWhereInput struct {
 	AtGTE   *time.Time  `json:"atGTE,omitempty"`
 	AtLT    *time.Time  `json:"atLT,omitempty"`
 	AtLTE   *time.Time  `json:"atLTE,omitempty"`
-
-	// "actor" edge predicates.
-	HasActor     *bool                `json:"hasActor,omitempty"`
-	HasActorWith []*AccountWhereInput `json:"hasActorWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2314,24 +2002,6 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 		predicates = append(predicates, auditevent.AtLTE(*i.AtLTE))
 	}
 
-	if i.HasActor != nil {
-		p := auditevent.HasActor()
-		if !*i.HasActor {
-			p = auditevent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasActorWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasActorWith))
-		for _, w := range i.HasActorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasActorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, auditevent.HasActorWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyAuditEventWhereInput
@@ -2425,14 +2095,6 @@ type ClientCompanyWhereInput struct {
 	LegalEntityNumberNotNil       bool     `json:"legalEntityNumberNotNil,omitempty"`
 	LegalEntityNumberEqualFold    *string  `json:"legalEntityNumberEqualFold,omitempty"`
 	LegalEntityNumberContainsFold *string  `json:"legalEntityNumberContainsFold,omitempty"`
-
-	// "service_rep" edge predicates.
-	HasServiceRep     *bool                 `json:"hasServiceRep,omitempty"`
-	HasServiceRepWith []*SalesRepWhereInput `json:"hasServiceRepWith,omitempty"`
-
-	// "sites" edge predicates.
-	HasSites     *bool                   `json:"hasSites,omitempty"`
-	HasSitesWith []*ClientSiteWhereInput `json:"hasSitesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2702,42 +2364,6 @@ func (i *ClientCompanyWhereInput) P() (predicate.ClientCompany, error) {
 		predicates = append(predicates, clientcompany.LegalEntityNumberContainsFold(*i.LegalEntityNumberContainsFold))
 	}
 
-	if i.HasServiceRep != nil {
-		p := clientcompany.HasServiceRep()
-		if !*i.HasServiceRep {
-			p = clientcompany.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasServiceRepWith) > 0 {
-		with := make([]predicate.SalesRep, 0, len(i.HasServiceRepWith))
-		for _, w := range i.HasServiceRepWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasServiceRepWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, clientcompany.HasServiceRepWith(with...))
-	}
-	if i.HasSites != nil {
-		p := clientcompany.HasSites()
-		if !*i.HasSites {
-			p = clientcompany.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSitesWith) > 0 {
-		with := make([]predicate.ClientSite, 0, len(i.HasSitesWith))
-		for _, w := range i.HasSitesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSitesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, clientcompany.HasSitesWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyClientCompanyWhereInput
@@ -2853,14 +2479,6 @@ type ClientSiteWhereInput struct {
 	ConflictDateNotifiedAtLTE    *time.Time  `json:"conflictDateNotifiedAtLTE,omitempty"`
 	ConflictDateNotifiedAtIsNil  bool        `json:"conflictDateNotifiedAtIsNil,omitempty"`
 	ConflictDateNotifiedAtNotNil bool        `json:"conflictDateNotifiedAtNotNil,omitempty"`
-
-	// "client" edge predicates.
-	HasClient     *bool                      `json:"hasClient,omitempty"`
-	HasClientWith []*ClientCompanyWhereInput `json:"hasClientWith,omitempty"`
-
-	// "org_units" edge predicates.
-	HasOrgUnits     *bool                `json:"hasOrgUnits,omitempty"`
-	HasOrgUnitsWith []*OrgUnitWhereInput `json:"hasOrgUnitsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3184,42 +2802,6 @@ func (i *ClientSiteWhereInput) P() (predicate.ClientSite, error) {
 		predicates = append(predicates, clientsite.ConflictDateNotifiedAtNotNil())
 	}
 
-	if i.HasClient != nil {
-		p := clientsite.HasClient()
-		if !*i.HasClient {
-			p = clientsite.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasClientWith) > 0 {
-		with := make([]predicate.ClientCompany, 0, len(i.HasClientWith))
-		for _, w := range i.HasClientWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasClientWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, clientsite.HasClientWith(with...))
-	}
-	if i.HasOrgUnits != nil {
-		p := clientsite.HasOrgUnits()
-		if !*i.HasOrgUnits {
-			p = clientsite.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasOrgUnitsWith) > 0 {
-		with := make([]predicate.OrgUnit, 0, len(i.HasOrgUnitsWith))
-		for _, w := range i.HasOrgUnitsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasOrgUnitsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, clientsite.HasOrgUnitsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyClientSiteWhereInput
@@ -3305,14 +2887,6 @@ type ContactLogWhereInput struct {
 	// "callback_done" field predicates.
 	CallbackDone    *bool `json:"callbackDone,omitempty"`
 	CallbackDoneNEQ *bool `json:"callbackDoneNEQ,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
-
-	// "staff" edge predicates.
-	HasStaff     *bool                `json:"hasStaff,omitempty"`
-	HasStaffWith []*AccountWhereInput `json:"hasStaffWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3546,42 +3120,6 @@ func (i *ContactLogWhereInput) P() (predicate.ContactLog, error) {
 		predicates = append(predicates, contactlog.CallbackDoneNEQ(*i.CallbackDoneNEQ))
 	}
 
-	if i.HasRegistrant != nil {
-		p := contactlog.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = contactlog.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, contactlog.HasRegistrantWith(with...))
-	}
-	if i.HasStaff != nil {
-		p := contactlog.HasStaff()
-		if !*i.HasStaff {
-			p = contactlog.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasStaffWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasStaffWith))
-		for _, w := range i.HasStaffWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasStaffWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, contactlog.HasStaffWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyContactLogWhereInput
@@ -3669,14 +3207,6 @@ type CoordinatorWhereInput struct {
 	LastAssignedAtLTE    *time.Time  `json:"lastAssignedAtLTE,omitempty"`
 	LastAssignedAtIsNil  bool        `json:"lastAssignedAtIsNil,omitempty"`
 	LastAssignedAtNotNil bool        `json:"lastAssignedAtNotNil,omitempty"`
-
-	// "account" edge predicates.
-	HasAccount     *bool                `json:"hasAccount,omitempty"`
-	HasAccountWith []*AccountWhereInput `json:"hasAccountWith,omitempty"`
-
-	// "inquiries" edge predicates.
-	HasInquiries     *bool                `json:"hasInquiries,omitempty"`
-	HasInquiriesWith []*InquiryWhereInput `json:"hasInquiriesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3922,42 +3452,6 @@ func (i *CoordinatorWhereInput) P() (predicate.Coordinator, error) {
 		predicates = append(predicates, coordinator.LastAssignedAtNotNil())
 	}
 
-	if i.HasAccount != nil {
-		p := coordinator.HasAccount()
-		if !*i.HasAccount {
-			p = coordinator.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAccountWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasAccountWith))
-		for _, w := range i.HasAccountWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAccountWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, coordinator.HasAccountWith(with...))
-	}
-	if i.HasInquiries != nil {
-		p := coordinator.HasInquiries()
-		if !*i.HasInquiries {
-			p = coordinator.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasInquiriesWith) > 0 {
-		with := make([]predicate.Inquiry, 0, len(i.HasInquiriesWith))
-		for _, w := range i.HasInquiriesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasInquiriesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, coordinator.HasInquiriesWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCoordinatorWhereInput
@@ -4113,26 +3607,6 @@ type InquiryWhereInput struct {
 	EscalatedAtLTE    *time.Time  `json:"escalatedAtLTE,omitempty"`
 	EscalatedAtIsNil  bool        `json:"escalatedAtIsNil,omitempty"`
 	EscalatedAtNotNil bool        `json:"escalatedAtNotNil,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
-
-	// "posting" edge predicates.
-	HasPosting     *bool                `json:"hasPosting,omitempty"`
-	HasPostingWith []*PostingWhereInput `json:"hasPostingWith,omitempty"`
-
-	// "coordinator" edge predicates.
-	HasCoordinator     *bool                    `json:"hasCoordinator,omitempty"`
-	HasCoordinatorWith []*CoordinatorWhereInput `json:"hasCoordinatorWith,omitempty"`
-
-	// "sales_rep" edge predicates.
-	HasSalesRep     *bool                 `json:"hasSalesRep,omitempty"`
-	HasSalesRepWith []*SalesRepWhereInput `json:"hasSalesRepWith,omitempty"`
-
-	// "routing_decisions" edge predicates.
-	HasRoutingDecisions     *bool                        `json:"hasRoutingDecisions,omitempty"`
-	HasRoutingDecisionsWith []*RoutingDecisionWhereInput `json:"hasRoutingDecisionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4540,96 +4014,6 @@ func (i *InquiryWhereInput) P() (predicate.Inquiry, error) {
 		predicates = append(predicates, inquiry.EscalatedAtNotNil())
 	}
 
-	if i.HasRegistrant != nil {
-		p := inquiry.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = inquiry.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, inquiry.HasRegistrantWith(with...))
-	}
-	if i.HasPosting != nil {
-		p := inquiry.HasPosting()
-		if !*i.HasPosting {
-			p = inquiry.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPostingWith) > 0 {
-		with := make([]predicate.Posting, 0, len(i.HasPostingWith))
-		for _, w := range i.HasPostingWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPostingWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, inquiry.HasPostingWith(with...))
-	}
-	if i.HasCoordinator != nil {
-		p := inquiry.HasCoordinator()
-		if !*i.HasCoordinator {
-			p = inquiry.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCoordinatorWith) > 0 {
-		with := make([]predicate.Coordinator, 0, len(i.HasCoordinatorWith))
-		for _, w := range i.HasCoordinatorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCoordinatorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, inquiry.HasCoordinatorWith(with...))
-	}
-	if i.HasSalesRep != nil {
-		p := inquiry.HasSalesRep()
-		if !*i.HasSalesRep {
-			p = inquiry.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSalesRepWith) > 0 {
-		with := make([]predicate.SalesRep, 0, len(i.HasSalesRepWith))
-		for _, w := range i.HasSalesRepWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSalesRepWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, inquiry.HasSalesRepWith(with...))
-	}
-	if i.HasRoutingDecisions != nil {
-		p := inquiry.HasRoutingDecisions()
-		if !*i.HasRoutingDecisions {
-			p = inquiry.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRoutingDecisionsWith) > 0 {
-		with := make([]predicate.RoutingDecision, 0, len(i.HasRoutingDecisionsWith))
-		for _, w := range i.HasRoutingDecisionsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRoutingDecisionsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, inquiry.HasRoutingDecisionsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyInquiryWhereInput
@@ -4691,18 +4075,6 @@ type OrgUnitWhereInput struct {
 	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
-
-	// "site" edge predicates.
-	HasSite     *bool                   `json:"hasSite,omitempty"`
-	HasSiteWith []*ClientSiteWhereInput `json:"hasSiteWith,omitempty"`
-
-	// "postings" edge predicates.
-	HasPostings     *bool                `json:"hasPostings,omitempty"`
-	HasPostingsWith []*PostingWhereInput `json:"hasPostingsWith,omitempty"`
-
-	// "assignments" edge predicates.
-	HasAssignments     *bool                   `json:"hasAssignments,omitempty"`
-	HasAssignmentsWith []*AssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4888,60 +4260,6 @@ func (i *OrgUnitWhereInput) P() (predicate.OrgUnit, error) {
 		predicates = append(predicates, orgunit.NameContainsFold(*i.NameContainsFold))
 	}
 
-	if i.HasSite != nil {
-		p := orgunit.HasSite()
-		if !*i.HasSite {
-			p = orgunit.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSiteWith) > 0 {
-		with := make([]predicate.ClientSite, 0, len(i.HasSiteWith))
-		for _, w := range i.HasSiteWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSiteWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, orgunit.HasSiteWith(with...))
-	}
-	if i.HasPostings != nil {
-		p := orgunit.HasPostings()
-		if !*i.HasPostings {
-			p = orgunit.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPostingsWith) > 0 {
-		with := make([]predicate.Posting, 0, len(i.HasPostingsWith))
-		for _, w := range i.HasPostingsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPostingsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, orgunit.HasPostingsWith(with...))
-	}
-	if i.HasAssignments != nil {
-		p := orgunit.HasAssignments()
-		if !*i.HasAssignments {
-			p = orgunit.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAssignmentsWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasAssignmentsWith))
-		for _, w := range i.HasAssignmentsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAssignmentsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, orgunit.HasAssignmentsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyOrgUnitWhereInput
@@ -5193,26 +4511,6 @@ type PostingWhereInput struct {
 	RepostCountGTE   *int  `json:"repostCountGTE,omitempty"`
 	RepostCountLT    *int  `json:"repostCountLT,omitempty"`
 	RepostCountLTE   *int  `json:"repostCountLTE,omitempty"`
-
-	// "org_unit" edge predicates.
-	HasOrgUnit     *bool                `json:"hasOrgUnit,omitempty"`
-	HasOrgUnitWith []*OrgUnitWhereInput `json:"hasOrgUnitWith,omitempty"`
-
-	// "account_rep" edge predicates.
-	HasAccountRep     *bool                 `json:"hasAccountRep,omitempty"`
-	HasAccountRepWith []*SalesRepWhereInput `json:"hasAccountRepWith,omitempty"`
-
-	// "applications" edge predicates.
-	HasApplications     *bool                    `json:"hasApplications,omitempty"`
-	HasApplicationsWith []*ApplicationWhereInput `json:"hasApplicationsWith,omitempty"`
-
-	// "inquiries" edge predicates.
-	HasInquiries     *bool                `json:"hasInquiries,omitempty"`
-	HasInquiriesWith []*InquiryWhereInput `json:"hasInquiriesWith,omitempty"`
-
-	// "assignments" edge predicates.
-	HasAssignments     *bool                   `json:"hasAssignments,omitempty"`
-	HasAssignmentsWith []*AssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5860,96 +5158,6 @@ func (i *PostingWhereInput) P() (predicate.Posting, error) {
 		predicates = append(predicates, posting.RepostCountLTE(*i.RepostCountLTE))
 	}
 
-	if i.HasOrgUnit != nil {
-		p := posting.HasOrgUnit()
-		if !*i.HasOrgUnit {
-			p = posting.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasOrgUnitWith) > 0 {
-		with := make([]predicate.OrgUnit, 0, len(i.HasOrgUnitWith))
-		for _, w := range i.HasOrgUnitWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasOrgUnitWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, posting.HasOrgUnitWith(with...))
-	}
-	if i.HasAccountRep != nil {
-		p := posting.HasAccountRep()
-		if !*i.HasAccountRep {
-			p = posting.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAccountRepWith) > 0 {
-		with := make([]predicate.SalesRep, 0, len(i.HasAccountRepWith))
-		for _, w := range i.HasAccountRepWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAccountRepWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, posting.HasAccountRepWith(with...))
-	}
-	if i.HasApplications != nil {
-		p := posting.HasApplications()
-		if !*i.HasApplications {
-			p = posting.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicationsWith) > 0 {
-		with := make([]predicate.Application, 0, len(i.HasApplicationsWith))
-		for _, w := range i.HasApplicationsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicationsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, posting.HasApplicationsWith(with...))
-	}
-	if i.HasInquiries != nil {
-		p := posting.HasInquiries()
-		if !*i.HasInquiries {
-			p = posting.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasInquiriesWith) > 0 {
-		with := make([]predicate.Inquiry, 0, len(i.HasInquiriesWith))
-		for _, w := range i.HasInquiriesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasInquiriesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, posting.HasInquiriesWith(with...))
-	}
-	if i.HasAssignments != nil {
-		p := posting.HasAssignments()
-		if !*i.HasAssignments {
-			p = posting.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAssignmentsWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasAssignmentsWith))
-		for _, w := range i.HasAssignmentsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAssignmentsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, posting.HasAssignmentsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyPostingWhereInput
@@ -6140,34 +5348,6 @@ type RegistrantWhereInput struct {
 	RegisteredAtGTE   *time.Time  `json:"registeredAtGTE,omitempty"`
 	RegisteredAtLT    *time.Time  `json:"registeredAtLT,omitempty"`
 	RegisteredAtLTE   *time.Time  `json:"registeredAtLTE,omitempty"`
-
-	// "account" edge predicates.
-	HasAccount     *bool                `json:"hasAccount,omitempty"`
-	HasAccountWith []*AccountWhereInput `json:"hasAccountWith,omitempty"`
-
-	// "skills" edge predicates.
-	HasSkills     *bool              `json:"hasSkills,omitempty"`
-	HasSkillsWith []*SkillWhereInput `json:"hasSkillsWith,omitempty"`
-
-	// "work_histories" edge predicates.
-	HasWorkHistories     *bool                    `json:"hasWorkHistories,omitempty"`
-	HasWorkHistoriesWith []*WorkHistoryWhereInput `json:"hasWorkHistoriesWith,omitempty"`
-
-	// "inquiries" edge predicates.
-	HasInquiries     *bool                `json:"hasInquiries,omitempty"`
-	HasInquiriesWith []*InquiryWhereInput `json:"hasInquiriesWith,omitempty"`
-
-	// "applications" edge predicates.
-	HasApplications     *bool                    `json:"hasApplications,omitempty"`
-	HasApplicationsWith []*ApplicationWhereInput `json:"hasApplicationsWith,omitempty"`
-
-	// "assignments" edge predicates.
-	HasAssignments     *bool                   `json:"hasAssignments,omitempty"`
-	HasAssignmentsWith []*AssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
-
-	// "contact_logs" edge predicates.
-	HasContactLogs     *bool                   `json:"hasContactLogs,omitempty"`
-	HasContactLogsWith []*ContactLogWhereInput `json:"hasContactLogsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6674,132 +5854,6 @@ func (i *RegistrantWhereInput) P() (predicate.Registrant, error) {
 		predicates = append(predicates, registrant.RegisteredAtLTE(*i.RegisteredAtLTE))
 	}
 
-	if i.HasAccount != nil {
-		p := registrant.HasAccount()
-		if !*i.HasAccount {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAccountWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasAccountWith))
-		for _, w := range i.HasAccountWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAccountWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasAccountWith(with...))
-	}
-	if i.HasSkills != nil {
-		p := registrant.HasSkills()
-		if !*i.HasSkills {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasSkillsWith) > 0 {
-		with := make([]predicate.Skill, 0, len(i.HasSkillsWith))
-		for _, w := range i.HasSkillsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasSkillsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasSkillsWith(with...))
-	}
-	if i.HasWorkHistories != nil {
-		p := registrant.HasWorkHistories()
-		if !*i.HasWorkHistories {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasWorkHistoriesWith) > 0 {
-		with := make([]predicate.WorkHistory, 0, len(i.HasWorkHistoriesWith))
-		for _, w := range i.HasWorkHistoriesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasWorkHistoriesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasWorkHistoriesWith(with...))
-	}
-	if i.HasInquiries != nil {
-		p := registrant.HasInquiries()
-		if !*i.HasInquiries {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasInquiriesWith) > 0 {
-		with := make([]predicate.Inquiry, 0, len(i.HasInquiriesWith))
-		for _, w := range i.HasInquiriesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasInquiriesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasInquiriesWith(with...))
-	}
-	if i.HasApplications != nil {
-		p := registrant.HasApplications()
-		if !*i.HasApplications {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicationsWith) > 0 {
-		with := make([]predicate.Application, 0, len(i.HasApplicationsWith))
-		for _, w := range i.HasApplicationsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicationsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasApplicationsWith(with...))
-	}
-	if i.HasAssignments != nil {
-		p := registrant.HasAssignments()
-		if !*i.HasAssignments {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAssignmentsWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasAssignmentsWith))
-		for _, w := range i.HasAssignmentsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAssignmentsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasAssignmentsWith(with...))
-	}
-	if i.HasContactLogs != nil {
-		p := registrant.HasContactLogs()
-		if !*i.HasContactLogs {
-			p = registrant.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasContactLogsWith) > 0 {
-		with := make([]predicate.ContactLog, 0, len(i.HasContactLogsWith))
-		for _, w := range i.HasContactLogsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasContactLogsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, registrant.HasContactLogsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyRegistrantWhereInput
@@ -6857,22 +5911,6 @@ type RoutingDecisionWhereInput struct {
 	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
 	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
 	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
-
-	// "inquiry" edge predicates.
-	HasInquiry     *bool                `json:"hasInquiry,omitempty"`
-	HasInquiryWith []*InquiryWhereInput `json:"hasInquiryWith,omitempty"`
-
-	// "chosen_coordinator" edge predicates.
-	HasChosenCoordinator     *bool                    `json:"hasChosenCoordinator,omitempty"`
-	HasChosenCoordinatorWith []*CoordinatorWhereInput `json:"hasChosenCoordinatorWith,omitempty"`
-
-	// "chosen_sales_rep" edge predicates.
-	HasChosenSalesRep     *bool                 `json:"hasChosenSalesRep,omitempty"`
-	HasChosenSalesRepWith []*SalesRepWhereInput `json:"hasChosenSalesRepWith,omitempty"`
-
-	// "actor" edge predicates.
-	HasActor     *bool                `json:"hasActor,omitempty"`
-	HasActorWith []*AccountWhereInput `json:"hasActorWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7046,78 +6084,6 @@ func (i *RoutingDecisionWhereInput) P() (predicate.RoutingDecision, error) {
 		predicates = append(predicates, routingdecision.CreatedAtLTE(*i.CreatedAtLTE))
 	}
 
-	if i.HasInquiry != nil {
-		p := routingdecision.HasInquiry()
-		if !*i.HasInquiry {
-			p = routingdecision.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasInquiryWith) > 0 {
-		with := make([]predicate.Inquiry, 0, len(i.HasInquiryWith))
-		for _, w := range i.HasInquiryWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasInquiryWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, routingdecision.HasInquiryWith(with...))
-	}
-	if i.HasChosenCoordinator != nil {
-		p := routingdecision.HasChosenCoordinator()
-		if !*i.HasChosenCoordinator {
-			p = routingdecision.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasChosenCoordinatorWith) > 0 {
-		with := make([]predicate.Coordinator, 0, len(i.HasChosenCoordinatorWith))
-		for _, w := range i.HasChosenCoordinatorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasChosenCoordinatorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, routingdecision.HasChosenCoordinatorWith(with...))
-	}
-	if i.HasChosenSalesRep != nil {
-		p := routingdecision.HasChosenSalesRep()
-		if !*i.HasChosenSalesRep {
-			p = routingdecision.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasChosenSalesRepWith) > 0 {
-		with := make([]predicate.SalesRep, 0, len(i.HasChosenSalesRepWith))
-		for _, w := range i.HasChosenSalesRepWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasChosenSalesRepWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, routingdecision.HasChosenSalesRepWith(with...))
-	}
-	if i.HasActor != nil {
-		p := routingdecision.HasActor()
-		if !*i.HasActor {
-			p = routingdecision.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasActorWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasActorWith))
-		for _, w := range i.HasActorWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasActorWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, routingdecision.HasActorWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyRoutingDecisionWhereInput
@@ -7211,22 +6177,6 @@ type SalesRepWhereInput struct {
 	LastAssignedAtLTE    *time.Time  `json:"lastAssignedAtLTE,omitempty"`
 	LastAssignedAtIsNil  bool        `json:"lastAssignedAtIsNil,omitempty"`
 	LastAssignedAtNotNil bool        `json:"lastAssignedAtNotNil,omitempty"`
-
-	// "account" edge predicates.
-	HasAccount     *bool                `json:"hasAccount,omitempty"`
-	HasAccountWith []*AccountWhereInput `json:"hasAccountWith,omitempty"`
-
-	// "postings" edge predicates.
-	HasPostings     *bool                `json:"hasPostings,omitempty"`
-	HasPostingsWith []*PostingWhereInput `json:"hasPostingsWith,omitempty"`
-
-	// "served_clients" edge predicates.
-	HasServedClients     *bool                      `json:"hasServedClients,omitempty"`
-	HasServedClientsWith []*ClientCompanyWhereInput `json:"hasServedClientsWith,omitempty"`
-
-	// "inquiries" edge predicates.
-	HasInquiries     *bool                `json:"hasInquiries,omitempty"`
-	HasInquiriesWith []*InquiryWhereInput `json:"hasInquiriesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7484,78 +6434,6 @@ func (i *SalesRepWhereInput) P() (predicate.SalesRep, error) {
 		predicates = append(predicates, salesrep.LastAssignedAtNotNil())
 	}
 
-	if i.HasAccount != nil {
-		p := salesrep.HasAccount()
-		if !*i.HasAccount {
-			p = salesrep.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasAccountWith) > 0 {
-		with := make([]predicate.Account, 0, len(i.HasAccountWith))
-		for _, w := range i.HasAccountWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasAccountWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, salesrep.HasAccountWith(with...))
-	}
-	if i.HasPostings != nil {
-		p := salesrep.HasPostings()
-		if !*i.HasPostings {
-			p = salesrep.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPostingsWith) > 0 {
-		with := make([]predicate.Posting, 0, len(i.HasPostingsWith))
-		for _, w := range i.HasPostingsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPostingsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, salesrep.HasPostingsWith(with...))
-	}
-	if i.HasServedClients != nil {
-		p := salesrep.HasServedClients()
-		if !*i.HasServedClients {
-			p = salesrep.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasServedClientsWith) > 0 {
-		with := make([]predicate.ClientCompany, 0, len(i.HasServedClientsWith))
-		for _, w := range i.HasServedClientsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasServedClientsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, salesrep.HasServedClientsWith(with...))
-	}
-	if i.HasInquiries != nil {
-		p := salesrep.HasInquiries()
-		if !*i.HasInquiries {
-			p = salesrep.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasInquiriesWith) > 0 {
-		with := make([]predicate.Inquiry, 0, len(i.HasInquiriesWith))
-		for _, w := range i.HasInquiriesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasInquiriesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, salesrep.HasInquiriesWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptySalesRepWhereInput
@@ -7617,10 +6495,6 @@ type SkillWhereInput struct {
 	YearsGTE   *float64  `json:"yearsGTE,omitempty"`
 	YearsLT    *float64  `json:"yearsLT,omitempty"`
 	YearsLTE   *float64  `json:"yearsLTE,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7806,24 +6680,6 @@ func (i *SkillWhereInput) P() (predicate.Skill, error) {
 		predicates = append(predicates, skill.YearsLTE(*i.YearsLTE))
 	}
 
-	if i.HasRegistrant != nil {
-		p := skill.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = skill.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, skill.HasRegistrantWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptySkillWhereInput
@@ -7955,10 +6811,6 @@ type WorkHistoryWhereInput struct {
 	KindNEQ   *workhistory.Kind  `json:"kindNEQ,omitempty"`
 	KindIn    []workhistory.Kind `json:"kindIn,omitempty"`
 	KindNotIn []workhistory.Kind `json:"kindNotIn,omitempty"`
-
-	// "registrant" edge predicates.
-	HasRegistrant     *bool                   `json:"hasRegistrant,omitempty"`
-	HasRegistrantWith []*RegistrantWhereInput `json:"hasRegistrantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8324,24 +7176,6 @@ func (i *WorkHistoryWhereInput) P() (predicate.WorkHistory, error) {
 		predicates = append(predicates, workhistory.KindNotIn(i.KindNotIn...))
 	}
 
-	if i.HasRegistrant != nil {
-		p := workhistory.HasRegistrant()
-		if !*i.HasRegistrant {
-			p = workhistory.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRegistrantWith) > 0 {
-		with := make([]predicate.Registrant, 0, len(i.HasRegistrantWith))
-		for _, w := range i.HasRegistrantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRegistrantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, workhistory.HasRegistrantWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyWorkHistoryWhereInput

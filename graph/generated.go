@@ -223,7 +223,7 @@ type ComplexityRoot struct {
 		LegalEntityNumber func(childComplexity int) int
 		Name              func(childComplexity int) int
 		ServiceRep        func(childComplexity int) int
-		Sites             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
+		Sites             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder) int
 		UpdatedAt         func(childComplexity int) int
 	}
 
@@ -246,7 +246,7 @@ type ComplexityRoot struct {
 		CreatedAt              func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		Name                   func(childComplexity int) int
-		OrgUnits               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
+		OrgUnits               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder) int
 		Prefecture             func(childComplexity int) int
 		UpdatedAt              func(childComplexity int) int
 	}
@@ -292,7 +292,7 @@ type ComplexityRoot struct {
 		Capacity       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
-		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
 		LastAssignedAt func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Regions        func(childComplexity int) int
@@ -320,7 +320,6 @@ type ComplexityRoot struct {
 		DueAt            func(childComplexity int) int
 		EscalatedAt      func(childComplexity int) int
 		ID               func(childComplexity int) int
-		IdempotencyKey   func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Message          func(childComplexity int) int
 		Origin           func(childComplexity int) int
@@ -430,11 +429,11 @@ type ComplexityRoot struct {
 	}
 
 	OrgUnit struct {
-		Assignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		Assignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
 		CreatedAt   func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Postings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
+		Postings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder) int
 		Site        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
@@ -459,8 +458,8 @@ type ComplexityRoot struct {
 
 	Posting struct {
 		AccountRep              func(childComplexity int) int
-		Applications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Assignments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		Applications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
 		AtmosphereNotes         func(childComplexity int) int
 		AvgMonthlyOvertimeHours func(childComplexity int) int
 		BillRate                func(childComplexity int) int
@@ -476,7 +475,7 @@ type ComplexityRoot struct {
 		HiringReason            func(childComplexity int) int
 		HourlyWage              func(childComplexity int) int
 		ID                      func(childComplexity int) int
-		Inquiries               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		Inquiries               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
 		JobCategory             func(childComplexity int) int
 		NearestStation          func(childComplexity int) int
 		OrgUnit                 func(childComplexity int) int
@@ -573,12 +572,12 @@ type ComplexityRoot struct {
 	Registrant struct {
 		AcceptsBus            func(childComplexity int) int
 		Account               func(childComplexity int) int
-		Applications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Assignments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		Applications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
 		AvailableFrom         func(childComplexity int) int
 		BirthDate             func(childComplexity int) int
 		City                  func(childComplexity int) int
-		ContactLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
+		ContactLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
 		CreatedAt             func(childComplexity int) int
 		DesiredHourlyWage     func(childComplexity int) int
 		DesiredJobCategories  func(childComplexity int) int
@@ -587,7 +586,7 @@ type ComplexityRoot struct {
 		Employment            func(childComplexity int) int
 		Gender                func(childComplexity int) int
 		ID                    func(childComplexity int) int
-		Inquiries             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		Inquiries             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
 		Kana                  func(childComplexity int) int
 		MaxCommuteMinutes     func(childComplexity int) int
 		Name                  func(childComplexity int) int
@@ -633,12 +632,12 @@ type ComplexityRoot struct {
 		Capacity       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
-		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
 		Kind           func(childComplexity int) int
 		LastAssignedAt func(childComplexity int) int
 		Name           func(childComplexity int) int
-		Postings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
-		ServedClients  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
+		Postings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder) int
+		ServedClients  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder) int
 		Specialties    func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 	}
@@ -1386,7 +1385,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.ClientCompany.Sites(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientSiteOrder), args["where"].(*ent.ClientSiteWhereInput)), true
+		return e.complexity.ClientCompany.Sites(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientSiteOrder)), true
 	case "ClientCompany.updatedAt":
 		if e.complexity.ClientCompany.UpdatedAt == nil {
 			break
@@ -1478,7 +1477,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.ClientSite.OrgUnits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OrgUnitOrder), args["where"].(*ent.OrgUnitWhereInput)), true
+		return e.complexity.ClientSite.OrgUnits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OrgUnitOrder)), true
 	case "ClientSite.prefecture":
 		if e.complexity.ClientSite.Prefecture == nil {
 			break
@@ -1657,7 +1656,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Coordinator.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+		return e.complexity.Coordinator.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder)), true
 	case "Coordinator.lastAssignedAt":
 		if e.complexity.Coordinator.LastAssignedAt == nil {
 			break
@@ -1769,12 +1768,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Inquiry.ID(childComplexity), true
-	case "Inquiry.idempotencyKey":
-		if e.complexity.Inquiry.IdempotencyKey == nil {
-			break
-		}
-
-		return e.complexity.Inquiry.IdempotencyKey(childComplexity), true
 	case "Inquiry.kind":
 		if e.complexity.Inquiry.Kind == nil {
 			break
@@ -2287,7 +2280,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.OrgUnit.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
+		return e.complexity.OrgUnit.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "OrgUnit.createdAt":
 		if e.complexity.OrgUnit.CreatedAt == nil {
 			break
@@ -2316,7 +2309,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.OrgUnit.Postings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PostingOrder), args["where"].(*ent.PostingWhereInput)), true
+		return e.complexity.OrgUnit.Postings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PostingOrder)), true
 	case "OrgUnit.site":
 		if e.complexity.OrgUnit.Site == nil {
 			break
@@ -2403,7 +2396,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Posting.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder), args["where"].(*ent.ApplicationWhereInput)), true
+		return e.complexity.Posting.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
 	case "Posting.assignments":
 		if e.complexity.Posting.Assignments == nil {
 			break
@@ -2414,7 +2407,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Posting.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
+		return e.complexity.Posting.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "Posting.atmosphereNotes":
 		if e.complexity.Posting.AtmosphereNotes == nil {
 			break
@@ -2515,7 +2508,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Posting.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+		return e.complexity.Posting.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder)), true
 	case "Posting.jobCategory":
 		if e.complexity.Posting.JobCategory == nil {
 			break
@@ -3051,7 +3044,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Registrant.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder), args["where"].(*ent.ApplicationWhereInput)), true
+		return e.complexity.Registrant.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
 	case "Registrant.assignments":
 		if e.complexity.Registrant.Assignments == nil {
 			break
@@ -3062,7 +3055,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Registrant.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
+		return e.complexity.Registrant.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AssignmentOrder)), true
 	case "Registrant.availableFrom":
 		if e.complexity.Registrant.AvailableFrom == nil {
 			break
@@ -3091,7 +3084,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Registrant.ContactLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContactLogOrder), args["where"].(*ent.ContactLogWhereInput)), true
+		return e.complexity.Registrant.ContactLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContactLogOrder)), true
 	case "Registrant.createdAt":
 		if e.complexity.Registrant.CreatedAt == nil {
 			break
@@ -3150,7 +3143,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Registrant.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+		return e.complexity.Registrant.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder)), true
 	case "Registrant.kana":
 		if e.complexity.Registrant.Kana == nil {
 			break
@@ -3346,7 +3339,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.SalesRep.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+		return e.complexity.SalesRep.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder)), true
 	case "SalesRep.kind":
 		if e.complexity.SalesRep.Kind == nil {
 			break
@@ -3375,7 +3368,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.SalesRep.Postings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PostingOrder), args["where"].(*ent.PostingWhereInput)), true
+		return e.complexity.SalesRep.Postings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PostingOrder)), true
 	case "SalesRep.servedClients":
 		if e.complexity.SalesRep.ServedClients == nil {
 			break
@@ -3386,7 +3379,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.SalesRep.ServedClients(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientCompanyOrder), args["where"].(*ent.ClientCompanyWhereInput)), true
+		return e.complexity.SalesRep.ServedClients(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientCompanyOrder)), true
 	case "SalesRep.specialties":
 		if e.complexity.SalesRep.Specialties == nil {
 			break
@@ -3756,11 +3749,6 @@ func (ec *executionContext) field_ClientCompany_sites_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOClientSiteWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -3792,11 +3780,6 @@ func (ec *executionContext) field_ClientSite_orgUnits_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOOrgUnitWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -3828,11 +3811,6 @@ func (ec *executionContext) field_Coordinator_inquiries_args(ctx context.Context
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOInquiryWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -3941,11 +3919,6 @@ func (ec *executionContext) field_OrgUnit_assignments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -3977,11 +3950,6 @@ func (ec *executionContext) field_OrgUnit_postings_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4013,11 +3981,6 @@ func (ec *executionContext) field_Posting_applications_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOApplicationWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4049,11 +4012,6 @@ func (ec *executionContext) field_Posting_assignments_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4085,11 +4043,6 @@ func (ec *executionContext) field_Posting_inquiries_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOInquiryWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4694,11 +4647,6 @@ func (ec *executionContext) field_Registrant_applications_args(ctx context.Conte
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOApplicationWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4730,11 +4678,6 @@ func (ec *executionContext) field_Registrant_assignments_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4766,11 +4709,6 @@ func (ec *executionContext) field_Registrant_contactLogs_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOContactLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4802,11 +4740,6 @@ func (ec *executionContext) field_Registrant_inquiries_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOInquiryWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4838,11 +4771,6 @@ func (ec *executionContext) field_SalesRep_inquiries_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOInquiryWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4874,11 +4802,6 @@ func (ec *executionContext) field_SalesRep_postings_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4910,11 +4833,6 @@ func (ec *executionContext) field_SalesRep_servedClients_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOClientCompanyWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompanyWhereInput)
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -8849,7 +8767,7 @@ func (ec *executionContext) _ClientCompany_sites(ctx context.Context, field grap
 		ec.fieldContext_ClientCompany_sites,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Sites(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientSiteOrder), fc.Args["where"].(*ent.ClientSiteWhereInput))
+			return obj.Sites(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientSiteOrder))
 		},
 		nil,
 		ec.marshalNClientSiteConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteConnection,
@@ -9356,7 +9274,7 @@ func (ec *executionContext) _ClientSite_orgUnits(ctx context.Context, field grap
 		ec.fieldContext_ClientSite_orgUnits,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OrgUnits(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OrgUnitOrder), fc.Args["where"].(*ent.OrgUnitWhereInput))
+			return obj.OrgUnits(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.OrgUnitOrder))
 		},
 		nil,
 		ec.marshalNOrgUnitConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitConnection,
@@ -10461,7 +10379,7 @@ func (ec *executionContext) _Coordinator_inquiries(ctx context.Context, field gr
 		ec.fieldContext_Coordinator_inquiries,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder), fc.Args["where"].(*ent.InquiryWhereInput))
+			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder))
 		},
 		nil,
 		ec.marshalNInquiryConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryConnection,
@@ -10972,35 +10890,6 @@ func (ec *executionContext) fieldContext_Inquiry_priority(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Int does not have child fields")
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Inquiry_idempotencyKey(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		ec.fieldContext_Inquiry_idempotencyKey,
-		func(ctx context.Context) (any, error) {
-			return obj.IdempotencyKey, nil
-		},
-		nil,
-		ec.marshalOString2ᚖstring,
-		true,
-		false,
-	)
-}
-
-func (ec *executionContext) fieldContext_Inquiry_idempotencyKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Inquiry",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -11614,8 +11503,6 @@ func (ec *executionContext) fieldContext_InquiryEdge_node(_ context.Context, fie
 				return ec.fieldContext_Inquiry_dueAt(ctx, field)
 			case "priority":
 				return ec.fieldContext_Inquiry_priority(ctx, field)
-			case "idempotencyKey":
-				return ec.fieldContext_Inquiry_idempotencyKey(ctx, field)
 			case "assignedAt":
 				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
 			case "acknowledgedAt":
@@ -13871,7 +13758,7 @@ func (ec *executionContext) _OrgUnit_postings(ctx context.Context, field graphql
 		ec.fieldContext_OrgUnit_postings,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Postings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PostingOrder), fc.Args["where"].(*ent.PostingWhereInput))
+			return obj.Postings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PostingOrder))
 		},
 		nil,
 		ec.marshalNPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingConnection,
@@ -13920,7 +13807,7 @@ func (ec *executionContext) _OrgUnit_assignments(ctx context.Context, field grap
 		ec.fieldContext_OrgUnit_assignments,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput))
+			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
 		},
 		nil,
 		ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentConnection,
@@ -15234,7 +15121,7 @@ func (ec *executionContext) _Posting_applications(ctx context.Context, field gra
 		ec.fieldContext_Posting_applications,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder), fc.Args["where"].(*ent.ApplicationWhereInput))
+			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder))
 		},
 		nil,
 		ec.marshalNApplicationConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationConnection,
@@ -15283,7 +15170,7 @@ func (ec *executionContext) _Posting_inquiries(ctx context.Context, field graphq
 		ec.fieldContext_Posting_inquiries,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder), fc.Args["where"].(*ent.InquiryWhereInput))
+			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder))
 		},
 		nil,
 		ec.marshalNInquiryConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryConnection,
@@ -15332,7 +15219,7 @@ func (ec *executionContext) _Posting_assignments(ctx context.Context, field grap
 		ec.fieldContext_Posting_assignments,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput))
+			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
 		},
 		nil,
 		ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentConnection,
@@ -18473,7 +18360,7 @@ func (ec *executionContext) _Registrant_inquiries(ctx context.Context, field gra
 		ec.fieldContext_Registrant_inquiries,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder), fc.Args["where"].(*ent.InquiryWhereInput))
+			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder))
 		},
 		nil,
 		ec.marshalNInquiryConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryConnection,
@@ -18522,7 +18409,7 @@ func (ec *executionContext) _Registrant_applications(ctx context.Context, field 
 		ec.fieldContext_Registrant_applications,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder), fc.Args["where"].(*ent.ApplicationWhereInput))
+			return obj.Applications(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ApplicationOrder))
 		},
 		nil,
 		ec.marshalNApplicationConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationConnection,
@@ -18571,7 +18458,7 @@ func (ec *executionContext) _Registrant_assignments(ctx context.Context, field g
 		ec.fieldContext_Registrant_assignments,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput))
+			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AssignmentOrder))
 		},
 		nil,
 		ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentConnection,
@@ -18620,7 +18507,7 @@ func (ec *executionContext) _Registrant_contactLogs(ctx context.Context, field g
 		ec.fieldContext_Registrant_contactLogs,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ContactLogs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ContactLogOrder), fc.Args["where"].(*ent.ContactLogWhereInput))
+			return obj.ContactLogs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ContactLogOrder))
 		},
 		nil,
 		ec.marshalNContactLogConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogConnection,
@@ -19127,8 +19014,6 @@ func (ec *executionContext) fieldContext_RoutingDecision_inquiry(_ context.Conte
 				return ec.fieldContext_Inquiry_dueAt(ctx, field)
 			case "priority":
 				return ec.fieldContext_Inquiry_priority(ctx, field)
-			case "idempotencyKey":
-				return ec.fieldContext_Inquiry_idempotencyKey(ctx, field)
 			case "assignedAt":
 				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
 			case "acknowledgedAt":
@@ -19643,7 +19528,7 @@ func (ec *executionContext) _SalesRep_postings(ctx context.Context, field graphq
 		ec.fieldContext_SalesRep_postings,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Postings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PostingOrder), fc.Args["where"].(*ent.PostingWhereInput))
+			return obj.Postings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PostingOrder))
 		},
 		nil,
 		ec.marshalNPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingConnection,
@@ -19692,7 +19577,7 @@ func (ec *executionContext) _SalesRep_servedClients(ctx context.Context, field g
 		ec.fieldContext_SalesRep_servedClients,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.ServedClients(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientCompanyOrder), fc.Args["where"].(*ent.ClientCompanyWhereInput))
+			return obj.ServedClients(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ClientCompanyOrder))
 		},
 		nil,
 		ec.marshalNClientCompanyConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompanyConnection,
@@ -19741,7 +19626,7 @@ func (ec *executionContext) _SalesRep_inquiries(ctx context.Context, field graph
 		ec.fieldContext_SalesRep_inquiries,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder), fc.Args["where"].(*ent.InquiryWhereInput))
+			return obj.Inquiries(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.InquiryOrder))
 		},
 		nil,
 		ec.marshalNInquiryConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryConnection,
@@ -22113,7 +21998,7 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "disabled", "disabledNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasCoordinator", "hasCoordinatorWith", "hasSalesRep", "hasSalesRepWith", "hasRegistrant", "hasRegistrantWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "disabled", "disabledNEQ", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22512,48 +22397,6 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.LastLoginAtNotNil = data
-		case "hasCoordinator":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCoordinator"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCoordinator = data
-		case "hasCoordinatorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCoordinatorWith"))
-			data, err := ec.unmarshalOCoordinatorWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinatorWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCoordinatorWith = data
-		case "hasSalesRep":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSalesRep"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSalesRep = data
-		case "hasSalesRepWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSalesRepWith"))
-			data, err := ec.unmarshalOSalesRepWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSalesRepWith = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
 		}
 	}
 
@@ -23629,7 +23472,7 @@ func (ec *executionContext) unmarshalInputApplicationEventWhereInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "fromStatusIsNil", "fromStatusNotNil", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "hasApplication", "hasApplicationWith", "hasActor", "hasActorWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "fromStatus", "fromStatusNEQ", "fromStatusIn", "fromStatusNotIn", "fromStatusIsNil", "fromStatusNotNil", "toStatus", "toStatusNEQ", "toStatusIn", "toStatusNotIn", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23839,34 +23682,6 @@ func (ec *executionContext) unmarshalInputApplicationEventWhereInput(ctx context
 				return it, err
 			}
 			it.AtLTE = data
-		case "hasApplication":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplication"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplication = data
-		case "hasApplicationWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicationWith"))
-			data, err := ec.unmarshalOApplicationWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicationWith = data
-		case "hasActor":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActor"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActor = data
-		case "hasActorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActorWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActorWith = data
 		}
 	}
 
@@ -23918,7 +23733,7 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "hasRegistrant", "hasRegistrantWith", "hasPosting", "hasPostingWith", "hasEvents", "hasEventsWith", "hasAssignment", "hasAssignmentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24142,62 +23957,6 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.StatusNotIn = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
-		case "hasPosting":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPosting"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPosting = data
-		case "hasPostingWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostingWith"))
-			data, err := ec.unmarshalOPostingWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostingWith = data
-		case "hasEvents":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvents"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasEvents = data
-		case "hasEventsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEventsWith"))
-			data, err := ec.unmarshalOApplicationEventWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationEventWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasEventsWith = data
-		case "hasAssignment":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignment"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignment = data
-		case "hasAssignmentWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignmentWith = data
 		}
 	}
 
@@ -24249,7 +24008,7 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "hasRegistrant", "hasRegistrantWith", "hasPosting", "hasPostingWith", "hasOrgUnit", "hasOrgUnitWith", "hasApplication", "hasApplicationWith", "hasRenewalOf", "hasRenewalOfWith", "hasRenewal", "hasRenewalWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "hasRenewal", "hasRenewalWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24641,76 +24400,6 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.StatusNotIn = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
-		case "hasPosting":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPosting"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPosting = data
-		case "hasPostingWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostingWith"))
-			data, err := ec.unmarshalOPostingWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostingWith = data
-		case "hasOrgUnit":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnit"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnit = data
-		case "hasOrgUnitWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnitWith"))
-			data, err := ec.unmarshalOOrgUnitWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnitWith = data
-		case "hasApplication":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplication"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplication = data
-		case "hasApplicationWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicationWith"))
-			data, err := ec.unmarshalOApplicationWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicationWith = data
-		case "hasRenewalOf":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRenewalOf"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRenewalOf = data
-		case "hasRenewalOfWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRenewalOfWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRenewalOfWith = data
 		case "hasRenewal":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRenewal"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -24776,7 +24465,7 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "entityType", "entityTypeNEQ", "entityTypeIn", "entityTypeNotIn", "entityTypeGT", "entityTypeGTE", "entityTypeLT", "entityTypeLTE", "entityTypeContains", "entityTypeHasPrefix", "entityTypeHasSuffix", "entityTypeEqualFold", "entityTypeContainsFold", "entityID", "entityIDNEQ", "entityIDIn", "entityIDNotIn", "entityIDGT", "entityIDGTE", "entityIDLT", "entityIDLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "hasActor", "hasActorWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "entityType", "entityTypeNEQ", "entityTypeIn", "entityTypeNotIn", "entityTypeGT", "entityTypeGTE", "entityTypeLT", "entityTypeLTE", "entityTypeContains", "entityTypeHasPrefix", "entityTypeHasSuffix", "entityTypeEqualFold", "entityTypeContainsFold", "entityID", "entityIDNEQ", "entityIDIn", "entityIDNotIn", "entityIDGT", "entityIDGTE", "entityIDLT", "entityIDLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25091,20 +24780,6 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.AtLTE = data
-		case "hasActor":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActor"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActor = data
-		case "hasActorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActorWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActorWith = data
 		}
 	}
 
@@ -25156,7 +24831,7 @@ func (ec *executionContext) unmarshalInputClientCompanyWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryEqualFold", "industryContainsFold", "legalEntityNumber", "legalEntityNumberNEQ", "legalEntityNumberIn", "legalEntityNumberNotIn", "legalEntityNumberGT", "legalEntityNumberGTE", "legalEntityNumberLT", "legalEntityNumberLTE", "legalEntityNumberContains", "legalEntityNumberHasPrefix", "legalEntityNumberHasSuffix", "legalEntityNumberIsNil", "legalEntityNumberNotNil", "legalEntityNumberEqualFold", "legalEntityNumberContainsFold", "hasServiceRep", "hasServiceRepWith", "hasSites", "hasSitesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryEqualFold", "industryContainsFold", "legalEntityNumber", "legalEntityNumberNEQ", "legalEntityNumberIn", "legalEntityNumberNotIn", "legalEntityNumberGT", "legalEntityNumberGTE", "legalEntityNumberLT", "legalEntityNumberLTE", "legalEntityNumberContains", "legalEntityNumberHasPrefix", "legalEntityNumberHasSuffix", "legalEntityNumberIsNil", "legalEntityNumberNotNil", "legalEntityNumberEqualFold", "legalEntityNumberContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25639,34 +25314,6 @@ func (ec *executionContext) unmarshalInputClientCompanyWhereInput(ctx context.Co
 				return it, err
 			}
 			it.LegalEntityNumberContainsFold = data
-		case "hasServiceRep":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServiceRep"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasServiceRep = data
-		case "hasServiceRepWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServiceRepWith"))
-			data, err := ec.unmarshalOSalesRepWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasServiceRepWith = data
-		case "hasSites":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSites"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSites = data
-		case "hasSitesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSitesWith"))
-			data, err := ec.unmarshalOClientSiteWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSitesWith = data
 		}
 	}
 
@@ -25718,7 +25365,7 @@ func (ec *executionContext) unmarshalInputClientSiteWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressEqualFold", "addressContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "conflictDate", "conflictDateNEQ", "conflictDateIn", "conflictDateNotIn", "conflictDateGT", "conflictDateGTE", "conflictDateLT", "conflictDateLTE", "conflictDateIsNil", "conflictDateNotNil", "conflictDateNotifiedAt", "conflictDateNotifiedAtNEQ", "conflictDateNotifiedAtIn", "conflictDateNotifiedAtNotIn", "conflictDateNotifiedAtGT", "conflictDateNotifiedAtGTE", "conflictDateNotifiedAtLT", "conflictDateNotifiedAtLTE", "conflictDateNotifiedAtIsNil", "conflictDateNotifiedAtNotNil", "hasClient", "hasClientWith", "hasOrgUnits", "hasOrgUnitsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "address", "addressNEQ", "addressIn", "addressNotIn", "addressGT", "addressGTE", "addressLT", "addressLTE", "addressContains", "addressHasPrefix", "addressHasSuffix", "addressEqualFold", "addressContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "conflictDate", "conflictDateNEQ", "conflictDateIn", "conflictDateNotIn", "conflictDateGT", "conflictDateGTE", "conflictDateLT", "conflictDateLTE", "conflictDateIsNil", "conflictDateNotNil", "conflictDateNotifiedAt", "conflictDateNotifiedAtNEQ", "conflictDateNotifiedAtIn", "conflictDateNotifiedAtNotIn", "conflictDateNotifiedAtGT", "conflictDateNotifiedAtGTE", "conflictDateNotifiedAtLT", "conflictDateNotifiedAtLTE", "conflictDateNotifiedAtIsNil", "conflictDateNotifiedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26327,34 +25974,6 @@ func (ec *executionContext) unmarshalInputClientSiteWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ConflictDateNotifiedAtNotNil = data
-		case "hasClient":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClient"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasClient = data
-		case "hasClientWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasClientWith"))
-			data, err := ec.unmarshalOClientCompanyWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompanyWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasClientWith = data
-		case "hasOrgUnits":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnits"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnits = data
-		case "hasOrgUnitsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnitsWith"))
-			data, err := ec.unmarshalOOrgUnitWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnitsWith = data
 		}
 	}
 
@@ -26406,7 +26025,7 @@ func (ec *executionContext) unmarshalInputContactLogWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "channel", "channelNEQ", "channelIn", "channelNotIn", "direction", "directionNEQ", "directionIn", "directionNotIn", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "occurredAt", "occurredAtNEQ", "occurredAtIn", "occurredAtNotIn", "occurredAtGT", "occurredAtGTE", "occurredAtLT", "occurredAtLTE", "callbackDueAt", "callbackDueAtNEQ", "callbackDueAtIn", "callbackDueAtNotIn", "callbackDueAtGT", "callbackDueAtGTE", "callbackDueAtLT", "callbackDueAtLTE", "callbackDueAtIsNil", "callbackDueAtNotNil", "callbackDone", "callbackDoneNEQ", "hasRegistrant", "hasRegistrantWith", "hasStaff", "hasStaffWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "channel", "channelNEQ", "channelIn", "channelNotIn", "direction", "directionNEQ", "directionIn", "directionNotIn", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteEqualFold", "noteContainsFold", "occurredAt", "occurredAtNEQ", "occurredAtIn", "occurredAtNotIn", "occurredAtGT", "occurredAtGTE", "occurredAtLT", "occurredAtLTE", "callbackDueAt", "callbackDueAtNEQ", "callbackDueAtIn", "callbackDueAtNotIn", "callbackDueAtGT", "callbackDueAtGTE", "callbackDueAtLT", "callbackDueAtLTE", "callbackDueAtIsNil", "callbackDueAtNotNil", "callbackDone", "callbackDoneNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26805,34 +26424,6 @@ func (ec *executionContext) unmarshalInputContactLogWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.CallbackDoneNEQ = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
-		case "hasStaff":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaff"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasStaff = data
-		case "hasStaffWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStaffWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasStaffWith = data
 		}
 	}
 
@@ -26884,7 +26475,7 @@ func (ec *executionContext) unmarshalInputCoordinatorWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil", "hasAccount", "hasAccountWith", "hasInquiries", "hasInquiriesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27311,34 +26902,6 @@ func (ec *executionContext) unmarshalInputCoordinatorWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.LastAssignedAtNotNil = data
-		case "hasAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccount"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccount = data
-		case "hasAccountWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccountWith = data
-		case "hasInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiries"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiries = data
-		case "hasInquiriesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiriesWith"))
-			data, err := ec.unmarshalOInquiryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiriesWith = data
 		}
 	}
 
@@ -28284,7 +27847,7 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "origin", "originNEQ", "originIn", "originNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "priorityGT", "priorityGTE", "priorityLT", "priorityLTE", "assignedAt", "assignedAtNEQ", "assignedAtIn", "assignedAtNotIn", "assignedAtGT", "assignedAtGTE", "assignedAtLT", "assignedAtLTE", "assignedAtIsNil", "assignedAtNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "escalatedAt", "escalatedAtNEQ", "escalatedAtIn", "escalatedAtNotIn", "escalatedAtGT", "escalatedAtGTE", "escalatedAtLT", "escalatedAtLTE", "escalatedAtIsNil", "escalatedAtNotNil", "hasRegistrant", "hasRegistrantWith", "hasPosting", "hasPostingWith", "hasCoordinator", "hasCoordinatorWith", "hasSalesRep", "hasSalesRepWith", "hasRoutingDecisions", "hasRoutingDecisionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "origin", "originNEQ", "originIn", "originNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "priorityGT", "priorityGTE", "priorityLT", "priorityLTE", "assignedAt", "assignedAtNEQ", "assignedAtIn", "assignedAtNotIn", "assignedAtGT", "assignedAtGTE", "assignedAtLT", "assignedAtLTE", "assignedAtIsNil", "assignedAtNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "escalatedAt", "escalatedAtNEQ", "escalatedAtIn", "escalatedAtNotIn", "escalatedAtGT", "escalatedAtGTE", "escalatedAtLT", "escalatedAtLTE", "escalatedAtIsNil", "escalatedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29089,76 +28652,6 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.EscalatedAtNotNil = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
-		case "hasPosting":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPosting"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPosting = data
-		case "hasPostingWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostingWith"))
-			data, err := ec.unmarshalOPostingWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostingWith = data
-		case "hasCoordinator":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCoordinator"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCoordinator = data
-		case "hasCoordinatorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCoordinatorWith"))
-			data, err := ec.unmarshalOCoordinatorWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinatorWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCoordinatorWith = data
-		case "hasSalesRep":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSalesRep"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSalesRep = data
-		case "hasSalesRepWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSalesRepWith"))
-			data, err := ec.unmarshalOSalesRepWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSalesRepWith = data
-		case "hasRoutingDecisions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRoutingDecisions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRoutingDecisions = data
-		case "hasRoutingDecisionsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRoutingDecisionsWith"))
-			data, err := ec.unmarshalORoutingDecisionWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRoutingDecisionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRoutingDecisionsWith = data
 		}
 	}
 
@@ -29282,7 +28775,7 @@ func (ec *executionContext) unmarshalInputOrgUnitWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hasSite", "hasSiteWith", "hasPostings", "hasPostingsWith", "hasAssignments", "hasAssignmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29569,48 +29062,6 @@ func (ec *executionContext) unmarshalInputOrgUnitWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.NameContainsFold = data
-		case "hasSite":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSite"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSite = data
-		case "hasSiteWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSiteWith"))
-			data, err := ec.unmarshalOClientSiteWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSiteWith = data
-		case "hasPostings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostings"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostings = data
-		case "hasPostingsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostingsWith"))
-			data, err := ec.unmarshalOPostingWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostingsWith = data
-		case "hasAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignments = data
-		case "hasAssignmentsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentsWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignmentsWith = data
 		}
 	}
 
@@ -29662,7 +29113,7 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE", "hasOrgUnit", "hasOrgUnitWith", "hasAccountRep", "hasAccountRepWith", "hasApplications", "hasApplicationsWith", "hasInquiries", "hasInquiriesWith", "hasAssignments", "hasAssignmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31027,76 +30478,6 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.RepostCountLTE = data
-		case "hasOrgUnit":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnit"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnit = data
-		case "hasOrgUnitWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrgUnitWith"))
-			data, err := ec.unmarshalOOrgUnitWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasOrgUnitWith = data
-		case "hasAccountRep":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountRep"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccountRep = data
-		case "hasAccountRepWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountRepWith"))
-			data, err := ec.unmarshalOSalesRepWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccountRepWith = data
-		case "hasApplications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplications"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplications = data
-		case "hasApplicationsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicationsWith"))
-			data, err := ec.unmarshalOApplicationWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicationsWith = data
-		case "hasInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiries"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiries = data
-		case "hasInquiriesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiriesWith"))
-			data, err := ec.unmarshalOInquiryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiriesWith = data
-		case "hasAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignments = data
-		case "hasAssignmentsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentsWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignmentsWith = data
 		}
 	}
 
@@ -31289,7 +30670,7 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "hasAccount", "hasAccountWith", "hasSkills", "hasSkillsWith", "hasWorkHistories", "hasWorkHistoriesWith", "hasInquiries", "hasInquiriesWith", "hasApplications", "hasApplicationsWith", "hasAssignments", "hasAssignmentsWith", "hasContactLogs", "hasContactLogsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32325,104 +31706,6 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RegisteredAtLTE = data
-		case "hasAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccount"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccount = data
-		case "hasAccountWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccountWith = data
-		case "hasSkills":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkills"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSkills = data
-		case "hasSkillsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSkillsWith"))
-			data, err := ec.unmarshalOSkillWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSkillWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasSkillsWith = data
-		case "hasWorkHistories":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorkHistories"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasWorkHistories = data
-		case "hasWorkHistoriesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorkHistoriesWith"))
-			data, err := ec.unmarshalOWorkHistoryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐWorkHistoryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasWorkHistoriesWith = data
-		case "hasInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiries"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiries = data
-		case "hasInquiriesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiriesWith"))
-			data, err := ec.unmarshalOInquiryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiriesWith = data
-		case "hasApplications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplications"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplications = data
-		case "hasApplicationsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicationsWith"))
-			data, err := ec.unmarshalOApplicationWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicationsWith = data
-		case "hasAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignments"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignments = data
-		case "hasAssignmentsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentsWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAssignmentsWith = data
-		case "hasContactLogs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactLogs"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasContactLogs = data
-		case "hasContactLogsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactLogsWith"))
-			data, err := ec.unmarshalOContactLogWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasContactLogsWith = data
 		}
 	}
 
@@ -32474,7 +31757,7 @@ func (ec *executionContext) unmarshalInputRoutingDecisionWhereInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasInquiry", "hasInquiryWith", "hasChosenCoordinator", "hasChosenCoordinatorWith", "hasChosenSalesRep", "hasChosenSalesRepWith", "hasActor", "hasActorWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32733,62 +32016,6 @@ func (ec *executionContext) unmarshalInputRoutingDecisionWhereInput(ctx context.
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "hasInquiry":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiry"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiry = data
-		case "hasInquiryWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiryWith"))
-			data, err := ec.unmarshalOInquiryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiryWith = data
-		case "hasChosenCoordinator":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChosenCoordinator"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasChosenCoordinator = data
-		case "hasChosenCoordinatorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChosenCoordinatorWith"))
-			data, err := ec.unmarshalOCoordinatorWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinatorWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasChosenCoordinatorWith = data
-		case "hasChosenSalesRep":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChosenSalesRep"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasChosenSalesRep = data
-		case "hasChosenSalesRepWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasChosenSalesRepWith"))
-			data, err := ec.unmarshalOSalesRepWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasChosenSalesRepWith = data
-		case "hasActor":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActor"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActor = data
-		case "hasActorWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActorWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasActorWith = data
 		}
 	}
 
@@ -32840,7 +32067,7 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil", "hasAccount", "hasAccountWith", "hasPostings", "hasPostingsWith", "hasServedClients", "hasServedClientsWith", "hasInquiries", "hasInquiriesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33295,62 +32522,6 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 				return it, err
 			}
 			it.LastAssignedAtNotNil = data
-		case "hasAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccount"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccount = data
-		case "hasAccountWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAccountWith"))
-			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccountWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasAccountWith = data
-		case "hasPostings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostings"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostings = data
-		case "hasPostingsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPostingsWith"))
-			data, err := ec.unmarshalOPostingWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPostingsWith = data
-		case "hasServedClients":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServedClients"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasServedClients = data
-		case "hasServedClientsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServedClientsWith"))
-			data, err := ec.unmarshalOClientCompanyWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompanyWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasServedClientsWith = data
-		case "hasInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiries"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiries = data
-		case "hasInquiriesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInquiriesWith"))
-			data, err := ec.unmarshalOInquiryWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasInquiriesWith = data
 		}
 	}
 
@@ -33402,7 +32573,7 @@ func (ec *executionContext) unmarshalInputSkillWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "years", "yearsNEQ", "yearsIn", "yearsNotIn", "yearsGT", "yearsGTE", "yearsLT", "yearsLTE", "hasRegistrant", "hasRegistrantWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "years", "yearsNEQ", "yearsIn", "yearsNotIn", "yearsGT", "yearsGTE", "yearsLT", "yearsLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33689,20 +32860,6 @@ func (ec *executionContext) unmarshalInputSkillWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.YearsLTE = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
 		}
 	}
 
@@ -35379,7 +34536,7 @@ func (ec *executionContext) unmarshalInputWorkHistoryWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "company", "companyNEQ", "companyIn", "companyNotIn", "companyGT", "companyGTE", "companyLT", "companyLTE", "companyContains", "companyHasPrefix", "companyHasSuffix", "companyEqualFold", "companyContainsFold", "legalEntityNumber", "legalEntityNumberNEQ", "legalEntityNumberIn", "legalEntityNumberNotIn", "legalEntityNumberGT", "legalEntityNumberGTE", "legalEntityNumberLT", "legalEntityNumberLTE", "legalEntityNumberContains", "legalEntityNumberHasPrefix", "legalEntityNumberHasSuffix", "legalEntityNumberIsNil", "legalEntityNumberNotNil", "legalEntityNumberEqualFold", "legalEntityNumberContainsFold", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryEqualFold", "industryContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "tasks", "tasksNEQ", "tasksIn", "tasksNotIn", "tasksGT", "tasksGTE", "tasksLT", "tasksLTE", "tasksContains", "tasksHasPrefix", "tasksHasSuffix", "tasksEqualFold", "tasksContainsFold", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn", "hasRegistrant", "hasRegistrantWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "company", "companyNEQ", "companyIn", "companyNotIn", "companyGT", "companyGTE", "companyLT", "companyLTE", "companyContains", "companyHasPrefix", "companyHasSuffix", "companyEqualFold", "companyContainsFold", "legalEntityNumber", "legalEntityNumberNEQ", "legalEntityNumberIn", "legalEntityNumberNotIn", "legalEntityNumberGT", "legalEntityNumberGTE", "legalEntityNumberLT", "legalEntityNumberLTE", "legalEntityNumberContains", "legalEntityNumberHasPrefix", "legalEntityNumberHasSuffix", "legalEntityNumberIsNil", "legalEntityNumberNotNil", "legalEntityNumberEqualFold", "legalEntityNumberContainsFold", "industry", "industryNEQ", "industryIn", "industryNotIn", "industryGT", "industryGTE", "industryLT", "industryLTE", "industryContains", "industryHasPrefix", "industryHasSuffix", "industryEqualFold", "industryContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "tasks", "tasksNEQ", "tasksIn", "tasksNotIn", "tasksGT", "tasksGTE", "tasksLT", "tasksLTE", "tasksContains", "tasksHasPrefix", "tasksHasSuffix", "tasksEqualFold", "tasksContainsFold", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36086,20 +35243,6 @@ func (ec *executionContext) unmarshalInputWorkHistoryWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.KindNotIn = data
-		case "hasRegistrant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrant = data
-		case "hasRegistrantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrantWith"))
-			data, err := ec.unmarshalORegistrantWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRegistrantWith = data
 		}
 	}
 
@@ -38773,8 +37916,6 @@ func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "idempotencyKey":
-			out.Values[i] = ec._Inquiry_idempotencyKey(ctx, field, obj)
 		case "assignedAt":
 			out.Values[i] = ec._Inquiry_assignedAt(ctx, field, obj)
 		case "acknowledgedAt":

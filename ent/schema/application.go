@@ -71,10 +71,13 @@ func (Application) Hooks() []ent.Hook {
 
 func (Application) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("applications").Field("registrant_id").Unique().Required().Immutable(),
-		edge.From("posting", Posting.Type).Ref("applications").Field("posting_id").Unique().Required().Immutable(),
-		edge.To("events", ApplicationEvent.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
-		edge.To("assignment", Assignment.Type).Unique(),
+		edge.From("registrant", Registrant.Type).Ref("applications").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("posting", Posting.Type).Ref("applications").Field("posting_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("events", ApplicationEvent.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("assignment", Assignment.Type).Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -111,8 +114,10 @@ func (ApplicationEvent) Fields() []ent.Field {
 
 func (ApplicationEvent) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("application", Application.Type).Ref("events").Field("application_id").Unique().Required().Immutable(),
-		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable(),
+		edge.From("application", Application.Type).Ref("events").Field("application_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -143,12 +148,17 @@ func (Assignment) Fields() []ent.Field {
 
 func (Assignment) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("assignments").Field("registrant_id").Unique().Required().Immutable(),
-		edge.From("posting", Posting.Type).Ref("assignments").Field("posting_id").Unique().Required().Immutable(),
-		edge.From("org_unit", OrgUnit.Type).Ref("assignments").Field("org_unit_id").Unique().Required().Immutable(),
-		edge.From("application", Application.Type).Ref("assignment").Field("application_id").Unique().Immutable(),
+		edge.From("registrant", Registrant.Type).Ref("assignments").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("posting", Posting.Type).Ref("assignments").Field("posting_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("org_unit", OrgUnit.Type).Ref("assignments").Field("org_unit_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("application", Application.Type).Ref("assignment").Field("application_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("renewal", Assignment.Type).Unique().
-			From("renewal_of").Field("renewal_of_id").Unique().Immutable(),
+			From("renewal_of").Field("renewal_of_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

@@ -28,8 +28,9 @@ func (ClientCompany) Fields() []ent.Field {
 
 func (ClientCompany) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("service_rep", SalesRep.Type).Ref("served_clients").Field("service_rep_id").Unique(),
-		edge.To("sites", ClientSite.Type).Annotations(entgql.RelayConnection()),
+		edge.From("service_rep", SalesRep.Type).Ref("served_clients").Field("service_rep_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("sites", ClientSite.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -63,8 +64,9 @@ func (ClientSite) Fields() []ent.Field {
 
 func (ClientSite) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("client", ClientCompany.Type).Ref("sites").Field("client_id").Unique().Required().Immutable(),
-		edge.To("org_units", OrgUnit.Type).Annotations(entgql.RelayConnection()),
+		edge.From("client", ClientCompany.Type).Ref("sites").Field("client_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("org_units", OrgUnit.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -91,9 +93,10 @@ func (OrgUnit) Fields() []ent.Field {
 
 func (OrgUnit) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("site", ClientSite.Type).Ref("org_units").Field("site_id").Unique().Required().Immutable(),
-		edge.To("postings", Posting.Type).Annotations(entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection()),
+		edge.From("site", ClientSite.Type).Ref("org_units").Field("site_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("postings", Posting.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

@@ -33,8 +33,10 @@ func (ContactLog) Fields() []ent.Field {
 
 func (ContactLog) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("contact_logs").Field("registrant_id").Unique().Required().Immutable(),
-		edge.To("staff", Account.Type).Field("staff_id").Unique(),
+		edge.From("registrant", Registrant.Type).Ref("contact_logs").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("staff", Account.Type).Field("staff_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -67,7 +69,8 @@ func (AuditEvent) Fields() []ent.Field {
 
 func (AuditEvent) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable(),
+		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

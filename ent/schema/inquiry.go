@@ -45,11 +45,15 @@ func (Inquiry) Fields() []ent.Field {
 
 func (Inquiry) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("inquiries").Field("registrant_id").Unique().Required().Immutable(),
-		edge.From("posting", Posting.Type).Ref("inquiries").Field("posting_id").Unique().Immutable(),
-		edge.From("coordinator", Coordinator.Type).Ref("inquiries").Field("coordinator_id").Unique(),
-		edge.From("sales_rep", SalesRep.Type).Ref("inquiries").Field("sales_rep_id").Unique(),
-		edge.To("routing_decisions", RoutingDecision.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.From("registrant", Registrant.Type).Ref("inquiries").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("posting", Posting.Type).Ref("inquiries").Field("posting_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("coordinator", Coordinator.Type).Ref("inquiries").Field("coordinator_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("sales_rep", SalesRep.Type).Ref("inquiries").Field("sales_rep_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("routing_decisions", RoutingDecision.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 
@@ -89,10 +93,14 @@ func (RoutingDecision) Fields() []ent.Field {
 
 func (RoutingDecision) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("inquiry", Inquiry.Type).Ref("routing_decisions").Field("inquiry_id").Unique().Required().Immutable(),
-		edge.To("chosen_coordinator", Coordinator.Type).Field("chosen_coordinator_id").Unique().Immutable(),
-		edge.To("chosen_sales_rep", SalesRep.Type).Field("chosen_sales_rep_id").Unique().Immutable(),
-		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable(),
+		edge.From("inquiry", Inquiry.Type).Ref("routing_decisions").Field("inquiry_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("chosen_coordinator", Coordinator.Type).Field("chosen_coordinator_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("chosen_sales_rep", SalesRep.Type).Field("chosen_sales_rep_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("actor", Account.Type).Field("actor_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

@@ -33,7 +33,7 @@ func policy(read []privacy.QueryRule, write []privacy.MutationRule) ent.Policy {
 	return privacy.Policy{Query: q, Mutation: m}
 }
 
-func reads(rules ...privacy.QueryRule) []privacy.QueryRule       { return rules }
+func reads(rules ...privacy.QueryRule) []privacy.QueryRule        { return rules }
 func writes(rules ...privacy.MutationRule) []privacy.MutationRule { return rules }
 
 func all(roles ...auth.Role) privacy.QueryRule { return access.AllowRoles(roles...) }
@@ -233,7 +233,6 @@ func applicationScopes() []privacy.QueryRule {
 func (Application) Policy() ent.Policy {
 	return policy(append(applicationScopes(), scoped(registrant, ownRegistrant)), writes(access.AllowCreate(registrant)))
 }
-
 
 // ApplicationEvent: the history (with reasons) is for staff who see the application.
 func (ApplicationEvent) Policy() ent.Policy {

@@ -57,11 +57,13 @@ func (Posting) Fields() []ent.Field {
 
 func (Posting) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("org_unit", OrgUnit.Type).Ref("postings").Field("org_unit_id").Unique().Required(),
-		edge.From("account_rep", SalesRep.Type).Ref("postings").Field("account_rep_id").Unique().Required(),
-		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection()),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection()),
+		edge.From("org_unit", OrgUnit.Type).Ref("postings").Field("org_unit_id").Unique().Required().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("account_rep", SalesRep.Type).Ref("postings").Field("account_rep_id").Unique().Required().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("applications", Application.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

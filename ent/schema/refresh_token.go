@@ -32,7 +32,8 @@ func (RefreshToken) Fields() []ent.Field {
 func (RefreshToken) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("account", Account.Type).Ref("refresh_tokens").Field("account_id").Unique().Required().Immutable().
-			Annotations(entsql.OnDelete(entsql.Cascade)),
+			Annotations(entsql.OnDelete(entsql.Cascade)).
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

@@ -48,13 +48,14 @@ func (Registrant) Fields() []ent.Field {
 
 func (Registrant) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("registrant").Field("account_id").Unique(),
-		edge.To("skills", Skill.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
-		edge.To("work_histories", WorkHistory.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.RelayConnection()),
-		edge.To("applications", Application.Type).Annotations(entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.RelayConnection()),
-		edge.To("contact_logs", ContactLog.Type).Annotations(entgql.RelayConnection()),
+		edge.From("account", Account.Type).Ref("registrant").Field("account_id").Unique().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("skills", Skill.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("work_histories", WorkHistory.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("applications", Application.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("contact_logs", ContactLog.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -87,7 +88,8 @@ func (Skill) Fields() []ent.Field {
 
 func (Skill) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("skills").Field("registrant_id").Unique().Required().Immutable(),
+		edge.From("registrant", Registrant.Type).Ref("skills").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -121,7 +123,8 @@ func (WorkHistory) Fields() []ent.Field {
 
 func (WorkHistory) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("registrant", Registrant.Type).Ref("work_histories").Field("registrant_id").Unique().Required().Immutable(),
+		edge.From("registrant", Registrant.Type).Ref("work_histories").Field("registrant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
