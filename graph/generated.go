@@ -377,6 +377,15 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 	}
 
+	MyContactLog struct {
+		CallbackDueAt func(childComplexity int) int
+		Channel       func(childComplexity int) int
+		Direction     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		OccurredAt    func(childComplexity int) int
+		Outcome       func(childComplexity int) int
+	}
+
 	MyInquiry struct {
 		AssigneeName func(childComplexity int) int
 		Channel      func(childComplexity int) int
@@ -557,6 +566,7 @@ type ComplexityRoot struct {
 		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
 		MyApplications func(childComplexity int) int
 		MyAssignments  func(childComplexity int) int
+		MyContactLogs  func(childComplexity int) int
 		MyInquiries    func(childComplexity int) int
 		MyProfile      func(childComplexity int) int
 		Node           func(childComplexity int, id int) int
@@ -725,6 +735,7 @@ type QueryResolver interface {
 	MyApplications(ctx context.Context) ([]*portal.MyApplication, error)
 	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
 	MyAssignments(ctx context.Context) ([]*portal.MyAssignment, error)
+	MyContactLogs(ctx context.Context) ([]*portal.MyContactLog, error)
 }
 
 type executableSchema struct {
@@ -2032,6 +2043,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MyAssignment.Status(childComplexity), true
 
+	case "MyContactLog.callbackDueAt":
+		if e.complexity.MyContactLog.CallbackDueAt == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.CallbackDueAt(childComplexity), true
+	case "MyContactLog.channel":
+		if e.complexity.MyContactLog.Channel == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.Channel(childComplexity), true
+	case "MyContactLog.direction":
+		if e.complexity.MyContactLog.Direction == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.Direction(childComplexity), true
+	case "MyContactLog.id":
+		if e.complexity.MyContactLog.ID == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.ID(childComplexity), true
+	case "MyContactLog.occurredAt":
+		if e.complexity.MyContactLog.OccurredAt == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.OccurredAt(childComplexity), true
+	case "MyContactLog.outcome":
+		if e.complexity.MyContactLog.Outcome == nil {
+			break
+		}
+
+		return e.complexity.MyContactLog.Outcome(childComplexity), true
+
 	case "MyInquiry.assigneeName":
 		if e.complexity.MyInquiry.AssigneeName == nil {
 			break
@@ -2926,6 +2974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.MyAssignments(childComplexity), true
+	case "Query.myContactLogs":
+		if e.complexity.Query.MyContactLogs == nil {
+			break
+		}
+
+		return e.complexity.Query.MyContactLogs(childComplexity), true
 	case "Query.myInquiries":
 		if e.complexity.Query.MyInquiries == nil {
 			break
@@ -12382,6 +12436,180 @@ func (ec *executionContext) fieldContext_MyAssignment_siteAddress(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _MyContactLog_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyContactLog_channel(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_channel,
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		ec.marshalNContactLogChannel2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐChannel,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ContactLogChannel does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyContactLog_direction(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_direction,
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		ec.marshalNContactLogDirection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐDirection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ContactLogDirection does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyContactLog_outcome(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_outcome,
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		ec.marshalNContactLogOutcome2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐOutcome,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ContactLogOutcome does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyContactLog_occurredAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_occurredAt,
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_occurredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyContactLog_callbackDueAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyContactLog_callbackDueAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CallbackDueAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyContactLog_callbackDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyContactLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MyInquiry_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17481,6 +17709,49 @@ func (ec *executionContext) fieldContext_Query_myAssignments(_ context.Context, 
 				return ec.fieldContext_MyAssignment_siteAddress(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyAssignment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myContactLogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myContactLogs,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyContactLogs(ctx)
+		},
+		nil,
+		ec.marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLogᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myContactLogs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyContactLog_id(ctx, field)
+			case "channel":
+				return ec.fieldContext_MyContactLog_channel(ctx, field)
+			case "direction":
+				return ec.fieldContext_MyContactLog_direction(ctx, field)
+			case "outcome":
+				return ec.fieldContext_MyContactLog_outcome(ctx, field)
+			case "occurredAt":
+				return ec.fieldContext_MyContactLog_occurredAt(ctx, field)
+			case "callbackDueAt":
+				return ec.fieldContext_MyContactLog_callbackDueAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyContactLog", field.Name)
 		},
 	}
 	return fc, nil
@@ -35313,6 +35584,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MyInquiry(ctx, sel, obj)
+	case portal.MyContactLog:
+		return ec._MyContactLog(ctx, sel, &obj)
+	case *portal.MyContactLog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyContactLog(ctx, sel, obj)
 	case portal.MyAssignment:
 		return ec._MyAssignment(ctx, sel, &obj)
 	case *portal.MyAssignment:
@@ -38527,6 +38805,67 @@ func (ec *executionContext) _MyAssignment(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var myContactLogImplementors = []string{"MyContactLog", "Node"}
+
+func (ec *executionContext) _MyContactLog(ctx context.Context, sel ast.SelectionSet, obj *portal.MyContactLog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myContactLogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyContactLog")
+		case "id":
+			out.Values[i] = ec._MyContactLog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._MyContactLog_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._MyContactLog_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._MyContactLog_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occurredAt":
+			out.Values[i] = ec._MyContactLog_occurredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callbackDueAt":
+			out.Values[i] = ec._MyContactLog_callbackDueAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var myInquiryImplementors = []string{"MyInquiry", "Node"}
 
 func (ec *executionContext) _MyInquiry(ctx context.Context, sel ast.SelectionSet, obj *portal.MyInquiry) graphql.Marshaler {
@@ -40327,6 +40666,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_myAssignments(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myContactLogs":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myContactLogs(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -42816,6 +43177,60 @@ func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋsta
 		return graphql.Null
 	}
 	return ec._MyAssignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyContactLog) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLog(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLog(ctx context.Context, sel ast.SelectionSet, v *portal.MyContactLog) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyContactLog(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyInquiry) graphql.Marshaler {

@@ -65,6 +65,11 @@ func (r *queryResolver) MyAssignments(ctx context.Context) ([]*portal.MyAssignme
 	return r.portal().Assignments(ctx)
 }
 
+// MyContactLogs is the resolver for the myContactLogs field.
+func (r *queryResolver) MyContactLogs(ctx context.Context) ([]*portal.MyContactLog, error) {
+	return r.portal().ContactLogs(ctx)
+}
+
 // MyApplication returns MyApplicationResolver implementation.
 func (r *Resolver) MyApplication() MyApplicationResolver { return &myApplicationResolver{r} }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
@@ -219,10 +220,32 @@ func (l Loader) Assignments(ctx context.Context) ([]*MyAssignment, error) {
 	return out, nil
 }
 
+// ContactLogs returns the registrant's contact logs, latest first.
+func (l Loader) ContactLogs(ctx context.Context) ([]*MyContactLog, error) {
+	id, err := registrantID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := l.Client.ContactLog.Query().Where(contactlog.RegistrantID(id)).
+		Order(ent.Desc(contactlog.FieldOccurredAt), ent.Desc(contactlog.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("my contact logs: %w", err)
+	}
+	out := make([]*MyContactLog, len(cs))
+	for i, c := range cs {
+		out[i] = NewMyContactLog(c)
+	}
+	return out, nil
+}
+
 // Node maps an entity a registrant fetched by id to its registrant-facing type; entities with no
 // registrant view are not found.
 func (l Loader) Node(ctx context.Context, n ent.Noder) (ent.Noder, error) {
 	switch e := n.(type) {
+	case *ent.Account, *ent.Agency:
+		return n, nil // own account and agency: their field rules apply
+	case *ent.ContactLog:
+		return NewMyContactLog(e), nil
 	case *ent.Posting:
 		ps, err := l.PublicPostings(ctx, []*ent.Posting{e})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -178,4 +179,22 @@ func NewMyProfile(r *ent.Registrant) *MyProfile {
 			EndDate: w.EndDate, Kind: w.Kind})
 	}
 	return p
+}
+
+// MyContactLog is a contact without the staff's internal note.
+type MyContactLog struct {
+	ID            int
+	Channel       contactlog.Channel
+	Direction     contactlog.Direction
+	Outcome       contactlog.Outcome
+	OccurredAt    time.Time
+	CallbackDueAt *time.Time
+}
+
+func (MyContactLog) IsNode() {}
+
+// NewMyContactLog maps a contact log, leaving out the staff note and who handled it.
+func NewMyContactLog(c *ent.ContactLog) *MyContactLog {
+	return &MyContactLog{ID: c.ID, Channel: c.Channel, Direction: c.Direction, Outcome: c.Outcome,
+		OccurredAt: c.OccurredAt, CallbackDueAt: c.CallbackDueAt}
 }

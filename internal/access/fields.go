@@ -110,7 +110,7 @@ var fieldRules = map[string]typeRules{
 	"Query": merge(
 		fields(everyone, "node nodes viewer"),
 		fields(everyone, "publicPostings"),
-		fields(registrant, "myProfile myApplications myInquiries myAssignments"),
+		fields(registrant, "myProfile myApplications myInquiries myAssignments myContactLogs"),
 		fields(staff, "accounts agencies applications assignments clients clientSites contactLogs coordinators inquiries orgUnits postings registrants salesReps"),
 		fields(adminOnly, "auditEvents"),
 	),
@@ -167,6 +167,7 @@ var fieldRules = map[string]typeRules{
 	"MyApplication":          fields(registrant, "id createdAt updatedAt status posting"),
 	"MyInquiry":              fields(registrant, "id createdAt kind channel status message posting assigneeName"),
 	"MyAssignment":           fields(registrant, "id startDate endDate hourlyWage status posting clientName siteAddress"),
+	"MyContactLog":           fields(registrant, "id channel direction outcome occurredAt callbackDueAt"),
 	"MySkill":                fields(registrant, "name level years"),
 	"MyWorkHistory":          fields(registrant, "company industry jobCategory tasks taskTags startDate endDate kind"),
 	"MyProfile":              fields(registrant, "id name kana phone email preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt birthDate education skills workHistories"),
