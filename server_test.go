@@ -55,7 +55,9 @@ func TestServeDemoLogins(t *testing.T) {
 						Viewer struct {
 							Email, Role string
 							Agency      struct{ Slug string }
-							Profile     *struct{ Typename string `json:"__typename"` }
+							Profile     *struct {
+								Typename string `json:"__typename"`
+							}
 						}
 						MyProfile *struct{ Name string }
 					}

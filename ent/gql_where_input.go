@@ -1486,10 +1486,6 @@ type AssignmentWhereInput struct {
 	StatusNEQ   *assignment.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []assignment.Status `json:"statusIn,omitempty"`
 	StatusNotIn []assignment.Status `json:"statusNotIn,omitempty"`
-
-	// "renewal" edge predicates.
-	HasRenewal     *bool                   `json:"hasRenewal,omitempty"`
-	HasRenewalWith []*AssignmentWhereInput `json:"hasRenewalWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1720,24 +1716,6 @@ func (i *AssignmentWhereInput) P() (predicate.Assignment, error) {
 		predicates = append(predicates, assignment.StatusNotIn(i.StatusNotIn...))
 	}
 
-	if i.HasRenewal != nil {
-		p := assignment.HasRenewal()
-		if !*i.HasRenewal {
-			p = assignment.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasRenewalWith) > 0 {
-		with := make([]predicate.Assignment, 0, len(i.HasRenewalWith))
-		for _, w := range i.HasRenewalWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasRenewalWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, assignment.HasRenewalWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyAssignmentWhereInput

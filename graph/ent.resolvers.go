@@ -16,7 +16,7 @@ import (
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	n, err := r.Client.Noder(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, hideDenied(err)
 	}
 	return r.forViewer(ctx, n)
 }
@@ -25,7 +25,7 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
 	ns, err := r.Client.Noders(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, hideDenied(err)
 	}
 	for i, n := range ns {
 		if n == nil {

@@ -24279,7 +24279,7 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "hasRenewal", "hasRenewalWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24671,20 +24671,6 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.StatusNotIn = data
-		case "hasRenewal":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRenewal"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRenewal = data
-		case "hasRenewalWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRenewalWith"))
-			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasRenewalWith = data
 		}
 	}
 

@@ -2,13 +2,16 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"entgo.io/contrib/entgql"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/privacy"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 )
 
@@ -91,4 +94,13 @@ func (r *Resolver) updateMyProfile(ctx context.Context, in model.UpdateMyProfile
 		return nil, err
 	}
 	return r.portal().Profile(ctx)
+}
+
+// hideDenied answers NOT_FOUND for a row whose whole type the viewer's role may not read: fetching
+// it by id must not tell it apart from an id that does not exist.
+func hideDenied(err error) error {
+	if errors.Is(err, privacy.Deny) && !errors.Is(err, access.ErrNoViewer) {
+		return &ent.NotFoundError{}
+	}
+	return err
 }

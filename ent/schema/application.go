@@ -156,7 +156,7 @@ func (Assignment) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.From("application", Application.Type).Ref("assignment").Field("application_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("renewal", Assignment.Type).Unique().
+		edge.To("renewal", Assignment.Type).Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)).
 			From("renewal_of").Field("renewal_of_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}

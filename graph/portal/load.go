@@ -239,21 +239,26 @@ func (l Loader) ContactLogs(ctx context.Context) ([]*MyContactLog, error) {
 }
 
 // Node maps an entity a registrant fetched by id to its registrant-facing type; entities with no
-// registrant view are not found.
+// registrant view are not found. The entity is read again in full: node(id:) loads only the fields
+// the query selected on the staff type, which a registrant's query never names.
 func (l Loader) Node(ctx context.Context, n ent.Noder) (ent.Noder, error) {
 	switch e := n.(type) {
 	case *ent.Account, *ent.Agency:
 		return n, nil // own account and agency: their field rules apply
 	case *ent.ContactLog:
-		return NewMyContactLog(e), nil
-	case *ent.Posting:
-		ps, err := l.PublicPostings(ctx, []*ent.Posting{e})
+		c, err := l.Client.ContactLog.Get(ctx, e.ID)
 		if err != nil {
 			return nil, err
 		}
-		return ps[0], nil
+		return NewMyContactLog(c), nil
+	case *ent.Posting:
+		return l.PublicPosting(ctx, e.ID)
 	case *ent.Application:
-		return NewMyApplication(e), nil
+		a, err := l.Client.Application.Get(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		return NewMyApplication(a), nil
 	case *ent.Registrant:
 		return l.Profile(ctx)
 	case *ent.Inquiry:

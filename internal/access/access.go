@@ -172,3 +172,17 @@ func AllowCreate(roles ...auth.Role) privacy.MutationRule {
 
 // Everything matches every row (the tenant filter has already been applied).
 func Everything(*auth.Viewer) entql.P { return entql.FieldGT("id", 0) }
+
+// NoOtherRows gives a signed-in viewer whom no earlier rule let through an empty scope instead of
+// an error: rows outside one's scope simply do not exist for them, so an eager-loaded edge to a type
+// they may not read comes back empty (and its field is refused by the field rules) rather than
+// failing the whole query, and fetching such a row by id is NOT_FOUND like a missing one.
+func NoOtherRows() privacy.QueryRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		if _, err := viewer(ctx); err != nil {
+			return err
+		}
+		f.Where(entql.FieldLT("id", 0))
+		return privacy.Allow
+	})
+}

@@ -123,10 +123,9 @@ var fieldRules = map[string]typeRules{
 	"LogoutPayload": fields(public, "ok"),
 	"PageInfo":      fields(public, "hasNextPage hasPreviousPage startCursor endCursor"),
 
-	"Agency": merge(
-		fields(everyone, "id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays"),
-		fields(staff, "createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
-	),
+	// The agency's settings are not secret from its own registrants (the app shows business hours, and
+	// a rate-limited registrant is told the limit anyway).
+	"Agency": fields(everyone, "id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
 	"Account": merge(
 		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
 		fields(staff, "coordinator salesRep registrant profile"),
