@@ -2742,11 +2742,6 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, posting.FieldPredecessorTenureMonths)
 				fieldSeen[posting.FieldPredecessorTenureMonths] = struct{}{}
 			}
-		case "billRate":
-			if _, ok := fieldSeen[posting.FieldBillRate]; !ok {
-				selectedFields = append(selectedFields, posting.FieldBillRate)
-				fieldSeen[posting.FieldBillRate] = struct{}{}
-			}
 		case "clientContact":
 			if _, ok := fieldSeen[posting.FieldClientContact]; !ok {
 				selectedFields = append(selectedFields, posting.FieldClientContact)

@@ -481,7 +481,6 @@ type CreatePostingInput struct {
 	HiringReason            *string
 	AtmosphereNotes         *string
 	PredecessorTenureMonths *int
-	BillRate                *int
 	ClientContact           *string
 	OrgUnitID               int
 	AccountRepID            int
@@ -559,9 +558,6 @@ func (i *CreatePostingInput) Mutate(m *PostingMutation) {
 	if v := i.PredecessorTenureMonths; v != nil {
 		m.SetPredecessorTenureMonths(*v)
 	}
-	if v := i.BillRate; v != nil {
-		m.SetBillRate(*v)
-	}
 	if v := i.ClientContact; v != nil {
 		m.SetClientContact(*v)
 	}
@@ -619,8 +615,6 @@ type UpdatePostingInput struct {
 	AtmosphereNotes              *string
 	ClearPredecessorTenureMonths bool
 	PredecessorTenureMonths      *int
-	ClearBillRate                bool
-	BillRate                     *int
 	ClearClientContact           bool
 	ClientContact                *string
 	OrgUnitID                    *int
@@ -736,12 +730,6 @@ func (i *UpdatePostingInput) Mutate(m *PostingMutation) {
 	}
 	if v := i.PredecessorTenureMonths; v != nil {
 		m.SetPredecessorTenureMonths(*v)
-	}
-	if i.ClearBillRate {
-		m.ClearBillRate()
-	}
-	if v := i.BillRate; v != nil {
-		m.SetBillRate(*v)
 	}
 	if i.ClearClientContact {
 		m.ClearClientContact()

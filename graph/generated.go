@@ -6621,8 +6621,6 @@ func (ec *executionContext) fieldContext_Application_posting(_ context.Context, 
 				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
 			case "predecessorTenureMonths":
 				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
-			case "billRate":
-				return ec.fieldContext_Posting_billRate(ctx, field)
 			case "clientContact":
 				return ec.fieldContext_Posting_clientContact(ctx, field)
 			case "orgUnit":
@@ -6635,6 +6633,8 @@ func (ec *executionContext) fieldContext_Application_posting(_ context.Context, 
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
 		},
@@ -7579,8 +7579,6 @@ func (ec *executionContext) fieldContext_Assignment_posting(_ context.Context, f
 				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
 			case "predecessorTenureMonths":
 				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
-			case "billRate":
-				return ec.fieldContext_Posting_billRate(ctx, field)
 			case "clientContact":
 				return ec.fieldContext_Posting_clientContact(ctx, field)
 			case "orgUnit":
@@ -7593,6 +7591,8 @@ func (ec *executionContext) fieldContext_Assignment_posting(_ context.Context, f
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
 		},
@@ -11232,8 +11232,6 @@ func (ec *executionContext) fieldContext_Inquiry_posting(_ context.Context, fiel
 				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
 			case "predecessorTenureMonths":
 				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
-			case "billRate":
-				return ec.fieldContext_Posting_billRate(ctx, field)
 			case "clientContact":
 				return ec.fieldContext_Posting_clientContact(ctx, field)
 			case "orgUnit":
@@ -11246,6 +11244,8 @@ func (ec *executionContext) fieldContext_Inquiry_posting(_ context.Context, fiel
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
 		},
@@ -15181,35 +15181,6 @@ func (ec *executionContext) fieldContext_Posting_predecessorTenureMonths(_ conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Posting_billRate(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		ec.fieldContext_Posting_billRate,
-		func(ctx context.Context) (any, error) {
-			return obj.BillRate, nil
-		},
-		nil,
-		ec.marshalOInt2ᚖint,
-		true,
-		false,
-	)
-}
-
-func (ec *executionContext) fieldContext_Posting_billRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Posting",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Int does not have child fields")
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Posting_clientContact(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15488,6 +15459,35 @@ func (ec *executionContext) fieldContext_Posting_assignments(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Posting_billRate(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_billRate,
+		func(ctx context.Context) (any, error) {
+			return obj.BillRate, nil
+		},
+		nil,
+		ec.marshalOInt2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_billRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PostingConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15671,8 +15671,6 @@ func (ec *executionContext) fieldContext_PostingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
 			case "predecessorTenureMonths":
 				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
-			case "billRate":
-				return ec.fieldContext_Posting_billRate(ctx, field)
 			case "clientContact":
 				return ec.fieldContext_Posting_clientContact(ctx, field)
 			case "orgUnit":
@@ -15685,6 +15683,8 @@ func (ec *executionContext) fieldContext_PostingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
 		},
@@ -15801,8 +15801,6 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
 			case "predecessorTenureMonths":
 				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
-			case "billRate":
-				return ec.fieldContext_Posting_billRate(ctx, field)
 			case "clientContact":
 				return ec.fieldContext_Posting_clientContact(ctx, field)
 			case "orgUnit":
@@ -15815,6 +15813,8 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
 		},
@@ -27413,7 +27413,7 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "billRate", "clientContact", "orgUnitID", "accountRepID", "applicationIDs", "inquiryIDs", "assignmentIDs"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "clientContact", "orgUnitID", "accountRepID", "applicationIDs", "inquiryIDs", "assignmentIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27595,13 +27595,6 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.PredecessorTenureMonths = data
-		case "billRate":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billRate"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.BillRate = data
 		case "clientContact":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientContact"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -33712,7 +33705,7 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "billRate", "clearBillRate", "clientContact", "clearClientContact", "orgUnitID", "accountRepID", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "clientContact", "clearClientContact", "orgUnitID", "accountRepID", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33950,20 +33943,6 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.ClearPredecessorTenureMonths = data
-		case "billRate":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billRate"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.BillRate = data
-		case "clearBillRate":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBillRate"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearBillRate = data
 		case "clientContact":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientContact"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -39617,8 +39596,6 @@ func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Posting_atmosphereNotes(ctx, field, obj)
 		case "predecessorTenureMonths":
 			out.Values[i] = ec._Posting_predecessorTenureMonths(ctx, field, obj)
-		case "billRate":
-			out.Values[i] = ec._Posting_billRate(ctx, field, obj)
 		case "clientContact":
 			out.Values[i] = ec._Posting_clientContact(ctx, field, obj)
 		case "orgUnit":
@@ -39801,6 +39778,8 @@ func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "billRate":
+			out.Values[i] = ec._Posting_billRate(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

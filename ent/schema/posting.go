@@ -49,8 +49,10 @@ func (Posting) Fields() []ent.Field {
 		field.Text("hiring_reason").Optional().Nillable().MaxLen(5000).Annotations(confidential()),
 		field.Text("atmosphere_notes").Optional().Nillable().MaxLen(5000).Annotations(confidential()),
 		field.Int("predecessor_tenure_months").Optional().Nillable().NonNegative().Annotations(confidential()),
+		// Exposed by graph/api/staff.graphql rather than generated: selecting it makes field collection
+		// load the whole row, so the "own posting" rule always sees account_rep_id.
 		field.Int("bill_rate").Optional().Nillable().Range(1, 200000).Comment("JPY per hour billed to the client").
-			Annotations(confidential()),
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("client_contact").Optional().Nillable().MaxLen(300).Annotations(confidential()),
 	}
 }
