@@ -23,6 +23,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
@@ -67,8 +68,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 		}
+		router := routing.NewRouter(db.Client, !db.Embedded(), nil)
+		go router.RunSweeper(ctx, cfg.SweepInterval, func(res routing.SweepResult, err error) {
+			switch {
+			case err != nil:
+				log.Error("routing sweep", "err", err)
+			case res != routing.SweepResult{}:
+				log.Info("routing sweep", "timed_out", res.TimedOut, "escalated", res.Escalated, "assigned", res.Assigned)
+			}
+		})
 		h := server.Handler(server.Options{
-			Resolver:    &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL)},
+			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
+				Router: router},
 			Tokens:      tokens,
 			Ready:       db.Ready,
 			Log:         log,

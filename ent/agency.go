@@ -46,6 +46,12 @@ type Agency struct {
 	InquiryRateLimit int `json:"inquiry_rate_limit,omitempty"`
 	// NextJobLeadDays holds the value of the "next_job_lead_days" field.
 	NextJobLeadDays int `json:"next_job_lead_days,omitempty"`
+	// §5.2 score weight: handled this registrant in the last 90 days
+	RoutingWeightContinuity float64 `json:"routing_weight_continuity,omitempty"`
+	// §5.2 score weight: job category match
+	RoutingWeightSpecialty float64 `json:"routing_weight_specialty,omitempty"`
+	// §5.2 score weight: prefecture match
+	RoutingWeightRegion float64 `json:"routing_weight_region,omitempty"`
 	// days after a contract's end to settle the next one; null means one calendar month
 	InsuranceGapDays *int `json:"insurance_gap_days,omitempty"`
 	selectValues     sql.SelectValues
@@ -58,6 +64,8 @@ func (*Agency) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case agency.FieldWorkingWeekdays, agency.FieldHolidays:
 			values[i] = new([]byte)
+		case agency.FieldRoutingWeightContinuity, agency.FieldRoutingWeightSpecialty, agency.FieldRoutingWeightRegion:
+			values[i] = new(sql.NullFloat64)
 		case agency.FieldID, agency.FieldFirstResponseSLAMinutes, agency.FieldAckTimeoutMinutes, agency.FieldInquiryRateLimit, agency.FieldNextJobLeadDays, agency.FieldInsuranceGapDays:
 			values[i] = new(sql.NullInt64)
 		case agency.FieldName, agency.FieldSlug, agency.FieldRoutingMode, agency.FieldTimezone, agency.FieldBusinessOpen, agency.FieldBusinessClose:
@@ -173,6 +181,24 @@ func (_m *Agency) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.NextJobLeadDays = int(value.Int64)
 			}
+		case agency.FieldRoutingWeightContinuity:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field routing_weight_continuity", values[i])
+			} else if value.Valid {
+				_m.RoutingWeightContinuity = value.Float64
+			}
+		case agency.FieldRoutingWeightSpecialty:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field routing_weight_specialty", values[i])
+			} else if value.Valid {
+				_m.RoutingWeightSpecialty = value.Float64
+			}
+		case agency.FieldRoutingWeightRegion:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field routing_weight_region", values[i])
+			} else if value.Valid {
+				_m.RoutingWeightRegion = value.Float64
+			}
 		case agency.FieldInsuranceGapDays:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field insurance_gap_days", values[i])
@@ -257,6 +283,15 @@ func (_m *Agency) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("next_job_lead_days=")
 	builder.WriteString(fmt.Sprintf("%v", _m.NextJobLeadDays))
+	builder.WriteString(", ")
+	builder.WriteString("routing_weight_continuity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RoutingWeightContinuity))
+	builder.WriteString(", ")
+	builder.WriteString("routing_weight_specialty=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RoutingWeightSpecialty))
+	builder.WriteString(", ")
+	builder.WriteString("routing_weight_region=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RoutingWeightRegion))
 	builder.WriteString(", ")
 	if v := _m.InsuranceGapDays; v != nil {
 		builder.WriteString("insurance_gap_days=")

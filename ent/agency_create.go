@@ -186,6 +186,48 @@ func (_c *AgencyCreate) SetNillableNextJobLeadDays(v *int) *AgencyCreate {
 	return _c
 }
 
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (_c *AgencyCreate) SetRoutingWeightContinuity(v float64) *AgencyCreate {
+	_c.mutation.SetRoutingWeightContinuity(v)
+	return _c
+}
+
+// SetNillableRoutingWeightContinuity sets the "routing_weight_continuity" field if the given value is not nil.
+func (_c *AgencyCreate) SetNillableRoutingWeightContinuity(v *float64) *AgencyCreate {
+	if v != nil {
+		_c.SetRoutingWeightContinuity(*v)
+	}
+	return _c
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (_c *AgencyCreate) SetRoutingWeightSpecialty(v float64) *AgencyCreate {
+	_c.mutation.SetRoutingWeightSpecialty(v)
+	return _c
+}
+
+// SetNillableRoutingWeightSpecialty sets the "routing_weight_specialty" field if the given value is not nil.
+func (_c *AgencyCreate) SetNillableRoutingWeightSpecialty(v *float64) *AgencyCreate {
+	if v != nil {
+		_c.SetRoutingWeightSpecialty(*v)
+	}
+	return _c
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (_c *AgencyCreate) SetRoutingWeightRegion(v float64) *AgencyCreate {
+	_c.mutation.SetRoutingWeightRegion(v)
+	return _c
+}
+
+// SetNillableRoutingWeightRegion sets the "routing_weight_region" field if the given value is not nil.
+func (_c *AgencyCreate) SetNillableRoutingWeightRegion(v *float64) *AgencyCreate {
+	if v != nil {
+		_c.SetRoutingWeightRegion(*v)
+	}
+	return _c
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (_c *AgencyCreate) SetInsuranceGapDays(v int) *AgencyCreate {
 	_c.mutation.SetInsuranceGapDays(v)
@@ -290,6 +332,18 @@ func (_c *AgencyCreate) defaults() error {
 	if _, ok := _c.mutation.NextJobLeadDays(); !ok {
 		v := agency.DefaultNextJobLeadDays
 		_c.mutation.SetNextJobLeadDays(v)
+	}
+	if _, ok := _c.mutation.RoutingWeightContinuity(); !ok {
+		v := agency.DefaultRoutingWeightContinuity
+		_c.mutation.SetRoutingWeightContinuity(v)
+	}
+	if _, ok := _c.mutation.RoutingWeightSpecialty(); !ok {
+		v := agency.DefaultRoutingWeightSpecialty
+		_c.mutation.SetRoutingWeightSpecialty(v)
+	}
+	if _, ok := _c.mutation.RoutingWeightRegion(); !ok {
+		v := agency.DefaultRoutingWeightRegion
+		_c.mutation.SetRoutingWeightRegion(v)
 	}
 	return nil
 }
@@ -398,6 +452,30 @@ func (_c *AgencyCreate) check() error {
 			return &ValidationError{Name: "next_job_lead_days", err: fmt.Errorf(`ent: validator failed for field "Agency.next_job_lead_days": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.RoutingWeightContinuity(); !ok {
+		return &ValidationError{Name: "routing_weight_continuity", err: errors.New(`ent: missing required field "Agency.routing_weight_continuity"`)}
+	}
+	if v, ok := _c.mutation.RoutingWeightContinuity(); ok {
+		if err := agency.RoutingWeightContinuityValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_continuity", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_continuity": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RoutingWeightSpecialty(); !ok {
+		return &ValidationError{Name: "routing_weight_specialty", err: errors.New(`ent: missing required field "Agency.routing_weight_specialty"`)}
+	}
+	if v, ok := _c.mutation.RoutingWeightSpecialty(); ok {
+		if err := agency.RoutingWeightSpecialtyValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_specialty", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_specialty": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RoutingWeightRegion(); !ok {
+		return &ValidationError{Name: "routing_weight_region", err: errors.New(`ent: missing required field "Agency.routing_weight_region"`)}
+	}
+	if v, ok := _c.mutation.RoutingWeightRegion(); ok {
+		if err := agency.RoutingWeightRegionValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_region", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_region": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.InsuranceGapDays(); ok {
 		if err := agency.InsuranceGapDaysValidator(v); err != nil {
 			return &ValidationError{Name: "insurance_gap_days", err: fmt.Errorf(`ent: validator failed for field "Agency.insurance_gap_days": %w`, err)}
@@ -485,6 +563,18 @@ func (_c *AgencyCreate) createSpec() (*Agency, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.NextJobLeadDays(); ok {
 		_spec.SetField(agency.FieldNextJobLeadDays, field.TypeInt, value)
 		_node.NextJobLeadDays = value
+	}
+	if value, ok := _c.mutation.RoutingWeightContinuity(); ok {
+		_spec.SetField(agency.FieldRoutingWeightContinuity, field.TypeFloat64, value)
+		_node.RoutingWeightContinuity = value
+	}
+	if value, ok := _c.mutation.RoutingWeightSpecialty(); ok {
+		_spec.SetField(agency.FieldRoutingWeightSpecialty, field.TypeFloat64, value)
+		_node.RoutingWeightSpecialty = value
+	}
+	if value, ok := _c.mutation.RoutingWeightRegion(); ok {
+		_spec.SetField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
+		_node.RoutingWeightRegion = value
 	}
 	if value, ok := _c.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)
@@ -707,6 +797,60 @@ func (u *AgencyUpsert) UpdateNextJobLeadDays() *AgencyUpsert {
 // AddNextJobLeadDays adds v to the "next_job_lead_days" field.
 func (u *AgencyUpsert) AddNextJobLeadDays(v int) *AgencyUpsert {
 	u.Add(agency.FieldNextJobLeadDays, v)
+	return u
+}
+
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (u *AgencyUpsert) SetRoutingWeightContinuity(v float64) *AgencyUpsert {
+	u.Set(agency.FieldRoutingWeightContinuity, v)
+	return u
+}
+
+// UpdateRoutingWeightContinuity sets the "routing_weight_continuity" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateRoutingWeightContinuity() *AgencyUpsert {
+	u.SetExcluded(agency.FieldRoutingWeightContinuity)
+	return u
+}
+
+// AddRoutingWeightContinuity adds v to the "routing_weight_continuity" field.
+func (u *AgencyUpsert) AddRoutingWeightContinuity(v float64) *AgencyUpsert {
+	u.Add(agency.FieldRoutingWeightContinuity, v)
+	return u
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (u *AgencyUpsert) SetRoutingWeightSpecialty(v float64) *AgencyUpsert {
+	u.Set(agency.FieldRoutingWeightSpecialty, v)
+	return u
+}
+
+// UpdateRoutingWeightSpecialty sets the "routing_weight_specialty" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateRoutingWeightSpecialty() *AgencyUpsert {
+	u.SetExcluded(agency.FieldRoutingWeightSpecialty)
+	return u
+}
+
+// AddRoutingWeightSpecialty adds v to the "routing_weight_specialty" field.
+func (u *AgencyUpsert) AddRoutingWeightSpecialty(v float64) *AgencyUpsert {
+	u.Add(agency.FieldRoutingWeightSpecialty, v)
+	return u
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (u *AgencyUpsert) SetRoutingWeightRegion(v float64) *AgencyUpsert {
+	u.Set(agency.FieldRoutingWeightRegion, v)
+	return u
+}
+
+// UpdateRoutingWeightRegion sets the "routing_weight_region" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateRoutingWeightRegion() *AgencyUpsert {
+	u.SetExcluded(agency.FieldRoutingWeightRegion)
+	return u
+}
+
+// AddRoutingWeightRegion adds v to the "routing_weight_region" field.
+func (u *AgencyUpsert) AddRoutingWeightRegion(v float64) *AgencyUpsert {
+	u.Add(agency.FieldRoutingWeightRegion, v)
 	return u
 }
 
@@ -975,6 +1119,69 @@ func (u *AgencyUpsertOne) AddNextJobLeadDays(v int) *AgencyUpsertOne {
 func (u *AgencyUpsertOne) UpdateNextJobLeadDays() *AgencyUpsertOne {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateNextJobLeadDays()
+	})
+}
+
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (u *AgencyUpsertOne) SetRoutingWeightContinuity(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightContinuity(v)
+	})
+}
+
+// AddRoutingWeightContinuity adds v to the "routing_weight_continuity" field.
+func (u *AgencyUpsertOne) AddRoutingWeightContinuity(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightContinuity(v)
+	})
+}
+
+// UpdateRoutingWeightContinuity sets the "routing_weight_continuity" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateRoutingWeightContinuity() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightContinuity()
+	})
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (u *AgencyUpsertOne) SetRoutingWeightSpecialty(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightSpecialty(v)
+	})
+}
+
+// AddRoutingWeightSpecialty adds v to the "routing_weight_specialty" field.
+func (u *AgencyUpsertOne) AddRoutingWeightSpecialty(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightSpecialty(v)
+	})
+}
+
+// UpdateRoutingWeightSpecialty sets the "routing_weight_specialty" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateRoutingWeightSpecialty() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightSpecialty()
+	})
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (u *AgencyUpsertOne) SetRoutingWeightRegion(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightRegion(v)
+	})
+}
+
+// AddRoutingWeightRegion adds v to the "routing_weight_region" field.
+func (u *AgencyUpsertOne) AddRoutingWeightRegion(v float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightRegion(v)
+	})
+}
+
+// UpdateRoutingWeightRegion sets the "routing_weight_region" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateRoutingWeightRegion() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightRegion()
 	})
 }
 
@@ -1413,6 +1620,69 @@ func (u *AgencyUpsertBulk) AddNextJobLeadDays(v int) *AgencyUpsertBulk {
 func (u *AgencyUpsertBulk) UpdateNextJobLeadDays() *AgencyUpsertBulk {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateNextJobLeadDays()
+	})
+}
+
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (u *AgencyUpsertBulk) SetRoutingWeightContinuity(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightContinuity(v)
+	})
+}
+
+// AddRoutingWeightContinuity adds v to the "routing_weight_continuity" field.
+func (u *AgencyUpsertBulk) AddRoutingWeightContinuity(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightContinuity(v)
+	})
+}
+
+// UpdateRoutingWeightContinuity sets the "routing_weight_continuity" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateRoutingWeightContinuity() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightContinuity()
+	})
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (u *AgencyUpsertBulk) SetRoutingWeightSpecialty(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightSpecialty(v)
+	})
+}
+
+// AddRoutingWeightSpecialty adds v to the "routing_weight_specialty" field.
+func (u *AgencyUpsertBulk) AddRoutingWeightSpecialty(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightSpecialty(v)
+	})
+}
+
+// UpdateRoutingWeightSpecialty sets the "routing_weight_specialty" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateRoutingWeightSpecialty() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightSpecialty()
+	})
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (u *AgencyUpsertBulk) SetRoutingWeightRegion(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetRoutingWeightRegion(v)
+	})
+}
+
+// AddRoutingWeightRegion adds v to the "routing_weight_region" field.
+func (u *AgencyUpsertBulk) AddRoutingWeightRegion(v float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.AddRoutingWeightRegion(v)
+	})
+}
+
+// UpdateRoutingWeightRegion sets the "routing_weight_region" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateRoutingWeightRegion() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateRoutingWeightRegion()
 	})
 }
 

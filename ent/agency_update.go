@@ -214,6 +214,69 @@ func (_u *AgencyUpdate) AddNextJobLeadDays(v int) *AgencyUpdate {
 	return _u
 }
 
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (_u *AgencyUpdate) SetRoutingWeightContinuity(v float64) *AgencyUpdate {
+	_u.mutation.ResetRoutingWeightContinuity()
+	_u.mutation.SetRoutingWeightContinuity(v)
+	return _u
+}
+
+// SetNillableRoutingWeightContinuity sets the "routing_weight_continuity" field if the given value is not nil.
+func (_u *AgencyUpdate) SetNillableRoutingWeightContinuity(v *float64) *AgencyUpdate {
+	if v != nil {
+		_u.SetRoutingWeightContinuity(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightContinuity adds value to the "routing_weight_continuity" field.
+func (_u *AgencyUpdate) AddRoutingWeightContinuity(v float64) *AgencyUpdate {
+	_u.mutation.AddRoutingWeightContinuity(v)
+	return _u
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (_u *AgencyUpdate) SetRoutingWeightSpecialty(v float64) *AgencyUpdate {
+	_u.mutation.ResetRoutingWeightSpecialty()
+	_u.mutation.SetRoutingWeightSpecialty(v)
+	return _u
+}
+
+// SetNillableRoutingWeightSpecialty sets the "routing_weight_specialty" field if the given value is not nil.
+func (_u *AgencyUpdate) SetNillableRoutingWeightSpecialty(v *float64) *AgencyUpdate {
+	if v != nil {
+		_u.SetRoutingWeightSpecialty(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightSpecialty adds value to the "routing_weight_specialty" field.
+func (_u *AgencyUpdate) AddRoutingWeightSpecialty(v float64) *AgencyUpdate {
+	_u.mutation.AddRoutingWeightSpecialty(v)
+	return _u
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (_u *AgencyUpdate) SetRoutingWeightRegion(v float64) *AgencyUpdate {
+	_u.mutation.ResetRoutingWeightRegion()
+	_u.mutation.SetRoutingWeightRegion(v)
+	return _u
+}
+
+// SetNillableRoutingWeightRegion sets the "routing_weight_region" field if the given value is not nil.
+func (_u *AgencyUpdate) SetNillableRoutingWeightRegion(v *float64) *AgencyUpdate {
+	if v != nil {
+		_u.SetRoutingWeightRegion(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightRegion adds value to the "routing_weight_region" field.
+func (_u *AgencyUpdate) AddRoutingWeightRegion(v float64) *AgencyUpdate {
+	_u.mutation.AddRoutingWeightRegion(v)
+	return _u
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (_u *AgencyUpdate) SetInsuranceGapDays(v int) *AgencyUpdate {
 	_u.mutation.ResetInsuranceGapDays()
@@ -345,6 +408,21 @@ func (_u *AgencyUpdate) check() error {
 			return &ValidationError{Name: "next_job_lead_days", err: fmt.Errorf(`ent: validator failed for field "Agency.next_job_lead_days": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RoutingWeightContinuity(); ok {
+		if err := agency.RoutingWeightContinuityValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_continuity", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_continuity": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RoutingWeightSpecialty(); ok {
+		if err := agency.RoutingWeightSpecialtyValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_specialty", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_specialty": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RoutingWeightRegion(); ok {
+		if err := agency.RoutingWeightRegionValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_region", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_region": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.InsuranceGapDays(); ok {
 		if err := agency.InsuranceGapDaysValidator(v); err != nil {
 			return &ValidationError{Name: "insurance_gap_days", err: fmt.Errorf(`ent: validator failed for field "Agency.insurance_gap_days": %w`, err)}
@@ -428,6 +506,24 @@ func (_u *AgencyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedNextJobLeadDays(); ok {
 		_spec.AddField(agency.FieldNextJobLeadDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightContinuity(); ok {
+		_spec.SetField(agency.FieldRoutingWeightContinuity, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightContinuity(); ok {
+		_spec.AddField(agency.FieldRoutingWeightContinuity, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightSpecialty(); ok {
+		_spec.SetField(agency.FieldRoutingWeightSpecialty, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightSpecialty(); ok {
+		_spec.AddField(agency.FieldRoutingWeightSpecialty, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightRegion(); ok {
+		_spec.SetField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightRegion(); ok {
+		_spec.AddField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)
@@ -644,6 +740,69 @@ func (_u *AgencyUpdateOne) AddNextJobLeadDays(v int) *AgencyUpdateOne {
 	return _u
 }
 
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (_u *AgencyUpdateOne) SetRoutingWeightContinuity(v float64) *AgencyUpdateOne {
+	_u.mutation.ResetRoutingWeightContinuity()
+	_u.mutation.SetRoutingWeightContinuity(v)
+	return _u
+}
+
+// SetNillableRoutingWeightContinuity sets the "routing_weight_continuity" field if the given value is not nil.
+func (_u *AgencyUpdateOne) SetNillableRoutingWeightContinuity(v *float64) *AgencyUpdateOne {
+	if v != nil {
+		_u.SetRoutingWeightContinuity(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightContinuity adds value to the "routing_weight_continuity" field.
+func (_u *AgencyUpdateOne) AddRoutingWeightContinuity(v float64) *AgencyUpdateOne {
+	_u.mutation.AddRoutingWeightContinuity(v)
+	return _u
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (_u *AgencyUpdateOne) SetRoutingWeightSpecialty(v float64) *AgencyUpdateOne {
+	_u.mutation.ResetRoutingWeightSpecialty()
+	_u.mutation.SetRoutingWeightSpecialty(v)
+	return _u
+}
+
+// SetNillableRoutingWeightSpecialty sets the "routing_weight_specialty" field if the given value is not nil.
+func (_u *AgencyUpdateOne) SetNillableRoutingWeightSpecialty(v *float64) *AgencyUpdateOne {
+	if v != nil {
+		_u.SetRoutingWeightSpecialty(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightSpecialty adds value to the "routing_weight_specialty" field.
+func (_u *AgencyUpdateOne) AddRoutingWeightSpecialty(v float64) *AgencyUpdateOne {
+	_u.mutation.AddRoutingWeightSpecialty(v)
+	return _u
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (_u *AgencyUpdateOne) SetRoutingWeightRegion(v float64) *AgencyUpdateOne {
+	_u.mutation.ResetRoutingWeightRegion()
+	_u.mutation.SetRoutingWeightRegion(v)
+	return _u
+}
+
+// SetNillableRoutingWeightRegion sets the "routing_weight_region" field if the given value is not nil.
+func (_u *AgencyUpdateOne) SetNillableRoutingWeightRegion(v *float64) *AgencyUpdateOne {
+	if v != nil {
+		_u.SetRoutingWeightRegion(*v)
+	}
+	return _u
+}
+
+// AddRoutingWeightRegion adds value to the "routing_weight_region" field.
+func (_u *AgencyUpdateOne) AddRoutingWeightRegion(v float64) *AgencyUpdateOne {
+	_u.mutation.AddRoutingWeightRegion(v)
+	return _u
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (_u *AgencyUpdateOne) SetInsuranceGapDays(v int) *AgencyUpdateOne {
 	_u.mutation.ResetInsuranceGapDays()
@@ -788,6 +947,21 @@ func (_u *AgencyUpdateOne) check() error {
 			return &ValidationError{Name: "next_job_lead_days", err: fmt.Errorf(`ent: validator failed for field "Agency.next_job_lead_days": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RoutingWeightContinuity(); ok {
+		if err := agency.RoutingWeightContinuityValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_continuity", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_continuity": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RoutingWeightSpecialty(); ok {
+		if err := agency.RoutingWeightSpecialtyValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_specialty", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_specialty": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RoutingWeightRegion(); ok {
+		if err := agency.RoutingWeightRegionValidator(v); err != nil {
+			return &ValidationError{Name: "routing_weight_region", err: fmt.Errorf(`ent: validator failed for field "Agency.routing_weight_region": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.InsuranceGapDays(); ok {
 		if err := agency.InsuranceGapDaysValidator(v); err != nil {
 			return &ValidationError{Name: "insurance_gap_days", err: fmt.Errorf(`ent: validator failed for field "Agency.insurance_gap_days": %w`, err)}
@@ -888,6 +1062,24 @@ func (_u *AgencyUpdateOne) sqlSave(ctx context.Context) (_node *Agency, err erro
 	}
 	if value, ok := _u.mutation.AddedNextJobLeadDays(); ok {
 		_spec.AddField(agency.FieldNextJobLeadDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightContinuity(); ok {
+		_spec.SetField(agency.FieldRoutingWeightContinuity, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightContinuity(); ok {
+		_spec.AddField(agency.FieldRoutingWeightContinuity, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightSpecialty(); ok {
+		_spec.SetField(agency.FieldRoutingWeightSpecialty, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightSpecialty(); ok {
+		_spec.AddField(agency.FieldRoutingWeightSpecialty, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.RoutingWeightRegion(); ok {
+		_spec.SetField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedRoutingWeightRegion(); ok {
+		_spec.AddField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)

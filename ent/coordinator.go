@@ -38,6 +38,8 @@ type Coordinator struct {
 	Capacity int `json:"capacity,omitempty"`
 	// on shift
 	Available bool `json:"available,omitempty"`
+	// inquiries assigned and not yet resolved; kept by the router, never above capacity
+	OpenInquiries int `json:"open_inquiries,omitempty"`
 	// LastAssignedAt holds the value of the "last_assigned_at" field.
 	LastAssignedAt *time.Time `json:"last_assigned_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -103,7 +105,7 @@ func (*Coordinator) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case coordinator.FieldAvailable:
 			values[i] = new(sql.NullBool)
-		case coordinator.FieldID, coordinator.FieldAgencyID, coordinator.FieldAccountID, coordinator.FieldCapacity:
+		case coordinator.FieldID, coordinator.FieldAgencyID, coordinator.FieldAccountID, coordinator.FieldCapacity, coordinator.FieldOpenInquiries:
 			values[i] = new(sql.NullInt64)
 		case coordinator.FieldName:
 			values[i] = new(sql.NullString)
@@ -188,6 +190,12 @@ func (_m *Coordinator) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field available", values[i])
 			} else if value.Valid {
 				_m.Available = value.Bool
+			}
+		case coordinator.FieldOpenInquiries:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field open_inquiries", values[i])
+			} else if value.Valid {
+				_m.OpenInquiries = int(value.Int64)
 			}
 		case coordinator.FieldLastAssignedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -275,6 +283,9 @@ func (_m *Coordinator) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("available=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Available))
+	builder.WriteString(", ")
+	builder.WriteString("open_inquiries=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OpenInquiries))
 	builder.WriteString(", ")
 	if v := _m.LastAssignedAt; v != nil {
 		builder.WriteString("last_assigned_at=")

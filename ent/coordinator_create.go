@@ -119,6 +119,20 @@ func (_c *CoordinatorCreate) SetNillableAvailable(v *bool) *CoordinatorCreate {
 	return _c
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_c *CoordinatorCreate) SetOpenInquiries(v int) *CoordinatorCreate {
+	_c.mutation.SetOpenInquiries(v)
+	return _c
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_c *CoordinatorCreate) SetNillableOpenInquiries(v *int) *CoordinatorCreate {
+	if v != nil {
+		_c.SetOpenInquiries(*v)
+	}
+	return _c
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_c *CoordinatorCreate) SetLastAssignedAt(v time.Time) *CoordinatorCreate {
 	_c.mutation.SetLastAssignedAt(v)
@@ -225,6 +239,10 @@ func (_c *CoordinatorCreate) defaults() error {
 		v := coordinator.DefaultAvailable
 		_c.mutation.SetAvailable(v)
 	}
+	if _, ok := _c.mutation.OpenInquiries(); !ok {
+		v := coordinator.DefaultOpenInquiries
+		_c.mutation.SetOpenInquiries(v)
+	}
 	return nil
 }
 
@@ -273,6 +291,14 @@ func (_c *CoordinatorCreate) check() error {
 	}
 	if _, ok := _c.mutation.Available(); !ok {
 		return &ValidationError{Name: "available", err: errors.New(`ent: missing required field "Coordinator.available"`)}
+	}
+	if _, ok := _c.mutation.OpenInquiries(); !ok {
+		return &ValidationError{Name: "open_inquiries", err: errors.New(`ent: missing required field "Coordinator.open_inquiries"`)}
+	}
+	if v, ok := _c.mutation.OpenInquiries(); ok {
+		if err := coordinator.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "Coordinator.open_inquiries": %w`, err)}
+		}
 	}
 	if len(_c.mutation.AgencyIDs()) == 0 {
 		return &ValidationError{Name: "agency", err: errors.New(`ent: missing required edge "Coordinator.agency"`)}
@@ -331,6 +357,10 @@ func (_c *CoordinatorCreate) createSpec() (*Coordinator, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Available(); ok {
 		_spec.SetField(coordinator.FieldAvailable, field.TypeBool, value)
 		_node.Available = value
+	}
+	if value, ok := _c.mutation.OpenInquiries(); ok {
+		_spec.SetField(coordinator.FieldOpenInquiries, field.TypeInt, value)
+		_node.OpenInquiries = value
 	}
 	if value, ok := _c.mutation.LastAssignedAt(); ok {
 		_spec.SetField(coordinator.FieldLastAssignedAt, field.TypeTime, value)
@@ -534,6 +564,24 @@ func (u *CoordinatorUpsert) UpdateAvailable() *CoordinatorUpsert {
 	return u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *CoordinatorUpsert) SetOpenInquiries(v int) *CoordinatorUpsert {
+	u.Set(coordinator.FieldOpenInquiries, v)
+	return u
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *CoordinatorUpsert) UpdateOpenInquiries() *CoordinatorUpsert {
+	u.SetExcluded(coordinator.FieldOpenInquiries)
+	return u
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *CoordinatorUpsert) AddOpenInquiries(v int) *CoordinatorUpsert {
+	u.Add(coordinator.FieldOpenInquiries, v)
+	return u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (u *CoordinatorUpsert) SetLastAssignedAt(v time.Time) *CoordinatorUpsert {
 	u.Set(coordinator.FieldLastAssignedAt, v)
@@ -709,6 +757,27 @@ func (u *CoordinatorUpsertOne) SetAvailable(v bool) *CoordinatorUpsertOne {
 func (u *CoordinatorUpsertOne) UpdateAvailable() *CoordinatorUpsertOne {
 	return u.Update(func(s *CoordinatorUpsert) {
 		s.UpdateAvailable()
+	})
+}
+
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *CoordinatorUpsertOne) SetOpenInquiries(v int) *CoordinatorUpsertOne {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.SetOpenInquiries(v)
+	})
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *CoordinatorUpsertOne) AddOpenInquiries(v int) *CoordinatorUpsertOne {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.AddOpenInquiries(v)
+	})
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *CoordinatorUpsertOne) UpdateOpenInquiries() *CoordinatorUpsertOne {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.UpdateOpenInquiries()
 	})
 }
 
@@ -1056,6 +1125,27 @@ func (u *CoordinatorUpsertBulk) SetAvailable(v bool) *CoordinatorUpsertBulk {
 func (u *CoordinatorUpsertBulk) UpdateAvailable() *CoordinatorUpsertBulk {
 	return u.Update(func(s *CoordinatorUpsert) {
 		s.UpdateAvailable()
+	})
+}
+
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *CoordinatorUpsertBulk) SetOpenInquiries(v int) *CoordinatorUpsertBulk {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.SetOpenInquiries(v)
+	})
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *CoordinatorUpsertBulk) AddOpenInquiries(v int) *CoordinatorUpsertBulk {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.AddOpenInquiries(v)
+	})
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *CoordinatorUpsertBulk) UpdateOpenInquiries() *CoordinatorUpsertBulk {
+	return u.Update(func(s *CoordinatorUpsert) {
+		s.UpdateOpenInquiries()
 	})
 }
 

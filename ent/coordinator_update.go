@@ -131,6 +131,27 @@ func (_u *CoordinatorUpdate) SetNillableAvailable(v *bool) *CoordinatorUpdate {
 	return _u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_u *CoordinatorUpdate) SetOpenInquiries(v int) *CoordinatorUpdate {
+	_u.mutation.ResetOpenInquiries()
+	_u.mutation.SetOpenInquiries(v)
+	return _u
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_u *CoordinatorUpdate) SetNillableOpenInquiries(v *int) *CoordinatorUpdate {
+	if v != nil {
+		_u.SetOpenInquiries(*v)
+	}
+	return _u
+}
+
+// AddOpenInquiries adds value to the "open_inquiries" field.
+func (_u *CoordinatorUpdate) AddOpenInquiries(v int) *CoordinatorUpdate {
+	_u.mutation.AddOpenInquiries(v)
+	return _u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_u *CoordinatorUpdate) SetLastAssignedAt(v time.Time) *CoordinatorUpdate {
 	_u.mutation.SetLastAssignedAt(v)
@@ -267,6 +288,11 @@ func (_u *CoordinatorUpdate) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "Coordinator.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OpenInquiries(); ok {
+		if err := coordinator.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "Coordinator.open_inquiries": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Coordinator.agency"`)
 	}
@@ -321,6 +347,12 @@ func (_u *CoordinatorUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.Available(); ok {
 		_spec.SetField(coordinator.FieldAvailable, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OpenInquiries(); ok {
+		_spec.SetField(coordinator.FieldOpenInquiries, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenInquiries(); ok {
+		_spec.AddField(coordinator.FieldOpenInquiries, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LastAssignedAt(); ok {
 		_spec.SetField(coordinator.FieldLastAssignedAt, field.TypeTime, value)
@@ -523,6 +555,27 @@ func (_u *CoordinatorUpdateOne) SetNillableAvailable(v *bool) *CoordinatorUpdate
 	return _u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_u *CoordinatorUpdateOne) SetOpenInquiries(v int) *CoordinatorUpdateOne {
+	_u.mutation.ResetOpenInquiries()
+	_u.mutation.SetOpenInquiries(v)
+	return _u
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_u *CoordinatorUpdateOne) SetNillableOpenInquiries(v *int) *CoordinatorUpdateOne {
+	if v != nil {
+		_u.SetOpenInquiries(*v)
+	}
+	return _u
+}
+
+// AddOpenInquiries adds value to the "open_inquiries" field.
+func (_u *CoordinatorUpdateOne) AddOpenInquiries(v int) *CoordinatorUpdateOne {
+	_u.mutation.AddOpenInquiries(v)
+	return _u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_u *CoordinatorUpdateOne) SetLastAssignedAt(v time.Time) *CoordinatorUpdateOne {
 	_u.mutation.SetLastAssignedAt(v)
@@ -672,6 +725,11 @@ func (_u *CoordinatorUpdateOne) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "Coordinator.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OpenInquiries(); ok {
+		if err := coordinator.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "Coordinator.open_inquiries": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Coordinator.agency"`)
 	}
@@ -743,6 +801,12 @@ func (_u *CoordinatorUpdateOne) sqlSave(ctx context.Context) (_node *Coordinator
 	}
 	if value, ok := _u.mutation.Available(); ok {
 		_spec.SetField(coordinator.FieldAvailable, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OpenInquiries(); ok {
+		_spec.SetField(coordinator.FieldOpenInquiries, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenInquiries(); ok {
+		_spec.AddField(coordinator.FieldOpenInquiries, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LastAssignedAt(); ok {
 		_spec.SetField(coordinator.FieldLastAssignedAt, field.TypeTime, value)

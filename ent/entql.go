@@ -80,6 +80,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			agency.FieldAckTimeoutMinutes:       {Type: field.TypeInt, Column: agency.FieldAckTimeoutMinutes},
 			agency.FieldInquiryRateLimit:        {Type: field.TypeInt, Column: agency.FieldInquiryRateLimit},
 			agency.FieldNextJobLeadDays:         {Type: field.TypeInt, Column: agency.FieldNextJobLeadDays},
+			agency.FieldRoutingWeightContinuity: {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightContinuity},
+			agency.FieldRoutingWeightSpecialty:  {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightSpecialty},
+			agency.FieldRoutingWeightRegion:     {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightRegion},
 			agency.FieldInsuranceGapDays:        {Type: field.TypeInt, Column: agency.FieldInsuranceGapDays},
 		},
 	}
@@ -257,6 +260,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coordinator.FieldSpecialties:    {Type: field.TypeJSON, Column: coordinator.FieldSpecialties},
 			coordinator.FieldCapacity:       {Type: field.TypeInt, Column: coordinator.FieldCapacity},
 			coordinator.FieldAvailable:      {Type: field.TypeBool, Column: coordinator.FieldAvailable},
+			coordinator.FieldOpenInquiries:  {Type: field.TypeInt, Column: coordinator.FieldOpenInquiries},
 			coordinator.FieldLastAssignedAt: {Type: field.TypeTime, Column: coordinator.FieldLastAssignedAt},
 		},
 	}
@@ -287,6 +291,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldPriority:       {Type: field.TypeInt, Column: inquiry.FieldPriority},
 			inquiry.FieldIdempotencyKey: {Type: field.TypeString, Column: inquiry.FieldIdempotencyKey},
 			inquiry.FieldAssignedAt:     {Type: field.TypeTime, Column: inquiry.FieldAssignedAt},
+			inquiry.FieldAckDueAt:       {Type: field.TypeTime, Column: inquiry.FieldAckDueAt},
+			inquiry.FieldHandedOffAt:    {Type: field.TypeTime, Column: inquiry.FieldHandedOffAt},
 			inquiry.FieldAcknowledgedAt: {Type: field.TypeTime, Column: inquiry.FieldAcknowledgedAt},
 			inquiry.FieldResolvedAt:     {Type: field.TypeTime, Column: inquiry.FieldResolvedAt},
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
@@ -387,28 +393,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Registrant",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			registrant.FieldCreatedAt:             {Type: field.TypeTime, Column: registrant.FieldCreatedAt},
-			registrant.FieldUpdatedAt:             {Type: field.TypeTime, Column: registrant.FieldUpdatedAt},
-			registrant.FieldAgencyID:              {Type: field.TypeInt, Column: registrant.FieldAgencyID},
-			registrant.FieldAccountID:             {Type: field.TypeInt, Column: registrant.FieldAccountID},
-			registrant.FieldName:                  {Type: field.TypeString, Column: registrant.FieldName},
-			registrant.FieldKana:                  {Type: field.TypeString, Column: registrant.FieldKana},
-			registrant.FieldPhone:                 {Type: field.TypeString, Column: registrant.FieldPhone},
-			registrant.FieldEmail:                 {Type: field.TypeString, Column: registrant.FieldEmail},
-			registrant.FieldPreferredContactHours: {Type: field.TypeString, Column: registrant.FieldPreferredContactHours},
-			registrant.FieldPrefecture:            {Type: field.TypeString, Column: registrant.FieldPrefecture},
-			registrant.FieldCity:                  {Type: field.TypeString, Column: registrant.FieldCity},
-			registrant.FieldNearestStation:        {Type: field.TypeString, Column: registrant.FieldNearestStation},
-			registrant.FieldMaxCommuteMinutes:     {Type: field.TypeInt, Column: registrant.FieldMaxCommuteMinutes},
-			registrant.FieldAcceptsBus:            {Type: field.TypeBool, Column: registrant.FieldAcceptsBus},
-			registrant.FieldDesiredHourlyWage:     {Type: field.TypeInt, Column: registrant.FieldDesiredHourlyWage},
-			registrant.FieldDesiredJobCategories:  {Type: field.TypeJSON, Column: registrant.FieldDesiredJobCategories},
-			registrant.FieldAvailableFrom:         {Type: field.TypeTime, Column: registrant.FieldAvailableFrom},
-			registrant.FieldEmployment:            {Type: field.TypeEnum, Column: registrant.FieldEmployment},
-			registrant.FieldRegisteredAt:          {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
-			registrant.FieldBirthDate:             {Type: field.TypeTime, Column: registrant.FieldBirthDate},
-			registrant.FieldEducation:             {Type: field.TypeString, Column: registrant.FieldEducation},
-			registrant.FieldGender:                {Type: field.TypeEnum, Column: registrant.FieldGender},
+			registrant.FieldCreatedAt:                {Type: field.TypeTime, Column: registrant.FieldCreatedAt},
+			registrant.FieldUpdatedAt:                {Type: field.TypeTime, Column: registrant.FieldUpdatedAt},
+			registrant.FieldAgencyID:                 {Type: field.TypeInt, Column: registrant.FieldAgencyID},
+			registrant.FieldAccountID:                {Type: field.TypeInt, Column: registrant.FieldAccountID},
+			registrant.FieldName:                     {Type: field.TypeString, Column: registrant.FieldName},
+			registrant.FieldKana:                     {Type: field.TypeString, Column: registrant.FieldKana},
+			registrant.FieldPhone:                    {Type: field.TypeString, Column: registrant.FieldPhone},
+			registrant.FieldEmail:                    {Type: field.TypeString, Column: registrant.FieldEmail},
+			registrant.FieldPreferredContactHours:    {Type: field.TypeString, Column: registrant.FieldPreferredContactHours},
+			registrant.FieldPrefecture:               {Type: field.TypeString, Column: registrant.FieldPrefecture},
+			registrant.FieldCity:                     {Type: field.TypeString, Column: registrant.FieldCity},
+			registrant.FieldNearestStation:           {Type: field.TypeString, Column: registrant.FieldNearestStation},
+			registrant.FieldMaxCommuteMinutes:        {Type: field.TypeInt, Column: registrant.FieldMaxCommuteMinutes},
+			registrant.FieldAcceptsBus:               {Type: field.TypeBool, Column: registrant.FieldAcceptsBus},
+			registrant.FieldDesiredHourlyWage:        {Type: field.TypeInt, Column: registrant.FieldDesiredHourlyWage},
+			registrant.FieldDesiredJobCategories:     {Type: field.TypeJSON, Column: registrant.FieldDesiredJobCategories},
+			registrant.FieldAvailableFrom:            {Type: field.TypeTime, Column: registrant.FieldAvailableFrom},
+			registrant.FieldEmployment:               {Type: field.TypeEnum, Column: registrant.FieldEmployment},
+			registrant.FieldRegisteredAt:             {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
+			registrant.FieldContactPressureFlaggedAt: {Type: field.TypeTime, Column: registrant.FieldContactPressureFlaggedAt},
+			registrant.FieldBirthDate:                {Type: field.TypeTime, Column: registrant.FieldBirthDate},
+			registrant.FieldEducation:                {Type: field.TypeString, Column: registrant.FieldEducation},
+			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
@@ -453,6 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldSpecialties:    {Type: field.TypeJSON, Column: salesrep.FieldSpecialties},
 			salesrep.FieldCapacity:       {Type: field.TypeInt, Column: salesrep.FieldCapacity},
 			salesrep.FieldAvailable:      {Type: field.TypeBool, Column: salesrep.FieldAvailable},
+			salesrep.FieldOpenInquiries:  {Type: field.TypeInt, Column: salesrep.FieldOpenInquiries},
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
@@ -1648,6 +1656,21 @@ func (f *AgencyFilter) WhereNextJobLeadDays(p entql.IntP) {
 	f.Where(p.Field(agency.FieldNextJobLeadDays))
 }
 
+// WhereRoutingWeightContinuity applies the entql float64 predicate on the routing_weight_continuity field.
+func (f *AgencyFilter) WhereRoutingWeightContinuity(p entql.Float64P) {
+	f.Where(p.Field(agency.FieldRoutingWeightContinuity))
+}
+
+// WhereRoutingWeightSpecialty applies the entql float64 predicate on the routing_weight_specialty field.
+func (f *AgencyFilter) WhereRoutingWeightSpecialty(p entql.Float64P) {
+	f.Where(p.Field(agency.FieldRoutingWeightSpecialty))
+}
+
+// WhereRoutingWeightRegion applies the entql float64 predicate on the routing_weight_region field.
+func (f *AgencyFilter) WhereRoutingWeightRegion(p entql.Float64P) {
+	f.Where(p.Field(agency.FieldRoutingWeightRegion))
+}
+
 // WhereInsuranceGapDays applies the entql int predicate on the insurance_gap_days field.
 func (f *AgencyFilter) WhereInsuranceGapDays(p entql.IntP) {
 	f.Where(p.Field(agency.FieldInsuranceGapDays))
@@ -2697,6 +2720,11 @@ func (f *CoordinatorFilter) WhereAvailable(p entql.BoolP) {
 	f.Where(p.Field(coordinator.FieldAvailable))
 }
 
+// WhereOpenInquiries applies the entql int predicate on the open_inquiries field.
+func (f *CoordinatorFilter) WhereOpenInquiries(p entql.IntP) {
+	f.Where(p.Field(coordinator.FieldOpenInquiries))
+}
+
 // WhereLastAssignedAt applies the entql time.Time predicate on the last_assigned_at field.
 func (f *CoordinatorFilter) WhereLastAssignedAt(p entql.TimeP) {
 	f.Where(p.Field(coordinator.FieldLastAssignedAt))
@@ -2862,6 +2890,16 @@ func (f *InquiryFilter) WhereIdempotencyKey(p entql.StringP) {
 // WhereAssignedAt applies the entql time.Time predicate on the assigned_at field.
 func (f *InquiryFilter) WhereAssignedAt(p entql.TimeP) {
 	f.Where(p.Field(inquiry.FieldAssignedAt))
+}
+
+// WhereAckDueAt applies the entql time.Time predicate on the ack_due_at field.
+func (f *InquiryFilter) WhereAckDueAt(p entql.TimeP) {
+	f.Where(p.Field(inquiry.FieldAckDueAt))
+}
+
+// WhereHandedOffAt applies the entql time.Time predicate on the handed_off_at field.
+func (f *InquiryFilter) WhereHandedOffAt(p entql.TimeP) {
+	f.Where(p.Field(inquiry.FieldHandedOffAt))
 }
 
 // WhereAcknowledgedAt applies the entql time.Time predicate on the acknowledged_at field.
@@ -3597,6 +3635,11 @@ func (f *RegistrantFilter) WhereRegisteredAt(p entql.TimeP) {
 	f.Where(p.Field(registrant.FieldRegisteredAt))
 }
 
+// WhereContactPressureFlaggedAt applies the entql time.Time predicate on the contact_pressure_flagged_at field.
+func (f *RegistrantFilter) WhereContactPressureFlaggedAt(p entql.TimeP) {
+	f.Where(p.Field(registrant.FieldContactPressureFlaggedAt))
+}
+
 // WhereBirthDate applies the entql time.Time predicate on the birth_date field.
 func (f *RegistrantFilter) WhereBirthDate(p entql.TimeP) {
 	f.Where(p.Field(registrant.FieldBirthDate))
@@ -3962,6 +4005,11 @@ func (f *SalesRepFilter) WhereCapacity(p entql.IntP) {
 // WhereAvailable applies the entql bool predicate on the available field.
 func (f *SalesRepFilter) WhereAvailable(p entql.BoolP) {
 	f.Where(p.Field(salesrep.FieldAvailable))
+}
+
+// WhereOpenInquiries applies the entql int predicate on the open_inquiries field.
+func (f *SalesRepFilter) WhereOpenInquiries(p entql.IntP) {
+	f.Where(p.Field(salesrep.FieldOpenInquiries))
 }
 
 // WhereLastAssignedAt applies the entql time.Time predicate on the last_assigned_at field.

@@ -268,6 +268,21 @@ func (_q *AgencyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, agency.FieldNextJobLeadDays)
 				fieldSeen[agency.FieldNextJobLeadDays] = struct{}{}
 			}
+		case "routingWeightContinuity":
+			if _, ok := fieldSeen[agency.FieldRoutingWeightContinuity]; !ok {
+				selectedFields = append(selectedFields, agency.FieldRoutingWeightContinuity)
+				fieldSeen[agency.FieldRoutingWeightContinuity] = struct{}{}
+			}
+		case "routingWeightSpecialty":
+			if _, ok := fieldSeen[agency.FieldRoutingWeightSpecialty]; !ok {
+				selectedFields = append(selectedFields, agency.FieldRoutingWeightSpecialty)
+				fieldSeen[agency.FieldRoutingWeightSpecialty] = struct{}{}
+			}
+		case "routingWeightRegion":
+			if _, ok := fieldSeen[agency.FieldRoutingWeightRegion]; !ok {
+				selectedFields = append(selectedFields, agency.FieldRoutingWeightRegion)
+				fieldSeen[agency.FieldRoutingWeightRegion] = struct{}{}
+			}
 		case "insuranceGapDays":
 			if _, ok := fieldSeen[agency.FieldInsuranceGapDays]; !ok {
 				selectedFields = append(selectedFields, agency.FieldInsuranceGapDays)
@@ -1707,6 +1722,11 @@ func (_q *CoordinatorQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, coordinator.FieldAvailable)
 				fieldSeen[coordinator.FieldAvailable] = struct{}{}
 			}
+		case "openInquiries":
+			if _, ok := fieldSeen[coordinator.FieldOpenInquiries]; !ok {
+				selectedFields = append(selectedFields, coordinator.FieldOpenInquiries)
+				fieldSeen[coordinator.FieldOpenInquiries] = struct{}{}
+			}
 		case "lastAssignedAt":
 			if _, ok := fieldSeen[coordinator.FieldLastAssignedAt]; !ok {
 				selectedFields = append(selectedFields, coordinator.FieldLastAssignedAt)
@@ -1918,6 +1938,16 @@ func (_q *InquiryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[inquiry.FieldAssignedAt]; !ok {
 				selectedFields = append(selectedFields, inquiry.FieldAssignedAt)
 				fieldSeen[inquiry.FieldAssignedAt] = struct{}{}
+			}
+		case "ackDueAt":
+			if _, ok := fieldSeen[inquiry.FieldAckDueAt]; !ok {
+				selectedFields = append(selectedFields, inquiry.FieldAckDueAt)
+				fieldSeen[inquiry.FieldAckDueAt] = struct{}{}
+			}
+		case "handedOffAt":
+			if _, ok := fieldSeen[inquiry.FieldHandedOffAt]; !ok {
+				selectedFields = append(selectedFields, inquiry.FieldHandedOffAt)
+				fieldSeen[inquiry.FieldHandedOffAt] = struct{}{}
 			}
 		case "acknowledgedAt":
 			if _, ok := fieldSeen[inquiry.FieldAcknowledgedAt]; !ok {
@@ -3313,6 +3343,11 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, registrant.FieldRegisteredAt)
 				fieldSeen[registrant.FieldRegisteredAt] = struct{}{}
 			}
+		case "contactPressureFlaggedAt":
+			if _, ok := fieldSeen[registrant.FieldContactPressureFlaggedAt]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldContactPressureFlaggedAt)
+				fieldSeen[registrant.FieldContactPressureFlaggedAt] = struct{}{}
+			}
 		case "birthDate":
 			if _, ok := fieldSeen[registrant.FieldBirthDate]; !ok {
 				selectedFields = append(selectedFields, registrant.FieldBirthDate)
@@ -3887,6 +3922,11 @@ func (_q *SalesRepQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[salesrep.FieldAvailable]; !ok {
 				selectedFields = append(selectedFields, salesrep.FieldAvailable)
 				fieldSeen[salesrep.FieldAvailable] = struct{}{}
+			}
+		case "openInquiries":
+			if _, ok := fieldSeen[salesrep.FieldOpenInquiries]; !ok {
+				selectedFields = append(selectedFields, salesrep.FieldOpenInquiries)
+				fieldSeen[salesrep.FieldOpenInquiries] = struct{}{}
 			}
 		case "lastAssignedAt":
 			if _, ok := fieldSeen[salesrep.FieldLastAssignedAt]; !ok {

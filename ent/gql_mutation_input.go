@@ -27,6 +27,9 @@ type UpdateAgencyInput struct {
 	AckTimeoutMinutes       *int
 	InquiryRateLimit        *int
 	NextJobLeadDays         *int
+	RoutingWeightContinuity *float64
+	RoutingWeightSpecialty  *float64
+	RoutingWeightRegion     *float64
 	ClearInsuranceGapDays   bool
 	InsuranceGapDays        *int
 }
@@ -71,6 +74,15 @@ func (i *UpdateAgencyInput) Mutate(m *AgencyMutation) {
 	}
 	if v := i.NextJobLeadDays; v != nil {
 		m.SetNextJobLeadDays(*v)
+	}
+	if v := i.RoutingWeightContinuity; v != nil {
+		m.SetRoutingWeightContinuity(*v)
+	}
+	if v := i.RoutingWeightSpecialty; v != nil {
+		m.SetRoutingWeightSpecialty(*v)
+	}
+	if v := i.RoutingWeightRegion; v != nil {
+		m.SetRoutingWeightRegion(*v)
 	}
 	if i.ClearInsuranceGapDays {
 		m.ClearInsuranceGapDays()
@@ -892,51 +904,53 @@ func (c *RegistrantCreate) SetInput(i CreateRegistrantInput) *RegistrantCreate {
 
 // UpdateRegistrantInput represents a mutation input for updating registrants.
 type UpdateRegistrantInput struct {
-	Name                       *string
-	Kana                       *string
-	ClearPhone                 bool
-	Phone                      *string
-	ClearEmail                 bool
-	Email                      *string
-	PreferredContactHours      *string
-	Prefecture                 *string
-	City                       *string
-	NearestStation             *string
-	MaxCommuteMinutes          *int
-	AcceptsBus                 *bool
-	ClearDesiredHourlyWage     bool
-	DesiredHourlyWage          *int
-	DesiredJobCategories       []string
-	AppendDesiredJobCategories []string
-	ClearAvailableFrom         bool
-	AvailableFrom              *time.Time
-	Employment                 *registrant.Employment
-	ClearBirthDate             bool
-	BirthDate                  *time.Time
-	ClearEducation             bool
-	Education                  *string
-	ClearGender                bool
-	Gender                     *registrant.Gender
-	ClearAccount               bool
-	AccountID                  *int
-	ClearSkills                bool
-	AddSkillIDs                []int
-	RemoveSkillIDs             []int
-	ClearWorkHistories         bool
-	AddWorkHistoryIDs          []int
-	RemoveWorkHistoryIDs       []int
-	ClearInquiries             bool
-	AddInquiryIDs              []int
-	RemoveInquiryIDs           []int
-	ClearApplications          bool
-	AddApplicationIDs          []int
-	RemoveApplicationIDs       []int
-	ClearAssignments           bool
-	AddAssignmentIDs           []int
-	RemoveAssignmentIDs        []int
-	ClearContactLogs           bool
-	AddContactLogIDs           []int
-	RemoveContactLogIDs        []int
+	Name                          *string
+	Kana                          *string
+	ClearPhone                    bool
+	Phone                         *string
+	ClearEmail                    bool
+	Email                         *string
+	PreferredContactHours         *string
+	Prefecture                    *string
+	City                          *string
+	NearestStation                *string
+	MaxCommuteMinutes             *int
+	AcceptsBus                    *bool
+	ClearDesiredHourlyWage        bool
+	DesiredHourlyWage             *int
+	DesiredJobCategories          []string
+	AppendDesiredJobCategories    []string
+	ClearAvailableFrom            bool
+	AvailableFrom                 *time.Time
+	Employment                    *registrant.Employment
+	ClearContactPressureFlaggedAt bool
+	ContactPressureFlaggedAt      *time.Time
+	ClearBirthDate                bool
+	BirthDate                     *time.Time
+	ClearEducation                bool
+	Education                     *string
+	ClearGender                   bool
+	Gender                        *registrant.Gender
+	ClearAccount                  bool
+	AccountID                     *int
+	ClearSkills                   bool
+	AddSkillIDs                   []int
+	RemoveSkillIDs                []int
+	ClearWorkHistories            bool
+	AddWorkHistoryIDs             []int
+	RemoveWorkHistoryIDs          []int
+	ClearInquiries                bool
+	AddInquiryIDs                 []int
+	RemoveInquiryIDs              []int
+	ClearApplications             bool
+	AddApplicationIDs             []int
+	RemoveApplicationIDs          []int
+	ClearAssignments              bool
+	AddAssignmentIDs              []int
+	RemoveAssignmentIDs           []int
+	ClearContactLogs              bool
+	AddContactLogIDs              []int
+	RemoveContactLogIDs           []int
 }
 
 // Mutate applies the UpdateRegistrantInput on the RegistrantMutation builder.
@@ -997,6 +1011,12 @@ func (i *UpdateRegistrantInput) Mutate(m *RegistrantMutation) {
 	}
 	if v := i.Employment; v != nil {
 		m.SetEmployment(*v)
+	}
+	if i.ClearContactPressureFlaggedAt {
+		m.ClearContactPressureFlaggedAt()
+	}
+	if v := i.ContactPressureFlaggedAt; v != nil {
+		m.SetContactPressureFlaggedAt(*v)
 	}
 	if i.ClearBirthDate {
 		m.ClearBirthDate()

@@ -3300,6 +3300,20 @@ var (
 			}
 		},
 	}
+	// CoordinatorOrderFieldOpenInquiries orders Coordinator by open_inquiries.
+	CoordinatorOrderFieldOpenInquiries = &CoordinatorOrderField{
+		Value: func(_m *Coordinator) (ent.Value, error) {
+			return _m.OpenInquiries, nil
+		},
+		column: coordinator.FieldOpenInquiries,
+		toTerm: coordinator.ByOpenInquiries,
+		toCursor: func(_m *Coordinator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OpenInquiries,
+			}
+		},
+	}
 	// CoordinatorOrderFieldLastAssignedAt orders Coordinator by last_assigned_at.
 	CoordinatorOrderFieldLastAssignedAt = &CoordinatorOrderField{
 		Value: func(_m *Coordinator) (ent.Value, error) {
@@ -3326,6 +3340,8 @@ func (f CoordinatorOrderField) String() string {
 		str = "UPDATED_AT"
 	case CoordinatorOrderFieldName.column:
 		str = "NAME"
+	case CoordinatorOrderFieldOpenInquiries.column:
+		str = "OPEN_INQUIRIES"
 	case CoordinatorOrderFieldLastAssignedAt.column:
 		str = "LAST_ASSIGNED_AT"
 	}
@@ -3350,6 +3366,8 @@ func (f *CoordinatorOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *CoordinatorOrderFieldUpdatedAt
 	case "NAME":
 		*f = *CoordinatorOrderFieldName
+	case "OPEN_INQUIRIES":
+		*f = *CoordinatorOrderFieldOpenInquiries
 	case "LAST_ASSIGNED_AT":
 		*f = *CoordinatorOrderFieldLastAssignedAt
 	default:
@@ -5400,6 +5418,20 @@ var (
 			}
 		},
 	}
+	// SalesRepOrderFieldOpenInquiries orders SalesRep by open_inquiries.
+	SalesRepOrderFieldOpenInquiries = &SalesRepOrderField{
+		Value: func(_m *SalesRep) (ent.Value, error) {
+			return _m.OpenInquiries, nil
+		},
+		column: salesrep.FieldOpenInquiries,
+		toTerm: salesrep.ByOpenInquiries,
+		toCursor: func(_m *SalesRep) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OpenInquiries,
+			}
+		},
+	}
 	// SalesRepOrderFieldLastAssignedAt orders SalesRep by last_assigned_at.
 	SalesRepOrderFieldLastAssignedAt = &SalesRepOrderField{
 		Value: func(_m *SalesRep) (ent.Value, error) {
@@ -5426,6 +5458,8 @@ func (f SalesRepOrderField) String() string {
 		str = "UPDATED_AT"
 	case SalesRepOrderFieldName.column:
 		str = "NAME"
+	case SalesRepOrderFieldOpenInquiries.column:
+		str = "OPEN_INQUIRIES"
 	case SalesRepOrderFieldLastAssignedAt.column:
 		str = "LAST_ASSIGNED_AT"
 	}
@@ -5450,6 +5484,8 @@ func (f *SalesRepOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *SalesRepOrderFieldUpdatedAt
 	case "NAME":
 		*f = *SalesRepOrderFieldName
+	case "OPEN_INQUIRIES":
+		*f = *SalesRepOrderFieldOpenInquiries
 	case "LAST_ASSIGNED_AT":
 		*f = *SalesRepOrderFieldLastAssignedAt
 	default:

@@ -502,6 +502,36 @@ type AgencyWhereInput struct {
 	NextJobLeadDaysLT    *int  `json:"nextJobLeadDaysLT,omitempty"`
 	NextJobLeadDaysLTE   *int  `json:"nextJobLeadDaysLTE,omitempty"`
 
+	// "routing_weight_continuity" field predicates.
+	RoutingWeightContinuity      *float64  `json:"routingWeightContinuity,omitempty"`
+	RoutingWeightContinuityNEQ   *float64  `json:"routingWeightContinuityNEQ,omitempty"`
+	RoutingWeightContinuityIn    []float64 `json:"routingWeightContinuityIn,omitempty"`
+	RoutingWeightContinuityNotIn []float64 `json:"routingWeightContinuityNotIn,omitempty"`
+	RoutingWeightContinuityGT    *float64  `json:"routingWeightContinuityGT,omitempty"`
+	RoutingWeightContinuityGTE   *float64  `json:"routingWeightContinuityGTE,omitempty"`
+	RoutingWeightContinuityLT    *float64  `json:"routingWeightContinuityLT,omitempty"`
+	RoutingWeightContinuityLTE   *float64  `json:"routingWeightContinuityLTE,omitempty"`
+
+	// "routing_weight_specialty" field predicates.
+	RoutingWeightSpecialty      *float64  `json:"routingWeightSpecialty,omitempty"`
+	RoutingWeightSpecialtyNEQ   *float64  `json:"routingWeightSpecialtyNEQ,omitempty"`
+	RoutingWeightSpecialtyIn    []float64 `json:"routingWeightSpecialtyIn,omitempty"`
+	RoutingWeightSpecialtyNotIn []float64 `json:"routingWeightSpecialtyNotIn,omitempty"`
+	RoutingWeightSpecialtyGT    *float64  `json:"routingWeightSpecialtyGT,omitempty"`
+	RoutingWeightSpecialtyGTE   *float64  `json:"routingWeightSpecialtyGTE,omitempty"`
+	RoutingWeightSpecialtyLT    *float64  `json:"routingWeightSpecialtyLT,omitempty"`
+	RoutingWeightSpecialtyLTE   *float64  `json:"routingWeightSpecialtyLTE,omitempty"`
+
+	// "routing_weight_region" field predicates.
+	RoutingWeightRegion      *float64  `json:"routingWeightRegion,omitempty"`
+	RoutingWeightRegionNEQ   *float64  `json:"routingWeightRegionNEQ,omitempty"`
+	RoutingWeightRegionIn    []float64 `json:"routingWeightRegionIn,omitempty"`
+	RoutingWeightRegionNotIn []float64 `json:"routingWeightRegionNotIn,omitempty"`
+	RoutingWeightRegionGT    *float64  `json:"routingWeightRegionGT,omitempty"`
+	RoutingWeightRegionGTE   *float64  `json:"routingWeightRegionGTE,omitempty"`
+	RoutingWeightRegionLT    *float64  `json:"routingWeightRegionLT,omitempty"`
+	RoutingWeightRegionLTE   *float64  `json:"routingWeightRegionLTE,omitempty"`
+
 	// "insurance_gap_days" field predicates.
 	InsuranceGapDays       *int  `json:"insuranceGapDays,omitempty"`
 	InsuranceGapDaysNEQ    *int  `json:"insuranceGapDaysNEQ,omitempty"`
@@ -960,6 +990,78 @@ func (i *AgencyWhereInput) P() (predicate.Agency, error) {
 	}
 	if i.NextJobLeadDaysLTE != nil {
 		predicates = append(predicates, agency.NextJobLeadDaysLTE(*i.NextJobLeadDaysLTE))
+	}
+	if i.RoutingWeightContinuity != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityEQ(*i.RoutingWeightContinuity))
+	}
+	if i.RoutingWeightContinuityNEQ != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityNEQ(*i.RoutingWeightContinuityNEQ))
+	}
+	if len(i.RoutingWeightContinuityIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightContinuityIn(i.RoutingWeightContinuityIn...))
+	}
+	if len(i.RoutingWeightContinuityNotIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightContinuityNotIn(i.RoutingWeightContinuityNotIn...))
+	}
+	if i.RoutingWeightContinuityGT != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityGT(*i.RoutingWeightContinuityGT))
+	}
+	if i.RoutingWeightContinuityGTE != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityGTE(*i.RoutingWeightContinuityGTE))
+	}
+	if i.RoutingWeightContinuityLT != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityLT(*i.RoutingWeightContinuityLT))
+	}
+	if i.RoutingWeightContinuityLTE != nil {
+		predicates = append(predicates, agency.RoutingWeightContinuityLTE(*i.RoutingWeightContinuityLTE))
+	}
+	if i.RoutingWeightSpecialty != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyEQ(*i.RoutingWeightSpecialty))
+	}
+	if i.RoutingWeightSpecialtyNEQ != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyNEQ(*i.RoutingWeightSpecialtyNEQ))
+	}
+	if len(i.RoutingWeightSpecialtyIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyIn(i.RoutingWeightSpecialtyIn...))
+	}
+	if len(i.RoutingWeightSpecialtyNotIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyNotIn(i.RoutingWeightSpecialtyNotIn...))
+	}
+	if i.RoutingWeightSpecialtyGT != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyGT(*i.RoutingWeightSpecialtyGT))
+	}
+	if i.RoutingWeightSpecialtyGTE != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyGTE(*i.RoutingWeightSpecialtyGTE))
+	}
+	if i.RoutingWeightSpecialtyLT != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyLT(*i.RoutingWeightSpecialtyLT))
+	}
+	if i.RoutingWeightSpecialtyLTE != nil {
+		predicates = append(predicates, agency.RoutingWeightSpecialtyLTE(*i.RoutingWeightSpecialtyLTE))
+	}
+	if i.RoutingWeightRegion != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionEQ(*i.RoutingWeightRegion))
+	}
+	if i.RoutingWeightRegionNEQ != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionNEQ(*i.RoutingWeightRegionNEQ))
+	}
+	if len(i.RoutingWeightRegionIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightRegionIn(i.RoutingWeightRegionIn...))
+	}
+	if len(i.RoutingWeightRegionNotIn) > 0 {
+		predicates = append(predicates, agency.RoutingWeightRegionNotIn(i.RoutingWeightRegionNotIn...))
+	}
+	if i.RoutingWeightRegionGT != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionGT(*i.RoutingWeightRegionGT))
+	}
+	if i.RoutingWeightRegionGTE != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionGTE(*i.RoutingWeightRegionGTE))
+	}
+	if i.RoutingWeightRegionLT != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionLT(*i.RoutingWeightRegionLT))
+	}
+	if i.RoutingWeightRegionLTE != nil {
+		predicates = append(predicates, agency.RoutingWeightRegionLTE(*i.RoutingWeightRegionLTE))
 	}
 	if i.InsuranceGapDays != nil {
 		predicates = append(predicates, agency.InsuranceGapDaysEQ(*i.InsuranceGapDays))
@@ -3174,6 +3276,16 @@ type CoordinatorWhereInput struct {
 	Available    *bool `json:"available,omitempty"`
 	AvailableNEQ *bool `json:"availableNEQ,omitempty"`
 
+	// "open_inquiries" field predicates.
+	OpenInquiries      *int  `json:"openInquiries,omitempty"`
+	OpenInquiriesNEQ   *int  `json:"openInquiriesNEQ,omitempty"`
+	OpenInquiriesIn    []int `json:"openInquiriesIn,omitempty"`
+	OpenInquiriesNotIn []int `json:"openInquiriesNotIn,omitempty"`
+	OpenInquiriesGT    *int  `json:"openInquiriesGT,omitempty"`
+	OpenInquiriesGTE   *int  `json:"openInquiriesGTE,omitempty"`
+	OpenInquiriesLT    *int  `json:"openInquiriesLT,omitempty"`
+	OpenInquiriesLTE   *int  `json:"openInquiriesLTE,omitempty"`
+
 	// "last_assigned_at" field predicates.
 	LastAssignedAt       *time.Time  `json:"lastAssignedAt,omitempty"`
 	LastAssignedAtNEQ    *time.Time  `json:"lastAssignedAtNEQ,omitempty"`
@@ -3399,6 +3511,30 @@ func (i *CoordinatorWhereInput) P() (predicate.Coordinator, error) {
 	if i.AvailableNEQ != nil {
 		predicates = append(predicates, coordinator.AvailableNEQ(*i.AvailableNEQ))
 	}
+	if i.OpenInquiries != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesEQ(*i.OpenInquiries))
+	}
+	if i.OpenInquiriesNEQ != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesNEQ(*i.OpenInquiriesNEQ))
+	}
+	if len(i.OpenInquiriesIn) > 0 {
+		predicates = append(predicates, coordinator.OpenInquiriesIn(i.OpenInquiriesIn...))
+	}
+	if len(i.OpenInquiriesNotIn) > 0 {
+		predicates = append(predicates, coordinator.OpenInquiriesNotIn(i.OpenInquiriesNotIn...))
+	}
+	if i.OpenInquiriesGT != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesGT(*i.OpenInquiriesGT))
+	}
+	if i.OpenInquiriesGTE != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesGTE(*i.OpenInquiriesGTE))
+	}
+	if i.OpenInquiriesLT != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesLT(*i.OpenInquiriesLT))
+	}
+	if i.OpenInquiriesLTE != nil {
+		predicates = append(predicates, coordinator.OpenInquiriesLTE(*i.OpenInquiriesLTE))
+	}
 	if i.LastAssignedAt != nil {
 		predicates = append(predicates, coordinator.LastAssignedAtEQ(*i.LastAssignedAt))
 	}
@@ -3549,6 +3685,30 @@ type InquiryWhereInput struct {
 	AssignedAtLTE    *time.Time  `json:"assignedAtLTE,omitempty"`
 	AssignedAtIsNil  bool        `json:"assignedAtIsNil,omitempty"`
 	AssignedAtNotNil bool        `json:"assignedAtNotNil,omitempty"`
+
+	// "ack_due_at" field predicates.
+	AckDueAt       *time.Time  `json:"ackDueAt,omitempty"`
+	AckDueAtNEQ    *time.Time  `json:"ackDueAtNEQ,omitempty"`
+	AckDueAtIn     []time.Time `json:"ackDueAtIn,omitempty"`
+	AckDueAtNotIn  []time.Time `json:"ackDueAtNotIn,omitempty"`
+	AckDueAtGT     *time.Time  `json:"ackDueAtGT,omitempty"`
+	AckDueAtGTE    *time.Time  `json:"ackDueAtGTE,omitempty"`
+	AckDueAtLT     *time.Time  `json:"ackDueAtLT,omitempty"`
+	AckDueAtLTE    *time.Time  `json:"ackDueAtLTE,omitempty"`
+	AckDueAtIsNil  bool        `json:"ackDueAtIsNil,omitempty"`
+	AckDueAtNotNil bool        `json:"ackDueAtNotNil,omitempty"`
+
+	// "handed_off_at" field predicates.
+	HandedOffAt       *time.Time  `json:"handedOffAt,omitempty"`
+	HandedOffAtNEQ    *time.Time  `json:"handedOffAtNEQ,omitempty"`
+	HandedOffAtIn     []time.Time `json:"handedOffAtIn,omitempty"`
+	HandedOffAtNotIn  []time.Time `json:"handedOffAtNotIn,omitempty"`
+	HandedOffAtGT     *time.Time  `json:"handedOffAtGT,omitempty"`
+	HandedOffAtGTE    *time.Time  `json:"handedOffAtGTE,omitempty"`
+	HandedOffAtLT     *time.Time  `json:"handedOffAtLT,omitempty"`
+	HandedOffAtLTE    *time.Time  `json:"handedOffAtLTE,omitempty"`
+	HandedOffAtIsNil  bool        `json:"handedOffAtIsNil,omitempty"`
+	HandedOffAtNotNil bool        `json:"handedOffAtNotNil,omitempty"`
 
 	// "acknowledged_at" field predicates.
 	AcknowledgedAt       *time.Time  `json:"acknowledgedAt,omitempty"`
@@ -3900,6 +4060,66 @@ func (i *InquiryWhereInput) P() (predicate.Inquiry, error) {
 	}
 	if i.AssignedAtNotNil {
 		predicates = append(predicates, inquiry.AssignedAtNotNil())
+	}
+	if i.AckDueAt != nil {
+		predicates = append(predicates, inquiry.AckDueAtEQ(*i.AckDueAt))
+	}
+	if i.AckDueAtNEQ != nil {
+		predicates = append(predicates, inquiry.AckDueAtNEQ(*i.AckDueAtNEQ))
+	}
+	if len(i.AckDueAtIn) > 0 {
+		predicates = append(predicates, inquiry.AckDueAtIn(i.AckDueAtIn...))
+	}
+	if len(i.AckDueAtNotIn) > 0 {
+		predicates = append(predicates, inquiry.AckDueAtNotIn(i.AckDueAtNotIn...))
+	}
+	if i.AckDueAtGT != nil {
+		predicates = append(predicates, inquiry.AckDueAtGT(*i.AckDueAtGT))
+	}
+	if i.AckDueAtGTE != nil {
+		predicates = append(predicates, inquiry.AckDueAtGTE(*i.AckDueAtGTE))
+	}
+	if i.AckDueAtLT != nil {
+		predicates = append(predicates, inquiry.AckDueAtLT(*i.AckDueAtLT))
+	}
+	if i.AckDueAtLTE != nil {
+		predicates = append(predicates, inquiry.AckDueAtLTE(*i.AckDueAtLTE))
+	}
+	if i.AckDueAtIsNil {
+		predicates = append(predicates, inquiry.AckDueAtIsNil())
+	}
+	if i.AckDueAtNotNil {
+		predicates = append(predicates, inquiry.AckDueAtNotNil())
+	}
+	if i.HandedOffAt != nil {
+		predicates = append(predicates, inquiry.HandedOffAtEQ(*i.HandedOffAt))
+	}
+	if i.HandedOffAtNEQ != nil {
+		predicates = append(predicates, inquiry.HandedOffAtNEQ(*i.HandedOffAtNEQ))
+	}
+	if len(i.HandedOffAtIn) > 0 {
+		predicates = append(predicates, inquiry.HandedOffAtIn(i.HandedOffAtIn...))
+	}
+	if len(i.HandedOffAtNotIn) > 0 {
+		predicates = append(predicates, inquiry.HandedOffAtNotIn(i.HandedOffAtNotIn...))
+	}
+	if i.HandedOffAtGT != nil {
+		predicates = append(predicates, inquiry.HandedOffAtGT(*i.HandedOffAtGT))
+	}
+	if i.HandedOffAtGTE != nil {
+		predicates = append(predicates, inquiry.HandedOffAtGTE(*i.HandedOffAtGTE))
+	}
+	if i.HandedOffAtLT != nil {
+		predicates = append(predicates, inquiry.HandedOffAtLT(*i.HandedOffAtLT))
+	}
+	if i.HandedOffAtLTE != nil {
+		predicates = append(predicates, inquiry.HandedOffAtLTE(*i.HandedOffAtLTE))
+	}
+	if i.HandedOffAtIsNil {
+		predicates = append(predicates, inquiry.HandedOffAtIsNil())
+	}
+	if i.HandedOffAtNotNil {
+		predicates = append(predicates, inquiry.HandedOffAtNotNil())
 	}
 	if i.AcknowledgedAt != nil {
 		predicates = append(predicates, inquiry.AcknowledgedAtEQ(*i.AcknowledgedAt))
@@ -5326,6 +5546,18 @@ type RegistrantWhereInput struct {
 	RegisteredAtGTE   *time.Time  `json:"registeredAtGTE,omitempty"`
 	RegisteredAtLT    *time.Time  `json:"registeredAtLT,omitempty"`
 	RegisteredAtLTE   *time.Time  `json:"registeredAtLTE,omitempty"`
+
+	// "contact_pressure_flagged_at" field predicates.
+	ContactPressureFlaggedAt       *time.Time  `json:"contactPressureFlaggedAt,omitempty"`
+	ContactPressureFlaggedAtNEQ    *time.Time  `json:"contactPressureFlaggedAtNEQ,omitempty"`
+	ContactPressureFlaggedAtIn     []time.Time `json:"contactPressureFlaggedAtIn,omitempty"`
+	ContactPressureFlaggedAtNotIn  []time.Time `json:"contactPressureFlaggedAtNotIn,omitempty"`
+	ContactPressureFlaggedAtGT     *time.Time  `json:"contactPressureFlaggedAtGT,omitempty"`
+	ContactPressureFlaggedAtGTE    *time.Time  `json:"contactPressureFlaggedAtGTE,omitempty"`
+	ContactPressureFlaggedAtLT     *time.Time  `json:"contactPressureFlaggedAtLT,omitempty"`
+	ContactPressureFlaggedAtLTE    *time.Time  `json:"contactPressureFlaggedAtLTE,omitempty"`
+	ContactPressureFlaggedAtIsNil  bool        `json:"contactPressureFlaggedAtIsNil,omitempty"`
+	ContactPressureFlaggedAtNotNil bool        `json:"contactPressureFlaggedAtNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5831,6 +6063,36 @@ func (i *RegistrantWhereInput) P() (predicate.Registrant, error) {
 	if i.RegisteredAtLTE != nil {
 		predicates = append(predicates, registrant.RegisteredAtLTE(*i.RegisteredAtLTE))
 	}
+	if i.ContactPressureFlaggedAt != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtEQ(*i.ContactPressureFlaggedAt))
+	}
+	if i.ContactPressureFlaggedAtNEQ != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtNEQ(*i.ContactPressureFlaggedAtNEQ))
+	}
+	if len(i.ContactPressureFlaggedAtIn) > 0 {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtIn(i.ContactPressureFlaggedAtIn...))
+	}
+	if len(i.ContactPressureFlaggedAtNotIn) > 0 {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtNotIn(i.ContactPressureFlaggedAtNotIn...))
+	}
+	if i.ContactPressureFlaggedAtGT != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtGT(*i.ContactPressureFlaggedAtGT))
+	}
+	if i.ContactPressureFlaggedAtGTE != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtGTE(*i.ContactPressureFlaggedAtGTE))
+	}
+	if i.ContactPressureFlaggedAtLT != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtLT(*i.ContactPressureFlaggedAtLT))
+	}
+	if i.ContactPressureFlaggedAtLTE != nil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtLTE(*i.ContactPressureFlaggedAtLTE))
+	}
+	if i.ContactPressureFlaggedAtIsNil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtIsNil())
+	}
+	if i.ContactPressureFlaggedAtNotNil {
+		predicates = append(predicates, registrant.ContactPressureFlaggedAtNotNil())
+	}
 
 	switch len(predicates) {
 	case 0:
@@ -6144,6 +6406,16 @@ type SalesRepWhereInput struct {
 	Available    *bool `json:"available,omitempty"`
 	AvailableNEQ *bool `json:"availableNEQ,omitempty"`
 
+	// "open_inquiries" field predicates.
+	OpenInquiries      *int  `json:"openInquiries,omitempty"`
+	OpenInquiriesNEQ   *int  `json:"openInquiriesNEQ,omitempty"`
+	OpenInquiriesIn    []int `json:"openInquiriesIn,omitempty"`
+	OpenInquiriesNotIn []int `json:"openInquiriesNotIn,omitempty"`
+	OpenInquiriesGT    *int  `json:"openInquiriesGT,omitempty"`
+	OpenInquiriesGTE   *int  `json:"openInquiriesGTE,omitempty"`
+	OpenInquiriesLT    *int  `json:"openInquiriesLT,omitempty"`
+	OpenInquiriesLTE   *int  `json:"openInquiriesLTE,omitempty"`
+
 	// "last_assigned_at" field predicates.
 	LastAssignedAt       *time.Time  `json:"lastAssignedAt,omitempty"`
 	LastAssignedAtNEQ    *time.Time  `json:"lastAssignedAtNEQ,omitempty"`
@@ -6380,6 +6652,30 @@ func (i *SalesRepWhereInput) P() (predicate.SalesRep, error) {
 	}
 	if i.AvailableNEQ != nil {
 		predicates = append(predicates, salesrep.AvailableNEQ(*i.AvailableNEQ))
+	}
+	if i.OpenInquiries != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesEQ(*i.OpenInquiries))
+	}
+	if i.OpenInquiriesNEQ != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesNEQ(*i.OpenInquiriesNEQ))
+	}
+	if len(i.OpenInquiriesIn) > 0 {
+		predicates = append(predicates, salesrep.OpenInquiriesIn(i.OpenInquiriesIn...))
+	}
+	if len(i.OpenInquiriesNotIn) > 0 {
+		predicates = append(predicates, salesrep.OpenInquiriesNotIn(i.OpenInquiriesNotIn...))
+	}
+	if i.OpenInquiriesGT != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesGT(*i.OpenInquiriesGT))
+	}
+	if i.OpenInquiriesGTE != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesGTE(*i.OpenInquiriesGTE))
+	}
+	if i.OpenInquiriesLT != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesLT(*i.OpenInquiriesLT))
+	}
+	if i.OpenInquiriesLTE != nil {
+		predicates = append(predicates, salesrep.OpenInquiriesLTE(*i.OpenInquiriesLTE))
 	}
 	if i.LastAssignedAt != nil {
 		predicates = append(predicates, salesrep.LastAssignedAtEQ(*i.LastAssignedAt))

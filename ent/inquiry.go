@@ -54,6 +54,10 @@ type Inquiry struct {
 	IdempotencyKey *string `json:"idempotency_key,omitempty"`
 	// AssignedAt holds the value of the "assigned_at" field.
 	AssignedAt *time.Time `json:"assigned_at,omitempty"`
+	// business-time deadline for the assignee to acknowledge
+	AckDueAt *time.Time `json:"ack_due_at,omitempty"`
+	// set when a coordinator hands the inquiry to the posting's account rep
+	HandedOffAt *time.Time `json:"handed_off_at,omitempty"`
 	// AcknowledgedAt holds the value of the "acknowledged_at" field.
 	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
 	// ResolvedAt holds the value of the "resolved_at" field.
@@ -162,7 +166,7 @@ func (*Inquiry) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case inquiry.FieldKind, inquiry.FieldChannel, inquiry.FieldOrigin, inquiry.FieldMessage, inquiry.FieldStatus, inquiry.FieldIdempotencyKey:
 			values[i] = new(sql.NullString)
-		case inquiry.FieldCreatedAt, inquiry.FieldUpdatedAt, inquiry.FieldDueAt, inquiry.FieldAssignedAt, inquiry.FieldAcknowledgedAt, inquiry.FieldResolvedAt, inquiry.FieldEscalatedAt:
+		case inquiry.FieldCreatedAt, inquiry.FieldUpdatedAt, inquiry.FieldDueAt, inquiry.FieldAssignedAt, inquiry.FieldAckDueAt, inquiry.FieldHandedOffAt, inquiry.FieldAcknowledgedAt, inquiry.FieldResolvedAt, inquiry.FieldEscalatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -286,6 +290,20 @@ func (_m *Inquiry) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AssignedAt = new(time.Time)
 				*_m.AssignedAt = value.Time
+			}
+		case inquiry.FieldAckDueAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field ack_due_at", values[i])
+			} else if value.Valid {
+				_m.AckDueAt = new(time.Time)
+				*_m.AckDueAt = value.Time
+			}
+		case inquiry.FieldHandedOffAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field handed_off_at", values[i])
+			} else if value.Valid {
+				_m.HandedOffAt = new(time.Time)
+				*_m.HandedOffAt = value.Time
 			}
 		case inquiry.FieldAcknowledgedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -431,6 +449,16 @@ func (_m *Inquiry) String() string {
 	builder.WriteString(", ")
 	if v := _m.AssignedAt; v != nil {
 		builder.WriteString("assigned_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.AckDueAt; v != nil {
+		builder.WriteString("ack_due_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.HandedOffAt; v != nil {
+		builder.WriteString("handed_off_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -228,6 +228,34 @@ func (_c *InquiryCreate) SetNillableAssignedAt(v *time.Time) *InquiryCreate {
 	return _c
 }
 
+// SetAckDueAt sets the "ack_due_at" field.
+func (_c *InquiryCreate) SetAckDueAt(v time.Time) *InquiryCreate {
+	_c.mutation.SetAckDueAt(v)
+	return _c
+}
+
+// SetNillableAckDueAt sets the "ack_due_at" field if the given value is not nil.
+func (_c *InquiryCreate) SetNillableAckDueAt(v *time.Time) *InquiryCreate {
+	if v != nil {
+		_c.SetAckDueAt(*v)
+	}
+	return _c
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (_c *InquiryCreate) SetHandedOffAt(v time.Time) *InquiryCreate {
+	_c.mutation.SetHandedOffAt(v)
+	return _c
+}
+
+// SetNillableHandedOffAt sets the "handed_off_at" field if the given value is not nil.
+func (_c *InquiryCreate) SetNillableHandedOffAt(v *time.Time) *InquiryCreate {
+	if v != nil {
+		_c.SetHandedOffAt(*v)
+	}
+	return _c
+}
+
 // SetAcknowledgedAt sets the "acknowledged_at" field.
 func (_c *InquiryCreate) SetAcknowledgedAt(v time.Time) *InquiryCreate {
 	_c.mutation.SetAcknowledgedAt(v)
@@ -528,6 +556,14 @@ func (_c *InquiryCreate) createSpec() (*Inquiry, *sqlgraph.CreateSpec) {
 		_spec.SetField(inquiry.FieldAssignedAt, field.TypeTime, value)
 		_node.AssignedAt = &value
 	}
+	if value, ok := _c.mutation.AckDueAt(); ok {
+		_spec.SetField(inquiry.FieldAckDueAt, field.TypeTime, value)
+		_node.AckDueAt = &value
+	}
+	if value, ok := _c.mutation.HandedOffAt(); ok {
+		_spec.SetField(inquiry.FieldHandedOffAt, field.TypeTime, value)
+		_node.HandedOffAt = &value
+	}
 	if value, ok := _c.mutation.AcknowledgedAt(); ok {
 		_spec.SetField(inquiry.FieldAcknowledgedAt, field.TypeTime, value)
 		_node.AcknowledgedAt = &value
@@ -819,6 +855,42 @@ func (u *InquiryUpsert) ClearAssignedAt() *InquiryUpsert {
 	return u
 }
 
+// SetAckDueAt sets the "ack_due_at" field.
+func (u *InquiryUpsert) SetAckDueAt(v time.Time) *InquiryUpsert {
+	u.Set(inquiry.FieldAckDueAt, v)
+	return u
+}
+
+// UpdateAckDueAt sets the "ack_due_at" field to the value that was provided on create.
+func (u *InquiryUpsert) UpdateAckDueAt() *InquiryUpsert {
+	u.SetExcluded(inquiry.FieldAckDueAt)
+	return u
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (u *InquiryUpsert) ClearAckDueAt() *InquiryUpsert {
+	u.SetNull(inquiry.FieldAckDueAt)
+	return u
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (u *InquiryUpsert) SetHandedOffAt(v time.Time) *InquiryUpsert {
+	u.Set(inquiry.FieldHandedOffAt, v)
+	return u
+}
+
+// UpdateHandedOffAt sets the "handed_off_at" field to the value that was provided on create.
+func (u *InquiryUpsert) UpdateHandedOffAt() *InquiryUpsert {
+	u.SetExcluded(inquiry.FieldHandedOffAt)
+	return u
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (u *InquiryUpsert) ClearHandedOffAt() *InquiryUpsert {
+	u.SetNull(inquiry.FieldHandedOffAt)
+	return u
+}
+
 // SetAcknowledgedAt sets the "acknowledged_at" field.
 func (u *InquiryUpsert) SetAcknowledgedAt(v time.Time) *InquiryUpsert {
 	u.Set(inquiry.FieldAcknowledgedAt, v)
@@ -1083,6 +1155,48 @@ func (u *InquiryUpsertOne) UpdateAssignedAt() *InquiryUpsertOne {
 func (u *InquiryUpsertOne) ClearAssignedAt() *InquiryUpsertOne {
 	return u.Update(func(s *InquiryUpsert) {
 		s.ClearAssignedAt()
+	})
+}
+
+// SetAckDueAt sets the "ack_due_at" field.
+func (u *InquiryUpsertOne) SetAckDueAt(v time.Time) *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.SetAckDueAt(v)
+	})
+}
+
+// UpdateAckDueAt sets the "ack_due_at" field to the value that was provided on create.
+func (u *InquiryUpsertOne) UpdateAckDueAt() *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.UpdateAckDueAt()
+	})
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (u *InquiryUpsertOne) ClearAckDueAt() *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.ClearAckDueAt()
+	})
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (u *InquiryUpsertOne) SetHandedOffAt(v time.Time) *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.SetHandedOffAt(v)
+	})
+}
+
+// UpdateHandedOffAt sets the "handed_off_at" field to the value that was provided on create.
+func (u *InquiryUpsertOne) UpdateHandedOffAt() *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.UpdateHandedOffAt()
+	})
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (u *InquiryUpsertOne) ClearHandedOffAt() *InquiryUpsertOne {
+	return u.Update(func(s *InquiryUpsert) {
+		s.ClearHandedOffAt()
 	})
 }
 
@@ -1525,6 +1639,48 @@ func (u *InquiryUpsertBulk) UpdateAssignedAt() *InquiryUpsertBulk {
 func (u *InquiryUpsertBulk) ClearAssignedAt() *InquiryUpsertBulk {
 	return u.Update(func(s *InquiryUpsert) {
 		s.ClearAssignedAt()
+	})
+}
+
+// SetAckDueAt sets the "ack_due_at" field.
+func (u *InquiryUpsertBulk) SetAckDueAt(v time.Time) *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.SetAckDueAt(v)
+	})
+}
+
+// UpdateAckDueAt sets the "ack_due_at" field to the value that was provided on create.
+func (u *InquiryUpsertBulk) UpdateAckDueAt() *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.UpdateAckDueAt()
+	})
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (u *InquiryUpsertBulk) ClearAckDueAt() *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.ClearAckDueAt()
+	})
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (u *InquiryUpsertBulk) SetHandedOffAt(v time.Time) *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.SetHandedOffAt(v)
+	})
+}
+
+// UpdateHandedOffAt sets the "handed_off_at" field to the value that was provided on create.
+func (u *InquiryUpsertBulk) UpdateHandedOffAt() *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.UpdateHandedOffAt()
+	})
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (u *InquiryUpsertBulk) ClearHandedOffAt() *InquiryUpsertBulk {
+	return u.Update(func(s *InquiryUpsert) {
+		s.ClearHandedOffAt()
 	})
 }
 

@@ -167,6 +167,46 @@ func (_u *InquiryUpdate) ClearAssignedAt() *InquiryUpdate {
 	return _u
 }
 
+// SetAckDueAt sets the "ack_due_at" field.
+func (_u *InquiryUpdate) SetAckDueAt(v time.Time) *InquiryUpdate {
+	_u.mutation.SetAckDueAt(v)
+	return _u
+}
+
+// SetNillableAckDueAt sets the "ack_due_at" field if the given value is not nil.
+func (_u *InquiryUpdate) SetNillableAckDueAt(v *time.Time) *InquiryUpdate {
+	if v != nil {
+		_u.SetAckDueAt(*v)
+	}
+	return _u
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (_u *InquiryUpdate) ClearAckDueAt() *InquiryUpdate {
+	_u.mutation.ClearAckDueAt()
+	return _u
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (_u *InquiryUpdate) SetHandedOffAt(v time.Time) *InquiryUpdate {
+	_u.mutation.SetHandedOffAt(v)
+	return _u
+}
+
+// SetNillableHandedOffAt sets the "handed_off_at" field if the given value is not nil.
+func (_u *InquiryUpdate) SetNillableHandedOffAt(v *time.Time) *InquiryUpdate {
+	if v != nil {
+		_u.SetHandedOffAt(*v)
+	}
+	return _u
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (_u *InquiryUpdate) ClearHandedOffAt() *InquiryUpdate {
+	_u.mutation.ClearHandedOffAt()
+	return _u
+}
+
 // SetAcknowledgedAt sets the "acknowledged_at" field.
 func (_u *InquiryUpdate) SetAcknowledgedAt(v time.Time) *InquiryUpdate {
 	_u.mutation.SetAcknowledgedAt(v)
@@ -405,6 +445,18 @@ func (_u *InquiryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AssignedAtCleared() {
 		_spec.ClearField(inquiry.FieldAssignedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AckDueAt(); ok {
+		_spec.SetField(inquiry.FieldAckDueAt, field.TypeTime, value)
+	}
+	if _u.mutation.AckDueAtCleared() {
+		_spec.ClearField(inquiry.FieldAckDueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HandedOffAt(); ok {
+		_spec.SetField(inquiry.FieldHandedOffAt, field.TypeTime, value)
+	}
+	if _u.mutation.HandedOffAtCleared() {
+		_spec.ClearField(inquiry.FieldHandedOffAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.AcknowledgedAt(); ok {
 		_spec.SetField(inquiry.FieldAcknowledgedAt, field.TypeTime, value)
@@ -684,6 +736,46 @@ func (_u *InquiryUpdateOne) ClearAssignedAt() *InquiryUpdateOne {
 	return _u
 }
 
+// SetAckDueAt sets the "ack_due_at" field.
+func (_u *InquiryUpdateOne) SetAckDueAt(v time.Time) *InquiryUpdateOne {
+	_u.mutation.SetAckDueAt(v)
+	return _u
+}
+
+// SetNillableAckDueAt sets the "ack_due_at" field if the given value is not nil.
+func (_u *InquiryUpdateOne) SetNillableAckDueAt(v *time.Time) *InquiryUpdateOne {
+	if v != nil {
+		_u.SetAckDueAt(*v)
+	}
+	return _u
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (_u *InquiryUpdateOne) ClearAckDueAt() *InquiryUpdateOne {
+	_u.mutation.ClearAckDueAt()
+	return _u
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (_u *InquiryUpdateOne) SetHandedOffAt(v time.Time) *InquiryUpdateOne {
+	_u.mutation.SetHandedOffAt(v)
+	return _u
+}
+
+// SetNillableHandedOffAt sets the "handed_off_at" field if the given value is not nil.
+func (_u *InquiryUpdateOne) SetNillableHandedOffAt(v *time.Time) *InquiryUpdateOne {
+	if v != nil {
+		_u.SetHandedOffAt(*v)
+	}
+	return _u
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (_u *InquiryUpdateOne) ClearHandedOffAt() *InquiryUpdateOne {
+	_u.mutation.ClearHandedOffAt()
+	return _u
+}
+
 // SetAcknowledgedAt sets the "acknowledged_at" field.
 func (_u *InquiryUpdateOne) SetAcknowledgedAt(v time.Time) *InquiryUpdateOne {
 	_u.mutation.SetAcknowledgedAt(v)
@@ -952,6 +1044,18 @@ func (_u *InquiryUpdateOne) sqlSave(ctx context.Context) (_node *Inquiry, err er
 	}
 	if _u.mutation.AssignedAtCleared() {
 		_spec.ClearField(inquiry.FieldAssignedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AckDueAt(); ok {
+		_spec.SetField(inquiry.FieldAckDueAt, field.TypeTime, value)
+	}
+	if _u.mutation.AckDueAtCleared() {
+		_spec.ClearField(inquiry.FieldAckDueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HandedOffAt(); ok {
+		_spec.SetField(inquiry.FieldHandedOffAt, field.TypeTime, value)
+	}
+	if _u.mutation.HandedOffAtCleared() {
+		_spec.ClearField(inquiry.FieldHandedOffAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.AcknowledgedAt(); ok {
 		_spec.SetField(inquiry.FieldAcknowledgedAt, field.TypeTime, value)

@@ -1222,6 +1222,12 @@ type AgencyMutation struct {
 	addinquiry_rate_limit         *int
 	next_job_lead_days            *int
 	addnext_job_lead_days         *int
+	routing_weight_continuity     *float64
+	addrouting_weight_continuity  *float64
+	routing_weight_specialty      *float64
+	addrouting_weight_specialty   *float64
+	routing_weight_region         *float64
+	addrouting_weight_region      *float64
 	insurance_gap_days            *int
 	addinsurance_gap_days         *int
 	clearedFields                 map[string]struct{}
@@ -1942,6 +1948,174 @@ func (m *AgencyMutation) ResetNextJobLeadDays() {
 	m.addnext_job_lead_days = nil
 }
 
+// SetRoutingWeightContinuity sets the "routing_weight_continuity" field.
+func (m *AgencyMutation) SetRoutingWeightContinuity(f float64) {
+	m.routing_weight_continuity = &f
+	m.addrouting_weight_continuity = nil
+}
+
+// RoutingWeightContinuity returns the value of the "routing_weight_continuity" field in the mutation.
+func (m *AgencyMutation) RoutingWeightContinuity() (r float64, exists bool) {
+	v := m.routing_weight_continuity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoutingWeightContinuity returns the old "routing_weight_continuity" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldRoutingWeightContinuity(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoutingWeightContinuity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoutingWeightContinuity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoutingWeightContinuity: %w", err)
+	}
+	return oldValue.RoutingWeightContinuity, nil
+}
+
+// AddRoutingWeightContinuity adds f to the "routing_weight_continuity" field.
+func (m *AgencyMutation) AddRoutingWeightContinuity(f float64) {
+	if m.addrouting_weight_continuity != nil {
+		*m.addrouting_weight_continuity += f
+	} else {
+		m.addrouting_weight_continuity = &f
+	}
+}
+
+// AddedRoutingWeightContinuity returns the value that was added to the "routing_weight_continuity" field in this mutation.
+func (m *AgencyMutation) AddedRoutingWeightContinuity() (r float64, exists bool) {
+	v := m.addrouting_weight_continuity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoutingWeightContinuity resets all changes to the "routing_weight_continuity" field.
+func (m *AgencyMutation) ResetRoutingWeightContinuity() {
+	m.routing_weight_continuity = nil
+	m.addrouting_weight_continuity = nil
+}
+
+// SetRoutingWeightSpecialty sets the "routing_weight_specialty" field.
+func (m *AgencyMutation) SetRoutingWeightSpecialty(f float64) {
+	m.routing_weight_specialty = &f
+	m.addrouting_weight_specialty = nil
+}
+
+// RoutingWeightSpecialty returns the value of the "routing_weight_specialty" field in the mutation.
+func (m *AgencyMutation) RoutingWeightSpecialty() (r float64, exists bool) {
+	v := m.routing_weight_specialty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoutingWeightSpecialty returns the old "routing_weight_specialty" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldRoutingWeightSpecialty(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoutingWeightSpecialty is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoutingWeightSpecialty requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoutingWeightSpecialty: %w", err)
+	}
+	return oldValue.RoutingWeightSpecialty, nil
+}
+
+// AddRoutingWeightSpecialty adds f to the "routing_weight_specialty" field.
+func (m *AgencyMutation) AddRoutingWeightSpecialty(f float64) {
+	if m.addrouting_weight_specialty != nil {
+		*m.addrouting_weight_specialty += f
+	} else {
+		m.addrouting_weight_specialty = &f
+	}
+}
+
+// AddedRoutingWeightSpecialty returns the value that was added to the "routing_weight_specialty" field in this mutation.
+func (m *AgencyMutation) AddedRoutingWeightSpecialty() (r float64, exists bool) {
+	v := m.addrouting_weight_specialty
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoutingWeightSpecialty resets all changes to the "routing_weight_specialty" field.
+func (m *AgencyMutation) ResetRoutingWeightSpecialty() {
+	m.routing_weight_specialty = nil
+	m.addrouting_weight_specialty = nil
+}
+
+// SetRoutingWeightRegion sets the "routing_weight_region" field.
+func (m *AgencyMutation) SetRoutingWeightRegion(f float64) {
+	m.routing_weight_region = &f
+	m.addrouting_weight_region = nil
+}
+
+// RoutingWeightRegion returns the value of the "routing_weight_region" field in the mutation.
+func (m *AgencyMutation) RoutingWeightRegion() (r float64, exists bool) {
+	v := m.routing_weight_region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoutingWeightRegion returns the old "routing_weight_region" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldRoutingWeightRegion(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoutingWeightRegion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoutingWeightRegion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoutingWeightRegion: %w", err)
+	}
+	return oldValue.RoutingWeightRegion, nil
+}
+
+// AddRoutingWeightRegion adds f to the "routing_weight_region" field.
+func (m *AgencyMutation) AddRoutingWeightRegion(f float64) {
+	if m.addrouting_weight_region != nil {
+		*m.addrouting_weight_region += f
+	} else {
+		m.addrouting_weight_region = &f
+	}
+}
+
+// AddedRoutingWeightRegion returns the value that was added to the "routing_weight_region" field in this mutation.
+func (m *AgencyMutation) AddedRoutingWeightRegion() (r float64, exists bool) {
+	v := m.addrouting_weight_region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRoutingWeightRegion resets all changes to the "routing_weight_region" field.
+func (m *AgencyMutation) ResetRoutingWeightRegion() {
+	m.routing_weight_region = nil
+	m.addrouting_weight_region = nil
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (m *AgencyMutation) SetInsuranceGapDays(i int) {
 	m.insurance_gap_days = &i
@@ -2046,7 +2220,7 @@ func (m *AgencyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgencyMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, agency.FieldCreatedAt)
 	}
@@ -2089,6 +2263,15 @@ func (m *AgencyMutation) Fields() []string {
 	if m.next_job_lead_days != nil {
 		fields = append(fields, agency.FieldNextJobLeadDays)
 	}
+	if m.routing_weight_continuity != nil {
+		fields = append(fields, agency.FieldRoutingWeightContinuity)
+	}
+	if m.routing_weight_specialty != nil {
+		fields = append(fields, agency.FieldRoutingWeightSpecialty)
+	}
+	if m.routing_weight_region != nil {
+		fields = append(fields, agency.FieldRoutingWeightRegion)
+	}
 	if m.insurance_gap_days != nil {
 		fields = append(fields, agency.FieldInsuranceGapDays)
 	}
@@ -2128,6 +2311,12 @@ func (m *AgencyMutation) Field(name string) (ent.Value, bool) {
 		return m.InquiryRateLimit()
 	case agency.FieldNextJobLeadDays:
 		return m.NextJobLeadDays()
+	case agency.FieldRoutingWeightContinuity:
+		return m.RoutingWeightContinuity()
+	case agency.FieldRoutingWeightSpecialty:
+		return m.RoutingWeightSpecialty()
+	case agency.FieldRoutingWeightRegion:
+		return m.RoutingWeightRegion()
 	case agency.FieldInsuranceGapDays:
 		return m.InsuranceGapDays()
 	}
@@ -2167,6 +2356,12 @@ func (m *AgencyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldInquiryRateLimit(ctx)
 	case agency.FieldNextJobLeadDays:
 		return m.OldNextJobLeadDays(ctx)
+	case agency.FieldRoutingWeightContinuity:
+		return m.OldRoutingWeightContinuity(ctx)
+	case agency.FieldRoutingWeightSpecialty:
+		return m.OldRoutingWeightSpecialty(ctx)
+	case agency.FieldRoutingWeightRegion:
+		return m.OldRoutingWeightRegion(ctx)
 	case agency.FieldInsuranceGapDays:
 		return m.OldInsuranceGapDays(ctx)
 	}
@@ -2276,6 +2471,27 @@ func (m *AgencyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNextJobLeadDays(v)
 		return nil
+	case agency.FieldRoutingWeightContinuity:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoutingWeightContinuity(v)
+		return nil
+	case agency.FieldRoutingWeightSpecialty:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoutingWeightSpecialty(v)
+		return nil
+	case agency.FieldRoutingWeightRegion:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoutingWeightRegion(v)
+		return nil
 	case agency.FieldInsuranceGapDays:
 		v, ok := value.(int)
 		if !ok {
@@ -2303,6 +2519,15 @@ func (m *AgencyMutation) AddedFields() []string {
 	if m.addnext_job_lead_days != nil {
 		fields = append(fields, agency.FieldNextJobLeadDays)
 	}
+	if m.addrouting_weight_continuity != nil {
+		fields = append(fields, agency.FieldRoutingWeightContinuity)
+	}
+	if m.addrouting_weight_specialty != nil {
+		fields = append(fields, agency.FieldRoutingWeightSpecialty)
+	}
+	if m.addrouting_weight_region != nil {
+		fields = append(fields, agency.FieldRoutingWeightRegion)
+	}
 	if m.addinsurance_gap_days != nil {
 		fields = append(fields, agency.FieldInsuranceGapDays)
 	}
@@ -2322,6 +2547,12 @@ func (m *AgencyMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedInquiryRateLimit()
 	case agency.FieldNextJobLeadDays:
 		return m.AddedNextJobLeadDays()
+	case agency.FieldRoutingWeightContinuity:
+		return m.AddedRoutingWeightContinuity()
+	case agency.FieldRoutingWeightSpecialty:
+		return m.AddedRoutingWeightSpecialty()
+	case agency.FieldRoutingWeightRegion:
+		return m.AddedRoutingWeightRegion()
 	case agency.FieldInsuranceGapDays:
 		return m.AddedInsuranceGapDays()
 	}
@@ -2360,6 +2591,27 @@ func (m *AgencyMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddNextJobLeadDays(v)
+		return nil
+	case agency.FieldRoutingWeightContinuity:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoutingWeightContinuity(v)
+		return nil
+	case agency.FieldRoutingWeightSpecialty:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoutingWeightSpecialty(v)
+		return nil
+	case agency.FieldRoutingWeightRegion:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRoutingWeightRegion(v)
 		return nil
 	case agency.FieldInsuranceGapDays:
 		v, ok := value.(int)
@@ -2445,6 +2697,15 @@ func (m *AgencyMutation) ResetField(name string) error {
 		return nil
 	case agency.FieldNextJobLeadDays:
 		m.ResetNextJobLeadDays()
+		return nil
+	case agency.FieldRoutingWeightContinuity:
+		m.ResetRoutingWeightContinuity()
+		return nil
+	case agency.FieldRoutingWeightSpecialty:
+		m.ResetRoutingWeightSpecialty()
+		return nil
+	case agency.FieldRoutingWeightRegion:
+		m.ResetRoutingWeightRegion()
 		return nil
 	case agency.FieldInsuranceGapDays:
 		m.ResetInsuranceGapDays()
@@ -9699,6 +9960,8 @@ type CoordinatorMutation struct {
 	capacity          *int
 	addcapacity       *int
 	available         *bool
+	open_inquiries    *int
+	addopen_inquiries *int
 	last_assigned_at  *time.Time
 	clearedFields     map[string]struct{}
 	agency            *int
@@ -10198,6 +10461,62 @@ func (m *CoordinatorMutation) ResetAvailable() {
 	m.available = nil
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (m *CoordinatorMutation) SetOpenInquiries(i int) {
+	m.open_inquiries = &i
+	m.addopen_inquiries = nil
+}
+
+// OpenInquiries returns the value of the "open_inquiries" field in the mutation.
+func (m *CoordinatorMutation) OpenInquiries() (r int, exists bool) {
+	v := m.open_inquiries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenInquiries returns the old "open_inquiries" field's value of the Coordinator entity.
+// If the Coordinator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CoordinatorMutation) OldOpenInquiries(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenInquiries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenInquiries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenInquiries: %w", err)
+	}
+	return oldValue.OpenInquiries, nil
+}
+
+// AddOpenInquiries adds i to the "open_inquiries" field.
+func (m *CoordinatorMutation) AddOpenInquiries(i int) {
+	if m.addopen_inquiries != nil {
+		*m.addopen_inquiries += i
+	} else {
+		m.addopen_inquiries = &i
+	}
+}
+
+// AddedOpenInquiries returns the value that was added to the "open_inquiries" field in this mutation.
+func (m *CoordinatorMutation) AddedOpenInquiries() (r int, exists bool) {
+	v := m.addopen_inquiries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpenInquiries resets all changes to the "open_inquiries" field.
+func (m *CoordinatorMutation) ResetOpenInquiries() {
+	m.open_inquiries = nil
+	m.addopen_inquiries = nil
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (m *CoordinatorMutation) SetLastAssignedAt(t time.Time) {
 	m.last_assigned_at = &t
@@ -10389,7 +10708,7 @@ func (m *CoordinatorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CoordinatorMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, coordinator.FieldCreatedAt)
 	}
@@ -10416,6 +10735,9 @@ func (m *CoordinatorMutation) Fields() []string {
 	}
 	if m.available != nil {
 		fields = append(fields, coordinator.FieldAvailable)
+	}
+	if m.open_inquiries != nil {
+		fields = append(fields, coordinator.FieldOpenInquiries)
 	}
 	if m.last_assigned_at != nil {
 		fields = append(fields, coordinator.FieldLastAssignedAt)
@@ -10446,6 +10768,8 @@ func (m *CoordinatorMutation) Field(name string) (ent.Value, bool) {
 		return m.Capacity()
 	case coordinator.FieldAvailable:
 		return m.Available()
+	case coordinator.FieldOpenInquiries:
+		return m.OpenInquiries()
 	case coordinator.FieldLastAssignedAt:
 		return m.LastAssignedAt()
 	}
@@ -10475,6 +10799,8 @@ func (m *CoordinatorMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCapacity(ctx)
 	case coordinator.FieldAvailable:
 		return m.OldAvailable(ctx)
+	case coordinator.FieldOpenInquiries:
+		return m.OldOpenInquiries(ctx)
 	case coordinator.FieldLastAssignedAt:
 		return m.OldLastAssignedAt(ctx)
 	}
@@ -10549,6 +10875,13 @@ func (m *CoordinatorMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAvailable(v)
 		return nil
+	case coordinator.FieldOpenInquiries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenInquiries(v)
+		return nil
 	case coordinator.FieldLastAssignedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -10567,6 +10900,9 @@ func (m *CoordinatorMutation) AddedFields() []string {
 	if m.addcapacity != nil {
 		fields = append(fields, coordinator.FieldCapacity)
 	}
+	if m.addopen_inquiries != nil {
+		fields = append(fields, coordinator.FieldOpenInquiries)
+	}
 	return fields
 }
 
@@ -10577,6 +10913,8 @@ func (m *CoordinatorMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case coordinator.FieldCapacity:
 		return m.AddedCapacity()
+	case coordinator.FieldOpenInquiries:
+		return m.AddedOpenInquiries()
 	}
 	return nil, false
 }
@@ -10592,6 +10930,13 @@ func (m *CoordinatorMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCapacity(v)
+		return nil
+	case coordinator.FieldOpenInquiries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpenInquiries(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Coordinator numeric field %s", name)
@@ -10661,6 +11006,9 @@ func (m *CoordinatorMutation) ResetField(name string) error {
 		return nil
 	case coordinator.FieldAvailable:
 		m.ResetAvailable()
+		return nil
+	case coordinator.FieldOpenInquiries:
+		m.ResetOpenInquiries()
 		return nil
 	case coordinator.FieldLastAssignedAt:
 		m.ResetLastAssignedAt()
@@ -10807,6 +11155,8 @@ type InquiryMutation struct {
 	addpriority              *int
 	idempotency_key          *string
 	assigned_at              *time.Time
+	ack_due_at               *time.Time
+	handed_off_at            *time.Time
 	acknowledged_at          *time.Time
 	resolved_at              *time.Time
 	escalated_at             *time.Time
@@ -11601,6 +11951,104 @@ func (m *InquiryMutation) ResetAssignedAt() {
 	delete(m.clearedFields, inquiry.FieldAssignedAt)
 }
 
+// SetAckDueAt sets the "ack_due_at" field.
+func (m *InquiryMutation) SetAckDueAt(t time.Time) {
+	m.ack_due_at = &t
+}
+
+// AckDueAt returns the value of the "ack_due_at" field in the mutation.
+func (m *InquiryMutation) AckDueAt() (r time.Time, exists bool) {
+	v := m.ack_due_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAckDueAt returns the old "ack_due_at" field's value of the Inquiry entity.
+// If the Inquiry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMutation) OldAckDueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAckDueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAckDueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAckDueAt: %w", err)
+	}
+	return oldValue.AckDueAt, nil
+}
+
+// ClearAckDueAt clears the value of the "ack_due_at" field.
+func (m *InquiryMutation) ClearAckDueAt() {
+	m.ack_due_at = nil
+	m.clearedFields[inquiry.FieldAckDueAt] = struct{}{}
+}
+
+// AckDueAtCleared returns if the "ack_due_at" field was cleared in this mutation.
+func (m *InquiryMutation) AckDueAtCleared() bool {
+	_, ok := m.clearedFields[inquiry.FieldAckDueAt]
+	return ok
+}
+
+// ResetAckDueAt resets all changes to the "ack_due_at" field.
+func (m *InquiryMutation) ResetAckDueAt() {
+	m.ack_due_at = nil
+	delete(m.clearedFields, inquiry.FieldAckDueAt)
+}
+
+// SetHandedOffAt sets the "handed_off_at" field.
+func (m *InquiryMutation) SetHandedOffAt(t time.Time) {
+	m.handed_off_at = &t
+}
+
+// HandedOffAt returns the value of the "handed_off_at" field in the mutation.
+func (m *InquiryMutation) HandedOffAt() (r time.Time, exists bool) {
+	v := m.handed_off_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandedOffAt returns the old "handed_off_at" field's value of the Inquiry entity.
+// If the Inquiry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMutation) OldHandedOffAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandedOffAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandedOffAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandedOffAt: %w", err)
+	}
+	return oldValue.HandedOffAt, nil
+}
+
+// ClearHandedOffAt clears the value of the "handed_off_at" field.
+func (m *InquiryMutation) ClearHandedOffAt() {
+	m.handed_off_at = nil
+	m.clearedFields[inquiry.FieldHandedOffAt] = struct{}{}
+}
+
+// HandedOffAtCleared returns if the "handed_off_at" field was cleared in this mutation.
+func (m *InquiryMutation) HandedOffAtCleared() bool {
+	_, ok := m.clearedFields[inquiry.FieldHandedOffAt]
+	return ok
+}
+
+// ResetHandedOffAt resets all changes to the "handed_off_at" field.
+func (m *InquiryMutation) ResetHandedOffAt() {
+	m.handed_off_at = nil
+	delete(m.clearedFields, inquiry.FieldHandedOffAt)
+}
+
 // SetAcknowledgedAt sets the "acknowledged_at" field.
 func (m *InquiryMutation) SetAcknowledgedAt(t time.Time) {
 	m.acknowledged_at = &t
@@ -11971,7 +12419,7 @@ func (m *InquiryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InquiryMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, inquiry.FieldCreatedAt)
 	}
@@ -12019,6 +12467,12 @@ func (m *InquiryMutation) Fields() []string {
 	}
 	if m.assigned_at != nil {
 		fields = append(fields, inquiry.FieldAssignedAt)
+	}
+	if m.ack_due_at != nil {
+		fields = append(fields, inquiry.FieldAckDueAt)
+	}
+	if m.handed_off_at != nil {
+		fields = append(fields, inquiry.FieldHandedOffAt)
 	}
 	if m.acknowledged_at != nil {
 		fields = append(fields, inquiry.FieldAcknowledgedAt)
@@ -12069,6 +12523,10 @@ func (m *InquiryMutation) Field(name string) (ent.Value, bool) {
 		return m.IdempotencyKey()
 	case inquiry.FieldAssignedAt:
 		return m.AssignedAt()
+	case inquiry.FieldAckDueAt:
+		return m.AckDueAt()
+	case inquiry.FieldHandedOffAt:
+		return m.HandedOffAt()
 	case inquiry.FieldAcknowledgedAt:
 		return m.AcknowledgedAt()
 	case inquiry.FieldResolvedAt:
@@ -12116,6 +12574,10 @@ func (m *InquiryMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldIdempotencyKey(ctx)
 	case inquiry.FieldAssignedAt:
 		return m.OldAssignedAt(ctx)
+	case inquiry.FieldAckDueAt:
+		return m.OldAckDueAt(ctx)
+	case inquiry.FieldHandedOffAt:
+		return m.OldHandedOffAt(ctx)
 	case inquiry.FieldAcknowledgedAt:
 		return m.OldAcknowledgedAt(ctx)
 	case inquiry.FieldResolvedAt:
@@ -12243,6 +12705,20 @@ func (m *InquiryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAssignedAt(v)
 		return nil
+	case inquiry.FieldAckDueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAckDueAt(v)
+		return nil
+	case inquiry.FieldHandedOffAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandedOffAt(v)
+		return nil
 	case inquiry.FieldAcknowledgedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -12327,6 +12803,12 @@ func (m *InquiryMutation) ClearedFields() []string {
 	if m.FieldCleared(inquiry.FieldAssignedAt) {
 		fields = append(fields, inquiry.FieldAssignedAt)
 	}
+	if m.FieldCleared(inquiry.FieldAckDueAt) {
+		fields = append(fields, inquiry.FieldAckDueAt)
+	}
+	if m.FieldCleared(inquiry.FieldHandedOffAt) {
+		fields = append(fields, inquiry.FieldHandedOffAt)
+	}
 	if m.FieldCleared(inquiry.FieldAcknowledgedAt) {
 		fields = append(fields, inquiry.FieldAcknowledgedAt)
 	}
@@ -12367,6 +12849,12 @@ func (m *InquiryMutation) ClearField(name string) error {
 		return nil
 	case inquiry.FieldAssignedAt:
 		m.ClearAssignedAt()
+		return nil
+	case inquiry.FieldAckDueAt:
+		m.ClearAckDueAt()
+		return nil
+	case inquiry.FieldHandedOffAt:
+		m.ClearHandedOffAt()
 		return nil
 	case inquiry.FieldAcknowledgedAt:
 		m.ClearAcknowledgedAt()
@@ -12432,6 +12920,12 @@ func (m *InquiryMutation) ResetField(name string) error {
 		return nil
 	case inquiry.FieldAssignedAt:
 		m.ResetAssignedAt()
+		return nil
+	case inquiry.FieldAckDueAt:
+		m.ResetAckDueAt()
+		return nil
+	case inquiry.FieldHandedOffAt:
+		m.ResetHandedOffAt()
 		return nil
 	case inquiry.FieldAcknowledgedAt:
 		m.ResetAcknowledgedAt()
@@ -17148,6 +17642,7 @@ type RegistrantMutation struct {
 	available_from               *time.Time
 	employment                   *registrant.Employment
 	registered_at                *time.Time
+	contact_pressure_flagged_at  *time.Time
 	birth_date                   *time.Time
 	education                    *string
 	gender                       *registrant.Gender
@@ -18082,6 +18577,55 @@ func (m *RegistrantMutation) ResetRegisteredAt() {
 	m.registered_at = nil
 }
 
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (m *RegistrantMutation) SetContactPressureFlaggedAt(t time.Time) {
+	m.contact_pressure_flagged_at = &t
+}
+
+// ContactPressureFlaggedAt returns the value of the "contact_pressure_flagged_at" field in the mutation.
+func (m *RegistrantMutation) ContactPressureFlaggedAt() (r time.Time, exists bool) {
+	v := m.contact_pressure_flagged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactPressureFlaggedAt returns the old "contact_pressure_flagged_at" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldContactPressureFlaggedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactPressureFlaggedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactPressureFlaggedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactPressureFlaggedAt: %w", err)
+	}
+	return oldValue.ContactPressureFlaggedAt, nil
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (m *RegistrantMutation) ClearContactPressureFlaggedAt() {
+	m.contact_pressure_flagged_at = nil
+	m.clearedFields[registrant.FieldContactPressureFlaggedAt] = struct{}{}
+}
+
+// ContactPressureFlaggedAtCleared returns if the "contact_pressure_flagged_at" field was cleared in this mutation.
+func (m *RegistrantMutation) ContactPressureFlaggedAtCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldContactPressureFlaggedAt]
+	return ok
+}
+
+// ResetContactPressureFlaggedAt resets all changes to the "contact_pressure_flagged_at" field.
+func (m *RegistrantMutation) ResetContactPressureFlaggedAt() {
+	m.contact_pressure_flagged_at = nil
+	delete(m.clearedFields, registrant.FieldContactPressureFlaggedAt)
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (m *RegistrantMutation) SetBirthDate(t time.Time) {
 	m.birth_date = &t
@@ -18641,7 +19185,7 @@ func (m *RegistrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrantMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, registrant.FieldCreatedAt)
 	}
@@ -18699,6 +19243,9 @@ func (m *RegistrantMutation) Fields() []string {
 	if m.registered_at != nil {
 		fields = append(fields, registrant.FieldRegisteredAt)
 	}
+	if m.contact_pressure_flagged_at != nil {
+		fields = append(fields, registrant.FieldContactPressureFlaggedAt)
+	}
 	if m.birth_date != nil {
 		fields = append(fields, registrant.FieldBirthDate)
 	}
@@ -18754,6 +19301,8 @@ func (m *RegistrantMutation) Field(name string) (ent.Value, bool) {
 		return m.Employment()
 	case registrant.FieldRegisteredAt:
 		return m.RegisteredAt()
+	case registrant.FieldContactPressureFlaggedAt:
+		return m.ContactPressureFlaggedAt()
 	case registrant.FieldBirthDate:
 		return m.BirthDate()
 	case registrant.FieldEducation:
@@ -18807,6 +19356,8 @@ func (m *RegistrantMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldEmployment(ctx)
 	case registrant.FieldRegisteredAt:
 		return m.OldRegisteredAt(ctx)
+	case registrant.FieldContactPressureFlaggedAt:
+		return m.OldContactPressureFlaggedAt(ctx)
 	case registrant.FieldBirthDate:
 		return m.OldBirthDate(ctx)
 	case registrant.FieldEducation:
@@ -18955,6 +19506,13 @@ func (m *RegistrantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRegisteredAt(v)
 		return nil
+	case registrant.FieldContactPressureFlaggedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactPressureFlaggedAt(v)
+		return nil
 	case registrant.FieldBirthDate:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -19048,6 +19606,9 @@ func (m *RegistrantMutation) ClearedFields() []string {
 	if m.FieldCleared(registrant.FieldAvailableFrom) {
 		fields = append(fields, registrant.FieldAvailableFrom)
 	}
+	if m.FieldCleared(registrant.FieldContactPressureFlaggedAt) {
+		fields = append(fields, registrant.FieldContactPressureFlaggedAt)
+	}
 	if m.FieldCleared(registrant.FieldBirthDate) {
 		fields = append(fields, registrant.FieldBirthDate)
 	}
@@ -19085,6 +19646,9 @@ func (m *RegistrantMutation) ClearField(name string) error {
 		return nil
 	case registrant.FieldAvailableFrom:
 		m.ClearAvailableFrom()
+		return nil
+	case registrant.FieldContactPressureFlaggedAt:
+		m.ClearContactPressureFlaggedAt()
 		return nil
 	case registrant.FieldBirthDate:
 		m.ClearBirthDate()
@@ -19159,6 +19723,9 @@ func (m *RegistrantMutation) ResetField(name string) error {
 		return nil
 	case registrant.FieldRegisteredAt:
 		m.ResetRegisteredAt()
+		return nil
+	case registrant.FieldContactPressureFlaggedAt:
+		m.ResetContactPressureFlaggedAt()
 		return nil
 	case registrant.FieldBirthDate:
 		m.ResetBirthDate()
@@ -20513,6 +21080,8 @@ type SalesRepMutation struct {
 	capacity              *int
 	addcapacity           *int
 	available             *bool
+	open_inquiries        *int
+	addopen_inquiries     *int
 	last_assigned_at      *time.Time
 	clearedFields         map[string]struct{}
 	agency                *int
@@ -21003,6 +21572,62 @@ func (m *SalesRepMutation) ResetAvailable() {
 	m.available = nil
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (m *SalesRepMutation) SetOpenInquiries(i int) {
+	m.open_inquiries = &i
+	m.addopen_inquiries = nil
+}
+
+// OpenInquiries returns the value of the "open_inquiries" field in the mutation.
+func (m *SalesRepMutation) OpenInquiries() (r int, exists bool) {
+	v := m.open_inquiries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenInquiries returns the old "open_inquiries" field's value of the SalesRep entity.
+// If the SalesRep object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SalesRepMutation) OldOpenInquiries(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenInquiries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenInquiries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenInquiries: %w", err)
+	}
+	return oldValue.OpenInquiries, nil
+}
+
+// AddOpenInquiries adds i to the "open_inquiries" field.
+func (m *SalesRepMutation) AddOpenInquiries(i int) {
+	if m.addopen_inquiries != nil {
+		*m.addopen_inquiries += i
+	} else {
+		m.addopen_inquiries = &i
+	}
+}
+
+// AddedOpenInquiries returns the value that was added to the "open_inquiries" field in this mutation.
+func (m *SalesRepMutation) AddedOpenInquiries() (r int, exists bool) {
+	v := m.addopen_inquiries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpenInquiries resets all changes to the "open_inquiries" field.
+func (m *SalesRepMutation) ResetOpenInquiries() {
+	m.open_inquiries = nil
+	m.addopen_inquiries = nil
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (m *SalesRepMutation) SetLastAssignedAt(t time.Time) {
 	m.last_assigned_at = &t
@@ -21302,7 +21927,7 @@ func (m *SalesRepMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SalesRepMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, salesrep.FieldCreatedAt)
 	}
@@ -21329,6 +21954,9 @@ func (m *SalesRepMutation) Fields() []string {
 	}
 	if m.available != nil {
 		fields = append(fields, salesrep.FieldAvailable)
+	}
+	if m.open_inquiries != nil {
+		fields = append(fields, salesrep.FieldOpenInquiries)
 	}
 	if m.last_assigned_at != nil {
 		fields = append(fields, salesrep.FieldLastAssignedAt)
@@ -21359,6 +21987,8 @@ func (m *SalesRepMutation) Field(name string) (ent.Value, bool) {
 		return m.Capacity()
 	case salesrep.FieldAvailable:
 		return m.Available()
+	case salesrep.FieldOpenInquiries:
+		return m.OpenInquiries()
 	case salesrep.FieldLastAssignedAt:
 		return m.LastAssignedAt()
 	}
@@ -21388,6 +22018,8 @@ func (m *SalesRepMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCapacity(ctx)
 	case salesrep.FieldAvailable:
 		return m.OldAvailable(ctx)
+	case salesrep.FieldOpenInquiries:
+		return m.OldOpenInquiries(ctx)
 	case salesrep.FieldLastAssignedAt:
 		return m.OldLastAssignedAt(ctx)
 	}
@@ -21462,6 +22094,13 @@ func (m *SalesRepMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAvailable(v)
 		return nil
+	case salesrep.FieldOpenInquiries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenInquiries(v)
+		return nil
 	case salesrep.FieldLastAssignedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -21480,6 +22119,9 @@ func (m *SalesRepMutation) AddedFields() []string {
 	if m.addcapacity != nil {
 		fields = append(fields, salesrep.FieldCapacity)
 	}
+	if m.addopen_inquiries != nil {
+		fields = append(fields, salesrep.FieldOpenInquiries)
+	}
 	return fields
 }
 
@@ -21490,6 +22132,8 @@ func (m *SalesRepMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case salesrep.FieldCapacity:
 		return m.AddedCapacity()
+	case salesrep.FieldOpenInquiries:
+		return m.AddedOpenInquiries()
 	}
 	return nil, false
 }
@@ -21505,6 +22149,13 @@ func (m *SalesRepMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCapacity(v)
+		return nil
+	case salesrep.FieldOpenInquiries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpenInquiries(v)
 		return nil
 	}
 	return fmt.Errorf("unknown SalesRep numeric field %s", name)
@@ -21574,6 +22225,9 @@ func (m *SalesRepMutation) ResetField(name string) error {
 		return nil
 	case salesrep.FieldAvailable:
 		m.ResetAvailable()
+		return nil
+	case salesrep.FieldOpenInquiries:
+		m.ResetOpenInquiries()
 		return nil
 	case salesrep.FieldLastAssignedAt:
 		m.ResetLastAssignedAt()

@@ -58,6 +58,8 @@ type Registrant struct {
 	Employment registrant.Employment `json:"employment,omitempty"`
 	// RegisteredAt holds the value of the "registered_at" field.
 	RegisteredAt time.Time `json:"registered_at,omitempty"`
+	// set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)
+	ContactPressureFlaggedAt *time.Time `json:"contact_pressure_flagged_at,omitempty"`
 	// BirthDate holds the value of the "birth_date" field.
 	BirthDate *time.Time `json:"birth_date,omitempty"`
 	// Education holds the value of the "education" field.
@@ -191,7 +193,7 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case registrant.FieldName, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldEducation, registrant.FieldGender:
 			values[i] = new(sql.NullString)
-		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldBirthDate:
+		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldContactPressureFlaggedAt, registrant.FieldBirthDate:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -334,6 +336,13 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field registered_at", values[i])
 			} else if value.Valid {
 				_m.RegisteredAt = value.Time
+			}
+		case registrant.FieldContactPressureFlaggedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_pressure_flagged_at", values[i])
+			} else if value.Valid {
+				_m.ContactPressureFlaggedAt = new(time.Time)
+				*_m.ContactPressureFlaggedAt = value.Time
 			}
 		case registrant.FieldBirthDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -498,6 +507,11 @@ func (_m *Registrant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("registered_at=")
 	builder.WriteString(_m.RegisteredAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ContactPressureFlaggedAt; v != nil {
+		builder.WriteString("contact_pressure_flagged_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	if v := _m.BirthDate; v != nil {
 		builder.WriteString("birth_date=")

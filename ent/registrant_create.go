@@ -264,6 +264,20 @@ func (_c *RegistrantCreate) SetNillableRegisteredAt(v *time.Time) *RegistrantCre
 	return _c
 }
 
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (_c *RegistrantCreate) SetContactPressureFlaggedAt(v time.Time) *RegistrantCreate {
+	_c.mutation.SetContactPressureFlaggedAt(v)
+	return _c
+}
+
+// SetNillableContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableContactPressureFlaggedAt(v *time.Time) *RegistrantCreate {
+	if v != nil {
+		_c.SetContactPressureFlaggedAt(*v)
+	}
+	return _c
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_c *RegistrantCreate) SetBirthDate(v time.Time) *RegistrantCreate {
 	_c.mutation.SetBirthDate(v)
@@ -711,6 +725,10 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 		_spec.SetField(registrant.FieldRegisteredAt, field.TypeTime, value)
 		_node.RegisteredAt = value
 	}
+	if value, ok := _c.mutation.ContactPressureFlaggedAt(); ok {
+		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
+		_node.ContactPressureFlaggedAt = &value
+	}
 	if value, ok := _c.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)
 		_node.BirthDate = &value
@@ -1139,6 +1157,24 @@ func (u *RegistrantUpsert) UpdateEmployment() *RegistrantUpsert {
 	return u
 }
 
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsert) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpsert {
+	u.Set(registrant.FieldContactPressureFlaggedAt, v)
+	return u
+}
+
+// UpdateContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateContactPressureFlaggedAt() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldContactPressureFlaggedAt)
+	return u
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsert) ClearContactPressureFlaggedAt() *RegistrantUpsert {
+	u.SetNull(registrant.FieldContactPressureFlaggedAt)
+	return u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (u *RegistrantUpsert) SetBirthDate(v time.Time) *RegistrantUpsert {
 	u.Set(registrant.FieldBirthDate, v)
@@ -1514,6 +1550,27 @@ func (u *RegistrantUpsertOne) SetEmployment(v registrant.Employment) *Registrant
 func (u *RegistrantUpsertOne) UpdateEmployment() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateEmployment()
+	})
+}
+
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsertOne) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetContactPressureFlaggedAt(v)
+	})
+}
+
+// UpdateContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateContactPressureFlaggedAt() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateContactPressureFlaggedAt()
+	})
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsertOne) ClearContactPressureFlaggedAt() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearContactPressureFlaggedAt()
 	})
 }
 
@@ -2067,6 +2124,27 @@ func (u *RegistrantUpsertBulk) SetEmployment(v registrant.Employment) *Registran
 func (u *RegistrantUpsertBulk) UpdateEmployment() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateEmployment()
+	})
+}
+
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsertBulk) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetContactPressureFlaggedAt(v)
+	})
+}
+
+// UpdateContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateContactPressureFlaggedAt() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateContactPressureFlaggedAt()
+	})
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (u *RegistrantUpsertBulk) ClearContactPressureFlaggedAt() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearContactPressureFlaggedAt()
 	})
 }
 

@@ -295,6 +295,26 @@ func (_u *RegistrantUpdate) SetNillableEmployment(v *registrant.Employment) *Reg
 	return _u
 }
 
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (_u *RegistrantUpdate) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdate {
+	_u.mutation.SetContactPressureFlaggedAt(v)
+	return _u
+}
+
+// SetNillableContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableContactPressureFlaggedAt(v *time.Time) *RegistrantUpdate {
+	if v != nil {
+		_u.SetContactPressureFlaggedAt(*v)
+	}
+	return _u
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (_u *RegistrantUpdate) ClearContactPressureFlaggedAt() *RegistrantUpdate {
+	_u.mutation.ClearContactPressureFlaggedAt()
+	return _u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_u *RegistrantUpdate) SetBirthDate(v time.Time) *RegistrantUpdate {
 	_u.mutation.SetBirthDate(v)
@@ -792,6 +812,12 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Employment(); ok {
 		_spec.SetField(registrant.FieldEmployment, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
+		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ContactPressureFlaggedAtCleared() {
+		_spec.ClearField(registrant.FieldContactPressureFlaggedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)
@@ -1390,6 +1416,26 @@ func (_u *RegistrantUpdateOne) SetNillableEmployment(v *registrant.Employment) *
 	return _u
 }
 
+// SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
+func (_u *RegistrantUpdateOne) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdateOne {
+	_u.mutation.SetContactPressureFlaggedAt(v)
+	return _u
+}
+
+// SetNillableContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableContactPressureFlaggedAt(v *time.Time) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetContactPressureFlaggedAt(*v)
+	}
+	return _u
+}
+
+// ClearContactPressureFlaggedAt clears the value of the "contact_pressure_flagged_at" field.
+func (_u *RegistrantUpdateOne) ClearContactPressureFlaggedAt() *RegistrantUpdateOne {
+	_u.mutation.ClearContactPressureFlaggedAt()
+	return _u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_u *RegistrantUpdateOne) SetBirthDate(v time.Time) *RegistrantUpdateOne {
 	_u.mutation.SetBirthDate(v)
@@ -1917,6 +1963,12 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if value, ok := _u.mutation.Employment(); ok {
 		_spec.SetField(registrant.FieldEmployment, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
+		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ContactPressureFlaggedAtCleared() {
+		_spec.ClearField(registrant.FieldContactPressureFlaggedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)

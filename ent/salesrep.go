@@ -38,6 +38,8 @@ type SalesRep struct {
 	Capacity int `json:"capacity,omitempty"`
 	// on shift
 	Available bool `json:"available,omitempty"`
+	// inquiries assigned and not yet resolved; kept by the router, never above capacity
+	OpenInquiries int `json:"open_inquiries,omitempty"`
 	// LastAssignedAt holds the value of the "last_assigned_at" field.
 	LastAssignedAt *time.Time `json:"last_assigned_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -127,7 +129,7 @@ func (*SalesRep) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case salesrep.FieldAvailable:
 			values[i] = new(sql.NullBool)
-		case salesrep.FieldID, salesrep.FieldAgencyID, salesrep.FieldAccountID, salesrep.FieldCapacity:
+		case salesrep.FieldID, salesrep.FieldAgencyID, salesrep.FieldAccountID, salesrep.FieldCapacity, salesrep.FieldOpenInquiries:
 			values[i] = new(sql.NullInt64)
 		case salesrep.FieldKind, salesrep.FieldName:
 			values[i] = new(sql.NullString)
@@ -210,6 +212,12 @@ func (_m *SalesRep) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field available", values[i])
 			} else if value.Valid {
 				_m.Available = value.Bool
+			}
+		case salesrep.FieldOpenInquiries:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field open_inquiries", values[i])
+			} else if value.Valid {
+				_m.OpenInquiries = int(value.Int64)
 			}
 		case salesrep.FieldLastAssignedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -307,6 +315,9 @@ func (_m *SalesRep) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("available=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Available))
+	builder.WriteString(", ")
+	builder.WriteString("open_inquiries=")
+	builder.WriteString(fmt.Sprintf("%v", _m.OpenInquiries))
 	builder.WriteString(", ")
 	if v := _m.LastAssignedAt; v != nil {
 		builder.WriteString("last_assigned_at=")

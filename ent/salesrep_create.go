@@ -121,6 +121,20 @@ func (_c *SalesRepCreate) SetNillableAvailable(v *bool) *SalesRepCreate {
 	return _c
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_c *SalesRepCreate) SetOpenInquiries(v int) *SalesRepCreate {
+	_c.mutation.SetOpenInquiries(v)
+	return _c
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_c *SalesRepCreate) SetNillableOpenInquiries(v *int) *SalesRepCreate {
+	if v != nil {
+		_c.SetOpenInquiries(*v)
+	}
+	return _c
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_c *SalesRepCreate) SetLastAssignedAt(v time.Time) *SalesRepCreate {
 	_c.mutation.SetLastAssignedAt(v)
@@ -253,6 +267,10 @@ func (_c *SalesRepCreate) defaults() error {
 		v := salesrep.DefaultAvailable
 		_c.mutation.SetAvailable(v)
 	}
+	if _, ok := _c.mutation.OpenInquiries(); !ok {
+		v := salesrep.DefaultOpenInquiries
+		_c.mutation.SetOpenInquiries(v)
+	}
 	return nil
 }
 
@@ -301,6 +319,14 @@ func (_c *SalesRepCreate) check() error {
 	}
 	if _, ok := _c.mutation.Available(); !ok {
 		return &ValidationError{Name: "available", err: errors.New(`ent: missing required field "SalesRep.available"`)}
+	}
+	if _, ok := _c.mutation.OpenInquiries(); !ok {
+		return &ValidationError{Name: "open_inquiries", err: errors.New(`ent: missing required field "SalesRep.open_inquiries"`)}
+	}
+	if v, ok := _c.mutation.OpenInquiries(); ok {
+		if err := salesrep.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "SalesRep.open_inquiries": %w`, err)}
+		}
 	}
 	if len(_c.mutation.AgencyIDs()) == 0 {
 		return &ValidationError{Name: "agency", err: errors.New(`ent: missing required edge "SalesRep.agency"`)}
@@ -359,6 +385,10 @@ func (_c *SalesRepCreate) createSpec() (*SalesRep, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Available(); ok {
 		_spec.SetField(salesrep.FieldAvailable, field.TypeBool, value)
 		_node.Available = value
+	}
+	if value, ok := _c.mutation.OpenInquiries(); ok {
+		_spec.SetField(salesrep.FieldOpenInquiries, field.TypeInt, value)
+		_node.OpenInquiries = value
 	}
 	if value, ok := _c.mutation.LastAssignedAt(); ok {
 		_spec.SetField(salesrep.FieldLastAssignedAt, field.TypeTime, value)
@@ -594,6 +624,24 @@ func (u *SalesRepUpsert) UpdateAvailable() *SalesRepUpsert {
 	return u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *SalesRepUpsert) SetOpenInquiries(v int) *SalesRepUpsert {
+	u.Set(salesrep.FieldOpenInquiries, v)
+	return u
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *SalesRepUpsert) UpdateOpenInquiries() *SalesRepUpsert {
+	u.SetExcluded(salesrep.FieldOpenInquiries)
+	return u
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *SalesRepUpsert) AddOpenInquiries(v int) *SalesRepUpsert {
+	u.Add(salesrep.FieldOpenInquiries, v)
+	return u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (u *SalesRepUpsert) SetLastAssignedAt(v time.Time) *SalesRepUpsert {
 	u.Set(salesrep.FieldLastAssignedAt, v)
@@ -769,6 +817,27 @@ func (u *SalesRepUpsertOne) SetAvailable(v bool) *SalesRepUpsertOne {
 func (u *SalesRepUpsertOne) UpdateAvailable() *SalesRepUpsertOne {
 	return u.Update(func(s *SalesRepUpsert) {
 		s.UpdateAvailable()
+	})
+}
+
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *SalesRepUpsertOne) SetOpenInquiries(v int) *SalesRepUpsertOne {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.SetOpenInquiries(v)
+	})
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *SalesRepUpsertOne) AddOpenInquiries(v int) *SalesRepUpsertOne {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.AddOpenInquiries(v)
+	})
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *SalesRepUpsertOne) UpdateOpenInquiries() *SalesRepUpsertOne {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.UpdateOpenInquiries()
 	})
 }
 
@@ -1116,6 +1185,27 @@ func (u *SalesRepUpsertBulk) SetAvailable(v bool) *SalesRepUpsertBulk {
 func (u *SalesRepUpsertBulk) UpdateAvailable() *SalesRepUpsertBulk {
 	return u.Update(func(s *SalesRepUpsert) {
 		s.UpdateAvailable()
+	})
+}
+
+// SetOpenInquiries sets the "open_inquiries" field.
+func (u *SalesRepUpsertBulk) SetOpenInquiries(v int) *SalesRepUpsertBulk {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.SetOpenInquiries(v)
+	})
+}
+
+// AddOpenInquiries adds v to the "open_inquiries" field.
+func (u *SalesRepUpsertBulk) AddOpenInquiries(v int) *SalesRepUpsertBulk {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.AddOpenInquiries(v)
+	})
+}
+
+// UpdateOpenInquiries sets the "open_inquiries" field to the value that was provided on create.
+func (u *SalesRepUpsertBulk) UpdateOpenInquiries() *SalesRepUpsertBulk {
+	return u.Update(func(s *SalesRepUpsert) {
+		s.UpdateOpenInquiries()
 	})
 }
 

@@ -135,6 +135,27 @@ func (_u *SalesRepUpdate) SetNillableAvailable(v *bool) *SalesRepUpdate {
 	return _u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_u *SalesRepUpdate) SetOpenInquiries(v int) *SalesRepUpdate {
+	_u.mutation.ResetOpenInquiries()
+	_u.mutation.SetOpenInquiries(v)
+	return _u
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_u *SalesRepUpdate) SetNillableOpenInquiries(v *int) *SalesRepUpdate {
+	if v != nil {
+		_u.SetOpenInquiries(*v)
+	}
+	return _u
+}
+
+// AddOpenInquiries adds value to the "open_inquiries" field.
+func (_u *SalesRepUpdate) AddOpenInquiries(v int) *SalesRepUpdate {
+	_u.mutation.AddOpenInquiries(v)
+	return _u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_u *SalesRepUpdate) SetLastAssignedAt(v time.Time) *SalesRepUpdate {
 	_u.mutation.SetLastAssignedAt(v)
@@ -343,6 +364,11 @@ func (_u *SalesRepUpdate) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "SalesRep.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OpenInquiries(); ok {
+		if err := salesrep.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "SalesRep.open_inquiries": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "SalesRep.agency"`)
 	}
@@ -392,6 +418,12 @@ func (_u *SalesRepUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Available(); ok {
 		_spec.SetField(salesrep.FieldAvailable, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OpenInquiries(); ok {
+		_spec.SetField(salesrep.FieldOpenInquiries, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenInquiries(); ok {
+		_spec.AddField(salesrep.FieldOpenInquiries, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LastAssignedAt(); ok {
 		_spec.SetField(salesrep.FieldLastAssignedAt, field.TypeTime, value)
@@ -686,6 +718,27 @@ func (_u *SalesRepUpdateOne) SetNillableAvailable(v *bool) *SalesRepUpdateOne {
 	return _u
 }
 
+// SetOpenInquiries sets the "open_inquiries" field.
+func (_u *SalesRepUpdateOne) SetOpenInquiries(v int) *SalesRepUpdateOne {
+	_u.mutation.ResetOpenInquiries()
+	_u.mutation.SetOpenInquiries(v)
+	return _u
+}
+
+// SetNillableOpenInquiries sets the "open_inquiries" field if the given value is not nil.
+func (_u *SalesRepUpdateOne) SetNillableOpenInquiries(v *int) *SalesRepUpdateOne {
+	if v != nil {
+		_u.SetOpenInquiries(*v)
+	}
+	return _u
+}
+
+// AddOpenInquiries adds value to the "open_inquiries" field.
+func (_u *SalesRepUpdateOne) AddOpenInquiries(v int) *SalesRepUpdateOne {
+	_u.mutation.AddOpenInquiries(v)
+	return _u
+}
+
 // SetLastAssignedAt sets the "last_assigned_at" field.
 func (_u *SalesRepUpdateOne) SetLastAssignedAt(v time.Time) *SalesRepUpdateOne {
 	_u.mutation.SetLastAssignedAt(v)
@@ -907,6 +960,11 @@ func (_u *SalesRepUpdateOne) check() error {
 			return &ValidationError{Name: "capacity", err: fmt.Errorf(`ent: validator failed for field "SalesRep.capacity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OpenInquiries(); ok {
+		if err := salesrep.OpenInquiriesValidator(v); err != nil {
+			return &ValidationError{Name: "open_inquiries", err: fmt.Errorf(`ent: validator failed for field "SalesRep.open_inquiries": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "SalesRep.agency"`)
 	}
@@ -973,6 +1031,12 @@ func (_u *SalesRepUpdateOne) sqlSave(ctx context.Context) (_node *SalesRep, err 
 	}
 	if value, ok := _u.mutation.Available(); ok {
 		_spec.SetField(salesrep.FieldAvailable, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OpenInquiries(); ok {
+		_spec.SetField(salesrep.FieldOpenInquiries, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedOpenInquiries(); ok {
+		_spec.AddField(salesrep.FieldOpenInquiries, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.LastAssignedAt(); ok {
 		_spec.SetField(salesrep.FieldLastAssignedAt, field.TypeTime, value)

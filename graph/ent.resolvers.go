@@ -125,8 +125,16 @@ func (r *queryResolver) SalesReps(ctx context.Context, after *entgql.Cursor[int]
 // Account returns AccountResolver implementation.
 func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
 
+// Inquiry returns InquiryResolver implementation.
+func (r *Resolver) Inquiry() InquiryResolver { return &inquiryResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RoutingDecision returns RoutingDecisionResolver implementation.
+func (r *Resolver) RoutingDecision() RoutingDecisionResolver { return &routingDecisionResolver{r} }
+
 type accountResolver struct{ *Resolver }
+type inquiryResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
+type routingDecisionResolver struct{ *Resolver }

@@ -36,6 +36,7 @@ type codedError struct {
 	code string
 	msg  string
 	err  error
+	ext  map[string]any // extra extensions (e.g. retryAt)
 }
 
 func (e *codedError) Error() string { return e.msg }
@@ -58,9 +59,13 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		)
 		var ce *codedError
 		var ve *ent.ValidationError
+		if re, ok := routingError(err); ok {
+			ce = re
+		}
+		var extra map[string]any
 		switch {
-		case errors.As(err, &ce):
-			code, msg = ce.code, ce.msg
+		case ce != nil || errors.As(err, &ce):
+			code, msg, extra = ce.code, ce.msg, ce.ext
 		case errors.Is(err, scalar.ErrInvalidInput):
 			code, msg = CodeBadUserInput, unwrapAll(err).Error()
 			if gqlErr.Err != nil {
@@ -100,6 +105,9 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			gqlErr.Extensions = map[string]any{"code": code, "requestId": rid}
 		} else {
 			gqlErr.Extensions = map[string]any{"code": code}
+			for k, v := range extra {
+				gqlErr.Extensions[k] = v
+			}
 		}
 		gqlErr.Message = msg
 		gqlErr.Err = err

@@ -33,6 +33,7 @@ import (
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/graph/scalar"
+	"github.com/example/staffcrm/internal/routing/record"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -58,11 +59,14 @@ type Config struct {
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	Inquiry() InquiryResolver
 	Mutation() MutationResolver
 	MyApplication() MyApplicationResolver
 	MyAssignment() MyAssignmentResolver
 	MyInquiry() MyInquiryResolver
 	Query() QueryResolver
+	RoutingCandidate() RoutingCandidateResolver
+	RoutingDecision() RoutingDecisionResolver
 }
 
 type DirectiveRoot struct {
@@ -108,6 +112,9 @@ type ComplexityRoot struct {
 		Name                    func(childComplexity int) int
 		NextJobLeadDays         func(childComplexity int) int
 		RoutingMode             func(childComplexity int) int
+		RoutingWeightContinuity func(childComplexity int) int
+		RoutingWeightRegion     func(childComplexity int) int
+		RoutingWeightSpecialty  func(childComplexity int) int
 		Slug                    func(childComplexity int) int
 		Timezone                func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
@@ -123,6 +130,10 @@ type ComplexityRoot struct {
 	AgencyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AgencyPayload struct {
+		Agency func(childComplexity int) int
 	}
 
 	Application struct {
@@ -295,6 +306,7 @@ type ComplexityRoot struct {
 		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
 		LastAssignedAt func(childComplexity int) int
 		Name           func(childComplexity int) int
+		OpenInquiries  func(childComplexity int) int
 		Regions        func(childComplexity int) int
 		Specialties    func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
@@ -311,14 +323,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CreateInquiryPayload struct {
+		Inquiry   func(childComplexity int) int
+		MyInquiry func(childComplexity int) int
+	}
+
 	Inquiry struct {
+		AckDueAt         func(childComplexity int) int
 		AcknowledgedAt   func(childComplexity int) int
 		AssignedAt       func(childComplexity int) int
+		Assignee         func(childComplexity int) int
 		Channel          func(childComplexity int) int
 		Coordinator      func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		DueAt            func(childComplexity int) int
 		EscalatedAt      func(childComplexity int) int
+		HandedOffAt      func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Message          func(childComplexity int) int
@@ -344,18 +364,30 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	InquiryPayload struct {
+		Inquiry func(childComplexity int) int
+	}
+
 	LogoutPayload struct {
 		Ok func(childComplexity int) int
 	}
 
 	Mutation struct {
-		CreatePosting    func(childComplexity int, input ent.CreatePostingInput) int
-		Login            func(childComplexity int, input model.LoginInput) int
-		Logout           func(childComplexity int, input model.LogoutInput) int
-		RefreshToken     func(childComplexity int, input model.RefreshTokenInput) int
-		UpdateMyProfile  func(childComplexity int, input model.UpdateMyProfileInput) int
-		UpdatePosting    func(childComplexity int, input model.UpdatePostingMutationInput) int
-		UpdateRegistrant func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+		AcknowledgeInquiry func(childComplexity int, input model.InquiryStepInput) int
+		CreateInquiry      func(childComplexity int, input model.CreateInquiryInput) int
+		CreatePosting      func(childComplexity int, input ent.CreatePostingInput) int
+		DeclineInquiry     func(childComplexity int, input model.InquiryStepInput) int
+		HandOffInquiry     func(childComplexity int, input model.InquiryStepInput) int
+		Login              func(childComplexity int, input model.LoginInput) int
+		Logout             func(childComplexity int, input model.LogoutInput) int
+		ReassignInquiry    func(childComplexity int, input model.InquiryStepInput) int
+		RefreshToken       func(childComplexity int, input model.RefreshTokenInput) int
+		RequestNextJob     func(childComplexity int, input model.RequestNextJobInput) int
+		ResolveInquiry     func(childComplexity int, input model.InquiryStepInput) int
+		SetRoutingMode     func(childComplexity int, input model.SetRoutingModeInput) int
+		UpdateMyProfile    func(childComplexity int, input model.UpdateMyProfileInput) int
+		UpdatePosting      func(childComplexity int, input model.UpdatePostingMutationInput) int
+		UpdateRegistrant   func(childComplexity int, input model.UpdateRegistrantMutationInput) int
 	}
 
 	MyApplication struct {
@@ -580,34 +612,35 @@ type ComplexityRoot struct {
 	}
 
 	Registrant struct {
-		AcceptsBus            func(childComplexity int) int
-		Account               func(childComplexity int) int
-		Applications          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
-		Assignments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
-		AvailableFrom         func(childComplexity int) int
-		BirthDate             func(childComplexity int) int
-		City                  func(childComplexity int) int
-		ContactLogs           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
-		CreatedAt             func(childComplexity int) int
-		DesiredHourlyWage     func(childComplexity int) int
-		DesiredJobCategories  func(childComplexity int) int
-		Education             func(childComplexity int) int
-		Email                 func(childComplexity int) int
-		Employment            func(childComplexity int) int
-		Gender                func(childComplexity int) int
-		ID                    func(childComplexity int) int
-		Inquiries             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
-		Kana                  func(childComplexity int) int
-		MaxCommuteMinutes     func(childComplexity int) int
-		Name                  func(childComplexity int) int
-		NearestStation        func(childComplexity int) int
-		Phone                 func(childComplexity int) int
-		Prefecture            func(childComplexity int) int
-		PreferredContactHours func(childComplexity int) int
-		RegisteredAt          func(childComplexity int) int
-		Skills                func(childComplexity int) int
-		UpdatedAt             func(childComplexity int) int
-		WorkHistories         func(childComplexity int) int
+		AcceptsBus               func(childComplexity int) int
+		Account                  func(childComplexity int) int
+		Applications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
+		AvailableFrom            func(childComplexity int) int
+		BirthDate                func(childComplexity int) int
+		City                     func(childComplexity int) int
+		ContactLogs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
+		ContactPressureFlaggedAt func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		DesiredHourlyWage        func(childComplexity int) int
+		DesiredJobCategories     func(childComplexity int) int
+		Education                func(childComplexity int) int
+		Email                    func(childComplexity int) int
+		Employment               func(childComplexity int) int
+		Gender                   func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Inquiries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
+		Kana                     func(childComplexity int) int
+		MaxCommuteMinutes        func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		NearestStation           func(childComplexity int) int
+		Phone                    func(childComplexity int) int
+		Prefecture               func(childComplexity int) int
+		PreferredContactHours    func(childComplexity int) int
+		RegisteredAt             func(childComplexity int) int
+		Skills                   func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		WorkHistories            func(childComplexity int) int
 	}
 
 	RegistrantConnection struct {
@@ -625,9 +658,20 @@ type ComplexityRoot struct {
 		Registrant func(childComplexity int) int
 	}
 
+	RoutingCandidate struct {
+		Components func(childComplexity int) int
+		Excluded   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	RoutingDecision struct {
 		Action            func(childComplexity int) int
 		Actor             func(childComplexity int) int
+		Candidates        func(childComplexity int) int
+		Chosen            func(childComplexity int) int
 		ChosenCoordinator func(childComplexity int) int
 		ChosenSalesRep    func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
@@ -646,6 +690,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		LastAssignedAt func(childComplexity int) int
 		Name           func(childComplexity int) int
+		OpenInquiries  func(childComplexity int) int
 		Postings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder) int
 		ServedClients  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder) int
 		Specialties    func(childComplexity int) int
@@ -661,6 +706,11 @@ type ComplexityRoot struct {
 	SalesRepEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ScoreComponent struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Skill struct {
@@ -694,11 +744,22 @@ type AccountResolver interface {
 	Profile(ctx context.Context, obj *ent.Account) (ent.Noder, error)
 	Agency(ctx context.Context, obj *ent.Account) (*ent.Agency, error)
 }
+type InquiryResolver interface {
+	Assignee(ctx context.Context, obj *ent.Inquiry) (ent.Noder, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
 	UpdateMyProfile(ctx context.Context, input model.UpdateMyProfileInput) (*model.UpdateMyProfilePayload, error)
+	CreateInquiry(ctx context.Context, input model.CreateInquiryInput) (*model.CreateInquiryPayload, error)
+	RequestNextJob(ctx context.Context, input model.RequestNextJobInput) (*model.CreateInquiryPayload, error)
+	AcknowledgeInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
+	DeclineInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
+	HandOffInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
+	ResolveInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
+	ReassignInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
+	SetRoutingMode(ctx context.Context, input model.SetRoutingModeInput) (*model.AgencyPayload, error)
 	CreatePosting(ctx context.Context, input ent.CreatePostingInput) (*model.PostingPayload, error)
 	UpdatePosting(ctx context.Context, input model.UpdatePostingMutationInput) (*model.PostingPayload, error)
 	UpdateRegistrant(ctx context.Context, input model.UpdateRegistrantMutationInput) (*model.RegistrantPayload, error)
@@ -736,6 +797,12 @@ type QueryResolver interface {
 	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
 	MyAssignments(ctx context.Context) ([]*portal.MyAssignment, error)
 	MyContactLogs(ctx context.Context) ([]*portal.MyContactLog, error)
+}
+type RoutingCandidateResolver interface {
+	Components(ctx context.Context, obj *record.Candidate) ([]*model.ScoreComponent, error)
+}
+type RoutingDecisionResolver interface {
+	Chosen(ctx context.Context, obj *ent.RoutingDecision) (ent.Noder, error)
 }
 
 type executableSchema struct {
@@ -934,6 +1001,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Agency.RoutingMode(childComplexity), true
+	case "Agency.routingWeightContinuity":
+		if e.complexity.Agency.RoutingWeightContinuity == nil {
+			break
+		}
+
+		return e.complexity.Agency.RoutingWeightContinuity(childComplexity), true
+	case "Agency.routingWeightRegion":
+		if e.complexity.Agency.RoutingWeightRegion == nil {
+			break
+		}
+
+		return e.complexity.Agency.RoutingWeightRegion(childComplexity), true
+	case "Agency.routingWeightSpecialty":
+		if e.complexity.Agency.RoutingWeightSpecialty == nil {
+			break
+		}
+
+		return e.complexity.Agency.RoutingWeightSpecialty(childComplexity), true
 	case "Agency.slug":
 		if e.complexity.Agency.Slug == nil {
 			break
@@ -990,6 +1075,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.AgencyEdge.Node(childComplexity), true
+
+	case "AgencyPayload.agency":
+		if e.complexity.AgencyPayload.Agency == nil {
+			break
+		}
+
+		return e.complexity.AgencyPayload.Agency(childComplexity), true
 
 	case "Application.assignment":
 		if e.complexity.Application.Assignment == nil {
@@ -1680,6 +1772,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Coordinator.Name(childComplexity), true
+	case "Coordinator.openInquiries":
+		if e.complexity.Coordinator.OpenInquiries == nil {
+			break
+		}
+
+		return e.complexity.Coordinator.OpenInquiries(childComplexity), true
 	case "Coordinator.regions":
 		if e.complexity.Coordinator.Regions == nil {
 			break
@@ -1731,6 +1829,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.CoordinatorEdge.Node(childComplexity), true
 
+	case "CreateInquiryPayload.inquiry":
+		if e.complexity.CreateInquiryPayload.Inquiry == nil {
+			break
+		}
+
+		return e.complexity.CreateInquiryPayload.Inquiry(childComplexity), true
+	case "CreateInquiryPayload.myInquiry":
+		if e.complexity.CreateInquiryPayload.MyInquiry == nil {
+			break
+		}
+
+		return e.complexity.CreateInquiryPayload.MyInquiry(childComplexity), true
+
+	case "Inquiry.ackDueAt":
+		if e.complexity.Inquiry.AckDueAt == nil {
+			break
+		}
+
+		return e.complexity.Inquiry.AckDueAt(childComplexity), true
 	case "Inquiry.acknowledgedAt":
 		if e.complexity.Inquiry.AcknowledgedAt == nil {
 			break
@@ -1743,6 +1860,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Inquiry.AssignedAt(childComplexity), true
+	case "Inquiry.assignee":
+		if e.complexity.Inquiry.Assignee == nil {
+			break
+		}
+
+		return e.complexity.Inquiry.Assignee(childComplexity), true
 	case "Inquiry.channel":
 		if e.complexity.Inquiry.Channel == nil {
 			break
@@ -1773,6 +1896,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Inquiry.EscalatedAt(childComplexity), true
+	case "Inquiry.handedOffAt":
+		if e.complexity.Inquiry.HandedOffAt == nil {
+			break
+		}
+
+		return e.complexity.Inquiry.HandedOffAt(childComplexity), true
 	case "Inquiry.id":
 		if e.complexity.Inquiry.ID == nil {
 			break
@@ -1878,6 +2007,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.InquiryEdge.Node(childComplexity), true
 
+	case "InquiryPayload.inquiry":
+		if e.complexity.InquiryPayload.Inquiry == nil {
+			break
+		}
+
+		return e.complexity.InquiryPayload.Inquiry(childComplexity), true
+
 	case "LogoutPayload.ok":
 		if e.complexity.LogoutPayload.Ok == nil {
 			break
@@ -1885,6 +2021,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.LogoutPayload.Ok(childComplexity), true
 
+	case "Mutation.acknowledgeInquiry":
+		if e.complexity.Mutation.AcknowledgeInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AcknowledgeInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.createInquiry":
+		if e.complexity.Mutation.CreateInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateInquiry(childComplexity, args["input"].(model.CreateInquiryInput)), true
 	case "Mutation.createPosting":
 		if e.complexity.Mutation.CreatePosting == nil {
 			break
@@ -1896,6 +2054,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CreatePosting(childComplexity, args["input"].(ent.CreatePostingInput)), true
+	case "Mutation.declineInquiry":
+		if e.complexity.Mutation.DeclineInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeclineInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.handOffInquiry":
+		if e.complexity.Mutation.HandOffInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_handOffInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.HandOffInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
 	case "Mutation.login":
 		if e.complexity.Mutation.Login == nil {
 			break
@@ -1918,6 +2098,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.Logout(childComplexity, args["input"].(model.LogoutInput)), true
+	case "Mutation.reassignInquiry":
+		if e.complexity.Mutation.ReassignInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reassignInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ReassignInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
 	case "Mutation.refreshToken":
 		if e.complexity.Mutation.RefreshToken == nil {
 			break
@@ -1929,6 +2120,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RefreshToken(childComplexity, args["input"].(model.RefreshTokenInput)), true
+	case "Mutation.requestNextJob":
+		if e.complexity.Mutation.RequestNextJob == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestNextJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RequestNextJob(childComplexity, args["input"].(model.RequestNextJobInput)), true
+	case "Mutation.resolveInquiry":
+		if e.complexity.Mutation.ResolveInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.setRoutingMode":
+		if e.complexity.Mutation.SetRoutingMode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRoutingMode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetRoutingMode(childComplexity, args["input"].(model.SetRoutingModeInput)), true
 	case "Mutation.updateMyProfile":
 		if e.complexity.Mutation.UpdateMyProfile == nil {
 			break
@@ -3139,6 +3363,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.ContactLogs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ContactLogOrder)), true
+	case "Registrant.contactPressureFlaggedAt":
+		if e.complexity.Registrant.ContactPressureFlaggedAt == nil {
+			break
+		}
+
+		return e.complexity.Registrant.ContactPressureFlaggedAt(childComplexity), true
 	case "Registrant.createdAt":
 		if e.complexity.Registrant.CreatedAt == nil {
 			break
@@ -3304,6 +3534,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RegistrantPayload.Registrant(childComplexity), true
 
+	case "RoutingCandidate.components":
+		if e.complexity.RoutingCandidate.Components == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.Components(childComplexity), true
+	case "RoutingCandidate.excluded":
+		if e.complexity.RoutingCandidate.Excluded == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.Excluded(childComplexity), true
+	case "RoutingCandidate.id":
+		if e.complexity.RoutingCandidate.ID == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.ID(childComplexity), true
+	case "RoutingCandidate.kind":
+		if e.complexity.RoutingCandidate.Kind == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.Kind(childComplexity), true
+	case "RoutingCandidate.name":
+		if e.complexity.RoutingCandidate.Name == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.Name(childComplexity), true
+	case "RoutingCandidate.score":
+		if e.complexity.RoutingCandidate.Score == nil {
+			break
+		}
+
+		return e.complexity.RoutingCandidate.Score(childComplexity), true
+
 	case "RoutingDecision.action":
 		if e.complexity.RoutingDecision.Action == nil {
 			break
@@ -3316,6 +3583,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.RoutingDecision.Actor(childComplexity), true
+	case "RoutingDecision.candidates":
+		if e.complexity.RoutingDecision.Candidates == nil {
+			break
+		}
+
+		return e.complexity.RoutingDecision.Candidates(childComplexity), true
+	case "RoutingDecision.chosen":
+		if e.complexity.RoutingDecision.Chosen == nil {
+			break
+		}
+
+		return e.complexity.RoutingDecision.Chosen(childComplexity), true
 	case "RoutingDecision.chosenCoordinator":
 		if e.complexity.RoutingDecision.ChosenCoordinator == nil {
 			break
@@ -3412,6 +3691,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.SalesRep.Name(childComplexity), true
+	case "SalesRep.openInquiries":
+		if e.complexity.SalesRep.OpenInquiries == nil {
+			break
+		}
+
+		return e.complexity.SalesRep.OpenInquiries(childComplexity), true
 	case "SalesRep.postings":
 		if e.complexity.SalesRep.Postings == nil {
 			break
@@ -3478,6 +3763,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.SalesRepEdge.Node(childComplexity), true
+
+	case "ScoreComponent.name":
+		if e.complexity.ScoreComponent.Name == nil {
+			break
+		}
+
+		return e.complexity.ScoreComponent.Name(childComplexity), true
+	case "ScoreComponent.value":
+		if e.complexity.ScoreComponent.Value == nil {
+			break
+		}
+
+		return e.complexity.ScoreComponent.Value(childComplexity), true
 
 	case "Skill.id":
 		if e.complexity.Skill.ID == nil {
@@ -3615,6 +3913,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateClientCompanyInput,
 		ec.unmarshalInputCreateClientSiteInput,
 		ec.unmarshalInputCreateCoordinatorInput,
+		ec.unmarshalInputCreateInquiryInput,
 		ec.unmarshalInputCreateOrgUnitInput,
 		ec.unmarshalInputCreatePostingInput,
 		ec.unmarshalInputCreateRegistrantInput,
@@ -3622,6 +3921,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateSkillInput,
 		ec.unmarshalInputCreateWorkHistoryInput,
 		ec.unmarshalInputInquiryOrder,
+		ec.unmarshalInputInquiryStepInput,
 		ec.unmarshalInputInquiryWhereInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputLogoutInput,
@@ -3634,10 +3934,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRefreshTokenInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
+		ec.unmarshalInputRequestNextJobInput,
 		ec.unmarshalInputRoutingDecisionOrder,
 		ec.unmarshalInputRoutingDecisionWhereInput,
 		ec.unmarshalInputSalesRepOrder,
 		ec.unmarshalInputSalesRepWhereInput,
+		ec.unmarshalInputSetRoutingModeInput,
 		ec.unmarshalInputSkillOrder,
 		ec.unmarshalInputSkillWhereInput,
 		ec.unmarshalInputUpdateAgencyInput,
@@ -3751,7 +4053,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/scalars.graphql" "api/staff.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3766,6 +4068,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
+	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
 	{Name: "api/staff.graphql", Input: sourceData("api/staff.graphql"), BuiltIn: false},
 }
@@ -3868,10 +4171,54 @@ func (ec *executionContext) field_Coordinator_inquiries_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acknowledgeInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPosting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreatePostingInput2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐCreatePostingInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_handOffInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
 	if err != nil {
 		return nil, err
 	}
@@ -3901,10 +4248,54 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reassignInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestNextJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRequestNextJobInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRequestNextJobInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRoutingMode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetRoutingModeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRoutingModeInput)
 	if err != nil {
 		return nil, err
 	}
@@ -5185,6 +5576,8 @@ func (ec *executionContext) fieldContext_Account_coordinator(_ context.Context, 
 				return ec.fieldContext_Coordinator_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_Coordinator_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_Coordinator_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_Coordinator_lastAssignedAt(ctx, field)
 			case "account":
@@ -5238,6 +5631,8 @@ func (ec *executionContext) fieldContext_Account_salesRep(_ context.Context, fie
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -5315,6 +5710,8 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -5425,6 +5822,12 @@ func (ec *executionContext) fieldContext_Account_agency(_ context.Context, field
 				return ec.fieldContext_Agency_inquiryRateLimit(ctx, field)
 			case "nextJobLeadDays":
 				return ec.fieldContext_Agency_nextJobLeadDays(ctx, field)
+			case "routingWeightContinuity":
+				return ec.fieldContext_Agency_routingWeightContinuity(ctx, field)
+			case "routingWeightSpecialty":
+				return ec.fieldContext_Agency_routingWeightSpecialty(ctx, field)
+			case "routingWeightRegion":
+				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
 			case "insuranceGapDays":
 				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
 			}
@@ -6056,6 +6459,93 @@ func (ec *executionContext) fieldContext_Agency_nextJobLeadDays(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Agency_routingWeightContinuity(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Agency_routingWeightContinuity,
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingWeightContinuity, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Agency_routingWeightContinuity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_routingWeightSpecialty(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Agency_routingWeightSpecialty,
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingWeightSpecialty, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Agency_routingWeightSpecialty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_routingWeightRegion(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Agency_routingWeightRegion,
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingWeightRegion, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Agency_routingWeightRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Agency_insuranceGapDays(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6242,6 +6732,12 @@ func (ec *executionContext) fieldContext_AgencyEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Agency_inquiryRateLimit(ctx, field)
 			case "nextJobLeadDays":
 				return ec.fieldContext_Agency_nextJobLeadDays(ctx, field)
+			case "routingWeightContinuity":
+				return ec.fieldContext_Agency_routingWeightContinuity(ctx, field)
+			case "routingWeightSpecialty":
+				return ec.fieldContext_Agency_routingWeightSpecialty(ctx, field)
+			case "routingWeightRegion":
+				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
 			case "insuranceGapDays":
 				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
 			}
@@ -6275,6 +6771,75 @@ func (ec *executionContext) fieldContext_AgencyEdge_cursor(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AgencyPayload_agency(ctx context.Context, field graphql.CollectedField, obj *model.AgencyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AgencyPayload_agency,
+		func(ctx context.Context) (any, error) {
+			return obj.Agency, nil
+		},
+		nil,
+		ec.marshalNAgency2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAgency,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_AgencyPayload_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgencyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Agency_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Agency_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Agency_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_Agency_name(ctx, field)
+			case "slug":
+				return ec.fieldContext_Agency_slug(ctx, field)
+			case "routingMode":
+				return ec.fieldContext_Agency_routingMode(ctx, field)
+			case "timezone":
+				return ec.fieldContext_Agency_timezone(ctx, field)
+			case "businessOpen":
+				return ec.fieldContext_Agency_businessOpen(ctx, field)
+			case "businessClose":
+				return ec.fieldContext_Agency_businessClose(ctx, field)
+			case "workingWeekdays":
+				return ec.fieldContext_Agency_workingWeekdays(ctx, field)
+			case "holidays":
+				return ec.fieldContext_Agency_holidays(ctx, field)
+			case "firstResponseSLAMinutes":
+				return ec.fieldContext_Agency_firstResponseSLAMinutes(ctx, field)
+			case "ackTimeoutMinutes":
+				return ec.fieldContext_Agency_ackTimeoutMinutes(ctx, field)
+			case "inquiryRateLimit":
+				return ec.fieldContext_Agency_inquiryRateLimit(ctx, field)
+			case "nextJobLeadDays":
+				return ec.fieldContext_Agency_nextJobLeadDays(ctx, field)
+			case "routingWeightContinuity":
+				return ec.fieldContext_Agency_routingWeightContinuity(ctx, field)
+			case "routingWeightSpecialty":
+				return ec.fieldContext_Agency_routingWeightSpecialty(ctx, field)
+			case "routingWeightRegion":
+				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
+			case "insuranceGapDays":
+				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
 		},
 	}
 	return fc, nil
@@ -6514,6 +7079,8 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -7472,6 +8039,8 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -8796,6 +9365,8 @@ func (ec *executionContext) fieldContext_ClientCompany_serviceRep(_ context.Cont
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -9844,6 +10415,8 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -10341,6 +10914,35 @@ func (ec *executionContext) fieldContext_Coordinator_available(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Coordinator_openInquiries(ctx context.Context, field graphql.CollectedField, obj *ent.Coordinator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Coordinator_openInquiries,
+		func(ctx context.Context) (any, error) {
+			return obj.OpenInquiries, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Coordinator_openInquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coordinator",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Coordinator_lastAssignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Coordinator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10617,6 +11219,8 @@ func (ec *executionContext) fieldContext_CoordinatorEdge_node(_ context.Context,
 				return ec.fieldContext_Coordinator_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_Coordinator_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_Coordinator_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_Coordinator_lastAssignedAt(ctx, field)
 			case "account":
@@ -10654,6 +11258,128 @@ func (ec *executionContext) fieldContext_CoordinatorEdge_cursor(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateInquiryPayload_inquiry(ctx context.Context, field graphql.CollectedField, obj *model.CreateInquiryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CreateInquiryPayload_inquiry,
+		func(ctx context.Context) (any, error) {
+			return obj.Inquiry, nil
+		},
+		nil,
+		ec.marshalOInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_CreateInquiryPayload_inquiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateInquiryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Inquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Inquiry_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Inquiry_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_Inquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_Inquiry_channel(ctx, field)
+			case "origin":
+				return ec.fieldContext_Inquiry_origin(ctx, field)
+			case "message":
+				return ec.fieldContext_Inquiry_message(ctx, field)
+			case "status":
+				return ec.fieldContext_Inquiry_status(ctx, field)
+			case "dueAt":
+				return ec.fieldContext_Inquiry_dueAt(ctx, field)
+			case "priority":
+				return ec.fieldContext_Inquiry_priority(ctx, field)
+			case "assignedAt":
+				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
+			case "acknowledgedAt":
+				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
+			case "resolvedAt":
+				return ec.fieldContext_Inquiry_resolvedAt(ctx, field)
+			case "escalatedAt":
+				return ec.fieldContext_Inquiry_escalatedAt(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Inquiry_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Inquiry_posting(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Inquiry_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Inquiry_salesRep(ctx, field)
+			case "routingDecisions":
+				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateInquiryPayload_myInquiry(ctx context.Context, field graphql.CollectedField, obj *model.CreateInquiryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CreateInquiryPayload_myInquiry,
+		func(ctx context.Context) (any, error) {
+			return obj.MyInquiry, nil
+		},
+		nil,
+		ec.marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_CreateInquiryPayload_myInquiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateInquiryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyInquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyInquiry_createdAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_MyInquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_MyInquiry_channel(ctx, field)
+			case "status":
+				return ec.fieldContext_MyInquiry_status(ctx, field)
+			case "message":
+				return ec.fieldContext_MyInquiry_message(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyInquiry_posting(ctx, field)
+			case "assigneeName":
+				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
 	}
 	return fc, nil
@@ -10978,6 +11704,64 @@ func (ec *executionContext) fieldContext_Inquiry_assignedAt(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Inquiry_ackDueAt(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Inquiry_ackDueAt,
+		func(ctx context.Context) (any, error) {
+			return obj.AckDueAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Inquiry_ackDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Inquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Inquiry_handedOffAt(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Inquiry_handedOffAt,
+		func(ctx context.Context) (any, error) {
+			return obj.HandedOffAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Inquiry_handedOffAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Inquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Inquiry_acknowledgedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11125,6 +11909,8 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -11293,6 +12079,8 @@ func (ec *executionContext) fieldContext_Inquiry_coordinator(_ context.Context, 
 				return ec.fieldContext_Coordinator_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_Coordinator_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_Coordinator_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_Coordinator_lastAssignedAt(ctx, field)
 			case "account":
@@ -11346,6 +12134,8 @@ func (ec *executionContext) fieldContext_Inquiry_salesRep(_ context.Context, fie
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -11403,8 +12193,41 @@ func (ec *executionContext) fieldContext_Inquiry_routingDecisions(_ context.Cont
 				return ec.fieldContext_RoutingDecision_chosenSalesRep(ctx, field)
 			case "actor":
 				return ec.fieldContext_RoutingDecision_actor(ctx, field)
+			case "chosen":
+				return ec.fieldContext_RoutingDecision_chosen(ctx, field)
+			case "candidates":
+				return ec.fieldContext_RoutingDecision_candidates(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type RoutingDecision", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Inquiry_assignee(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Inquiry_assignee,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Inquiry().Assignee(ctx, obj)
+		},
+		nil,
+		ec.marshalOAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Inquiry_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Inquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Assignee does not have child fields")
 		},
 	}
 	return fc, nil
@@ -11559,6 +12382,10 @@ func (ec *executionContext) fieldContext_InquiryEdge_node(_ context.Context, fie
 				return ec.fieldContext_Inquiry_priority(ctx, field)
 			case "assignedAt":
 				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
 			case "acknowledgedAt":
 				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
 			case "resolvedAt":
@@ -11575,6 +12402,8 @@ func (ec *executionContext) fieldContext_InquiryEdge_node(_ context.Context, fie
 				return ec.fieldContext_Inquiry_salesRep(ctx, field)
 			case "routingDecisions":
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -11606,6 +12435,81 @@ func (ec *executionContext) fieldContext_InquiryEdge_cursor(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryPayload_inquiry(ctx context.Context, field graphql.CollectedField, obj *model.InquiryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryPayload_inquiry,
+		func(ctx context.Context) (any, error) {
+			return obj.Inquiry, nil
+		},
+		nil,
+		ec.marshalNInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryPayload_inquiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Inquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Inquiry_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Inquiry_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_Inquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_Inquiry_channel(ctx, field)
+			case "origin":
+				return ec.fieldContext_Inquiry_origin(ctx, field)
+			case "message":
+				return ec.fieldContext_Inquiry_message(ctx, field)
+			case "status":
+				return ec.fieldContext_Inquiry_status(ctx, field)
+			case "dueAt":
+				return ec.fieldContext_Inquiry_dueAt(ctx, field)
+			case "priority":
+				return ec.fieldContext_Inquiry_priority(ctx, field)
+			case "assignedAt":
+				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
+			case "acknowledgedAt":
+				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
+			case "resolvedAt":
+				return ec.fieldContext_Inquiry_resolvedAt(ctx, field)
+			case "escalatedAt":
+				return ec.fieldContext_Inquiry_escalatedAt(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Inquiry_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Inquiry_posting(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Inquiry_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Inquiry_salesRep(ctx, field)
+			case "routingDecisions":
+				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
 	}
 	return fc, nil
@@ -11830,6 +12734,370 @@ func (ec *executionContext) fieldContext_Mutation_updateMyProfile(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateMyProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateInquiry(ctx, fc.Args["input"].(model.CreateInquiryInput))
+		},
+		nil,
+		ec.marshalNCreateInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_CreateInquiryPayload_inquiry(ctx, field)
+			case "myInquiry":
+				return ec.fieldContext_CreateInquiryPayload_myInquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type CreateInquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestNextJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_requestNextJob,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RequestNextJob(ctx, fc.Args["input"].(model.RequestNextJobInput))
+		},
+		nil,
+		ec.marshalNCreateInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_requestNextJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_CreateInquiryPayload_inquiry(ctx, field)
+			case "myInquiry":
+				return ec.fieldContext_CreateInquiryPayload_myInquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type CreateInquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestNextJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acknowledgeInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_acknowledgeInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AcknowledgeInquiry(ctx, fc.Args["input"].(model.InquiryStepInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_acknowledgeInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acknowledgeInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_declineInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeclineInquiry(ctx, fc.Args["input"].(model.InquiryStepInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_declineInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_handOffInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_handOffInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().HandOffInquiry(ctx, fc.Args["input"].(model.InquiryStepInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_handOffInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_handOffInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolveInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_resolveInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ResolveInquiry(ctx, fc.Args["input"].(model.InquiryStepInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_resolveInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reassignInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_reassignInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ReassignInquiry(ctx, fc.Args["input"].(model.InquiryStepInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_reassignInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reassignInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRoutingMode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setRoutingMode,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetRoutingMode(ctx, fc.Args["input"].(model.SetRoutingModeInput))
+		},
+		nil,
+		ec.marshalNAgencyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAgencyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setRoutingMode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "agency":
+				return ec.fieldContext_AgencyPayload_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AgencyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRoutingMode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15295,6 +16563,8 @@ func (ec *executionContext) fieldContext_Posting_accountRep(_ context.Context, f
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -18387,6 +19657,35 @@ func (ec *executionContext) fieldContext_Registrant_registeredAt(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_contactPressureFlaggedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_contactPressureFlaggedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.ContactPressureFlaggedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_contactPressureFlaggedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_birthDate(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18982,6 +20281,8 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -19098,6 +20399,8 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -19120,6 +20423,186 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_kind(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_id(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_name(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_score(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_score,
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_components(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_components,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.RoutingCandidate().Components(ctx, obj)
+		},
+		nil,
+		ec.marshalNScoreComponent2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScoreComponentᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "name":
+				return ec.fieldContext_ScoreComponent_name(ctx, field)
+			case "value":
+				return ec.fieldContext_ScoreComponent_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ScoreComponent", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingCandidate_excluded(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingCandidate_excluded,
+		func(ctx context.Context) (any, error) {
+			return obj.Excluded, nil
+		},
+		nil,
+		ec.marshalOString2string,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingCandidate_excluded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -19287,6 +20770,10 @@ func (ec *executionContext) fieldContext_RoutingDecision_inquiry(_ context.Conte
 				return ec.fieldContext_Inquiry_priority(ctx, field)
 			case "assignedAt":
 				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
 			case "acknowledgedAt":
 				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
 			case "resolvedAt":
@@ -19303,6 +20790,8 @@ func (ec *executionContext) fieldContext_RoutingDecision_inquiry(_ context.Conte
 				return ec.fieldContext_Inquiry_salesRep(ctx, field)
 			case "routingDecisions":
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -19350,6 +20839,8 @@ func (ec *executionContext) fieldContext_RoutingDecision_chosenCoordinator(_ con
 				return ec.fieldContext_Coordinator_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_Coordinator_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_Coordinator_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_Coordinator_lastAssignedAt(ctx, field)
 			case "account":
@@ -19403,6 +20894,8 @@ func (ec *executionContext) fieldContext_RoutingDecision_chosenSalesRep(_ contex
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -19470,6 +20963,78 @@ func (ec *executionContext) fieldContext_RoutingDecision_actor(_ context.Context
 				return ec.fieldContext_Account_agency(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingDecision_chosen(ctx context.Context, field graphql.CollectedField, obj *ent.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingDecision_chosen,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.RoutingDecision().Chosen(ctx, obj)
+		},
+		nil,
+		ec.marshalOAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingDecision_chosen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingDecision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Assignee does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoutingDecision_candidates(ctx context.Context, field graphql.CollectedField, obj *ent.RoutingDecision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RoutingDecision_candidates,
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		ec.marshalNRoutingCandidate2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋroutingᚋrecordᚐCandidateᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RoutingDecision_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoutingDecision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_RoutingCandidate_kind(ctx, field)
+			case "id":
+				return ec.fieldContext_RoutingCandidate_id(ctx, field)
+			case "name":
+				return ec.fieldContext_RoutingCandidate_name(ctx, field)
+			case "score":
+				return ec.fieldContext_RoutingCandidate_score(ctx, field)
+			case "components":
+				return ec.fieldContext_RoutingCandidate_components(ctx, field)
+			case "excluded":
+				return ec.fieldContext_RoutingCandidate_excluded(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RoutingCandidate", field.Name)
 		},
 	}
 	return fc, nil
@@ -19702,6 +21267,35 @@ func (ec *executionContext) fieldContext_SalesRep_available(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesRep_openInquiries(ctx context.Context, field graphql.CollectedField, obj *ent.SalesRep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SalesRep_openInquiries,
+		func(ctx context.Context) (any, error) {
+			return obj.OpenInquiries, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SalesRep_openInquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesRep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -20081,6 +21675,8 @@ func (ec *executionContext) fieldContext_SalesRepEdge_node(_ context.Context, fi
 				return ec.fieldContext_SalesRep_capacity(ctx, field)
 			case "available":
 				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
 			case "lastAssignedAt":
 				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
 			case "account":
@@ -20122,6 +21718,64 @@ func (ec *executionContext) fieldContext_SalesRepEdge_cursor(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoreComponent_name(ctx context.Context, field graphql.CollectedField, obj *model.ScoreComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ScoreComponent_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ScoreComponent_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoreComponent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoreComponent_value(ctx context.Context, field graphql.CollectedField, obj *model.ScoreComponent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ScoreComponent_value,
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ScoreComponent_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoreComponent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
 		},
 	}
 	return fc, nil
@@ -20303,6 +21957,8 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -20751,6 +22407,8 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -22719,7 +24377,7 @@ func (ec *executionContext) unmarshalInputAgencyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "routingMode", "routingModeNEQ", "routingModeIn", "routingModeNotIn", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "businessOpen", "businessOpenNEQ", "businessOpenIn", "businessOpenNotIn", "businessOpenGT", "businessOpenGTE", "businessOpenLT", "businessOpenLTE", "businessOpenContains", "businessOpenHasPrefix", "businessOpenHasSuffix", "businessOpenEqualFold", "businessOpenContainsFold", "businessClose", "businessCloseNEQ", "businessCloseIn", "businessCloseNotIn", "businessCloseGT", "businessCloseGTE", "businessCloseLT", "businessCloseLTE", "businessCloseContains", "businessCloseHasPrefix", "businessCloseHasSuffix", "businessCloseEqualFold", "businessCloseContainsFold", "firstResponseSLAMinutes", "firstResponseSLAMinutesNEQ", "firstResponseSLAMinutesIn", "firstResponseSLAMinutesNotIn", "firstResponseSLAMinutesGT", "firstResponseSLAMinutesGTE", "firstResponseSLAMinutesLT", "firstResponseSLAMinutesLTE", "ackTimeoutMinutes", "ackTimeoutMinutesNEQ", "ackTimeoutMinutesIn", "ackTimeoutMinutesNotIn", "ackTimeoutMinutesGT", "ackTimeoutMinutesGTE", "ackTimeoutMinutesLT", "ackTimeoutMinutesLTE", "inquiryRateLimit", "inquiryRateLimitNEQ", "inquiryRateLimitIn", "inquiryRateLimitNotIn", "inquiryRateLimitGT", "inquiryRateLimitGTE", "inquiryRateLimitLT", "inquiryRateLimitLTE", "nextJobLeadDays", "nextJobLeadDaysNEQ", "nextJobLeadDaysIn", "nextJobLeadDaysNotIn", "nextJobLeadDaysGT", "nextJobLeadDaysGTE", "nextJobLeadDaysLT", "nextJobLeadDaysLTE", "insuranceGapDays", "insuranceGapDaysNEQ", "insuranceGapDaysIn", "insuranceGapDaysNotIn", "insuranceGapDaysGT", "insuranceGapDaysGTE", "insuranceGapDaysLT", "insuranceGapDaysLTE", "insuranceGapDaysIsNil", "insuranceGapDaysNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "routingMode", "routingModeNEQ", "routingModeIn", "routingModeNotIn", "timezone", "timezoneNEQ", "timezoneIn", "timezoneNotIn", "timezoneGT", "timezoneGTE", "timezoneLT", "timezoneLTE", "timezoneContains", "timezoneHasPrefix", "timezoneHasSuffix", "timezoneEqualFold", "timezoneContainsFold", "businessOpen", "businessOpenNEQ", "businessOpenIn", "businessOpenNotIn", "businessOpenGT", "businessOpenGTE", "businessOpenLT", "businessOpenLTE", "businessOpenContains", "businessOpenHasPrefix", "businessOpenHasSuffix", "businessOpenEqualFold", "businessOpenContainsFold", "businessClose", "businessCloseNEQ", "businessCloseIn", "businessCloseNotIn", "businessCloseGT", "businessCloseGTE", "businessCloseLT", "businessCloseLTE", "businessCloseContains", "businessCloseHasPrefix", "businessCloseHasSuffix", "businessCloseEqualFold", "businessCloseContainsFold", "firstResponseSLAMinutes", "firstResponseSLAMinutesNEQ", "firstResponseSLAMinutesIn", "firstResponseSLAMinutesNotIn", "firstResponseSLAMinutesGT", "firstResponseSLAMinutesGTE", "firstResponseSLAMinutesLT", "firstResponseSLAMinutesLTE", "ackTimeoutMinutes", "ackTimeoutMinutesNEQ", "ackTimeoutMinutesIn", "ackTimeoutMinutesNotIn", "ackTimeoutMinutesGT", "ackTimeoutMinutesGTE", "ackTimeoutMinutesLT", "ackTimeoutMinutesLTE", "inquiryRateLimit", "inquiryRateLimitNEQ", "inquiryRateLimitIn", "inquiryRateLimitNotIn", "inquiryRateLimitGT", "inquiryRateLimitGTE", "inquiryRateLimitLT", "inquiryRateLimitLTE", "nextJobLeadDays", "nextJobLeadDaysNEQ", "nextJobLeadDaysIn", "nextJobLeadDaysNotIn", "nextJobLeadDaysGT", "nextJobLeadDaysGTE", "nextJobLeadDaysLT", "nextJobLeadDaysLTE", "routingWeightContinuity", "routingWeightContinuityNEQ", "routingWeightContinuityIn", "routingWeightContinuityNotIn", "routingWeightContinuityGT", "routingWeightContinuityGTE", "routingWeightContinuityLT", "routingWeightContinuityLTE", "routingWeightSpecialty", "routingWeightSpecialtyNEQ", "routingWeightSpecialtyIn", "routingWeightSpecialtyNotIn", "routingWeightSpecialtyGT", "routingWeightSpecialtyGTE", "routingWeightSpecialtyLT", "routingWeightSpecialtyLTE", "routingWeightRegion", "routingWeightRegionNEQ", "routingWeightRegionIn", "routingWeightRegionNotIn", "routingWeightRegionGT", "routingWeightRegionGTE", "routingWeightRegionLT", "routingWeightRegionLTE", "insuranceGapDays", "insuranceGapDaysNEQ", "insuranceGapDaysIn", "insuranceGapDaysNotIn", "insuranceGapDaysGT", "insuranceGapDaysGTE", "insuranceGapDaysLT", "insuranceGapDaysLTE", "insuranceGapDaysIsNil", "insuranceGapDaysNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23622,6 +25280,174 @@ func (ec *executionContext) unmarshalInputAgencyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.NextJobLeadDaysLTE = data
+		case "routingWeightContinuity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuity"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuity = data
+		case "routingWeightContinuityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityNEQ = data
+		case "routingWeightContinuityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityIn = data
+		case "routingWeightContinuityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityNotIn = data
+		case "routingWeightContinuityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityGT = data
+		case "routingWeightContinuityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityGTE = data
+		case "routingWeightContinuityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityLT = data
+		case "routingWeightContinuityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuityLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuityLTE = data
+		case "routingWeightSpecialty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialty"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialty = data
+		case "routingWeightSpecialtyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyNEQ = data
+		case "routingWeightSpecialtyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyIn = data
+		case "routingWeightSpecialtyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyNotIn = data
+		case "routingWeightSpecialtyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyGT = data
+		case "routingWeightSpecialtyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyGTE = data
+		case "routingWeightSpecialtyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyLT = data
+		case "routingWeightSpecialtyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialtyLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialtyLTE = data
+		case "routingWeightRegion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegion"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegion = data
+		case "routingWeightRegionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionNEQ = data
+		case "routingWeightRegionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionIn = data
+		case "routingWeightRegionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionNotIn = data
+		case "routingWeightRegionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionGT = data
+		case "routingWeightRegionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionGTE = data
+		case "routingWeightRegionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionLT = data
+		case "routingWeightRegionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegionLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegionLTE = data
 		case "insuranceGapDays":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("insuranceGapDays"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -26732,7 +28558,7 @@ func (ec *executionContext) unmarshalInputCoordinatorWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "openInquiries", "openInquiriesNEQ", "openInquiriesIn", "openInquiriesNotIn", "openInquiriesGT", "openInquiriesGTE", "openInquiriesLT", "openInquiriesLTE", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27089,6 +28915,62 @@ func (ec *executionContext) unmarshalInputCoordinatorWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.AvailableNEQ = data
+		case "openInquiries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiries"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiries = data
+		case "openInquiriesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesNEQ = data
+		case "openInquiriesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesIn = data
+		case "openInquiriesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesNotIn = data
+		case "openInquiriesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesGT = data
+		case "openInquiriesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesGTE = data
+		case "openInquiriesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesLT = data
+		case "openInquiriesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesLTE = data
 		case "lastAssignedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastAssignedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -27352,6 +29234,68 @@ func (ec *executionContext) unmarshalInputCreateCoordinatorInput(ctx context.Con
 				return it, err
 			}
 			it.InquiryIDs = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateInquiryInput(ctx context.Context, obj any) (model.CreateInquiryInput, error) {
+	var it model.CreateInquiryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"postingId", "kind", "message", "idempotencyKey", "registrantId", "channel"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postingId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostingID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNInquiryKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOInquiryChannel2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
 		}
 	}
 
@@ -28090,6 +30034,40 @@ func (ec *executionContext) unmarshalInputInquiryOrder(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputInquiryStepInput(ctx context.Context, obj any) (model.InquiryStepInput, error) {
+	var it model.InquiryStepInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context, obj any) (ent.InquiryWhereInput, error) {
 	var it ent.InquiryWhereInput
 	asMap := map[string]any{}
@@ -28097,7 +30075,7 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "origin", "originNEQ", "originIn", "originNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "priorityGT", "priorityGTE", "priorityLT", "priorityLTE", "assignedAt", "assignedAtNEQ", "assignedAtIn", "assignedAtNotIn", "assignedAtGT", "assignedAtGTE", "assignedAtLT", "assignedAtLTE", "assignedAtIsNil", "assignedAtNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "escalatedAt", "escalatedAtNEQ", "escalatedAtIn", "escalatedAtNotIn", "escalatedAtGT", "escalatedAtGTE", "escalatedAtLT", "escalatedAtLTE", "escalatedAtIsNil", "escalatedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "channel", "channelNEQ", "channelIn", "channelNotIn", "origin", "originNEQ", "originIn", "originNotIn", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageEqualFold", "messageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "dueAtIsNil", "dueAtNotNil", "priority", "priorityNEQ", "priorityIn", "priorityNotIn", "priorityGT", "priorityGTE", "priorityLT", "priorityLTE", "assignedAt", "assignedAtNEQ", "assignedAtIn", "assignedAtNotIn", "assignedAtGT", "assignedAtGTE", "assignedAtLT", "assignedAtLTE", "assignedAtIsNil", "assignedAtNotNil", "ackDueAt", "ackDueAtNEQ", "ackDueAtIn", "ackDueAtNotIn", "ackDueAtGT", "ackDueAtGTE", "ackDueAtLT", "ackDueAtLTE", "ackDueAtIsNil", "ackDueAtNotNil", "handedOffAt", "handedOffAtNEQ", "handedOffAtIn", "handedOffAtNotIn", "handedOffAtGT", "handedOffAtGTE", "handedOffAtLT", "handedOffAtLTE", "handedOffAtIsNil", "handedOffAtNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "escalatedAt", "escalatedAtNEQ", "escalatedAtIn", "escalatedAtNotIn", "escalatedAtGT", "escalatedAtGTE", "escalatedAtLT", "escalatedAtLTE", "escalatedAtIsNil", "escalatedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28692,6 +30670,146 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.AssignedAtNotNil = data
+		case "ackDueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAt = data
+		case "ackDueAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtNEQ = data
+		case "ackDueAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtIn = data
+		case "ackDueAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtNotIn = data
+		case "ackDueAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtGT = data
+		case "ackDueAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtGTE = data
+		case "ackDueAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtLT = data
+		case "ackDueAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtLTE = data
+		case "ackDueAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtIsNil = data
+		case "ackDueAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackDueAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckDueAtNotNil = data
+		case "handedOffAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAt = data
+		case "handedOffAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtNEQ = data
+		case "handedOffAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtIn = data
+		case "handedOffAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtNotIn = data
+		case "handedOffAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtGT = data
+		case "handedOffAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtGTE = data
+		case "handedOffAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtLT = data
+		case "handedOffAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtLTE = data
+		case "handedOffAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtIsNil = data
+		case "handedOffAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handedOffAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandedOffAtNotNil = data
 		case "acknowledgedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acknowledgedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -30920,7 +33038,7 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31956,6 +34074,110 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RegisteredAtLTE = data
+		case "contactPressureFlaggedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAt = data
+		case "contactPressureFlaggedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtNEQ = data
+		case "contactPressureFlaggedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtIn = data
+		case "contactPressureFlaggedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtNotIn = data
+		case "contactPressureFlaggedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtGT = data
+		case "contactPressureFlaggedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtGTE = data
+		case "contactPressureFlaggedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtLT = data
+		case "contactPressureFlaggedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtLTE = data
+		case "contactPressureFlaggedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtIsNil = data
+		case "contactPressureFlaggedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRequestNextJobInput(ctx context.Context, obj any) (model.RequestNextJobInput, error) {
+	var it model.RequestNextJobInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"message", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 
@@ -32317,7 +34539,7 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "available", "availableNEQ", "openInquiries", "openInquiriesNEQ", "openInquiriesIn", "openInquiriesNotIn", "openInquiriesGT", "openInquiriesGTE", "openInquiriesLT", "openInquiriesLTE", "lastAssignedAt", "lastAssignedAtNEQ", "lastAssignedAtIn", "lastAssignedAtNotIn", "lastAssignedAtGT", "lastAssignedAtGTE", "lastAssignedAtLT", "lastAssignedAtLTE", "lastAssignedAtIsNil", "lastAssignedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32702,6 +34924,62 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 				return it, err
 			}
 			it.AvailableNEQ = data
+		case "openInquiries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiries"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiries = data
+		case "openInquiriesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesNEQ = data
+		case "openInquiriesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesIn = data
+		case "openInquiriesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesNotIn = data
+		case "openInquiriesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesGT = data
+		case "openInquiriesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesGTE = data
+		case "openInquiriesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesLT = data
+		case "openInquiriesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openInquiriesLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenInquiriesLTE = data
 		case "lastAssignedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastAssignedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -32772,6 +35050,33 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 				return it, err
 			}
 			it.LastAssignedAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetRoutingModeInput(ctx context.Context, obj any) (model.SetRoutingModeInput, error) {
+	var it model.SetRoutingModeInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNAgencyRoutingMode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋagencyᚐRoutingMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
 		}
 	}
 
@@ -33123,7 +35428,7 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "routingMode", "timezone", "businessOpen", "businessClose", "workingWeekdays", "appendWorkingWeekdays", "holidays", "appendHolidays", "firstResponseSLAMinutes", "ackTimeoutMinutes", "inquiryRateLimit", "nextJobLeadDays", "insuranceGapDays", "clearInsuranceGapDays"}
+	fieldsInOrder := [...]string{"name", "routingMode", "timezone", "businessOpen", "businessClose", "workingWeekdays", "appendWorkingWeekdays", "holidays", "appendHolidays", "firstResponseSLAMinutes", "ackTimeoutMinutes", "inquiryRateLimit", "nextJobLeadDays", "routingWeightContinuity", "routingWeightSpecialty", "routingWeightRegion", "insuranceGapDays", "clearInsuranceGapDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33221,6 +35526,27 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.NextJobLeadDays = data
+		case "routingWeightContinuity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuity"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuity = data
+		case "routingWeightSpecialty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialty"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialty = data
+		case "routingWeightRegion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegion"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegion = data
 		case "insuranceGapDays":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("insuranceGapDays"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -34081,7 +36407,7 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender", "accountID", "clearAccount", "addSkillIDs", "removeSkillIDs", "clearSkills", "addWorkHistoryIDs", "removeWorkHistoryIDs", "clearWorkHistories", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments", "addContactLogIDs", "removeContactLogIDs", "clearContactLogs"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender", "accountID", "clearAccount", "addSkillIDs", "removeSkillIDs", "clearSkills", "addWorkHistoryIDs", "removeWorkHistoryIDs", "clearWorkHistories", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments", "addContactLogIDs", "removeContactLogIDs", "clearContactLogs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34221,6 +36547,20 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.Employment = data
+		case "contactPressureFlaggedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPressureFlaggedAt = data
+		case "clearContactPressureFlaggedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContactPressureFlaggedAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearContactPressureFlaggedAt = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -35489,6 +37829,29 @@ func (ec *executionContext) unmarshalInputWorkHistoryWhereInput(ctx context.Cont
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _Assignee(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.SalesRep:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SalesRep(ctx, sel, obj)
+	case *ent.Coordinator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Coordinator(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Assignee must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -36073,6 +38436,21 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "routingWeightContinuity":
+			out.Values[i] = ec._Agency_routingWeightContinuity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routingWeightSpecialty":
+			out.Values[i] = ec._Agency_routingWeightSpecialty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routingWeightRegion":
+			out.Values[i] = ec._Agency_routingWeightRegion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "insuranceGapDays":
 			out.Values[i] = ec._Agency_insuranceGapDays(ctx, field, obj)
 		default:
@@ -36159,6 +38537,45 @@ func (ec *executionContext) _AgencyEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._AgencyEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._AgencyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var agencyPayloadImplementors = []string{"AgencyPayload"}
+
+func (ec *executionContext) _AgencyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AgencyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agencyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgencyPayload")
+		case "agency":
+			out.Values[i] = ec._AgencyPayload_agency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37869,7 +40286,7 @@ func (ec *executionContext) _ContactLogEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
-var coordinatorImplementors = []string{"Coordinator", "Node", "Profile"}
+var coordinatorImplementors = []string{"Coordinator", "Node", "Profile", "Assignee"}
 
 func (ec *executionContext) _Coordinator(ctx context.Context, sel ast.SelectionSet, obj *ent.Coordinator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coordinatorImplementors)
@@ -37917,6 +40334,11 @@ func (ec *executionContext) _Coordinator(ctx context.Context, sel ast.SelectionS
 			}
 		case "available":
 			out.Values[i] = ec._Coordinator_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openInquiries":
+			out.Values[i] = ec._Coordinator_openInquiries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -38101,6 +40523,44 @@ func (ec *executionContext) _CoordinatorEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var createInquiryPayloadImplementors = []string{"CreateInquiryPayload"}
+
+func (ec *executionContext) _CreateInquiryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateInquiryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createInquiryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateInquiryPayload")
+		case "inquiry":
+			out.Values[i] = ec._CreateInquiryPayload_inquiry(ctx, field, obj)
+		case "myInquiry":
+			out.Values[i] = ec._CreateInquiryPayload_myInquiry(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var inquiryImplementors = []string{"Inquiry", "Node"}
 
 func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, obj *ent.Inquiry) graphql.Marshaler {
@@ -38161,6 +40621,10 @@ func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "assignedAt":
 			out.Values[i] = ec._Inquiry_assignedAt(ctx, field, obj)
+		case "ackDueAt":
+			out.Values[i] = ec._Inquiry_ackDueAt(ctx, field, obj)
+		case "handedOffAt":
+			out.Values[i] = ec._Inquiry_handedOffAt(ctx, field, obj)
 		case "acknowledgedAt":
 			out.Values[i] = ec._Inquiry_acknowledgedAt(ctx, field, obj)
 		case "resolvedAt":
@@ -38335,6 +40799,39 @@ func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "assignee":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Inquiry_assignee(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38445,6 +40942,45 @@ func (ec *executionContext) _InquiryEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var inquiryPayloadImplementors = []string{"InquiryPayload"}
+
+func (ec *executionContext) _InquiryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InquiryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inquiryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InquiryPayload")
+		case "inquiry":
+			out.Values[i] = ec._InquiryPayload_inquiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var logoutPayloadImplementors = []string{"LogoutPayload"}
 
 func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LogoutPayload) graphql.Marshaler {
@@ -38527,6 +41063,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateMyProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestNextJob":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestNextJob(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acknowledgeInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acknowledgeInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handOffInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_handOffInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reassignInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reassignInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRoutingMode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRoutingMode(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40785,6 +43377,8 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "contactPressureFlaggedAt":
+			out.Values[i] = ec._Registrant_contactPressureFlaggedAt(ctx, field, obj)
 		case "birthDate":
 			out.Values[i] = ec._Registrant_birthDate(ctx, field, obj)
 		case "education":
@@ -41183,6 +43777,98 @@ func (ec *executionContext) _RegistrantPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var routingCandidateImplementors = []string{"RoutingCandidate"}
+
+func (ec *executionContext) _RoutingCandidate(ctx context.Context, sel ast.SelectionSet, obj *record.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routingCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoutingCandidate")
+		case "kind":
+			out.Values[i] = ec._RoutingCandidate_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._RoutingCandidate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._RoutingCandidate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._RoutingCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "components":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RoutingCandidate_components(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "excluded":
+			out.Values[i] = ec._RoutingCandidate_excluded(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var routingDecisionImplementors = []string{"RoutingDecision", "Node"}
 
 func (ec *executionContext) _RoutingDecision(ctx context.Context, sel ast.SelectionSet, obj *ent.RoutingDecision) graphql.Marshaler {
@@ -41349,6 +44035,44 @@ func (ec *executionContext) _RoutingDecision(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "chosen":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RoutingDecision_chosen(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "candidates":
+			out.Values[i] = ec._RoutingDecision_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41372,7 +44096,7 @@ func (ec *executionContext) _RoutingDecision(ctx context.Context, sel ast.Select
 	return out
 }
 
-var salesRepImplementors = []string{"SalesRep", "Node", "Profile"}
+var salesRepImplementors = []string{"SalesRep", "Node", "Profile", "Assignee"}
 
 func (ec *executionContext) _SalesRep(ctx context.Context, sel ast.SelectionSet, obj *ent.SalesRep) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, salesRepImplementors)
@@ -41420,6 +44144,11 @@ func (ec *executionContext) _SalesRep(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "available":
 			out.Values[i] = ec._SalesRep_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openInquiries":
+			out.Values[i] = ec._SalesRep_openInquiries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41650,6 +44379,50 @@ func (ec *executionContext) _SalesRepEdge(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._SalesRepEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._SalesRepEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var scoreComponentImplementors = []string{"ScoreComponent"}
+
+func (ec *executionContext) _ScoreComponent(ctx context.Context, sel ast.SelectionSet, obj *model.ScoreComponent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreComponentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreComponent")
+		case "name":
+			out.Values[i] = ec._ScoreComponent_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ScoreComponent_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42357,6 +45130,20 @@ func (ec *executionContext) marshalNAgencyOrderField2ᚖgithubᚗcomᚋexample�
 	return v
 }
 
+func (ec *executionContext) marshalNAgencyPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAgencyPayload(ctx context.Context, sel ast.SelectionSet, v model.AgencyPayload) graphql.Marshaler {
+	return ec._AgencyPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAgencyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAgencyPayload(ctx context.Context, sel ast.SelectionSet, v *model.AgencyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AgencyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAgencyRoutingMode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋagencyᚐRoutingMode(ctx context.Context, v any) (agency.RoutingMode, error) {
 	var res agency.RoutingMode
 	err := res.UnmarshalGQL(v)
@@ -42788,6 +45575,25 @@ func (ec *executionContext) unmarshalNCoordinatorWhereInput2ᚖgithubᚗcomᚋex
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryInput(ctx context.Context, v any) (model.CreateInquiryInput, error) {
+	res, err := ec.unmarshalInputCreateInquiryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateInquiryPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryPayload(ctx context.Context, sel ast.SelectionSet, v model.CreateInquiryPayload) graphql.Marshaler {
+	return ec._CreateInquiryPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCreateInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateInquiryPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateInquiryPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreatePostingInput2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐCreatePostingInput(ctx context.Context, v any) (ent.CreatePostingInput, error) {
 	res, err := ec.unmarshalInputCreatePostingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42951,6 +45757,20 @@ func (ec *executionContext) marshalNInquiryOrigin2githubᚗcomᚋexampleᚋstaff
 	return v
 }
 
+func (ec *executionContext) marshalNInquiryPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload(ctx context.Context, sel ast.SelectionSet, v model.InquiryPayload) graphql.Marshaler {
+	return ec._InquiryPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload(ctx context.Context, sel ast.SelectionSet, v *model.InquiryPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InquiryPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInquiryStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐStatus(ctx context.Context, v any) (inquiry.Status, error) {
 	var res inquiry.Status
 	err := res.UnmarshalGQL(v)
@@ -42959,6 +45779,11 @@ func (ec *executionContext) unmarshalNInquiryStatus2githubᚗcomᚋexampleᚋsta
 
 func (ec *executionContext) marshalNInquiryStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐStatus(ctx context.Context, sel ast.SelectionSet, v inquiry.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput(ctx context.Context, v any) (model.InquiryStepInput, error) {
+	res, err := ec.unmarshalInputInquiryStepInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNInquiryWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryWhereInput(ctx context.Context, v any) (*ent.InquiryWhereInput, error) {
@@ -43698,6 +46523,59 @@ func (ec *executionContext) unmarshalNRegistrantWhereInput2ᚖgithubᚗcomᚋexa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRequestNextJobInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRequestNextJobInput(ctx context.Context, v any) (model.RequestNextJobInput, error) {
+	res, err := ec.unmarshalInputRequestNextJobInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRoutingCandidate2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋroutingᚋrecordᚐCandidate(ctx context.Context, sel ast.SelectionSet, v record.Candidate) graphql.Marshaler {
+	return ec._RoutingCandidate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRoutingCandidate2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋroutingᚋrecordᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []record.Candidate) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRoutingCandidate2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋroutingᚋrecordᚐCandidate(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRoutingDecision2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRoutingDecision(ctx context.Context, sel ast.SelectionSet, v *ent.RoutingDecision) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -43792,6 +46670,65 @@ func (ec *executionContext) marshalNSalesRepOrderField2ᚖgithubᚗcomᚋexample
 func (ec *executionContext) unmarshalNSalesRepWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRepWhereInput(ctx context.Context, v any) (*ent.SalesRepWhereInput, error) {
 	res, err := ec.unmarshalInputSalesRepWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScoreComponent2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScoreComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoreComponent) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNScoreComponent2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScoreComponent(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScoreComponent2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScoreComponent(ctx context.Context, sel ast.SelectionSet, v *model.ScoreComponent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScoreComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetRoutingModeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRoutingModeInput(ctx context.Context, v any) (model.SetRoutingModeInput, error) {
+	res, err := ec.unmarshalInputSetRoutingModeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSkill(ctx context.Context, sel ast.SelectionSet, v *ent.Skill) graphql.Marshaler {
@@ -44963,6 +47900,13 @@ func (ec *executionContext) unmarshalOApplicationWhereInput2ᚖgithubᚗcomᚋex
 	}
 	res, err := ec.unmarshalInputApplicationWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Assignee(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
@@ -46578,6 +49522,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MyInquiry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -47665,6 +50616,18 @@ func (ec *executionContext) unmarshalOSkillWhereInput2ᚖgithubᚗcomᚋexample�
 	}
 	res, err := ec.unmarshalInputSkillWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 )
 
@@ -13,6 +14,7 @@ import (
 type Resolver struct {
 	Client   *ent.Client
 	Sessions *session.Service
+	Router   *routing.Router
 }
 
 // NewSchema builds the executable schema.

@@ -45,6 +45,12 @@ const (
 	FieldInquiryRateLimit = "inquiry_rate_limit"
 	// FieldNextJobLeadDays holds the string denoting the next_job_lead_days field in the database.
 	FieldNextJobLeadDays = "next_job_lead_days"
+	// FieldRoutingWeightContinuity holds the string denoting the routing_weight_continuity field in the database.
+	FieldRoutingWeightContinuity = "routing_weight_continuity"
+	// FieldRoutingWeightSpecialty holds the string denoting the routing_weight_specialty field in the database.
+	FieldRoutingWeightSpecialty = "routing_weight_specialty"
+	// FieldRoutingWeightRegion holds the string denoting the routing_weight_region field in the database.
+	FieldRoutingWeightRegion = "routing_weight_region"
 	// FieldInsuranceGapDays holds the string denoting the insurance_gap_days field in the database.
 	FieldInsuranceGapDays = "insurance_gap_days"
 	// Table holds the table name of the agency in the database.
@@ -68,6 +74,9 @@ var Columns = []string{
 	FieldAckTimeoutMinutes,
 	FieldInquiryRateLimit,
 	FieldNextJobLeadDays,
+	FieldRoutingWeightContinuity,
+	FieldRoutingWeightSpecialty,
+	FieldRoutingWeightRegion,
 	FieldInsuranceGapDays,
 }
 
@@ -135,6 +144,18 @@ var (
 	DefaultNextJobLeadDays int
 	// NextJobLeadDaysValidator is a validator for the "next_job_lead_days" field. It is called by the builders before save.
 	NextJobLeadDaysValidator func(int) error
+	// DefaultRoutingWeightContinuity holds the default value on creation for the "routing_weight_continuity" field.
+	DefaultRoutingWeightContinuity float64
+	// RoutingWeightContinuityValidator is a validator for the "routing_weight_continuity" field. It is called by the builders before save.
+	RoutingWeightContinuityValidator func(float64) error
+	// DefaultRoutingWeightSpecialty holds the default value on creation for the "routing_weight_specialty" field.
+	DefaultRoutingWeightSpecialty float64
+	// RoutingWeightSpecialtyValidator is a validator for the "routing_weight_specialty" field. It is called by the builders before save.
+	RoutingWeightSpecialtyValidator func(float64) error
+	// DefaultRoutingWeightRegion holds the default value on creation for the "routing_weight_region" field.
+	DefaultRoutingWeightRegion float64
+	// RoutingWeightRegionValidator is a validator for the "routing_weight_region" field. It is called by the builders before save.
+	RoutingWeightRegionValidator func(float64) error
 	// InsuranceGapDaysValidator is a validator for the "insurance_gap_days" field. It is called by the builders before save.
 	InsuranceGapDaysValidator func(int) error
 )
@@ -231,6 +252,21 @@ func ByInquiryRateLimit(opts ...sql.OrderTermOption) OrderOption {
 // ByNextJobLeadDays orders the results by the next_job_lead_days field.
 func ByNextJobLeadDays(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNextJobLeadDays, opts...).ToFunc()
+}
+
+// ByRoutingWeightContinuity orders the results by the routing_weight_continuity field.
+func ByRoutingWeightContinuity(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRoutingWeightContinuity, opts...).ToFunc()
+}
+
+// ByRoutingWeightSpecialty orders the results by the routing_weight_specialty field.
+func ByRoutingWeightSpecialty(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRoutingWeightSpecialty, opts...).ToFunc()
+}
+
+// ByRoutingWeightRegion orders the results by the routing_weight_region field.
+func ByRoutingWeightRegion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRoutingWeightRegion, opts...).ToFunc()
 }
 
 // ByInsuranceGapDays orders the results by the insurance_gap_days field.

@@ -109,6 +109,21 @@ func NextJobLeadDays(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldNextJobLeadDays, v))
 }
 
+// RoutingWeightContinuity applies equality check predicate on the "routing_weight_continuity" field. It's identical to RoutingWeightContinuityEQ.
+func RoutingWeightContinuity(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightSpecialty applies equality check predicate on the "routing_weight_specialty" field. It's identical to RoutingWeightSpecialtyEQ.
+func RoutingWeightSpecialty(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightRegion applies equality check predicate on the "routing_weight_region" field. It's identical to RoutingWeightRegionEQ.
+func RoutingWeightRegion(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightRegion, v))
+}
+
 // InsuranceGapDays applies equality check predicate on the "insurance_gap_days" field. It's identical to InsuranceGapDaysEQ.
 func InsuranceGapDays(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldInsuranceGapDays, v))
@@ -697,6 +712,126 @@ func NextJobLeadDaysLT(v int) predicate.Agency {
 // NextJobLeadDaysLTE applies the LTE predicate on the "next_job_lead_days" field.
 func NextJobLeadDaysLTE(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldLTE(FieldNextJobLeadDays, v))
+}
+
+// RoutingWeightContinuityEQ applies the EQ predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightContinuityNEQ applies the NEQ predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityNEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNEQ(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightContinuityIn applies the In predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldIn(FieldRoutingWeightContinuity, vs...))
+}
+
+// RoutingWeightContinuityNotIn applies the NotIn predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityNotIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNotIn(FieldRoutingWeightContinuity, vs...))
+}
+
+// RoutingWeightContinuityGT applies the GT predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityGT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGT(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightContinuityGTE applies the GTE predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityGTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGTE(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightContinuityLT applies the LT predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityLT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLT(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightContinuityLTE applies the LTE predicate on the "routing_weight_continuity" field.
+func RoutingWeightContinuityLTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLTE(FieldRoutingWeightContinuity, v))
+}
+
+// RoutingWeightSpecialtyEQ applies the EQ predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightSpecialtyNEQ applies the NEQ predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyNEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNEQ(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightSpecialtyIn applies the In predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldIn(FieldRoutingWeightSpecialty, vs...))
+}
+
+// RoutingWeightSpecialtyNotIn applies the NotIn predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyNotIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNotIn(FieldRoutingWeightSpecialty, vs...))
+}
+
+// RoutingWeightSpecialtyGT applies the GT predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyGT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGT(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightSpecialtyGTE applies the GTE predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyGTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGTE(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightSpecialtyLT applies the LT predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyLT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLT(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightSpecialtyLTE applies the LTE predicate on the "routing_weight_specialty" field.
+func RoutingWeightSpecialtyLTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLTE(FieldRoutingWeightSpecialty, v))
+}
+
+// RoutingWeightRegionEQ applies the EQ predicate on the "routing_weight_region" field.
+func RoutingWeightRegionEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldEQ(FieldRoutingWeightRegion, v))
+}
+
+// RoutingWeightRegionNEQ applies the NEQ predicate on the "routing_weight_region" field.
+func RoutingWeightRegionNEQ(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNEQ(FieldRoutingWeightRegion, v))
+}
+
+// RoutingWeightRegionIn applies the In predicate on the "routing_weight_region" field.
+func RoutingWeightRegionIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldIn(FieldRoutingWeightRegion, vs...))
+}
+
+// RoutingWeightRegionNotIn applies the NotIn predicate on the "routing_weight_region" field.
+func RoutingWeightRegionNotIn(vs ...float64) predicate.Agency {
+	return predicate.Agency(sql.FieldNotIn(FieldRoutingWeightRegion, vs...))
+}
+
+// RoutingWeightRegionGT applies the GT predicate on the "routing_weight_region" field.
+func RoutingWeightRegionGT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGT(FieldRoutingWeightRegion, v))
+}
+
+// RoutingWeightRegionGTE applies the GTE predicate on the "routing_weight_region" field.
+func RoutingWeightRegionGTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldGTE(FieldRoutingWeightRegion, v))
+}
+
+// RoutingWeightRegionLT applies the LT predicate on the "routing_weight_region" field.
+func RoutingWeightRegionLT(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLT(FieldRoutingWeightRegion, v))
+}
+
+// RoutingWeightRegionLTE applies the LTE predicate on the "routing_weight_region" field.
+func RoutingWeightRegionLTE(v float64) predicate.Agency {
+	return predicate.Agency(sql.FieldLTE(FieldRoutingWeightRegion, v))
 }
 
 // InsuranceGapDaysEQ applies the EQ predicate on the "insurance_gap_days" field.

@@ -90,6 +90,11 @@ func Available(v bool) predicate.Coordinator {
 	return predicate.Coordinator(sql.FieldEQ(FieldAvailable, v))
 }
 
+// OpenInquiries applies equality check predicate on the "open_inquiries" field. It's identical to OpenInquiriesEQ.
+func OpenInquiries(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldEQ(FieldOpenInquiries, v))
+}
+
 // LastAssignedAt applies equality check predicate on the "last_assigned_at" field. It's identical to LastAssignedAtEQ.
 func LastAssignedAt(v time.Time) predicate.Coordinator {
 	return predicate.Coordinator(sql.FieldEQ(FieldLastAssignedAt, v))
@@ -338,6 +343,46 @@ func AvailableEQ(v bool) predicate.Coordinator {
 // AvailableNEQ applies the NEQ predicate on the "available" field.
 func AvailableNEQ(v bool) predicate.Coordinator {
 	return predicate.Coordinator(sql.FieldNEQ(FieldAvailable, v))
+}
+
+// OpenInquiriesEQ applies the EQ predicate on the "open_inquiries" field.
+func OpenInquiriesEQ(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldEQ(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesNEQ applies the NEQ predicate on the "open_inquiries" field.
+func OpenInquiriesNEQ(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldNEQ(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesIn applies the In predicate on the "open_inquiries" field.
+func OpenInquiriesIn(vs ...int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldIn(FieldOpenInquiries, vs...))
+}
+
+// OpenInquiriesNotIn applies the NotIn predicate on the "open_inquiries" field.
+func OpenInquiriesNotIn(vs ...int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldNotIn(FieldOpenInquiries, vs...))
+}
+
+// OpenInquiriesGT applies the GT predicate on the "open_inquiries" field.
+func OpenInquiriesGT(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldGT(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesGTE applies the GTE predicate on the "open_inquiries" field.
+func OpenInquiriesGTE(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldGTE(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesLT applies the LT predicate on the "open_inquiries" field.
+func OpenInquiriesLT(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldLT(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesLTE applies the LTE predicate on the "open_inquiries" field.
+func OpenInquiriesLTE(v int) predicate.Coordinator {
+	return predicate.Coordinator(sql.FieldLTE(FieldOpenInquiries, v))
 }
 
 // LastAssignedAtEQ applies the EQ predicate on the "last_assigned_at" field.

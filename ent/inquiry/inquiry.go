@@ -50,6 +50,10 @@ const (
 	FieldIdempotencyKey = "idempotency_key"
 	// FieldAssignedAt holds the string denoting the assigned_at field in the database.
 	FieldAssignedAt = "assigned_at"
+	// FieldAckDueAt holds the string denoting the ack_due_at field in the database.
+	FieldAckDueAt = "ack_due_at"
+	// FieldHandedOffAt holds the string denoting the handed_off_at field in the database.
+	FieldHandedOffAt = "handed_off_at"
 	// FieldAcknowledgedAt holds the string denoting the acknowledged_at field in the database.
 	FieldAcknowledgedAt = "acknowledged_at"
 	// FieldResolvedAt holds the string denoting the resolved_at field in the database.
@@ -133,6 +137,8 @@ var Columns = []string{
 	FieldPriority,
 	FieldIdempotencyKey,
 	FieldAssignedAt,
+	FieldAckDueAt,
+	FieldHandedOffAt,
 	FieldAcknowledgedAt,
 	FieldResolvedAt,
 	FieldEscalatedAt,
@@ -369,6 +375,16 @@ func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
 // ByAssignedAt orders the results by the assigned_at field.
 func ByAssignedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssignedAt, opts...).ToFunc()
+}
+
+// ByAckDueAt orders the results by the ack_due_at field.
+func ByAckDueAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAckDueAt, opts...).ToFunc()
+}
+
+// ByHandedOffAt orders the results by the handed_off_at field.
+func ByHandedOffAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHandedOffAt, opts...).ToFunc()
 }
 
 // ByAcknowledgedAt orders the results by the acknowledged_at field.

@@ -115,6 +115,16 @@ func AssignedAt(v time.Time) predicate.Inquiry {
 	return predicate.Inquiry(sql.FieldEQ(FieldAssignedAt, v))
 }
 
+// AckDueAt applies equality check predicate on the "ack_due_at" field. It's identical to AckDueAtEQ.
+func AckDueAt(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldEQ(FieldAckDueAt, v))
+}
+
+// HandedOffAt applies equality check predicate on the "handed_off_at" field. It's identical to HandedOffAtEQ.
+func HandedOffAt(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldEQ(FieldHandedOffAt, v))
+}
+
 // AcknowledgedAt applies equality check predicate on the "acknowledged_at" field. It's identical to AcknowledgedAtEQ.
 func AcknowledgedAt(v time.Time) predicate.Inquiry {
 	return predicate.Inquiry(sql.FieldEQ(FieldAcknowledgedAt, v))
@@ -698,6 +708,106 @@ func AssignedAtIsNil() predicate.Inquiry {
 // AssignedAtNotNil applies the NotNil predicate on the "assigned_at" field.
 func AssignedAtNotNil() predicate.Inquiry {
 	return predicate.Inquiry(sql.FieldNotNull(FieldAssignedAt))
+}
+
+// AckDueAtEQ applies the EQ predicate on the "ack_due_at" field.
+func AckDueAtEQ(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldEQ(FieldAckDueAt, v))
+}
+
+// AckDueAtNEQ applies the NEQ predicate on the "ack_due_at" field.
+func AckDueAtNEQ(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNEQ(FieldAckDueAt, v))
+}
+
+// AckDueAtIn applies the In predicate on the "ack_due_at" field.
+func AckDueAtIn(vs ...time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldIn(FieldAckDueAt, vs...))
+}
+
+// AckDueAtNotIn applies the NotIn predicate on the "ack_due_at" field.
+func AckDueAtNotIn(vs ...time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNotIn(FieldAckDueAt, vs...))
+}
+
+// AckDueAtGT applies the GT predicate on the "ack_due_at" field.
+func AckDueAtGT(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldGT(FieldAckDueAt, v))
+}
+
+// AckDueAtGTE applies the GTE predicate on the "ack_due_at" field.
+func AckDueAtGTE(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldGTE(FieldAckDueAt, v))
+}
+
+// AckDueAtLT applies the LT predicate on the "ack_due_at" field.
+func AckDueAtLT(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldLT(FieldAckDueAt, v))
+}
+
+// AckDueAtLTE applies the LTE predicate on the "ack_due_at" field.
+func AckDueAtLTE(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldLTE(FieldAckDueAt, v))
+}
+
+// AckDueAtIsNil applies the IsNil predicate on the "ack_due_at" field.
+func AckDueAtIsNil() predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldIsNull(FieldAckDueAt))
+}
+
+// AckDueAtNotNil applies the NotNil predicate on the "ack_due_at" field.
+func AckDueAtNotNil() predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNotNull(FieldAckDueAt))
+}
+
+// HandedOffAtEQ applies the EQ predicate on the "handed_off_at" field.
+func HandedOffAtEQ(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldEQ(FieldHandedOffAt, v))
+}
+
+// HandedOffAtNEQ applies the NEQ predicate on the "handed_off_at" field.
+func HandedOffAtNEQ(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNEQ(FieldHandedOffAt, v))
+}
+
+// HandedOffAtIn applies the In predicate on the "handed_off_at" field.
+func HandedOffAtIn(vs ...time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldIn(FieldHandedOffAt, vs...))
+}
+
+// HandedOffAtNotIn applies the NotIn predicate on the "handed_off_at" field.
+func HandedOffAtNotIn(vs ...time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNotIn(FieldHandedOffAt, vs...))
+}
+
+// HandedOffAtGT applies the GT predicate on the "handed_off_at" field.
+func HandedOffAtGT(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldGT(FieldHandedOffAt, v))
+}
+
+// HandedOffAtGTE applies the GTE predicate on the "handed_off_at" field.
+func HandedOffAtGTE(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldGTE(FieldHandedOffAt, v))
+}
+
+// HandedOffAtLT applies the LT predicate on the "handed_off_at" field.
+func HandedOffAtLT(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldLT(FieldHandedOffAt, v))
+}
+
+// HandedOffAtLTE applies the LTE predicate on the "handed_off_at" field.
+func HandedOffAtLTE(v time.Time) predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldLTE(FieldHandedOffAt, v))
+}
+
+// HandedOffAtIsNil applies the IsNil predicate on the "handed_off_at" field.
+func HandedOffAtIsNil() predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldIsNull(FieldHandedOffAt))
+}
+
+// HandedOffAtNotNil applies the NotNil predicate on the "handed_off_at" field.
+func HandedOffAtNotNil() predicate.Inquiry {
+	return predicate.Inquiry(sql.FieldNotNull(FieldHandedOffAt))
 }
 
 // AcknowledgedAtEQ applies the EQ predicate on the "acknowledged_at" field.

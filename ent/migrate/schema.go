@@ -65,6 +65,9 @@ var (
 		{Name: "ack_timeout_minutes", Type: field.TypeInt, Default: 30},
 		{Name: "inquiry_rate_limit", Type: field.TypeInt, Default: 5},
 		{Name: "next_job_lead_days", Type: field.TypeInt, Default: 30},
+		{Name: "routing_weight_continuity", Type: field.TypeFloat64, Default: 3},
+		{Name: "routing_weight_specialty", Type: field.TypeFloat64, Default: 2},
+		{Name: "routing_weight_region", Type: field.TypeFloat64, Default: 1},
 		{Name: "insurance_gap_days", Type: field.TypeInt, Nullable: true},
 	}
 	// AgenciesTable holds the schema information for the "agencies" table.
@@ -517,6 +520,7 @@ var (
 		{Name: "specialties", Type: field.TypeJSON},
 		{Name: "capacity", Type: field.TypeInt, Default: 10},
 		{Name: "available", Type: field.TypeBool, Default: true},
+		{Name: "open_inquiries", Type: field.TypeInt, Default: 0},
 		{Name: "last_assigned_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt},
@@ -529,13 +533,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "coordinators_accounts_coordinator",
-				Columns:    []*schema.Column{CoordinatorsColumns[9]},
+				Columns:    []*schema.Column{CoordinatorsColumns[10]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "coordinators_agencies_agency",
-				Columns:    []*schema.Column{CoordinatorsColumns[10]},
+				Columns:    []*schema.Column{CoordinatorsColumns[11]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -544,12 +548,12 @@ var (
 			{
 				Name:    "coordinator_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{CoordinatorsColumns[10]},
+				Columns: []*schema.Column{CoordinatorsColumns[11]},
 			},
 			{
 				Name:    "coordinator_agency_id_available",
 				Unique:  false,
-				Columns: []*schema.Column{CoordinatorsColumns[10], CoordinatorsColumns[7]},
+				Columns: []*schema.Column{CoordinatorsColumns[11], CoordinatorsColumns[7]},
 			},
 		},
 	}
@@ -567,6 +571,8 @@ var (
 		{Name: "priority", Type: field.TypeInt, Default: 0},
 		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "assigned_at", Type: field.TypeTime, Nullable: true},
+		{Name: "ack_due_at", Type: field.TypeTime, Nullable: true},
+		{Name: "handed_off_at", Type: field.TypeTime, Nullable: true},
 		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "escalated_at", Type: field.TypeTime, Nullable: true},
@@ -584,31 +590,31 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "inquiries_coordinators_inquiries",
-				Columns:    []*schema.Column{InquiriesColumns[15]},
+				Columns:    []*schema.Column{InquiriesColumns[17]},
 				RefColumns: []*schema.Column{CoordinatorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "inquiries_agencies_agency",
-				Columns:    []*schema.Column{InquiriesColumns[16]},
+				Columns:    []*schema.Column{InquiriesColumns[18]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "inquiries_postings_inquiries",
-				Columns:    []*schema.Column{InquiriesColumns[17]},
+				Columns:    []*schema.Column{InquiriesColumns[19]},
 				RefColumns: []*schema.Column{PostingsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "inquiries_registrants_inquiries",
-				Columns:    []*schema.Column{InquiriesColumns[18]},
+				Columns:    []*schema.Column{InquiriesColumns[20]},
 				RefColumns: []*schema.Column{RegistrantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "inquiries_sales_reps_inquiries",
-				Columns:    []*schema.Column{InquiriesColumns[19]},
+				Columns:    []*schema.Column{InquiriesColumns[21]},
 				RefColumns: []*schema.Column{SalesRepsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -617,37 +623,47 @@ var (
 			{
 				Name:    "inquiry_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[16]},
+				Columns: []*schema.Column{InquiriesColumns[18]},
 			},
 			{
 				Name:    "inquiry_agency_id_status_due_at",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[16], InquiriesColumns[7], InquiriesColumns[8]},
+				Columns: []*schema.Column{InquiriesColumns[18], InquiriesColumns[7], InquiriesColumns[8]},
+			},
+			{
+				Name:    "inquiry_status_ack_due_at",
+				Unique:  false,
+				Columns: []*schema.Column{InquiriesColumns[7], InquiriesColumns[12]},
+			},
+			{
+				Name:    "inquiry_status_priority_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InquiriesColumns[7], InquiriesColumns[9], InquiriesColumns[1]},
 			},
 			{
 				Name:    "inquiry_coordinator_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[15], InquiriesColumns[7]},
+				Columns: []*schema.Column{InquiriesColumns[17], InquiriesColumns[7]},
 			},
 			{
 				Name:    "inquiry_sales_rep_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[19], InquiriesColumns[7]},
+				Columns: []*schema.Column{InquiriesColumns[21], InquiriesColumns[7]},
 			},
 			{
 				Name:    "inquiry_registrant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[18], InquiriesColumns[1]},
+				Columns: []*schema.Column{InquiriesColumns[20], InquiriesColumns[1]},
 			},
 			{
 				Name:    "inquiry_posting_id",
 				Unique:  false,
-				Columns: []*schema.Column{InquiriesColumns[17]},
+				Columns: []*schema.Column{InquiriesColumns[19]},
 			},
 			{
 				Name:    "inquiry_registrant_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{InquiriesColumns[18], InquiriesColumns[10]},
+				Columns: []*schema.Column{InquiriesColumns[20], InquiriesColumns[10]},
 			},
 		},
 	}
@@ -844,6 +860,7 @@ var (
 		{Name: "available_from", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "employment", Type: field.TypeEnum, Enums: []string{"FIXED_TERM", "INDEFINITE"}, Default: "FIXED_TERM"},
 		{Name: "registered_at", Type: field.TypeTime},
+		{Name: "contact_pressure_flagged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "education", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"FEMALE", "MALE", "OTHER", "UNDISCLOSED"}},
@@ -858,13 +875,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[21]},
+				Columns:    []*schema.Column{RegistrantsColumns[22]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[22]},
+				Columns:    []*schema.Column{RegistrantsColumns[23]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -873,22 +890,22 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[22]},
+				Columns: []*schema.Column{RegistrantsColumns[23]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[22], RegistrantsColumns[8]},
+				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[8]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[22], RegistrantsColumns[17]},
+				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[17]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[22], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[4]},
 			},
 		},
 	}
@@ -980,6 +997,7 @@ var (
 		{Name: "specialties", Type: field.TypeJSON},
 		{Name: "capacity", Type: field.TypeInt, Default: 10},
 		{Name: "available", Type: field.TypeBool, Default: true},
+		{Name: "open_inquiries", Type: field.TypeInt, Default: 0},
 		{Name: "last_assigned_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt},
@@ -992,13 +1010,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sales_reps_accounts_sales_rep",
-				Columns:    []*schema.Column{SalesRepsColumns[9]},
+				Columns:    []*schema.Column{SalesRepsColumns[10]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "sales_reps_agencies_agency",
-				Columns:    []*schema.Column{SalesRepsColumns[10]},
+				Columns:    []*schema.Column{SalesRepsColumns[11]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1007,12 +1025,12 @@ var (
 			{
 				Name:    "salesrep_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{SalesRepsColumns[10]},
+				Columns: []*schema.Column{SalesRepsColumns[11]},
 			},
 			{
 				Name:    "salesrep_agency_id_kind_available",
 				Unique:  false,
-				Columns: []*schema.Column{SalesRepsColumns[10], SalesRepsColumns[3], SalesRepsColumns[7]},
+				Columns: []*schema.Column{SalesRepsColumns[11], SalesRepsColumns[3], SalesRepsColumns[7]},
 			},
 		},
 	}

@@ -56,6 +56,8 @@ const (
 	FieldEmployment = "employment"
 	// FieldRegisteredAt holds the string denoting the registered_at field in the database.
 	FieldRegisteredAt = "registered_at"
+	// FieldContactPressureFlaggedAt holds the string denoting the contact_pressure_flagged_at field in the database.
+	FieldContactPressureFlaggedAt = "contact_pressure_flagged_at"
 	// FieldBirthDate holds the string denoting the birth_date field in the database.
 	FieldBirthDate = "birth_date"
 	// FieldEducation holds the string denoting the education field in the database.
@@ -160,6 +162,7 @@ var Columns = []string{
 	FieldAvailableFrom,
 	FieldEmployment,
 	FieldRegisteredAt,
+	FieldContactPressureFlaggedAt,
 	FieldBirthDate,
 	FieldEducation,
 	FieldGender,
@@ -378,6 +381,11 @@ func ByEmployment(opts ...sql.OrderTermOption) OrderOption {
 // ByRegisteredAt orders the results by the registered_at field.
 func ByRegisteredAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegisteredAt, opts...).ToFunc()
+}
+
+// ByContactPressureFlaggedAt orders the results by the contact_pressure_flagged_at field.
+func ByContactPressureFlaggedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactPressureFlaggedAt, opts...).ToFunc()
 }
 
 // ByBirthDate orders the results by the birth_date field.

@@ -140,6 +140,11 @@ func RegisteredAt(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldRegisteredAt, v))
 }
 
+// ContactPressureFlaggedAt applies equality check predicate on the "contact_pressure_flagged_at" field. It's identical to ContactPressureFlaggedAtEQ.
+func ContactPressureFlaggedAt(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldContactPressureFlaggedAt, v))
+}
+
 // BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
 func BirthDate(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldBirthDate, v))
@@ -1028,6 +1033,56 @@ func RegisteredAtLT(v time.Time) predicate.Registrant {
 // RegisteredAtLTE applies the LTE predicate on the "registered_at" field.
 func RegisteredAtLTE(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldLTE(FieldRegisteredAt, v))
+}
+
+// ContactPressureFlaggedAtEQ applies the EQ predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtEQ(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtNEQ applies the NEQ predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtNEQ(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtIn applies the In predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtIn(vs ...time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldIn(FieldContactPressureFlaggedAt, vs...))
+}
+
+// ContactPressureFlaggedAtNotIn applies the NotIn predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtNotIn(vs ...time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotIn(FieldContactPressureFlaggedAt, vs...))
+}
+
+// ContactPressureFlaggedAtGT applies the GT predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtGT(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGT(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtGTE applies the GTE predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtGTE(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGTE(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtLT applies the LT predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtLT(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLT(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtLTE applies the LTE predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtLTE(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLTE(FieldContactPressureFlaggedAt, v))
+}
+
+// ContactPressureFlaggedAtIsNil applies the IsNil predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldContactPressureFlaggedAt))
+}
+
+// ContactPressureFlaggedAtNotNil applies the NotNil predicate on the "contact_pressure_flagged_at" field.
+func ContactPressureFlaggedAtNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldContactPressureFlaggedAt))
 }
 
 // BirthDateEQ applies the EQ predicate on the "birth_date" field.

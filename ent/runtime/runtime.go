@@ -199,8 +199,26 @@ func init() {
 	agency.DefaultNextJobLeadDays = agencyDescNextJobLeadDays.Default.(int)
 	// agency.NextJobLeadDaysValidator is a validator for the "next_job_lead_days" field. It is called by the builders before save.
 	agency.NextJobLeadDaysValidator = agencyDescNextJobLeadDays.Validators[0].(func(int) error)
+	// agencyDescRoutingWeightContinuity is the schema descriptor for routing_weight_continuity field.
+	agencyDescRoutingWeightContinuity := agencyFields[12].Descriptor()
+	// agency.DefaultRoutingWeightContinuity holds the default value on creation for the routing_weight_continuity field.
+	agency.DefaultRoutingWeightContinuity = agencyDescRoutingWeightContinuity.Default.(float64)
+	// agency.RoutingWeightContinuityValidator is a validator for the "routing_weight_continuity" field. It is called by the builders before save.
+	agency.RoutingWeightContinuityValidator = agencyDescRoutingWeightContinuity.Validators[0].(func(float64) error)
+	// agencyDescRoutingWeightSpecialty is the schema descriptor for routing_weight_specialty field.
+	agencyDescRoutingWeightSpecialty := agencyFields[13].Descriptor()
+	// agency.DefaultRoutingWeightSpecialty holds the default value on creation for the routing_weight_specialty field.
+	agency.DefaultRoutingWeightSpecialty = agencyDescRoutingWeightSpecialty.Default.(float64)
+	// agency.RoutingWeightSpecialtyValidator is a validator for the "routing_weight_specialty" field. It is called by the builders before save.
+	agency.RoutingWeightSpecialtyValidator = agencyDescRoutingWeightSpecialty.Validators[0].(func(float64) error)
+	// agencyDescRoutingWeightRegion is the schema descriptor for routing_weight_region field.
+	agencyDescRoutingWeightRegion := agencyFields[14].Descriptor()
+	// agency.DefaultRoutingWeightRegion holds the default value on creation for the routing_weight_region field.
+	agency.DefaultRoutingWeightRegion = agencyDescRoutingWeightRegion.Default.(float64)
+	// agency.RoutingWeightRegionValidator is a validator for the "routing_weight_region" field. It is called by the builders before save.
+	agency.RoutingWeightRegionValidator = agencyDescRoutingWeightRegion.Validators[0].(func(float64) error)
 	// agencyDescInsuranceGapDays is the schema descriptor for insurance_gap_days field.
-	agencyDescInsuranceGapDays := agencyFields[12].Descriptor()
+	agencyDescInsuranceGapDays := agencyFields[15].Descriptor()
 	// agency.InsuranceGapDaysValidator is a validator for the "insurance_gap_days" field. It is called by the builders before save.
 	agency.InsuranceGapDaysValidator = agencyDescInsuranceGapDays.Validators[0].(func(int) error)
 	applicationMixin := schema.Application{}.Mixin()
@@ -562,6 +580,12 @@ func init() {
 	coordinatorDescAvailable := coordinatorFields[5].Descriptor()
 	// coordinator.DefaultAvailable holds the default value on creation for the available field.
 	coordinator.DefaultAvailable = coordinatorDescAvailable.Default.(bool)
+	// coordinatorDescOpenInquiries is the schema descriptor for open_inquiries field.
+	coordinatorDescOpenInquiries := coordinatorFields[6].Descriptor()
+	// coordinator.DefaultOpenInquiries holds the default value on creation for the open_inquiries field.
+	coordinator.DefaultOpenInquiries = coordinatorDescOpenInquiries.Default.(int)
+	// coordinator.OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
+	coordinator.OpenInquiriesValidator = coordinatorDescOpenInquiries.Validators[0].(func(int) error)
 	inquiryMixin := schema.Inquiry{}.Mixin()
 	inquiry.Policy = privacy.NewPolicies(schema.Inquiry{})
 	inquiry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -948,7 +972,7 @@ func init() {
 	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
 	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
 	// registrantDescEducation is the schema descriptor for education field.
-	registrantDescEducation := registrantFields[17].Descriptor()
+	registrantDescEducation := registrantFields[18].Descriptor()
 	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
 	routingdecisionMixin := schema.RoutingDecision{}.Mixin()
@@ -1035,6 +1059,12 @@ func init() {
 	salesrepDescAvailable := salesrepFields[5].Descriptor()
 	// salesrep.DefaultAvailable holds the default value on creation for the available field.
 	salesrep.DefaultAvailable = salesrepDescAvailable.Default.(bool)
+	// salesrepDescOpenInquiries is the schema descriptor for open_inquiries field.
+	salesrepDescOpenInquiries := salesrepFields[6].Descriptor()
+	// salesrep.DefaultOpenInquiries holds the default value on creation for the open_inquiries field.
+	salesrep.DefaultOpenInquiries = salesrepDescOpenInquiries.Default.(int)
+	// salesrep.OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
+	salesrep.OpenInquiriesValidator = salesrepDescOpenInquiries.Validators[0].(func(int) error)
 	skillMixin := schema.Skill{}.Mixin()
 	skill.Policy = privacy.NewPolicies(schema.Skill{})
 	skill.Hooks[0] = func(next ent.Mutator) ent.Mutator {

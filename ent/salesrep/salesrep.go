@@ -36,6 +36,8 @@ const (
 	FieldCapacity = "capacity"
 	// FieldAvailable holds the string denoting the available field in the database.
 	FieldAvailable = "available"
+	// FieldOpenInquiries holds the string denoting the open_inquiries field in the database.
+	FieldOpenInquiries = "open_inquiries"
 	// FieldLastAssignedAt holds the string denoting the last_assigned_at field in the database.
 	FieldLastAssignedAt = "last_assigned_at"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
@@ -99,6 +101,7 @@ var Columns = []string{
 	FieldSpecialties,
 	FieldCapacity,
 	FieldAvailable,
+	FieldOpenInquiries,
 	FieldLastAssignedAt,
 }
 
@@ -138,6 +141,10 @@ var (
 	CapacityValidator func(int) error
 	// DefaultAvailable holds the default value on creation for the "available" field.
 	DefaultAvailable bool
+	// DefaultOpenInquiries holds the default value on creation for the "open_inquiries" field.
+	DefaultOpenInquiries int
+	// OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
+	OpenInquiriesValidator func(int) error
 )
 
 // Kind defines the type for the "kind" enum field.
@@ -209,6 +216,11 @@ func ByCapacity(opts ...sql.OrderTermOption) OrderOption {
 // ByAvailable orders the results by the available field.
 func ByAvailable(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAvailable, opts...).ToFunc()
+}
+
+// ByOpenInquiries orders the results by the open_inquiries field.
+func ByOpenInquiries(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpenInquiries, opts...).ToFunc()
 }
 
 // ByLastAssignedAt orders the results by the last_assigned_at field.

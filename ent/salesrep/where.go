@@ -90,6 +90,11 @@ func Available(v bool) predicate.SalesRep {
 	return predicate.SalesRep(sql.FieldEQ(FieldAvailable, v))
 }
 
+// OpenInquiries applies equality check predicate on the "open_inquiries" field. It's identical to OpenInquiriesEQ.
+func OpenInquiries(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldEQ(FieldOpenInquiries, v))
+}
+
 // LastAssignedAt applies equality check predicate on the "last_assigned_at" field. It's identical to LastAssignedAtEQ.
 func LastAssignedAt(v time.Time) predicate.SalesRep {
 	return predicate.SalesRep(sql.FieldEQ(FieldLastAssignedAt, v))
@@ -358,6 +363,46 @@ func AvailableEQ(v bool) predicate.SalesRep {
 // AvailableNEQ applies the NEQ predicate on the "available" field.
 func AvailableNEQ(v bool) predicate.SalesRep {
 	return predicate.SalesRep(sql.FieldNEQ(FieldAvailable, v))
+}
+
+// OpenInquiriesEQ applies the EQ predicate on the "open_inquiries" field.
+func OpenInquiriesEQ(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldEQ(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesNEQ applies the NEQ predicate on the "open_inquiries" field.
+func OpenInquiriesNEQ(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldNEQ(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesIn applies the In predicate on the "open_inquiries" field.
+func OpenInquiriesIn(vs ...int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldIn(FieldOpenInquiries, vs...))
+}
+
+// OpenInquiriesNotIn applies the NotIn predicate on the "open_inquiries" field.
+func OpenInquiriesNotIn(vs ...int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldNotIn(FieldOpenInquiries, vs...))
+}
+
+// OpenInquiriesGT applies the GT predicate on the "open_inquiries" field.
+func OpenInquiriesGT(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldGT(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesGTE applies the GTE predicate on the "open_inquiries" field.
+func OpenInquiriesGTE(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldGTE(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesLT applies the LT predicate on the "open_inquiries" field.
+func OpenInquiriesLT(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldLT(FieldOpenInquiries, v))
+}
+
+// OpenInquiriesLTE applies the LTE predicate on the "open_inquiries" field.
+func OpenInquiriesLTE(v int) predicate.SalesRep {
+	return predicate.SalesRep(sql.FieldLTE(FieldOpenInquiries, v))
 }
 
 // LastAssignedAtEQ applies the EQ predicate on the "last_assigned_at" field.

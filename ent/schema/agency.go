@@ -30,6 +30,9 @@ func (Agency) Fields() []ent.Field {
 			Comment("business minutes an assignee has to acknowledge before reassignment"),
 		field.Int("inquiry_rate_limit").Default(5).Range(1, 1000).Comment("inquiries per registrant per 24 h"),
 		field.Int("next_job_lead_days").Default(30).Range(1, 365),
+		field.Float("routing_weight_continuity").Default(3).Range(0, 100).Comment("§5.2 score weight: handled this registrant in the last 90 days"),
+		field.Float("routing_weight_specialty").Default(2).Range(0, 100).Comment("§5.2 score weight: job category match"),
+		field.Float("routing_weight_region").Default(1).Range(0, 100).Comment("§5.2 score weight: prefecture match"),
 		field.Int("insurance_gap_days").Optional().Nillable().Range(1, 365).
 			Comment("days after a contract's end to settle the next one; null means one calendar month"),
 	}

@@ -37,6 +37,8 @@ func (Inquiry) Fields() []ent.Field {
 		field.String("idempotency_key").Optional().Nillable().MaxLen(100).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("assigned_at").Optional().Nillable(),
+		field.Time("ack_due_at").Optional().Nillable().Comment("business-time deadline for the assignee to acknowledge"),
+		field.Time("handed_off_at").Optional().Nillable().Comment("set when a coordinator hands the inquiry to the posting's account rep"),
 		field.Time("acknowledged_at").Optional().Nillable(),
 		field.Time("resolved_at").Optional().Nillable(),
 		field.Time("escalated_at").Optional().Nillable(),
@@ -60,6 +62,8 @@ func (Inquiry) Edges() []ent.Edge {
 func (Inquiry) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("agency_id", "status", "due_at"),
+		index.Fields("status", "ack_due_at"),
+		index.Fields("status", "priority", "created_at"),
 		index.Fields("coordinator_id", "status"),
 		index.Fields("sales_rep_id", "status"),
 		index.Fields("registrant_id", "created_at"),

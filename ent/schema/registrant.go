@@ -36,6 +36,9 @@ func (Registrant) Fields() []ent.Field {
 		field.Enum("employment").Values("FIXED_TERM", "INDEFINITE").Default("FIXED_TERM"),
 		field.Time("registered_at").Default(time.Now).Immutable().
 			Annotations(entgql.OrderField("REGISTERED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
+		field.Time("contact_pressure_flagged_at").Optional().Nillable().
+			Comment("set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
 		// sensitive: self and admins only (audited)
 		field.Time("birth_date").Optional().Nillable().SchemaType(dateType).
 			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),

@@ -76,6 +76,9 @@ func staffFields() []ent.Field {
 		field.Strings("specialties").Default([]string{}).Validate(nonEmptyStrings).Comment("job categories"),
 		field.Int("capacity").Default(10).Range(0, 1000).Comment("max open inquiries"),
 		field.Bool("available").Default(true).Comment("on shift"),
+		field.Int("open_inquiries").Default(0).NonNegative().
+			Comment("inquiries assigned and not yet resolved; kept by the router, never above capacity").
+			Annotations(entgql.OrderField("OPEN_INQUIRIES"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("last_assigned_at").Optional().Nillable().
 			Annotations(entgql.OrderField("LAST_ASSIGNED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

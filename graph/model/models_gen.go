@@ -11,9 +11,15 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/graph/portal"
 )
+
+type AgencyPayload struct {
+	Agency *ent.Agency `json:"agency"`
+}
 
 // A signed-in session. The access token is a short-lived JWT for the Authorization header
 // ("Bearer <token>"); the refresh token is opaque, single-use, and rotates on every refreshToken call.
@@ -23,6 +29,34 @@ type AuthPayload struct {
 	RefreshToken          string       `json:"refreshToken"`
 	RefreshTokenExpiresAt time.Time    `json:"refreshTokenExpiresAt"`
 	Viewer                *ent.Account `json:"viewer"`
+}
+
+type CreateInquiryInput struct {
+	PostingID *int         `json:"postingId,omitempty"`
+	Kind      inquiry.Kind `json:"kind"`
+	Message   *string      `json:"message,omitempty"`
+	// Makes retries safe: the same key returns the inquiry the first call created.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Staff only: the registrant the inquiry is for (registrants always open their own).
+	RegistrantID *int `json:"registrantId,omitempty"`
+	// Staff only: how the registrant reached us (registrants use APP).
+	Channel *inquiry.Channel `json:"channel,omitempty"`
+}
+
+// A registrant gets their own view (myInquiry); staff get the staff type (inquiry).
+type CreateInquiryPayload struct {
+	Inquiry   *ent.Inquiry      `json:"inquiry,omitempty"`
+	MyInquiry *portal.MyInquiry `json:"myInquiry,omitempty"`
+}
+
+type InquiryPayload struct {
+	Inquiry *ent.Inquiry `json:"inquiry"`
+}
+
+type InquiryStepInput struct {
+	ID int `json:"id"`
+	// Why (decline, reassign) or a note for the account rep (hand-off).
+	Reason *string `json:"reason,omitempty"`
 }
 
 type LoginInput struct {
@@ -78,6 +112,20 @@ type RefreshTokenInput struct {
 
 type RegistrantPayload struct {
 	Registrant *ent.Registrant `json:"registrant"`
+}
+
+type RequestNextJobInput struct {
+	Message        *string `json:"message,omitempty"`
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+type ScoreComponent struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+}
+
+type SetRoutingModeInput struct {
+	Mode agency.RoutingMode `json:"mode"`
 }
 
 type UpdateMyProfileInput struct {

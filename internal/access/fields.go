@@ -117,7 +117,10 @@ var fieldRules = map[string]typeRules{
 	"Mutation": merge(
 		fields(public, "login refreshToken logout"),
 		fields(registrant, "updateMyProfile"),
-		fields(staff, "createPosting updatePosting updateRegistrant"),
+		fields(staff, "createPosting updatePosting updateRegistrant acknowledgeInquiry declineInquiry handOffInquiry resolveInquiry reassignInquiry"),
+		fields(everyone, "createInquiry"),
+		fields(registrant, "requestNextJob"),
+		fields(adminOnly, "setRoutingMode"),
 	),
 	"AuthPayload":   fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
 	"LogoutPayload": fields(public, "ok"),
@@ -125,13 +128,13 @@ var fieldRules = map[string]typeRules{
 
 	// The agency's settings are not secret from its own registrants (the app shows business hours, and
 	// a rate-limited registrant is told the limit anyway).
-	"Agency": fields(everyone, "id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
+	"Agency": fields(everyone, "routingWeightContinuity routingWeightSpecialty routingWeightRegion id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
 	"Account": merge(
 		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
 		fields(staff, "coordinator salesRep registrant profile"),
 	),
-	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available lastAssignedAt account inquiries"),
-	"SalesRep":      fields(staff, "id createdAt updatedAt kind name specialties capacity available lastAssignedAt account postings servedClients inquiries"),
+	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available openInquiries lastAssignedAt account inquiries"),
+	"SalesRep":      fields(staff, "id createdAt updatedAt kind name specialties capacity available openInquiries lastAssignedAt account postings servedClients inquiries"),
 	"ClientCompany": fields(staff, "id createdAt updatedAt name industry legalEntityNumber serviceRep sites"),
 	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits"),
 	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments"),
@@ -141,14 +144,16 @@ var fieldRules = map[string]typeRules{
 		fields(postingBillRate.audited(), "billRate"),
 	),
 	"Registrant": merge(
-		fields(staff, "id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
+		fields(staff, "contactPressureFlaggedAt id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
 		fields(staff, "phone email"),
 		fields(adminOnly.audited(), "birthDate education gender"),
 	),
-	"Skill":           fields(staff, "id name level years registrant"),
-	"WorkHistory":     fields(staff, "id company legalEntityNumber industry jobCategory tasks taskTags startDate endDate kind registrant"),
-	"Inquiry":         fields(staff, "id createdAt updatedAt kind channel origin message status dueAt priority assignedAt acknowledgedAt resolvedAt escalatedAt registrant posting coordinator salesRep routingDecisions"),
-	"RoutingDecision": fields(staff, "id action reason createdAt inquiry chosenCoordinator chosenSalesRep actor"),
+	"Skill":            fields(staff, "id name level years registrant"),
+	"WorkHistory":      fields(staff, "id company legalEntityNumber industry jobCategory tasks taskTags startDate endDate kind registrant"),
+	"Inquiry":          fields(staff, "assignee ackDueAt handedOffAt id createdAt updatedAt kind channel origin message status dueAt priority assignedAt acknowledgedAt resolvedAt escalatedAt registrant posting coordinator salesRep routingDecisions"),
+	"RoutingDecision":  fields(staff, "id action reason createdAt inquiry chosenCoordinator chosenSalesRep actor chosen candidates"),
+	"RoutingCandidate": fields(staff, "kind id name score components excluded"),
+	"ScoreComponent":   fields(staff, "name value"),
 	"Application": merge(
 		fields(staff, "id createdAt updatedAt status registrant posting events assignment"),
 		fields(staff, "internalNotes rejectionReason"),
@@ -172,6 +177,9 @@ var fieldRules = map[string]typeRules{
 	"MyProfile":              fields(registrant, "id name kana phone email preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt birthDate education skills workHistories"),
 	"UpdateMyProfilePayload": fields(registrant, "profile"),
 	"PostingPayload":         fields(staff, "posting"),
+	"InquiryPayload":         fields(staff, "inquiry"),
+	"AgencyPayload":          fields(adminOnly, "agency"),
+	"CreateInquiryPayload":   merge(fields(staff, "inquiry"), fields(registrant, "myInquiry")),
 	"RegistrantPayload":      fields(staff, "registrant"),
 }
 

@@ -27,6 +27,7 @@ type Config struct {
 	SeedDemo       bool // SEED_DEMO / -seed-demo: seed an empty embedded store (default on for it)
 	seedDemoSet    bool
 	ShutdownGrace  time.Duration
+	SweepInterval  time.Duration // SWEEP_INTERVAL: routing sweeper period (ack timeouts, SLA, queue)
 	DBMaxOpenConns int
 	Args           []string // positional arguments (subcommand)
 }
@@ -61,7 +62,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", env("JWT_PRIVATE_KEY_FILE", ""), "Ed25519 private key, PKCS#8 PEM (JWT_PRIVATE_KEY_FILE)")
 	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", "staffcrm"), "JWT iss (JWT_ISSUER)")
 	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", "staffcrm-api"), "JWT aud (JWT_AUDIENCE)")
-	var access, refresh, grace string
+	var access, refresh, grace, sweep string
+	fs.StringVar(&sweep, "sweep-interval", env("SWEEP_INTERVAL", "30s"), "routing sweeper period (SWEEP_INTERVAL)")
 	fs.StringVar(&access, "access-ttl", env("ACCESS_TOKEN_TTL", "15m"), "access token lifetime (ACCESS_TOKEN_TTL)")
 	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", "720h"), "refresh token lifetime (REFRESH_TOKEN_TTL)")
 	fs.StringVar(&grace, "shutdown-grace", env("SHUTDOWN_GRACE", "15s"), "time to drain requests on shutdown (SHUTDOWN_GRACE)")
@@ -84,7 +86,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		name string
 		in   string
 		out  *time.Duration
-	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}} {
+	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}} {
 		if *d.out, err = time.ParseDuration(d.in); err != nil || *d.out <= 0 {
 			return Config{}, fmt.Errorf("%s: %q is not a positive duration", d.name, d.in)
 		}

@@ -153,7 +153,7 @@ func TestAuditSensitiveReads(t *testing.T) {
 			edges := r.Data["auditEvents"].(map[string]any)["edges"].([]any)
 			want := map[string]bool{
 				fmt.Sprintf("Registrant/%d/[birthDate education]/admin@a.example", e.rows["G1"].id): false,
-				fmt.Sprintf("Posting/%d/[billRate]/sales@a.example", e.rows["P1"].id):                false,
+				fmt.Sprintf("Posting/%d/[billRate]/sales@a.example", e.rows["P1"].id):               false,
 			}
 			for _, ed := range edges {
 				n := ed.(map[string]any)["node"].(map[string]any)

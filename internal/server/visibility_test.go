@@ -29,6 +29,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
+	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
 )
@@ -138,7 +139,8 @@ func newWalkEnv(t *testing.T, kind dbtest.Kind) *walkEnv {
 		}
 		e.tokens[role] = tok
 	}
-	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0)}
+	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
+		Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil)}
 	e.schema = graph.NewSchema(resolver).Schema()
 	srv := httptest.NewServer(server.Handler(server.Options{
 		Resolver: resolver, Tokens: tokens, Ready: db.Ready,

@@ -1,0 +1,352 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/routingdecision"
+	"github.com/example/staffcrm/internal/auth"
+)
+
+// Actor is who takes a step: a staff viewer, or nil for the system (sweeper).
+type Actor = *auth.Viewer
+
+func isAssignee(a Actor, inq *ent.Inquiry) bool {
+	switch a.Role {
+	case auth.RoleCoordinator:
+		return inq.CoordinatorID != nil && *inq.CoordinatorID == a.ProfileID
+	case auth.RoleSalesRep:
+		return inq.SalesRepID != nil && *inq.SalesRepID == a.ProfileID
+	}
+	return false
+}
+
+// load reads the inquiry the actor acts on. Visibility was checked by the caller (the API reads the
+// inquiry under the viewer's privacy scope first), so a row outside it never reaches here.
+func (r *Router) load(ctx context.Context, tx *ent.Tx, id int) (*ent.Inquiry, *ent.Agency, error) {
+	q := tx.Inquiry.Query().Where(inquiry.ID(id))
+	if r.postgres {
+		q = q.ForUpdate()
+	}
+	inq, err := q.Only(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ag, err := tx.Agency.Get(ctx, inq.AgencyID)
+	return inq, ag, err
+}
+
+// step runs one inquiry transition in a transaction and tells subscribers afterwards. When it frees
+// capacity, queued inquiries of the agency get their turn.
+func (r *Router) step(ctx context.Context, name string, id int, f func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error)) (*ent.Inquiry, error) {
+	ctx = sys(ctx)
+	var (
+		out   *ent.Inquiry
+		freed bool
+		agID  int
+	)
+	err := r.inTx(ctx, func(tx *ent.Tx) error {
+		inq, ag, err := r.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		agID = ag.ID
+		out, freed, err = f(ctx, tx, inq, ag)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s inquiry: %w", name, err)
+	}
+	r.changed(ctx, out)
+	if freed {
+		if _, err := r.RetryQueued(ctx, agID, 20); err != nil {
+			return out, fmt.Errorf("%s inquiry: retry queue: %w", name, err)
+		}
+	}
+	return out, nil
+}
+
+// Acknowledge: the assignee confirms they have it.
+func (r *Router) Acknowledge(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
+	return r.step(ctx, "acknowledge", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, _ *ent.Agency) (*ent.Inquiry, bool, error) {
+		if !isAssignee(a, inq) {
+			return nil, false, ErrNotAssignee
+		}
+		if inq.Status != inquiry.StatusASSIGNED && inq.Status != inquiry.StatusHANDED_OFF {
+			return nil, false, ErrInvalidTransition
+		}
+		now := r.now()
+		out, err := tx.Inquiry.UpdateOne(inq).SetStatus(inquiry.StatusACKNOWLEDGED).SetAcknowledgedAt(now).
+			ClearAckDueAt().SetUpdatedAt(now).Save(ctx)
+		return out, false, err
+	})
+}
+
+// Decline: the assignee gives it back; it goes to the next eligible candidate, never back to them.
+func (r *Router) Decline(ctx context.Context, a Actor, id int, reason string) (*ent.Inquiry, error) {
+	return r.step(ctx, "decline", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+		if !isAssignee(a, inq) {
+			return nil, false, ErrNotAssignee
+		}
+		out, err := r.requeue(ctx, tx, ag, inq, routingdecision.ActionDECLINE, &a.AccountID, "declined by the assignee: "+reason)
+		return out, true, err
+	})
+}
+
+// HandOff: a coordinator passes an inquiry about a posting to its account rep, keeping the history.
+func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*ent.Inquiry, error) {
+	return r.step(ctx, "hand off", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
+			return nil, false, ErrNotAssignee
+		}
+		if inq.CoordinatorID == nil || !isOpen(inq.Status) {
+			return nil, false, ErrInvalidTransition
+		}
+		if inq.PostingID == nil {
+			return nil, false, ErrNoPosting
+		}
+		if err := r.release(ctx, tx, inq); err != nil {
+			return nil, false, err
+		}
+		now := r.now()
+		inq, err := tx.Inquiry.UpdateOne(inq).ClearCoordinatorID().SetStatus(inquiry.StatusQUEUED).
+			SetHandedOffAt(now).ClearAckDueAt().ClearAcknowledgedAt().SetUpdatedAt(now).Save(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		out, err := r.routeWithNote(ctx, tx, ag, inq, routingdecision.ActionHAND_OFF, &a.AccountID, note)
+		return out, true, err
+	})
+}
+
+// Resolve closes the inquiry and frees the assignee's capacity.
+func (r *Router) Resolve(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
+	return r.step(ctx, "resolve", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
+			return nil, false, ErrNotAssignee
+		}
+		if !isOpen(inq.Status) {
+			return nil, false, ErrInvalidTransition
+		}
+		if err := r.release(ctx, tx, inq); err != nil {
+			return nil, false, err
+		}
+		now := r.now()
+		out, err := tx.Inquiry.UpdateOne(inq).SetStatus(inquiry.StatusRESOLVED).SetResolvedAt(now).
+			ClearAckDueAt().SetUpdatedAt(now).Save(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		err = tx.RoutingDecision.Create().SetAgencyID(ag.ID).SetInquiryID(inq.ID).SetAction(routingdecision.ActionRESOLVE).
+			SetReason("resolved").SetActorID(a.AccountID).SetCreatedAt(now).Exec(ctx)
+		return out, true, err
+	})
+}
+
+// Reassign (admins): take the inquiry from its assignee and route it again without them.
+func (r *Router) Reassign(ctx context.Context, a Actor, id int, reason string) (*ent.Inquiry, error) {
+	return r.step(ctx, "reassign", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+		if a.Role != auth.RoleAdmin {
+			return nil, false, ErrNotAssignee
+		}
+		if !isOpen(inq.Status) {
+			return nil, false, ErrInvalidTransition
+		}
+		out, err := r.requeue(ctx, tx, ag, inq, routingdecision.ActionREASSIGN, &a.AccountID, "reassigned by an admin: "+reason)
+		return out, true, err
+	})
+}
+
+func isOpen(s inquiry.Status) bool {
+	for _, o := range openStatuses {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}
+
+// requeue releases the assignee, records why (so they are excluded next time) and routes again.
+func (r *Router) requeue(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *ent.Inquiry, action routingdecision.Action, actorID *int, why string) (*ent.Inquiry, error) {
+	now := r.now()
+	if inq.CoordinatorID != nil || inq.SalesRepID != nil {
+		if err := r.release(ctx, tx, inq); err != nil {
+			return nil, err
+		}
+		d := tx.RoutingDecision.Create().SetAgencyID(ag.ID).SetInquiryID(inq.ID).SetAction(action).
+			SetReason(why).SetNillableActorID(actorID).SetCreatedAt(now).
+			SetNillableChosenCoordinatorID(inq.CoordinatorID).SetNillableChosenSalesRepID(inq.SalesRepID)
+		if err := d.Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	inq, err := tx.Inquiry.UpdateOne(inq).ClearCoordinatorID().ClearSalesRepID().SetStatus(inquiry.StatusQUEUED).
+		ClearAckDueAt().ClearAcknowledgedAt().ClearAssignedAt().SetUpdatedAt(now).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.route(ctx, tx, ag, inq, routingdecision.ActionASSIGN, nil, true)
+}
+
+func (r *Router) routeWithNote(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *ent.Inquiry, action routingdecision.Action, actorID *int, note string) (*ent.Inquiry, error) {
+	out, err := r.route(ctx, tx, ag, inq, action, actorID, true)
+	if err != nil || note == "" {
+		return out, err
+	}
+	return out, tx.Inquiry.UpdateOneID(out.ID).SetMessage(out.Message + "\n\n[hand-off] " + note).Exec(ctx)
+}
+
+// SetMode switches an agency's routing mode; open inquiries keep their assignee (§5.1).
+func (r *Router) SetMode(ctx context.Context, agencyID int, mode agency.RoutingMode) (*ent.Agency, error) {
+	return r.client.Agency.UpdateOneID(agencyID).SetRoutingMode(mode).Save(ctx)
+}
+
+// RetryQueued tries to assign up to limit QUEUED inquiries of an agency (0 = all agencies), oldest and
+// most urgent first. Each inquiry is claimed with SKIP LOCKED, so processes never work on the same one.
+func (r *Router) RetryQueued(ctx context.Context, agencyID, limit int) (int, error) {
+	ctx = sys(ctx)
+	assigned := 0
+	for range limit {
+		var got *ent.Inquiry
+		err := r.inTx(ctx, func(tx *ent.Tx) error {
+			q := tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED)).
+				Order(ent.Desc(inquiry.FieldPriority), ent.Asc(inquiry.FieldCreatedAt), ent.Asc(inquiry.FieldID))
+			if agencyID > 0 {
+				q = q.Where(inquiry.AgencyID(agencyID))
+			}
+			q = q.Offset(0).Limit(1)
+			if r.postgres {
+				q = q.ForUpdate(skipLocked())
+			}
+			inq, err := q.Only(ctx)
+			if ent.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			ag, err := tx.Agency.Get(ctx, inq.AgencyID)
+			if err != nil {
+				return err
+			}
+			out, err := r.route(ctx, tx, ag, inq, routingdecision.ActionASSIGN, nil, false)
+			if err != nil {
+				return err
+			}
+			if out.Status != inquiry.StatusQUEUED {
+				got = out
+			}
+			return nil
+		})
+		if err != nil {
+			return assigned, err
+		}
+		if got == nil {
+			return assigned, nil // nothing left, or the head of the queue still has nobody
+		}
+		assigned++
+		r.changed(ctx, got)
+	}
+	return assigned, nil
+}
+
+// SweepResult counts what a sweep did.
+type SweepResult struct{ TimedOut, Escalated, Assigned int }
+
+// Sweep is the periodic job: reassigns inquiries not acknowledged in time, escalates queued ones past
+// their SLA, and retries the queue. Safe to run from several processes at once: every row is claimed
+// with FOR UPDATE SKIP LOCKED inside its own transaction.
+func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
+	var res SweepResult
+	ctx = sys(ctx)
+	for {
+		var inq *ent.Inquiry
+		err := r.inTx(ctx, func(tx *ent.Tx) error {
+			q := tx.Inquiry.Query().Where(inquiry.StatusIn(inquiry.StatusASSIGNED, inquiry.StatusHANDED_OFF),
+				inquiry.AckDueAtLT(r.now())).Order(ent.Asc(inquiry.FieldAckDueAt)).Limit(1)
+			if r.postgres {
+				q = q.ForUpdate(skipLocked())
+			}
+			cur, err := q.Only(ctx)
+			if ent.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			ag, err := tx.Agency.Get(ctx, cur.AgencyID)
+			if err != nil {
+				return err
+			}
+			inq, err = r.requeue(ctx, tx, ag, cur, routingdecision.ActionTIMEOUT, nil, "not acknowledged within the ack timeout")
+			return err
+		})
+		if err != nil {
+			return res, fmt.Errorf("sweep timeouts: %w", err)
+		}
+		if inq == nil {
+			break
+		}
+		res.TimedOut++
+		r.changed(ctx, inq)
+	}
+	for {
+		var inq *ent.Inquiry
+		err := r.inTx(ctx, func(tx *ent.Tx) error {
+			q := tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED), inquiry.DueAtLT(r.now()),
+				inquiry.EscalatedAtIsNil()).Order(ent.Asc(inquiry.FieldDueAt)).Limit(1)
+			if r.postgres {
+				q = q.ForUpdate(skipLocked())
+			}
+			cur, err := q.Only(ctx)
+			if ent.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			now := r.now()
+			prio := min(cur.Priority+1, 10)
+			inq, err = tx.Inquiry.UpdateOne(cur).SetEscalatedAt(now).SetPriority(prio).SetUpdatedAt(now).Save(ctx)
+			if err != nil {
+				return err
+			}
+			return tx.RoutingDecision.Create().SetAgencyID(cur.AgencyID).SetInquiryID(cur.ID).
+				SetAction(routingdecision.ActionESCALATE).SetCreatedAt(now).
+				SetReason(fmt.Sprintf("queued past its first-response SLA (due %s); escalated to admins", cur.DueAt.Format(time.RFC3339))).Exec(ctx)
+		})
+		if err != nil {
+			return res, fmt.Errorf("sweep escalations: %w", err)
+		}
+		if inq == nil {
+			break
+		}
+		res.Escalated++
+		r.changed(ctx, inq)
+	}
+	n, err := r.RetryQueued(ctx, 0, 100)
+	res.Assigned = n
+	if err != nil {
+		return res, fmt.Errorf("sweep queue: %w", err)
+	}
+	return res, nil
+}
+
+// RunSweeper sweeps every interval until ctx ends, logging through report.
+func (r *Router) RunSweeper(ctx context.Context, interval time.Duration, report func(SweepResult, error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			res, err := r.Sweep(ctx)
+			report(res, err)
+		}
+	}
+}
