@@ -205,26 +205,32 @@ func (r *Router) SetMode(ctx context.Context, agencyID int, mode agency.RoutingM
 	return r.client.Agency.UpdateOneID(agencyID).SetRoutingMode(mode).Save(ctx)
 }
 
-// RetryQueued tries to assign up to limit QUEUED inquiries of an agency (0 = all agencies), oldest and
-// most urgent first. Each inquiry is claimed with SKIP LOCKED, so processes never work on the same one.
+// RetryQueued tries to assign up to limit QUEUED inquiries of an agency (0 = all agencies), most
+// urgent and oldest first. An inquiry nobody can take yet (its only eligible assignee excluded, say)
+// does not block the ones behind it. Each inquiry is claimed with SKIP LOCKED inside its own
+// transaction, so concurrent processes never route the same one.
 func (r *Router) RetryQueued(ctx context.Context, agencyID, limit int) (int, error) {
 	ctx = sys(ctx)
+	q := r.client.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED)).
+		Order(ent.Desc(inquiry.FieldPriority), ent.Asc(inquiry.FieldCreatedAt), ent.Asc(inquiry.FieldID)).Limit(limit)
+	if agencyID > 0 {
+		q = q.Where(inquiry.AgencyID(agencyID))
+	}
+	ids, err := q.IDs(ctx)
+	if err != nil {
+		return 0, err
+	}
 	assigned := 0
-	for range limit {
+	for _, id := range ids {
 		var got *ent.Inquiry
 		err := r.inTx(ctx, func(tx *ent.Tx) error {
-			q := tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED)).
-				Order(ent.Desc(inquiry.FieldPriority), ent.Asc(inquiry.FieldCreatedAt), ent.Asc(inquiry.FieldID))
-			if agencyID > 0 {
-				q = q.Where(inquiry.AgencyID(agencyID))
-			}
-			q = q.Offset(0).Limit(1)
+			q := tx.Inquiry.Query().Where(inquiry.ID(id), inquiry.StatusEQ(inquiry.StatusQUEUED))
 			if r.postgres {
 				q = q.ForUpdate(skipLocked())
 			}
-			inq, err := q.Only(ctx)
+			inq, err := q.First(ctx)
 			if ent.IsNotFound(err) {
-				return nil
+				return nil // taken by someone else meanwhile
 			}
 			if err != nil {
 				return err
@@ -245,11 +251,10 @@ func (r *Router) RetryQueued(ctx context.Context, agencyID, limit int) (int, err
 		if err != nil {
 			return assigned, err
 		}
-		if got == nil {
-			return assigned, nil // nothing left, or the head of the queue still has nobody
+		if got != nil {
+			assigned++
+			r.changed(ctx, got)
 		}
-		assigned++
-		r.changed(ctx, got)
 	}
 	return assigned, nil
 }
@@ -267,11 +272,11 @@ func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 		var inq *ent.Inquiry
 		err := r.inTx(ctx, func(tx *ent.Tx) error {
 			q := tx.Inquiry.Query().Where(inquiry.StatusIn(inquiry.StatusASSIGNED, inquiry.StatusHANDED_OFF),
-				inquiry.AckDueAtLT(r.now())).Order(ent.Asc(inquiry.FieldAckDueAt)).Limit(1)
+				inquiry.AckDueAtLT(r.now())).Order(ent.Asc(inquiry.FieldAckDueAt))
 			if r.postgres {
 				q = q.ForUpdate(skipLocked())
 			}
-			cur, err := q.Only(ctx)
+			cur, err := q.First(ctx)
 			if ent.IsNotFound(err) {
 				return nil
 			}
@@ -298,11 +303,11 @@ func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 		var inq *ent.Inquiry
 		err := r.inTx(ctx, func(tx *ent.Tx) error {
 			q := tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED), inquiry.DueAtLT(r.now()),
-				inquiry.EscalatedAtIsNil()).Order(ent.Asc(inquiry.FieldDueAt)).Limit(1)
+				inquiry.EscalatedAtIsNil()).Order(ent.Asc(inquiry.FieldDueAt))
 			if r.postgres {
 				q = q.ForUpdate(skipLocked())
 			}
-			cur, err := q.Only(ctx)
+			cur, err := q.First(ctx)
 			if ent.IsNotFound(err) {
 				return nil
 			}
