@@ -584,3 +584,36 @@ func BenchmarkDemo(b *testing.B) {
 		_ = client.Close()
 	}
 }
+
+// TestDemoOpenInquiryCounters: the router's per-assignee counters match the seeded assignments.
+func TestDemoOpenInquiryCounters(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			db := dbtest.Open(t, kind)
+			ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+			var calls int
+			if err := Demo(ctx, db.Client, fakeHash(&calls)); err != nil {
+				t.Fatal(err)
+			}
+			open := map[int]int{}
+			for _, q := range db.Client.Inquiry.Query().AllX(ctx) {
+				if q.Status == "ASSIGNED" && q.CoordinatorID != nil {
+					open[*q.CoordinatorID]++
+				}
+				if q.Status == "ASSIGNED" && q.SalesRepID != nil {
+					open[*q.SalesRepID]++
+				}
+			}
+			for _, c := range db.Client.Coordinator.Query().AllX(ctx) {
+				if c.OpenInquiries != open[c.ID] {
+					t.Errorf("coordinator %s: counter %d, assigned %d", c.Name, c.OpenInquiries, open[c.ID])
+				}
+			}
+			for _, r := range db.Client.SalesRep.Query().AllX(ctx) {
+				if r.OpenInquiries != open[r.ID] {
+					t.Errorf("sales rep %s: counter %d, assigned %d", r.Name, r.OpenInquiries, open[r.ID])
+				}
+			}
+		})
+	}
+}

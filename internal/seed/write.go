@@ -549,6 +549,21 @@ func (w *writer) inquiries(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The router keeps each assignee's open-inquiry counter; the seed's assignments must count too.
+	for i, n := range w.coordLoad {
+		if n > 0 {
+			if err := w.tx.Coordinator.UpdateOneID(w.coordIDs[i]).SetOpenInquiries(n).Exec(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	for i, n := range w.repLoad {
+		if n > 0 {
+			if err := w.tx.SalesRep.UpdateOneID(w.repIDs[i]).SetOpenInquiries(n).Exec(ctx); err != nil {
+				return err
+			}
+		}
+	}
 	var rbs []*ent.RoutingDecisionCreate
 	for i, d := range decisions {
 		q := routedPlans[i]
