@@ -164,6 +164,7 @@ func (r *Router) Create(ctx context.Context, in NewInquiry) (*ent.Inquiry, error
 	if err != nil {
 		return nil, fmt.Errorf("create inquiry: %w", err)
 	}
+	out = out.Unwrap() // read edges through the client, not the closed transaction
 	r.changed(ctx, out)
 	return out, nil
 }

@@ -61,6 +61,7 @@ func (r *Router) step(ctx context.Context, name string, id int, f func(ctx conte
 	if err != nil {
 		return nil, fmt.Errorf("%s inquiry: %w", name, err)
 	}
+	out = out.Unwrap() // read edges through the client, not the closed transaction
 	r.changed(ctx, out)
 	if freed {
 		if _, err := r.RetryQueued(ctx, agID, 20); err != nil {
@@ -253,7 +254,7 @@ func (r *Router) RetryQueued(ctx context.Context, agencyID, limit int) (int, err
 		}
 		if got != nil {
 			assigned++
-			r.changed(ctx, got)
+			r.changed(ctx, got.Unwrap())
 		}
 	}
 	return assigned, nil
@@ -297,7 +298,7 @@ func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 			break
 		}
 		res.TimedOut++
-		r.changed(ctx, inq)
+		r.changed(ctx, inq.Unwrap())
 	}
 	for {
 		var inq *ent.Inquiry
@@ -331,7 +332,7 @@ func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 			break
 		}
 		res.Escalated++
-		r.changed(ctx, inq)
+		r.changed(ctx, inq.Unwrap())
 	}
 	n, err := r.RetryQueued(ctx, 0, 100)
 	res.Assigned = n
