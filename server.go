@@ -23,6 +23,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -68,7 +69,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 		}
-		router := routing.NewRouter(db.Client, !db.Embedded(), nil)
+		bus, err := newBus(ctx, cfg, db, log)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+		router := routing.NewRouter(db.Client, !db.Embedded(), graph.InquiryEvents{Client: db.Client, Bus: bus, Log: log})
 		go router.RunSweeper(ctx, cfg.SweepInterval, func(res routing.SweepResult, err error) {
 			switch {
 			case err != nil:
@@ -79,7 +85,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		})
 		h := server.Handler(server.Options{
 			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
-				Router: router},
+				Router: router, Bus: bus},
 			Tokens:      tokens,
 			Ready:       db.Ready,
 			Log:         log,
@@ -146,6 +152,15 @@ func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	default:
 		return fmt.Errorf("unknown migrate command %q (want up or diff)", sub)
 	}
+}
+
+// newBus fans live-update events out: through PostgreSQL LISTEN/NOTIFY across processes, or in
+// process for the embedded store.
+func newBus(ctx context.Context, cfg config.Config, db *database.DB, log *slog.Logger) (notify.Bus, error) {
+	if db.Embedded() {
+		return notify.NewLocal(), nil
+	}
+	return notify.NewPostgres(ctx, db.SQL, cfg.DatabaseURL, "staffcrm_events", log)
 }
 
 func newTokens(cfg config.Config, log *slog.Logger) (*auth.Tokens, error) {

@@ -67,6 +67,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	RoutingCandidate() RoutingCandidateResolver
 	RoutingDecision() RoutingDecisionResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -721,6 +722,11 @@ type ComplexityRoot struct {
 		Years      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		InquiryAssigned  func(childComplexity int) int
+		MyInquiryUpdated func(childComplexity int) int
+	}
+
 	UpdateMyProfilePayload struct {
 		Profile func(childComplexity int) int
 	}
@@ -803,6 +809,10 @@ type RoutingCandidateResolver interface {
 }
 type RoutingDecisionResolver interface {
 	Chosen(ctx context.Context, obj *ent.RoutingDecision) (ent.Noder, error)
+}
+type SubscriptionResolver interface {
+	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
+	MyInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error)
 }
 
 type executableSchema struct {
@@ -3808,6 +3818,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Skill.Years(childComplexity), true
 
+	case "Subscription.inquiryAssigned":
+		if e.complexity.Subscription.InquiryAssigned == nil {
+			break
+		}
+
+		return e.complexity.Subscription.InquiryAssigned(childComplexity), true
+	case "Subscription.myInquiryUpdated":
+		if e.complexity.Subscription.MyInquiryUpdated == nil {
+			break
+		}
+
+		return e.complexity.Subscription.MyInquiryUpdated(childComplexity), true
+
 	case "UpdateMyProfilePayload.profile":
 		if e.complexity.UpdateMyProfilePayload.Profile == nil {
 			break
@@ -4006,6 +4029,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -4053,7 +4093,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4071,6 +4111,7 @@ var sources = []*ast.Source{
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
 	{Name: "api/staff.graphql", Input: sourceData("api/staff.graphql"), BuiltIn: false},
+	{Name: "api/subscriptions.graphql", Input: sourceData("api/subscriptions.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -21981,6 +22022,128 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_inquiryAssigned(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subscription_inquiryAssigned,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Subscription().InquiryAssigned(ctx)
+		},
+		nil,
+		ec.marshalNInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subscription_inquiryAssigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Inquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Inquiry_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Inquiry_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_Inquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_Inquiry_channel(ctx, field)
+			case "origin":
+				return ec.fieldContext_Inquiry_origin(ctx, field)
+			case "message":
+				return ec.fieldContext_Inquiry_message(ctx, field)
+			case "status":
+				return ec.fieldContext_Inquiry_status(ctx, field)
+			case "dueAt":
+				return ec.fieldContext_Inquiry_dueAt(ctx, field)
+			case "priority":
+				return ec.fieldContext_Inquiry_priority(ctx, field)
+			case "assignedAt":
+				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
+			case "acknowledgedAt":
+				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
+			case "resolvedAt":
+				return ec.fieldContext_Inquiry_resolvedAt(ctx, field)
+			case "escalatedAt":
+				return ec.fieldContext_Inquiry_escalatedAt(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Inquiry_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Inquiry_posting(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Inquiry_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Inquiry_salesRep(ctx, field)
+			case "routingDecisions":
+				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_myInquiryUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subscription_myInquiryUpdated,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Subscription().MyInquiryUpdated(ctx)
+		},
+		nil,
+		ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subscription_myInquiryUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyInquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyInquiry_createdAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_MyInquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_MyInquiry_channel(ctx, field)
+			case "status":
+				return ec.fieldContext_MyInquiry_status(ctx, field)
+			case "message":
+				return ec.fieldContext_MyInquiry_message(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyInquiry_posting(ctx, field)
+			case "assigneeName":
+				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
 	}
 	return fc, nil
@@ -44539,6 +44702,28 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "inquiryAssigned":
+		return ec._Subscription_inquiryAssigned(ctx, fields[0])
+	case "myInquiryUpdated":
+		return ec._Subscription_myInquiryUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var updateMyProfilePayloadImplementors = []string{"UpdateMyProfilePayload"}
 
 func (ec *executionContext) _UpdateMyProfilePayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateMyProfilePayload) graphql.Marshaler {
@@ -45687,6 +45872,10 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry(ctx context.Context, sel ast.SelectionSet, v ent.Inquiry) graphql.Marshaler {
+	return ec._Inquiry(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry(ctx context.Context, sel ast.SelectionSet, v *ent.Inquiry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -46021,6 +46210,10 @@ func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋsta
 		return graphql.Null
 	}
 	return ec._MyContactLog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v portal.MyInquiry) graphql.Marshaler {
+	return ec._MyInquiry(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyInquiry) graphql.Marshaler {

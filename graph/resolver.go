@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 )
@@ -15,6 +16,7 @@ type Resolver struct {
 	Client   *ent.Client
 	Sessions *session.Service
 	Router   *routing.Router
+	Bus      notify.Subscriber
 }
 
 // NewSchema builds the executable schema.

@@ -128,6 +128,9 @@ type SetRoutingModeInput struct {
 	Mode agency.RoutingMode `json:"mode"`
 }
 
+type Subscription struct {
+}
+
 type UpdateMyProfileInput struct {
 	Name                  *string    `json:"name,omitempty"`
 	Kana                  *string    `json:"kana,omitempty"`

@@ -122,6 +122,7 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "requestNextJob"),
 		fields(adminOnly, "setRoutingMode"),
 	),
+	"Subscription":  merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"AuthPayload":   fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
 	"LogoutPayload": fields(public, "ok"),
 	"PageInfo":      fields(public, "hasNextPage hasPreviousPage startCursor endCursor"),

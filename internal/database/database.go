@@ -35,7 +35,11 @@ type DB struct {
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
+	url     string
 }
+
+// URL is the PostgreSQL URL the store was opened with ("" for the embedded store).
+func (d *DB) URL() string { return d.url }
 
 // Embedded reports whether the store is the embedded SQLite file.
 func (d *DB) Embedded() bool { return d.Dialect == dialect.SQLite }
@@ -80,7 +84,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("ping %s: %w", dia, err)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(entsql.OpenDB(dia, db))), SQL: db, Dialect: dia}, nil
+	return &DB{Client: ent.NewClient(ent.Driver(entsql.OpenDB(dia, db))), SQL: db, Dialect: dia, url: cfg.URL}, nil
 }
 
 // SQLiteDSN is the connection string of the embedded store: foreign keys on, WAL so readers don't

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/graph"
@@ -40,6 +42,24 @@ func Handler(o Options) http.Handler {
 		o.MaxBodySize = 1 << 20
 	}
 	gql := handler.New(graph.NewSchema(o.Resolver))
+	gql.AddTransport(transport.Websocket{
+		// Browsers cannot set headers on a websocket: the token comes in connection_init.
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			raw := auth.BearerToken(p.Authorization())
+			if raw == "" {
+				if tok, ok := p["token"].(string); ok {
+					raw = tok
+				}
+			}
+			v, err := o.Tokens.Verify(raw)
+			if err != nil {
+				return ctx, nil, errors.New("unauthenticated: send a valid access token in connection_init")
+			}
+			return auth.WithViewer(ctx, v), &p, nil
+		},
+		KeepAlivePingInterval: 15 * time.Second,
+		Upgrader:              websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+	})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -103,8 +123,18 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// Unwrap lets http.ResponseController reach the underlying writer (flush, hijack for websockets).
+// Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Hijack hands the connection to the websocket transport (gorilla asserts http.Hijacker directly).
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := s.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("connection cannot be hijacked")
+	}
+	s.status = http.StatusSwitchingProtocols
+	return h.Hijack()
+}
 
 func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
