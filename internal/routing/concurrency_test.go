@@ -11,11 +11,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/registrant"
+	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/routing"
@@ -265,4 +267,53 @@ func TestRoutingHelperProcess(t *testing.T) {
 	router := routing.NewRouter(db.Client, true, nil)
 	n := hammer(t, router, db.Client, worlds, from, to, 16)
 	fmt.Printf("pid %d created %d inquiries\n", os.Getpid(), n)
+}
+
+// TestConcurrentSweepers: four sweepers (own pools, as four processes would have) run at once over
+// the same timed-out inquiries; each inquiry is timed out exactly once.
+func TestConcurrentSweepers(t *testing.T) {
+	url := dbtest.ScratchPostgres(t)
+	open := func() *database.DB {
+		db, err := database.Open(context.Background(), database.Config{URL: url, MaxOpenConns: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	db := open()
+	if err := db.Migrate(context.Background(), quiet()); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, db.Client, true, "sweepers", agency.RoutingModeCOORDINATOR, 4, 0, 100, 60)
+	for i := range w.reg {
+		mustAsk(t, w, i, -1, inquiry.KindGENERAL)
+	}
+	later := w.clock.Add(31 * time.Minute)
+	var wg sync.WaitGroup
+	var timedOut atomic.Int64
+	for range 4 {
+		r := routing.NewRouter(open().Client, true, nil)
+		r.SetClock(func() time.Time { return later })
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := r.Sweep(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			timedOut.Add(int64(res.TimedOut))
+		}()
+	}
+	wg.Wait()
+	if timedOut.Load() != int64(len(w.reg)) {
+		t.Fatalf("%d timeouts across sweepers, want %d (one per inquiry)", timedOut.Load(), len(w.reg))
+	}
+	for _, q := range db.Client.Inquiry.Query().AllX(sysCtx) {
+		n := db.Client.RoutingDecision.Query().Where(routingdecision.InquiryID(q.ID), routingdecision.ActionEQ(routingdecision.ActionTIMEOUT)).CountX(sysCtx)
+		if n != 1 {
+			t.Fatalf("inquiry %d timed out %d times", q.ID, n)
+		}
+	}
+	checkCounters(t, db.Client, w)
 }

@@ -7,8 +7,10 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/routingdecision"
+	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/auth"
 )
 
@@ -110,6 +112,9 @@ func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*en
 		if inq.PostingID == nil {
 			return nil, false, ErrNoPosting
 		}
+		if err := r.lockPool(ctx, tx, ag.ID); err != nil {
+			return nil, false, err
+		}
 		if err := r.release(ctx, tx, inq); err != nil {
 			return nil, false, err
 		}
@@ -173,6 +178,9 @@ func isOpen(s inquiry.Status) bool {
 
 // requeue releases the assignee, records why (so they are excluded next time) and routes again.
 func (r *Router) requeue(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *ent.Inquiry, action routingdecision.Action, actorID *int, why string) (*ent.Inquiry, error) {
+	if err := r.lockPool(ctx, tx, ag.ID); err != nil {
+		return nil, err
+	}
 	now := r.now()
 	if inq.CoordinatorID != nil || inq.SalesRepID != nil {
 		if err := r.release(ctx, tx, inq); err != nil {
@@ -355,4 +363,18 @@ func (r *Router) RunSweeper(ctx context.Context, interval time.Duration, report 
 			report(res, err)
 		}
 	}
+}
+
+// lockPool locks the agency's staff rows in id order. Steps that give one assignee's capacity back
+// and claim another's touch two staff rows; taking them all in one order first means two such steps
+// can never deadlock on each other (PostgreSQL would abort one only after deadlock_timeout).
+func (r *Router) lockPool(ctx context.Context, tx *ent.Tx, agencyID int) error {
+	if !r.postgres {
+		return nil
+	}
+	if _, err := tx.Coordinator.Query().Where(coordinator.AgencyID(agencyID)).Order(ent.Asc(coordinator.FieldID)).ForUpdate().IDs(ctx); err != nil {
+		return err
+	}
+	_, err := tx.SalesRep.Query().Where(salesrep.AgencyID(agencyID)).Order(ent.Asc(salesrep.FieldID)).ForUpdate().IDs(ctx)
+	return err
 }
