@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // agency time zones must resolve on machines without zoneinfo
 
 	"github.com/example/staffcrm/graph"
@@ -24,6 +25,7 @@ import (
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/notify"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -83,9 +85,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Info("routing sweep", "timed_out", res.TimedOut, "escalated", res.Escalated, "assigned", res.Assigned)
 			}
 		})
+		pipe := &pipeline.Service{Client: db.Client}
+		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
 		h := server.Handler(server.Options{
 			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
-				Router: router, Bus: bus},
+				Router: router, Bus: bus, Pipeline: pipe},
 			Tokens:      tokens,
 			Ready:       db.Ready,
 			Log:         log,
@@ -151,6 +155,23 @@ func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		return err
 	default:
 		return fmt.Errorf("unknown migrate command %q (want up or diff)", sub)
+	}
+}
+
+// runNextJobs opens the SYSTEM next-job inquiries (§7.2) at start-up and then every interval. Safe
+// with several processes: each assignment's inquiry is idempotent under its registrant's row lock.
+func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Router, every time.Duration, log *slog.Logger) {
+	for {
+		if n, err := pipe.OpenNextJobInquiries(ctx, router); err != nil {
+			log.Error("next-job job", "err", err)
+		} else if n > 0 {
+			log.Info("next-job job", "opened", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
 	}
 }
 

@@ -413,6 +413,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldEmployment:               {Type: field.TypeEnum, Column: registrant.FieldEmployment},
 			registrant.FieldRegisteredAt:             {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
 			registrant.FieldContactPressureFlaggedAt: {Type: field.TypeTime, Column: registrant.FieldContactPressureFlaggedAt},
+			registrant.FieldDaytimeStudent:           {Type: field.TypeBool, Column: registrant.FieldDaytimeStudent},
+			registrant.FieldIncomeExemption:          {Type: field.TypeBool, Column: registrant.FieldIncomeExemption},
+			registrant.FieldRetiredAtMandatoryAge:    {Type: field.TypeBool, Column: registrant.FieldRetiredAtMandatoryAge},
 			registrant.FieldBirthDate:                {Type: field.TypeTime, Column: registrant.FieldBirthDate},
 			registrant.FieldEducation:                {Type: field.TypeString, Column: registrant.FieldEducation},
 			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
@@ -3638,6 +3641,21 @@ func (f *RegistrantFilter) WhereRegisteredAt(p entql.TimeP) {
 // WhereContactPressureFlaggedAt applies the entql time.Time predicate on the contact_pressure_flagged_at field.
 func (f *RegistrantFilter) WhereContactPressureFlaggedAt(p entql.TimeP) {
 	f.Where(p.Field(registrant.FieldContactPressureFlaggedAt))
+}
+
+// WhereDaytimeStudent applies the entql bool predicate on the daytime_student field.
+func (f *RegistrantFilter) WhereDaytimeStudent(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldDaytimeStudent))
+}
+
+// WhereIncomeExemption applies the entql bool predicate on the income_exemption field.
+func (f *RegistrantFilter) WhereIncomeExemption(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldIncomeExemption))
+}
+
+// WhereRetiredAtMandatoryAge applies the entql bool predicate on the retired_at_mandatory_age field.
+func (f *RegistrantFilter) WhereRetiredAtMandatoryAge(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldRetiredAtMandatoryAge))
 }
 
 // WhereBirthDate applies the entql time.Time predicate on the birth_date field.

@@ -3348,6 +3348,21 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, registrant.FieldContactPressureFlaggedAt)
 				fieldSeen[registrant.FieldContactPressureFlaggedAt] = struct{}{}
 			}
+		case "daytimeStudent":
+			if _, ok := fieldSeen[registrant.FieldDaytimeStudent]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldDaytimeStudent)
+				fieldSeen[registrant.FieldDaytimeStudent] = struct{}{}
+			}
+		case "incomeExemption":
+			if _, ok := fieldSeen[registrant.FieldIncomeExemption]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldIncomeExemption)
+				fieldSeen[registrant.FieldIncomeExemption] = struct{}{}
+			}
+		case "retiredAtMandatoryAge":
+			if _, ok := fieldSeen[registrant.FieldRetiredAtMandatoryAge]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldRetiredAtMandatoryAge)
+				fieldSeen[registrant.FieldRetiredAtMandatoryAge] = struct{}{}
+			}
 		case "birthDate":
 			if _, ok := fieldSeen[registrant.FieldBirthDate]; !ok {
 				selectedFields = append(selectedFields, registrant.FieldBirthDate)

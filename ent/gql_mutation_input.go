@@ -812,6 +812,9 @@ type CreateRegistrantInput struct {
 	DesiredJobCategories  []string
 	AvailableFrom         *time.Time
 	Employment            *registrant.Employment
+	DaytimeStudent        *bool
+	IncomeExemption       *bool
+	RetiredAtMandatoryAge *bool
 	BirthDate             *time.Time
 	Education             *string
 	Gender                *registrant.Gender
@@ -863,6 +866,15 @@ func (i *CreateRegistrantInput) Mutate(m *RegistrantMutation) {
 	}
 	if v := i.Employment; v != nil {
 		m.SetEmployment(*v)
+	}
+	if v := i.DaytimeStudent; v != nil {
+		m.SetDaytimeStudent(*v)
+	}
+	if v := i.IncomeExemption; v != nil {
+		m.SetIncomeExemption(*v)
+	}
+	if v := i.RetiredAtMandatoryAge; v != nil {
+		m.SetRetiredAtMandatoryAge(*v)
 	}
 	if v := i.BirthDate; v != nil {
 		m.SetBirthDate(*v)
@@ -925,6 +937,9 @@ type UpdateRegistrantInput struct {
 	Employment                    *registrant.Employment
 	ClearContactPressureFlaggedAt bool
 	ContactPressureFlaggedAt      *time.Time
+	DaytimeStudent                *bool
+	IncomeExemption               *bool
+	RetiredAtMandatoryAge         *bool
 	ClearBirthDate                bool
 	BirthDate                     *time.Time
 	ClearEducation                bool
@@ -1017,6 +1032,15 @@ func (i *UpdateRegistrantInput) Mutate(m *RegistrantMutation) {
 	}
 	if v := i.ContactPressureFlaggedAt; v != nil {
 		m.SetContactPressureFlaggedAt(*v)
+	}
+	if v := i.DaytimeStudent; v != nil {
+		m.SetDaytimeStudent(*v)
+	}
+	if v := i.IncomeExemption; v != nil {
+		m.SetIncomeExemption(*v)
+	}
+	if v := i.RetiredAtMandatoryAge; v != nil {
+		m.SetRetiredAtMandatoryAge(*v)
 	}
 	if i.ClearBirthDate {
 		m.ClearBirthDate()

@@ -5558,6 +5558,18 @@ type RegistrantWhereInput struct {
 	ContactPressureFlaggedAtLTE    *time.Time  `json:"contactPressureFlaggedAtLTE,omitempty"`
 	ContactPressureFlaggedAtIsNil  bool        `json:"contactPressureFlaggedAtIsNil,omitempty"`
 	ContactPressureFlaggedAtNotNil bool        `json:"contactPressureFlaggedAtNotNil,omitempty"`
+
+	// "daytime_student" field predicates.
+	DaytimeStudent    *bool `json:"daytimeStudent,omitempty"`
+	DaytimeStudentNEQ *bool `json:"daytimeStudentNEQ,omitempty"`
+
+	// "income_exemption" field predicates.
+	IncomeExemption    *bool `json:"incomeExemption,omitempty"`
+	IncomeExemptionNEQ *bool `json:"incomeExemptionNEQ,omitempty"`
+
+	// "retired_at_mandatory_age" field predicates.
+	RetiredAtMandatoryAge    *bool `json:"retiredAtMandatoryAge,omitempty"`
+	RetiredAtMandatoryAgeNEQ *bool `json:"retiredAtMandatoryAgeNEQ,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6092,6 +6104,24 @@ func (i *RegistrantWhereInput) P() (predicate.Registrant, error) {
 	}
 	if i.ContactPressureFlaggedAtNotNil {
 		predicates = append(predicates, registrant.ContactPressureFlaggedAtNotNil())
+	}
+	if i.DaytimeStudent != nil {
+		predicates = append(predicates, registrant.DaytimeStudentEQ(*i.DaytimeStudent))
+	}
+	if i.DaytimeStudentNEQ != nil {
+		predicates = append(predicates, registrant.DaytimeStudentNEQ(*i.DaytimeStudentNEQ))
+	}
+	if i.IncomeExemption != nil {
+		predicates = append(predicates, registrant.IncomeExemptionEQ(*i.IncomeExemption))
+	}
+	if i.IncomeExemptionNEQ != nil {
+		predicates = append(predicates, registrant.IncomeExemptionNEQ(*i.IncomeExemptionNEQ))
+	}
+	if i.RetiredAtMandatoryAge != nil {
+		predicates = append(predicates, registrant.RetiredAtMandatoryAgeEQ(*i.RetiredAtMandatoryAge))
+	}
+	if i.RetiredAtMandatoryAgeNEQ != nil {
+		predicates = append(predicates, registrant.RetiredAtMandatoryAgeNEQ(*i.RetiredAtMandatoryAgeNEQ))
 	}
 
 	switch len(predicates) {

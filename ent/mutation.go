@@ -17643,6 +17643,9 @@ type RegistrantMutation struct {
 	employment                   *registrant.Employment
 	registered_at                *time.Time
 	contact_pressure_flagged_at  *time.Time
+	daytime_student              *bool
+	income_exemption             *bool
+	retired_at_mandatory_age     *bool
 	birth_date                   *time.Time
 	education                    *string
 	gender                       *registrant.Gender
@@ -18626,6 +18629,114 @@ func (m *RegistrantMutation) ResetContactPressureFlaggedAt() {
 	delete(m.clearedFields, registrant.FieldContactPressureFlaggedAt)
 }
 
+// SetDaytimeStudent sets the "daytime_student" field.
+func (m *RegistrantMutation) SetDaytimeStudent(b bool) {
+	m.daytime_student = &b
+}
+
+// DaytimeStudent returns the value of the "daytime_student" field in the mutation.
+func (m *RegistrantMutation) DaytimeStudent() (r bool, exists bool) {
+	v := m.daytime_student
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDaytimeStudent returns the old "daytime_student" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldDaytimeStudent(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDaytimeStudent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDaytimeStudent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDaytimeStudent: %w", err)
+	}
+	return oldValue.DaytimeStudent, nil
+}
+
+// ResetDaytimeStudent resets all changes to the "daytime_student" field.
+func (m *RegistrantMutation) ResetDaytimeStudent() {
+	m.daytime_student = nil
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (m *RegistrantMutation) SetIncomeExemption(b bool) {
+	m.income_exemption = &b
+}
+
+// IncomeExemption returns the value of the "income_exemption" field in the mutation.
+func (m *RegistrantMutation) IncomeExemption() (r bool, exists bool) {
+	v := m.income_exemption
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIncomeExemption returns the old "income_exemption" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldIncomeExemption(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIncomeExemption is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIncomeExemption requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIncomeExemption: %w", err)
+	}
+	return oldValue.IncomeExemption, nil
+}
+
+// ResetIncomeExemption resets all changes to the "income_exemption" field.
+func (m *RegistrantMutation) ResetIncomeExemption() {
+	m.income_exemption = nil
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (m *RegistrantMutation) SetRetiredAtMandatoryAge(b bool) {
+	m.retired_at_mandatory_age = &b
+}
+
+// RetiredAtMandatoryAge returns the value of the "retired_at_mandatory_age" field in the mutation.
+func (m *RegistrantMutation) RetiredAtMandatoryAge() (r bool, exists bool) {
+	v := m.retired_at_mandatory_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredAtMandatoryAge returns the old "retired_at_mandatory_age" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldRetiredAtMandatoryAge(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredAtMandatoryAge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredAtMandatoryAge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredAtMandatoryAge: %w", err)
+	}
+	return oldValue.RetiredAtMandatoryAge, nil
+}
+
+// ResetRetiredAtMandatoryAge resets all changes to the "retired_at_mandatory_age" field.
+func (m *RegistrantMutation) ResetRetiredAtMandatoryAge() {
+	m.retired_at_mandatory_age = nil
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (m *RegistrantMutation) SetBirthDate(t time.Time) {
 	m.birth_date = &t
@@ -19185,7 +19296,7 @@ func (m *RegistrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrantMutation) Fields() []string {
-	fields := make([]string, 0, 23)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, registrant.FieldCreatedAt)
 	}
@@ -19246,6 +19357,15 @@ func (m *RegistrantMutation) Fields() []string {
 	if m.contact_pressure_flagged_at != nil {
 		fields = append(fields, registrant.FieldContactPressureFlaggedAt)
 	}
+	if m.daytime_student != nil {
+		fields = append(fields, registrant.FieldDaytimeStudent)
+	}
+	if m.income_exemption != nil {
+		fields = append(fields, registrant.FieldIncomeExemption)
+	}
+	if m.retired_at_mandatory_age != nil {
+		fields = append(fields, registrant.FieldRetiredAtMandatoryAge)
+	}
 	if m.birth_date != nil {
 		fields = append(fields, registrant.FieldBirthDate)
 	}
@@ -19303,6 +19423,12 @@ func (m *RegistrantMutation) Field(name string) (ent.Value, bool) {
 		return m.RegisteredAt()
 	case registrant.FieldContactPressureFlaggedAt:
 		return m.ContactPressureFlaggedAt()
+	case registrant.FieldDaytimeStudent:
+		return m.DaytimeStudent()
+	case registrant.FieldIncomeExemption:
+		return m.IncomeExemption()
+	case registrant.FieldRetiredAtMandatoryAge:
+		return m.RetiredAtMandatoryAge()
 	case registrant.FieldBirthDate:
 		return m.BirthDate()
 	case registrant.FieldEducation:
@@ -19358,6 +19484,12 @@ func (m *RegistrantMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldRegisteredAt(ctx)
 	case registrant.FieldContactPressureFlaggedAt:
 		return m.OldContactPressureFlaggedAt(ctx)
+	case registrant.FieldDaytimeStudent:
+		return m.OldDaytimeStudent(ctx)
+	case registrant.FieldIncomeExemption:
+		return m.OldIncomeExemption(ctx)
+	case registrant.FieldRetiredAtMandatoryAge:
+		return m.OldRetiredAtMandatoryAge(ctx)
 	case registrant.FieldBirthDate:
 		return m.OldBirthDate(ctx)
 	case registrant.FieldEducation:
@@ -19512,6 +19644,27 @@ func (m *RegistrantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetContactPressureFlaggedAt(v)
+		return nil
+	case registrant.FieldDaytimeStudent:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDaytimeStudent(v)
+		return nil
+	case registrant.FieldIncomeExemption:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIncomeExemption(v)
+		return nil
+	case registrant.FieldRetiredAtMandatoryAge:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredAtMandatoryAge(v)
 		return nil
 	case registrant.FieldBirthDate:
 		v, ok := value.(time.Time)
@@ -19726,6 +19879,15 @@ func (m *RegistrantMutation) ResetField(name string) error {
 		return nil
 	case registrant.FieldContactPressureFlaggedAt:
 		m.ResetContactPressureFlaggedAt()
+		return nil
+	case registrant.FieldDaytimeStudent:
+		m.ResetDaytimeStudent()
+		return nil
+	case registrant.FieldIncomeExemption:
+		m.ResetIncomeExemption()
+		return nil
+	case registrant.FieldRetiredAtMandatoryAge:
+		m.ResetRetiredAtMandatoryAge()
 		return nil
 	case registrant.FieldBirthDate:
 		m.ResetBirthDate()

@@ -60,6 +60,12 @@ type Registrant struct {
 	RegisteredAt time.Time `json:"registered_at,omitempty"`
 	// set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)
 	ContactPressureFlaggedAt *time.Time `json:"contact_pressure_flagged_at,omitempty"`
+	// 昼間学生: day-labour exemption
+	DaytimeStudent bool `json:"daytime_student,omitempty"`
+	// income-based day-labour exemption
+	IncomeExemption bool `json:"income_exemption,omitempty"`
+	// 定年退職: former-employer exception with 60+
+	RetiredAtMandatoryAge bool `json:"retired_at_mandatory_age,omitempty"`
 	// BirthDate holds the value of the "birth_date" field.
 	BirthDate *time.Time `json:"birth_date,omitempty"`
 	// Education holds the value of the "education" field.
@@ -187,7 +193,7 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case registrant.FieldDesiredJobCategories:
 			values[i] = new([]byte)
-		case registrant.FieldAcceptsBus:
+		case registrant.FieldAcceptsBus, registrant.FieldDaytimeStudent, registrant.FieldIncomeExemption, registrant.FieldRetiredAtMandatoryAge:
 			values[i] = new(sql.NullBool)
 		case registrant.FieldID, registrant.FieldAgencyID, registrant.FieldAccountID, registrant.FieldMaxCommuteMinutes, registrant.FieldDesiredHourlyWage:
 			values[i] = new(sql.NullInt64)
@@ -343,6 +349,24 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ContactPressureFlaggedAt = new(time.Time)
 				*_m.ContactPressureFlaggedAt = value.Time
+			}
+		case registrant.FieldDaytimeStudent:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field daytime_student", values[i])
+			} else if value.Valid {
+				_m.DaytimeStudent = value.Bool
+			}
+		case registrant.FieldIncomeExemption:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field income_exemption", values[i])
+			} else if value.Valid {
+				_m.IncomeExemption = value.Bool
+			}
+		case registrant.FieldRetiredAtMandatoryAge:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field retired_at_mandatory_age", values[i])
+			} else if value.Valid {
+				_m.RetiredAtMandatoryAge = value.Bool
 			}
 		case registrant.FieldBirthDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -512,6 +536,15 @@ func (_m *Registrant) String() string {
 		builder.WriteString("contact_pressure_flagged_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("daytime_student=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DaytimeStudent))
+	builder.WriteString(", ")
+	builder.WriteString("income_exemption=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IncomeExemption))
+	builder.WriteString(", ")
+	builder.WriteString("retired_at_mandatory_age=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RetiredAtMandatoryAge))
 	builder.WriteString(", ")
 	if v := _m.BirthDate; v != nil {
 		builder.WriteString("birth_date=")

@@ -278,6 +278,48 @@ func (_c *RegistrantCreate) SetNillableContactPressureFlaggedAt(v *time.Time) *R
 	return _c
 }
 
+// SetDaytimeStudent sets the "daytime_student" field.
+func (_c *RegistrantCreate) SetDaytimeStudent(v bool) *RegistrantCreate {
+	_c.mutation.SetDaytimeStudent(v)
+	return _c
+}
+
+// SetNillableDaytimeStudent sets the "daytime_student" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableDaytimeStudent(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetDaytimeStudent(*v)
+	}
+	return _c
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (_c *RegistrantCreate) SetIncomeExemption(v bool) *RegistrantCreate {
+	_c.mutation.SetIncomeExemption(v)
+	return _c
+}
+
+// SetNillableIncomeExemption sets the "income_exemption" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableIncomeExemption(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetIncomeExemption(*v)
+	}
+	return _c
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (_c *RegistrantCreate) SetRetiredAtMandatoryAge(v bool) *RegistrantCreate {
+	_c.mutation.SetRetiredAtMandatoryAge(v)
+	return _c
+}
+
+// SetNillableRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableRetiredAtMandatoryAge(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetRetiredAtMandatoryAge(*v)
+	}
+	return _c
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_c *RegistrantCreate) SetBirthDate(v time.Time) *RegistrantCreate {
 	_c.mutation.SetBirthDate(v)
@@ -510,6 +552,18 @@ func (_c *RegistrantCreate) defaults() error {
 		v := registrant.DefaultRegisteredAt()
 		_c.mutation.SetRegisteredAt(v)
 	}
+	if _, ok := _c.mutation.DaytimeStudent(); !ok {
+		v := registrant.DefaultDaytimeStudent
+		_c.mutation.SetDaytimeStudent(v)
+	}
+	if _, ok := _c.mutation.IncomeExemption(); !ok {
+		v := registrant.DefaultIncomeExemption
+		_c.mutation.SetIncomeExemption(v)
+	}
+	if _, ok := _c.mutation.RetiredAtMandatoryAge(); !ok {
+		v := registrant.DefaultRetiredAtMandatoryAge
+		_c.mutation.SetRetiredAtMandatoryAge(v)
+	}
 	return nil
 }
 
@@ -616,6 +670,15 @@ func (_c *RegistrantCreate) check() error {
 	}
 	if _, ok := _c.mutation.RegisteredAt(); !ok {
 		return &ValidationError{Name: "registered_at", err: errors.New(`ent: missing required field "Registrant.registered_at"`)}
+	}
+	if _, ok := _c.mutation.DaytimeStudent(); !ok {
+		return &ValidationError{Name: "daytime_student", err: errors.New(`ent: missing required field "Registrant.daytime_student"`)}
+	}
+	if _, ok := _c.mutation.IncomeExemption(); !ok {
+		return &ValidationError{Name: "income_exemption", err: errors.New(`ent: missing required field "Registrant.income_exemption"`)}
+	}
+	if _, ok := _c.mutation.RetiredAtMandatoryAge(); !ok {
+		return &ValidationError{Name: "retired_at_mandatory_age", err: errors.New(`ent: missing required field "Registrant.retired_at_mandatory_age"`)}
 	}
 	if v, ok := _c.mutation.Education(); ok {
 		if err := registrant.EducationValidator(v); err != nil {
@@ -728,6 +791,18 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ContactPressureFlaggedAt(); ok {
 		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
 		_node.ContactPressureFlaggedAt = &value
+	}
+	if value, ok := _c.mutation.DaytimeStudent(); ok {
+		_spec.SetField(registrant.FieldDaytimeStudent, field.TypeBool, value)
+		_node.DaytimeStudent = value
+	}
+	if value, ok := _c.mutation.IncomeExemption(); ok {
+		_spec.SetField(registrant.FieldIncomeExemption, field.TypeBool, value)
+		_node.IncomeExemption = value
+	}
+	if value, ok := _c.mutation.RetiredAtMandatoryAge(); ok {
+		_spec.SetField(registrant.FieldRetiredAtMandatoryAge, field.TypeBool, value)
+		_node.RetiredAtMandatoryAge = value
 	}
 	if value, ok := _c.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)
@@ -1175,6 +1250,42 @@ func (u *RegistrantUpsert) ClearContactPressureFlaggedAt() *RegistrantUpsert {
 	return u
 }
 
+// SetDaytimeStudent sets the "daytime_student" field.
+func (u *RegistrantUpsert) SetDaytimeStudent(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldDaytimeStudent, v)
+	return u
+}
+
+// UpdateDaytimeStudent sets the "daytime_student" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateDaytimeStudent() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldDaytimeStudent)
+	return u
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (u *RegistrantUpsert) SetIncomeExemption(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldIncomeExemption, v)
+	return u
+}
+
+// UpdateIncomeExemption sets the "income_exemption" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateIncomeExemption() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldIncomeExemption)
+	return u
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (u *RegistrantUpsert) SetRetiredAtMandatoryAge(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldRetiredAtMandatoryAge, v)
+	return u
+}
+
+// UpdateRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateRetiredAtMandatoryAge() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldRetiredAtMandatoryAge)
+	return u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (u *RegistrantUpsert) SetBirthDate(v time.Time) *RegistrantUpsert {
 	u.Set(registrant.FieldBirthDate, v)
@@ -1571,6 +1682,48 @@ func (u *RegistrantUpsertOne) UpdateContactPressureFlaggedAt() *RegistrantUpsert
 func (u *RegistrantUpsertOne) ClearContactPressureFlaggedAt() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearContactPressureFlaggedAt()
+	})
+}
+
+// SetDaytimeStudent sets the "daytime_student" field.
+func (u *RegistrantUpsertOne) SetDaytimeStudent(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetDaytimeStudent(v)
+	})
+}
+
+// UpdateDaytimeStudent sets the "daytime_student" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateDaytimeStudent() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateDaytimeStudent()
+	})
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (u *RegistrantUpsertOne) SetIncomeExemption(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetIncomeExemption(v)
+	})
+}
+
+// UpdateIncomeExemption sets the "income_exemption" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateIncomeExemption() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateIncomeExemption()
+	})
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (u *RegistrantUpsertOne) SetRetiredAtMandatoryAge(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetRetiredAtMandatoryAge(v)
+	})
+}
+
+// UpdateRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateRetiredAtMandatoryAge() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateRetiredAtMandatoryAge()
 	})
 }
 
@@ -2145,6 +2298,48 @@ func (u *RegistrantUpsertBulk) UpdateContactPressureFlaggedAt() *RegistrantUpser
 func (u *RegistrantUpsertBulk) ClearContactPressureFlaggedAt() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearContactPressureFlaggedAt()
+	})
+}
+
+// SetDaytimeStudent sets the "daytime_student" field.
+func (u *RegistrantUpsertBulk) SetDaytimeStudent(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetDaytimeStudent(v)
+	})
+}
+
+// UpdateDaytimeStudent sets the "daytime_student" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateDaytimeStudent() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateDaytimeStudent()
+	})
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (u *RegistrantUpsertBulk) SetIncomeExemption(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetIncomeExemption(v)
+	})
+}
+
+// UpdateIncomeExemption sets the "income_exemption" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateIncomeExemption() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateIncomeExemption()
+	})
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (u *RegistrantUpsertBulk) SetRetiredAtMandatoryAge(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetRetiredAtMandatoryAge(v)
+	})
+}
+
+// UpdateRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateRetiredAtMandatoryAge() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateRetiredAtMandatoryAge()
 	})
 }
 

@@ -315,6 +315,48 @@ func (_u *RegistrantUpdate) ClearContactPressureFlaggedAt() *RegistrantUpdate {
 	return _u
 }
 
+// SetDaytimeStudent sets the "daytime_student" field.
+func (_u *RegistrantUpdate) SetDaytimeStudent(v bool) *RegistrantUpdate {
+	_u.mutation.SetDaytimeStudent(v)
+	return _u
+}
+
+// SetNillableDaytimeStudent sets the "daytime_student" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableDaytimeStudent(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetDaytimeStudent(*v)
+	}
+	return _u
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (_u *RegistrantUpdate) SetIncomeExemption(v bool) *RegistrantUpdate {
+	_u.mutation.SetIncomeExemption(v)
+	return _u
+}
+
+// SetNillableIncomeExemption sets the "income_exemption" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableIncomeExemption(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetIncomeExemption(*v)
+	}
+	return _u
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (_u *RegistrantUpdate) SetRetiredAtMandatoryAge(v bool) *RegistrantUpdate {
+	_u.mutation.SetRetiredAtMandatoryAge(v)
+	return _u
+}
+
+// SetNillableRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableRetiredAtMandatoryAge(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetRetiredAtMandatoryAge(*v)
+	}
+	return _u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_u *RegistrantUpdate) SetBirthDate(v time.Time) *RegistrantUpdate {
 	_u.mutation.SetBirthDate(v)
@@ -818,6 +860,15 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.ContactPressureFlaggedAtCleared() {
 		_spec.ClearField(registrant.FieldContactPressureFlaggedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DaytimeStudent(); ok {
+		_spec.SetField(registrant.FieldDaytimeStudent, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.IncomeExemption(); ok {
+		_spec.SetField(registrant.FieldIncomeExemption, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.RetiredAtMandatoryAge(); ok {
+		_spec.SetField(registrant.FieldRetiredAtMandatoryAge, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)
@@ -1436,6 +1487,48 @@ func (_u *RegistrantUpdateOne) ClearContactPressureFlaggedAt() *RegistrantUpdate
 	return _u
 }
 
+// SetDaytimeStudent sets the "daytime_student" field.
+func (_u *RegistrantUpdateOne) SetDaytimeStudent(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetDaytimeStudent(v)
+	return _u
+}
+
+// SetNillableDaytimeStudent sets the "daytime_student" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableDaytimeStudent(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetDaytimeStudent(*v)
+	}
+	return _u
+}
+
+// SetIncomeExemption sets the "income_exemption" field.
+func (_u *RegistrantUpdateOne) SetIncomeExemption(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetIncomeExemption(v)
+	return _u
+}
+
+// SetNillableIncomeExemption sets the "income_exemption" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableIncomeExemption(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetIncomeExemption(*v)
+	}
+	return _u
+}
+
+// SetRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field.
+func (_u *RegistrantUpdateOne) SetRetiredAtMandatoryAge(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetRetiredAtMandatoryAge(v)
+	return _u
+}
+
+// SetNillableRetiredAtMandatoryAge sets the "retired_at_mandatory_age" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableRetiredAtMandatoryAge(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetRetiredAtMandatoryAge(*v)
+	}
+	return _u
+}
+
 // SetBirthDate sets the "birth_date" field.
 func (_u *RegistrantUpdateOne) SetBirthDate(v time.Time) *RegistrantUpdateOne {
 	_u.mutation.SetBirthDate(v)
@@ -1969,6 +2062,15 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if _u.mutation.ContactPressureFlaggedAtCleared() {
 		_spec.ClearField(registrant.FieldContactPressureFlaggedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DaytimeStudent(); ok {
+		_spec.SetField(registrant.FieldDaytimeStudent, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.IncomeExemption(); ok {
+		_spec.SetField(registrant.FieldIncomeExemption, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.RetiredAtMandatoryAge(); ok {
+		_spec.SetField(registrant.FieldRetiredAtMandatoryAge, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(registrant.FieldBirthDate, field.TypeTime, value)

@@ -131,10 +131,14 @@ func (r *Resolver) Inquiry() InquiryResolver { return &inquiryResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Registrant returns RegistrantResolver implementation.
+func (r *Resolver) Registrant() RegistrantResolver { return &registrantResolver{r} }
+
 // RoutingDecision returns RoutingDecisionResolver implementation.
 func (r *Resolver) RoutingDecision() RoutingDecisionResolver { return &routingDecisionResolver{r} }
 
 type accountResolver struct{ *Resolver }
 type inquiryResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
+type registrantResolver struct{ *Resolver }
 type routingDecisionResolver struct{ *Resolver }

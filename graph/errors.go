@@ -61,6 +61,8 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		var ve *ent.ValidationError
 		if re, ok := routingError(err); ok {
 			ce = re
+		} else if pe, ok := pipelineError(err); ok {
+			ce = pe
 		}
 		var extra map[string]any
 		switch {

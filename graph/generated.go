@@ -33,6 +33,7 @@ import (
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/graph/scalar"
+	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/routing/record"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -59,12 +60,15 @@ type Config struct {
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	ComplianceFinding() ComplianceFindingResolver
 	Inquiry() InquiryResolver
 	Mutation() MutationResolver
 	MyApplication() MyApplicationResolver
 	MyAssignment() MyAssignmentResolver
 	MyInquiry() MyInquiryResolver
+	MyProfile() MyProfileResolver
 	Query() QueryResolver
+	Registrant() RegistrantResolver
 	RoutingCandidate() RoutingCandidateResolver
 	RoutingDecision() RoutingDecisionResolver
 	Subscription() SubscriptionResolver
@@ -98,6 +102,12 @@ type ComplexityRoot struct {
 	AccountEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AdvanceApplicationPayload struct {
+		Application func(childComplexity int) int
+		Assignment  func(childComplexity int) int
+		Warnings    func(childComplexity int) int
 	}
 
 	Agency struct {
@@ -171,6 +181,10 @@ type ComplexityRoot struct {
 		ToStatus    func(childComplexity int) int
 	}
 
+	ApplyPayload struct {
+		Application func(childComplexity int) int
+	}
+
 	Assignment struct {
 		Application func(childComplexity int) int
 		BillRate    func(childComplexity int) int
@@ -197,6 +211,11 @@ type ComplexityRoot struct {
 	AssignmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AssignmentPayload struct {
+		Assignment func(childComplexity int) int
+		Warnings   func(childComplexity int) int
 	}
 
 	AuditEvent struct {
@@ -274,6 +293,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ComplianceFinding struct {
+		Message  func(childComplexity int) int
+		Rule     func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
+	ComplianceResult struct {
+		Findings func(childComplexity int) int
+		Ok       func(childComplexity int) int
+	}
+
 	ContactLog struct {
 		CallbackDone  func(childComplexity int) int
 		CallbackDueAt func(childComplexity int) int
@@ -296,6 +326,10 @@ type ComplexityRoot struct {
 	ContactLogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ContactLogPayload struct {
+		ContactLog func(childComplexity int) int
 	}
 
 	Coordinator struct {
@@ -369,26 +403,41 @@ type ComplexityRoot struct {
 		Inquiry func(childComplexity int) int
 	}
 
+	InsuranceContinuity struct {
+		Applies         func(childComplexity int) int
+		AtRisk          func(childComplexity int) int
+		Deadline        func(childComplexity int) int
+		LastContractEnd func(childComplexity int) int
+		Lost            func(childComplexity int) int
+	}
+
 	LogoutPayload struct {
 		Ok func(childComplexity int) int
 	}
 
 	Mutation struct {
-		AcknowledgeInquiry func(childComplexity int, input model.InquiryStepInput) int
-		CreateInquiry      func(childComplexity int, input model.CreateInquiryInput) int
-		CreatePosting      func(childComplexity int, input ent.CreatePostingInput) int
-		DeclineInquiry     func(childComplexity int, input model.InquiryStepInput) int
-		HandOffInquiry     func(childComplexity int, input model.InquiryStepInput) int
-		Login              func(childComplexity int, input model.LoginInput) int
-		Logout             func(childComplexity int, input model.LogoutInput) int
-		ReassignInquiry    func(childComplexity int, input model.InquiryStepInput) int
-		RefreshToken       func(childComplexity int, input model.RefreshTokenInput) int
-		RequestNextJob     func(childComplexity int, input model.RequestNextJobInput) int
-		ResolveInquiry     func(childComplexity int, input model.InquiryStepInput) int
-		SetRoutingMode     func(childComplexity int, input model.SetRoutingModeInput) int
-		UpdateMyProfile    func(childComplexity int, input model.UpdateMyProfileInput) int
-		UpdatePosting      func(childComplexity int, input model.UpdatePostingMutationInput) int
-		UpdateRegistrant   func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+		AcknowledgeInquiry  func(childComplexity int, input model.InquiryStepInput) int
+		AdvanceApplication  func(childComplexity int, input model.AdvanceApplicationInput) int
+		Apply               func(childComplexity int, input model.ApplyInput) int
+		CompleteCallback    func(childComplexity int, input model.ApplicationIDInput) int
+		CreateInquiry       func(childComplexity int, input model.CreateInquiryInput) int
+		CreatePosting       func(childComplexity int, input ent.CreatePostingInput) int
+		DeclineInquiry      func(childComplexity int, input model.InquiryStepInput) int
+		DeclineOffer        func(childComplexity int, input model.ApplicationIDInput) int
+		HandOffInquiry      func(childComplexity int, input model.InquiryStepInput) int
+		LogContact          func(childComplexity int, input model.LogContactInput) int
+		Login               func(childComplexity int, input model.LoginInput) int
+		Logout              func(childComplexity int, input model.LogoutInput) int
+		ReassignInquiry     func(childComplexity int, input model.InquiryStepInput) int
+		RefreshToken        func(childComplexity int, input model.RefreshTokenInput) int
+		RenewAssignment     func(childComplexity int, input model.RenewAssignmentInput) int
+		RequestNextJob      func(childComplexity int, input model.RequestNextJobInput) int
+		ResolveInquiry      func(childComplexity int, input model.InquiryStepInput) int
+		SetRoutingMode      func(childComplexity int, input model.SetRoutingModeInput) int
+		UpdateMyProfile     func(childComplexity int, input model.UpdateMyProfileInput) int
+		UpdatePosting       func(childComplexity int, input model.UpdatePostingMutationInput) int
+		UpdateRegistrant    func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+		WithdrawApplication func(childComplexity int, input model.ApplicationIDInput) int
 	}
 
 	MyApplication struct {
@@ -441,6 +490,7 @@ type ComplexityRoot struct {
 		Email                 func(childComplexity int) int
 		Employment            func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		Insurance             func(childComplexity int) int
 		Kana                  func(childComplexity int) int
 		MaxCommuteMinutes     func(childComplexity int) int
 		Name                  func(childComplexity int) int
@@ -587,29 +637,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Accounts       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
-		Agencies       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
-		Applications   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Assignments    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
-		AuditEvents    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		ClientSites    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
-		Clients        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
-		ContactLogs    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
-		Coordinators   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
-		Inquiries      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
-		MyApplications func(childComplexity int) int
-		MyAssignments  func(childComplexity int) int
-		MyContactLogs  func(childComplexity int) int
-		MyInquiries    func(childComplexity int) int
-		MyProfile      func(childComplexity int) int
-		Node           func(childComplexity int, id int) int
-		Nodes          func(childComplexity int, ids []int) int
-		OrgUnits       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
-		Postings       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
-		PublicPostings func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) int
-		Registrants    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
-		SalesReps      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
-		Viewer         func(childComplexity int) int
+		Accounts                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccountOrder, where *ent.AccountWhereInput) int
+		Agencies                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AgencyOrder, where *ent.AgencyWhereInput) int
+		Applications               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
+		Assignments                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		AuditEvents                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		ClientSites                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
+		Clients                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
+		ComplianceCheck            func(childComplexity int, registrantID int, postingID int, start time.Time, end time.Time) int
+		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
+		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
+		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		MyApplications             func(childComplexity int) int
+		MyAssignments              func(childComplexity int) int
+		MyCallbacksDue             func(childComplexity int) int
+		MyContactLogs              func(childComplexity int) int
+		MyInquiries                func(childComplexity int) int
+		MyProfile                  func(childComplexity int) int
+		Node                       func(childComplexity int, id int) int
+		Nodes                      func(childComplexity int, ids []int) int
+		OrgUnits                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
+		Postings                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
+		PublicPostings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) int
+		Registrants                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
+		RegistrantsAtInsuranceRisk func(childComplexity int) int
+		SalesReps                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
+		SkillSheet                 func(childComplexity int, applicationID int) int
+		Viewer                     func(childComplexity int) int
 	}
 
 	Registrant struct {
@@ -623,6 +677,7 @@ type ComplexityRoot struct {
 		ContactLogs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
 		ContactPressureFlaggedAt func(childComplexity int) int
 		CreatedAt                func(childComplexity int) int
+		DaytimeStudent           func(childComplexity int) int
 		DesiredHourlyWage        func(childComplexity int) int
 		DesiredJobCategories     func(childComplexity int) int
 		Education                func(childComplexity int) int
@@ -630,7 +685,9 @@ type ComplexityRoot struct {
 		Employment               func(childComplexity int) int
 		Gender                   func(childComplexity int) int
 		ID                       func(childComplexity int) int
+		IncomeExemption          func(childComplexity int) int
 		Inquiries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
+		Insurance                func(childComplexity int) int
 		Kana                     func(childComplexity int) int
 		MaxCommuteMinutes        func(childComplexity int) int
 		Name                     func(childComplexity int) int
@@ -639,6 +696,7 @@ type ComplexityRoot struct {
 		Prefecture               func(childComplexity int) int
 		PreferredContactHours    func(childComplexity int) int
 		RegisteredAt             func(childComplexity int) int
+		RetiredAtMandatoryAge    func(childComplexity int) int
 		Skills                   func(childComplexity int) int
 		UpdatedAt                func(childComplexity int) int
 		WorkHistories            func(childComplexity int) int
@@ -722,6 +780,24 @@ type ComplexityRoot struct {
 		Years      func(childComplexity int) int
 	}
 
+	SkillSheet struct {
+		History func(childComplexity int) int
+		Skills  func(childComplexity int) int
+	}
+
+	SkillSheetHistory struct {
+		DurationMonths func(childComplexity int) int
+		Industry       func(childComplexity int) int
+		JobCategory    func(childComplexity int) int
+		Tasks          func(childComplexity int) int
+	}
+
+	SkillSheetSkill struct {
+		Level func(childComplexity int) int
+		Skill func(childComplexity int) int
+		Years func(childComplexity int) int
+	}
+
 	Subscription struct {
 		InquiryAssigned  func(childComplexity int) int
 		MyInquiryUpdated func(childComplexity int) int
@@ -750,6 +826,9 @@ type AccountResolver interface {
 	Profile(ctx context.Context, obj *ent.Account) (ent.Noder, error)
 	Agency(ctx context.Context, obj *ent.Account) (*ent.Agency, error)
 }
+type ComplianceFindingResolver interface {
+	Severity(ctx context.Context, obj *compliance.Finding) (string, error)
+}
 type InquiryResolver interface {
 	Assignee(ctx context.Context, obj *ent.Inquiry) (ent.Noder, error)
 }
@@ -757,6 +836,13 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	Apply(ctx context.Context, input model.ApplyInput) (*model.ApplyPayload, error)
+	WithdrawApplication(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
+	DeclineOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
+	AdvanceApplication(ctx context.Context, input model.AdvanceApplicationInput) (*model.AdvanceApplicationPayload, error)
+	RenewAssignment(ctx context.Context, input model.RenewAssignmentInput) (*model.AssignmentPayload, error)
+	LogContact(ctx context.Context, input model.LogContactInput) (*model.ContactLogPayload, error)
+	CompleteCallback(ctx context.Context, input model.ApplicationIDInput) (*model.ContactLogPayload, error)
 	UpdateMyProfile(ctx context.Context, input model.UpdateMyProfileInput) (*model.UpdateMyProfilePayload, error)
 	CreateInquiry(ctx context.Context, input model.CreateInquiryInput) (*model.CreateInquiryPayload, error)
 	RequestNextJob(ctx context.Context, input model.RequestNextJobInput) (*model.CreateInquiryPayload, error)
@@ -779,6 +865,9 @@ type MyAssignmentResolver interface {
 type MyInquiryResolver interface {
 	Posting(ctx context.Context, obj *portal.MyInquiry) (*portal.PublicPosting, error)
 }
+type MyProfileResolver interface {
+	Insurance(ctx context.Context, obj *portal.MyProfile) (*model.InsuranceContinuity, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -797,12 +886,19 @@ type QueryResolver interface {
 	Registrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) (*ent.RegistrantConnection, error)
 	SalesReps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) (*ent.SalesRepConnection, error)
 	Viewer(ctx context.Context) (*ent.Account, error)
+	ComplianceCheck(ctx context.Context, registrantID int, postingID int, start time.Time, end time.Time) (*model.ComplianceResult, error)
+	SkillSheet(ctx context.Context, applicationID int) (*compliance.SkillSheet, error)
+	RegistrantsAtInsuranceRisk(ctx context.Context) ([]*ent.Registrant, error)
+	MyCallbacksDue(ctx context.Context) ([]*ent.ContactLog, error)
 	PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) (*model.PublicPostingConnection, error)
 	MyProfile(ctx context.Context) (*portal.MyProfile, error)
 	MyApplications(ctx context.Context) ([]*portal.MyApplication, error)
 	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
 	MyAssignments(ctx context.Context) ([]*portal.MyAssignment, error)
 	MyContactLogs(ctx context.Context) ([]*portal.MyContactLog, error)
+}
+type RegistrantResolver interface {
+	Insurance(ctx context.Context, obj *ent.Registrant) (*model.InsuranceContinuity, error)
 }
 type RoutingCandidateResolver interface {
 	Components(ctx context.Context, obj *record.Candidate) ([]*model.ScoreComponent, error)
@@ -938,6 +1034,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.AccountEdge.Node(childComplexity), true
+
+	case "AdvanceApplicationPayload.application":
+		if e.complexity.AdvanceApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.complexity.AdvanceApplicationPayload.Application(childComplexity), true
+	case "AdvanceApplicationPayload.assignment":
+		if e.complexity.AdvanceApplicationPayload.Assignment == nil {
+			break
+		}
+
+		return e.complexity.AdvanceApplicationPayload.Assignment(childComplexity), true
+	case "AdvanceApplicationPayload.warnings":
+		if e.complexity.AdvanceApplicationPayload.Warnings == nil {
+			break
+		}
+
+		return e.complexity.AdvanceApplicationPayload.Warnings(childComplexity), true
 
 	case "Agency.ackTimeoutMinutes":
 		if e.complexity.Agency.AckTimeoutMinutes == nil {
@@ -1229,6 +1344,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ApplicationEvent.ToStatus(childComplexity), true
 
+	case "ApplyPayload.application":
+		if e.complexity.ApplyPayload.Application == nil {
+			break
+		}
+
+		return e.complexity.ApplyPayload.Application(childComplexity), true
+
 	case "Assignment.application":
 		if e.complexity.Assignment.Application == nil {
 			break
@@ -1345,6 +1467,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.AssignmentEdge.Node(childComplexity), true
+
+	case "AssignmentPayload.assignment":
+		if e.complexity.AssignmentPayload.Assignment == nil {
+			break
+		}
+
+		return e.complexity.AssignmentPayload.Assignment(childComplexity), true
+	case "AssignmentPayload.warnings":
+		if e.complexity.AssignmentPayload.Warnings == nil {
+			break
+		}
+
+		return e.complexity.AssignmentPayload.Warnings(childComplexity), true
 
 	case "AuditEvent.action":
 		if e.complexity.AuditEvent.Action == nil {
@@ -1636,6 +1771,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ClientSiteEdge.Node(childComplexity), true
 
+	case "ComplianceFinding.message":
+		if e.complexity.ComplianceFinding.Message == nil {
+			break
+		}
+
+		return e.complexity.ComplianceFinding.Message(childComplexity), true
+	case "ComplianceFinding.rule":
+		if e.complexity.ComplianceFinding.Rule == nil {
+			break
+		}
+
+		return e.complexity.ComplianceFinding.Rule(childComplexity), true
+	case "ComplianceFinding.severity":
+		if e.complexity.ComplianceFinding.Severity == nil {
+			break
+		}
+
+		return e.complexity.ComplianceFinding.Severity(childComplexity), true
+
+	case "ComplianceResult.findings":
+		if e.complexity.ComplianceResult.Findings == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.Findings(childComplexity), true
+	case "ComplianceResult.ok":
+		if e.complexity.ComplianceResult.Ok == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.Ok(childComplexity), true
+
 	case "ContactLog.callbackDone":
 		if e.complexity.ContactLog.CallbackDone == nil {
 			break
@@ -1728,6 +1895,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ContactLogEdge.Node(childComplexity), true
+
+	case "ContactLogPayload.contactLog":
+		if e.complexity.ContactLogPayload.ContactLog == nil {
+			break
+		}
+
+		return e.complexity.ContactLogPayload.ContactLog(childComplexity), true
 
 	case "Coordinator.account":
 		if e.complexity.Coordinator.Account == nil {
@@ -2024,6 +2198,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.InquiryPayload.Inquiry(childComplexity), true
 
+	case "InsuranceContinuity.applies":
+		if e.complexity.InsuranceContinuity.Applies == nil {
+			break
+		}
+
+		return e.complexity.InsuranceContinuity.Applies(childComplexity), true
+	case "InsuranceContinuity.atRisk":
+		if e.complexity.InsuranceContinuity.AtRisk == nil {
+			break
+		}
+
+		return e.complexity.InsuranceContinuity.AtRisk(childComplexity), true
+	case "InsuranceContinuity.deadline":
+		if e.complexity.InsuranceContinuity.Deadline == nil {
+			break
+		}
+
+		return e.complexity.InsuranceContinuity.Deadline(childComplexity), true
+	case "InsuranceContinuity.lastContractEnd":
+		if e.complexity.InsuranceContinuity.LastContractEnd == nil {
+			break
+		}
+
+		return e.complexity.InsuranceContinuity.LastContractEnd(childComplexity), true
+	case "InsuranceContinuity.lost":
+		if e.complexity.InsuranceContinuity.Lost == nil {
+			break
+		}
+
+		return e.complexity.InsuranceContinuity.Lost(childComplexity), true
+
 	case "LogoutPayload.ok":
 		if e.complexity.LogoutPayload.Ok == nil {
 			break
@@ -2042,6 +2247,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.AcknowledgeInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.advanceApplication":
+		if e.complexity.Mutation.AdvanceApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_advanceApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AdvanceApplication(childComplexity, args["input"].(model.AdvanceApplicationInput)), true
+	case "Mutation.apply":
+		if e.complexity.Mutation.Apply == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_apply_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.Apply(childComplexity, args["input"].(model.ApplyInput)), true
+	case "Mutation.completeCallback":
+		if e.complexity.Mutation.CompleteCallback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeCallback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CompleteCallback(childComplexity, args["input"].(model.ApplicationIDInput)), true
 	case "Mutation.createInquiry":
 		if e.complexity.Mutation.CreateInquiry == nil {
 			break
@@ -2075,6 +2313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeclineInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.declineOffer":
+		if e.complexity.Mutation.DeclineOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeclineOffer(childComplexity, args["input"].(model.ApplicationIDInput)), true
 	case "Mutation.handOffInquiry":
 		if e.complexity.Mutation.HandOffInquiry == nil {
 			break
@@ -2086,6 +2335,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.HandOffInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.logContact":
+		if e.complexity.Mutation.LogContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.LogContact(childComplexity, args["input"].(model.LogContactInput)), true
 	case "Mutation.login":
 		if e.complexity.Mutation.Login == nil {
 			break
@@ -2130,6 +2390,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RefreshToken(childComplexity, args["input"].(model.RefreshTokenInput)), true
+	case "Mutation.renewAssignment":
+		if e.complexity.Mutation.RenewAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_renewAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RenewAssignment(childComplexity, args["input"].(model.RenewAssignmentInput)), true
 	case "Mutation.requestNextJob":
 		if e.complexity.Mutation.RequestNextJob == nil {
 			break
@@ -2196,6 +2467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateRegistrant(childComplexity, args["input"].(model.UpdateRegistrantMutationInput)), true
+	case "Mutation.withdrawApplication":
+		if e.complexity.Mutation.WithdrawApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.WithdrawApplication(childComplexity, args["input"].(model.ApplicationIDInput)), true
 
 	case "MyApplication.createdAt":
 		if e.complexity.MyApplication.CreatedAt == nil {
@@ -2423,6 +2705,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyProfile.ID(childComplexity), true
+	case "MyProfile.insurance":
+		if e.complexity.MyProfile.Insurance == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Insurance(childComplexity), true
 	case "MyProfile.kana":
 		if e.complexity.MyProfile.Kana == nil {
 			break
@@ -3163,6 +3451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Clients(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientCompanyOrder), args["where"].(*ent.ClientCompanyWhereInput)), true
+	case "Query.complianceCheck":
+		if e.complexity.Query.ComplianceCheck == nil {
+			break
+		}
+
+		args, err := ec.field_Query_complianceCheck_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.ComplianceCheck(childComplexity, args["registrantId"].(int), args["postingId"].(int), args["start"].(time.Time), args["end"].(time.Time)), true
 	case "Query.contactLogs":
 		if e.complexity.Query.ContactLogs == nil {
 			break
@@ -3208,6 +3507,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.MyAssignments(childComplexity), true
+	case "Query.myCallbacksDue":
+		if e.complexity.Query.MyCallbacksDue == nil {
+			break
+		}
+
+		return e.complexity.Query.MyCallbacksDue(childComplexity), true
 	case "Query.myContactLogs":
 		if e.complexity.Query.MyContactLogs == nil {
 			break
@@ -3292,6 +3597,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Registrants(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RegistrantOrder), args["where"].(*ent.RegistrantWhereInput)), true
+	case "Query.registrantsAtInsuranceRisk":
+		if e.complexity.Query.RegistrantsAtInsuranceRisk == nil {
+			break
+		}
+
+		return e.complexity.Query.RegistrantsAtInsuranceRisk(childComplexity), true
 	case "Query.salesReps":
 		if e.complexity.Query.SalesReps == nil {
 			break
@@ -3303,6 +3614,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.SalesReps(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SalesRepOrder), args["where"].(*ent.SalesRepWhereInput)), true
+	case "Query.skillSheet":
+		if e.complexity.Query.SkillSheet == nil {
+			break
+		}
+
+		args, err := ec.field_Query_skillSheet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.SkillSheet(childComplexity, args["applicationId"].(int)), true
 	case "Query.viewer":
 		if e.complexity.Query.Viewer == nil {
 			break
@@ -3385,6 +3707,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.CreatedAt(childComplexity), true
+	case "Registrant.daytimeStudent":
+		if e.complexity.Registrant.DaytimeStudent == nil {
+			break
+		}
+
+		return e.complexity.Registrant.DaytimeStudent(childComplexity), true
 	case "Registrant.desiredHourlyWage":
 		if e.complexity.Registrant.DesiredHourlyWage == nil {
 			break
@@ -3427,6 +3755,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.ID(childComplexity), true
+	case "Registrant.incomeExemption":
+		if e.complexity.Registrant.IncomeExemption == nil {
+			break
+		}
+
+		return e.complexity.Registrant.IncomeExemption(childComplexity), true
 	case "Registrant.inquiries":
 		if e.complexity.Registrant.Inquiries == nil {
 			break
@@ -3438,6 +3772,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder)), true
+	case "Registrant.insurance":
+		if e.complexity.Registrant.Insurance == nil {
+			break
+		}
+
+		return e.complexity.Registrant.Insurance(childComplexity), true
 	case "Registrant.kana":
 		if e.complexity.Registrant.Kana == nil {
 			break
@@ -3486,6 +3826,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.RegisteredAt(childComplexity), true
+	case "Registrant.retiredAtMandatoryAge":
+		if e.complexity.Registrant.RetiredAtMandatoryAge == nil {
+			break
+		}
+
+		return e.complexity.Registrant.RetiredAtMandatoryAge(childComplexity), true
 	case "Registrant.skills":
 		if e.complexity.Registrant.Skills == nil {
 			break
@@ -3818,6 +4164,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Skill.Years(childComplexity), true
 
+	case "SkillSheet.history":
+		if e.complexity.SkillSheet.History == nil {
+			break
+		}
+
+		return e.complexity.SkillSheet.History(childComplexity), true
+	case "SkillSheet.skills":
+		if e.complexity.SkillSheet.Skills == nil {
+			break
+		}
+
+		return e.complexity.SkillSheet.Skills(childComplexity), true
+
+	case "SkillSheetHistory.durationMonths":
+		if e.complexity.SkillSheetHistory.DurationMonths == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetHistory.DurationMonths(childComplexity), true
+	case "SkillSheetHistory.industry":
+		if e.complexity.SkillSheetHistory.Industry == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetHistory.Industry(childComplexity), true
+	case "SkillSheetHistory.jobCategory":
+		if e.complexity.SkillSheetHistory.JobCategory == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetHistory.JobCategory(childComplexity), true
+	case "SkillSheetHistory.tasks":
+		if e.complexity.SkillSheetHistory.Tasks == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetHistory.Tasks(childComplexity), true
+
+	case "SkillSheetSkill.level":
+		if e.complexity.SkillSheetSkill.Level == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetSkill.Level(childComplexity), true
+	case "SkillSheetSkill.skill":
+		if e.complexity.SkillSheetSkill.Skill == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetSkill.Skill(childComplexity), true
+	case "SkillSheetSkill.years":
+		if e.complexity.SkillSheetSkill.Years == nil {
+			break
+		}
+
+		return e.complexity.SkillSheetSkill.Years(childComplexity), true
+
 	case "Subscription.inquiryAssigned":
 		if e.complexity.Subscription.InquiryAssigned == nil {
 			break
@@ -3915,12 +4318,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAccountOrder,
 		ec.unmarshalInputAccountWhereInput,
+		ec.unmarshalInputAdvanceApplicationInput,
 		ec.unmarshalInputAgencyOrder,
 		ec.unmarshalInputAgencyWhereInput,
 		ec.unmarshalInputApplicationEventOrder,
 		ec.unmarshalInputApplicationEventWhereInput,
+		ec.unmarshalInputApplicationIdInput,
 		ec.unmarshalInputApplicationOrder,
 		ec.unmarshalInputApplicationWhereInput,
+		ec.unmarshalInputApplyInput,
 		ec.unmarshalInputAssignmentOrder,
 		ec.unmarshalInputAssignmentWhereInput,
 		ec.unmarshalInputAuditEventOrder,
@@ -3946,6 +4352,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
 		ec.unmarshalInputInquiryWhereInput,
+		ec.unmarshalInputLogContactInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputLogoutInput,
 		ec.unmarshalInputOrgUnitOrder,
@@ -3957,6 +4364,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRefreshTokenInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
+		ec.unmarshalInputRenewAssignmentInput,
 		ec.unmarshalInputRequestNextJobInput,
 		ec.unmarshalInputRoutingDecisionOrder,
 		ec.unmarshalInputRoutingDecisionWhereInput,
@@ -4093,7 +4501,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4107,6 +4515,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
+	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
@@ -4223,6 +4632,39 @@ func (ec *executionContext) field_Mutation_acknowledgeInquiry_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_advanceApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNAdvanceApplicationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_apply_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplyInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeCallback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4256,10 +4698,32 @@ func (ec *executionContext) field_Mutation_declineInquiry_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_handOffInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_logContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNLogContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLogContactInput)
 	if err != nil {
 		return nil, err
 	}
@@ -4304,6 +4768,17 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_renewAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRenewAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRenewAssignmentInput)
 	if err != nil {
 		return nil, err
 	}
@@ -4370,6 +4845,17 @@ func (ec *executionContext) field_Mutation_updateRegistrant_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateRegistrantMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateRegistrantMutationInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
 	if err != nil {
 		return nil, err
 	}
@@ -4795,6 +5281,32 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_complianceCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "registrantId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["registrantId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "postingId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["postingId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "start", ec.unmarshalNDate2timeᚐTime)
+	if err != nil {
+		return nil, err
+	}
+	args["start"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "end", ec.unmarshalNDate2timeᚐTime)
+	if err != nil {
+		return nil, err
+	}
+	args["end"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_contactLogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5102,6 +5614,17 @@ func (ec *executionContext) field_Query_salesReps_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_skillSheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "applicationId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["applicationId"] = arg0
 	return args, nil
 }
 
@@ -5753,6 +6276,12 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -5773,6 +6302,8 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -6060,6 +6591,153 @@ func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdvanceApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.AdvanceApplicationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AdvanceApplicationPayload_application,
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		ec.marshalNApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplication,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_AdvanceApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdvanceApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Application_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Application_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Application_updatedAt(ctx, field)
+			case "status":
+				return ec.fieldContext_Application_status(ctx, field)
+			case "internalNotes":
+				return ec.fieldContext_Application_internalNotes(ctx, field)
+			case "rejectionReason":
+				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Application_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Application_posting(ctx, field)
+			case "events":
+				return ec.fieldContext_Application_events(ctx, field)
+			case "assignment":
+				return ec.fieldContext_Application_assignment(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdvanceApplicationPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *model.AdvanceApplicationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AdvanceApplicationPayload_assignment,
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		ec.marshalOAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_AdvanceApplicationPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdvanceApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Assignment_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Assignment_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Assignment_updatedAt(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Assignment_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_Assignment_endDate(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Assignment_hourlyWage(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Assignment_billRate(ctx, field)
+			case "status":
+				return ec.fieldContext_Assignment_status(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Assignment_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Assignment_posting(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Assignment_orgUnit(ctx, field)
+			case "application":
+				return ec.fieldContext_Assignment_application(ctx, field)
+			case "renewalOf":
+				return ec.fieldContext_Assignment_renewalOf(ctx, field)
+			case "renewal":
+				return ec.fieldContext_Assignment_renewal(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AdvanceApplicationPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.AdvanceApplicationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AdvanceApplicationPayload_warnings,
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFindingᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_AdvanceApplicationPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdvanceApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rule":
+				return ec.fieldContext_ComplianceFinding_rule(ctx, field)
+			case "severity":
+				return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+			case "message":
+				return ec.fieldContext_ComplianceFinding_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
 		},
 	}
 	return fc, nil
@@ -7122,6 +7800,12 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -7142,6 +7826,8 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -7788,6 +8474,47 @@ func (ec *executionContext) fieldContext_ApplicationEvent_actor(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ApplyPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.ApplyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ApplyPayload_application,
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ApplyPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyApplication_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyApplication_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_MyApplication_updatedAt(ctx, field)
+			case "status":
+				return ec.fieldContext_MyApplication_status(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyApplication_posting(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyApplication", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8082,6 +8809,12 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -8102,6 +8835,8 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -8610,6 +9345,102 @@ func (ec *executionContext) fieldContext_AssignmentEdge_cursor(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentPayload_assignment(ctx context.Context, field graphql.CollectedField, obj *model.AssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AssignmentPayload_assignment,
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment, nil
+		},
+		nil,
+		ec.marshalNAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_AssignmentPayload_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Assignment_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Assignment_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Assignment_updatedAt(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Assignment_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_Assignment_endDate(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Assignment_hourlyWage(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Assignment_billRate(ctx, field)
+			case "status":
+				return ec.fieldContext_Assignment_status(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Assignment_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Assignment_posting(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Assignment_orgUnit(ctx, field)
+			case "application":
+				return ec.fieldContext_Assignment_application(ctx, field)
+			case "renewalOf":
+				return ec.fieldContext_Assignment_renewalOf(ctx, field)
+			case "renewal":
+				return ec.fieldContext_Assignment_renewal(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.AssignmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_AssignmentPayload_warnings,
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFindingᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_AssignmentPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rule":
+				return ec.fieldContext_ComplianceFinding_rule(ctx, field)
+			case "severity":
+				return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+			case "message":
+				return ec.fieldContext_ComplianceFinding_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
 		},
 	}
 	return fc, nil
@@ -10164,6 +10995,159 @@ func (ec *executionContext) fieldContext_ClientSiteEdge_cursor(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ComplianceFinding_rule(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceFinding_rule,
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceFinding_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceFinding_severity(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceFinding_severity,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.ComplianceFinding().Severity(ctx, obj)
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceFinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceFinding_message(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceFinding_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_ok,
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_findings(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_findings,
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		ec.marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFindingᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rule":
+				return ec.fieldContext_ComplianceFinding_rule(ctx, field)
+			case "severity":
+				return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+			case "message":
+				return ec.fieldContext_ComplianceFinding_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ContactLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.ContactLog) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10458,6 +11442,12 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -10478,6 +11468,8 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -10718,6 +11710,57 @@ func (ec *executionContext) fieldContext_ContactLogEdge_cursor(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContactLogPayload_contactLog(ctx context.Context, field graphql.CollectedField, obj *model.ContactLogPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ContactLogPayload_contactLog,
+		func(ctx context.Context) (any, error) {
+			return obj.ContactLog, nil
+		},
+		nil,
+		ec.marshalNContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLog,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ContactLogPayload_contactLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContactLogPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ContactLog_id(ctx, field)
+			case "channel":
+				return ec.fieldContext_ContactLog_channel(ctx, field)
+			case "direction":
+				return ec.fieldContext_ContactLog_direction(ctx, field)
+			case "outcome":
+				return ec.fieldContext_ContactLog_outcome(ctx, field)
+			case "note":
+				return ec.fieldContext_ContactLog_note(ctx, field)
+			case "occurredAt":
+				return ec.fieldContext_ContactLog_occurredAt(ctx, field)
+			case "callbackDueAt":
+				return ec.fieldContext_ContactLog_callbackDueAt(ctx, field)
+			case "callbackDone":
+				return ec.fieldContext_ContactLog_callbackDone(ctx, field)
+			case "registrant":
+				return ec.fieldContext_ContactLog_registrant(ctx, field)
+			case "staff":
+				return ec.fieldContext_ContactLog_staff(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ContactLog", field.Name)
 		},
 	}
 	return fc, nil
@@ -11952,6 +12995,12 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -11972,6 +13021,8 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -12556,6 +13607,151 @@ func (ec *executionContext) fieldContext_InquiryPayload_inquiry(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _InsuranceContinuity_applies(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceContinuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InsuranceContinuity_applies,
+		func(ctx context.Context) (any, error) {
+			return obj.Applies, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InsuranceContinuity_applies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceContinuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceContinuity_lastContractEnd(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceContinuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InsuranceContinuity_lastContractEnd,
+		func(ctx context.Context) (any, error) {
+			return obj.LastContractEnd, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_InsuranceContinuity_lastContractEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceContinuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceContinuity_deadline(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceContinuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InsuranceContinuity_deadline,
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_InsuranceContinuity_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceContinuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceContinuity_atRisk(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceContinuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InsuranceContinuity_atRisk,
+		func(ctx context.Context) (any, error) {
+			return obj.AtRisk, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InsuranceContinuity_atRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceContinuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsuranceContinuity_lost(ctx context.Context, field graphql.CollectedField, obj *model.InsuranceContinuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InsuranceContinuity_lost,
+		func(ctx context.Context) (any, error) {
+			return obj.Lost, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InsuranceContinuity_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsuranceContinuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LogoutPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.LogoutPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12730,6 +13926,327 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_apply(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_apply,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().Apply(ctx, fc.Args["input"].(model.ApplyInput))
+		},
+		nil,
+		ec.marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_apply(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplyPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_apply_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_withdrawApplication,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().WithdrawApplication(ctx, fc.Args["input"].(model.ApplicationIDInput))
+		},
+		nil,
+		ec.marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_withdrawApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplyPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_declineOffer,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeclineOffer(ctx, fc.Args["input"].(model.ApplicationIDInput))
+		},
+		nil,
+		ec.marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_declineOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplyPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_advanceApplication(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_advanceApplication,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AdvanceApplication(ctx, fc.Args["input"].(model.AdvanceApplicationInput))
+		},
+		nil,
+		ec.marshalNAdvanceApplicationPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_advanceApplication(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_AdvanceApplicationPayload_application(ctx, field)
+			case "assignment":
+				return ec.fieldContext_AdvanceApplicationPayload_assignment(ctx, field)
+			case "warnings":
+				return ec.fieldContext_AdvanceApplicationPayload_warnings(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AdvanceApplicationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_advanceApplication_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_renewAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_renewAssignment,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RenewAssignment(ctx, fc.Args["input"].(model.RenewAssignmentInput))
+		},
+		nil,
+		ec.marshalNAssignmentPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAssignmentPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_renewAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "assignment":
+				return ec.fieldContext_AssignmentPayload_assignment(ctx, field)
+			case "warnings":
+				return ec.fieldContext_AssignmentPayload_warnings(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AssignmentPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_renewAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_logContact,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().LogContact(ctx, fc.Args["input"].(model.LogContactInput))
+		},
+		nil,
+		ec.marshalNContactLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐContactLogPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_logContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "contactLog":
+				return ec.fieldContext_ContactLogPayload_contactLog(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ContactLogPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_logContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeCallback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_completeCallback,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CompleteCallback(ctx, fc.Args["input"].(model.ApplicationIDInput))
+		},
+		nil,
+		ec.marshalNContactLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐContactLogPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_completeCallback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "contactLog":
+				return ec.fieldContext_ContactLogPayload_contactLog(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ContactLogPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeCallback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14796,6 +16313,47 @@ func (ec *executionContext) fieldContext_MyProfile_workHistories(_ context.Conte
 				return ec.fieldContext_MyWorkHistory_kind(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyWorkHistory", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_insurance(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_insurance,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyProfile().Insurance(ctx, obj)
+		},
+		nil,
+		ec.marshalNInsuranceContinuity2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInsuranceContinuity,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_insurance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "applies":
+				return ec.fieldContext_InsuranceContinuity_applies(ctx, field)
+			case "lastContractEnd":
+				return ec.fieldContext_InsuranceContinuity_lastContractEnd(ctx, field)
+			case "deadline":
+				return ec.fieldContext_InsuranceContinuity_deadline(ctx, field)
+			case "atRisk":
+				return ec.fieldContext_InsuranceContinuity_atRisk(ctx, field)
+			case "lost":
+				return ec.fieldContext_InsuranceContinuity_lost(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InsuranceContinuity", field.Name)
 		},
 	}
 	return fc, nil
@@ -18770,6 +20328,248 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_complianceCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_complianceCheck,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().ComplianceCheck(ctx, fc.Args["registrantId"].(int), fc.Args["postingId"].(int), fc.Args["start"].(time.Time), fc.Args["end"].(time.Time))
+		},
+		nil,
+		ec.marshalNComplianceResult2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐComplianceResult,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_complianceCheck(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "ok":
+				return ec.fieldContext_ComplianceResult_ok(ctx, field)
+			case "findings":
+				return ec.fieldContext_ComplianceResult_findings(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceResult", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_complianceCheck_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_skillSheet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_skillSheet,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().SkillSheet(ctx, fc.Args["applicationId"].(int))
+		},
+		nil,
+		ec.marshalNSkillSheet2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillSheet,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_skillSheet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "skills":
+				return ec.fieldContext_SkillSheet_skills(ctx, field)
+			case "history":
+				return ec.fieldContext_SkillSheet_history(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SkillSheet", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_skillSheet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_registrantsAtInsuranceRisk(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_registrantsAtInsuranceRisk,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().RegistrantsAtInsuranceRisk(ctx)
+		},
+		nil,
+		ec.marshalNRegistrant2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_registrantsAtInsuranceRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Registrant_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Registrant_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Registrant_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_Registrant_name(ctx, field)
+			case "kana":
+				return ec.fieldContext_Registrant_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_Registrant_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_Registrant_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_Registrant_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Registrant_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Registrant_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Registrant_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_Registrant_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_Registrant_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_Registrant_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_Registrant_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_Registrant_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_Registrant_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_Registrant_education(ctx, field)
+			case "gender":
+				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "account":
+				return ec.fieldContext_Registrant_account(ctx, field)
+			case "skills":
+				return ec.fieldContext_Registrant_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_Registrant_workHistories(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Registrant_inquiries(ctx, field)
+			case "applications":
+				return ec.fieldContext_Registrant_applications(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Registrant_assignments(ctx, field)
+			case "contactLogs":
+				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myCallbacksDue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myCallbacksDue,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyCallbacksDue(ctx)
+		},
+		nil,
+		ec.marshalNContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myCallbacksDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ContactLog_id(ctx, field)
+			case "channel":
+				return ec.fieldContext_ContactLog_channel(ctx, field)
+			case "direction":
+				return ec.fieldContext_ContactLog_direction(ctx, field)
+			case "outcome":
+				return ec.fieldContext_ContactLog_outcome(ctx, field)
+			case "note":
+				return ec.fieldContext_ContactLog_note(ctx, field)
+			case "occurredAt":
+				return ec.fieldContext_ContactLog_occurredAt(ctx, field)
+			case "callbackDueAt":
+				return ec.fieldContext_ContactLog_callbackDueAt(ctx, field)
+			case "callbackDone":
+				return ec.fieldContext_ContactLog_callbackDone(ctx, field)
+			case "registrant":
+				return ec.fieldContext_ContactLog_registrant(ctx, field)
+			case "staff":
+				return ec.fieldContext_ContactLog_staff(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ContactLog", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_publicPostings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18883,6 +20683,8 @@ func (ec *executionContext) fieldContext_Query_myProfile(_ context.Context, fiel
 				return ec.fieldContext_MyProfile_skills(ctx, field)
 			case "workHistories":
 				return ec.fieldContext_MyProfile_workHistories(ctx, field)
+			case "insurance":
+				return ec.fieldContext_MyProfile_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
 		},
@@ -19727,6 +21529,93 @@ func (ec *executionContext) fieldContext_Registrant_contactPressureFlaggedAt(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_daytimeStudent(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_daytimeStudent,
+		func(ctx context.Context) (any, error) {
+			return obj.DaytimeStudent, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_daytimeStudent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registrant_incomeExemption(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_incomeExemption,
+		func(ctx context.Context) (any, error) {
+			return obj.IncomeExemption, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_incomeExemption(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registrant_retiredAtMandatoryAge(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_retiredAtMandatoryAge,
+		func(ctx context.Context) (any, error) {
+			return obj.RetiredAtMandatoryAge, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_retiredAtMandatoryAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_birthDate(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20159,6 +22048,47 @@ func (ec *executionContext) fieldContext_Registrant_contactLogs(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_insurance(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_insurance,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Registrant().Insurance(ctx, obj)
+		},
+		nil,
+		ec.marshalNInsuranceContinuity2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInsuranceContinuity,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_insurance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "applies":
+				return ec.fieldContext_InsuranceContinuity_applies(ctx, field)
+			case "lastContractEnd":
+				return ec.fieldContext_InsuranceContinuity_lastContractEnd(ctx, field)
+			case "deadline":
+				return ec.fieldContext_InsuranceContinuity_deadline(ctx, field)
+			case "atRisk":
+				return ec.fieldContext_InsuranceContinuity_atRisk(ctx, field)
+			case "lost":
+				return ec.fieldContext_InsuranceContinuity_lost(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InsuranceContinuity", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegistrantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegistrantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20324,6 +22254,12 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -20344,6 +22280,8 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -20442,6 +22380,12 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -20462,6 +22406,8 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -22000,6 +23946,12 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -22020,8 +23972,289 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheet_skills(ctx context.Context, field graphql.CollectedField, obj *compliance.SkillSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheet_skills,
+		func(ctx context.Context) (any, error) {
+			return obj.Skills, nil
+		},
+		nil,
+		ec.marshalNSkillSheetSkill2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillLineᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheet_skills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "skill":
+				return ec.fieldContext_SkillSheetSkill_skill(ctx, field)
+			case "level":
+				return ec.fieldContext_SkillSheetSkill_level(ctx, field)
+			case "years":
+				return ec.fieldContext_SkillSheetSkill_years(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SkillSheetSkill", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheet_history(ctx context.Context, field graphql.CollectedField, obj *compliance.SkillSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheet_history,
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		ec.marshalNSkillSheetHistory2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐHistoryLineᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheet_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "industry":
+				return ec.fieldContext_SkillSheetHistory_industry(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_SkillSheetHistory_jobCategory(ctx, field)
+			case "tasks":
+				return ec.fieldContext_SkillSheetHistory_tasks(ctx, field)
+			case "durationMonths":
+				return ec.fieldContext_SkillSheetHistory_durationMonths(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SkillSheetHistory", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetHistory_industry(ctx context.Context, field graphql.CollectedField, obj *compliance.HistoryLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetHistory_industry,
+		func(ctx context.Context) (any, error) {
+			return obj.Industry, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetHistory_industry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetHistory_jobCategory(ctx context.Context, field graphql.CollectedField, obj *compliance.HistoryLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetHistory_jobCategory,
+		func(ctx context.Context) (any, error) {
+			return obj.JobCategory, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetHistory_jobCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetHistory_tasks(ctx context.Context, field graphql.CollectedField, obj *compliance.HistoryLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetHistory_tasks,
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetHistory_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetHistory_durationMonths(ctx context.Context, field graphql.CollectedField, obj *compliance.HistoryLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetHistory_durationMonths,
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMonths, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetHistory_durationMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetSkill_skill(ctx context.Context, field graphql.CollectedField, obj *compliance.SkillLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetSkill_skill,
+		func(ctx context.Context) (any, error) {
+			return obj.Skill, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetSkill_skill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetSkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetSkill_level(ctx context.Context, field graphql.CollectedField, obj *compliance.SkillLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetSkill_level,
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetSkill_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetSkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SkillSheetSkill_years(ctx context.Context, field graphql.CollectedField, obj *compliance.SkillLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SkillSheetSkill_years,
+		func(ctx context.Context) (any, error) {
+			return obj.Years, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SkillSheetSkill_years(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SkillSheetSkill",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
 		},
 	}
 	return fc, nil
@@ -22213,6 +24446,8 @@ func (ec *executionContext) fieldContext_UpdateMyProfilePayload_profile(_ contex
 				return ec.fieldContext_MyProfile_skills(ctx, field)
 			case "workHistories":
 				return ec.fieldContext_MyProfile_workHistories(ctx, field)
+			case "insurance":
+				return ec.fieldContext_MyProfile_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
 		},
@@ -22572,6 +24807,12 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
 				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
 			case "birthDate":
 				return ec.fieldContext_Registrant_birthDate(ctx, field)
 			case "education":
@@ -22592,6 +24833,8 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_assignments(ctx, field)
 			case "contactLogs":
 				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
 		},
@@ -24495,6 +26738,89 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAdvanceApplicationInput(ctx context.Context, obj any) (model.AdvanceApplicationInput, error) {
+	var it model.AdvanceApplicationInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "to", "reason", "requestedByRegistrant", "startDate", "endDate", "hourlyWage", "billRate", "contractSignedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNApplicationStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋapplicationᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "requestedByRegistrant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestedByRegistrant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestedByRegistrant = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "hourlyWage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyWage"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyWage = data
+		case "billRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billRate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillRate = data
+		case "contractSignedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractSignedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractSignedOn = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAgencyOrder(ctx context.Context, obj any) (ent.AgencyOrder, error) {
 	var it ent.AgencyOrder
 	asMap := map[string]any{}
@@ -25948,6 +28274,33 @@ func (ec *executionContext) unmarshalInputApplicationEventWhereInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputApplicationIdInput(ctx context.Context, obj any) (model.ApplicationIDInput, error) {
+	var it model.ApplicationIDInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputApplicationOrder(ctx context.Context, obj any) (ent.ApplicationOrder, error) {
 	var it ent.ApplicationOrder
 	asMap := map[string]any{}
@@ -26217,6 +28570,40 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.StatusNotIn = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputApplyInput(ctx context.Context, obj any) (model.ApplyInput, error) {
+	var it model.ApplyInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"postingId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postingId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostingID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 
@@ -29757,7 +32144,7 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "birthDate", "education", "gender", "accountID", "skillIDs", "workHistoryIDs", "inquiryIDs", "applicationIDs", "assignmentIDs", "contactLogIDs"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "education", "gender", "accountID", "skillIDs", "workHistoryIDs", "inquiryIDs", "applicationIDs", "assignmentIDs", "contactLogIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29862,6 +32249,27 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.Employment = data
+		case "daytimeStudent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daytimeStudent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DaytimeStudent = data
+		case "incomeExemption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeExemption"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeExemption = data
+		case "retiredAtMandatoryAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredAtMandatoryAge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredAtMandatoryAge = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -31183,6 +33591,61 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.EscalatedAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLogContactInput(ctx context.Context, obj any) (model.LogContactInput, error) {
+	var it model.LogContactInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registrantId", "channel", "direction", "outcome", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNContactLogChannel2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNContactLogDirection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "outcome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcome"))
+			data, err := ec.unmarshalNContactLogOutcome2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐOutcome(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcome = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 
@@ -33201,7 +35664,7 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil", "daytimeStudent", "daytimeStudentNEQ", "incomeExemption", "incomeExemptionNEQ", "retiredAtMandatoryAge", "retiredAtMandatoryAgeNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34307,6 +36770,96 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ContactPressureFlaggedAtNotNil = data
+		case "daytimeStudent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daytimeStudent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DaytimeStudent = data
+		case "daytimeStudentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daytimeStudentNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DaytimeStudentNEQ = data
+		case "incomeExemption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeExemption"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeExemption = data
+		case "incomeExemptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeExemptionNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeExemptionNEQ = data
+		case "retiredAtMandatoryAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredAtMandatoryAge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredAtMandatoryAge = data
+		case "retiredAtMandatoryAgeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredAtMandatoryAgeNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredAtMandatoryAgeNEQ = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRenewAssignmentInput(ctx context.Context, obj any) (model.RenewAssignmentInput, error) {
+	var it model.RenewAssignmentInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentId", "endDate", "hourlyWage", "billRate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "hourlyWage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hourlyWage"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HourlyWage = data
+		case "billRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("billRate"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BillRate = data
 		}
 	}
 
@@ -36570,7 +39123,7 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender", "accountID", "clearAccount", "addSkillIDs", "removeSkillIDs", "clearSkills", "addWorkHistoryIDs", "removeWorkHistoryIDs", "clearWorkHistories", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments", "addContactLogIDs", "removeContactLogIDs", "clearContactLogs"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender", "accountID", "clearAccount", "addSkillIDs", "removeSkillIDs", "clearSkills", "addWorkHistoryIDs", "removeWorkHistoryIDs", "clearWorkHistories", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments", "addContactLogIDs", "removeContactLogIDs", "clearContactLogs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36724,6 +39277,27 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearContactPressureFlaggedAt = data
+		case "daytimeStudent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daytimeStudent"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DaytimeStudent = data
+		case "incomeExemption":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incomeExemption"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncomeExemption = data
+		case "retiredAtMandatoryAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retiredAtMandatoryAge"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetiredAtMandatoryAge = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -38513,6 +41087,52 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var advanceApplicationPayloadImplementors = []string{"AdvanceApplicationPayload"}
+
+func (ec *executionContext) _AdvanceApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdvanceApplicationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, advanceApplicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdvanceApplicationPayload")
+		case "application":
+			out.Values[i] = ec._AdvanceApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignment":
+			out.Values[i] = ec._AdvanceApplicationPayload_assignment(ctx, field, obj)
+		case "warnings":
+			out.Values[i] = ec._AdvanceApplicationPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var agencyImplementors = []string{"Agency", "Node"}
 
 func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, obj *ent.Agency) graphql.Marshaler {
@@ -39170,6 +41790,45 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var applyPayloadImplementors = []string{"ApplyPayload"}
+
+func (ec *executionContext) _ApplyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplyPayload")
+		case "application":
+			out.Values[i] = ec._ApplyPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var assignmentImplementors = []string{"Assignment", "Node"}
 
 func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSet, obj *ent.Assignment) graphql.Marshaler {
@@ -39509,6 +42168,50 @@ func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._AssignmentEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._AssignmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var assignmentPayloadImplementors = []string{"AssignmentPayload"}
+
+func (ec *executionContext) _AssignmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentPayload")
+		case "assignment":
+			out.Values[i] = ec._AssignmentPayload_assignment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._AssignmentPayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40222,6 +42925,130 @@ func (ec *executionContext) _ClientSiteEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var complianceFindingImplementors = []string{"ComplianceFinding"}
+
+func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.SelectionSet, obj *compliance.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceFinding")
+		case "rule":
+			out.Values[i] = ec._ComplianceFinding_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ComplianceFinding_severity(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "message":
+			out.Values[i] = ec._ComplianceFinding_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var complianceResultImplementors = []string{"ComplianceResult"}
+
+func (ec *executionContext) _ComplianceResult(ctx context.Context, sel ast.SelectionSet, obj *model.ComplianceResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceResult")
+		case "ok":
+			out.Values[i] = ec._ComplianceResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._ComplianceResult_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var contactLogImplementors = []string{"ContactLog", "Node"}
 
 func (ec *executionContext) _ContactLog(ctx context.Context, sel ast.SelectionSet, obj *ent.ContactLog) graphql.Marshaler {
@@ -40423,6 +43250,45 @@ func (ec *executionContext) _ContactLogEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._ContactLogEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._ContactLogEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var contactLogPayloadImplementors = []string{"ContactLogPayload"}
+
+func (ec *executionContext) _ContactLogPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ContactLogPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, contactLogPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContactLogPayload")
+		case "contactLog":
+			out.Values[i] = ec._ContactLogPayload_contactLog(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41144,6 +44010,59 @@ func (ec *executionContext) _InquiryPayload(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var insuranceContinuityImplementors = []string{"InsuranceContinuity"}
+
+func (ec *executionContext) _InsuranceContinuity(ctx context.Context, sel ast.SelectionSet, obj *model.InsuranceContinuity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insuranceContinuityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsuranceContinuity")
+		case "applies":
+			out.Values[i] = ec._InsuranceContinuity_applies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastContractEnd":
+			out.Values[i] = ec._InsuranceContinuity_lastContractEnd(ctx, field, obj)
+		case "deadline":
+			out.Values[i] = ec._InsuranceContinuity_deadline(ctx, field, obj)
+		case "atRisk":
+			out.Values[i] = ec._InsuranceContinuity_atRisk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lost":
+			out.Values[i] = ec._InsuranceContinuity_lost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var logoutPayloadImplementors = []string{"LogoutPayload"}
 
 func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LogoutPayload) graphql.Marshaler {
@@ -41219,6 +44138,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apply":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_apply(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "advanceApplication":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_advanceApplication(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "renewAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_renewAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeCallback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeCallback(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41699,17 +44667,17 @@ func (ec *executionContext) _MyProfile(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._MyProfile_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._MyProfile_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kana":
 			out.Values[i] = ec._MyProfile_kana(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "phone":
 			out.Values[i] = ec._MyProfile_phone(ctx, field, obj)
@@ -41718,51 +44686,51 @@ func (ec *executionContext) _MyProfile(ctx context.Context, sel ast.SelectionSet
 		case "preferredContactHours":
 			out.Values[i] = ec._MyProfile_preferredContactHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "prefecture":
 			out.Values[i] = ec._MyProfile_prefecture(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "city":
 			out.Values[i] = ec._MyProfile_city(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nearestStation":
 			out.Values[i] = ec._MyProfile_nearestStation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "maxCommuteMinutes":
 			out.Values[i] = ec._MyProfile_maxCommuteMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "acceptsBus":
 			out.Values[i] = ec._MyProfile_acceptsBus(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "desiredHourlyWage":
 			out.Values[i] = ec._MyProfile_desiredHourlyWage(ctx, field, obj)
 		case "desiredJobCategories":
 			out.Values[i] = ec._MyProfile_desiredJobCategories(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "availableFrom":
 			out.Values[i] = ec._MyProfile_availableFrom(ctx, field, obj)
 		case "employment":
 			out.Values[i] = ec._MyProfile_employment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "registeredAt":
 			out.Values[i] = ec._MyProfile_registeredAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "birthDate":
 			out.Values[i] = ec._MyProfile_birthDate(ctx, field, obj)
@@ -41771,13 +44739,49 @@ func (ec *executionContext) _MyProfile(ctx context.Context, sel ast.SelectionSet
 		case "skills":
 			out.Values[i] = ec._MyProfile_skills(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workHistories":
 			out.Values[i] = ec._MyProfile_workHistories(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "insurance":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyProfile_insurance(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43288,6 +46292,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "complianceCheck":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_complianceCheck(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "skillSheet":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_skillSheet(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "registrantsAtInsuranceRisk":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_registrantsAtInsuranceRisk(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myCallbacksDue":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myCallbacksDue(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "publicPostings":
 			field := field
 
@@ -43542,6 +46634,21 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			}
 		case "contactPressureFlaggedAt":
 			out.Values[i] = ec._Registrant_contactPressureFlaggedAt(ctx, field, obj)
+		case "daytimeStudent":
+			out.Values[i] = ec._Registrant_daytimeStudent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incomeExemption":
+			out.Values[i] = ec._Registrant_incomeExemption(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retiredAtMandatoryAge":
+			out.Values[i] = ec._Registrant_retiredAtMandatoryAge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "birthDate":
 			out.Values[i] = ec._Registrant_birthDate(ctx, field, obj)
 		case "education":
@@ -43765,6 +46872,42 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 					}
 				}()
 				res = ec._Registrant_contactLogs(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "insurance":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Registrant_insurance(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -44702,6 +47845,153 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var skillSheetImplementors = []string{"SkillSheet"}
+
+func (ec *executionContext) _SkillSheet(ctx context.Context, sel ast.SelectionSet, obj *compliance.SkillSheet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skillSheetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkillSheet")
+		case "skills":
+			out.Values[i] = ec._SkillSheet_skills(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._SkillSheet_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var skillSheetHistoryImplementors = []string{"SkillSheetHistory"}
+
+func (ec *executionContext) _SkillSheetHistory(ctx context.Context, sel ast.SelectionSet, obj *compliance.HistoryLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skillSheetHistoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkillSheetHistory")
+		case "industry":
+			out.Values[i] = ec._SkillSheetHistory_industry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobCategory":
+			out.Values[i] = ec._SkillSheetHistory_jobCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._SkillSheetHistory_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMonths":
+			out.Values[i] = ec._SkillSheetHistory_durationMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var skillSheetSkillImplementors = []string{"SkillSheetSkill"}
+
+func (ec *executionContext) _SkillSheetSkill(ctx context.Context, sel ast.SelectionSet, obj *compliance.SkillLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skillSheetSkillImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkillSheetSkill")
+		case "skill":
+			out.Values[i] = ec._SkillSheetSkill_skill(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._SkillSheetSkill_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "years":
+			out.Values[i] = ec._SkillSheetSkill_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -45271,6 +48561,25 @@ func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋexampl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAdvanceApplicationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationInput(ctx context.Context, v any) (model.AdvanceApplicationInput, error) {
+	res, err := ec.unmarshalInputAdvanceApplicationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAdvanceApplicationPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationPayload(ctx context.Context, sel ast.SelectionSet, v model.AdvanceApplicationPayload) graphql.Marshaler {
+	return ec._AdvanceApplicationPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAdvanceApplicationPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdvanceApplicationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AdvanceApplicationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAgency2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐAgency(ctx context.Context, sel ast.SelectionSet, v ent.Agency) graphql.Marshaler {
 	return ec._Agency(ctx, sel, &v)
 }
@@ -45419,6 +48728,11 @@ func (ec *executionContext) unmarshalNApplicationEventWhereInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput(ctx context.Context, v any) (model.ApplicationIDInput, error) {
+	res, err := ec.unmarshalInputApplicationIdInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNApplicationOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplicationOrderField(ctx context.Context, v any) (*ent.ApplicationOrderField, error) {
 	var res = new(ent.ApplicationOrderField)
 	err := res.UnmarshalGQL(v)
@@ -45450,6 +48764,35 @@ func (ec *executionContext) unmarshalNApplicationWhereInput2ᚖgithubᚗcomᚋex
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNApplyInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyInput(ctx context.Context, v any) (model.ApplyInput, error) {
+	res, err := ec.unmarshalInputApplyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApplyPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload(ctx context.Context, sel ast.SelectionSet, v model.ApplyPayload) graphql.Marshaler {
+	return ec._ApplyPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApplyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAssignmentConnection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v ent.AssignmentConnection) graphql.Marshaler {
 	return ec._AssignmentConnection(ctx, sel, &v)
 }
@@ -45478,6 +48821,20 @@ func (ec *executionContext) marshalNAssignmentOrderField2ᚖgithubᚗcomᚋexamp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNAssignmentPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v model.AssignmentPayload) graphql.Marshaler {
+	return ec._AssignmentPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAssignmentPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAssignmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignmentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AssignmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAssignmentStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐStatus(ctx context.Context, v any) (assignment.Status, error) {
@@ -45660,6 +49017,128 @@ func (ec *executionContext) unmarshalNClientSiteWhereInput2ᚖgithubᚗcomᚋexa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComplianceFinding2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*compliance.Finding) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNComplianceFinding2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFinding(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplianceFinding2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐFinding(ctx context.Context, sel ast.SelectionSet, v *compliance.Finding) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ComplianceFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNComplianceResult2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐComplianceResult(ctx context.Context, sel ast.SelectionSet, v model.ComplianceResult) graphql.Marshaler {
+	return ec._ComplianceResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComplianceResult2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐComplianceResult(ctx context.Context, sel ast.SelectionSet, v *model.ComplianceResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ComplianceResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContactLog) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLog(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLog(ctx context.Context, sel ast.SelectionSet, v *ent.ContactLog) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactLog(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContactLogChannel2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐChannel(ctx context.Context, v any) (contactlog.Channel, error) {
 	var res contactlog.Channel
 	err := res.UnmarshalGQL(v)
@@ -45718,6 +49197,20 @@ func (ec *executionContext) unmarshalNContactLogOutcome2githubᚗcomᚋexample�
 
 func (ec *executionContext) marshalNContactLogOutcome2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋcontactlogᚐOutcome(ctx context.Context, sel ast.SelectionSet, v contactlog.Outcome) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNContactLogPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐContactLogPayload(ctx context.Context, sel ast.SelectionSet, v model.ContactLogPayload) graphql.Marshaler {
+	return ec._ContactLogPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContactLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐContactLogPayload(ctx context.Context, sel ast.SelectionSet, v *model.ContactLogPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ContactLogPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNContactLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogWhereInput(ctx context.Context, v any) (*ent.ContactLogWhereInput, error) {
@@ -45980,6 +49473,20 @@ func (ec *executionContext) unmarshalNInquiryWhereInput2ᚖgithubᚗcomᚋexampl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNInsuranceContinuity2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInsuranceContinuity(ctx context.Context, sel ast.SelectionSet, v model.InsuranceContinuity) graphql.Marshaler {
+	return ec._InsuranceContinuity(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInsuranceContinuity2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInsuranceContinuity(ctx context.Context, sel ast.SelectionSet, v *model.InsuranceContinuity) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InsuranceContinuity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -46024,6 +49531,11 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNLogContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLogContactInput(ctx context.Context, v any) (model.LogContactInput, error) {
+	res, err := ec.unmarshalInputLogContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNLoginInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
@@ -46631,6 +50143,50 @@ func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexample�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRegistrant2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Registrant) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant(ctx context.Context, sel ast.SelectionSet, v *ent.Registrant) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -46714,6 +50270,11 @@ func (ec *executionContext) marshalNRegistrantPayload2ᚖgithubᚗcomᚋexample�
 func (ec *executionContext) unmarshalNRegistrantWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInput(ctx context.Context, v any) (*ent.RegistrantWhereInput, error) {
 	res, err := ec.unmarshalInputRegistrantWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRenewAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRenewAssignmentInput(ctx context.Context, v any) (model.RenewAssignmentInput, error) {
+	res, err := ec.unmarshalInputRenewAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRequestNextJobInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRequestNextJobInput(ctx context.Context, v any) (model.RequestNextJobInput, error) {
@@ -46948,6 +50509,116 @@ func (ec *executionContext) marshalNSkillOrderField2ᚖgithubᚗcomᚋexampleᚋ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNSkillSheet2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillSheet(ctx context.Context, sel ast.SelectionSet, v compliance.SkillSheet) graphql.Marshaler {
+	return ec._SkillSheet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSkillSheet2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillSheet(ctx context.Context, sel ast.SelectionSet, v *compliance.SkillSheet) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SkillSheet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSkillSheetHistory2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐHistoryLine(ctx context.Context, sel ast.SelectionSet, v compliance.HistoryLine) graphql.Marshaler {
+	return ec._SkillSheetHistory(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSkillSheetHistory2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐHistoryLineᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.HistoryLine) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSkillSheetHistory2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐHistoryLine(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSkillSheetSkill2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillLine(ctx context.Context, sel ast.SelectionSet, v compliance.SkillLine) graphql.Marshaler {
+	return ec._SkillSheetSkill(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSkillSheetSkill2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillLineᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.SkillLine) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNSkillSheetSkill2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋcomplianceᚐSkillLine(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNSkillWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSkillWhereInput(ctx context.Context, v any) (*ent.SkillWhereInput, error) {

@@ -79,6 +79,10 @@ func (r *Resolver) MyAssignment() MyAssignmentResolver { return &myAssignmentRes
 // MyInquiry returns MyInquiryResolver implementation.
 func (r *Resolver) MyInquiry() MyInquiryResolver { return &myInquiryResolver{r} }
 
+// MyProfile returns MyProfileResolver implementation.
+func (r *Resolver) MyProfile() MyProfileResolver { return &myProfileResolver{r} }
+
 type myApplicationResolver struct{ *Resolver }
 type myAssignmentResolver struct{ *Resolver }
 type myInquiryResolver struct{ *Resolver }
+type myProfileResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/internal/notify"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 )
@@ -17,6 +18,7 @@ type Resolver struct {
 	Sessions *session.Service
 	Router   *routing.Router
 	Bus      notify.Subscriber
+	Pipeline *pipeline.Service
 }
 
 // NewSchema builds the executable schema.

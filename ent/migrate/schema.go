@@ -861,6 +861,9 @@ var (
 		{Name: "employment", Type: field.TypeEnum, Enums: []string{"FIXED_TERM", "INDEFINITE"}, Default: "FIXED_TERM"},
 		{Name: "registered_at", Type: field.TypeTime},
 		{Name: "contact_pressure_flagged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "daytime_student", Type: field.TypeBool, Default: false},
+		{Name: "income_exemption", Type: field.TypeBool, Default: false},
+		{Name: "retired_at_mandatory_age", Type: field.TypeBool, Default: false},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "education", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"FEMALE", "MALE", "OTHER", "UNDISCLOSED"}},
@@ -875,13 +878,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[22]},
+				Columns:    []*schema.Column{RegistrantsColumns[25]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[23]},
+				Columns:    []*schema.Column{RegistrantsColumns[26]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -890,22 +893,22 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[23]},
+				Columns: []*schema.Column{RegistrantsColumns[26]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[8]},
+				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[8]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[17]},
+				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[17]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[23], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[4]},
 			},
 		},
 	}

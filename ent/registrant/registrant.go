@@ -58,6 +58,12 @@ const (
 	FieldRegisteredAt = "registered_at"
 	// FieldContactPressureFlaggedAt holds the string denoting the contact_pressure_flagged_at field in the database.
 	FieldContactPressureFlaggedAt = "contact_pressure_flagged_at"
+	// FieldDaytimeStudent holds the string denoting the daytime_student field in the database.
+	FieldDaytimeStudent = "daytime_student"
+	// FieldIncomeExemption holds the string denoting the income_exemption field in the database.
+	FieldIncomeExemption = "income_exemption"
+	// FieldRetiredAtMandatoryAge holds the string denoting the retired_at_mandatory_age field in the database.
+	FieldRetiredAtMandatoryAge = "retired_at_mandatory_age"
 	// FieldBirthDate holds the string denoting the birth_date field in the database.
 	FieldBirthDate = "birth_date"
 	// FieldEducation holds the string denoting the education field in the database.
@@ -163,6 +169,9 @@ var Columns = []string{
 	FieldEmployment,
 	FieldRegisteredAt,
 	FieldContactPressureFlaggedAt,
+	FieldDaytimeStudent,
+	FieldIncomeExemption,
+	FieldRetiredAtMandatoryAge,
 	FieldBirthDate,
 	FieldEducation,
 	FieldGender,
@@ -230,6 +239,12 @@ var (
 	DesiredJobCategoriesValidator func([]string) error
 	// DefaultRegisteredAt holds the default value on creation for the "registered_at" field.
 	DefaultRegisteredAt func() time.Time
+	// DefaultDaytimeStudent holds the default value on creation for the "daytime_student" field.
+	DefaultDaytimeStudent bool
+	// DefaultIncomeExemption holds the default value on creation for the "income_exemption" field.
+	DefaultIncomeExemption bool
+	// DefaultRetiredAtMandatoryAge holds the default value on creation for the "retired_at_mandatory_age" field.
+	DefaultRetiredAtMandatoryAge bool
 	// EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	EducationValidator func(string) error
 )
@@ -386,6 +401,21 @@ func ByRegisteredAt(opts ...sql.OrderTermOption) OrderOption {
 // ByContactPressureFlaggedAt orders the results by the contact_pressure_flagged_at field.
 func ByContactPressureFlaggedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactPressureFlaggedAt, opts...).ToFunc()
+}
+
+// ByDaytimeStudent orders the results by the daytime_student field.
+func ByDaytimeStudent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDaytimeStudent, opts...).ToFunc()
+}
+
+// ByIncomeExemption orders the results by the income_exemption field.
+func ByIncomeExemption(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIncomeExemption, opts...).ToFunc()
+}
+
+// ByRetiredAtMandatoryAge orders the results by the retired_at_mandatory_age field.
+func ByRetiredAtMandatoryAge(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRetiredAtMandatoryAge, opts...).ToFunc()
 }
 
 // ByBirthDate orders the results by the birth_date field.

@@ -145,6 +145,21 @@ func ContactPressureFlaggedAt(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldContactPressureFlaggedAt, v))
 }
 
+// DaytimeStudent applies equality check predicate on the "daytime_student" field. It's identical to DaytimeStudentEQ.
+func DaytimeStudent(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldDaytimeStudent, v))
+}
+
+// IncomeExemption applies equality check predicate on the "income_exemption" field. It's identical to IncomeExemptionEQ.
+func IncomeExemption(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldIncomeExemption, v))
+}
+
+// RetiredAtMandatoryAge applies equality check predicate on the "retired_at_mandatory_age" field. It's identical to RetiredAtMandatoryAgeEQ.
+func RetiredAtMandatoryAge(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldRetiredAtMandatoryAge, v))
+}
+
 // BirthDate applies equality check predicate on the "birth_date" field. It's identical to BirthDateEQ.
 func BirthDate(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldBirthDate, v))
@@ -1083,6 +1098,36 @@ func ContactPressureFlaggedAtIsNil() predicate.Registrant {
 // ContactPressureFlaggedAtNotNil applies the NotNil predicate on the "contact_pressure_flagged_at" field.
 func ContactPressureFlaggedAtNotNil() predicate.Registrant {
 	return predicate.Registrant(sql.FieldNotNull(FieldContactPressureFlaggedAt))
+}
+
+// DaytimeStudentEQ applies the EQ predicate on the "daytime_student" field.
+func DaytimeStudentEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldDaytimeStudent, v))
+}
+
+// DaytimeStudentNEQ applies the NEQ predicate on the "daytime_student" field.
+func DaytimeStudentNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldDaytimeStudent, v))
+}
+
+// IncomeExemptionEQ applies the EQ predicate on the "income_exemption" field.
+func IncomeExemptionEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldIncomeExemption, v))
+}
+
+// IncomeExemptionNEQ applies the NEQ predicate on the "income_exemption" field.
+func IncomeExemptionNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldIncomeExemption, v))
+}
+
+// RetiredAtMandatoryAgeEQ applies the EQ predicate on the "retired_at_mandatory_age" field.
+func RetiredAtMandatoryAgeEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldRetiredAtMandatoryAge, v))
+}
+
+// RetiredAtMandatoryAgeNEQ applies the NEQ predicate on the "retired_at_mandatory_age" field.
+func RetiredAtMandatoryAgeNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldRetiredAtMandatoryAge, v))
 }
 
 // BirthDateEQ applies the EQ predicate on the "birth_date" field.

@@ -971,8 +971,20 @@ func init() {
 	registrantDescRegisteredAt := registrantFields[15].Descriptor()
 	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
 	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
+	// registrantDescDaytimeStudent is the schema descriptor for daytime_student field.
+	registrantDescDaytimeStudent := registrantFields[17].Descriptor()
+	// registrant.DefaultDaytimeStudent holds the default value on creation for the daytime_student field.
+	registrant.DefaultDaytimeStudent = registrantDescDaytimeStudent.Default.(bool)
+	// registrantDescIncomeExemption is the schema descriptor for income_exemption field.
+	registrantDescIncomeExemption := registrantFields[18].Descriptor()
+	// registrant.DefaultIncomeExemption holds the default value on creation for the income_exemption field.
+	registrant.DefaultIncomeExemption = registrantDescIncomeExemption.Default.(bool)
+	// registrantDescRetiredAtMandatoryAge is the schema descriptor for retired_at_mandatory_age field.
+	registrantDescRetiredAtMandatoryAge := registrantFields[19].Descriptor()
+	// registrant.DefaultRetiredAtMandatoryAge holds the default value on creation for the retired_at_mandatory_age field.
+	registrant.DefaultRetiredAtMandatoryAge = registrantDescRetiredAtMandatoryAge.Default.(bool)
 	// registrantDescEducation is the schema descriptor for education field.
-	registrantDescEducation := registrantFields[18].Descriptor()
+	registrantDescEducation := registrantFields[21].Descriptor()
 	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
 	routingdecisionMixin := schema.RoutingDecision{}.Mixin()

@@ -218,8 +218,15 @@ func applicationScopes() []privacy.QueryRule {
 	)
 }
 
+// Application: registrants apply and withdraw or decline their own; coordinators and account reps
+// move the applications in their scope (internal/pipeline decides which moves are legal).
 func (Application) Policy() ent.Policy {
-	return policy(append(applicationScopes(), scoped(registrant, ownRegistrant)), writes(access.AllowCreate(registrant)))
+	return policy(append(applicationScopes(), scoped(registrant, ownRegistrant)), writes(
+		access.AllowCreate(registrant),
+		scoped(registrant, ownRegistrant),
+		scoped(coordinator, func(v *auth.Viewer) entql.P { return has("registrant", coordinatorHandles(v)) }),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("posting", repPostings(v)) }),
+	))
 }
 
 // ApplicationEvent: the history (with reasons) is for staff who see the application.
@@ -234,13 +241,14 @@ func (ApplicationEvent) Policy() ent.Policy {
 	return policy(rules, nil)
 }
 
+// Assignment: placing (and renewing) creates one; staff who may move the application may place it.
 func (Assignment) Policy() ent.Policy {
 	return policy(reads(
 		all(admin),
 		scoped(coordinator, func(v *auth.Viewer) entql.P { return has("registrant", coordinatorHandles(v)) }),
 		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("posting", repPostings(v)) }),
 		scoped(registrant, ownRegistrant),
-	), nil)
+	), writes(access.AllowCreate(coordinator, salesRep)))
 }
 
 // ContactLog: coordinators work the phones and see all; sales reps their own logs.

@@ -39,6 +39,10 @@ func (Registrant) Fields() []ent.Field {
 		field.Time("contact_pressure_flagged_at").Optional().Nillable().
 			Comment("set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
+		// dispatch-law exemption facts (§6), recorded by staff; exposed as booleans only
+		field.Bool("daytime_student").Default(false).Comment("昼間学生: day-labour exemption"),
+		field.Bool("income_exemption").Default(false).Comment("income-based day-labour exemption"),
+		field.Bool("retired_at_mandatory_age").Default(false).Comment("定年退職: former-employer exception with 60+"),
 		// sensitive: self and admins only (audited)
 		field.Time("birth_date").Optional().Nillable().SchemaType(dateType).
 			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),

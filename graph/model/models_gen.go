@@ -12,13 +12,57 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/application"
+	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/compliance"
 )
+
+type AdvanceApplicationInput struct {
+	ApplicationID int                `json:"applicationId"`
+	To            application.Status `json:"to"`
+	// Internal reason (rejections are shown to registrants only as NOT_SELECTED).
+	Reason *string `json:"reason,omitempty"`
+	// DISPATCH only: the registrant asked for the workplace visit (§6 rule 5).
+	RequestedByRegistrant *bool `json:"requestedByRegistrant,omitempty"`
+	// Planned assignment: required for OFFERED and PLACED.
+	StartDate  *time.Time `json:"startDate,omitempty"`
+	EndDate    *time.Time `json:"endDate,omitempty"`
+	HourlyWage *int       `json:"hourlyWage,omitempty"`
+	BillRate   *int       `json:"billRate,omitempty"`
+	// When the dispatch contract is concluded (default today): the site's conflict date must be notified by then.
+	ContractSignedOn *time.Time `json:"contractSignedOn,omitempty"`
+}
+
+type AdvanceApplicationPayload struct {
+	Application *ent.Application `json:"application"`
+	// Created when the application is PLACED.
+	Assignment *ent.Assignment       `json:"assignment,omitempty"`
+	Warnings   []*compliance.Finding `json:"warnings"`
+}
 
 type AgencyPayload struct {
 	Agency *ent.Agency `json:"agency"`
+}
+
+type ApplicationIDInput struct {
+	ID int `json:"id"`
+}
+
+type ApplyInput struct {
+	PostingID      int     `json:"postingId"`
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+type ApplyPayload struct {
+	Application *portal.MyApplication `json:"application"`
+}
+
+type AssignmentPayload struct {
+	Assignment *ent.Assignment       `json:"assignment"`
+	Warnings   []*compliance.Finding `json:"warnings"`
 }
 
 // A signed-in session. The access token is a short-lived JWT for the Authorization header
@@ -29,6 +73,15 @@ type AuthPayload struct {
 	RefreshToken          string       `json:"refreshToken"`
 	RefreshTokenExpiresAt time.Time    `json:"refreshTokenExpiresAt"`
 	Viewer                *ent.Account `json:"viewer"`
+}
+
+type ComplianceResult struct {
+	Ok       bool                  `json:"ok"`
+	Findings []*compliance.Finding `json:"findings"`
+}
+
+type ContactLogPayload struct {
+	ContactLog *ent.ContactLog `json:"contactLog"`
 }
 
 type CreateInquiryInput struct {
@@ -57,6 +110,24 @@ type InquiryStepInput struct {
 	ID int `json:"id"`
 	// Why (decline, reassign) or a note for the account rep (hand-off).
 	Reason *string `json:"reason,omitempty"`
+}
+
+// Social-insurance continuity of a fixed-term registrant (§7.2).
+type InsuranceContinuity struct {
+	Applies         bool       `json:"applies"`
+	LastContractEnd *time.Time `json:"lastContractEnd,omitempty"`
+	// A next contract of one month or more must start by this day.
+	Deadline *time.Time `json:"deadline,omitempty"`
+	AtRisk   bool       `json:"atRisk"`
+	Lost     bool       `json:"lost"`
+}
+
+type LogContactInput struct {
+	RegistrantID int                  `json:"registrantId"`
+	Channel      contactlog.Channel   `json:"channel"`
+	Direction    contactlog.Direction `json:"direction"`
+	Outcome      contactlog.Outcome   `json:"outcome"`
+	Note         *string              `json:"note,omitempty"`
 }
 
 type LoginInput struct {
@@ -112,6 +183,13 @@ type RefreshTokenInput struct {
 
 type RegistrantPayload struct {
 	Registrant *ent.Registrant `json:"registrant"`
+}
+
+type RenewAssignmentInput struct {
+	AssignmentID int       `json:"assignmentId"`
+	EndDate      time.Time `json:"endDate"`
+	HourlyWage   *int      `json:"hourlyWage,omitempty"`
+	BillRate     *int      `json:"billRate,omitempty"`
 }
 
 type RequestNextJobInput struct {

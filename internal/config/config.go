@@ -14,22 +14,23 @@ import (
 // Config is the whole runtime configuration. Flags win over environment variables, which win over
 // defaults.
 type Config struct {
-	Addr           string // ADDR / -addr
-	DatabaseURL    string // DATABASE_URL / -database-url; empty = embedded SQLite
-	DataDir        string // DATA_DIR / -data-dir
-	Env            string // APP_ENV / -env: development or production
-	JWTSecret      string // JWT_SECRET (HS256)
-	JWTKeyFile     string // JWT_PRIVATE_KEY_FILE / -jwt-key-file (Ed25519 PKCS#8 PEM, EdDSA)
-	JWTIssuer      string // JWT_ISSUER
-	JWTAudience    string // JWT_AUDIENCE
-	AccessTTL      time.Duration
-	RefreshTTL     time.Duration
-	SeedDemo       bool // SEED_DEMO / -seed-demo: seed an empty embedded store (default on for it)
-	seedDemoSet    bool
-	ShutdownGrace  time.Duration
-	SweepInterval  time.Duration // SWEEP_INTERVAL: routing sweeper period (ack timeouts, SLA, queue)
-	DBMaxOpenConns int
-	Args           []string // positional arguments (subcommand)
+	Addr            string // ADDR / -addr
+	DatabaseURL     string // DATABASE_URL / -database-url; empty = embedded SQLite
+	DataDir         string // DATA_DIR / -data-dir
+	Env             string // APP_ENV / -env: development or production
+	JWTSecret       string // JWT_SECRET (HS256)
+	JWTKeyFile      string // JWT_PRIVATE_KEY_FILE / -jwt-key-file (Ed25519 PKCS#8 PEM, EdDSA)
+	JWTIssuer       string // JWT_ISSUER
+	JWTAudience     string // JWT_AUDIENCE
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	SeedDemo        bool // SEED_DEMO / -seed-demo: seed an empty embedded store (default on for it)
+	seedDemoSet     bool
+	ShutdownGrace   time.Duration
+	SweepInterval   time.Duration // SWEEP_INTERVAL: routing sweeper period (ack timeouts, SLA, queue)
+	NextJobInterval time.Duration // NEXT_JOB_INTERVAL: period of the next-job inquiry job
+	DBMaxOpenConns  int
+	Args            []string // positional arguments (subcommand)
 }
 
 // Production reports whether APP_ENV is production.
@@ -62,7 +63,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", env("JWT_PRIVATE_KEY_FILE", ""), "Ed25519 private key, PKCS#8 PEM (JWT_PRIVATE_KEY_FILE)")
 	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", "staffcrm"), "JWT iss (JWT_ISSUER)")
 	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", "staffcrm-api"), "JWT aud (JWT_AUDIENCE)")
-	var access, refresh, grace, sweep string
+	var access, refresh, grace, sweep, nextJob string
+	fs.StringVar(&nextJob, "next-job-interval", env("NEXT_JOB_INTERVAL", "1h"), "period of the next-job inquiry job (NEXT_JOB_INTERVAL)")
 	fs.StringVar(&sweep, "sweep-interval", env("SWEEP_INTERVAL", "30s"), "routing sweeper period (SWEEP_INTERVAL)")
 	fs.StringVar(&access, "access-ttl", env("ACCESS_TOKEN_TTL", "15m"), "access token lifetime (ACCESS_TOKEN_TTL)")
 	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", "720h"), "refresh token lifetime (REFRESH_TOKEN_TTL)")
@@ -86,7 +88,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		name string
 		in   string
 		out  *time.Duration
-	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}} {
+	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}, {"next-job-interval", nextJob, &c.NextJobInterval}} {
 		if *d.out, err = time.ParseDuration(d.in); err != nil || *d.out <= 0 {
 			return Config{}, fmt.Errorf("%s: %q is not a positive duration", d.name, d.in)
 		}

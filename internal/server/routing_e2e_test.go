@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -34,7 +35,7 @@ func TestRoutingOverHTTP(t *testing.T) {
 			tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
 			srv := httptest.NewServer(server.Handler(server.Options{
 				Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-					Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil)},
+					Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}},
 				Tokens: tokens, Ready: db.Ready, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Development: true,
 			}))
 			defer srv.Close()

@@ -20,6 +20,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
@@ -53,7 +54,7 @@ func newEnv(t *testing.T, kind dbtest.Kind) env {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	h := server.Handler(server.Options{
 		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-			Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil)},
+			Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}},
 		Tokens:      tokens,
 		Ready:       db.Ready,
 		Log:         log,

@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/notify"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -31,7 +32,7 @@ func apiServer(t *testing.T, db *database.DB, tokens *auth.Tokens, bus notify.Bu
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	router := routing.NewRouter(db.Client, !db.Embedded(), graph.InquiryEvents{Client: db.Client, Bus: bus, Log: log})
 	srv := httptest.NewServer(server.Handler(server.Options{
-		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Router: router, Bus: bus},
+		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Router: router, Bus: bus, Pipeline: &pipeline.Service{Client: db.Client}},
 		Tokens:   tokens, Ready: db.Ready, Log: log, Development: true,
 	}))
 	t.Cleanup(srv.Close)

@@ -1,0 +1,313 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/application"
+	"github.com/example/staffcrm/ent/applicationevent"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/orgunit"
+	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/compliance"
+)
+
+// ComplianceError is a blocking compliance result (COMPLIANCE_VIOLATION at the edge).
+type ComplianceError struct{ Findings []compliance.Finding }
+
+func (e *ComplianceError) Error() string {
+	if len(e.Findings) == 0 {
+		return "compliance violation"
+	}
+	return "compliance violation: " + e.Findings[0].Message
+}
+
+// ErrDatesRequired: offering or placing needs the planned assignment dates.
+var ErrDatesRequired = errors.New("start and end dates are required to offer or place")
+
+// Service runs applications through the pipeline and keeps assignments; writes go through the
+// caller's privacy scope except the compliance read of a registrant's history (named bypass).
+type Service struct {
+	Client *ent.Client
+	Now    func() time.Time
+	// ExemptCategories are job categories exempt from the day-labour ban (政令業務).
+	ExemptCategories map[string]bool
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Apply opens an application of the viewer (a registrant) to a posting they can see. A repeated
+// idempotency key returns the first application; a second active one is a CONFLICT (unique index).
+func (s *Service) Apply(ctx context.Context, postingID int, key *string) (*ent.Application, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok || v.Role != auth.RoleRegistrant {
+		return nil, fmt.Errorf("apply: %w", access.ErrNoViewer)
+	}
+	if key != nil {
+		prev, err := s.Client.Application.Query().Where(application.RegistrantID(v.ProfileID), application.IdempotencyKey(*key)).Only(ctx)
+		if err == nil {
+			return prev, nil
+		}
+		if !ent.IsNotFound(err) {
+			return nil, fmt.Errorf("apply: %w", err)
+		}
+	}
+	if _, err := s.Client.Posting.Get(ctx, postingID); err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	a, err := tx.Application.Create().SetPostingID(postingID).SetRegistrantID(v.ProfileID).
+		SetNillableIdempotencyKey(key).SetStatus(application.StatusAPPLIED).SetCreatedAt(now).SetUpdatedAt(now).Save(ctx)
+	if err == nil {
+		err = s.event(ctx, tx, a, nil, Applied, v.AccountID, "")
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	return a.Unwrap(), tx.Commit()
+}
+
+func (s *Service) event(ctx context.Context, tx *ent.Tx, a *ent.Application, from *string, to string, actor int, reason string) error {
+	c := tx.ApplicationEvent.Create().SetAgencyID(a.AgencyID).SetApplicationID(a.ID).SetToStatus(applicationevent.ToStatus(to)).
+		SetActorID(actor).SetAt(s.now())
+	if from != nil {
+		c.SetFromStatus(applicationevent.FromStatus(*from))
+	}
+	if reason != "" {
+		c.SetReason(reason)
+	}
+	// History rows are written for the actor but are not theirs to write directly.
+	return c.Exec(access.System(ctx, "pipeline: record the status history of an application"))
+}
+
+// Move is a requested transition.
+type Move struct {
+	ApplicationID int
+	To            string
+	Reason        string
+	// RequestedByRegistrant: a DISPATCH workplace visit the registrant asked for (rule 5).
+	RequestedByRegistrant bool
+	// Planned assignment, required for OFFERED and PLACED.
+	Start, End       *time.Time
+	HourlyWage       *int
+	BillRate         *int
+	ContractSignedOn *time.Time
+}
+
+// Result is a transition's outcome: the application, the assignment PLACED created, and the
+// compliance warnings that did not block.
+type Result struct {
+	Application *ent.Application
+	Assignment  *ent.Assignment
+	Warnings    []compliance.Finding
+}
+
+// Advance moves an application along §7.1. Staff move it forward; registrants withdraw or decline.
+// OFFERED and PLACED are checked against the dispatch law; PLACED creates the assignment in the
+// same transaction (one assignment per application: unique application_id).
+func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok {
+		return nil, fmt.Errorf("advance: %w", access.ErrNoViewer)
+	}
+	actor := ByStaff
+	if v.Role == auth.RoleRegistrant {
+		actor = ByRegistrant
+	}
+	a, err := s.Client.Application.Query().Where(application.ID(m.ApplicationID)).WithPosting().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("advance: %w", err)
+	}
+	from := a.Status.String()
+	if err := CanTransition(from, m.To, actor); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	if m.To == ClientMeeting {
+		if f := compliance.PreSelection(a.Edges.Posting.Type.String(), stageFor(a.Edges.Posting.Type.String()), m.RequestedByRegistrant); len(f) > 0 {
+			return nil, &ComplianceError{Findings: f}
+		}
+	}
+	if m.To == OfferedStatus || m.To == PlacedStatus {
+		if m.Start == nil || m.End == nil {
+			return nil, ErrDatesRequired
+		}
+		r, err := s.Check(ctx, a.RegistrantID, a.PostingID, *m.Start, *m.End, m.ContractSignedOn)
+		if err != nil {
+			return nil, err
+		}
+		if !r.OK() {
+			return nil, &ComplianceError{Findings: r.Blocking()}
+		}
+		res.Warnings = r.Findings
+	}
+	tx, err := s.Client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = func() error {
+		now := s.now()
+		// Conditional on the status read above: a concurrent move makes this one fail, not double.
+		n, err := tx.Application.Update().Where(application.ID(a.ID), application.StatusEQ(a.Status)).
+			SetStatus(application.Status(m.To)).SetUpdatedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: the application changed meanwhile", ErrInvalidTransition)
+		}
+		if m.To == ScreeningRejected || m.To == ClientRejected {
+			if err := tx.Application.UpdateOneID(a.ID).SetRejectionReason(m.Reason).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if err := s.event(ctx, tx, a, &from, m.To, v.AccountID, m.Reason); err != nil {
+			return err
+		}
+		if m.To == PlacedStatus {
+			wage := a.Edges.Posting.HourlyWage
+			if m.HourlyWage != nil {
+				wage = *m.HourlyWage
+			}
+			bill := a.Edges.Posting.BillRate
+			if m.BillRate != nil {
+				bill = m.BillRate
+			}
+			res.Assignment, err = tx.Assignment.Create().SetAgencyID(a.AgencyID).SetRegistrantID(a.RegistrantID).
+				SetPostingID(a.PostingID).SetOrgUnitID(a.Edges.Posting.OrgUnitID).SetApplicationID(a.ID).
+				SetStartDate(*m.Start).SetEndDate(*m.End).SetHourlyWage(wage).SetNillableBillRate(bill).
+				SetStatus(assignment.StatusSCHEDULED).Save(ctx)
+			if err != nil {
+				return err
+			}
+		}
+		res.Application, err = tx.Application.Get(ctx, a.ID)
+		return err
+	}()
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("advance: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	res.Application = res.Application.Unwrap()
+	if res.Assignment != nil {
+		res.Assignment = res.Assignment.Unwrap()
+	}
+	return res, nil
+}
+
+func stageFor(postingType string) string {
+	if postingType == compliance.TempToPerm {
+		return compliance.StageInterview
+	}
+	return compliance.StageWorkplaceVisit
+}
+
+// Renew creates the assignment that continues prev from the day after it ends, checked like a new one.
+func (s *Service) Renew(ctx context.Context, prevID int, end time.Time, wage, bill *int) (*ent.Assignment, []compliance.Finding, error) {
+	prev, err := s.Client.Assignment.Get(ctx, prevID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
+	start := prev.EndDate.AddDate(0, 0, 1)
+	r, err := s.Check(ctx, prev.RegistrantID, prev.PostingID, start, end, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.OK() {
+		return nil, nil, &ComplianceError{Findings: r.Blocking()}
+	}
+	w := prev.HourlyWage
+	if wage != nil {
+		w = *wage
+	}
+	b := prev.BillRate
+	if bill != nil {
+		b = bill
+	}
+	next, err := s.Client.Assignment.Create().SetAgencyID(prev.AgencyID).SetRegistrantID(prev.RegistrantID).
+		SetPostingID(prev.PostingID).SetOrgUnitID(prev.OrgUnitID).SetRenewalOfID(prev.ID).
+		SetStartDate(start).SetEndDate(end).SetHourlyWage(w).SetNillableBillRate(b).Save(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
+	return next, r.Findings, nil
+}
+
+// Check runs the dispatch-law rules (§6) for a registrant at a posting's org unit for [start, end].
+// The registrant's history and the client's legal entity are read past the viewer's scope (a sales
+// rep may not see every earlier placement) — the result says only whether rules pass.
+func (s *Service) Check(ctx context.Context, registrantID, postingID int, start, end time.Time, signed *time.Time) (compliance.Result, error) {
+	sys := access.System(ctx, "compliance: read the registrant's placements and the client for a dispatch-law check")
+	post, err := s.Client.Posting.Get(ctx, postingID) // the caller must see the posting
+	if err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	unit, err := s.Client.OrgUnit.Query().Where(orgunit.ID(post.OrgUnitID)).
+		WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }).Only(sys)
+	if err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	reg, err := s.Client.Registrant.Get(ctx, registrantID) // the caller must see the registrant
+	if err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	site := unit.Edges.Site
+	prop := compliance.Proposal{
+		Person: compliance.Person{BirthDate: reg.BirthDate, Employment: reg.Employment.String(),
+			DaytimeStudent: reg.DaytimeStudent, IncomeExemption: reg.IncomeExemption, RetiredAtMandatoryAge: reg.RetiredAtMandatoryAge},
+		OrgUnitID: unit.ID, SiteID: site.ID, Site: compliance.Site{ConflictDate: site.ConflictDate, ConflictNotifiedAt: site.ConflictDateNotifiedAt},
+		Start: start, End: end, JobCategory: post.JobCategory, PostingType: post.Type.String(),
+	}
+	if le := site.Edges.Client.LegalEntityNumber; le != nil {
+		prop.ClientLegalEntity = *le
+	}
+	prop.ContractSignedOn = s.now()
+	if signed != nil {
+		prop.ContractSignedOn = *signed
+	}
+	hist, err := s.Client.Assignment.Query().Where(assignment.RegistrantID(registrantID)).
+		WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }) }).All(sys)
+	if err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	for _, h := range hist {
+		if h.Status == assignment.StatusTERMINATED && h.EndDate.Before(h.StartDate) {
+			continue
+		}
+		pl := compliance.Placement{OrgUnitID: h.OrgUnitID, SiteID: h.Edges.OrgUnit.SiteID, Start: h.StartDate, End: h.EndDate}
+		if le := h.Edges.OrgUnit.Edges.Site.Edges.Client.LegalEntityNumber; le != nil {
+			pl.ClientLegalEntity = *le
+		}
+		prop.History = append(prop.History, pl)
+	}
+	whs, err := s.Client.WorkHistory.Query().Where(workhistory.RegistrantID(registrantID), workhistory.KindEQ(workhistory.KindDIRECT_EMPLOYMENT)).All(sys)
+	if err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	for _, w := range whs {
+		de := compliance.DirectEmployment{End: w.EndDate}
+		if w.LegalEntityNumber != nil {
+			de.LegalEntity = *w.LegalEntityNumber
+		}
+		prop.DirectEmployments = append(prop.DirectEmployments, de)
+	}
+	return compliance.Check(prop, s.ExemptCategories), nil
+}
