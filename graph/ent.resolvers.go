@@ -128,6 +128,9 @@ func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
 // Inquiry returns InquiryResolver implementation.
 func (r *Resolver) Inquiry() InquiryResolver { return &inquiryResolver{r} }
 
+// Posting returns PostingResolver implementation.
+func (r *Resolver) Posting() PostingResolver { return &postingResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -139,6 +142,7 @@ func (r *Resolver) RoutingDecision() RoutingDecisionResolver { return &routingDe
 
 type accountResolver struct{ *Resolver }
 type inquiryResolver struct{ *Resolver }
+type postingResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }
 type registrantResolver struct{ *Resolver }
 type routingDecisionResolver struct{ *Resolver }

@@ -34,6 +34,7 @@ import (
 	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/routing/record"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -67,6 +68,8 @@ type ResolverRoot interface {
 	MyAssignment() MyAssignmentResolver
 	MyInquiry() MyInquiryResolver
 	MyProfile() MyProfileResolver
+	Posting() PostingResolver
+	PublicPosting() PublicPostingResolver
 	Query() QueryResolver
 	Registrant() RegistrantResolver
 	RoutingCandidate() RoutingCandidateResolver
@@ -415,6 +418,14 @@ type ComplexityRoot struct {
 		Ok func(childComplexity int) int
 	}
 
+	MatchExplanation struct {
+		Component    func(childComplexity int) int
+		Contribution func(childComplexity int) int
+		Text         func(childComplexity int) int
+		Value        func(childComplexity int) int
+		Weight       func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcknowledgeInquiry  func(childComplexity int, input model.InquiryStepInput) int
 		AdvanceApplication  func(childComplexity int, input model.AdvanceApplicationInput) int
@@ -575,6 +586,7 @@ type ComplexityRoot struct {
 		Prefecture              func(childComplexity int) int
 		RepostCount             func(childComplexity int) int
 		RequiredSkills          func(childComplexity int) int
+		Signals                 func(childComplexity int) int
 		StartDate               func(childComplexity int) int
 		Status                  func(childComplexity int) int
 		TaskTags                func(childComplexity int) int
@@ -597,11 +609,34 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PostingMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PostingMatchEdge struct {
+		Blocked      func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Explanations func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
+	}
+
 	PostingPayload struct {
 		Posting func(childComplexity int) int
 	}
 
+	PostingSignals struct {
+		AreaMedianWage func(childComplexity int) int
+		RiskLevel      func(childComplexity int) int
+		RiskReasons    func(childComplexity int) int
+		RiskTexts      func(childComplexity int) int
+		WagePercentile func(childComplexity int) int
+	}
+
 	PublicPosting struct {
+		AreaMedianWage          func(childComplexity int) int
 		AvgMonthlyOvertimeHours func(childComplexity int) int
 		BusRequired             func(childComplexity int) int
 		City                    func(childComplexity int) int
@@ -621,6 +656,7 @@ type ComplexityRoot struct {
 		StartDate               func(childComplexity int) int
 		Title                   func(childComplexity int) int
 		Type                    func(childComplexity int) int
+		WageVsAreaMedian        func(childComplexity int) int
 		WalkMinutes             func(childComplexity int) int
 		WorkingHours            func(childComplexity int) int
 	}
@@ -648,6 +684,8 @@ type ComplexityRoot struct {
 		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
 		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
 		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		MatchPostings              func(childComplexity int, registrantID int, first *int, after *entgql.Cursor[int]) int
+		MatchRegistrants           func(childComplexity int, postingID int, first *int, after *entgql.Cursor[int]) int
 		MyApplications             func(childComplexity int) int
 		MyAssignments              func(childComplexity int) int
 		MyCallbacksDue             func(childComplexity int) int
@@ -659,11 +697,25 @@ type ComplexityRoot struct {
 		OrgUnits                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
 		Postings                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
 		PublicPostings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) int
+		RecommendedPostings        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		Registrants                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
 		RegistrantsAtInsuranceRisk func(childComplexity int) int
 		SalesReps                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
 		SkillSheet                 func(childComplexity int, applicationID int) int
 		Viewer                     func(childComplexity int) int
+	}
+
+	RecommendedPostingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RecommendedPostingEdge struct {
+		Cursor       func(childComplexity int) int
+		Explanations func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
 	}
 
 	Registrant struct {
@@ -711,6 +763,20 @@ type ComplexityRoot struct {
 	RegistrantEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RegistrantMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RegistrantMatchEdge struct {
+		Blocked      func(childComplexity int) int
+		Cursor       func(childComplexity int) int
+		Explanations func(childComplexity int) int
+		Node         func(childComplexity int) int
+		Score        func(childComplexity int) int
 	}
 
 	RegistrantPayload struct {
@@ -868,6 +934,13 @@ type MyInquiryResolver interface {
 type MyProfileResolver interface {
 	Insurance(ctx context.Context, obj *portal.MyProfile) (*model.InsuranceContinuity, error)
 }
+type PostingResolver interface {
+	Signals(ctx context.Context, obj *ent.Posting) (*model.PostingSignals, error)
+}
+type PublicPostingResolver interface {
+	WageVsAreaMedian(ctx context.Context, obj *portal.PublicPosting) (int, error)
+	AreaMedianWage(ctx context.Context, obj *portal.PublicPosting) (int, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -886,6 +959,9 @@ type QueryResolver interface {
 	Registrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) (*ent.RegistrantConnection, error)
 	SalesReps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) (*ent.SalesRepConnection, error)
 	Viewer(ctx context.Context) (*ent.Account, error)
+	MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error)
+	MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error)
+	RecommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error)
 	ComplianceCheck(ctx context.Context, registrantID int, postingID int, start time.Time, end time.Time) (*model.ComplianceResult, error)
 	SkillSheet(ctx context.Context, applicationID int) (*compliance.SkillSheet, error)
 	RegistrantsAtInsuranceRisk(ctx context.Context) ([]*ent.Registrant, error)
@@ -2236,6 +2312,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.LogoutPayload.Ok(childComplexity), true
 
+	case "MatchExplanation.component":
+		if e.complexity.MatchExplanation.Component == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Component(childComplexity), true
+	case "MatchExplanation.contribution":
+		if e.complexity.MatchExplanation.Contribution == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Contribution(childComplexity), true
+	case "MatchExplanation.text":
+		if e.complexity.MatchExplanation.Text == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Text(childComplexity), true
+	case "MatchExplanation.value":
+		if e.complexity.MatchExplanation.Value == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Value(childComplexity), true
+	case "MatchExplanation.weight":
+		if e.complexity.MatchExplanation.Weight == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Weight(childComplexity), true
+
 	case "Mutation.acknowledgeInquiry":
 		if e.complexity.Mutation.AcknowledgeInquiry == nil {
 			break
@@ -3121,6 +3228,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.RequiredSkills(childComplexity), true
+	case "Posting.signals":
+		if e.complexity.Posting.Signals == nil {
+			break
+		}
+
+		return e.complexity.Posting.Signals(childComplexity), true
 	case "Posting.startDate":
 		if e.complexity.Posting.StartDate == nil {
 			break
@@ -3208,6 +3321,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PostingEdge.Node(childComplexity), true
 
+	case "PostingMatchConnection.edges":
+		if e.complexity.PostingMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchConnection.Edges(childComplexity), true
+	case "PostingMatchConnection.pageInfo":
+		if e.complexity.PostingMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchConnection.PageInfo(childComplexity), true
+	case "PostingMatchConnection.totalCount":
+		if e.complexity.PostingMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchConnection.TotalCount(childComplexity), true
+
+	case "PostingMatchEdge.blocked":
+		if e.complexity.PostingMatchEdge.Blocked == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchEdge.Blocked(childComplexity), true
+	case "PostingMatchEdge.cursor":
+		if e.complexity.PostingMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchEdge.Cursor(childComplexity), true
+	case "PostingMatchEdge.explanations":
+		if e.complexity.PostingMatchEdge.Explanations == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchEdge.Explanations(childComplexity), true
+	case "PostingMatchEdge.node":
+		if e.complexity.PostingMatchEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchEdge.Node(childComplexity), true
+	case "PostingMatchEdge.score":
+		if e.complexity.PostingMatchEdge.Score == nil {
+			break
+		}
+
+		return e.complexity.PostingMatchEdge.Score(childComplexity), true
+
 	case "PostingPayload.posting":
 		if e.complexity.PostingPayload.Posting == nil {
 			break
@@ -3215,6 +3378,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PostingPayload.Posting(childComplexity), true
 
+	case "PostingSignals.areaMedianWage":
+		if e.complexity.PostingSignals.AreaMedianWage == nil {
+			break
+		}
+
+		return e.complexity.PostingSignals.AreaMedianWage(childComplexity), true
+	case "PostingSignals.riskLevel":
+		if e.complexity.PostingSignals.RiskLevel == nil {
+			break
+		}
+
+		return e.complexity.PostingSignals.RiskLevel(childComplexity), true
+	case "PostingSignals.riskReasons":
+		if e.complexity.PostingSignals.RiskReasons == nil {
+			break
+		}
+
+		return e.complexity.PostingSignals.RiskReasons(childComplexity), true
+	case "PostingSignals.riskTexts":
+		if e.complexity.PostingSignals.RiskTexts == nil {
+			break
+		}
+
+		return e.complexity.PostingSignals.RiskTexts(childComplexity), true
+	case "PostingSignals.wagePercentile":
+		if e.complexity.PostingSignals.WagePercentile == nil {
+			break
+		}
+
+		return e.complexity.PostingSignals.WagePercentile(childComplexity), true
+
+	case "PublicPosting.areaMedianWage":
+		if e.complexity.PublicPosting.AreaMedianWage == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.AreaMedianWage(childComplexity), true
 	case "PublicPosting.avgMonthlyOvertimeHours":
 		if e.complexity.PublicPosting.AvgMonthlyOvertimeHours == nil {
 			break
@@ -3329,6 +3529,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.PublicPosting.Type(childComplexity), true
+	case "PublicPosting.wageVsAreaMedian":
+		if e.complexity.PublicPosting.WageVsAreaMedian == nil {
+			break
+		}
+
+		return e.complexity.PublicPosting.WageVsAreaMedian(childComplexity), true
 	case "PublicPosting.walkMinutes":
 		if e.complexity.PublicPosting.WalkMinutes == nil {
 			break
@@ -3495,6 +3701,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+	case "Query.matchPostings":
+		if e.complexity.Query.MatchPostings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchPostings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.MatchPostings(childComplexity, args["registrantId"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.matchRegistrants":
+		if e.complexity.Query.MatchRegistrants == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchRegistrants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.MatchRegistrants(childComplexity, args["postingId"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.myApplications":
 		if e.complexity.Query.MyApplications == nil {
 			break
@@ -3586,6 +3814,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.PublicPostings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*model.PublicPostingOrder), args["where"].(*model.PublicPostingWhereInput)), true
+	case "Query.recommendedPostings":
+		if e.complexity.Query.RecommendedPostings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendedPostings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.RecommendedPostings(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.registrants":
 		if e.complexity.Query.Registrants == nil {
 			break
@@ -3631,6 +3870,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Viewer(childComplexity), true
+
+	case "RecommendedPostingConnection.edges":
+		if e.complexity.RecommendedPostingConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingConnection.Edges(childComplexity), true
+	case "RecommendedPostingConnection.pageInfo":
+		if e.complexity.RecommendedPostingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingConnection.PageInfo(childComplexity), true
+	case "RecommendedPostingConnection.totalCount":
+		if e.complexity.RecommendedPostingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingConnection.TotalCount(childComplexity), true
+
+	case "RecommendedPostingEdge.cursor":
+		if e.complexity.RecommendedPostingEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingEdge.Cursor(childComplexity), true
+	case "RecommendedPostingEdge.explanations":
+		if e.complexity.RecommendedPostingEdge.Explanations == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingEdge.Explanations(childComplexity), true
+	case "RecommendedPostingEdge.node":
+		if e.complexity.RecommendedPostingEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingEdge.Node(childComplexity), true
+	case "RecommendedPostingEdge.score":
+		if e.complexity.RecommendedPostingEdge.Score == nil {
+			break
+		}
+
+		return e.complexity.RecommendedPostingEdge.Score(childComplexity), true
 
 	case "Registrant.acceptsBus":
 		if e.complexity.Registrant.AcceptsBus == nil {
@@ -3882,6 +4165,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.RegistrantEdge.Node(childComplexity), true
+
+	case "RegistrantMatchConnection.edges":
+		if e.complexity.RegistrantMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchConnection.Edges(childComplexity), true
+	case "RegistrantMatchConnection.pageInfo":
+		if e.complexity.RegistrantMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchConnection.PageInfo(childComplexity), true
+	case "RegistrantMatchConnection.totalCount":
+		if e.complexity.RegistrantMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchConnection.TotalCount(childComplexity), true
+
+	case "RegistrantMatchEdge.blocked":
+		if e.complexity.RegistrantMatchEdge.Blocked == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchEdge.Blocked(childComplexity), true
+	case "RegistrantMatchEdge.cursor":
+		if e.complexity.RegistrantMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchEdge.Cursor(childComplexity), true
+	case "RegistrantMatchEdge.explanations":
+		if e.complexity.RegistrantMatchEdge.Explanations == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchEdge.Explanations(childComplexity), true
+	case "RegistrantMatchEdge.node":
+		if e.complexity.RegistrantMatchEdge.Node == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchEdge.Node(childComplexity), true
+	case "RegistrantMatchEdge.score":
+		if e.complexity.RegistrantMatchEdge.Score == nil {
+			break
+		}
+
+		return e.complexity.RegistrantMatchEdge.Score(childComplexity), true
 
 	case "RegistrantPayload.registrant":
 		if e.complexity.RegistrantPayload.Registrant == nil {
@@ -4501,7 +4834,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4515,6 +4848,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
+	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
@@ -5415,6 +5749,48 @@ func (ec *executionContext) field_Query_inquiries_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_matchPostings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "registrantId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["registrantId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_matchRegistrants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "postingId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["postingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5542,6 +5918,22 @@ func (ec *executionContext) field_Query_publicPostings_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_recommendedPostings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after", ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor)
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7927,6 +8319,8 @@ func (ec *executionContext) fieldContext_Application_posting(_ context.Context, 
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
 			case "billRate":
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
@@ -8936,6 +9330,8 @@ func (ec *executionContext) fieldContext_Assignment_posting(_ context.Context, f
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
 			case "billRate":
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
@@ -13122,6 +13518,8 @@ func (ec *executionContext) fieldContext_Inquiry_posting(_ context.Context, fiel
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
 			case "billRate":
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
@@ -13776,6 +14174,151 @@ func (ec *executionContext) fieldContext_LogoutPayload_ok(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_component(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_component,
+		func(ctx context.Context) (any, error) {
+			return obj.Component, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_component(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_weight(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_weight,
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_value(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_value,
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_contribution(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_contribution,
+		func(ctx context.Context) (any, error) {
+			return obj.Contribution, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_contribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_text(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_text,
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -14979,6 +15522,10 @@ func (ec *executionContext) fieldContext_MyApplication_posting(_ context.Context
 				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
 			case "introduced":
 				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			case "wageVsAreaMedian":
+				return ec.fieldContext_PublicPosting_wageVsAreaMedian(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PublicPosting_areaMedianWage(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
 		},
@@ -15197,6 +15744,10 @@ func (ec *executionContext) fieldContext_MyAssignment_posting(_ context.Context,
 				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
 			case "introduced":
 				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			case "wageVsAreaMedian":
+				return ec.fieldContext_PublicPosting_wageVsAreaMedian(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PublicPosting_areaMedianWage(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
 		},
@@ -15676,6 +16227,10 @@ func (ec *executionContext) fieldContext_MyInquiry_posting(_ context.Context, fi
 				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
 			case "introduced":
 				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			case "wageVsAreaMedian":
+				return ec.fieldContext_PublicPosting_wageVsAreaMedian(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PublicPosting_areaMedianWage(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
 		},
@@ -18328,6 +18883,47 @@ func (ec *executionContext) fieldContext_Posting_assignments(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Posting_signals(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_signals,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Posting().Signals(ctx, obj)
+		},
+		nil,
+		ec.marshalNPostingSignals2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingSignals,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_signals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "wagePercentile":
+				return ec.fieldContext_PostingSignals_wagePercentile(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PostingSignals_areaMedianWage(ctx, field)
+			case "riskLevel":
+				return ec.fieldContext_PostingSignals_riskLevel(ctx, field)
+			case "riskReasons":
+				return ec.fieldContext_PostingSignals_riskReasons(ctx, field)
+			case "riskTexts":
+				return ec.fieldContext_PostingSignals_riskTexts(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingSignals", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Posting_billRate(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18552,6 +19148,8 @@ func (ec *executionContext) fieldContext_PostingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
 			case "billRate":
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
@@ -18585,6 +19183,346 @@ func (ec *executionContext) fieldContext_PostingEdge_cursor(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNPostingMatchEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "node":
+				return ec.fieldContext_PostingMatchEdge_node(ctx, field)
+			case "cursor":
+				return ec.fieldContext_PostingMatchEdge_cursor(ctx, field)
+			case "score":
+				return ec.fieldContext_PostingMatchEdge_score(ctx, field)
+			case "blocked":
+				return ec.fieldContext_PostingMatchEdge_blocked(ctx, field)
+			case "explanations":
+				return ec.fieldContext_PostingMatchEdge_explanations(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingMatchEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Posting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Posting_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Posting_updatedAt(ctx, field)
+			case "type":
+				return ec.fieldContext_Posting_type(ctx, field)
+			case "visibility":
+				return ec.fieldContext_Posting_visibility(ctx, field)
+			case "status":
+				return ec.fieldContext_Posting_status(ctx, field)
+			case "title":
+				return ec.fieldContext_Posting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_Posting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_Posting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_Posting_requiredSkills(ctx, field)
+			case "taskTags":
+				return ec.fieldContext_Posting_taskTags(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Posting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Posting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Posting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Posting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_Posting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_Posting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_Posting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Posting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_Posting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_Posting_headcount(ctx, field)
+			case "disclosesClient":
+				return ec.fieldContext_Posting_disclosesClient(ctx, field)
+			case "repostCount":
+				return ec.fieldContext_Posting_repostCount(ctx, field)
+			case "departmentDetails":
+				return ec.fieldContext_Posting_departmentDetails(ctx, field)
+			case "hiringReason":
+				return ec.fieldContext_Posting_hiringReason(ctx, field)
+			case "atmosphereNotes":
+				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
+			case "predecessorTenureMonths":
+				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
+			case "clientContact":
+				return ec.fieldContext_Posting_clientContact(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Posting_orgUnit(ctx, field)
+			case "accountRep":
+				return ec.fieldContext_Posting_accountRep(ctx, field)
+			case "applications":
+				return ec.fieldContext_Posting_applications(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Posting_inquiries(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchEdge_score,
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchEdge_blocked(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchEdge_blocked,
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchEdge_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingMatchEdge_explanations(ctx context.Context, field graphql.CollectedField, obj *model.PostingMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingMatchEdge_explanations,
+		func(ctx context.Context) (any, error) {
+			return obj.Explanations, nil
+		},
+		nil,
+		ec.marshalNMatchExplanation2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingMatchEdge_explanations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "component":
+				return ec.fieldContext_MatchExplanation_component(ctx, field)
+			case "weight":
+				return ec.fieldContext_MatchExplanation_weight(ctx, field)
+			case "value":
+				return ec.fieldContext_MatchExplanation_value(ctx, field)
+			case "contribution":
+				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
+			case "text":
+				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
 	}
 	return fc, nil
@@ -18682,10 +19620,157 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_inquiries(ctx, field)
 			case "assignments":
 				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
 			case "billRate":
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingSignals_wagePercentile(ctx context.Context, field graphql.CollectedField, obj *model.PostingSignals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingSignals_wagePercentile,
+		func(ctx context.Context) (any, error) {
+			return obj.WagePercentile, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingSignals_wagePercentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingSignals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingSignals_areaMedianWage(ctx context.Context, field graphql.CollectedField, obj *model.PostingSignals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingSignals_areaMedianWage,
+		func(ctx context.Context) (any, error) {
+			return obj.AreaMedianWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingSignals_areaMedianWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingSignals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingSignals_riskLevel(ctx context.Context, field graphql.CollectedField, obj *model.PostingSignals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingSignals_riskLevel,
+		func(ctx context.Context) (any, error) {
+			return obj.RiskLevel, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingSignals_riskLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingSignals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingSignals_riskReasons(ctx context.Context, field graphql.CollectedField, obj *model.PostingSignals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingSignals_riskReasons,
+		func(ctx context.Context) (any, error) {
+			return obj.RiskReasons, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingSignals_riskReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingSignals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingSignals_riskTexts(ctx context.Context, field graphql.CollectedField, obj *model.PostingSignals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingSignals_riskTexts,
+		func(ctx context.Context) (any, error) {
+			return obj.RiskTexts, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingSignals_riskTexts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingSignals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -19300,6 +20385,64 @@ func (ec *executionContext) fieldContext_PublicPosting_introduced(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PublicPosting_wageVsAreaMedian(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_wageVsAreaMedian,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.PublicPosting().WageVsAreaMedian(ctx, obj)
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_wageVsAreaMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublicPosting_areaMedianWage(ctx context.Context, field graphql.CollectedField, obj *portal.PublicPosting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PublicPosting_areaMedianWage,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.PublicPosting().AreaMedianWage(ctx, obj)
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PublicPosting_areaMedianWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublicPosting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublicPostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19469,6 +20612,10 @@ func (ec *executionContext) fieldContext_PublicPostingEdge_node(_ context.Contex
 				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
 			case "introduced":
 				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			case "wageVsAreaMedian":
+				return ec.fieldContext_PublicPosting_wageVsAreaMedian(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PublicPosting_areaMedianWage(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
 		},
@@ -20328,6 +21475,153 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_matchPostings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_matchPostings,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().MatchPostings(ctx, fc.Args["registrantId"].(int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		ec.marshalNPostingMatchConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_matchPostings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_PostingMatchConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_PostingMatchConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_PostingMatchConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingMatchConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchPostings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchRegistrants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_matchRegistrants,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().MatchRegistrants(ctx, fc.Args["postingId"].(int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		ec.marshalNRegistrantMatchConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_matchRegistrants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_RegistrantMatchConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_RegistrantMatchConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_RegistrantMatchConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantMatchConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchRegistrants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recommendedPostings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_recommendedPostings,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().RecommendedPostings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		ec.marshalNRecommendedPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingConnection,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_recommendedPostings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "edges":
+				return ec.fieldContext_RecommendedPostingConnection_edges(ctx, field)
+			case "pageInfo":
+				return ec.fieldContext_RecommendedPostingConnection_pageInfo(ctx, field)
+			case "totalCount":
+				return ec.fieldContext_RecommendedPostingConnection_totalCount(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RecommendedPostingConnection", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recommendedPostings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_complianceCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20973,6 +22267,289 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 				return ec.fieldContext___Schema_directives(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type __Schema", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNRecommendedPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "node":
+				return ec.fieldContext_RecommendedPostingEdge_node(ctx, field)
+			case "cursor":
+				return ec.fieldContext_RecommendedPostingEdge_cursor(ctx, field)
+			case "score":
+				return ec.fieldContext_RecommendedPostingEdge_score(ctx, field)
+			case "explanations":
+				return ec.fieldContext_RecommendedPostingEdge_explanations(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RecommendedPostingEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_PublicPosting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_PublicPosting_createdAt(ctx, field)
+			case "type":
+				return ec.fieldContext_PublicPosting_type(ctx, field)
+			case "title":
+				return ec.fieldContext_PublicPosting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_PublicPosting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_PublicPosting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_PublicPosting_requiredSkills(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_PublicPosting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_PublicPosting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_PublicPosting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_PublicPosting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_PublicPosting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_PublicPosting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_PublicPosting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_PublicPosting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_PublicPosting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_PublicPosting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_PublicPosting_headcount(ctx, field)
+			case "clientName":
+				return ec.fieldContext_PublicPosting_clientName(ctx, field)
+			case "siteAddress":
+				return ec.fieldContext_PublicPosting_siteAddress(ctx, field)
+			case "introduced":
+				return ec.fieldContext_PublicPosting_introduced(ctx, field)
+			case "wageVsAreaMedian":
+				return ec.fieldContext_PublicPosting_wageVsAreaMedian(ctx, field)
+			case "areaMedianWage":
+				return ec.fieldContext_PublicPosting_areaMedianWage(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PublicPosting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingEdge_score,
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecommendedPostingEdge_explanations(ctx context.Context, field graphql.CollectedField, obj *model.RecommendedPostingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecommendedPostingEdge_explanations,
+		func(ctx context.Context) (any, error) {
+			return obj.Explanations, nil
+		},
+		nil,
+		ec.marshalNMatchExplanation2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecommendedPostingEdge_explanations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecommendedPostingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "component":
+				return ec.fieldContext_MatchExplanation_component(ctx, field)
+			case "weight":
+				return ec.fieldContext_MatchExplanation_weight(ctx, field)
+			case "value":
+				return ec.fieldContext_MatchExplanation_value(ctx, field)
+			case "contribution":
+				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
+			case "text":
+				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
 	}
 	return fc, nil
@@ -22313,6 +23890,340 @@ func (ec *executionContext) fieldContext_RegistrantEdge_cursor(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchConnection_edges,
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		ec.marshalNRegistrantMatchEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchEdgeᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "node":
+				return ec.fieldContext_RegistrantMatchEdge_node(ctx, field)
+			case "cursor":
+				return ec.fieldContext_RegistrantMatchEdge_cursor(ctx, field)
+			case "score":
+				return ec.fieldContext_RegistrantMatchEdge_score(ctx, field)
+			case "blocked":
+				return ec.fieldContext_RegistrantMatchEdge_blocked(ctx, field)
+			case "explanations":
+				return ec.fieldContext_RegistrantMatchEdge_explanations(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantMatchEdge", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchConnection_pageInfo,
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "hasNextPage":
+				return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+			case "hasPreviousPage":
+				return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+			case "startCursor":
+				return ec.fieldContext_PageInfo_startCursor(ctx, field)
+			case "endCursor":
+				return ec.fieldContext_PageInfo_endCursor(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchConnection_totalCount,
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchEdge_node,
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		ec.marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Registrant_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Registrant_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Registrant_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_Registrant_name(ctx, field)
+			case "kana":
+				return ec.fieldContext_Registrant_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_Registrant_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_Registrant_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_Registrant_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Registrant_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Registrant_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Registrant_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_Registrant_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_Registrant_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_Registrant_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_Registrant_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_Registrant_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_Registrant_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_Registrant_education(ctx, field)
+			case "gender":
+				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "account":
+				return ec.fieldContext_Registrant_account(ctx, field)
+			case "skills":
+				return ec.fieldContext_Registrant_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_Registrant_workHistories(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Registrant_inquiries(ctx, field)
+			case "applications":
+				return ec.fieldContext_Registrant_applications(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Registrant_assignments(ctx, field)
+			case "contactLogs":
+				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchEdge_cursor,
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchEdge_score(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchEdge_score,
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchEdge_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchEdge_blocked(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchEdge_blocked,
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchEdge_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegistrantMatchEdge_explanations(ctx context.Context, field graphql.CollectedField, obj *model.RegistrantMatchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RegistrantMatchEdge_explanations,
+		func(ctx context.Context) (any, error) {
+			return obj.Explanations, nil
+		},
+		nil,
+		ec.marshalNMatchExplanation2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanationᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RegistrantMatchEdge_explanations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegistrantMatchEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "component":
+				return ec.fieldContext_MatchExplanation_component(ctx, field)
+			case "weight":
+				return ec.fieldContext_MatchExplanation_weight(ctx, field)
+			case "value":
+				return ec.fieldContext_MatchExplanation_value(ctx, field)
+			case "contribution":
+				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
+			case "text":
+				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
 	}
 	return fc, nil
@@ -44102,6 +46013,65 @@ func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var matchExplanationImplementors = []string{"MatchExplanation"}
+
+func (ec *executionContext) _MatchExplanation(ctx context.Context, sel ast.SelectionSet, obj *matching.Explanation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchExplanationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchExplanation")
+		case "component":
+			out.Values[i] = ec._MatchExplanation_component(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MatchExplanation_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._MatchExplanation_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contribution":
+			out.Values[i] = ec._MatchExplanation_contribution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._MatchExplanation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -45537,6 +47507,42 @@ func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "signals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Posting_signals(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "billRate":
 			out.Values[i] = ec._Posting_billRate(ctx, field, obj)
 		default:
@@ -45649,6 +47655,114 @@ func (ec *executionContext) _PostingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var postingMatchConnectionImplementors = []string{"PostingMatchConnection"}
+
+func (ec *executionContext) _PostingMatchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PostingMatchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postingMatchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostingMatchConnection")
+		case "edges":
+			out.Values[i] = ec._PostingMatchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PostingMatchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PostingMatchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var postingMatchEdgeImplementors = []string{"PostingMatchEdge"}
+
+func (ec *executionContext) _PostingMatchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PostingMatchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postingMatchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostingMatchEdge")
+		case "node":
+			out.Values[i] = ec._PostingMatchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PostingMatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._PostingMatchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocked":
+			out.Values[i] = ec._PostingMatchEdge_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanations":
+			out.Values[i] = ec._PostingMatchEdge_explanations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var postingPayloadImplementors = []string{"PostingPayload"}
 
 func (ec *executionContext) _PostingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PostingPayload) graphql.Marshaler {
@@ -45662,6 +47776,65 @@ func (ec *executionContext) _PostingPayload(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("PostingPayload")
 		case "posting":
 			out.Values[i] = ec._PostingPayload_posting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var postingSignalsImplementors = []string{"PostingSignals"}
+
+func (ec *executionContext) _PostingSignals(ctx context.Context, sel ast.SelectionSet, obj *model.PostingSignals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postingSignalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostingSignals")
+		case "wagePercentile":
+			out.Values[i] = ec._PostingSignals_wagePercentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "areaMedianWage":
+			out.Values[i] = ec._PostingSignals_areaMedianWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "riskLevel":
+			out.Values[i] = ec._PostingSignals_riskLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "riskReasons":
+			out.Values[i] = ec._PostingSignals_riskReasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "riskTexts":
+			out.Values[i] = ec._PostingSignals_riskTexts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45702,77 +47875,77 @@ func (ec *executionContext) _PublicPosting(ctx context.Context, sel ast.Selectio
 		case "id":
 			out.Values[i] = ec._PublicPosting_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._PublicPosting_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._PublicPosting_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._PublicPosting_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
 			out.Values[i] = ec._PublicPosting_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jobCategory":
 			out.Values[i] = ec._PublicPosting_jobCategory(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiredSkills":
 			out.Values[i] = ec._PublicPosting_requiredSkills(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hourlyWage":
 			out.Values[i] = ec._PublicPosting_hourlyWage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "prefecture":
 			out.Values[i] = ec._PublicPosting_prefecture(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "city":
 			out.Values[i] = ec._PublicPosting_city(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nearestStation":
 			out.Values[i] = ec._PublicPosting_nearestStation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "walkMinutes":
 			out.Values[i] = ec._PublicPosting_walkMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "busRequired":
 			out.Values[i] = ec._PublicPosting_busRequired(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workingHours":
 			out.Values[i] = ec._PublicPosting_workingHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "avgMonthlyOvertimeHours":
 			out.Values[i] = ec._PublicPosting_avgMonthlyOvertimeHours(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startDate":
 			out.Values[i] = ec._PublicPosting_startDate(ctx, field, obj)
@@ -45781,7 +47954,7 @@ func (ec *executionContext) _PublicPosting(ctx context.Context, sel ast.Selectio
 		case "headcount":
 			out.Values[i] = ec._PublicPosting_headcount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "clientName":
 			out.Values[i] = ec._PublicPosting_clientName(ctx, field, obj)
@@ -45790,8 +47963,80 @@ func (ec *executionContext) _PublicPosting(ctx context.Context, sel ast.Selectio
 		case "introduced":
 			out.Values[i] = ec._PublicPosting_introduced(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "wageVsAreaMedian":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PublicPosting_wageVsAreaMedian(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "areaMedianWage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PublicPosting_areaMedianWage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46292,6 +48537,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "matchPostings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_matchPostings(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "matchRegistrants":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_matchRegistrants(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "recommendedPostings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_recommendedPostings(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "complianceCheck":
 			field := field
 
@@ -46520,6 +48831,109 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var recommendedPostingConnectionImplementors = []string{"RecommendedPostingConnection"}
+
+func (ec *executionContext) _RecommendedPostingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendedPostingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendedPostingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendedPostingConnection")
+		case "edges":
+			out.Values[i] = ec._RecommendedPostingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RecommendedPostingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RecommendedPostingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var recommendedPostingEdgeImplementors = []string{"RecommendedPostingEdge"}
+
+func (ec *executionContext) _RecommendedPostingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RecommendedPostingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recommendedPostingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecommendedPostingEdge")
+		case "node":
+			out.Values[i] = ec._RecommendedPostingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RecommendedPostingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RecommendedPostingEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanations":
+			out.Values[i] = ec._RecommendedPostingEdge_explanations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47018,6 +49432,114 @@ func (ec *executionContext) _RegistrantEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._RegistrantEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._RegistrantEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var registrantMatchConnectionImplementors = []string{"RegistrantMatchConnection"}
+
+func (ec *executionContext) _RegistrantMatchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrantMatchConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrantMatchConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrantMatchConnection")
+		case "edges":
+			out.Values[i] = ec._RegistrantMatchConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RegistrantMatchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RegistrantMatchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var registrantMatchEdgeImplementors = []string{"RegistrantMatchEdge"}
+
+func (ec *executionContext) _RegistrantMatchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RegistrantMatchEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrantMatchEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegistrantMatchEdge")
+		case "node":
+			out.Values[i] = ec._RegistrantMatchEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RegistrantMatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RegistrantMatchEdge_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocked":
+			out.Values[i] = ec._RegistrantMatchEdge_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanations":
+			out.Values[i] = ec._RegistrantMatchEdge_explanations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49562,6 +52084,60 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖgithubᚗcomᚋexampleᚋst
 	return ec._LogoutPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMatchExplanation2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanationᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.Explanation) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMatchExplanation2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanation(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatchExplanation2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanation(ctx context.Context, sel ast.SelectionSet, v *matching.Explanation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MatchExplanation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -50035,6 +52611,74 @@ func (ec *executionContext) marshalNPostingConnection2ᚖgithubᚗcomᚋexample�
 	return ec._PostingConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPostingMatchConnection2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchConnection(ctx context.Context, sel ast.SelectionSet, v model.PostingMatchConnection) graphql.Marshaler {
+	return ec._PostingMatchConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPostingMatchConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchConnection(ctx context.Context, sel ast.SelectionSet, v *model.PostingMatchConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PostingMatchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPostingMatchEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PostingMatchEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNPostingMatchEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPostingMatchEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingMatchEdge(ctx context.Context, sel ast.SelectionSet, v *model.PostingMatchEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PostingMatchEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPostingOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPostingOrderField(ctx context.Context, v any) (*ent.PostingOrderField, error) {
 	var res = new(ent.PostingOrderField)
 	err := res.UnmarshalGQL(v)
@@ -50063,6 +52707,20 @@ func (ec *executionContext) marshalNPostingPayload2ᚖgithubᚗcomᚋexampleᚋs
 		return graphql.Null
 	}
 	return ec._PostingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPostingSignals2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingSignals(ctx context.Context, sel ast.SelectionSet, v model.PostingSignals) graphql.Marshaler {
+	return ec._PostingSignals(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPostingSignals2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingSignals(ctx context.Context, sel ast.SelectionSet, v *model.PostingSignals) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PostingSignals(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPostingStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋpostingᚐStatus(ctx context.Context, v any) (posting.Status, error) {
@@ -50136,6 +52794,74 @@ func (ec *executionContext) unmarshalNPublicPostingOrderField2githubᚗcomᚋexa
 
 func (ec *executionContext) marshalNPublicPostingOrderField2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingOrderField(ctx context.Context, sel ast.SelectionSet, v model.PublicPostingOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRecommendedPostingConnection2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingConnection(ctx context.Context, sel ast.SelectionSet, v model.RecommendedPostingConnection) graphql.Marshaler {
+	return ec._RecommendedPostingConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecommendedPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingConnection(ctx context.Context, sel ast.SelectionSet, v *model.RecommendedPostingConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecommendedPostingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRecommendedPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RecommendedPostingEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRecommendedPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecommendedPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecommendedPostingEdge(ctx context.Context, sel ast.SelectionSet, v *model.RecommendedPostingEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecommendedPostingEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
@@ -50235,6 +52961,74 @@ func (ec *executionContext) unmarshalNRegistrantEmployment2githubᚗcomᚋexampl
 
 func (ec *executionContext) marshalNRegistrantEmployment2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋregistrantᚐEmployment(ctx context.Context, sel ast.SelectionSet, v registrant.Employment) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRegistrantMatchConnection2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchConnection(ctx context.Context, sel ast.SelectionSet, v model.RegistrantMatchConnection) graphql.Marshaler {
+	return ec._RegistrantMatchConnection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRegistrantMatchConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchConnection(ctx context.Context, sel ast.SelectionSet, v *model.RegistrantMatchConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegistrantMatchConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRegistrantMatchEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RegistrantMatchEdge) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRegistrantMatchEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchEdge(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRegistrantMatchEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantMatchEdge(ctx context.Context, sel ast.SelectionSet, v *model.RegistrantMatchEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegistrantMatchEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegistrantOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantOrderField(ctx context.Context, v any) (*ent.RegistrantOrderField, error) {

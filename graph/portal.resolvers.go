@@ -82,7 +82,11 @@ func (r *Resolver) MyInquiry() MyInquiryResolver { return &myInquiryResolver{r} 
 // MyProfile returns MyProfileResolver implementation.
 func (r *Resolver) MyProfile() MyProfileResolver { return &myProfileResolver{r} }
 
+// PublicPosting returns PublicPostingResolver implementation.
+func (r *Resolver) PublicPosting() PublicPostingResolver { return &publicPostingResolver{r} }
+
 type myApplicationResolver struct{ *Resolver }
 type myAssignmentResolver struct{ *Resolver }
 type myInquiryResolver struct{ *Resolver }
 type myProfileResolver struct{ *Resolver }
+type publicPostingResolver struct{ *Resolver }

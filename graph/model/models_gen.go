@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/matching"
 )
 
 type AdvanceApplicationInput struct {
@@ -146,8 +147,33 @@ type LogoutPayload struct {
 	Ok bool `json:"ok"`
 }
 
+type PostingMatchConnection struct {
+	Edges      []*PostingMatchEdge   `json:"edges"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type PostingMatchEdge struct {
+	Node   *ent.Posting       `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	Score  float64            `json:"score"`
+	// A blocking dispatch-law finding applies (such matches are ranked last).
+	Blocked      bool                    `json:"blocked"`
+	Explanations []*matching.Explanation `json:"explanations"`
+}
+
 type PostingPayload struct {
 	Posting *ent.Posting `json:"posting"`
+}
+
+// Staff view of a posting's market position and hard-to-fill risk.
+type PostingSignals struct {
+	// Percentile (0–100) of the wage among the agency's open postings of the same job category and prefecture.
+	WagePercentile float64  `json:"wagePercentile"`
+	AreaMedianWage int      `json:"areaMedianWage"`
+	RiskLevel      string   `json:"riskLevel"`
+	RiskReasons    []string `json:"riskReasons"`
+	RiskTexts      []string `json:"riskTexts"`
 }
 
 type PublicPostingConnection struct {
@@ -177,8 +203,36 @@ type PublicPostingWhereInput struct {
 	TitleContains *string       `json:"titleContains,omitempty"`
 }
 
+type RecommendedPostingConnection struct {
+	Edges      []*RecommendedPostingEdge `json:"edges"`
+	PageInfo   *entgql.PageInfo[int]     `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+type RecommendedPostingEdge struct {
+	Node   *portal.PublicPosting `json:"node"`
+	Cursor entgql.Cursor[int]    `json:"cursor"`
+	Score  float64               `json:"score"`
+	// Why it suits you (compliance and client-history components are staff-only and left out).
+	Explanations []*matching.Explanation `json:"explanations"`
+}
+
 type RefreshTokenInput struct {
 	RefreshToken string `json:"refreshToken"`
+}
+
+type RegistrantMatchConnection struct {
+	Edges      []*RegistrantMatchEdge `json:"edges"`
+	PageInfo   *entgql.PageInfo[int]  `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type RegistrantMatchEdge struct {
+	Node         *ent.Registrant         `json:"node"`
+	Cursor       entgql.Cursor[int]      `json:"cursor"`
+	Score        float64                 `json:"score"`
+	Blocked      bool                    `json:"blocked"`
+	Explanations []*matching.Explanation `json:"explanations"`
 }
 
 type RegistrantPayload struct {

@@ -1,0 +1,226 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"entgo.io/contrib/entgql"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/registrant"
+	"github.com/example/staffcrm/graph/model"
+	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/matching"
+)
+
+func (r *Resolver) finder() *matching.Finder {
+	return &matching.Finder{Client: r.Client, Weights: matching.DefaultWeights()}
+}
+
+// page cuts a ranked list: cursors are positions in the ranking.
+func page(n int, first *int, after *entgql.Cursor[int]) (from, to int, info *entgql.PageInfo[int]) {
+	size := DefaultPageSize
+	if first != nil {
+		size = *first
+	}
+	if after != nil {
+		from = after.ID + 1
+	}
+	from = min(max(from, 0), n)
+	to = min(from+size, n)
+	info = &entgql.PageInfo[int]{HasNextPage: to < n, HasPreviousPage: from > 0}
+	if to > from {
+		s, e := entgql.Cursor[int]{ID: from}, entgql.Cursor[int]{ID: to - 1}
+		info.StartCursor, info.EndCursor = &s, &e
+	}
+	return from, to, info
+}
+
+func explanations(m matching.Match, staff bool) []*matching.Explanation {
+	out := make([]*matching.Explanation, 0, len(m.Explanations))
+	for i := range m.Explanations {
+		e := &m.Explanations[i]
+		// Registrants don't see compliance findings or which client rejected them before.
+		if !staff && (e.Component == matching.ComponentCompliance || e.Component == matching.ComponentHistory) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (r *Resolver) matchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error) {
+	hits, err := r.finder().PostingsFor(ctx, registrantID)
+	if err != nil {
+		return nil, err
+	}
+	from, to, info := page(len(hits), first, after)
+	ids := make([]int, 0, to-from)
+	for _, h := range hits[from:to] {
+		ids = append(ids, h.ID)
+	}
+	ps, err := r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int]*ent.Posting{}
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	out := &model.PostingMatchConnection{PageInfo: info, TotalCount: len(hits)}
+	for i, h := range hits[from:to] {
+		out.Edges = append(out.Edges, &model.PostingMatchEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+			Score: h.Match.Score, Blocked: h.Match.Blocked, Explanations: explanations(h.Match, true)})
+	}
+	return out, nil
+}
+
+func (r *Resolver) matchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error) {
+	hits, err := r.finder().RegistrantsFor(ctx, postingID)
+	if err != nil {
+		return nil, err
+	}
+	from, to, info := page(len(hits), first, after)
+	ids := make([]int, 0, to-from)
+	for _, h := range hits[from:to] {
+		ids = append(ids, h.ID)
+	}
+	rs, err := r.Client.Registrant.Query().Where(registrant.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int]*ent.Registrant{}
+	for _, x := range rs {
+		byID[x.ID] = x
+	}
+	out := &model.RegistrantMatchConnection{PageInfo: info, TotalCount: len(hits)}
+	for i, h := range hits[from:to] {
+		out.Edges = append(out.Edges, &model.RegistrantMatchEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+			Score: h.Match.Score, Blocked: h.Match.Blocked, Explanations: explanations(h.Match, true)})
+	}
+	return out, nil
+}
+
+// recommendedPostings: the registrant's own ranking over what they may see (open public postings and
+// ones introduced to them); blocked matches are left out.
+func (r *Resolver) recommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error) {
+	v, err := viewerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.Role != auth.RoleRegistrant {
+		return nil, portal.ErrNotRegistrant
+	}
+	all, err := r.finder().PostingsFor(ctx, v.ProfileID)
+	if err != nil {
+		return nil, err
+	}
+	var hits []matching.Hit
+	for _, h := range all {
+		if !h.Match.Blocked {
+			hits = append(hits, h)
+		}
+	}
+	from, to, info := page(len(hits), first, after)
+	ids := make([]int, 0, to-from)
+	for _, h := range hits[from:to] {
+		ids = append(ids, h.ID)
+	}
+	ps, err := r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := r.portal().PublicPostings(ctx, ps)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int]*portal.PublicPosting{}
+	for _, p := range pub {
+		byID[p.ID] = p
+	}
+	out := &model.RecommendedPostingConnection{PageInfo: info, TotalCount: len(hits)}
+	for i, h := range hits[from:to] {
+		out.Edges = append(out.Edges, &model.RecommendedPostingEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+			Score: h.Match.Score, Explanations: explanations(h.Match, false)})
+	}
+	return out, nil
+}
+
+// market is the wage statistics area of open postings, cached briefly per agency × category ×
+// prefecture so a list of postings costs one query per area, not one per posting.
+type market struct {
+	mu    sync.Mutex
+	areas map[string]marketArea
+}
+
+type marketArea struct {
+	at    time.Time
+	items []matching.MarketPosting
+}
+
+var markets = &market{areas: map[string]marketArea{}}
+
+func (r *Resolver) area(ctx context.Context, agencyID int, category, prefecture string) ([]matching.MarketPosting, error) {
+	key := fmt.Sprintf("%d|%s|%s", agencyID, category, prefecture)
+	markets.mu.Lock()
+	a, ok := markets.areas[key]
+	markets.mu.Unlock()
+	if ok && time.Since(a.at) < 30*time.Second {
+		return a.items, nil
+	}
+	// Aggregated wages of all the agency's open postings in the area, not any one row's data.
+	ps, err := r.Client.Posting.Query().Where(posting.AgencyID(agencyID), posting.StatusEQ(posting.StatusOPEN),
+		posting.JobCategory(category), posting.Prefecture(prefecture)).
+		Select(posting.FieldID, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldHourlyWage).
+		All(access.System(ctx, "signals: wage statistics over the agency's open postings in an area"))
+	if err != nil {
+		return nil, err
+	}
+	items := make([]matching.MarketPosting, len(ps))
+	for i, p := range ps {
+		items[i] = matching.MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
+	}
+	markets.mu.Lock()
+	markets.areas[key] = marketArea{at: time.Now(), items: items}
+	markets.mu.Unlock()
+	return items, nil
+}
+
+func (r *Resolver) signals(ctx context.Context, p *ent.Posting) (*model.PostingSignals, error) {
+	v, err := viewerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := r.area(ctx, v.AgencyID, p.JobCategory, p.Prefecture)
+	if err != nil {
+		return nil, err
+	}
+	mp := matching.MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
+	median, _ := matching.AreaMedian(p.JobCategory, p.Prefecture, items)
+	risk := matching.HardToFill(matching.RiskInput{HourlyWage: p.HourlyWage, AreaMedianWage: median, BusRequired: p.BusRequired,
+		PredecessorTenureMonths: p.PredecessorTenureMonths, RepostCount: p.RepostCount})
+	reasons := make([]string, len(risk.Reasons))
+	for i, x := range risk.Reasons {
+		reasons[i] = string(x)
+	}
+	return &model.PostingSignals{WagePercentile: matching.WagePercentile(mp, items), AreaMedianWage: median,
+		RiskLevel: risk.Level, RiskReasons: reasons, RiskTexts: risk.Texts}, nil
+}
+
+func (r *Resolver) areaMedian(ctx context.Context, p *portal.PublicPosting) (int, error) {
+	v, err := viewerOf(ctx)
+	if err != nil {
+		return 0, err
+	}
+	items, err := r.area(ctx, v.AgencyID, p.JobCategory, p.Prefecture)
+	if err != nil {
+		return 0, err
+	}
+	median, _ := matching.AreaMedian(p.JobCategory, p.Prefecture, items)
+	return median, nil
+}
