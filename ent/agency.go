@@ -52,6 +52,8 @@ type Agency struct {
 	RoutingWeightSpecialty float64 `json:"routing_weight_specialty,omitempty"`
 	// §5.2 score weight: prefecture match
 	RoutingWeightRegion float64 `json:"routing_weight_region,omitempty"`
+	// §8 score weights by component (EXPERIENCE, TASKS, …); missing components keep their defaults
+	MatchingWeights map[string]float64 `json:"matching_weights,omitempty"`
 	// days after a contract's end to settle the next one; null means one calendar month
 	InsuranceGapDays *int `json:"insurance_gap_days,omitempty"`
 	selectValues     sql.SelectValues
@@ -62,7 +64,7 @@ func (*Agency) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case agency.FieldWorkingWeekdays, agency.FieldHolidays:
+		case agency.FieldWorkingWeekdays, agency.FieldHolidays, agency.FieldMatchingWeights:
 			values[i] = new([]byte)
 		case agency.FieldRoutingWeightContinuity, agency.FieldRoutingWeightSpecialty, agency.FieldRoutingWeightRegion:
 			values[i] = new(sql.NullFloat64)
@@ -199,6 +201,14 @@ func (_m *Agency) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RoutingWeightRegion = value.Float64
 			}
+		case agency.FieldMatchingWeights:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field matching_weights", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.MatchingWeights); err != nil {
+					return fmt.Errorf("unmarshal field matching_weights: %w", err)
+				}
+			}
 		case agency.FieldInsuranceGapDays:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field insurance_gap_days", values[i])
@@ -292,6 +302,9 @@ func (_m *Agency) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("routing_weight_region=")
 	builder.WriteString(fmt.Sprintf("%v", _m.RoutingWeightRegion))
+	builder.WriteString(", ")
+	builder.WriteString("matching_weights=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MatchingWeights))
 	builder.WriteString(", ")
 	if v := _m.InsuranceGapDays; v != nil {
 		builder.WriteString("insurance_gap_days=")

@@ -228,6 +228,12 @@ func (_c *AgencyCreate) SetNillableRoutingWeightRegion(v *float64) *AgencyCreate
 	return _c
 }
 
+// SetMatchingWeights sets the "matching_weights" field.
+func (_c *AgencyCreate) SetMatchingWeights(v map[string]float64) *AgencyCreate {
+	_c.mutation.SetMatchingWeights(v)
+	return _c
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (_c *AgencyCreate) SetInsuranceGapDays(v int) *AgencyCreate {
 	_c.mutation.SetInsuranceGapDays(v)
@@ -576,6 +582,10 @@ func (_c *AgencyCreate) createSpec() (*Agency, *sqlgraph.CreateSpec) {
 		_spec.SetField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
 		_node.RoutingWeightRegion = value
 	}
+	if value, ok := _c.mutation.MatchingWeights(); ok {
+		_spec.SetField(agency.FieldMatchingWeights, field.TypeJSON, value)
+		_node.MatchingWeights = value
+	}
 	if value, ok := _c.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)
 		_node.InsuranceGapDays = &value
@@ -851,6 +861,24 @@ func (u *AgencyUpsert) UpdateRoutingWeightRegion() *AgencyUpsert {
 // AddRoutingWeightRegion adds v to the "routing_weight_region" field.
 func (u *AgencyUpsert) AddRoutingWeightRegion(v float64) *AgencyUpsert {
 	u.Add(agency.FieldRoutingWeightRegion, v)
+	return u
+}
+
+// SetMatchingWeights sets the "matching_weights" field.
+func (u *AgencyUpsert) SetMatchingWeights(v map[string]float64) *AgencyUpsert {
+	u.Set(agency.FieldMatchingWeights, v)
+	return u
+}
+
+// UpdateMatchingWeights sets the "matching_weights" field to the value that was provided on create.
+func (u *AgencyUpsert) UpdateMatchingWeights() *AgencyUpsert {
+	u.SetExcluded(agency.FieldMatchingWeights)
+	return u
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (u *AgencyUpsert) ClearMatchingWeights() *AgencyUpsert {
+	u.SetNull(agency.FieldMatchingWeights)
 	return u
 }
 
@@ -1182,6 +1210,27 @@ func (u *AgencyUpsertOne) AddRoutingWeightRegion(v float64) *AgencyUpsertOne {
 func (u *AgencyUpsertOne) UpdateRoutingWeightRegion() *AgencyUpsertOne {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateRoutingWeightRegion()
+	})
+}
+
+// SetMatchingWeights sets the "matching_weights" field.
+func (u *AgencyUpsertOne) SetMatchingWeights(v map[string]float64) *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetMatchingWeights(v)
+	})
+}
+
+// UpdateMatchingWeights sets the "matching_weights" field to the value that was provided on create.
+func (u *AgencyUpsertOne) UpdateMatchingWeights() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateMatchingWeights()
+	})
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (u *AgencyUpsertOne) ClearMatchingWeights() *AgencyUpsertOne {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearMatchingWeights()
 	})
 }
 
@@ -1683,6 +1732,27 @@ func (u *AgencyUpsertBulk) AddRoutingWeightRegion(v float64) *AgencyUpsertBulk {
 func (u *AgencyUpsertBulk) UpdateRoutingWeightRegion() *AgencyUpsertBulk {
 	return u.Update(func(s *AgencyUpsert) {
 		s.UpdateRoutingWeightRegion()
+	})
+}
+
+// SetMatchingWeights sets the "matching_weights" field.
+func (u *AgencyUpsertBulk) SetMatchingWeights(v map[string]float64) *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.SetMatchingWeights(v)
+	})
+}
+
+// UpdateMatchingWeights sets the "matching_weights" field to the value that was provided on create.
+func (u *AgencyUpsertBulk) UpdateMatchingWeights() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.UpdateMatchingWeights()
+	})
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (u *AgencyUpsertBulk) ClearMatchingWeights() *AgencyUpsertBulk {
+	return u.Update(func(s *AgencyUpsert) {
+		s.ClearMatchingWeights()
 	})
 }
 

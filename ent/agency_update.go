@@ -277,6 +277,18 @@ func (_u *AgencyUpdate) AddRoutingWeightRegion(v float64) *AgencyUpdate {
 	return _u
 }
 
+// SetMatchingWeights sets the "matching_weights" field.
+func (_u *AgencyUpdate) SetMatchingWeights(v map[string]float64) *AgencyUpdate {
+	_u.mutation.SetMatchingWeights(v)
+	return _u
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (_u *AgencyUpdate) ClearMatchingWeights() *AgencyUpdate {
+	_u.mutation.ClearMatchingWeights()
+	return _u
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (_u *AgencyUpdate) SetInsuranceGapDays(v int) *AgencyUpdate {
 	_u.mutation.ResetInsuranceGapDays()
@@ -524,6 +536,12 @@ func (_u *AgencyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedRoutingWeightRegion(); ok {
 		_spec.AddField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.MatchingWeights(); ok {
+		_spec.SetField(agency.FieldMatchingWeights, field.TypeJSON, value)
+	}
+	if _u.mutation.MatchingWeightsCleared() {
+		_spec.ClearField(agency.FieldMatchingWeights, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)
@@ -800,6 +818,18 @@ func (_u *AgencyUpdateOne) SetNillableRoutingWeightRegion(v *float64) *AgencyUpd
 // AddRoutingWeightRegion adds value to the "routing_weight_region" field.
 func (_u *AgencyUpdateOne) AddRoutingWeightRegion(v float64) *AgencyUpdateOne {
 	_u.mutation.AddRoutingWeightRegion(v)
+	return _u
+}
+
+// SetMatchingWeights sets the "matching_weights" field.
+func (_u *AgencyUpdateOne) SetMatchingWeights(v map[string]float64) *AgencyUpdateOne {
+	_u.mutation.SetMatchingWeights(v)
+	return _u
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (_u *AgencyUpdateOne) ClearMatchingWeights() *AgencyUpdateOne {
+	_u.mutation.ClearMatchingWeights()
 	return _u
 }
 
@@ -1080,6 +1110,12 @@ func (_u *AgencyUpdateOne) sqlSave(ctx context.Context) (_node *Agency, err erro
 	}
 	if value, ok := _u.mutation.AddedRoutingWeightRegion(); ok {
 		_spec.AddField(agency.FieldRoutingWeightRegion, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.MatchingWeights(); ok {
+		_spec.SetField(agency.FieldMatchingWeights, field.TypeJSON, value)
+	}
+	if _u.mutation.MatchingWeightsCleared() {
+		_spec.ClearField(agency.FieldMatchingWeights, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.InsuranceGapDays(); ok {
 		_spec.SetField(agency.FieldInsuranceGapDays, field.TypeInt, value)

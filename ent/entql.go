@@ -83,6 +83,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			agency.FieldRoutingWeightContinuity: {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightContinuity},
 			agency.FieldRoutingWeightSpecialty:  {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightSpecialty},
 			agency.FieldRoutingWeightRegion:     {Type: field.TypeFloat64, Column: agency.FieldRoutingWeightRegion},
+			agency.FieldMatchingWeights:         {Type: field.TypeJSON, Column: agency.FieldMatchingWeights},
 			agency.FieldInsuranceGapDays:        {Type: field.TypeInt, Column: agency.FieldInsuranceGapDays},
 		},
 	}
@@ -1672,6 +1673,11 @@ func (f *AgencyFilter) WhereRoutingWeightSpecialty(p entql.Float64P) {
 // WhereRoutingWeightRegion applies the entql float64 predicate on the routing_weight_region field.
 func (f *AgencyFilter) WhereRoutingWeightRegion(p entql.Float64P) {
 	f.Where(p.Field(agency.FieldRoutingWeightRegion))
+}
+
+// WhereMatchingWeights applies the entql json.RawMessage predicate on the matching_weights field.
+func (f *AgencyFilter) WhereMatchingWeights(p entql.BytesP) {
+	f.Where(p.Field(agency.FieldMatchingWeights))
 }
 
 // WhereInsuranceGapDays applies the entql int predicate on the insurance_gap_days field.

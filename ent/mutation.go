@@ -1228,6 +1228,7 @@ type AgencyMutation struct {
 	addrouting_weight_specialty   *float64
 	routing_weight_region         *float64
 	addrouting_weight_region      *float64
+	matching_weights              *map[string]float64
 	insurance_gap_days            *int
 	addinsurance_gap_days         *int
 	clearedFields                 map[string]struct{}
@@ -2116,6 +2117,55 @@ func (m *AgencyMutation) ResetRoutingWeightRegion() {
 	m.addrouting_weight_region = nil
 }
 
+// SetMatchingWeights sets the "matching_weights" field.
+func (m *AgencyMutation) SetMatchingWeights(value map[string]float64) {
+	m.matching_weights = &value
+}
+
+// MatchingWeights returns the value of the "matching_weights" field in the mutation.
+func (m *AgencyMutation) MatchingWeights() (r map[string]float64, exists bool) {
+	v := m.matching_weights
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMatchingWeights returns the old "matching_weights" field's value of the Agency entity.
+// If the Agency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgencyMutation) OldMatchingWeights(ctx context.Context) (v map[string]float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMatchingWeights is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMatchingWeights requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMatchingWeights: %w", err)
+	}
+	return oldValue.MatchingWeights, nil
+}
+
+// ClearMatchingWeights clears the value of the "matching_weights" field.
+func (m *AgencyMutation) ClearMatchingWeights() {
+	m.matching_weights = nil
+	m.clearedFields[agency.FieldMatchingWeights] = struct{}{}
+}
+
+// MatchingWeightsCleared returns if the "matching_weights" field was cleared in this mutation.
+func (m *AgencyMutation) MatchingWeightsCleared() bool {
+	_, ok := m.clearedFields[agency.FieldMatchingWeights]
+	return ok
+}
+
+// ResetMatchingWeights resets all changes to the "matching_weights" field.
+func (m *AgencyMutation) ResetMatchingWeights() {
+	m.matching_weights = nil
+	delete(m.clearedFields, agency.FieldMatchingWeights)
+}
+
 // SetInsuranceGapDays sets the "insurance_gap_days" field.
 func (m *AgencyMutation) SetInsuranceGapDays(i int) {
 	m.insurance_gap_days = &i
@@ -2220,7 +2270,7 @@ func (m *AgencyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgencyMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, agency.FieldCreatedAt)
 	}
@@ -2272,6 +2322,9 @@ func (m *AgencyMutation) Fields() []string {
 	if m.routing_weight_region != nil {
 		fields = append(fields, agency.FieldRoutingWeightRegion)
 	}
+	if m.matching_weights != nil {
+		fields = append(fields, agency.FieldMatchingWeights)
+	}
 	if m.insurance_gap_days != nil {
 		fields = append(fields, agency.FieldInsuranceGapDays)
 	}
@@ -2317,6 +2370,8 @@ func (m *AgencyMutation) Field(name string) (ent.Value, bool) {
 		return m.RoutingWeightSpecialty()
 	case agency.FieldRoutingWeightRegion:
 		return m.RoutingWeightRegion()
+	case agency.FieldMatchingWeights:
+		return m.MatchingWeights()
 	case agency.FieldInsuranceGapDays:
 		return m.InsuranceGapDays()
 	}
@@ -2362,6 +2417,8 @@ func (m *AgencyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRoutingWeightSpecialty(ctx)
 	case agency.FieldRoutingWeightRegion:
 		return m.OldRoutingWeightRegion(ctx)
+	case agency.FieldMatchingWeights:
+		return m.OldMatchingWeights(ctx)
 	case agency.FieldInsuranceGapDays:
 		return m.OldInsuranceGapDays(ctx)
 	}
@@ -2491,6 +2548,13 @@ func (m *AgencyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRoutingWeightRegion(v)
+		return nil
+	case agency.FieldMatchingWeights:
+		v, ok := value.(map[string]float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMatchingWeights(v)
 		return nil
 	case agency.FieldInsuranceGapDays:
 		v, ok := value.(int)
@@ -2628,6 +2692,9 @@ func (m *AgencyMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AgencyMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(agency.FieldMatchingWeights) {
+		fields = append(fields, agency.FieldMatchingWeights)
+	}
 	if m.FieldCleared(agency.FieldInsuranceGapDays) {
 		fields = append(fields, agency.FieldInsuranceGapDays)
 	}
@@ -2645,6 +2712,9 @@ func (m *AgencyMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AgencyMutation) ClearField(name string) error {
 	switch name {
+	case agency.FieldMatchingWeights:
+		m.ClearMatchingWeights()
+		return nil
 	case agency.FieldInsuranceGapDays:
 		m.ClearInsuranceGapDays()
 		return nil
@@ -2706,6 +2776,9 @@ func (m *AgencyMutation) ResetField(name string) error {
 		return nil
 	case agency.FieldRoutingWeightRegion:
 		m.ResetRoutingWeightRegion()
+		return nil
+	case agency.FieldMatchingWeights:
+		m.ResetMatchingWeights()
 		return nil
 	case agency.FieldInsuranceGapDays:
 		m.ResetInsuranceGapDays()

@@ -125,6 +125,9 @@ func (r *queryResolver) SalesReps(ctx context.Context, after *entgql.Cursor[int]
 // Account returns AccountResolver implementation.
 func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
 
+// Agency returns AgencyResolver implementation.
+func (r *Resolver) Agency() AgencyResolver { return &agencyResolver{r} }
+
 // Inquiry returns InquiryResolver implementation.
 func (r *Resolver) Inquiry() InquiryResolver { return &inquiryResolver{r} }
 
@@ -141,6 +144,7 @@ func (r *Resolver) Registrant() RegistrantResolver { return &registrantResolver{
 func (r *Resolver) RoutingDecision() RoutingDecisionResolver { return &routingDecisionResolver{r} }
 
 type accountResolver struct{ *Resolver }
+type agencyResolver struct{ *Resolver }
 type inquiryResolver struct{ *Resolver }
 type postingResolver struct{ *Resolver }
 type queryResolver struct{ *Resolver }

@@ -61,6 +61,7 @@ type Config struct {
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	Agency() AgencyResolver
 	ComplianceFinding() ComplianceFindingResolver
 	Inquiry() InquiryResolver
 	Mutation() MutationResolver
@@ -123,6 +124,7 @@ type ComplexityRoot struct {
 		ID                      func(childComplexity int) int
 		InquiryRateLimit        func(childComplexity int) int
 		InsuranceGapDays        func(childComplexity int) int
+		MatchingWeights         func(childComplexity int) int
 		Name                    func(childComplexity int) int
 		NextJobLeadDays         func(childComplexity int) int
 		RoutingMode             func(childComplexity int) int
@@ -426,6 +428,17 @@ type ComplexityRoot struct {
 		Weight       func(childComplexity int) int
 	}
 
+	MatchingWeights struct {
+		Availability func(childComplexity int) int
+		Commute      func(childComplexity int) int
+		Compliance   func(childComplexity int) int
+		Experience   func(childComplexity int) int
+		History      func(childComplexity int) int
+		Skills       func(childComplexity int) int
+		Tasks        func(childComplexity int) int
+		Wage         func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcknowledgeInquiry  func(childComplexity int, input model.InquiryStepInput) int
 		AdvanceApplication  func(childComplexity int, input model.AdvanceApplicationInput) int
@@ -444,6 +457,7 @@ type ComplexityRoot struct {
 		RenewAssignment     func(childComplexity int, input model.RenewAssignmentInput) int
 		RequestNextJob      func(childComplexity int, input model.RequestNextJobInput) int
 		ResolveInquiry      func(childComplexity int, input model.InquiryStepInput) int
+		SetMatchingWeights  func(childComplexity int, input model.MatchingWeightsInput) int
 		SetRoutingMode      func(childComplexity int, input model.SetRoutingModeInput) int
 		UpdateMyProfile     func(childComplexity int, input model.UpdateMyProfileInput) int
 		UpdatePosting       func(childComplexity int, input model.UpdatePostingMutationInput) int
@@ -892,6 +906,9 @@ type AccountResolver interface {
 	Profile(ctx context.Context, obj *ent.Account) (ent.Noder, error)
 	Agency(ctx context.Context, obj *ent.Account) (*ent.Agency, error)
 }
+type AgencyResolver interface {
+	MatchingWeights(ctx context.Context, obj *ent.Agency) (*matching.Weights, error)
+}
 type ComplianceFindingResolver interface {
 	Severity(ctx context.Context, obj *compliance.Finding) (string, error)
 }
@@ -902,6 +919,7 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	SetMatchingWeights(ctx context.Context, input model.MatchingWeightsInput) (*model.AgencyPayload, error)
 	Apply(ctx context.Context, input model.ApplyInput) (*model.ApplyPayload, error)
 	WithdrawApplication(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
 	DeclineOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
@@ -1184,6 +1202,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Agency.InsuranceGapDays(childComplexity), true
+	case "Agency.matchingWeights":
+		if e.complexity.Agency.MatchingWeights == nil {
+			break
+		}
+
+		return e.complexity.Agency.MatchingWeights(childComplexity), true
 	case "Agency.name":
 		if e.complexity.Agency.Name == nil {
 			break
@@ -2343,6 +2367,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MatchExplanation.Weight(childComplexity), true
 
+	case "MatchingWeights.availability":
+		if e.complexity.MatchingWeights.Availability == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Availability(childComplexity), true
+	case "MatchingWeights.commute":
+		if e.complexity.MatchingWeights.Commute == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Commute(childComplexity), true
+	case "MatchingWeights.compliance":
+		if e.complexity.MatchingWeights.Compliance == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Compliance(childComplexity), true
+	case "MatchingWeights.experience":
+		if e.complexity.MatchingWeights.Experience == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Experience(childComplexity), true
+	case "MatchingWeights.history":
+		if e.complexity.MatchingWeights.History == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.History(childComplexity), true
+	case "MatchingWeights.skills":
+		if e.complexity.MatchingWeights.Skills == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Skills(childComplexity), true
+	case "MatchingWeights.tasks":
+		if e.complexity.MatchingWeights.Tasks == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Tasks(childComplexity), true
+	case "MatchingWeights.wage":
+		if e.complexity.MatchingWeights.Wage == nil {
+			break
+		}
+
+		return e.complexity.MatchingWeights.Wage(childComplexity), true
+
 	case "Mutation.acknowledgeInquiry":
 		if e.complexity.Mutation.AcknowledgeInquiry == nil {
 			break
@@ -2530,6 +2603,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.setMatchingWeights":
+		if e.complexity.Mutation.SetMatchingWeights == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMatchingWeights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetMatchingWeights(childComplexity, args["input"].(model.MatchingWeightsInput)), true
 	case "Mutation.setRoutingMode":
 		if e.complexity.Mutation.SetRoutingMode == nil {
 			break
@@ -4688,6 +4772,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLogContactInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputLogoutInput,
+		ec.unmarshalInputMatchingWeightsInput,
 		ec.unmarshalInputOrgUnitOrder,
 		ec.unmarshalInputOrgUnitWhereInput,
 		ec.unmarshalInputPostingOrder,
@@ -5135,6 +5220,17 @@ func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMatchingWeights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNMatchingWeightsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMatchingWeightsInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6794,6 +6890,8 @@ func (ec *executionContext) fieldContext_Account_agency(_ context.Context, field
 				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
 			case "insuranceGapDays":
 				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
+			case "matchingWeights":
+				return ec.fieldContext_Agency_matchingWeights(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
 		},
@@ -7686,6 +7784,53 @@ func (ec *executionContext) fieldContext_Agency_insuranceGapDays(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Agency_matchingWeights(ctx context.Context, field graphql.CollectedField, obj *ent.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Agency_matchingWeights,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Agency().MatchingWeights(ctx, obj)
+		},
+		nil,
+		ec.marshalNMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Agency_matchingWeights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "experience":
+				return ec.fieldContext_MatchingWeights_experience(ctx, field)
+			case "tasks":
+				return ec.fieldContext_MatchingWeights_tasks(ctx, field)
+			case "skills":
+				return ec.fieldContext_MatchingWeights_skills(ctx, field)
+			case "wage":
+				return ec.fieldContext_MatchingWeights_wage(ctx, field)
+			case "commute":
+				return ec.fieldContext_MatchingWeights_commute(ctx, field)
+			case "availability":
+				return ec.fieldContext_MatchingWeights_availability(ctx, field)
+			case "compliance":
+				return ec.fieldContext_MatchingWeights_compliance(ctx, field)
+			case "history":
+				return ec.fieldContext_MatchingWeights_history(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MatchingWeights", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AgencyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AgencyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7851,6 +7996,8 @@ func (ec *executionContext) fieldContext_AgencyEdge_node(_ context.Context, fiel
 				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
 			case "insuranceGapDays":
 				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
+			case "matchingWeights":
+				return ec.fieldContext_Agency_matchingWeights(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
 		},
@@ -7949,6 +8096,8 @@ func (ec *executionContext) fieldContext_AgencyPayload_agency(_ context.Context,
 				return ec.fieldContext_Agency_routingWeightRegion(ctx, field)
 			case "insuranceGapDays":
 				return ec.fieldContext_Agency_insuranceGapDays(ctx, field)
+			case "matchingWeights":
+				return ec.fieldContext_Agency_matchingWeights(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
 		},
@@ -14324,6 +14473,238 @@ func (ec *executionContext) fieldContext_MatchExplanation_text(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MatchingWeights_experience(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_experience,
+		func(ctx context.Context) (any, error) {
+			return obj.Experience, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_experience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_tasks(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_tasks,
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_skills(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_skills,
+		func(ctx context.Context) (any, error) {
+			return obj.Skills, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_skills(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_wage(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_wage,
+		func(ctx context.Context) (any, error) {
+			return obj.Wage, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_wage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_commute(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_commute,
+		func(ctx context.Context) (any, error) {
+			return obj.Commute, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_commute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_availability(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_availability,
+		func(ctx context.Context) (any, error) {
+			return obj.Availability, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_availability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_compliance(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_compliance,
+		func(ctx context.Context) (any, error) {
+			return obj.Compliance, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_compliance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchingWeights_history(ctx context.Context, field graphql.CollectedField, obj *matching.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchingWeights_history,
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchingWeights_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchingWeights",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14469,6 +14850,51 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMatchingWeights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setMatchingWeights,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetMatchingWeights(ctx, fc.Args["input"].(model.MatchingWeightsInput))
+		},
+		nil,
+		ec.marshalNAgencyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAgencyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setMatchingWeights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "agency":
+				return ec.fieldContext_AgencyPayload_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AgencyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMatchingWeights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35635,6 +36061,82 @@ func (ec *executionContext) unmarshalInputLogoutInput(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMatchingWeightsInput(ctx context.Context, obj any) (model.MatchingWeightsInput, error) {
+	var it model.MatchingWeightsInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"experience", "tasks", "skills", "wage", "commute", "availability", "compliance", "history"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "experience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("experience"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Experience = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tasks = data
+		case "skills":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skills"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Skills = data
+		case "wage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wage"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Wage = data
+		case "commute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commute"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Commute = data
+		case "availability":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availability"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Availability = data
+		case "compliance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("compliance"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Compliance = data
+		case "history":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("history"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.History = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOrgUnitOrder(ctx context.Context, obj any) (ent.OrgUnitOrder, error) {
 	var it ent.OrgUnitOrder
 	asMap := map[string]any{}
@@ -43058,95 +43560,131 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Agency_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Agency_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Agency_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Agency_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "slug":
 			out.Values[i] = ec._Agency_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "routingMode":
 			out.Values[i] = ec._Agency_routingMode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "timezone":
 			out.Values[i] = ec._Agency_timezone(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "businessOpen":
 			out.Values[i] = ec._Agency_businessOpen(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "businessClose":
 			out.Values[i] = ec._Agency_businessClose(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workingWeekdays":
 			out.Values[i] = ec._Agency_workingWeekdays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holidays":
 			out.Values[i] = ec._Agency_holidays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "firstResponseSLAMinutes":
 			out.Values[i] = ec._Agency_firstResponseSLAMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ackTimeoutMinutes":
 			out.Values[i] = ec._Agency_ackTimeoutMinutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inquiryRateLimit":
 			out.Values[i] = ec._Agency_inquiryRateLimit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nextJobLeadDays":
 			out.Values[i] = ec._Agency_nextJobLeadDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "routingWeightContinuity":
 			out.Values[i] = ec._Agency_routingWeightContinuity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "routingWeightSpecialty":
 			out.Values[i] = ec._Agency_routingWeightSpecialty(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "routingWeightRegion":
 			out.Values[i] = ec._Agency_routingWeightRegion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "insuranceGapDays":
 			out.Values[i] = ec._Agency_insuranceGapDays(ctx, field, obj)
+		case "matchingWeights":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Agency_matchingWeights(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46072,6 +46610,80 @@ func (ec *executionContext) _MatchExplanation(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var matchingWeightsImplementors = []string{"MatchingWeights"}
+
+func (ec *executionContext) _MatchingWeights(ctx context.Context, sel ast.SelectionSet, obj *matching.Weights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchingWeightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchingWeights")
+		case "experience":
+			out.Values[i] = ec._MatchingWeights_experience(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._MatchingWeights_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skills":
+			out.Values[i] = ec._MatchingWeights_skills(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wage":
+			out.Values[i] = ec._MatchingWeights_wage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commute":
+			out.Values[i] = ec._MatchingWeights_commute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "availability":
+			out.Values[i] = ec._MatchingWeights_availability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "compliance":
+			out.Values[i] = ec._MatchingWeights_compliance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._MatchingWeights_history(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -46108,6 +46720,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMatchingWeights":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMatchingWeights(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -52136,6 +52755,25 @@ func (ec *executionContext) marshalNMatchExplanation2ᚖgithubᚗcomᚋexample�
 		return graphql.Null
 	}
 	return ec._MatchExplanation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchingWeights2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v matching.Weights) graphql.Marshaler {
+	return ec._MatchingWeights(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v *matching.Weights) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MatchingWeights(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMatchingWeightsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMatchingWeightsInput(ctx context.Context, v any) (model.MatchingWeightsInput, error) {
+	res, err := ec.unmarshalInputMatchingWeightsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {

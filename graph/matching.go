@@ -18,8 +18,50 @@ import (
 	"github.com/example/staffcrm/internal/matching"
 )
 
-func (r *Resolver) finder() *matching.Finder {
-	return &matching.Finder{Client: r.Client, Weights: matching.DefaultWeights()}
+// finder ranks with the viewer's agency weights.
+func (r *Resolver) finder(ctx context.Context) (*matching.Finder, error) {
+	v, err := viewerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ag, err := r.Client.Agency.Get(ctx, v.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	return &matching.Finder{Client: r.Client, Weights: matching.WeightsFrom(ag.MatchingWeights)}, nil
+}
+
+func (r *Resolver) setMatchingWeights(ctx context.Context, in model.MatchingWeightsInput) (*model.AgencyPayload, error) {
+	v, err := viewerOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ag, err := r.Client.Agency.Get(ctx, v.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	cfg := map[string]float64{}
+	for k, x := range ag.MatchingWeights {
+		cfg[k] = x
+	}
+	for name, val := range map[string]*float64{
+		matching.ComponentExperience: in.Experience, matching.ComponentTasks: in.Tasks, matching.ComponentSkills: in.Skills,
+		matching.ComponentWage: in.Wage, matching.ComponentCommute: in.Commute, matching.ComponentAvailability: in.Availability,
+		matching.ComponentCompliance: in.Compliance, matching.ComponentHistory: in.History,
+	} {
+		if val == nil {
+			continue
+		}
+		if *val < 0 || *val > 100 {
+			return nil, newError(CodeBadUserInput, fmt.Sprintf("weight %s must be between 0 and 100", name))
+		}
+		cfg[name] = *val
+	}
+	ag, err = r.Client.Agency.UpdateOne(ag).SetMatchingWeights(cfg).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AgencyPayload{Agency: ag}, nil
 }
 
 // page cuts a ranked list: cursors are positions in the ranking.
@@ -55,7 +97,11 @@ func explanations(m matching.Match, staff bool) []*matching.Explanation {
 }
 
 func (r *Resolver) matchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error) {
-	hits, err := r.finder().PostingsFor(ctx, registrantID)
+	f, err := r.finder(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := f.PostingsFor(ctx, registrantID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +127,11 @@ func (r *Resolver) matchPostings(ctx context.Context, registrantID int, first *i
 }
 
 func (r *Resolver) matchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error) {
-	hits, err := r.finder().RegistrantsFor(ctx, postingID)
+	f, err := r.finder(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := f.RegistrantsFor(ctx, postingID)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +166,11 @@ func (r *Resolver) recommendedPostings(ctx context.Context, first *int, after *e
 	if v.Role != auth.RoleRegistrant {
 		return nil, portal.ErrNotRegistrant
 	}
-	all, err := r.finder().PostingsFor(ctx, v.ProfileID)
+	f, err := r.finder(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := f.PostingsFor(ctx, v.ProfileID)
 	if err != nil {
 		return nil, err
 	}

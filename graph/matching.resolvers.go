@@ -12,7 +12,19 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/matching"
 )
+
+// MatchingWeights is the resolver for the matchingWeights field.
+func (r *agencyResolver) MatchingWeights(ctx context.Context, obj *ent.Agency) (*matching.Weights, error) {
+	w := matching.WeightsFrom(obj.MatchingWeights)
+	return &w, nil
+}
+
+// SetMatchingWeights is the resolver for the setMatchingWeights field.
+func (r *mutationResolver) SetMatchingWeights(ctx context.Context, input model.MatchingWeightsInput) (*model.AgencyPayload, error) {
+	return r.setMatchingWeights(ctx, input)
+}
 
 // Signals is the resolver for the signals field.
 func (r *postingResolver) Signals(ctx context.Context, obj *ent.Posting) (*model.PostingSignals, error) {

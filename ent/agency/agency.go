@@ -51,6 +51,8 @@ const (
 	FieldRoutingWeightSpecialty = "routing_weight_specialty"
 	// FieldRoutingWeightRegion holds the string denoting the routing_weight_region field in the database.
 	FieldRoutingWeightRegion = "routing_weight_region"
+	// FieldMatchingWeights holds the string denoting the matching_weights field in the database.
+	FieldMatchingWeights = "matching_weights"
 	// FieldInsuranceGapDays holds the string denoting the insurance_gap_days field in the database.
 	FieldInsuranceGapDays = "insurance_gap_days"
 	// Table holds the table name of the agency in the database.
@@ -77,6 +79,7 @@ var Columns = []string{
 	FieldRoutingWeightContinuity,
 	FieldRoutingWeightSpecialty,
 	FieldRoutingWeightRegion,
+	FieldMatchingWeights,
 	FieldInsuranceGapDays,
 }
 

@@ -834,6 +834,16 @@ func RoutingWeightRegionLTE(v float64) predicate.Agency {
 	return predicate.Agency(sql.FieldLTE(FieldRoutingWeightRegion, v))
 }
 
+// MatchingWeightsIsNil applies the IsNil predicate on the "matching_weights" field.
+func MatchingWeightsIsNil() predicate.Agency {
+	return predicate.Agency(sql.FieldIsNull(FieldMatchingWeights))
+}
+
+// MatchingWeightsNotNil applies the NotNil predicate on the "matching_weights" field.
+func MatchingWeightsNotNil() predicate.Agency {
+	return predicate.Agency(sql.FieldNotNull(FieldMatchingWeights))
+}
+
 // InsuranceGapDaysEQ applies the EQ predicate on the "insurance_gap_days" field.
 func InsuranceGapDaysEQ(v int) predicate.Agency {
 	return predicate.Agency(sql.FieldEQ(FieldInsuranceGapDays, v))

@@ -68,6 +68,7 @@ var (
 		{Name: "routing_weight_continuity", Type: field.TypeFloat64, Default: 3},
 		{Name: "routing_weight_specialty", Type: field.TypeFloat64, Default: 2},
 		{Name: "routing_weight_region", Type: field.TypeFloat64, Default: 1},
+		{Name: "matching_weights", Type: field.TypeJSON, Nullable: true},
 		{Name: "insurance_gap_days", Type: field.TypeInt, Nullable: true},
 	}
 	// AgenciesTable holds the schema information for the "agencies" table.

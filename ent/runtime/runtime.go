@@ -218,7 +218,7 @@ func init() {
 	// agency.RoutingWeightRegionValidator is a validator for the "routing_weight_region" field. It is called by the builders before save.
 	agency.RoutingWeightRegionValidator = agencyDescRoutingWeightRegion.Validators[0].(func(float64) error)
 	// agencyDescInsuranceGapDays is the schema descriptor for insurance_gap_days field.
-	agencyDescInsuranceGapDays := agencyFields[15].Descriptor()
+	agencyDescInsuranceGapDays := agencyFields[16].Descriptor()
 	// agency.InsuranceGapDaysValidator is a validator for the "insurance_gap_days" field. It is called by the builders before save.
 	agency.InsuranceGapDaysValidator = agencyDescInsuranceGapDays.Validators[0].(func(int) error)
 	applicationMixin := schema.Application{}.Mixin()

@@ -33,6 +33,9 @@ func (Agency) Fields() []ent.Field {
 		field.Float("routing_weight_continuity").Default(3).Range(0, 100).Comment("§5.2 score weight: handled this registrant in the last 90 days"),
 		field.Float("routing_weight_specialty").Default(2).Range(0, 100).Comment("§5.2 score weight: job category match"),
 		field.Float("routing_weight_region").Default(1).Range(0, 100).Comment("§5.2 score weight: prefecture match"),
+		field.JSON("matching_weights", map[string]float64{}).Optional().
+			Comment("§8 score weights by component (EXPERIENCE, TASKS, …); missing components keep their defaults").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("insurance_gap_days").Optional().Nillable().Range(1, 365).
 			Comment("days after a contract's end to settle the next one; null means one calendar month"),
 	}

@@ -147,6 +147,18 @@ type LogoutPayload struct {
 	Ok bool `json:"ok"`
 }
 
+// Per-agency matching weights (§8). Omitted components keep their defaults.
+type MatchingWeightsInput struct {
+	Experience   *float64 `json:"experience,omitempty"`
+	Tasks        *float64 `json:"tasks,omitempty"`
+	Skills       *float64 `json:"skills,omitempty"`
+	Wage         *float64 `json:"wage,omitempty"`
+	Commute      *float64 `json:"commute,omitempty"`
+	Availability *float64 `json:"availability,omitempty"`
+	Compliance   *float64 `json:"compliance,omitempty"`
+	History      *float64 `json:"history,omitempty"`
+}
+
 type PostingMatchConnection struct {
 	Edges      []*PostingMatchEdge   `json:"edges"`
 	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`

@@ -123,7 +123,7 @@ var fieldRules = map[string]typeRules{
 		fields(everyone, "createInquiry"),
 		fields(registrant, "requestNextJob apply withdrawApplication declineOffer"),
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
-		fields(adminOnly, "setRoutingMode"),
+		fields(adminOnly, "setRoutingMode setMatchingWeights"),
 	),
 	"Subscription":                 merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
@@ -143,6 +143,7 @@ var fieldRules = map[string]typeRules{
 	"RegistrantMatchConnection":    fields(staff, "edges pageInfo totalCount"),
 	"RecommendedPostingEdge":       fields(registrant, "node cursor score explanations"),
 	"RecommendedPostingConnection": fields(registrant, "edges pageInfo totalCount"),
+	"MatchingWeights":              fields(staff, "experience tasks skills wage commute availability compliance history"),
 	"PostingSignals":               fields(staff, "wagePercentile areaMedianWage riskLevel riskReasons riskTexts"),
 	"AuthPayload":                  fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
 	"LogoutPayload":                fields(public, "ok"),
@@ -150,7 +151,7 @@ var fieldRules = map[string]typeRules{
 
 	// The agency's settings are not secret from its own registrants (the app shows business hours, and
 	// a rate-limited registrant is told the limit anyway).
-	"Agency": fields(everyone, "routingWeightContinuity routingWeightSpecialty routingWeightRegion id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays"),
+	"Agency": merge(fields(staff, "matchingWeights"), fields(everyone, "routingWeightContinuity routingWeightSpecialty routingWeightRegion id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays")),
 	"Account": merge(
 		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
 		fields(staff, "coordinator salesRep registrant profile"),

@@ -27,6 +27,20 @@ type Finder struct {
 	Now       func() time.Time
 }
 
+// WeightsFrom overrides the defaults with an agency's configured weights (component name → weight).
+func WeightsFrom(cfg map[string]float64) Weights {
+	w := DefaultWeights()
+	for name, ptr := range map[string]*float64{
+		ComponentExperience: &w.Experience, ComponentTasks: &w.Tasks, ComponentSkills: &w.Skills, ComponentWage: &w.Wage,
+		ComponentCommute: &w.Commute, ComponentAvailability: &w.Availability, ComponentCompliance: &w.Compliance, ComponentHistory: &w.History,
+	} {
+		if v, ok := cfg[name]; ok {
+			*ptr = v
+		}
+	}
+	return w
+}
+
 // Hit is one ranked result.
 type Hit struct {
 	ID    int
