@@ -7794,9 +7794,9 @@ func (ec *executionContext) _Agency_matchingWeights(ctx context.Context, field g
 			return ec.resolvers.Agency().MatchingWeights(ctx, obj)
 		},
 		nil,
-		ec.marshalNMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights,
+		ec.marshalOMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights,
 		true,
-		true,
+		false,
 	)
 }
 
@@ -43652,16 +43652,13 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 		case "matchingWeights":
 			field := field
 
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
 				defer func() {
 					if r := recover(); r != nil {
 						ec.Error(ctx, ec.Recover(ctx, r))
 					}
 				}()
 				res = ec._Agency_matchingWeights(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
 				return res
 			}
 
@@ -52757,20 +52754,6 @@ func (ec *executionContext) marshalNMatchExplanation2ᚖgithubᚗcomᚋexample�
 	return ec._MatchExplanation(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMatchingWeights2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v matching.Weights) graphql.Marshaler {
-	return ec._MatchingWeights(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v *matching.Weights) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._MatchingWeights(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNMatchingWeightsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMatchingWeightsInput(ctx context.Context, v any) (model.MatchingWeightsInput, error) {
 	res, err := ec.unmarshalInputMatchingWeightsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56816,6 +56799,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v *matching.Weights) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchingWeights(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
