@@ -120,7 +120,7 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 // clientCode maps gqlgen's own codes onto §9's list.
 func clientCode(c string) string {
 	switch c {
-	case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT":
+	case errcode.ValidationFailed, errcode.ParseFailed, "BAD_USER_INPUT", "COMPLEXITY_LIMIT_EXCEEDED":
 		return CodeBadUserInput
 	case CodeUnauthenticated, CodeForbidden, CodeNotFound, CodeConflict, CodeRateLimited,
 		CodeInvalidTransition, CodeComplianceViolation:

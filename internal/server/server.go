@@ -32,8 +32,12 @@ type Options struct {
 	Tokens      *auth.Tokens
 	Ready       func(context.Context) error
 	Log         *slog.Logger
-	Development bool // GraphiQL and introspection
+	Development bool // GraphiQL, introspection and "did you mean" suggestions
 	MaxBodySize int64
+	// Limits bound document shape and cost; zero fields take graph.DefaultLimits.
+	Limits graph.Limits
+	// RequestTimeout bounds one HTTP GraphQL request (not websockets); 0 means 15s.
+	RequestTimeout time.Duration
 }
 
 // Handler returns the root HTTP handler.
@@ -41,7 +45,19 @@ func Handler(o Options) http.Handler {
 	if o.MaxBodySize <= 0 {
 		o.MaxBodySize = 1 << 20
 	}
-	gql := handler.New(graph.NewSchema(o.Resolver))
+	if o.Limits.MaxDepth == 0 {
+		o.Limits.MaxDepth = graph.DefaultLimits.MaxDepth
+	}
+	if o.Limits.MaxAliases == 0 {
+		o.Limits.MaxAliases = graph.DefaultLimits.MaxAliases
+	}
+	if o.Limits.MaxComplexity == 0 {
+		o.Limits.MaxComplexity = graph.DefaultLimits.MaxComplexity
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 15 * time.Second
+	}
+	gql := handler.New(graph.NewLimitedSchema(o.Resolver))
 	gql.AddTransport(transport.Websocket{
 		// Browsers cannot set headers on a websocket: the token comes in connection_init.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
@@ -67,7 +83,11 @@ func Handler(o Options) http.Handler {
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	if o.Development {
 		gql.Use(extension.Introspection{})
+	} else {
+		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
+	gql.Use(graph.ShapeLimit{Limits: o.Limits})
+	gql.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
 	gql.AroundFields(graph.FieldGuard)
 	gql.AroundFields(graph.PageSizeLimit)
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
@@ -75,7 +95,7 @@ func Handler(o Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", http.MaxBytesHandler(auth.Middleware(o.Tokens)(gql), o.MaxBodySize))
+	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, auth.Middleware(o.Tokens)(gql))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -168,4 +188,31 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// withTimeout bounds plain HTTP requests; websocket upgrades live as long as the connection.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// limitBody refuses request bodies over max with 413 and a GraphQL error, and caps chunked bodies.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			_, _ = fmt.Fprintf(w, `{"errors":[{"message":"request body exceeds %d bytes","extensions":{"code":"BAD_USER_INPUT"}}]}`, max)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
 }

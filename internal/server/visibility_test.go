@@ -405,7 +405,7 @@ func (e *walkEnv) fieldSelection(f *ast.FieldDefinition) string {
 	case ft.Kind == ast.Scalar || ft.Kind == ast.Enum:
 		return f.Name
 	case strings.HasSuffix(ft.Name, "Connection"):
-		return f.Name + "{totalCount edges{node{__typename " + idIfAny(e.schema, ft) + "}}}"
+		return f.Name + "(first: 3){totalCount edges{node{__typename " + idIfAny(e.schema, ft) + "}}}"
 	case e.nodeLike(ft):
 		return f.Name + "{__typename ... on Node{id}}"
 	default:
@@ -545,7 +545,7 @@ func (e *walkEnv) walkLists(t *testing.T, role string) {
 			continue
 		}
 		sel := e.selection(nodeType, nil)
-		q := fmt.Sprintf(`{%s(first: 100){totalCount edges{node{%s}}}}`, qf.Name, sel)
+		q := fmt.Sprintf(`{%s(first: 20){totalCount edges{node{%s}}}}`, qf.Name, sel)
 		if !strings.HasSuffix(ft.Name, "Connection") {
 			q = fmt.Sprintf(`{%s{%s}}`, qf.Name, sel)
 		}
@@ -570,7 +570,7 @@ func (e *walkEnv) walkLists(t *testing.T, role string) {
 				items = append(items, n)
 				paths = append(paths, []any{qf.Name, "edges", float64(i), "node"})
 			}
-			if tc, _ := conn["totalCount"].(float64); int(tc) != len(edges) {
+			if tc, _ := conn["totalCount"].(float64); int(tc) != len(edges) && !(int(tc) > 20 && len(edges) == 20) {
 				t.Errorf("%s as %s: totalCount %v but %d rows", qf.Name, role, tc, len(edges))
 			}
 		} else if list, ok := r.Data[qf.Name].([]any); ok {
@@ -661,7 +661,7 @@ func (e *walkEnv) walkEdges(t *testing.T, role string) {
 				inner := "... on " + target + "{" + e.selection(target, nil) + "}"
 				sel := f.Name + "{" + inner + "}"
 				if conn {
-					sel = f.Name + "(first: 100){edges{node{" + inner + "}}}"
+					sel = f.Name + "(first: 20){edges{node{" + inner + "}}}"
 				}
 				r := e.gql(t, role, fmt.Sprintf(`{node(id:"%d"){... on %s{%s}}}`, row.id, typ, sel))
 				node, _ := r.Data["node"].(map[string]any)
