@@ -89,7 +89,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
 		h := server.Handler(server.Options{
 			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
-				Router: router, Bus: bus, Pipeline: pipe},
+				Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()},
 			Tokens:      tokens,
 			Ready:       db.Ready,
 			Log:         log,

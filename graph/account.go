@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
@@ -45,4 +46,21 @@ func authPayload(s *session.Session) *model.AuthPayload {
 		RefreshTokenExpiresAt: s.RefreshExpiresAt,
 		Viewer:                s.Account,
 	}
+}
+
+// login checks the per-e-mail failure budget first; only failed attempts spend it.
+func (r *Resolver) login(ctx context.Context, email, password string) (*model.AuthPayload, error) {
+	if r.Limits != nil {
+		if ok, at := r.Limits.LoginFailures.Check(loginKey(email)); !ok {
+			return nil, rateLimited(at, "failed sign-ins for this account")
+		}
+	}
+	s, err := r.Sessions.Login(ctx, email, password)
+	if errors.Is(err, session.ErrInvalidCredentials) && r.Limits != nil {
+		r.Limits.LoginFailures.Take(loginKey(email))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return authPayload(s), nil
 }

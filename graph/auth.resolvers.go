@@ -27,11 +27,7 @@ func (r *accountResolver) Agency(ctx context.Context, obj *ent.Account) (*ent.Ag
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error) {
-	s, err := r.Sessions.Login(ctx, input.Email, input.Password)
-	if err != nil {
-		return nil, err
-	}
-	return authPayload(s), nil
+	return r.login(ctx, input.Email, input.Password)
 }
 
 // RefreshToken is the resolver for the refreshToken field.

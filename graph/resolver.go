@@ -19,6 +19,7 @@ type Resolver struct {
 	Router   *routing.Router
 	Bus      notify.Subscriber
 	Pipeline *pipeline.Service
+	Limits   *RateLimits // nil: no abuse limits (tests)
 }
 
 // NewSchema builds the executable schema.

@@ -89,6 +89,7 @@ func Handler(o Options) http.Handler {
 	gql.Use(graph.ShapeLimit{Limits: o.Limits})
 	gql.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
 	gql.AroundFields(graph.FieldGuard)
+	gql.AroundFields(o.Resolver.Limits.LimitMutations)
 	gql.AroundFields(graph.PageSizeLimit)
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
 	gql.SetErrorPresenter(graph.ErrorPresenter(o.Log, RequestID))
@@ -112,7 +113,7 @@ func Handler(o Options) http.Handler {
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("staffcrm GraphiQL", "/query"))
 	}
-	return withRequestID(withAccessLog(o.Log, mux))
+	return withRequestID(withClientIP(withAccessLog(o.Log, mux)))
 }
 
 type requestIDKey struct{}
@@ -214,5 +215,17 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
+	})
+}
+
+// withClientIP records the peer address for per-IP limits. Behind a proxy, terminate and rewrite
+// RemoteAddr there: X-Forwarded-For from the internet is not trusted here.
+func withClientIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		next.ServeHTTP(w, r.WithContext(graph.WithClientIP(r.Context(), host)))
 	})
 }

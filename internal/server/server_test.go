@@ -36,7 +36,9 @@ type env struct {
 	otherOrg int // id of a row (agency) in another tenant
 }
 
-func newEnv(t *testing.T, kind dbtest.Kind) env {
+func newEnv(t *testing.T, kind dbtest.Kind) env { return newEnvWith(t, kind, nil) }
+
+func newEnvWith(t *testing.T, kind dbtest.Kind, limits *graph.RateLimits) env {
 	t.Helper()
 	db := dbtest.Open(t, kind)
 	ctx := access.System(context.Background(), "test fixture")
@@ -54,7 +56,7 @@ func newEnv(t *testing.T, kind dbtest.Kind) env {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	h := server.Handler(server.Options{
 		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-			Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}},
+			Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}, Limits: limits},
 		Tokens:      tokens,
 		Ready:       db.Ready,
 		Log:         log,
