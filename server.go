@@ -19,11 +19,13 @@ import (
 	"time"
 	_ "time/tzdata" // agency time zones must resolve on machines without zoneinfo
 
+	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
@@ -85,6 +87,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Info("routing sweep", "timed_out", res.TimedOut, "escalated", res.Escalated, "assigned", res.Assigned)
 			}
 		})
+		m := metrics.New(db.SQL, func(ctx context.Context) (int, error) {
+			return db.Client.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED)).
+				Count(access.System(ctx, "metrics: count queued inquiries"))
+		})
+		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
 		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
 		h := server.Handler(server.Options{
@@ -94,6 +101,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Ready:       db.Ready,
 			Log:         log,
 			Development: !cfg.Production(),
+			Metrics:     m,
 		})
 		srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: server.ReadHeaderTimeout}
 		ln, err := net.Listen("tcp", cfg.Addr)

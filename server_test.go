@@ -86,6 +86,20 @@ func TestServeDemoLogins(t *testing.T) {
 				})
 			}
 
+			// Metrics: operations, errors by code, routing queue, database pool.
+			resp, err := http.Get(base + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, want := range []string{"staffcrm_graphql_requests_total", "staffcrm_graphql_request_duration_seconds",
+				"staffcrm_routing_queue_length", `go_sql_open_connections{db_name="staffcrm"}`} {
+				if !strings.Contains(string(raw), want) {
+					t.Errorf("/metrics lacks %s", want)
+				}
+			}
+
 			cancel()
 			select {
 			case err := <-done:

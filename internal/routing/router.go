@@ -77,7 +77,11 @@ type Router struct {
 	strategy Strategy
 	notifier Notifier
 	now      func() time.Time
+	observe  func(action string)
 }
+
+// OnDecision registers a callback told the action of every recorded routing decision (metrics).
+func (r *Router) OnDecision(f func(action string)) { r.observe = f }
 
 // NewRouter returns a Router over client; postgres enables row locks (SKIP LOCKED) that SQLite lacks.
 func NewRouter(client *ent.Client, postgres bool, n Notifier) *Router {
@@ -445,6 +449,9 @@ func (r *Router) record(ctx context.Context, tx *ent.Tx, agencyID, inquiryID int
 	for i, s := range d.Scores {
 		cands[i] = record.Candidate{Kind: string(s.Kind), ID: s.CandidateID, Name: s.Name, Score: s.Total,
 			Components: s.Components, Excluded: s.Excluded}
+	}
+	if r.observe != nil {
+		r.observe(action.String())
 	}
 	c := tx.RoutingDecision.Create().SetAgencyID(agencyID).SetInquiryID(inquiryID).SetAction(action).
 		SetCandidates(cands).SetReason(d.Reason).SetNillableActorID(actorID).SetCreatedAt(r.now())

@@ -24,6 +24,7 @@ import (
 
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/metrics"
 )
 
 // Options configure the handler.
@@ -38,6 +39,8 @@ type Options struct {
 	Limits graph.Limits
 	// RequestTimeout bounds one HTTP GraphQL request (not websockets); 0 means 15s.
 	RequestTimeout time.Duration
+	// Metrics, when set, are served at /metrics and fed by every operation.
+	Metrics *metrics.Metrics
 }
 
 // Handler returns the root HTTP handler.
@@ -92,6 +95,9 @@ func Handler(o Options) http.Handler {
 	gql.AroundFields(o.Resolver.Limits.LimitMutations)
 	gql.AroundFields(graph.PageSizeLimit)
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
+	if o.Metrics != nil {
+		gql.AroundResponses(o.Metrics.Operations)
+	}
 	gql.SetErrorPresenter(graph.ErrorPresenter(o.Log, RequestID))
 	gql.SetRecoverFunc(graph.Recover)
 
@@ -110,6 +116,9 @@ func Handler(o Options) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("staffcrm GraphiQL", "/query"))
 	}
