@@ -87,6 +87,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				log.Info("routing sweep", "timed_out", res.TimedOut, "escalated", res.Escalated, "assigned", res.Assigned)
 			}
 		})
+		closing := make(chan struct{})
 		m := metrics.New(db.SQL, func(ctx context.Context) (int, error) {
 			return db.Client.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED)).
 				Count(access.System(ctx, "metrics: count queued inquiries"))
@@ -97,11 +98,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		h := server.Handler(server.Options{
 			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
 				Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()},
-			Tokens:      tokens,
-			Ready:       db.Ready,
-			Log:         log,
-			Development: !cfg.Production(),
-			Metrics:     m,
+			Tokens:         tokens,
+			Ready:          db.Ready,
+			Log:            log,
+			Development:    !cfg.Production(),
+			Metrics:        m,
+			Closing:        closing,
+			Limits:         graph.Limits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxComplexity: cfg.MaxComplexity},
+			MaxBodySize:    cfg.MaxBodyBytes,
+			RequestTimeout: cfg.RequestTimeout,
 		})
 		srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: server.ReadHeaderTimeout}
 		ln, err := net.Listen("tcp", cfg.Addr)
@@ -110,7 +115,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr())+"/query",
 			"graphiql", graphiql(cfg, ln.Addr()), "env", cfg.Env, "database", db.Dialect)
-		return server.Serve(ctx, srv, ln, cfg.ShutdownGrace)
+		return server.Serve(ctx, srv, ln, cfg.ShutdownGrace, closing)
 	})
 }
 

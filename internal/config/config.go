@@ -30,7 +30,12 @@ type Config struct {
 	SweepInterval   time.Duration // SWEEP_INTERVAL: routing sweeper period (ack timeouts, SLA, queue)
 	NextJobInterval time.Duration // NEXT_JOB_INTERVAL: period of the next-job inquiry job
 	DBMaxOpenConns  int
-	Args            []string // positional arguments (subcommand)
+	MaxDepth        int           // MAX_QUERY_DEPTH
+	MaxAliases      int           // MAX_ALIASES
+	MaxComplexity   int           // MAX_COMPLEXITY
+	MaxBodyBytes    int64         // MAX_BODY_BYTES
+	RequestTimeout  time.Duration // REQUEST_TIMEOUT
+	Args            []string      // positional arguments (subcommand)
 }
 
 // Production reports whether APP_ENV is production.
@@ -70,11 +75,27 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", "720h"), "refresh token lifetime (REFRESH_TOKEN_TTL)")
 	fs.StringVar(&grace, "shutdown-grace", env("SHUTDOWN_GRACE", "15s"), "time to drain requests on shutdown (SHUTDOWN_GRACE)")
 	fs.IntVar(&c.DBMaxOpenConns, "db-max-open-conns", 0, "PostgreSQL pool size (DB_MAX_OPEN_CONNS; default 20)")
+	intEnv := func(key string, def int) int {
+		if v := getenv(key); v != "" {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+		return def
+	}
+	fs.IntVar(&c.MaxDepth, "max-query-depth", intEnv("MAX_QUERY_DEPTH", 12), "deepest selection nesting (MAX_QUERY_DEPTH)")
+	fs.IntVar(&c.MaxAliases, "max-aliases", intEnv("MAX_ALIASES", 30), "aliased fields per document (MAX_ALIASES)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", intEnv("MAX_COMPLEXITY", 5000), "query cost, connections × page size (MAX_COMPLEXITY)")
+	var maxBody int
+	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", 1<<20), "request body cap (MAX_BODY_BYTES)")
+	var reqTimeout string
+	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", "15s"), "per-request timeout (REQUEST_TIMEOUT)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
 	c.Args = fs.Args()
+	c.MaxBodyBytes = int64(maxBody)
 	c.JWTSecret = getenv("JWT_SECRET") // never a flag: flags show up in process listings
 	if v := getenv("DB_MAX_OPEN_CONNS"); v != "" && c.DBMaxOpenConns == 0 {
 		n, err := strconv.Atoi(v)
@@ -88,7 +109,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		name string
 		in   string
 		out  *time.Duration
-	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}, {"next-job-interval", nextJob, &c.NextJobInterval}} {
+	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}, {"next-job-interval", nextJob, &c.NextJobInterval}, {"request-timeout", reqTimeout, &c.RequestTimeout}} {
 		if *d.out, err = time.ParseDuration(d.in); err != nil || *d.out <= 0 {
 			return Config{}, fmt.Errorf("%s: %q is not a positive duration", d.name, d.in)
 		}

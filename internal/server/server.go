@@ -41,6 +41,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Metrics, when set, are served at /metrics and fed by every operation.
 	Metrics *metrics.Metrics
+	// Closing, when closed, ends every websocket (subscriptions) cleanly: http.Server.Shutdown
+	// drains plain requests but does not see hijacked connections.
+	Closing <-chan struct{}
 }
 
 // Handler returns the root HTTP handler.
@@ -102,7 +105,7 @@ func Handler(o Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, auth.Middleware(o.Tokens)(gql))))
+	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing, auth.Middleware(o.Tokens)(gql))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -180,8 +183,12 @@ func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 // ReadHeaderTimeout bounds slow-loris clients.
 const ReadHeaderTimeout = 10 * time.Second
 
-// Serve runs srv on ln until ctx ends, then drains in-flight requests for up to grace.
-func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+// Serve runs srv on ln until ctx ends, then drains in-flight requests for up to grace and closes
+// websockets (closeSockets is closed when shutdown starts; pass the channel given as Options.Closing).
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration, closeSockets chan struct{}) error {
+	if closeSockets != nil {
+		srv.RegisterOnShutdown(func() { close(closeSockets) })
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -200,11 +207,23 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Du
 	return nil
 }
 
-// withTimeout bounds plain HTTP requests; websocket upgrades live as long as the connection.
-func withTimeout(d time.Duration, next http.Handler) http.Handler {
+// withTimeout bounds plain HTTP requests; websocket upgrades live as long as the connection, until
+// closing is closed (shutdown), when their context ends and the transport closes them.
+func withTimeout(d time.Duration, closing <-chan struct{}, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" {
-			next.ServeHTTP(w, r)
+			ctx, cancel := context.WithCancel(r.Context())
+			defer cancel()
+			if closing != nil {
+				go func() {
+					select {
+					case <-closing:
+						cancel()
+					case <-ctx.Done():
+					}
+				}()
+			}
+			next.ServeHTTP(w, r.WithContext(ctx))
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
