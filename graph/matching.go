@@ -96,6 +96,31 @@ func explanations(m matching.Match, staff bool) []*matching.Explanation {
 	return out
 }
 
+// rankedSlice is one page of a ranking with its rows loaded (under the caller's privacy) by id.
+type rankedSlice[N any] struct {
+	hits  []matching.Hit
+	from  int
+	info  *entgql.PageInfo[int]
+	nodes map[int]N
+}
+
+func pageOf[N any](hits []matching.Hit, first *int, after *entgql.Cursor[int], load func(ids []int) ([]N, error), id func(N) int) (rankedSlice[N], error) {
+	from, to, info := page(len(hits), first, after)
+	ids := make([]int, 0, to-from)
+	for _, h := range hits[from:to] {
+		ids = append(ids, h.ID)
+	}
+	rows, err := load(ids)
+	if err != nil {
+		return rankedSlice[N]{}, err
+	}
+	nodes := make(map[int]N, len(rows))
+	for _, n := range rows {
+		nodes[id(n)] = n
+	}
+	return rankedSlice[N]{hits: hits[from:to], from: from, info: info, nodes: nodes}, nil
+}
+
 func (r *Resolver) matchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error) {
 	f, err := r.finder(ctx)
 	if err != nil {
@@ -105,22 +130,15 @@ func (r *Resolver) matchPostings(ctx context.Context, registrantID int, first *i
 	if err != nil {
 		return nil, err
 	}
-	from, to, info := page(len(hits), first, after)
-	ids := make([]int, 0, to-from)
-	for _, h := range hits[from:to] {
-		ids = append(ids, h.ID)
-	}
-	ps, err := r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+	pg, err := pageOf(hits, first, after, func(ids []int) ([]*ent.Posting, error) {
+		return r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+	}, func(p *ent.Posting) int { return p.ID })
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int]*ent.Posting{}
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
-	out := &model.PostingMatchConnection{PageInfo: info, TotalCount: len(hits)}
-	for i, h := range hits[from:to] {
-		out.Edges = append(out.Edges, &model.PostingMatchEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+	out := &model.PostingMatchConnection{PageInfo: pg.info, TotalCount: len(hits)}
+	for i, h := range pg.hits {
+		out.Edges = append(out.Edges, &model.PostingMatchEdge{Node: pg.nodes[h.ID], Cursor: entgql.Cursor[int]{ID: pg.from + i},
 			Score: h.Match.Score, Blocked: h.Match.Blocked, Explanations: explanations(h.Match, true)})
 	}
 	return out, nil
@@ -135,22 +153,15 @@ func (r *Resolver) matchRegistrants(ctx context.Context, postingID int, first *i
 	if err != nil {
 		return nil, err
 	}
-	from, to, info := page(len(hits), first, after)
-	ids := make([]int, 0, to-from)
-	for _, h := range hits[from:to] {
-		ids = append(ids, h.ID)
-	}
-	rs, err := r.Client.Registrant.Query().Where(registrant.IDIn(ids...)).All(ctx)
+	pg, err := pageOf(hits, first, after, func(ids []int) ([]*ent.Registrant, error) {
+		return r.Client.Registrant.Query().Where(registrant.IDIn(ids...)).All(ctx)
+	}, func(x *ent.Registrant) int { return x.ID })
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int]*ent.Registrant{}
-	for _, x := range rs {
-		byID[x.ID] = x
-	}
-	out := &model.RegistrantMatchConnection{PageInfo: info, TotalCount: len(hits)}
-	for i, h := range hits[from:to] {
-		out.Edges = append(out.Edges, &model.RegistrantMatchEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+	out := &model.RegistrantMatchConnection{PageInfo: pg.info, TotalCount: len(hits)}
+	for i, h := range pg.hits {
+		out.Edges = append(out.Edges, &model.RegistrantMatchEdge{Node: pg.nodes[h.ID], Cursor: entgql.Cursor[int]{ID: pg.from + i},
 			Score: h.Match.Score, Blocked: h.Match.Blocked, Explanations: explanations(h.Match, true)})
 	}
 	return out, nil
@@ -180,26 +191,19 @@ func (r *Resolver) recommendedPostings(ctx context.Context, first *int, after *e
 			hits = append(hits, h)
 		}
 	}
-	from, to, info := page(len(hits), first, after)
-	ids := make([]int, 0, to-from)
-	for _, h := range hits[from:to] {
-		ids = append(ids, h.ID)
-	}
-	ps, err := r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+	pg, err := pageOf(hits, first, after, func(ids []int) ([]*portal.PublicPosting, error) {
+		ps, err := r.Client.Posting.Query().Where(posting.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return r.portal().PublicPostings(ctx, ps)
+	}, func(p *portal.PublicPosting) int { return p.ID })
 	if err != nil {
 		return nil, err
 	}
-	pub, err := r.portal().PublicPostings(ctx, ps)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int]*portal.PublicPosting{}
-	for _, p := range pub {
-		byID[p.ID] = p
-	}
-	out := &model.RecommendedPostingConnection{PageInfo: info, TotalCount: len(hits)}
-	for i, h := range hits[from:to] {
-		out.Edges = append(out.Edges, &model.RecommendedPostingEdge{Node: byID[h.ID], Cursor: entgql.Cursor[int]{ID: from + i},
+	out := &model.RecommendedPostingConnection{PageInfo: pg.info, TotalCount: len(hits)}
+	for i, h := range pg.hits {
+		out.Edges = append(out.Edges, &model.RecommendedPostingEdge{Node: pg.nodes[h.ID], Cursor: entgql.Cursor[int]{ID: pg.from + i},
 			Score: h.Match.Score, Explanations: explanations(h.Match, false)})
 	}
 	return out, nil
