@@ -32,6 +32,7 @@ import (
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
+	"github.com/example/staffcrm/internal/tracing"
 )
 
 func main() {
@@ -67,6 +68,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	stopTracing, exporting, err := tracing.Setup(ctx, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer stopTracing(context.Background())
+	log.Info("tracing", "otlp_export", exporting)
 	return withDB(ctx, cfg, log, func(db *database.DB) error {
 		if cfg.ShouldSeed() {
 			if err := seedIfEmpty(ctx, db, log); err != nil {

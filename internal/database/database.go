@@ -13,7 +13,9 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver
+	"github.com/XSAM/otelsql"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/example/staffcrm/ent"
@@ -53,7 +55,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	)
 	if cfg.URL != "" {
 		dia = dialect.Postgres
-		db, err = sql.Open("postgres", cfg.URL)
+		db, err = otelsql.Open("postgres", cfg.URL, otelsql.WithAttributes(semconv.DBSystemNamePostgreSQL))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -73,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		db, err = sql.Open("sqlite", SQLiteDSN(filepath.Join(dir, "staffcrm.db")))
+		db, err = otelsql.Open("sqlite", SQLiteDSN(filepath.Join(dir, "staffcrm.db")), otelsql.WithAttributes(semconv.DBSystemNameSQLite))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}

@@ -79,6 +79,10 @@ func TestPanicBecomesInternalWithRequestID(t *testing.T) {
 	case !strings.Contains(logs.String(), rid) || !strings.Contains(logs.String(), "panic"):
 		t.Fatalf("the log does not tie the panic to request %s:\n%s", rid, logs.String())
 	}
+	do(t, url, token, query(`query NamedForTheLog{viewer{email}}`, nil))
+	if !strings.Contains(logs.String(), `"operation":"NamedForTheLog"`) {
+		t.Fatalf("access log lacks the operation name:\n%s", logs.String())
+	}
 	// Production: no introspection, no "did you mean" suggestions.
 	r := do(t, url, token, query(`{__schema{types{name}}}`, nil))
 	if len(r.Errors) == 0 {

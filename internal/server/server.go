@@ -14,12 +14,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
+	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/graph"
@@ -93,11 +95,13 @@ func Handler(o Options) http.Handler {
 		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
 	gql.Use(graph.ShapeLimit{Limits: o.Limits})
+	gql.Use(otelgqlgen.Middleware()) // spans per operation and resolver; no-op unless tracing is set up
 	gql.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
 	gql.AroundFields(graph.FieldGuard)
 	gql.AroundFields(o.Resolver.Limits.LimitMutations)
 	gql.AroundFields(graph.PageSizeLimit)
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
+	gql.AroundOperations(nameOperation)
 	if o.Metrics != nil {
 		gql.AroundResponses(o.Metrics.Operations)
 	}
@@ -169,13 +173,30 @@ func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return h.Hijack()
 }
 
+type operationKey struct{}
+
+// operationName carries the GraphQL operation name from the executor back to the access log.
+type operationName struct{ name string }
+
+func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if h, ok := ctx.Value(operationKey{}).(*operationName); ok && graphql.HasOperationContext(ctx) {
+		oc := graphql.GetOperationContext(ctx)
+		h.name = oc.OperationName
+		if h.name == "" && oc.Operation != nil {
+			h.name = oc.Operation.Name
+		}
+	}
+	return next(ctx)
+}
+
 func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		// No query strings, bodies or personal data in logs.
-		log.InfoContext(r.Context(), "http request", "method", r.Method, "path", r.URL.Path,
+		op := &operationName{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), operationKey{}, op)))
+		// No query strings, bodies, variables or personal data in logs.
+		log.InfoContext(r.Context(), "http request", "method", r.Method, "path", r.URL.Path, "operation", op.name,
 			"status", rec.status, "duration_ms", time.Since(start).Milliseconds(), "request_id", RequestID(r.Context()))
 	})
 }
