@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -129,7 +130,14 @@ func Handler(o Options) http.Handler {
 	if o.Development {
 		mux.Handle("GET /{$}", playground.Handler("staffcrm GraphiQL", "/query"))
 	}
-	return withRequestID(withClientIP(withAccessLog(o.Log, mux)))
+	socks := &sockets{conns: map[*socket]struct{}{}}
+	if o.Closing != nil {
+		go func() {
+			<-o.Closing
+			socks.closeAll(200 * time.Millisecond)
+		}()
+	}
+	return withRequestID(withClientIP(withAccessLog(o.Log, socks, mux)))
 }
 
 type requestIDKey struct{}
@@ -152,7 +160,8 @@ func withRequestID(next http.Handler) http.Handler {
 
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status  int
+	sockets *sockets
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -163,14 +172,90 @@ func (s *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// Hijack hands the connection to the websocket transport (gorilla asserts http.Hijacker directly).
+// Hijack hands the connection to the websocket transport (gorilla asserts http.Hijacker directly),
+// registered so shutdown can close it cleanly.
 func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	h, ok := s.ResponseWriter.(http.Hijacker)
 	if !ok {
 		return nil, nil, errors.New("connection cannot be hijacked")
 	}
 	s.status = http.StatusSwitchingProtocols
-	return h.Hijack()
+	conn, rw, err := h.Hijack()
+	if err != nil || s.sockets == nil {
+		return conn, rw, err
+	}
+	return s.sockets.add(conn), rw, nil
+}
+
+// sockets tracks websocket connections, which http.Server.Shutdown does not see once hijacked.
+type sockets struct {
+	mu    sync.Mutex
+	conns map[*socket]struct{}
+}
+
+// socket serialises writes so a final close frame never interleaves with a frame being written.
+type socket struct {
+	net.Conn
+	owner  *sockets
+	mu     sync.Mutex
+	closed bool
+}
+
+func (s *sockets) add(c net.Conn) *socket {
+	sc := &socket{Conn: c, owner: s}
+	s.mu.Lock()
+	s.conns[sc] = struct{}{}
+	s.mu.Unlock()
+	return sc
+}
+
+func (c *socket) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return 0, net.ErrClosed
+	}
+	return c.Conn.Write(p)
+}
+
+func (c *socket) Close() error {
+	c.owner.mu.Lock()
+	delete(c.owner.conns, c)
+	c.owner.mu.Unlock()
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// goingAway sends a websocket close frame (1001 "going away", server frames are unmasked) and closes.
+func (c *socket) goingAway() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	reason := "server shutting down"
+	frame := append([]byte{0x88, byte(2 + len(reason)), 0x03, 0xE9}, reason...)
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = c.Conn.Write(frame)
+	c.closed = true
+	_ = c.Conn.Close()
+}
+
+// closeAll tells subscribers the stream is over (their contexts end, so gqlgen sends "complete"),
+// waits briefly for that to flush, then closes every websocket with a close frame.
+func (s *sockets) closeAll(cancelled time.Duration) {
+	time.Sleep(cancelled)
+	s.mu.Lock()
+	conns := make([]*socket, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.goingAway()
+	}
 }
 
 type operationKey struct{}
@@ -189,10 +274,10 @@ func nameOperation(ctx context.Context, next graphql.OperationHandler) graphql.R
 	return next(ctx)
 }
 
-func withAccessLog(log *slog.Logger, next http.Handler) http.Handler {
+func withAccessLog(log *slog.Logger, socks *sockets, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK, sockets: socks}
 		op := &operationName{}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), operationKey{}, op)))
 		// No query strings, bodies, variables or personal data in logs.

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -196,4 +197,45 @@ func TestSubscriptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWebsocketsClosedOnShutdown: when shutdown starts, a subscriber's connection ends with a proper
+// close frame (gqlgen's 1000 once its context ends, or our 1001 going away), not a dropped socket.
+func TestWebsocketsClosedOnShutdown(t *testing.T) {
+	db := dbtest.Open(t, dbtest.SQLite)
+	sys := access.System(context.Background(), "test: seed")
+	if err := seed.Demo(sys, db.Client, func(pw string) (string, error) { return auth.HashPasswordWith(cheap, pw) }); err != nil {
+		t.Fatal(err)
+	}
+	secret, _ := auth.RandomSecret()
+	tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
+	bus := notify.NewLocal()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	closing := make(chan struct{})
+	srv := httptest.NewServer(server.Handler(server.Options{
+		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Bus: bus},
+		Tokens:   tokens, Ready: db.Ready, Log: log, Closing: closing,
+	}))
+	defer srv.Close()
+	r := do(t, srv.URL, "", query(`mutation{login(input:{email:"coordinator@demo.example",password:"demo-password"}){accessToken}}`, nil))
+	c, err := dialWS(t, srv.URL, r.Data["login"].(map[string]any)["accessToken"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe("1", `subscription{inquiryAssigned{id}}`)
+	time.Sleep(100 * time.Millisecond)
+	close(closing)
+	completed := false
+	for {
+		m, err := c.read(3 * time.Second)
+		if err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || (ce.Code != websocket.CloseGoingAway && ce.Code != websocket.CloseNormalClosure) {
+				t.Fatalf("want a close frame (1000 or 1001), got %v", err)
+			}
+			break
+		}
+		completed = completed || m["type"] == "complete"
+	}
+	t.Logf("subscription completed before the close frame: %v", completed)
 }
