@@ -9,18 +9,53 @@ import (
 	"github.com/example/staffcrm/internal/session"
 )
 
-// accountProfile returns the profile linked to an account, using eagerly loaded edges when present.
-func accountProfile(ctx context.Context, a *ent.Account) (ent.Noder, error) {
+// accountProfile returns the profile linked to an account: the eagerly loaded edge when present
+// (login, viewer), else through the operation's loaders (one query for a whole list of accounts).
+func (r *Resolver) accountProfile(ctx context.Context, a *ent.Account) (ent.Noder, error) {
+	l := loadersOf(ctx, r.Client)
+	var (
+		n   ent.Noder
+		err error
+	)
 	switch a.Role {
 	case "COORDINATOR":
-		return edgeOrQuery(a.Edges.CoordinatorOrErr, a.QueryCoordinator().Only, ctx)
+		if c, e := a.Edges.CoordinatorOrErr(); e == nil {
+			return nilIfNone(c), nil
+		}
+		var c *ent.Coordinator
+		prime(ctx, l.coordinator)
+		c, err = l.coordinator.Load(ctx, a.ID)
+		n = nilIfNone(c)
 	case "SALES_REP":
-		return edgeOrQuery(a.Edges.SalesRepOrErr, a.QuerySalesRep().Only, ctx)
+		if x, e := a.Edges.SalesRepOrErr(); e == nil {
+			return nilIfNone(x), nil
+		}
+		var x *ent.SalesRep
+		prime(ctx, l.salesRep)
+		x, err = l.salesRep.Load(ctx, a.ID)
+		n = nilIfNone(x)
 	case "REGISTRANT":
-		return edgeOrQuery(a.Edges.RegistrantOrErr, a.QueryRegistrant().Only, ctx)
-	default:
-		return nil, nil
+		if x, e := a.Edges.RegistrantOrErr(); e == nil {
+			return nilIfNone(x), nil
+		}
+		var x *ent.Registrant
+		prime(ctx, l.registrant)
+		x, err = l.registrant.Load(ctx, a.ID)
+		n = nilIfNone(x)
 	}
+	return n, err
+}
+
+// nilIfNone turns a typed nil profile into an untyped nil Noder (an account without a profile).
+func nilIfNone[T interface {
+	comparable
+	ent.Noder
+}](v T) ent.Noder {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
 }
 
 // edgeOrQuery returns the loaded edge, or queries it; a missing profile is null, not an error.

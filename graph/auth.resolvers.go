@@ -14,7 +14,7 @@ import (
 
 // Profile is the resolver for the profile field.
 func (r *accountResolver) Profile(ctx context.Context, obj *ent.Account) (ent.Noder, error) {
-	return accountProfile(ctx, obj)
+	return r.accountProfile(ctx, obj)
 }
 
 // Agency is the resolver for the agency field.
@@ -22,7 +22,7 @@ func (r *accountResolver) Agency(ctx context.Context, obj *ent.Account) (*ent.Ag
 	if a, err := obj.Edges.AgencyOrErr(); err == nil {
 		return a, nil
 	}
-	return obj.QueryAgency().Only(ctx)
+	return loadersOf(ctx, r.Client).agency.Load(ctx, obj.AgencyID)
 }
 
 // Login is the resolver for the login field.

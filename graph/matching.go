@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"sync"
-	"time"
 
 	"entgo.io/contrib/entgql"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
-	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/matching"
 )
@@ -209,44 +206,10 @@ func (r *Resolver) recommendedPostings(ctx context.Context, first *int, after *e
 	return out, nil
 }
 
-// market is the wage statistics area of open postings, cached briefly per agency × category ×
-// prefecture so a list of postings costs one query per area, not one per posting.
-type market struct {
-	mu    sync.Mutex
-	areas map[string]marketArea
-}
-
-type marketArea struct {
-	at    time.Time
-	items []matching.MarketPosting
-}
-
-var markets = &market{areas: map[string]marketArea{}}
-
-func (r *Resolver) area(ctx context.Context, agencyID int, category, prefecture string) ([]matching.MarketPosting, error) {
-	key := fmt.Sprintf("%d|%s|%s", agencyID, category, prefecture)
-	markets.mu.Lock()
-	a, ok := markets.areas[key]
-	markets.mu.Unlock()
-	if ok && time.Since(a.at) < 30*time.Second {
-		return a.items, nil
-	}
-	// Aggregated wages of all the agency's open postings in the area, not any one row's data.
-	ps, err := r.Client.Posting.Query().Where(posting.AgencyID(agencyID), posting.StatusEQ(posting.StatusOPEN),
-		posting.JobCategory(category), posting.Prefecture(prefecture)).
-		Select(posting.FieldID, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldHourlyWage).
-		All(access.System(ctx, "signals: wage statistics over the agency's open postings in an area"))
-	if err != nil {
-		return nil, err
-	}
-	items := make([]matching.MarketPosting, len(ps))
-	for i, p := range ps {
-		items[i] = matching.MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
-	}
-	markets.mu.Lock()
-	markets.areas[key] = marketArea{at: time.Now(), items: items}
-	markets.mu.Unlock()
-	return items, nil
+// area is the agency's open-posting wages, read once per operation (the functions of internal/
+// matching pick the job category and prefecture themselves).
+func (r *Resolver) area(ctx context.Context, agencyID int) ([]matching.MarketPosting, error) {
+	return loadersOf(ctx, r.Client).market.Load(ctx, agencyID)
 }
 
 func (r *Resolver) signals(ctx context.Context, p *ent.Posting) (*model.PostingSignals, error) {
@@ -254,7 +217,7 @@ func (r *Resolver) signals(ctx context.Context, p *ent.Posting) (*model.PostingS
 	if err != nil {
 		return nil, err
 	}
-	items, err := r.area(ctx, v.AgencyID, p.JobCategory, p.Prefecture)
+	items, err := r.area(ctx, v.AgencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +238,7 @@ func (r *Resolver) areaMedian(ctx context.Context, p *portal.PublicPosting) (int
 	if err != nil {
 		return 0, err
 	}
-	items, err := r.area(ctx, v.AgencyID, p.JobCategory, p.Prefecture)
+	items, err := r.area(ctx, v.AgencyID)
 	if err != nil {
 		return 0, err
 	}

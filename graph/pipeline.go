@@ -8,11 +8,9 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/application"
-	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
-	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -93,15 +91,16 @@ func (r *Resolver) skillSheet(ctx context.Context, applicationID int) (*complian
 // insurance computes a registrant's continuity from their assignments (read in the caller's scope).
 func (r *Resolver) insurance(ctx context.Context, registrantID int, employment string) (*model.InsuranceContinuity, error) {
 	v, _ := auth.ViewerFrom(ctx)
-	as, err := r.Client.Assignment.Query().Where(assignment.RegistrantID(registrantID), assignment.StatusNEQ(assignment.StatusTERMINATED)).
-		All(access.System(ctx, "insurance: all of a registrant's contracts count, not only those in the viewer's scope"))
+	l := loadersOf(ctx, r.Client)
+	prime(ctx, l.contracts)
+	as, err := l.contracts.Load(ctx, registrantID)
 	if err != nil {
 		return nil, err
 	}
 	var gap *int
 	lead := 30
 	if v != nil {
-		if ag, err := r.Client.Agency.Get(ctx, v.AgencyID); err == nil {
+		if ag, err := l.agency.Load(ctx, v.AgencyID); err == nil && ag != nil {
 			gap, lead = ag.InsuranceGapDays, ag.NextJobLeadDays
 		}
 	}

@@ -86,7 +86,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("ping %s: %w", dia, err)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(entsql.OpenDB(dia, db))), SQL: db, Dialect: dia, url: cfg.URL}, nil
+	drv := countingDriver{entsql.OpenDB(dia, db)}
+	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dia, url: cfg.URL}, nil
 }
 
 // SQLiteDSN is the connection string of the embedded store: foreign keys on, WAL so readers don't

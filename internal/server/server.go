@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/metrics"
 )
 
@@ -103,6 +105,7 @@ func Handler(o Options) http.Handler {
 	gql.AroundFields(graph.PageSizeLimit)
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
 	gql.AroundOperations(nameOperation)
+	gql.AroundOperations(graph.Loaders(o.Resolver.Client))
 	if o.Metrics != nil {
 		gql.AroundResponses(o.Metrics.Operations)
 	}
@@ -110,7 +113,7 @@ func Handler(o Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing, auth.Middleware(o.Tokens)(gql))))
+	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing, withStatementCount(auth.Middleware(o.Tokens)(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -362,4 +365,45 @@ func withClientIP(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(graph.WithClientIP(r.Context(), host)))
 	})
+}
+
+// withStatementCount counts the SQL statements a request runs and reports them in the
+// X-Sql-Statements response header (written with the response, after execution).
+func withStatementCount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, c := database.WithStatementCounter(r.Context())
+		next.ServeHTTP(&countingWriter{ResponseWriter: w, c: c}, r.WithContext(ctx))
+	})
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	c       *database.StatementCounter
+	written bool
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		w.Header().Set("X-Sql-Statements", strconv.FormatInt(w.c.Count(), 10))
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack passes websocket upgrades through.
+func (w *countingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("connection cannot be hijacked")
+	}
+	return h.Hijack()
 }

@@ -1,0 +1,209 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/agency"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/registrant"
+	"github.com/example/staffcrm/ent/salesrep"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/matching"
+)
+
+// loaders batch the per-row lookups of hand-written resolvers (entgql's field collection covers the
+// generated edges): one query per kind per request, whatever the page size. They live for one
+// operation and read under its viewer's privacy, except where a named bypass says otherwise.
+type loaders struct {
+	agency      *memo[int, *ent.Agency]
+	coordinator *dataloadgen.Loader[int, *ent.Coordinator] // by account id
+	salesRep    *dataloadgen.Loader[int, *ent.SalesRep]    // by account id
+	registrant  *dataloadgen.Loader[int, *ent.Registrant]  // by account id
+	contracts   *dataloadgen.Loader[int, []*ent.Assignment]
+	market      *memo[int, []matching.MarketPosting] // by agency id
+}
+
+// memo computes a value once per key for the operation. For keys nearly every row shares (the
+// viewer's agency) it beats a batching loader: no wait window, one query.
+type memo[K comparable, V any] struct {
+	mu    sync.Mutex
+	fetch func(ctx context.Context, key K) (V, error)
+	done  map[K]*memoEntry[V]
+}
+
+type memoEntry[V any] struct {
+	once sync.Once
+	v    V
+	err  error
+}
+
+func newMemo[K comparable, V any](fetch func(ctx context.Context, key K) (V, error)) *memo[K, V] {
+	return &memo[K, V]{fetch: fetch, done: map[K]*memoEntry[V]{}}
+}
+
+// Load returns the value for key, fetching it on first use.
+func (m *memo[K, V]) Load(ctx context.Context, key K) (V, error) {
+	m.mu.Lock()
+	e, ok := m.done[key]
+	if !ok {
+		e = &memoEntry[V]{}
+		m.done[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.v, e.err = m.fetch(ctx, key) })
+	return e.v, e.err
+}
+
+type loadersKey struct{}
+
+// loaderWait gathers the per-row lookups of one list into one batch; gqlgen resolves the rows'
+// resolver fields concurrently, so they arrive within this window even under the race detector.
+const loaderWait = 10 * time.Millisecond
+
+func byKey[K comparable, V any](keys []K, rows []V, key func(V) K) ([]V, []error) {
+	m := make(map[K]V, len(rows))
+	for _, r := range rows {
+		m[key(r)] = r
+	}
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out, nil
+}
+
+func fail[V any](n int, err error) ([]V, []error) {
+	errs := make([]error, n)
+	for i := range errs {
+		errs[i] = err
+	}
+	return make([]V, n), errs
+}
+
+func newLoaders(c *ent.Client) *loaders {
+	w := dataloadgen.WithWait(loaderWait)
+	return &loaders{
+		agency: newMemo(func(ctx context.Context, id int) (*ent.Agency, error) {
+			return c.Agency.Query().Where(agency.ID(id)).Only(ctx)
+		}),
+		coordinator: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.Coordinator, []error) {
+			rows, err := c.Coordinator.Query().Where(coordinator.AccountIDIn(ids...)).All(ctx)
+			if err != nil {
+				return fail[*ent.Coordinator](len(ids), err)
+			}
+			return byKey(ids, rows, func(x *ent.Coordinator) int { return *x.AccountID })
+		}, w),
+		salesRep: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.SalesRep, []error) {
+			rows, err := c.SalesRep.Query().Where(salesrep.AccountIDIn(ids...)).All(ctx)
+			if err != nil {
+				return fail[*ent.SalesRep](len(ids), err)
+			}
+			return byKey(ids, rows, func(x *ent.SalesRep) int { return *x.AccountID })
+		}, w),
+		registrant: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.Registrant, []error) {
+			rows, err := c.Registrant.Query().Where(registrant.AccountIDIn(ids...)).All(ctx)
+			if err != nil {
+				return fail[*ent.Registrant](len(ids), err)
+			}
+			return byKey(ids, rows, func(x *ent.Registrant) int { return *x.AccountID })
+		}, w),
+		contracts: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([][]*ent.Assignment, []error) {
+			rows, err := c.Assignment.Query().Where(assignment.RegistrantIDIn(ids...), assignment.StatusNEQ(assignment.StatusTERMINATED)).
+				All(access.System(ctx, "insurance: all of a registrant's contracts count, not only those in the viewer's scope"))
+			if err != nil {
+				return fail[[]*ent.Assignment](len(ids), err)
+			}
+			m := map[int][]*ent.Assignment{}
+			for _, a := range rows {
+				m[a.RegistrantID] = append(m[a.RegistrantID], a)
+			}
+			out := make([][]*ent.Assignment, len(ids))
+			for i, id := range ids {
+				out[i] = m[id]
+			}
+			return out, nil
+		}, w),
+		market: newMemo(func(ctx context.Context, id int) ([]matching.MarketPosting, error) {
+			// Aggregated wages of all the agency's open postings, not any one row's data.
+			ps, err := c.Posting.Query().Where(posting.AgencyID(id), posting.StatusEQ(posting.StatusOPEN)).
+				Select(posting.FieldID, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldHourlyWage).
+				All(access.System(ctx, "signals: wage statistics over the agency's open postings"))
+			if err != nil {
+				return nil, err
+			}
+			out := make([]matching.MarketPosting, len(ps))
+			for i, p := range ps {
+				out[i] = matching.MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
+			}
+			return out, nil
+		}),
+	}
+}
+
+// Loaders attaches fresh per-operation loaders.
+func Loaders(c *ent.Client) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(c)))
+	}
+}
+
+// loadersOf returns the operation's loaders, or fresh ones outside an operation (tests, jobs).
+func loadersOf(ctx context.Context, c *ent.Client) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(c)
+}
+
+// siblingIDs returns the ids of the rows in the list the current field's object belongs to (a
+// connection's edges or a plain list), so a loader can be asked for all of them in one call. gqlgen
+// resolves the rows concurrently; asking for the whole list up front makes the batch deterministic
+// instead of depending on how many rows arrive within the wait window.
+func siblingIDs(ctx context.Context) []int {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		rv := reflect.ValueOf(fc.Result)
+		for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Slice {
+			rv = rv.Elem()
+		}
+		if rv.Kind() != reflect.Slice {
+			continue
+		}
+		ids := make([]int, 0, rv.Len())
+		for i := range rv.Len() {
+			el := reflect.Indirect(rv.Index(i))
+			if el.Kind() == reflect.Pointer {
+				el = reflect.Indirect(el)
+			}
+			if el.Kind() != reflect.Struct {
+				return nil
+			}
+			if n := el.FieldByName("Node"); n.IsValid() {
+				el = reflect.Indirect(n)
+			}
+			if !el.IsValid() || el.Kind() != reflect.Struct {
+				continue
+			}
+			if id := el.FieldByName("ID"); id.IsValid() && id.CanInt() {
+				ids = append(ids, int(id.Int()))
+			}
+		}
+		return ids
+	}
+	return nil
+}
+
+// prime asks the loader for every sibling at once (results are cached for the row lookups).
+func prime[V any](ctx context.Context, l *dataloadgen.Loader[int, V]) {
+	if ids := siblingIDs(ctx); len(ids) > 1 {
+		l.LoadAllThunk(ctx, ids)
+	}
+}
