@@ -62,3 +62,22 @@ func TestLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestGzip: large responses are compressed for clients that accept gzip.
+func TestGzip(t *testing.T) {
+	e := newEnv(t, dbtest.SQLite)
+	token, _, _ := e.tokens.Issue(e.admin)
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/query", strings.NewReader(query(`{__schema{types{name description fields{name description}}}}`, nil)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept-Encoding", "gzip")
+	tr := &http.Transport{DisableCompression: true}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("large response not gzipped: %v", resp.Header)
+	}
+}

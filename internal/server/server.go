@@ -23,6 +23,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -113,7 +114,13 @@ func Handler(o Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing, withStatementCount(auth.Middleware(o.Tokens)(gql)))))
+	// gzip large responses (≥ 1 KiB) for clients that accept it; websocket upgrades pass through.
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	if err != nil {
+		panic(err) // static options: cannot fail
+	}
+	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing,
+		gzipUnlessUpgrade(gz, withStatementCount(auth.Middleware(o.Tokens)(gql))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -406,4 +413,15 @@ func (w *countingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, errors.New("connection cannot be hijacked")
 	}
 	return h.Hijack()
+}
+
+func gzipUnlessUpgrade(gz func(http.Handler) http.HandlerFunc, next http.Handler) http.Handler {
+	zipped := gz(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		zipped.ServeHTTP(w, r)
+	})
 }
