@@ -145,7 +145,7 @@ func load(ctx context.Context, dsn string, scale float64) error {
 					SetAccountRepID(reps[rng.IntN(len(reps))].ID).SetTitle(fmt.Sprintf("%s／%s", cats[i%len(cats)], prefs[i%len(prefs)])).
 					SetJobCategory(cats[rng.IntN(len(cats))]).SetPrefecture(prefs[rng.IntN(len(prefs))]).SetTaskTags([]string{tags[rng.IntN(len(tags))], tags[rng.IntN(len(tags))]}).
 					SetHourlyWage(1100+rng.IntN(1200)).SetBillRate(2000+rng.IntN(800)).SetVisibility(vis).SetStatus(posting.StatusOPEN).
-					SetNearestStation("新宿").SetWalkMinutes(rng.IntN(20)).SetCreatedAt(time.Now().Add(-time.Duration(rng.IntN(90*24)) * time.Hour)))
+					SetNearestStation("新宿").SetWalkMinutes(rng.IntN(20)).SetCreatedAt(time.Now().Add(-time.Duration(rng.IntN(90*24))*time.Hour)))
 				rb = append(rb, c.Registrant.Create().SetAgencyID(ag.ID).SetName(fmt.Sprint("登録者", i)).SetPrefecture(prefs[rng.IntN(len(prefs))]).
 					SetDesiredJobCategories([]string{cats[rng.IntN(len(cats))]}).SetDesiredHourlyWage(1200+rng.IntN(600)))
 			}
