@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -74,6 +75,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer stopTracing(context.Background())
 	log.Info("tracing", "otlp_export", exporting)
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
+	}
 	return withDB(ctx, cfg, log, func(db *database.DB) error {
 		if cfg.ShouldSeed() {
 			if err := seedIfEmpty(ctx, db, log); err != nil {
@@ -192,6 +196,19 @@ func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Ro
 			return
 		case <-time.After(every):
 		}
+	}
+}
+
+// servePprof exposes the Go profiler on a separate (private) address for performance work.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("pprof", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: server.ReadHeaderTimeout}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("pprof", "err", err)
 	}
 }
 

@@ -35,6 +35,7 @@ type Config struct {
 	MaxComplexity   int           // MAX_COMPLEXITY
 	MaxBodyBytes    int64         // MAX_BODY_BYTES
 	RequestTimeout  time.Duration // REQUEST_TIMEOUT
+	PprofAddr       string        // PPROF_ADDR: serve net/http/pprof there (off when empty; keep it private)
 	Args            []string      // positional arguments (subcommand)
 }
 
@@ -90,6 +91,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", 1<<20), "request body cap (MAX_BODY_BYTES)")
 	var reqTimeout string
 	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", "15s"), "per-request timeout (REQUEST_TIMEOUT)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err

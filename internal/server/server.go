@@ -99,7 +99,7 @@ func Handler(o Options) http.Handler {
 		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
 	gql.Use(graph.ShapeLimit{Limits: o.Limits})
-	gql.Use(otelgqlgen.Middleware()) // spans per operation and resolver; no-op unless tracing is set up
+	gql.Use(resolverSpans{otelgqlgen.Middleware()}) // spans per operation and resolver; no-op unless tracing is set up
 	gql.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
 	gql.AroundFields(graph.FieldGuard)
 	gql.AroundFields(o.Resolver.Limits.LimitMutations)
@@ -424,4 +424,15 @@ func gzipUnlessUpgrade(gz func(http.Handler) http.HandlerFunc, next http.Handler
 		}
 		zipped.ServeHTTP(w, r)
 	})
+}
+
+// resolverSpans traces operations and resolver fields only: a span for every plain struct field of
+// every row cost a third of the CPU of a 50-row list (measured with pprof) and says nothing.
+type resolverSpans struct{ otelgqlgen.Tracer }
+
+func (t resolverSpans) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && !fc.IsResolver {
+		return next(ctx)
+	}
+	return t.Tracer.InterceptField(ctx, next)
 }
