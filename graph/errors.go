@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -68,6 +69,9 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		switch {
 		case ce != nil || errors.As(err, &ce):
 			code, msg, extra = ce.code, ce.msg, ce.ext
+		case strings.Contains(err.Error(), "cannot decode cursor"):
+			// entgql's Cursor scalar reports a malformed after/before this way.
+			code, msg = CodeBadUserInput, "invalid cursor"
 		case errors.Is(err, scalar.ErrInvalidInput):
 			code, msg = CodeBadUserInput, unwrapAll(err).Error()
 			if gqlErr.Err != nil {

@@ -160,6 +160,7 @@ func TestErrorCodes(t *testing.T) {
 				{"malformed id", good, query(`{node(id:"abc"){id}}`, nil), graph.CodeBadUserInput, ""},
 				{"unknown id", good, query(`{node(id:"999999"){id}}`, nil), graph.CodeNotFound, "not found"},
 				{"other tenant's row", good, query(`query($id:ID!){node(id:$id){id}}`, map[string]any{"id": strconv.Itoa(e.otherOrg)}), graph.CodeNotFound, "not found"},
+				{"malformed cursor", good, query(`{postings(after:"not-a-cursor"){totalCount}}`, nil), graph.CodeBadUserInput, "invalid cursor"},
 				{"bad date literal", good, query(`{postings(where:{startDateGT:"2026-13-45"}){totalCount}}`, nil), graph.CodeBadUserInput, ""},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
