@@ -123,6 +123,14 @@ func (r *Resolver) registrantsAtRisk(ctx context.Context) ([]*ent.Registrant, er
 	if err != nil {
 		return nil, err
 	}
+	// One query for everyone's contracts; the per-registrant lookups below then hit the loader cache.
+	ids := make([]int, len(regs))
+	for i, reg := range regs {
+		ids[i] = reg.ID
+	}
+	if _, err := loadersOf(ctx, r.Client).contracts.LoadAll(ctx, ids); err != nil {
+		return nil, err
+	}
 	var out []*ent.Registrant
 	for _, reg := range regs {
 		c, err := r.insurance(ctx, reg.ID, reg.Employment.String())

@@ -52,9 +52,6 @@ func (r *Resolver) createInquiry(ctx context.Context, in model.CreateInquiryInpu
 			ni.Channel = *in.Channel
 		}
 	}
-	if (in.Kind == inquiry.KindPOSTING_QUESTION || in.Kind == inquiry.KindAPPLICATION_INTENT) && in.PostingID == nil {
-		return nil, newError(CodeBadUserInput, fmt.Sprintf("postingId is required for %s", in.Kind))
-	}
 	if in.PostingID != nil {
 		// The posting must be one the caller may see (for registrants: public or introduced).
 		if ok, err := r.Client.Posting.Query().Where(posting.ID(*in.PostingID)).Exist(ctx); err != nil || !ok {
@@ -169,7 +166,7 @@ func routingError(err error) (*codedError, bool) {
 		return &codedError{code: CodeForbidden, msg: unwrapAll(err).Error(), err: err}, true
 	case errors.Is(err, routing.ErrInvalidTransition):
 		return &codedError{code: CodeInvalidTransition, msg: unwrapAll(err).Error(), err: err}, true
-	case errors.Is(err, routing.ErrNoPosting):
+	case errors.Is(err, routing.ErrNoPosting), errors.Is(err, routing.ErrPostingRequired):
 		return &codedError{code: CodeBadUserInput, msg: unwrapAll(err).Error(), err: err}, true
 	case errors.Is(err, routing.ErrRaced):
 		return &codedError{code: CodeConflict, msg: unwrapAll(err).Error(), err: err}, true

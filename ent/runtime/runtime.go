@@ -495,8 +495,11 @@ func init() {
 		})
 	}
 	contactlogMixinHooks0 := contactlogMixin[0].Hooks()
+	contactlogHooks := schema.ContactLog{}.Hooks()
 
 	contactlog.Hooks[1] = contactlogMixinHooks0[0]
+
+	contactlog.Hooks[2] = contactlogHooks[0]
 	contactlogFields := schema.ContactLog{}.Fields()
 	_ = contactlogFields
 	// contactlogDescNote is the schema descriptor for note field.

@@ -251,13 +251,19 @@ func (Assignment) Policy() ent.Policy {
 	), writes(access.AllowCreate(coordinator, salesRep)))
 }
 
-// ContactLog: coordinators work the phones and see all; sales reps their own logs.
+// ContactLog: coordinators work the phones and see all; sales reps their own logs. Staff log contacts
+// (owned by them, set by a hook) and close only their own callbacks.
 func (ContactLog) Policy() ent.Policy {
+	own := func(v *auth.Viewer) entql.P { return eq("staff_id", v.AccountID) }
 	return policy(reads(
 		all(admin, coordinator),
-		scoped(salesRep, func(v *auth.Viewer) entql.P { return eq("staff_id", v.AccountID) }),
+		scoped(salesRep, own),
 		scoped(registrant, ownRegistrant),
-	), nil)
+	), writes(access.AllowCreate(coordinator, salesRep), scoped(coordinator, own), scoped(salesRep, own)))
+}
+
+func (ContactLog) Hooks() []ent.Hook {
+	return []ent.Hook{access.ActorAccountHook("staff_id", admin, coordinator, salesRep)}
 }
 
 func (AuditEvent) Policy() ent.Policy { return policy(reads(all(admin)), nil) }

@@ -64,32 +64,38 @@ type idFilter interface {
 // FilterTenant restricts queries and mutations to the viewer's agency. Rows of other agencies do not
 // exist for the viewer: fetching one by id answers NOT_FOUND, exactly like a missing row.
 func FilterTenant() privacy.QueryMutationRule {
-	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
-		v, err := viewer(ctx)
-		if err != nil {
-			return err
-		}
+	return filterAgency(func(f privacy.Filter) (func(entql.IntP), bool) {
 		af, ok := f.(agencyFilter)
 		if !ok {
-			return privacy.Denyf("access: %T has no agency column", f)
+			return nil, false
 		}
-		af.WhereAgencyID(entql.IntEQ(v.AgencyID))
-		return privacy.Skip
+		return af.WhereAgencyID, true
 	})
 }
 
-// FilterOwnAgency is FilterTenant for the Agency table itself.
+// FilterOwnAgency is FilterTenant for the Agency table itself (its id is the agency).
 func FilterOwnAgency() privacy.QueryMutationRule {
+	return filterAgency(func(f privacy.Filter) (func(entql.IntP), bool) {
+		idf, ok := f.(idFilter)
+		if !ok {
+			return nil, false
+		}
+		return idf.WhereID, true
+	})
+}
+
+// filterAgency adds "column = viewer's agency" with the column pick chooses.
+func filterAgency(pick func(privacy.Filter) (func(entql.IntP), bool)) privacy.QueryMutationRule {
 	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
 		v, err := viewer(ctx)
 		if err != nil {
 			return err
 		}
-		idf, ok := f.(idFilter)
+		where, ok := pick(f)
 		if !ok {
-			return privacy.Denyf("access: %T has no id column", f)
+			return privacy.Denyf("access: %T has no agency column", f)
 		}
-		idf.WhereID(entql.IntEQ(v.AgencyID))
+		where(entql.IntEQ(v.AgencyID))
 		return privacy.Skip
 	})
 }

@@ -66,3 +66,22 @@ func OwnerHook(role auth.Role, field string) ent.Hook {
 
 // ErrNoProfile is returned when a viewer whose role needs a profile has none.
 var ErrNoProfile = errors.New("account has no profile for its role")
+
+// ActorAccountHook sets field on rows created by a viewer of one of roles to the viewer's account id
+// (e.g. the staff member who logged a contact owns its callback).
+func ActorAccountHook(field string, roles ...auth.Role) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if v, ok := auth.ViewerFrom(ctx); ok && m.Op().Is(ent.OpCreate) {
+				for _, r := range roles {
+					if v.Role == r {
+						if err := m.SetField(field, v.AccountID); err != nil {
+							return nil, fmt.Errorf("create %s: %w", m.Type(), err)
+						}
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}

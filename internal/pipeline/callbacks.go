@@ -57,10 +57,10 @@ func (s *Service) LogContact(ctx context.Context, c Contact) (*ent.ContactLog, e
 		return nil, fmt.Errorf("log contact: %w", err)
 	}
 	now := s.now()
-	log, err := s.Client.ContactLog.Create().SetRegistrantID(c.RegistrantID).SetStaffID(v.AccountID).
+	// staff_id comes from the viewer (ent hook), never from input.
+	log, err := s.Client.ContactLog.Create().SetRegistrantID(c.RegistrantID).
 		SetChannel(c.Channel).SetDirection(c.Direction).SetOutcome(c.Outcome).SetNote(c.Note).SetOccurredAt(now).
-		SetNillableCallbackDueAt(CallbackDue(cal, c, now)).
-		Save(access.System(ctx, "callbacks: staff log contacts with registrants they can see"))
+		SetNillableCallbackDueAt(CallbackDue(cal, c, now)).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("log contact: %w", err)
 	}
@@ -83,8 +83,10 @@ func (s *Service) CompleteCallback(ctx context.Context, id int) (*ent.ContactLog
 	if !ok {
 		return nil, fmt.Errorf("complete callback: %w", access.ErrNoViewer)
 	}
+	// The privacy policy limits staff updates to their own logs; the explicit staff_id keeps admins to
+	// their own callbacks too.
 	n, err := s.Client.ContactLog.Update().Where(contactlog.ID(id), contactlog.StaffID(v.AccountID)).
-		SetCallbackDone(true).Save(access.System(ctx, "callbacks: staff close their own callbacks"))
+		SetCallbackDone(true).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("complete callback: %w", err)
 	}

@@ -44,6 +44,8 @@ var (
 	ErrInvalidTransition = errors.New("the inquiry cannot make that step in its current status")
 	// ErrNoPosting: hand-off needs a posting whose account rep takes over.
 	ErrNoPosting = errors.New("hand-off needs an inquiry about a posting")
+	// ErrPostingRequired: questions about and intents to apply for a posting must name it.
+	ErrPostingRequired = errors.New("postingId is required for POSTING_QUESTION and APPLICATION_INTENT")
 	// ErrRaced: someone else changed the inquiry first; the caller's transaction was rolled back.
 	ErrRaced = errors.New("the inquiry changed concurrently")
 )
@@ -112,6 +114,9 @@ type NewInquiry struct {
 // Create opens an inquiry and routes it, in one transaction. A repeated idempotency key returns the
 // inquiry it created the first time.
 func (r *Router) Create(ctx context.Context, in NewInquiry) (*ent.Inquiry, error) {
+	if (in.Kind == inquiry.KindPOSTING_QUESTION || in.Kind == inquiry.KindAPPLICATION_INTENT) && in.PostingID == nil {
+		return nil, fmt.Errorf("create inquiry: %w", ErrPostingRequired)
+	}
 	ctx = sys(ctx)
 	var out *ent.Inquiry
 	err := r.inTx(ctx, func(tx *ent.Tx) error {
