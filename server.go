@@ -113,6 +113,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Ready:          db.Ready,
 			Log:            log,
 			Development:    !cfg.Production(),
+			Tracing:        exporting,
 			Metrics:        m,
 			Closing:        closing,
 			Limits:         graph.Limits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxComplexity: cfg.MaxComplexity},

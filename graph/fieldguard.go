@@ -13,33 +13,61 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 )
 
-// FieldGuard enforces the field scope of internal/access on every field of every object the API
-// resolves — top-level, through node(id:), nested edges and payloads alike — because gqlgen runs
-// every field through this middleware. A field the viewer may not read resolves to null with a
-// FORBIDDEN error on its path (UNAUTHENTICATED for anonymous callers); a field without a declared
-// rule is refused for everyone. Audited reads are recorded for the audit log.
-func FieldGuard(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil || strings.HasPrefix(fc.Object, "__") || strings.HasPrefix(fc.Field.Name, "__") {
-		return next(ctx)
+// FieldMiddleware is the API's one field interceptor. For every field of every object the API
+// resolves — top-level, through node(id:), nested edges and payloads alike — it enforces the field
+// scope of internal/access, then the write limits of top-level mutations, then the page-size rules
+// of connection arguments. gqlgen calls each field interceptor for every field of every row (a
+// 50-row page of 12 fields is 650 calls), so one interceptor with early exits replaces a chain of
+// three: BenchmarkHandler measured the chain at about a quarter of the request's CPU.
+func FieldMiddleware(limits *RateLimits) graphql.FieldMiddleware {
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc == nil || fc.Field.Field == nil || strings.HasPrefix(fc.Object, "__") || strings.HasPrefix(fc.Field.Name, "__") {
+			return next(ctx)
+		}
+		rule, obj, err := guardField(ctx, fc)
+		if err != nil {
+			return nil, err
+		}
+		if fc.Object == "Mutation" {
+			if err := limits.takeMutation(ctx, fc); err != nil {
+				return nil, err
+			}
+		}
+		if fc.Args != nil {
+			if err := applyPageSize(fc); err != nil {
+				return nil, err
+			}
+		}
+		res, err := next(ctx)
+		if err == nil && rule.Audited && !isNil(res) {
+			recordRead(ctx, fc.Object, fc.Field.Name, obj)
+		}
+		return res, err
 	}
+}
+
+// guardField decides whether the viewer may read fc's field. A field the viewer may not read
+// resolves to null with a FORBIDDEN error on its path (UNAUTHENTICATED for anonymous callers); a
+// field without a declared rule is refused for everyone. The parent object is looked up (by
+// reflection) only when the rule depends on it or the read is audited.
+func guardField(ctx context.Context, fc *graphql.FieldContext) (access.Reader, any, error) {
 	rule, declared := access.FieldReader(fc.Object, fc.Field.Name)
 	v, signedIn := auth.ViewerFrom(ctx)
 	if sv := sessionViewer(fc); sv != nil {
 		v, signedIn = sv, true
 	}
-	obj := parentObject(fc)
+	var obj any
+	if declared && (rule.Audited || (v != nil && rule.OwnOnly(v.Role))) {
+		obj = parentObject(fc)
+	}
 	if !declared || !rule.Allows(v, obj) {
 		if !signedIn && !rule.Public {
-			return nil, fmt.Errorf("%s.%s: %w", fc.Object, fc.Field.Name, access.ErrNoViewer)
+			return rule, nil, fmt.Errorf("%s.%s: %w", fc.Object, fc.Field.Name, access.ErrNoViewer)
 		}
-		return nil, newError(CodeForbidden, fmt.Sprintf("not allowed to read %s.%s", fc.Object, fc.Field.Name))
+		return rule, nil, newError(CodeForbidden, fmt.Sprintf("not allowed to read %s.%s", fc.Object, fc.Field.Name))
 	}
-	res, err := next(ctx)
-	if err == nil && rule.Audited && !isNil(res) {
-		recordRead(ctx, fc.Object, fc.Field.Name, obj)
-	}
-	return res, err
+	return rule, obj, nil
 }
 
 // parentObject is the object whose field is being resolved: the result of the parent field, or the

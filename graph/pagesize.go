@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,17 +12,13 @@ const (
 	MaxPageSize     = 100
 )
 
-// PageSizeLimit applies the page-size rules to every field that takes Relay `first`/`last` arguments,
+// applyPageSize applies the page-size rules to a field that takes Relay `first`/`last` arguments,
 // top-level and nested alike, before its resolver runs.
-func PageSizeLimit(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Args == nil {
-		return next(ctx)
-	}
+func applyPageSize(fc *graphql.FieldContext) error {
 	first, hasFirst := fc.Args["first"]
 	last, hasLast := fc.Args["last"]
 	if !hasFirst && !hasLast {
-		return next(ctx)
+		return nil
 	}
 	for _, v := range []struct {
 		name string
@@ -34,7 +29,7 @@ func PageSizeLimit(ctx context.Context, next graphql.Resolver) (any, error) {
 			continue
 		}
 		if *n < 0 || *n > MaxPageSize {
-			return nil, newError(CodeBadUserInput, fmt.Sprintf("%s must be between 0 and %d", v.name, MaxPageSize))
+			return newError(CodeBadUserInput, fmt.Sprintf("%s must be between 0 and %d", v.name, MaxPageSize))
 		}
 	}
 	fp, _ := first.(*int)
@@ -43,5 +38,5 @@ func PageSizeLimit(ctx context.Context, next graphql.Resolver) (any, error) {
 		n := DefaultPageSize
 		fc.Args["first"] = &n
 	}
-	return next(ctx)
+	return nil
 }

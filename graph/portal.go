@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"errors"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"entgo.io/contrib/entgql"
 
@@ -62,9 +65,16 @@ func (r *Resolver) publicPostings(ctx context.Context, after *entgql.Cursor[int]
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	public, err := r.portal().PublicPostings(ctx, nodes)
-	if err != nil {
-		return nil, err
+	var public []*portal.PublicPosting
+	if selectsNodeField(ctx, "clientName", "siteAddress") {
+		if public, err = r.portal().PublicPostings(ctx, nodes); err != nil {
+			return nil, err
+		}
+	} else { // the workplace lookup is a statement per page: only when asked
+		public = make([]*portal.PublicPosting, len(nodes))
+		for i, p := range nodes {
+			public[i] = portal.NewPublicPosting(p, nil)
+		}
 	}
 	out := &model.PublicPostingConnection{PageInfo: &conn.PageInfo, TotalCount: conn.TotalCount,
 		Edges: make([]*model.PublicPostingEdge, len(conn.Edges))}
@@ -103,4 +113,26 @@ func hideDenied(err error) error {
 		return &ent.NotFoundError{}
 	}
 	return err
+}
+
+// selectsNodeField reports whether the PublicPosting connection being resolved selects any of names
+// on edges.node (fragments included).
+func selectsNodeField(ctx context.Context, names ...string) bool {
+	oc := graphql.GetOperationContext(ctx)
+	for _, edges := range graphql.CollectFields(oc, graphql.GetFieldContext(ctx).Field.Selections, []string{"PublicPostingConnection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, []string{"PublicPostingEdge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, []string{"PublicPosting", "Node"}) {
+				if slices.Contains(names, f.Name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -52,28 +52,27 @@ func rateLimited(retryAt time.Time, what string) error {
 		ext: map[string]any{"retryAt": retryAt.UTC().Format(time.RFC3339)}}
 }
 
-// LimitMutations applies the per-account and per-IP write limits to every top-level mutation.
-func (l *RateLimits) LimitMutations(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
-	if l == nil || fc == nil || fc.Object != "Mutation" {
-		return next(ctx)
+// takeMutation applies the per-account and per-IP write limits to a top-level mutation.
+func (l *RateLimits) takeMutation(ctx context.Context, fc *graphql.FieldContext) error {
+	if l == nil {
+		return nil
 	}
 	ip := clientIP(ctx)
 	if fc.Field.Name == "login" || fc.Field.Name == "refreshToken" {
 		if ok, at := l.LoginIP.Take(ip); !ok {
-			return nil, rateLimited(at, "sign-in attempts from this address")
+			return rateLimited(at, "sign-in attempts from this address")
 		}
-		return next(ctx)
+		return nil
 	}
 	if ok, at := l.MutationIP.Take(ip); !ok {
-		return nil, rateLimited(at, "requests from this address")
+		return rateLimited(at, "requests from this address")
 	}
 	if v, ok := auth.ViewerFrom(ctx); ok {
 		if ok, at := l.MutationAccount.Take(fmtAccount(v.AccountID)); !ok {
-			return nil, rateLimited(at, "changes from this account")
+			return rateLimited(at, "changes from this account")
 		}
 	}
-	return next(ctx)
+	return nil
 }
 
 func fmtAccount(id int) string { return "account:" + itoa(id) }

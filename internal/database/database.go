@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/XSAM/otelsql"
-	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/lib/pq"
 	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 
@@ -55,10 +55,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	)
 	if cfg.URL != "" {
 		dia = dialect.Postgres
-		db, err = otelsql.Open("postgres", cfg.URL, otelsql.WithAttributes(semconv.DBSystemNamePostgreSQL))
+		pc, err := pq.NewConnector(cfg.URL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		db = otelsql.OpenDB(cachingConnector{Connector: pc, size: StatementCacheSize},
+			otelsql.WithAttributes(semconv.DBSystemNamePostgreSQL))
 		n := cfg.MaxOpenConns
 		if n <= 0 {
 			n = 20

@@ -45,6 +45,9 @@ type Options struct {
 	Limits graph.Limits
 	// RequestTimeout bounds one HTTP GraphQL request (not websockets); 0 means 15s.
 	RequestTimeout time.Duration
+	// Tracing adds OpenTelemetry spans for operations and resolvers (set when spans are exported:
+	// even a no-op tracer costs a field interceptor on every field).
+	Tracing bool
 	// Metrics, when set, are served at /metrics and fed by every operation.
 	Metrics *metrics.Metrics
 	// Closing, when closed, ends every websocket (subscriptions) cleanly: http.Server.Shutdown
@@ -99,11 +102,11 @@ func Handler(o Options) http.Handler {
 		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
 	gql.Use(graph.ShapeLimit{Limits: o.Limits})
-	gql.Use(resolverSpans{otelgqlgen.Middleware()}) // spans per operation and resolver; no-op unless tracing is set up
+	if o.Tracing {
+		gql.Use(resolverSpans{otelgqlgen.Middleware()}) // spans per operation and resolver
+	}
 	gql.Use(extension.FixedComplexityLimit(o.Limits.MaxComplexity))
-	gql.AroundFields(graph.FieldGuard)
-	gql.AroundFields(o.Resolver.Limits.LimitMutations)
-	gql.AroundFields(graph.PageSizeLimit)
+	gql.AroundFields(graph.FieldMiddleware(o.Resolver.Limits))
 	gql.AroundOperations(graph.AuditReads(o.Resolver.Client, o.Log))
 	gql.AroundOperations(nameOperation)
 	gql.AroundOperations(graph.Loaders(o.Resolver.Client))

@@ -61,6 +61,7 @@ func newEnvWith(t *testing.T, kind dbtest.Kind, limits *graph.RateLimits) env {
 		Ready:       db.Ready,
 		Log:         log,
 		Development: true,
+		Tracing:     true,
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
