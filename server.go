@@ -16,6 +16,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // agency time zones must resolve on machines without zoneinfo
@@ -65,6 +66,7 @@ func run(ctx context.Context) error {
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	tuneGC(os.Getenv, log)
 	tokens, err := newTokens(cfg, log)
 	if err != nil {
 		return err
@@ -262,4 +264,19 @@ func graphiql(cfg config.Config, a net.Addr) string {
 		return "off (production)"
 	}
 	return "http://" + displayAddr(a) + "/"
+}
+
+// tuneGC: GraphQL execution allocates per field, so collecting at 4× the live heap instead of 2×
+// cut the feed's server CPU by about a fifth (bench/, same run A/B), and a 120 MiB soft limit keeps
+// RSS well under the 150 MB budget. The standard GOGC / GOMEMLIMIT variables override both.
+func tuneGC(getenv func(string) string, log *slog.Logger) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(120 << 20)
+	}
+	percent := debug.SetGCPercent(100) // reads the setting back (the call returns the previous one)
+	debug.SetGCPercent(percent)
+	log.Info("gc", "percent", percent, "memory_limit_bytes", debug.SetMemoryLimit(-1)) // negative: read only
 }

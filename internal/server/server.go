@@ -24,6 +24,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
 	"github.com/klauspost/compress/gzhttp"
+	"github.com/klauspost/compress/gzip"
 	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -117,8 +118,9 @@ func Handler(o Options) http.Handler {
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
-	// gzip large responses (≥ 1 KiB) for clients that accept it; websocket upgrades pass through.
-	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024))
+	// gzip large responses (≥ 1 KiB) for clients that accept it, at the fastest level (JSON still
+	// shrinks ~5x and it halves gzip CPU); websocket upgrades pass through.
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed))
 	if err != nil {
 		panic(err) // static options: cannot fail
 	}
