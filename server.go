@@ -7,6 +7,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -276,7 +277,5 @@ func tuneGC(getenv func(string) string, log *slog.Logger) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(120 << 20)
 	}
-	percent := debug.SetGCPercent(100) // reads the setting back (the call returns the previous one)
-	debug.SetGCPercent(percent)
-	log.Info("gc", "percent", percent, "memory_limit_bytes", debug.SetMemoryLimit(-1)) // negative: read only
+	log.Info("gc", "gogc", cmp.Or(getenv("GOGC"), "400"), "memory_limit_bytes", debug.SetMemoryLimit(-1)) // -1 only reads
 }

@@ -1,22 +1,11 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/example/staffcrm/graph"
-	"github.com/example/staffcrm/internal/access"
-	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
-	"github.com/example/staffcrm/internal/pipeline"
-	"github.com/example/staffcrm/internal/routing"
-	"github.com/example/staffcrm/internal/seed"
-	"github.com/example/staffcrm/internal/server"
-	"github.com/example/staffcrm/internal/session"
 )
 
 // TestFeedWorkplaceOnlyWhenAsked: the feed skips the workplace lookup (a statement per page) unless
@@ -25,17 +14,8 @@ import (
 func TestFeedWorkplaceOnlyWhenAsked(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			db := dbtest.Open(t, kind)
-			sys := access.System(context.Background(), "test: seed")
-			if err := seed.Demo(sys, db.Client, func(pw string) (string, error) { return auth.HashPasswordWith(cheap, pw) }); err != nil {
-				t.Fatal(err)
-			}
-			secret, _ := auth.RandomSecret()
-			tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
-			resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-				Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}}
-			srv := httptest.NewServer(server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
-				Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}))
+			h, _ := demoHandler(t, kind)
+			srv := httptest.NewServer(h)
 			defer srv.Close()
 			r := do(t, srv.URL, "", query(`mutation{login(input:{email:"registrant@demo.example",password:"demo-password"}){accessToken}}`, nil))
 			reg := r.Data["login"].(map[string]any)["accessToken"].(string)

@@ -1,24 +1,13 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/example/staffcrm/graph"
-	"github.com/example/staffcrm/internal/access"
-	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
-	"github.com/example/staffcrm/internal/pipeline"
-	"github.com/example/staffcrm/internal/routing"
-	"github.com/example/staffcrm/internal/seed"
-	"github.com/example/staffcrm/internal/server"
-	"github.com/example/staffcrm/internal/session"
 )
 
 // The two read scenarios of the performance issue, as sent by bench/ (feed: ~12 public fields of 50
@@ -33,17 +22,7 @@ const (
 // Full-scale throughput and latency come from `go run ./bench` (see README, Performance).
 func BenchmarkHandler(b *testing.B) {
 	for _, kind := range dbtest.Kinds {
-		db := dbtest.Open(b, kind)
-		sys := access.System(context.Background(), "bench: seed")
-		if err := seed.Demo(sys, db.Client, func(pw string) (string, error) { return auth.HashPasswordWith(cheap, pw) }); err != nil {
-			b.Fatal(err)
-		}
-		secret, _ := auth.RandomSecret()
-		tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
-		resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-			Router: routing.NewRouter(db.Client, false, nil), Pipeline: &pipeline.Service{Client: db.Client}}
-		h := server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
-			Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+		h, _ := demoHandler(b, kind)
 		login := func(email string) string {
 			rec := httptest.NewRecorder()
 			body := query(fmt.Sprintf(`mutation{login(input:{email:%q,password:"demo-password"}){accessToken}}`, email), nil)

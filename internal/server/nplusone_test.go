@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -14,14 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/graph"
-	"github.com/example/staffcrm/internal/access"
-	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/dbtest"
-	"github.com/example/staffcrm/internal/pipeline"
-	"github.com/example/staffcrm/internal/routing"
-	"github.com/example/staffcrm/internal/seed"
-	"github.com/example/staffcrm/internal/server"
-	"github.com/example/staffcrm/internal/session"
 )
 
 // statements runs q and returns the X-Sql-Statements the server reports.
@@ -46,17 +37,8 @@ func statements(t *testing.T, url, token, q string) string {
 // type selected, runs a number of SQL statements that does not grow with the page size (demo data:
 // ~50 postings and ~50 registrants per agency).
 func TestNoNPlusOne(t *testing.T) {
-	db := dbtest.Open(t, dbtest.SQLite)
-	sys := access.System(context.Background(), "test: seed")
-	if err := seed.Demo(sys, db.Client, func(pw string) (string, error) { return auth.HashPasswordWith(cheap, pw) }); err != nil {
-		t.Fatal(err)
-	}
-	secret, _ := auth.RandomSecret()
-	tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
-	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
-		Router: routing.NewRouter(db.Client, false, nil), Pipeline: &pipeline.Service{Client: db.Client}}
-	srv := httptest.NewServer(server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
-		Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Development: true}))
+	h, resolver := demoHandler(t, dbtest.SQLite)
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	login := func(email string) string {
 		r := do(t, srv.URL, "", query(fmt.Sprintf(`mutation{login(input:{email:%q,password:"demo-password"}){accessToken}}`, email), nil))
