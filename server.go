@@ -31,6 +31,7 @@ import (
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/respcache"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -109,9 +110,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
 		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
+		resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
+			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()}
+		var cache *respcache.Cache
+		if cfg.ResponseCacheMB > 0 {
+			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
+		}
 		h := server.Handler(server.Options{
-			Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
-				Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()},
+			Resolver:       resolver,
+			ResponseCache:  cache,
 			Tokens:         tokens,
 			Ready:          db.Ready,
 			Log:            log,

@@ -11,6 +11,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/respcache"
 )
 
 // FieldMiddleware is the API's one field interceptor. For every field of every object the API
@@ -42,6 +43,7 @@ func FieldMiddleware(limits *RateLimits) graphql.FieldMiddleware {
 		res, err := next(ctx)
 		if err == nil && rule.Audited && !isNil(res) {
 			recordRead(ctx, fc.Object, fc.Field.Name, obj)
+			respcache.NoStore(ctx) // every audited read must write its audit event
 		}
 		return res, err
 	}

@@ -36,7 +36,9 @@ type Config struct {
 	MaxBodyBytes    int64         // MAX_BODY_BYTES
 	RequestTimeout  time.Duration // REQUEST_TIMEOUT
 	PprofAddr       string        // PPROF_ADDR: serve net/http/pprof there (off when empty; keep it private)
-	Args            []string      // positional arguments (subcommand)
+	// ResponseCacheMB bounds the response cache (RESPONSE_CACHE_MB; 0 turns it off).
+	ResponseCacheMB int
+	Args            []string // positional arguments (subcommand)
 }
 
 // Production reports whether APP_ENV is production.
@@ -91,6 +93,7 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", 1<<20), "request body cap (MAX_BODY_BYTES)")
 	var reqTimeout string
 	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", "15s"), "per-request timeout (REQUEST_TIMEOUT)")
+	fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", intEnv("RESPONSE_CACHE_MB", 16), "memory for cached query responses, 0 = off (RESPONSE_CACHE_MB)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
@@ -121,6 +124,9 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 			return Config{}, fmt.Errorf("SEED_DEMO: %q is not true or false", *seed)
 		}
 		c.seedDemoSet = true
+	}
+	if c.ResponseCacheMB < 0 {
+		return Config{}, fmt.Errorf("RESPONSE_CACHE_MB: %d is negative", c.ResponseCacheMB)
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return Config{}, fmt.Errorf("APP_ENV: %q is neither development nor production", c.Env)

@@ -28,7 +28,7 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		if err := d.Client.Schema.Create(ctx); err != nil {
 			return fmt.Errorf("migrate sqlite: %w", err)
 		}
-		return nil
+		return d.installSQLiteVersioning(ctx)
 	}
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLockID))
 	if err != nil {

@@ -21,6 +21,7 @@ type Metrics struct {
 	latency   *prometheus.HistogramVec
 	errors    *prometheus.CounterVec
 	decisions *prometheus.CounterVec
+	cache     *prometheus.CounterVec
 }
 
 // New registers the collectors. queued reports the number of QUEUED inquiries at scrape time.
@@ -35,8 +36,10 @@ func New(db *sql.DB, queued func(context.Context) (int, error)) *Metrics {
 			Help: "GraphQL errors by extensions.code."}, []string{"code"}),
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "staffcrm_routing_decisions_total",
 			Help: "Routing decisions by action."}, []string{"action"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "staffcrm_response_cache_requests_total",
+			Help: "GraphQL requests seen by the response cache: hit, miss or bypass (not cacheable)."}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.errors, m.decisions,
+	m.reg.MustRegister(m.requests, m.latency, m.errors, m.decisions, m.cache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		m.reg.MustRegister(collectors.NewDBStatsCollector(db, "staffcrm"))
@@ -63,6 +66,13 @@ func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, pro
 func (m *Metrics) RoutingDecision(action string) {
 	if m != nil {
 		m.decisions.WithLabelValues(action).Inc()
+	}
+}
+
+// CacheResult counts one request seen by the response cache.
+func (m *Metrics) CacheResult(result string) {
+	if m != nil {
+		m.cache.WithLabelValues(result).Inc()
 	}
 }
 

@@ -10,8 +10,10 @@ import (
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/respcache"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
@@ -19,8 +21,18 @@ import (
 )
 
 // demoHandler is the API over a fresh database of kind seeded with the demo data (logins as in the
-// README, password "demo-password"), configured as in production.
+// README, password "demo-password"), configured as in production (response cache included).
 func demoHandler(t testing.TB, kind dbtest.Kind) (http.Handler, *graph.Resolver) {
+	t.Helper()
+	h, r, _ := demoStack(t, kind, productionCacheBytes)
+	return h, r
+}
+
+// productionCacheBytes is the default RESPONSE_CACHE_MB.
+const productionCacheBytes = 16 << 20
+
+// demoStack is demoHandler with the database and the response cache size (0: no cache).
+func demoStack(t testing.TB, kind dbtest.Kind, cacheBytes int64) (http.Handler, *graph.Resolver, *database.DB) {
 	t.Helper()
 	db := dbtest.Open(t, kind)
 	sys := access.System(context.Background(), "test: seed")
@@ -31,6 +43,16 @@ func demoHandler(t testing.TB, kind dbtest.Kind) (http.Handler, *graph.Resolver)
 	tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
 	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
 		Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}}
-	return server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
-		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}), resolver
+	return apiHandler(db, resolver, tokens, cacheBytes), resolver, db
+}
+
+// apiHandler is one server process's handler over db: its own response cache (when cacheBytes > 0)
+// and its own resolver state.
+func apiHandler(db *database.DB, resolver *graph.Resolver, tokens *auth.Tokens, cacheBytes int64) http.Handler {
+	var cache *respcache.Cache
+	if cacheBytes > 0 {
+		cache = respcache.New(graph.NewSchema(resolver).Schema(), db, cacheBytes)
+	}
+	return server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready, ResponseCache: cache,
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 }

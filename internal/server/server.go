@@ -32,6 +32,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/metrics"
+	"github.com/example/staffcrm/internal/respcache"
 )
 
 // Options configure the handler.
@@ -51,6 +52,8 @@ type Options struct {
 	Tracing bool
 	// Metrics, when set, are served at /metrics and fed by every operation.
 	Metrics *metrics.Metrics
+	// ResponseCache, when set, answers repeated cacheable queries while the data is unchanged.
+	ResponseCache *respcache.Cache
 	// Closing, when closed, ends every websocket (subscriptions) cleanly: http.Server.Shutdown
 	// drains plain requests but does not see hijacked connections.
 	Closing <-chan struct{}
@@ -124,8 +127,17 @@ func Handler(o Options) http.Handler {
 	if err != nil {
 		panic(err) // static options: cannot fail
 	}
+	var query http.Handler = gzipUnlessUpgrade(gz, gql)
+	if o.ResponseCache != nil {
+		// The cache keys on the viewer, so it runs after authentication; it stores compressed bodies
+		// itself, so a miss runs the executor without the gzip wrapper.
+		if o.Metrics != nil {
+			o.ResponseCache.Observe = o.Metrics.CacheResult
+		}
+		query = o.ResponseCache.Handler(query, gql)
+	}
 	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing,
-		gzipUnlessUpgrade(gz, withStatementCount(auth.Middleware(o.Tokens)(gql))))))
+		withStatementCount(auth.Middleware(o.Tokens)(query)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

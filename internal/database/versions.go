@@ -1,0 +1,53 @@
+package database
+
+import (
+	"context"
+	"fmt"
+)
+
+// VersionedTables are the domain tables whose every committed write bumps the data version that
+// cached responses are stored under (internal/respcache). Bookkeeping tables are left out on purpose:
+// audit_events (written by audited reads, never served by a cacheable query) and refresh_tokens
+// (never exposed). migrations/*_data_versions.sql installs the PostgreSQL triggers for exactly
+// this list; a test compares the two.
+var VersionedTables = []string{
+	"accounts", "agencies", "application_events", "applications", "assignments",
+	"client_sites", "clients", "contact_logs", "coordinators", "inquiries", "org_units", "postings",
+	"registrants", "routing_decisions", "sales_reps", "skills", "work_histories",
+}
+
+// DataVersion is a number that changes whenever a write to any of VersionedTables commits, in this
+// process or any other. Read it before the data it versions: a response computed after reading v
+// reflects at least every write counted in v.
+func (d *DB) DataVersion(ctx context.Context) (int64, error) {
+	count(ctx)
+	var v int64
+	if err := d.SQL.QueryRowContext(ctx, `SELECT COALESCE(SUM(version), 0) FROM data_versions`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("data version: %w", err)
+	}
+	return v, nil
+}
+
+// installSQLiteVersioning creates the embedded store's data version table and triggers (PostgreSQL
+// gets them from its migration). SQLite runs one writer at a time, so one row per table suffices and
+// a row trigger bumps it inside the writing transaction.
+func (d *DB) installSQLiteVersioning(ctx context.Context) error {
+	stmts := []string{`CREATE TABLE IF NOT EXISTS data_versions (
+		table_name text NOT NULL, stripe integer NOT NULL, version integer NOT NULL DEFAULT 0,
+		PRIMARY KEY (table_name, stripe))`}
+	for _, t := range VersionedTables {
+		for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+			stmts = append(stmts, fmt.Sprintf(`CREATE TRIGGER IF NOT EXISTS bump_data_version_%[1]s_%[2]s
+				AFTER %[2]s ON %[1]s FOR EACH ROW BEGIN
+				INSERT INTO data_versions (table_name, stripe, version) VALUES ('%[1]s', 0, 1)
+				ON CONFLICT (table_name, stripe) DO UPDATE SET version = version + 1;
+				END`, t, op))
+		}
+	}
+	for _, s := range stmts {
+		if _, err := d.SQL.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("install data versions: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package respcache
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/example/staffcrm/internal/auth"
+)
+
+// Versions gives the current data version (database.DataVersion).
+type Versions interface {
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// Cache is the response cache of one process.
+type Cache struct {
+	planner  *Planner
+	store    *store
+	versions Versions
+	// Observe, when set, is told "hit", "miss" or "bypass" for every request the cache sees.
+	Observe func(result string)
+}
+
+// New returns a cache of at most maxBytes of response bodies for the schema.
+func New(schema *ast.Schema, versions Versions, maxBytes int64) *Cache {
+	return &Cache{planner: NewPlanner(schema, 1000), store: newStore(maxBytes), versions: versions}
+}
+
+// Stats reports the number of stored responses and the bytes they hold.
+func (c *Cache) Stats() (entries int, bytes int64) { return c.store.stats() }
+
+// gzipMinSize matches the server's gzip threshold: smaller bodies are stored and sent plain.
+const gzipMinSize = 1024
+
+// request is the part of a GraphQL POST body the cache keys on.
+type request struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// Handler answers cacheable queries from the cache. Everything else goes to next unchanged; a miss
+// runs exec (the GraphQL handler without compression, since the cache compresses what it stores).
+// It must run after authentication, inside the statement counter.
+func (c *Cache) Handler(next, exec http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := auth.ViewerFrom(r.Context())
+		if !ok || r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" || !isJSON(r.Header.Get("Content-Type")) {
+			c.bypass(next, w, r, nil)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil { // too large or cut off: let the executor say so
+			c.bypass(next, w, r, body)
+			return
+		}
+		var req request
+		if json.Unmarshal(body, &req) != nil || req.Query == "" || len(req.Extensions) > 0 ||
+			!c.planner.Cacheable(req.Query, req.OperationName) {
+			c.bypass(next, w, r, body)
+			return
+		}
+		k, ok := keyOf(v, &req)
+		if !ok {
+			c.bypass(next, w, r, body)
+			return
+		}
+		version, err := c.versions.DataVersion(r.Context())
+		if err != nil {
+			c.bypass(next, w, r, body)
+			return
+		}
+		if e, ok := c.store.get(k, version); ok {
+			c.observe("hit")
+			writeEntry(w, r, e, "hit")
+			return
+		}
+		c.observe("miss")
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		ctx, noStore := withNoStore(r.Context())
+		r2 := r.WithContext(ctx)
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		exec.ServeHTTP(rec, r2)
+		e := &entry{key: k, version: version, body: rec.body.Bytes()}
+		if len(e.body) >= gzipMinSize {
+			e.body, e.gzipped = compress(e.body), true
+		}
+		if rec.status == http.StatusOK && !noStore.Load() && clean(rec.body.Bytes()) {
+			c.store.put(e)
+		}
+		for name, vals := range rec.header {
+			w.Header()[name] = vals
+		}
+		writeEntryStatus(w, r, e, "miss", rec.status)
+	})
+}
+
+func (c *Cache) bypass(next http.Handler, w http.ResponseWriter, r *http.Request, body []byte) {
+	c.observe("bypass")
+	if body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	next.ServeHTTP(w, r)
+}
+
+func (c *Cache) observe(result string) {
+	if c.Observe != nil {
+		c.Observe(result)
+	}
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
+}
+
+// keyOf hashes the viewer and the request. Variables are compacted so whitespace does not split
+// entries; a malformed variables value is left to the executor.
+func keyOf(v *auth.Viewer, req *request) (key, bool) {
+	h := sha256.New()
+	var ids [40]byte
+	binary.LittleEndian.PutUint64(ids[0:], uint64(v.AgencyID))
+	binary.LittleEndian.PutUint64(ids[8:], uint64(v.AccountID))
+	binary.LittleEndian.PutUint64(ids[16:], uint64(v.ProfileID))
+	binary.LittleEndian.PutUint64(ids[24:], uint64(v.TokenVersion))
+	binary.LittleEndian.PutUint64(ids[32:], uint64(len(req.Query)))
+	h.Write(ids[:])
+	h.Write([]byte(v.Role))
+	h.Write([]byte{0})
+	h.Write([]byte(req.OperationName))
+	h.Write([]byte{0})
+	h.Write([]byte(req.Query))
+	h.Write([]byte{0})
+	if len(req.Variables) > 0 {
+		var vars bytes.Buffer
+		if json.Compact(&vars, req.Variables) != nil {
+			return key{}, false
+		}
+		h.Write(vars.Bytes())
+	}
+	var k key
+	h.Sum(k[:0])
+	return k, true
+}
+
+// clean reports whether a response may be stored: data only, no errors and no extensions (which
+// carry per-request information).
+func clean(body []byte) bool {
+	var top struct {
+		Errors     json.RawMessage `json:"errors"`
+		Extensions json.RawMessage `json:"extensions"`
+		Data       json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &top) != nil {
+		return false
+	}
+	return len(top.Errors) == 0 && len(top.Extensions) == 0 && len(top.Data) > 0 && string(top.Data) != "null"
+}
+
+func writeEntry(w http.ResponseWriter, r *http.Request, e *entry, result string) {
+	w.Header().Set("Content-Type", "application/json")
+	writeEntryStatus(w, r, e, result, http.StatusOK)
+}
+
+func writeEntryStatus(w http.ResponseWriter, r *http.Request, e *entry, result string, status int) {
+	h := w.Header()
+	h.Set("X-Cache", result)
+	body := e.body
+	if e.gzipped {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			h.Set("Content-Encoding", "gzip")
+		} else {
+			body = decompress(body)
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip (or *) listed without q=0.
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.TrimSpace(name)
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+func compress(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // constant level: cannot fail
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+func decompress(b []byte) []byte {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil // our own gzip output: cannot happen
+	}
+	out, _ := io.ReadAll(zr)
+	return out
+}
+
+// recorder captures the executor's response on a miss.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(code int)        { r.status = code }
+func (r *recorder) Write(p []byte) (int, error) { return r.body.Write(p) }
+
+type noStoreKey struct{}
+
+func withNoStore(ctx context.Context) (context.Context, *atomic.Bool) {
+	f := &atomic.Bool{}
+	return context.WithValue(ctx, noStoreKey{}, f), f
+}
+
+// NoStore marks the response being computed in ctx as not cacheable: a resolver that read the clock,
+// wrote something or returned per-request data calls it. The static rules should already keep such
+// fields out; this is the runtime backstop.
+func NoStore(ctx context.Context) {
+	if f, ok := ctx.Value(noStoreKey{}).(*atomic.Bool); ok {
+		f.Store(true)
+	}
+}
