@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -199,47 +200,82 @@ func load(ctx context.Context, dsn string, scale float64) error {
 	return nil
 }
 
-var scenarios = map[string]struct{ email, query string }{
-	"feed":  {"reg0@bench-a.example", `{publicPostings(first: 50){edges{node{id title jobCategory hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours startDate headcount}}}}`},
-	"board": {"sales0@bench-a.example", `{postings(first: 50, orderBy:{field: CREATED_AT, direction: DESC}, where:{status: OPEN}){edges{node{title createdAt orgUnit{site{client{name}}} applications(first: 5){edges{node{status}}}}}}}`},
+// scenarios: each caller rotates over the logins, so per-viewer state (the response cache keys on
+// the viewer) is exercised across many viewers, not one.
+var scenarios = map[string]struct {
+	emails []string
+	query  string
+}{
+	"feed":  {logins("reg%d@bench-%s.example", 10), `{publicPostings(first: 50){edges{node{id title jobCategory hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours startDate headcount}}}}`},
+	"board": {logins("sales%d@bench-%s.example", 29), `{postings(first: 50, orderBy:{field: CREATED_AT, direction: DESC}, where:{status: OPEN}){edges{node{title createdAt orgUnit{site{client{name}}} applications(first: 5){edges{node{status}}}}}}}`},
 }
 
-// drive signs in as the scenario's role and attacks /query at maximum rate with c workers for d.
+// logins lists the bench accounts of a pattern in both agencies.
+func logins(pattern string, perAgency int) []string {
+	var out []string
+	for _, slug := range []string{"a", "b"} {
+		for i := range perAgency {
+			out = append(out, fmt.Sprintf(pattern, i, slug))
+		}
+	}
+	return out
+}
+
+// login signs in from its own loopback address (127.0.1.n): the server allows 20 logins per address
+// before throttling, and a bench run signs in up to 58 accounts.
+func login(base, email string, n int) (string, error) {
+	body, _ := json.Marshal(map[string]any{"query": `mutation($e:String!){login(input:{email:$e,password:"bench-password"}){accessToken}}`, "variables": map[string]any{"e": email}})
+	src := &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(1+n%250))}
+	client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: src}).DialContext}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Post(base+"/query", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct{ Login struct{ AccessToken string } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Data.Login.AccessToken == "" {
+		return "", fmt.Errorf("login as %s failed", email)
+	}
+	return out.Data.Login.AccessToken, nil
+}
+
 func drive(base, scenario string, workers int, d time.Duration) error {
 	sc, ok := scenarios[scenario]
 	if !ok {
 		return fmt.Errorf("unknown scenario %q", scenario)
 	}
-	body, _ := json.Marshal(map[string]any{"query": `mutation($e:String!){login(input:{email:$e,password:"bench-password"}){accessToken}}`, "variables": map[string]any{"e": sc.email}})
-	resp, err := http.Post(base+"/query", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	var login struct {
-		Data struct{ Login struct{ AccessToken string } }
-	}
-	err = json.NewDecoder(resp.Body).Decode(&login)
-	resp.Body.Close()
-	if err != nil || login.Data.Login.AccessToken == "" {
-		return fmt.Errorf("login as %s failed", sc.email)
-	}
 	q, _ := json.Marshal(map[string]any{"query": sc.query})
-	target := vegeta.Target{Method: "POST", URL: base + "/query", Body: q,
-		Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + login.Data.Login.AccessToken}}}
+	var targets []vegeta.Target
+	for i, email := range sc.emails {
+		token, err := login(base, email, i)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, vegeta.Target{Method: "POST", URL: base + "/query", Body: q,
+			Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}})
+	}
 	atk := vegeta.NewAttacker(vegeta.Workers(uint64(workers)), vegeta.MaxWorkers(uint64(workers)), vegeta.KeepAlive(true))
 	var m vegeta.Metrics
-	statements := map[string]int{}
-	for res := range atk.Attack(vegeta.NewStaticTargeter(target), vegeta.Rate{}, d, scenario) {
+	statements, cache := map[string]int{}, map[string]int{}
+	for res := range atk.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{}, d, scenario) {
 		m.Add(res)
 		if res.Code != 200 || bytes.Contains(res.Body, []byte(`"errors"`)) {
 			m.Errors = append(m.Errors, "graphql error")
 		}
 		statements[res.Headers.Get("X-Sql-Statements")]++
+		if c := res.Headers.Get("X-Cache"); c != "" {
+			cache[c]++
+		} else {
+			cache["off"]++
+		}
 	}
 	m.Close()
-	fmt.Printf("scenario %s, %d callers, %v: %.0f req/s, p50 %v, p90 %v, p99 %v, errors %d/%d, SQL statements per request %v, server RSS %s\n",
-		scenario, workers, d, m.Throughput, m.Latencies.P50.Round(10*time.Microsecond), m.Latencies.P90.Round(10*time.Microsecond),
-		m.Latencies.P99.Round(10*time.Microsecond), len(m.Errors), m.Requests, statements, rss(base))
+	fmt.Printf("scenario %s, %d callers over %d logins, %v: %.0f req/s, p50 %v, p90 %v, p99 %v, errors %d/%d, SQL statements per request %v, response cache %v, server RSS %s\n",
+		scenario, workers, len(targets), d, m.Throughput, m.Latencies.P50.Round(10*time.Microsecond), m.Latencies.P90.Round(10*time.Microsecond),
+		m.Latencies.P99.Round(10*time.Microsecond), len(m.Errors), m.Requests, statements, cache, rss(base))
 	return nil
 }
 

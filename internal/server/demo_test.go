@@ -24,15 +24,23 @@ import (
 // README, password "demo-password"), configured as in production (response cache included).
 func demoHandler(t testing.TB, kind dbtest.Kind) (http.Handler, *graph.Resolver) {
 	t.Helper()
-	h, r, _ := demoStack(t, kind, productionCacheBytes)
-	return h, r
+	d := demoStack(t, kind, productionCacheBytes)
+	return d.handler, d.resolver
+}
+
+// demo is one demo server process and what a test needs to start a second one on its database.
+type demo struct {
+	handler  http.Handler
+	resolver *graph.Resolver
+	db       *database.DB
+	tokens   *auth.Tokens
 }
 
 // productionCacheBytes is the default RESPONSE_CACHE_MB.
 const productionCacheBytes = 16 << 20
 
 // demoStack is demoHandler with the database and the response cache size (0: no cache).
-func demoStack(t testing.TB, kind dbtest.Kind, cacheBytes int64) (http.Handler, *graph.Resolver, *database.DB) {
+func demoStack(t testing.TB, kind dbtest.Kind, cacheBytes int64) demo {
 	t.Helper()
 	db := dbtest.Open(t, kind)
 	sys := access.System(context.Background(), "test: seed")
@@ -43,7 +51,7 @@ func demoStack(t testing.TB, kind dbtest.Kind, cacheBytes int64) (http.Handler, 
 	tokens, _ := auth.NewHMACTokens(secret, auth.TokenConfig{Issuer: "staffcrm", Audience: "staffcrm-api"})
 	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0),
 		Router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil), Pipeline: &pipeline.Service{Client: db.Client}}
-	return apiHandler(db, resolver, tokens, cacheBytes), resolver, db
+	return demo{handler: apiHandler(db, resolver, tokens, cacheBytes), resolver: resolver, db: db, tokens: tokens}
 }
 
 // apiHandler is one server process's handler over db: its own response cache (when cacheBytes > 0)
