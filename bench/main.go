@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -61,8 +62,9 @@ func run(ctx context.Context, args []string) error {
 		scenario := fs.String("scenario", "feed", "feed | board")
 		c := fs.Int("c", 16, "concurrent callers")
 		d := fs.Duration("d", 20*time.Second, "duration")
+		writes := fs.Float64("writes", 0, "posting updates per second alongside the reads (by the two admins; ≤ 5)")
 		_ = fs.Parse(args[1:])
-		return drive(*url, *scenario, *c, *d)
+		return drive(*url, *scenario, *c, *d, *writes)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
@@ -242,7 +244,7 @@ func login(base, email string, n int) (string, error) {
 	return out.Data.Login.AccessToken, nil
 }
 
-func drive(base, scenario string, workers int, d time.Duration) error {
+func drive(base, scenario string, workers int, d time.Duration, writes float64) error {
 	sc, ok := scenarios[scenario]
 	if !ok {
 		return fmt.Errorf("unknown scenario %q", scenario)
@@ -256,6 +258,10 @@ func drive(base, scenario string, workers int, d time.Duration) error {
 		}
 		targets = append(targets, vegeta.Target{Method: "POST", URL: base + "/query", Body: q,
 			Header: http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}}})
+	}
+	stopWriting, err := writeLoad(base, writes)
+	if err != nil {
+		return err
 	}
 	atk := vegeta.NewAttacker(vegeta.Workers(uint64(workers)), vegeta.MaxWorkers(uint64(workers)), vegeta.KeepAlive(true))
 	var m vegeta.Metrics
@@ -273,6 +279,9 @@ func drive(base, scenario string, workers int, d time.Duration) error {
 		}
 	}
 	m.Close()
+	if n := stopWriting(); n > 0 {
+		fmt.Printf("alongside %d posting updates (%.1f/s), each of which makes every cached response stale\n", n, float64(n)/d.Seconds())
+	}
 	fmt.Printf("scenario %s, %d callers over %d logins, %v: %.0f req/s, p50 %v, p90 %v, p99 %v, errors %d/%d, SQL statements per request %v, response cache %v, server RSS %s\n",
 		scenario, workers, len(targets), d, m.Throughput, m.Latencies.P50.Round(10*time.Microsecond), m.Latencies.P90.Round(10*time.Microsecond),
 		m.Latencies.P99.Round(10*time.Microsecond), len(m.Errors), m.Requests, statements, cache, rss(base))
@@ -295,4 +304,75 @@ func rss(base string) string {
 		}
 	}
 	return "?"
+}
+
+// writeLoad updates posting titles at rate per second, as the two agencies' admins in turn, until
+// stop is called; stop returns the number of updates made. Each update commits a domain write, so it
+// invalidates every cached response: this measures the cache under churn, not only when idle.
+func writeLoad(base string, rate float64) (stop func() int, err error) {
+	var wrote atomic.Int64
+	if rate <= 0 {
+		return func() int { return 0 }, nil
+	}
+	type admin struct {
+		token string
+		ids   []string
+	}
+	var admins []admin
+	for i, slug := range []string{"a", "b"} {
+		token, err := login(base, "admin@bench-"+slug+".example", 200+i)
+		if err != nil {
+			return nil, err
+		}
+		var page struct {
+			Data struct {
+				Postings struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+		}
+		if err := post(base, token, `{postings(first: 50, orderBy:{field: CREATED_AT, direction: DESC}){edges{node{id}}}}`, nil, &page); err != nil {
+			return nil, err
+		}
+		a := admin{token: token}
+		for _, e := range page.Data.Postings.Edges {
+			a.ids = append(a.ids, e.Node.ID)
+		}
+		admins = append(admins, a)
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			a := admins[i%len(admins)]
+			var out struct{ Errors []any }
+			err := post(base, a.token, `mutation($id: ID!, $t: String!){updatePosting(input:{id: $id, set:{title: $t}}){posting{id}}}`,
+				map[string]any{"id": a.ids[i%len(a.ids)], "t": fmt.Sprintf("一般事務／東京都 %d", i)}, &out)
+			if err == nil && len(out.Errors) == 0 {
+				wrote.Add(1)
+			}
+		}
+	}()
+	return func() int { close(done); <-finished; return int(wrote.Load()) }, nil
+}
+
+func post(base, token, q string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
 }
