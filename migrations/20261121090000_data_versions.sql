@@ -52,13 +52,11 @@ $$;
 -- +goose Down
 -- +goose StatementBegin
 DO $$
-DECLARE t text;
+DECLARE r record;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['accounts', 'agencies', 'application_events', 'applications', 'assignments',
-    'client_sites', 'clients', 'contact_logs', 'coordinators', 'inquiries', 'org_units', 'postings',
-    'registrants', 'routing_decisions', 'sales_reps', 'skills', 'work_histories'] LOOP
-    EXECUTE format('DROP TRIGGER IF EXISTS "bump_data_version" ON %I', t);
-    EXECUTE format('DROP TRIGGER IF EXISTS "bump_data_version_truncate" ON %I', t);
+  FOR r IN SELECT tgname, tgrelid::regclass AS tbl FROM pg_trigger
+    WHERE tgname IN ('bump_data_version', 'bump_data_version_truncate') LOOP
+    EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.tbl);
   END LOOP;
 END
 $$;

@@ -27,17 +27,7 @@ type cached struct {
 
 func fetch(t *testing.T, url, token, q string, vars map[string]any) cached {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url+"/query", strings.NewReader(query(q, vars)))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := send(t, url, token, query(q, vars))
 	c := cached{xcache: resp.Header.Get("X-Cache"), statements: resp.Header.Get("X-Sql-Statements"), body: body}
 	if err := json.Unmarshal(body, &c.resp); err != nil {
 		t.Fatalf("HTTP %d: %.300s", resp.StatusCode, body)

@@ -79,7 +79,8 @@ type gqlResponse struct {
 	}
 }
 
-func do(t *testing.T, url, token, body string) gqlResponse {
+// send POSTs a GraphQL body to url's /query as token's holder (anonymous when empty).
+func send(t *testing.T, url, token, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+"/query", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -92,6 +93,12 @@ func do(t *testing.T, url, token, body string) gqlResponse {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	return resp, raw
+}
+
+func do(t *testing.T, url, token, body string) gqlResponse {
+	t.Helper()
+	resp, raw := send(t, url, token, body)
 	var r gqlResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatalf("HTTP %d, body is not GraphQL JSON: %.300s", resp.StatusCode, raw)
