@@ -226,19 +226,14 @@ func logins(pattern string, perAgency int) []string {
 // login signs in from its own loopback address (127.0.1.n): the server allows 20 logins per address
 // before throttling, and a bench run signs in up to 58 accounts.
 func login(base, email string, n int) (string, error) {
-	body, _ := json.Marshal(map[string]any{"query": `mutation($e:String!){login(input:{email:$e,password:"bench-password"}){accessToken}}`, "variables": map[string]any{"e": email}})
 	src := &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(1+n%250))}
 	client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: src}).DialContext}}
 	defer client.CloseIdleConnections()
-	resp, err := client.Post(base+"/query", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Data struct{ Login struct{ AccessToken string } }
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Data.Login.AccessToken == "" {
+	err := post(client, base, "", `mutation($e:String!){login(input:{email:$e,password:"bench-password"}){accessToken}}`, map[string]any{"e": email}, &out)
+	if err != nil || out.Data.Login.AccessToken == "" {
 		return "", fmt.Errorf("login as %s failed", email)
 	}
 	return out.Data.Login.AccessToken, nil
@@ -331,7 +326,7 @@ func writeLoad(base string, rate float64) (stop func() int, err error) {
 				}
 			}
 		}
-		if err := post(base, token, `{postings(first: 50, orderBy:{field: CREATED_AT, direction: DESC}){edges{node{id}}}}`, nil, &page); err != nil {
+		if err := post(http.DefaultClient, base, token, `{postings(first: 50, orderBy:{field: CREATED_AT, direction: DESC}){edges{node{id}}}}`, nil, &page); err != nil {
 			return nil, err
 		}
 		a := admin{token: token}
@@ -354,7 +349,7 @@ func writeLoad(base string, rate float64) (stop func() int, err error) {
 			}
 			a := admins[i%len(admins)]
 			var out struct{ Errors []any }
-			err := post(base, a.token, `mutation($id: ID!, $t: String!){updatePosting(input:{id: $id, set:{title: $t}}){posting{id}}}`,
+			err := post(http.DefaultClient, base, a.token, `mutation($id: ID!, $t: String!){updatePosting(input:{id: $id, set:{title: $t}}){posting{id}}}`,
 				map[string]any{"id": a.ids[i%len(a.ids)], "t": fmt.Sprintf("一般事務／東京都 %d", i)}, &out)
 			if err == nil && len(out.Errors) == 0 {
 				wrote.Add(1)
@@ -364,12 +359,15 @@ func writeLoad(base string, rate float64) (stop func() int, err error) {
 	return func() int { close(done); <-finished; return int(wrote.Load()) }, nil
 }
 
-func post(base, token, q string, vars map[string]any, out any) error {
+// post sends one GraphQL request (anonymous when token is empty) and decodes the answer into out.
+func post(client *http.Client, base, token, q string, vars map[string]any, out any) error {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, base+"/query", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}

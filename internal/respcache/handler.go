@@ -38,9 +38,6 @@ func New(schema *ast.Schema, versions Versions, maxBytes int64) *Cache {
 	return &Cache{planner: NewPlanner(schema, 1000), store: newStore(maxBytes), versions: versions}
 }
 
-// Stats reports the number of stored responses and the bytes they hold.
-func (c *Cache) Stats() (entries int, bytes int64) { return c.store.stats() }
-
 // gzipMinSize matches the server's gzip threshold: smaller bodies are stored and sent plain.
 const gzipMinSize = 1024
 

@@ -72,12 +72,15 @@ var impure = map[string]bool{
 // Planner decides, once per distinct operation text, whether an operation may be cached.
 type Planner struct {
 	schema *ast.Schema
-	plans  *lru.Cache[string, bool]
+	plans  *lru.Cache[operation, bool]
 }
+
+// operation identifies a document's operation; a comparable key, so a lookup allocates nothing.
+type operation struct{ name, query string }
 
 // NewPlanner remembers the decision for up to size distinct operations.
 func NewPlanner(schema *ast.Schema, size int) *Planner {
-	plans, err := lru.New[string, bool](size)
+	plans, err := lru.New[operation, bool](size)
 	if err != nil {
 		panic(err) // size > 0 by construction
 	}
@@ -87,7 +90,7 @@ func NewPlanner(schema *ast.Schema, size int) *Planner {
 // Cacheable reports whether the operation named operationName in query may be served from the
 // cache. Invalid documents are not: the executor reports their errors.
 func (p *Planner) Cacheable(query, operationName string) bool {
-	key := operationName + "\x00" + query
+	key := operation{name: operationName, query: query}
 	if ok, found := p.plans.Get(key); found {
 		return ok
 	}
