@@ -37,6 +37,8 @@ func main() {
 			gen.FeatureUpsert,
 			gen.FeatureExecQuery,
 		},
+		// access.EdgeGuard's per-mutation edge metadata (edgeguard.go).
+		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("edgeguard").ParseFiles("ent/template/edgeguard.tmpl"))},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("entc: %v", err)

@@ -110,7 +110,6 @@ type CreateClientCompanyInput struct {
 	Industry          string
 	LegalEntityNumber *string
 	ServiceRepID      *int
-	SiteIDs           []int
 }
 
 // Mutate applies the CreateClientCompanyInput on the ClientCompanyMutation builder.
@@ -122,9 +121,6 @@ func (i *CreateClientCompanyInput) Mutate(m *ClientCompanyMutation) {
 	}
 	if v := i.ServiceRepID; v != nil {
 		m.SetServiceRepID(*v)
-	}
-	if v := i.SiteIDs; len(v) > 0 {
-		m.AddSiteIDs(v...)
 	}
 }
 
@@ -142,9 +138,6 @@ type UpdateClientCompanyInput struct {
 	LegalEntityNumber      *string
 	ClearServiceRep        bool
 	ServiceRepID           *int
-	ClearSites             bool
-	AddSiteIDs             []int
-	RemoveSiteIDs          []int
 }
 
 // Mutate applies the UpdateClientCompanyInput on the ClientCompanyMutation builder.
@@ -166,15 +159,6 @@ func (i *UpdateClientCompanyInput) Mutate(m *ClientCompanyMutation) {
 	}
 	if v := i.ServiceRepID; v != nil {
 		m.SetServiceRepID(*v)
-	}
-	if i.ClearSites {
-		m.ClearSites()
-	}
-	if v := i.AddSiteIDs; len(v) > 0 {
-		m.AddSiteIDs(v...)
-	}
-	if v := i.RemoveSiteIDs; len(v) > 0 {
-		m.RemoveSiteIDs(v...)
 	}
 }
 
@@ -198,7 +182,6 @@ type CreateClientSiteInput struct {
 	ConflictDate           *time.Time
 	ConflictDateNotifiedAt *time.Time
 	ClientID               int
-	OrgUnitIDs             []int
 }
 
 // Mutate applies the CreateClientSiteInput on the ClientSiteMutation builder.
@@ -213,9 +196,6 @@ func (i *CreateClientSiteInput) Mutate(m *ClientSiteMutation) {
 		m.SetConflictDateNotifiedAt(*v)
 	}
 	m.SetClientID(i.ClientID)
-	if v := i.OrgUnitIDs; len(v) > 0 {
-		m.AddOrgUnitIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateClientSiteInput on the ClientSiteCreate builder.
@@ -233,9 +213,6 @@ type UpdateClientSiteInput struct {
 	ConflictDate                *time.Time
 	ClearConflictDateNotifiedAt bool
 	ConflictDateNotifiedAt      *time.Time
-	ClearOrgUnits               bool
-	AddOrgUnitIDs               []int
-	RemoveOrgUnitIDs            []int
 }
 
 // Mutate applies the UpdateClientSiteInput on the ClientSiteMutation builder.
@@ -261,15 +238,6 @@ func (i *UpdateClientSiteInput) Mutate(m *ClientSiteMutation) {
 	if v := i.ConflictDateNotifiedAt; v != nil {
 		m.SetConflictDateNotifiedAt(*v)
 	}
-	if i.ClearOrgUnits {
-		m.ClearOrgUnits()
-	}
-	if v := i.AddOrgUnitIDs; len(v) > 0 {
-		m.AddOrgUnitIDs(v...)
-	}
-	if v := i.RemoveOrgUnitIDs; len(v) > 0 {
-		m.RemoveOrgUnitIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the UpdateClientSiteInput on the ClientSiteUpdate builder.
@@ -291,8 +259,6 @@ type CreateCoordinatorInput struct {
 	Specialties []string
 	Capacity    *int
 	Available   *bool
-	AccountID   *int
-	InquiryIDs  []int
 }
 
 // Mutate applies the CreateCoordinatorInput on the CoordinatorMutation builder.
@@ -309,12 +275,6 @@ func (i *CreateCoordinatorInput) Mutate(m *CoordinatorMutation) {
 	}
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
-	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if v := i.InquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
 	}
 }
 
@@ -333,11 +293,6 @@ type UpdateCoordinatorInput struct {
 	AppendSpecialties []string
 	Capacity          *int
 	Available         *bool
-	ClearAccount      bool
-	AccountID         *int
-	ClearInquiries    bool
-	AddInquiryIDs     []int
-	RemoveInquiryIDs  []int
 }
 
 // Mutate applies the UpdateCoordinatorInput on the CoordinatorMutation builder.
@@ -363,21 +318,6 @@ func (i *UpdateCoordinatorInput) Mutate(m *CoordinatorMutation) {
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
 	}
-	if i.ClearAccount {
-		m.ClearAccount()
-	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if i.ClearInquiries {
-		m.ClearInquiries()
-	}
-	if v := i.AddInquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.RemoveInquiryIDs; len(v) > 0 {
-		m.RemoveInquiryIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the UpdateCoordinatorInput on the CoordinatorUpdate builder.
@@ -394,22 +334,14 @@ func (c *CoordinatorUpdateOne) SetInput(i UpdateCoordinatorInput) *CoordinatorUp
 
 // CreateOrgUnitInput represents a mutation input for creating orgunits.
 type CreateOrgUnitInput struct {
-	Name          string
-	SiteID        int
-	PostingIDs    []int
-	AssignmentIDs []int
+	Name   string
+	SiteID int
 }
 
 // Mutate applies the CreateOrgUnitInput on the OrgUnitMutation builder.
 func (i *CreateOrgUnitInput) Mutate(m *OrgUnitMutation) {
 	m.SetName(i.Name)
 	m.SetSiteID(i.SiteID)
-	if v := i.PostingIDs; len(v) > 0 {
-		m.AddPostingIDs(v...)
-	}
-	if v := i.AssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateOrgUnitInput on the OrgUnitCreate builder.
@@ -420,37 +352,13 @@ func (c *OrgUnitCreate) SetInput(i CreateOrgUnitInput) *OrgUnitCreate {
 
 // UpdateOrgUnitInput represents a mutation input for updating orgunits.
 type UpdateOrgUnitInput struct {
-	Name                *string
-	ClearPostings       bool
-	AddPostingIDs       []int
-	RemovePostingIDs    []int
-	ClearAssignments    bool
-	AddAssignmentIDs    []int
-	RemoveAssignmentIDs []int
+	Name *string
 }
 
 // Mutate applies the UpdateOrgUnitInput on the OrgUnitMutation builder.
 func (i *UpdateOrgUnitInput) Mutate(m *OrgUnitMutation) {
 	if v := i.Name; v != nil {
 		m.SetName(*v)
-	}
-	if i.ClearPostings {
-		m.ClearPostings()
-	}
-	if v := i.AddPostingIDs; len(v) > 0 {
-		m.AddPostingIDs(v...)
-	}
-	if v := i.RemovePostingIDs; len(v) > 0 {
-		m.RemovePostingIDs(v...)
-	}
-	if i.ClearAssignments {
-		m.ClearAssignments()
-	}
-	if v := i.AddAssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
-	if v := i.RemoveAssignmentIDs; len(v) > 0 {
-		m.RemoveAssignmentIDs(v...)
 	}
 }
 
@@ -496,9 +404,6 @@ type CreatePostingInput struct {
 	ClientContact           *string
 	OrgUnitID               int
 	AccountRepID            int
-	ApplicationIDs          []int
-	InquiryIDs              []int
-	AssignmentIDs           []int
 }
 
 // Mutate applies the CreatePostingInput on the PostingMutation builder.
@@ -575,15 +480,6 @@ func (i *CreatePostingInput) Mutate(m *PostingMutation) {
 	}
 	m.SetOrgUnitID(i.OrgUnitID)
 	m.SetAccountRepID(i.AccountRepID)
-	if v := i.ApplicationIDs; len(v) > 0 {
-		m.AddApplicationIDs(v...)
-	}
-	if v := i.InquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.AssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreatePostingInput on the PostingCreate builder.
@@ -631,15 +527,6 @@ type UpdatePostingInput struct {
 	ClientContact                *string
 	OrgUnitID                    *int
 	AccountRepID                 *int
-	ClearApplications            bool
-	AddApplicationIDs            []int
-	RemoveApplicationIDs         []int
-	ClearInquiries               bool
-	AddInquiryIDs                []int
-	RemoveInquiryIDs             []int
-	ClearAssignments             bool
-	AddAssignmentIDs             []int
-	RemoveAssignmentIDs          []int
 }
 
 // Mutate applies the UpdatePostingInput on the PostingMutation builder.
@@ -755,33 +642,6 @@ func (i *UpdatePostingInput) Mutate(m *PostingMutation) {
 	if v := i.AccountRepID; v != nil {
 		m.SetAccountRepID(*v)
 	}
-	if i.ClearApplications {
-		m.ClearApplications()
-	}
-	if v := i.AddApplicationIDs; len(v) > 0 {
-		m.AddApplicationIDs(v...)
-	}
-	if v := i.RemoveApplicationIDs; len(v) > 0 {
-		m.RemoveApplicationIDs(v...)
-	}
-	if i.ClearInquiries {
-		m.ClearInquiries()
-	}
-	if v := i.AddInquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.RemoveInquiryIDs; len(v) > 0 {
-		m.RemoveInquiryIDs(v...)
-	}
-	if i.ClearAssignments {
-		m.ClearAssignments()
-	}
-	if v := i.AddAssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
-	if v := i.RemoveAssignmentIDs; len(v) > 0 {
-		m.RemoveAssignmentIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the UpdatePostingInput on the PostingUpdate builder.
@@ -818,13 +678,6 @@ type CreateRegistrantInput struct {
 	BirthDate             *time.Time
 	Education             *string
 	Gender                *registrant.Gender
-	AccountID             *int
-	SkillIDs              []int
-	WorkHistoryIDs        []int
-	InquiryIDs            []int
-	ApplicationIDs        []int
-	AssignmentIDs         []int
-	ContactLogIDs         []int
 }
 
 // Mutate applies the CreateRegistrantInput on the RegistrantMutation builder.
@@ -885,27 +738,6 @@ func (i *CreateRegistrantInput) Mutate(m *RegistrantMutation) {
 	if v := i.Gender; v != nil {
 		m.SetGender(*v)
 	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if v := i.SkillIDs; len(v) > 0 {
-		m.AddSkillIDs(v...)
-	}
-	if v := i.WorkHistoryIDs; len(v) > 0 {
-		m.AddWorkHistoryIDs(v...)
-	}
-	if v := i.InquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.ApplicationIDs; len(v) > 0 {
-		m.AddApplicationIDs(v...)
-	}
-	if v := i.AssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
-	if v := i.ContactLogIDs; len(v) > 0 {
-		m.AddContactLogIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateRegistrantInput on the RegistrantCreate builder.
@@ -946,26 +778,6 @@ type UpdateRegistrantInput struct {
 	Education                     *string
 	ClearGender                   bool
 	Gender                        *registrant.Gender
-	ClearAccount                  bool
-	AccountID                     *int
-	ClearSkills                   bool
-	AddSkillIDs                   []int
-	RemoveSkillIDs                []int
-	ClearWorkHistories            bool
-	AddWorkHistoryIDs             []int
-	RemoveWorkHistoryIDs          []int
-	ClearInquiries                bool
-	AddInquiryIDs                 []int
-	RemoveInquiryIDs              []int
-	ClearApplications             bool
-	AddApplicationIDs             []int
-	RemoveApplicationIDs          []int
-	ClearAssignments              bool
-	AddAssignmentIDs              []int
-	RemoveAssignmentIDs           []int
-	ClearContactLogs              bool
-	AddContactLogIDs              []int
-	RemoveContactLogIDs           []int
 }
 
 // Mutate applies the UpdateRegistrantInput on the RegistrantMutation builder.
@@ -1060,66 +872,6 @@ func (i *UpdateRegistrantInput) Mutate(m *RegistrantMutation) {
 	if v := i.Gender; v != nil {
 		m.SetGender(*v)
 	}
-	if i.ClearAccount {
-		m.ClearAccount()
-	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if i.ClearSkills {
-		m.ClearSkills()
-	}
-	if v := i.AddSkillIDs; len(v) > 0 {
-		m.AddSkillIDs(v...)
-	}
-	if v := i.RemoveSkillIDs; len(v) > 0 {
-		m.RemoveSkillIDs(v...)
-	}
-	if i.ClearWorkHistories {
-		m.ClearWorkHistories()
-	}
-	if v := i.AddWorkHistoryIDs; len(v) > 0 {
-		m.AddWorkHistoryIDs(v...)
-	}
-	if v := i.RemoveWorkHistoryIDs; len(v) > 0 {
-		m.RemoveWorkHistoryIDs(v...)
-	}
-	if i.ClearInquiries {
-		m.ClearInquiries()
-	}
-	if v := i.AddInquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.RemoveInquiryIDs; len(v) > 0 {
-		m.RemoveInquiryIDs(v...)
-	}
-	if i.ClearApplications {
-		m.ClearApplications()
-	}
-	if v := i.AddApplicationIDs; len(v) > 0 {
-		m.AddApplicationIDs(v...)
-	}
-	if v := i.RemoveApplicationIDs; len(v) > 0 {
-		m.RemoveApplicationIDs(v...)
-	}
-	if i.ClearAssignments {
-		m.ClearAssignments()
-	}
-	if v := i.AddAssignmentIDs; len(v) > 0 {
-		m.AddAssignmentIDs(v...)
-	}
-	if v := i.RemoveAssignmentIDs; len(v) > 0 {
-		m.RemoveAssignmentIDs(v...)
-	}
-	if i.ClearContactLogs {
-		m.ClearContactLogs()
-	}
-	if v := i.AddContactLogIDs; len(v) > 0 {
-		m.AddContactLogIDs(v...)
-	}
-	if v := i.RemoveContactLogIDs; len(v) > 0 {
-		m.RemoveContactLogIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the UpdateRegistrantInput on the RegistrantUpdate builder.
@@ -1136,15 +888,11 @@ func (c *RegistrantUpdateOne) SetInput(i UpdateRegistrantInput) *RegistrantUpdat
 
 // CreateSalesRepInput represents a mutation input for creating salesreps.
 type CreateSalesRepInput struct {
-	Kind            salesrep.Kind
-	Name            string
-	Specialties     []string
-	Capacity        *int
-	Available       *bool
-	AccountID       *int
-	PostingIDs      []int
-	ServedClientIDs []int
-	InquiryIDs      []int
+	Kind        salesrep.Kind
+	Name        string
+	Specialties []string
+	Capacity    *int
+	Available   *bool
 }
 
 // Mutate applies the CreateSalesRepInput on the SalesRepMutation builder.
@@ -1160,18 +908,6 @@ func (i *CreateSalesRepInput) Mutate(m *SalesRepMutation) {
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
 	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if v := i.PostingIDs; len(v) > 0 {
-		m.AddPostingIDs(v...)
-	}
-	if v := i.ServedClientIDs; len(v) > 0 {
-		m.AddServedClientIDs(v...)
-	}
-	if v := i.InquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateSalesRepInput on the SalesRepCreate builder.
@@ -1182,23 +918,12 @@ func (c *SalesRepCreate) SetInput(i CreateSalesRepInput) *SalesRepCreate {
 
 // UpdateSalesRepInput represents a mutation input for updating salesreps.
 type UpdateSalesRepInput struct {
-	Kind                  *salesrep.Kind
-	Name                  *string
-	Specialties           []string
-	AppendSpecialties     []string
-	Capacity              *int
-	Available             *bool
-	ClearAccount          bool
-	AccountID             *int
-	ClearPostings         bool
-	AddPostingIDs         []int
-	RemovePostingIDs      []int
-	ClearServedClients    bool
-	AddServedClientIDs    []int
-	RemoveServedClientIDs []int
-	ClearInquiries        bool
-	AddInquiryIDs         []int
-	RemoveInquiryIDs      []int
+	Kind              *salesrep.Kind
+	Name              *string
+	Specialties       []string
+	AppendSpecialties []string
+	Capacity          *int
+	Available         *bool
 }
 
 // Mutate applies the UpdateSalesRepInput on the SalesRepMutation builder.
@@ -1220,39 +945,6 @@ func (i *UpdateSalesRepInput) Mutate(m *SalesRepMutation) {
 	}
 	if v := i.Available; v != nil {
 		m.SetAvailable(*v)
-	}
-	if i.ClearAccount {
-		m.ClearAccount()
-	}
-	if v := i.AccountID; v != nil {
-		m.SetAccountID(*v)
-	}
-	if i.ClearPostings {
-		m.ClearPostings()
-	}
-	if v := i.AddPostingIDs; len(v) > 0 {
-		m.AddPostingIDs(v...)
-	}
-	if v := i.RemovePostingIDs; len(v) > 0 {
-		m.RemovePostingIDs(v...)
-	}
-	if i.ClearServedClients {
-		m.ClearServedClients()
-	}
-	if v := i.AddServedClientIDs; len(v) > 0 {
-		m.AddServedClientIDs(v...)
-	}
-	if v := i.RemoveServedClientIDs; len(v) > 0 {
-		m.RemoveServedClientIDs(v...)
-	}
-	if i.ClearInquiries {
-		m.ClearInquiries()
-	}
-	if v := i.AddInquiryIDs; len(v) > 0 {
-		m.AddInquiryIDs(v...)
-	}
-	if v := i.RemoveInquiryIDs; len(v) > 0 {
-		m.RemoveInquiryIDs(v...)
 	}
 }
 

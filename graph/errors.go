@@ -88,7 +88,7 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			code, msg = CodeUnauthenticated, unwrapAll(err).Error()
 		case errors.Is(err, privacy.Deny):
 			code, msg = CodeForbidden, "not allowed"
-		case ent.IsNotFound(err):
+		case ent.IsNotFound(err), errors.Is(err, access.ErrEdgeTargetNotFound):
 			code, msg = CodeNotFound, "not found"
 		case errors.As(err, &ve):
 			code, msg = CodeBadUserInput, fmt.Sprintf("invalid value for %s", ve.Name)

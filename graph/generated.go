@@ -33941,7 +33941,7 @@ func (ec *executionContext) unmarshalInputCreateClientCompanyInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "industry", "legalEntityNumber", "serviceRepID", "siteIDs"}
+	fieldsInOrder := [...]string{"name", "industry", "legalEntityNumber", "serviceRepID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33976,13 +33976,6 @@ func (ec *executionContext) unmarshalInputCreateClientCompanyInput(ctx context.C
 				return it, err
 			}
 			it.ServiceRepID = data
-		case "siteIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SiteIDs = data
 		}
 	}
 
@@ -33996,7 +33989,7 @@ func (ec *executionContext) unmarshalInputCreateClientSiteInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "address", "prefecture", "conflictDate", "conflictDateNotifiedAt", "clientID", "orgUnitIDs"}
+	fieldsInOrder := [...]string{"name", "address", "prefecture", "conflictDate", "conflictDateNotifiedAt", "clientID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34045,13 +34038,6 @@ func (ec *executionContext) unmarshalInputCreateClientSiteInput(ctx context.Cont
 				return it, err
 			}
 			it.ClientID = data
-		case "orgUnitIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orgUnitIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.OrgUnitIDs = data
 		}
 	}
 
@@ -34065,7 +34051,7 @@ func (ec *executionContext) unmarshalInputCreateCoordinatorInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"regions", "name", "specialties", "capacity", "available", "accountID", "inquiryIDs"}
+	fieldsInOrder := [...]string{"regions", "name", "specialties", "capacity", "available"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34107,20 +34093,6 @@ func (ec *executionContext) unmarshalInputCreateCoordinatorInput(ctx context.Con
 				return it, err
 			}
 			it.Available = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "inquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.InquiryIDs = data
 		}
 	}
 
@@ -34196,7 +34168,7 @@ func (ec *executionContext) unmarshalInputCreateOrgUnitInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "siteID", "postingIDs", "assignmentIDs"}
+	fieldsInOrder := [...]string{"name", "siteID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34217,20 +34189,6 @@ func (ec *executionContext) unmarshalInputCreateOrgUnitInput(ctx context.Context
 				return it, err
 			}
 			it.SiteID = data
-		case "postingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostingIDs = data
-		case "assignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AssignmentIDs = data
 		}
 	}
 
@@ -34244,7 +34202,7 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "clientContact", "orgUnitID", "accountRepID", "applicationIDs", "inquiryIDs", "assignmentIDs"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "clientContact", "orgUnitID", "accountRepID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34447,27 +34405,6 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.AccountRepID = data
-		case "applicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ApplicationIDs = data
-		case "inquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.InquiryIDs = data
-		case "assignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AssignmentIDs = data
 		}
 	}
 
@@ -34481,7 +34418,7 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "education", "gender", "accountID", "skillIDs", "workHistoryIDs", "inquiryIDs", "applicationIDs", "assignmentIDs", "contactLogIDs"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "education", "gender"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34628,55 +34565,6 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.Gender = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "skillIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skillIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SkillIDs = data
-		case "workHistoryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workHistoryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkHistoryIDs = data
-		case "inquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.InquiryIDs = data
-		case "applicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ApplicationIDs = data
-		case "assignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AssignmentIDs = data
-		case "contactLogIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactLogIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ContactLogIDs = data
 		}
 	}
 
@@ -34690,7 +34578,7 @@ func (ec *executionContext) unmarshalInputCreateSalesRepInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "name", "specialties", "capacity", "available", "accountID", "postingIDs", "servedClientIDs", "inquiryIDs"}
+	fieldsInOrder := [...]string{"kind", "name", "specialties", "capacity", "available"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34732,34 +34620,6 @@ func (ec *executionContext) unmarshalInputCreateSalesRepInput(ctx context.Contex
 				return it, err
 			}
 			it.Available = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "postingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostingIDs = data
-		case "servedClientIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("servedClientIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ServedClientIDs = data
-		case "inquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.InquiryIDs = data
 		}
 	}
 
@@ -40703,7 +40563,7 @@ func (ec *executionContext) unmarshalInputUpdateClientCompanyInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "industry", "legalEntityNumber", "clearLegalEntityNumber", "serviceRepID", "clearServiceRep", "addSiteIDs", "removeSiteIDs", "clearSites"}
+	fieldsInOrder := [...]string{"name", "industry", "legalEntityNumber", "clearLegalEntityNumber", "serviceRepID", "clearServiceRep"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40752,27 +40612,6 @@ func (ec *executionContext) unmarshalInputUpdateClientCompanyInput(ctx context.C
 				return it, err
 			}
 			it.ClearServiceRep = data
-		case "addSiteIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSiteIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddSiteIDs = data
-		case "removeSiteIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSiteIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveSiteIDs = data
-		case "clearSites":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSites"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearSites = data
 		}
 	}
 
@@ -40786,7 +40625,7 @@ func (ec *executionContext) unmarshalInputUpdateClientSiteInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "address", "prefecture", "conflictDate", "clearConflictDate", "conflictDateNotifiedAt", "clearConflictDateNotifiedAt", "addOrgUnitIDs", "removeOrgUnitIDs", "clearOrgUnits"}
+	fieldsInOrder := [...]string{"name", "address", "prefecture", "conflictDate", "clearConflictDate", "conflictDateNotifiedAt", "clearConflictDateNotifiedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40842,27 +40681,6 @@ func (ec *executionContext) unmarshalInputUpdateClientSiteInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearConflictDateNotifiedAt = data
-		case "addOrgUnitIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrgUnitIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddOrgUnitIDs = data
-		case "removeOrgUnitIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrgUnitIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveOrgUnitIDs = data
-		case "clearOrgUnits":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrgUnits"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearOrgUnits = data
 		}
 	}
 
@@ -40876,7 +40694,7 @@ func (ec *executionContext) unmarshalInputUpdateCoordinatorInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"regions", "appendRegions", "name", "specialties", "appendSpecialties", "capacity", "available", "accountID", "clearAccount", "addInquiryIDs", "removeInquiryIDs", "clearInquiries"}
+	fieldsInOrder := [...]string{"regions", "appendRegions", "name", "specialties", "appendSpecialties", "capacity", "available"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40932,41 +40750,6 @@ func (ec *executionContext) unmarshalInputUpdateCoordinatorInput(ctx context.Con
 				return it, err
 			}
 			it.Available = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "clearAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccount"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAccount = data
-		case "addInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddInquiryIDs = data
-		case "removeInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveInquiryIDs = data
-		case "clearInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInquiries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearInquiries = data
 		}
 	}
 
@@ -41091,7 +40874,7 @@ func (ec *executionContext) unmarshalInputUpdateOrgUnitInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "addPostingIDs", "removePostingIDs", "clearPostings", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments"}
+	fieldsInOrder := [...]string{"name"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41105,48 +40888,6 @@ func (ec *executionContext) unmarshalInputUpdateOrgUnitInput(ctx context.Context
 				return it, err
 			}
 			it.Name = data
-		case "addPostingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPostingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPostingIDs = data
-		case "removePostingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePostingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePostingIDs = data
-		case "clearPostings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPostings"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPostings = data
-		case "addAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAssignmentIDs = data
-		case "removeAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAssignmentIDs = data
-		case "clearAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAssignments"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAssignments = data
 		}
 	}
 
@@ -41160,7 +40901,7 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "clientContact", "clearClientContact", "orgUnitID", "accountRepID", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "clientContact", "clearClientContact", "orgUnitID", "accountRepID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41426,69 +41167,6 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.AccountRepID = data
-		case "addApplicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addApplicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddApplicationIDs = data
-		case "removeApplicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeApplicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveApplicationIDs = data
-		case "clearApplications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearApplications"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearApplications = data
-		case "addInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddInquiryIDs = data
-		case "removeInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveInquiryIDs = data
-		case "clearInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInquiries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearInquiries = data
-		case "addAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAssignmentIDs = data
-		case "removeAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAssignmentIDs = data
-		case "clearAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAssignments"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAssignments = data
 		}
 	}
 
@@ -41536,7 +41214,7 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender", "accountID", "clearAccount", "addSkillIDs", "removeSkillIDs", "clearSkills", "addWorkHistoryIDs", "removeWorkHistoryIDs", "clearWorkHistories", "addInquiryIDs", "removeInquiryIDs", "clearInquiries", "addApplicationIDs", "removeApplicationIDs", "clearApplications", "addAssignmentIDs", "removeAssignmentIDs", "clearAssignments", "addContactLogIDs", "removeContactLogIDs", "clearContactLogs"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41753,146 +41431,6 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.ClearGender = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "clearAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccount"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAccount = data
-		case "addSkillIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSkillIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddSkillIDs = data
-		case "removeSkillIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSkillIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveSkillIDs = data
-		case "clearSkills":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSkills"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearSkills = data
-		case "addWorkHistoryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addWorkHistoryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddWorkHistoryIDs = data
-		case "removeWorkHistoryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeWorkHistoryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveWorkHistoryIDs = data
-		case "clearWorkHistories":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearWorkHistories"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearWorkHistories = data
-		case "addInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddInquiryIDs = data
-		case "removeInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveInquiryIDs = data
-		case "clearInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInquiries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearInquiries = data
-		case "addApplicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addApplicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddApplicationIDs = data
-		case "removeApplicationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeApplicationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveApplicationIDs = data
-		case "clearApplications":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearApplications"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearApplications = data
-		case "addAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAssignmentIDs = data
-		case "removeAssignmentIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAssignmentIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAssignmentIDs = data
-		case "clearAssignments":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAssignments"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAssignments = data
-		case "addContactLogIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addContactLogIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddContactLogIDs = data
-		case "removeContactLogIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeContactLogIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveContactLogIDs = data
-		case "clearContactLogs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContactLogs"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearContactLogs = data
 		}
 	}
 
@@ -41940,7 +41478,7 @@ func (ec *executionContext) unmarshalInputUpdateSalesRepInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "name", "specialties", "appendSpecialties", "capacity", "available", "accountID", "clearAccount", "addPostingIDs", "removePostingIDs", "clearPostings", "addServedClientIDs", "removeServedClientIDs", "clearServedClients", "addInquiryIDs", "removeInquiryIDs", "clearInquiries"}
+	fieldsInOrder := [...]string{"kind", "name", "specialties", "appendSpecialties", "capacity", "available"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41989,83 +41527,6 @@ func (ec *executionContext) unmarshalInputUpdateSalesRepInput(ctx context.Contex
 				return it, err
 			}
 			it.Available = data
-		case "accountID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AccountID = data
-		case "clearAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccount"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAccount = data
-		case "addPostingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPostingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPostingIDs = data
-		case "removePostingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePostingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePostingIDs = data
-		case "clearPostings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPostings"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPostings = data
-		case "addServedClientIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addServedClientIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddServedClientIDs = data
-		case "removeServedClientIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeServedClientIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveServedClientIDs = data
-		case "clearServedClients":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearServedClients"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearServedClients = data
-		case "addInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddInquiryIDs = data
-		case "removeInquiryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeInquiryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveInquiryIDs = data
-		case "clearInquiries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInquiries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearInquiries = data
 		}
 	}
 

@@ -82,7 +82,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// EntityTypeValidator is a validator for the "entity_type" field. It is called by the builders before save.
 	EntityTypeValidator func(string) error

@@ -100,7 +100,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultNote holds the default value on creation for the "note" field.
 	DefaultNote string

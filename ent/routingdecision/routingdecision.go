@@ -116,7 +116,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCandidates holds the default value on creation for the "candidates" field.
 	DefaultCandidates []record.Candidate

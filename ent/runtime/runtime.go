@@ -51,7 +51,9 @@ func init() {
 
 	account.Hooks[1] = accountMixinHooks1[0]
 
-	account.Hooks[2] = accountHooks[0]
+	account.Hooks[2] = accountMixinHooks1[1]
+
+	account.Hooks[3] = accountHooks[0]
 	accountMixinFields0 := accountMixin[0].Fields()
 	_ = accountMixinFields0
 	accountFields := schema.Account{}.Fields()
@@ -236,9 +238,11 @@ func init() {
 
 	application.Hooks[1] = applicationMixinHooks1[0]
 
-	application.Hooks[2] = applicationHooks[0]
+	application.Hooks[2] = applicationMixinHooks1[1]
 
-	application.Hooks[3] = applicationHooks[1]
+	application.Hooks[3] = applicationHooks[0]
+
+	application.Hooks[4] = applicationHooks[1]
 	applicationMixinFields0 := applicationMixin[0].Fields()
 	_ = applicationMixinFields0
 	applicationFields := schema.Application{}.Fields()
@@ -278,6 +282,8 @@ func init() {
 	applicationeventMixinHooks0 := applicationeventMixin[0].Hooks()
 
 	applicationevent.Hooks[1] = applicationeventMixinHooks0[0]
+
+	applicationevent.Hooks[2] = applicationeventMixinHooks0[1]
 	applicationeventFields := schema.ApplicationEvent{}.Fields()
 	_ = applicationeventFields
 	// applicationeventDescReason is the schema descriptor for reason field.
@@ -301,6 +307,8 @@ func init() {
 	assignmentMixinHooks1 := assignmentMixin[1].Hooks()
 
 	assignment.Hooks[1] = assignmentMixinHooks1[0]
+
+	assignment.Hooks[2] = assignmentMixinHooks1[1]
 	assignmentMixinFields0 := assignmentMixin[0].Fields()
 	_ = assignmentMixinFields0
 	assignmentFields := schema.Assignment{}.Fields()
@@ -336,6 +344,8 @@ func init() {
 	auditeventMixinHooks0 := auditeventMixin[0].Hooks()
 
 	auditevent.Hooks[1] = auditeventMixinHooks0[0]
+
+	auditevent.Hooks[2] = auditeventMixinHooks0[1]
 	auditeventFields := schema.AuditEvent{}.Fields()
 	_ = auditeventFields
 	// auditeventDescEntityType is the schema descriptor for entity_type field.
@@ -363,6 +373,8 @@ func init() {
 	clientcompanyMixinHooks1 := clientcompanyMixin[1].Hooks()
 
 	clientcompany.Hooks[1] = clientcompanyMixinHooks1[0]
+
+	clientcompany.Hooks[2] = clientcompanyMixinHooks1[1]
 	clientcompanyMixinFields0 := clientcompanyMixin[0].Fields()
 	_ = clientcompanyMixinFields0
 	clientcompanyFields := schema.ClientCompany{}.Fields()
@@ -430,6 +442,8 @@ func init() {
 	clientsiteMixinHooks1 := clientsiteMixin[1].Hooks()
 
 	clientsite.Hooks[1] = clientsiteMixinHooks1[0]
+
+	clientsite.Hooks[2] = clientsiteMixinHooks1[1]
 	clientsiteMixinFields0 := clientsiteMixin[0].Fields()
 	_ = clientsiteMixinFields0
 	clientsiteFields := schema.ClientSite{}.Fields()
@@ -499,7 +513,9 @@ func init() {
 
 	contactlog.Hooks[1] = contactlogMixinHooks0[0]
 
-	contactlog.Hooks[2] = contactlogHooks[0]
+	contactlog.Hooks[2] = contactlogMixinHooks0[1]
+
+	contactlog.Hooks[3] = contactlogHooks[0]
 	contactlogFields := schema.ContactLog{}.Fields()
 	_ = contactlogFields
 	// contactlogDescNote is the schema descriptor for note field.
@@ -529,6 +545,8 @@ func init() {
 	coordinatorMixinHooks1 := coordinatorMixin[1].Hooks()
 
 	coordinator.Hooks[1] = coordinatorMixinHooks1[0]
+
+	coordinator.Hooks[2] = coordinatorMixinHooks1[1]
 	coordinatorMixinFields0 := coordinatorMixin[0].Fields()
 	_ = coordinatorMixinFields0
 	coordinatorFields := schema.Coordinator{}.Fields()
@@ -604,7 +622,9 @@ func init() {
 
 	inquiry.Hooks[1] = inquiryMixinHooks1[0]
 
-	inquiry.Hooks[2] = inquiryHooks[0]
+	inquiry.Hooks[2] = inquiryMixinHooks1[1]
+
+	inquiry.Hooks[3] = inquiryHooks[0]
 	inquiryMixinFields0 := inquiryMixin[0].Fields()
 	_ = inquiryMixinFields0
 	inquiryFields := schema.Inquiry{}.Fields()
@@ -648,6 +668,8 @@ func init() {
 	orgunitMixinHooks1 := orgunitMixin[1].Hooks()
 
 	orgunit.Hooks[1] = orgunitMixinHooks1[0]
+
+	orgunit.Hooks[2] = orgunitMixinHooks1[1]
 	orgunitMixinFields0 := orgunitMixin[0].Fields()
 	_ = orgunitMixinFields0
 	orgunitFields := schema.OrgUnit{}.Fields()
@@ -695,7 +717,9 @@ func init() {
 
 	posting.Hooks[1] = postingMixinHooks1[0]
 
-	posting.Hooks[2] = postingHooks[0]
+	posting.Hooks[2] = postingMixinHooks1[1]
+
+	posting.Hooks[3] = postingHooks[0]
 	postingMixinFields0 := postingMixin[0].Fields()
 	_ = postingMixinFields0
 	postingFields := schema.Posting{}.Fields()
@@ -882,6 +906,8 @@ func init() {
 	registrantMixinHooks1 := registrantMixin[1].Hooks()
 
 	registrant.Hooks[1] = registrantMixinHooks1[0]
+
+	registrant.Hooks[2] = registrantMixinHooks1[1]
 	registrantMixinFields0 := registrantMixin[0].Fields()
 	_ = registrantMixinFields0
 	registrantFields := schema.Registrant{}.Fields()
@@ -1003,6 +1029,8 @@ func init() {
 	routingdecisionMixinHooks0 := routingdecisionMixin[0].Hooks()
 
 	routingdecision.Hooks[1] = routingdecisionMixinHooks0[0]
+
+	routingdecision.Hooks[2] = routingdecisionMixinHooks0[1]
 	routingdecisionFields := schema.RoutingDecision{}.Fields()
 	_ = routingdecisionFields
 	// routingdecisionDescCandidates is the schema descriptor for candidates field.
@@ -1026,6 +1054,8 @@ func init() {
 	salesrepMixinHooks1 := salesrepMixin[1].Hooks()
 
 	salesrep.Hooks[1] = salesrepMixinHooks1[0]
+
+	salesrep.Hooks[2] = salesrepMixinHooks1[1]
 	salesrepMixinFields0 := salesrepMixin[0].Fields()
 	_ = salesrepMixinFields0
 	salesrepFields := schema.SalesRep{}.Fields()
@@ -1095,7 +1125,9 @@ func init() {
 
 	skill.Hooks[1] = skillMixinHooks0[0]
 
-	skill.Hooks[2] = skillHooks[0]
+	skill.Hooks[2] = skillMixinHooks0[1]
+
+	skill.Hooks[3] = skillHooks[0]
 	skillFields := schema.Skill{}.Fields()
 	_ = skillFields
 	// skillDescName is the schema descriptor for name field.
@@ -1143,7 +1175,9 @@ func init() {
 
 	workhistory.Hooks[1] = workhistoryMixinHooks0[0]
 
-	workhistory.Hooks[2] = workhistoryHooks[0]
+	workhistory.Hooks[2] = workhistoryMixinHooks0[1]
+
+	workhistory.Hooks[3] = workhistoryHooks[0]
 	workhistoryFields := schema.WorkHistory{}.Fields()
 	_ = workhistoryFields
 	// workhistoryDescCompany is the schema descriptor for company field.

@@ -40,13 +40,13 @@ func (Account) Fields() []ent.Field {
 
 func (Account) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("coordinator", Coordinator.Type).Unique().
+		edge.To("coordinator", Coordinator.Type).Annotations(serverOwned()...).Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("sales_rep", SalesRep.Type).Unique().
+		edge.To("sales_rep", SalesRep.Type).Annotations(serverOwned()...).Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("registrant", Registrant.Type).Unique().
+		edge.To("registrant", Registrant.Type).Annotations(serverOwned()...).Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("refresh_tokens", RefreshToken.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("refresh_tokens", RefreshToken.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -75,8 +75,8 @@ func (Application) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.From("posting", Posting.Type).Ref("applications").Field("posting_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("events", ApplicationEvent.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
-		edge.To("assignment", Assignment.Type).Unique().
+		edge.To("events", ApplicationEvent.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("assignment", Assignment.Type).Annotations(children()).Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
@@ -156,7 +156,7 @@ func (Assignment) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.From("application", Application.Type).Ref("assignment").Field("application_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("renewal", Assignment.Type).Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)).
+		edge.To("renewal", Assignment.Type).Annotations(children()).Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)).
 			From("renewal_of").Field("renewal_of_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}

@@ -30,7 +30,7 @@ func (ClientCompany) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("service_rep", SalesRep.Type).Ref("served_clients").Field("service_rep_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("sites", ClientSite.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("sites", ClientSite.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -66,7 +66,7 @@ func (ClientSite) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("client", ClientCompany.Type).Ref("sites").Field("client_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("org_units", OrgUnit.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("org_units", OrgUnit.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -95,8 +95,8 @@ func (OrgUnit) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("site", ClientSite.Type).Ref("org_units").Field("site_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("postings", Posting.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("postings", Posting.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

@@ -55,7 +55,7 @@ func (Inquiry) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.From("sales_rep", SalesRep.Type).Ref("inquiries").Field("sales_rep_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("routing_decisions", RoutingDecision.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("routing_decisions", RoutingDecision.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -48,10 +49,25 @@ func (TenantMixin) Edges() []ent.Edge {
 	}
 }
 
-func (TenantMixin) Hooks() []ent.Hook { return []ent.Hook{access.TenantHook()} }
+// Hooks: the agency comes from the viewer; every edge id a viewer's write names must be one it may
+// see and attach (access.EdgeGuard).
+func (TenantMixin) Hooks() []ent.Hook { return []ent.Hook{access.TenantHook(), access.EdgeGuard()} }
 
 func (TenantMixin) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("agency_id")}
+}
+
+// children: an edge to rows that hang off this one (their foreign key points here). Such a link is
+// made from the child's side, by the service that owns the child, never by re-parenting it through the
+// parent's generic input.
+func children() entgql.Annotation {
+	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}
+
+// serverOwned: a link only the server sets (account ↔ profile), absent from generic inputs and refused
+// for every viewer's write by access.EdgeGuard.
+func serverOwned() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput), access.ServerOwned()}
 }
 
 // dateType stores calendar dates (start/end of contracts, birth dates) without a time of day.

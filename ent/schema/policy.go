@@ -151,7 +151,8 @@ func (Posting) Policy() ent.Policy {
 	}
 	return policy(
 		reads(all(admin, coordinator, salesRep), scoped(registrant, introduced)),
-		writes(access.AllowCreate(salesRep), scoped(salesRep, repPostings)),
+		// Only admins hand a posting to another account rep.
+		writes(access.DenyChangeOf("account_rep_id"), access.AllowCreate(salesRep), scoped(salesRep, repPostings)),
 	)
 }
 

@@ -63,9 +63,9 @@ func (Posting) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.From("account_rep", SalesRep.Type).Ref("postings").Field("account_rep_id").Unique().Required().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("applications", Application.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("applications", Application.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("inquiries", Inquiry.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

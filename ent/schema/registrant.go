@@ -55,14 +55,14 @@ func (Registrant) Fields() []ent.Field {
 
 func (Registrant) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("registrant").Field("account_id").Unique().
+		edge.From("account", Account.Type).Annotations(serverOwned()...).Ref("registrant").Field("account_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("skills", Skill.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
-		edge.To("work_histories", WorkHistory.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("applications", Application.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("assignments", Assignment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("contact_logs", ContactLog.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("skills", Skill.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("work_histories", WorkHistory.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("inquiries", Inquiry.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("applications", Application.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("contact_logs", ContactLog.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

@@ -23,9 +23,9 @@ func (Coordinator) Fields() []ent.Field {
 
 func (Coordinator) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("coordinator").Field("account_id").Unique().
+		edge.From("account", Account.Type).Annotations(serverOwned()...).Ref("coordinator").Field("account_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("inquiries", Inquiry.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 
@@ -52,11 +52,11 @@ func (SalesRep) Fields() []ent.Field {
 
 func (SalesRep) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("account", Account.Type).Ref("sales_rep").Field("account_id").Unique().
+		edge.From("account", Account.Type).Annotations(serverOwned()...).Ref("sales_rep").Field("account_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("postings", Posting.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("served_clients", ClientCompany.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
-		edge.To("inquiries", Inquiry.Type).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("postings", Posting.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("served_clients", ClientCompany.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("inquiries", Inquiry.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 	}
 }
 

@@ -71,7 +71,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error

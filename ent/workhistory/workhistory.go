@@ -93,7 +93,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/example/staffcrm/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// CompanyValidator is a validator for the "company" field. It is called by the builders before save.
 	CompanyValidator func(string) error

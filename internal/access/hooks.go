@@ -13,6 +13,10 @@ import (
 // ErrCrossTenant is returned when a write names an agency other than the viewer's.
 var ErrCrossTenant = errors.New("row belongs to another agency")
 
+// ErrEdgeTargetNotFound is returned when a write points an edge at a row the viewer cannot see (of
+// another agency, outside the viewer's scope, or missing): the same answer as a missing id.
+var ErrEdgeTargetNotFound = errors.New("edge target not found")
+
 type agencyMutation interface {
 	AgencyID() (int, bool)
 	SetAgencyID(int)
