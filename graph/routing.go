@@ -39,6 +39,10 @@ func (r *Resolver) createInquiry(ctx context.Context, in model.CreateInquiryInpu
 		ni.Message = *in.Message
 	}
 	if v.Role == auth.RoleRegistrant {
+		if in.RegistrantID != nil && *in.RegistrantID != v.ProfileID {
+			// Registrants open their own inquiries; any other registrant does not exist for them.
+			return nil, newError(CodeNotFound, "not found")
+		}
 		ni.RegistrantID, ni.Origin, ni.Channel = v.ProfileID, inquiry.OriginREGISTRANT, inquiry.ChannelAPP
 	} else {
 		if in.RegistrantID == nil {

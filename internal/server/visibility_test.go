@@ -28,6 +28,7 @@ import (
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/routing"
@@ -98,6 +99,7 @@ type walkEnv struct {
 	byID    map[int]fixRow
 	tokens  map[string]string
 	viewers map[string]*auth.Viewer
+	db      *database.DB
 }
 
 func TestVisibilityWalk(t *testing.T) {
@@ -129,7 +131,7 @@ func newWalkEnv(t *testing.T, kind dbtest.Kind) *walkEnv {
 	ctx := access.System(context.Background(), "test fixture")
 	rowsA, viewers := buildAgency(t, ctx, db.Client, "a")
 	rowsB, _ := buildAgency(t, ctx, db.Client, "b")
-	e := &walkEnv{rows: rowsA, other: rowsB, byID: map[int]fixRow{}, tokens: map[string]string{}, viewers: viewers}
+	e := &walkEnv{rows: rowsA, other: rowsB, byID: map[int]fixRow{}, tokens: map[string]string{}, viewers: viewers, db: db}
 	for _, r := range rowsA {
 		e.byID[r.id] = r
 	}
