@@ -17,7 +17,7 @@ import (
 
 type tenant struct {
 	agency, unit, rep, rep2, posting, reg, regAcc, inq int
-	adminV, salesV, coordV                            *auth.Viewer
+	adminV, salesV, coordV                             *auth.Viewer
 }
 
 func makeTenant(t *testing.T, ctx context.Context, c *ent.Client, slug string) tenant {
