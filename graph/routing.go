@@ -8,8 +8,6 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/inquiry"
-	"github.com/example/staffcrm/ent/posting"
-	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/internal/access"
@@ -26,43 +24,19 @@ func viewerOf(ctx context.Context) (*auth.Viewer, error) {
 	return v, nil
 }
 
-// createInquiry opens an inquiry: registrants for themselves from the app, staff for a registrant
-// they can see (phone, e-mail). Who it is for and where it came from are taken from the viewer.
+// createInquiry opens an inquiry for the viewer (routing.Router.Open decides for whom and checks
+// scope) and answers with what the viewer may see of it.
 func (r *Resolver) createInquiry(ctx context.Context, in model.CreateInquiryInput) (*model.CreateInquiryPayload, error) {
 	v, err := viewerOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ni := routing.NewInquiry{AgencyID: v.AgencyID, PostingID: in.PostingID, Kind: in.Kind,
-		IdempotencyKey: in.IdempotencyKey}
+	req := routing.Request{PostingID: in.PostingID, RegistrantID: in.RegistrantID, Kind: in.Kind,
+		IdempotencyKey: in.IdempotencyKey, Channel: in.Channel}
 	if in.Message != nil {
-		ni.Message = *in.Message
+		req.Message = *in.Message
 	}
-	if v.Role == auth.RoleRegistrant {
-		if in.RegistrantID != nil && *in.RegistrantID != v.ProfileID {
-			// Registrants open their own inquiries; any other registrant does not exist for them.
-			return nil, newError(CodeNotFound, "not found")
-		}
-		ni.RegistrantID, ni.Origin, ni.Channel = v.ProfileID, inquiry.OriginREGISTRANT, inquiry.ChannelAPP
-	} else {
-		if in.RegistrantID == nil {
-			return nil, newError(CodeBadUserInput, "registrantId is required when staff open an inquiry")
-		}
-		if ok, err := r.Client.Registrant.Query().Where(registrant.ID(*in.RegistrantID)).Exist(ctx); err != nil || !ok {
-			return nil, notFoundUnless(err)
-		}
-		ni.RegistrantID, ni.Origin, ni.Channel = *in.RegistrantID, inquiry.OriginSTAFF, inquiry.ChannelPHONE
-		if in.Channel != nil {
-			ni.Channel = *in.Channel
-		}
-	}
-	if in.PostingID != nil {
-		// The posting must be one the caller may see (for registrants: public or introduced).
-		if ok, err := r.Client.Posting.Query().Where(posting.ID(*in.PostingID)).Exist(ctx); err != nil || !ok {
-			return nil, notFoundUnless(err)
-		}
-	}
-	inq, err := r.Router.Create(ctx, ni)
+	inq, err := r.Router.Open(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -94,15 +68,12 @@ func (r *Resolver) inquiryPayload(ctx context.Context, v *auth.Viewer, inq *ent.
 	return nil, &ent.NotFoundError{}
 }
 
-// inquiryStep runs a routing step on an inquiry the viewer can see.
+// inquiryStep runs a routing step (the router checks the viewer may see the inquiry).
 func (r *Resolver) inquiryStep(ctx context.Context, in model.InquiryStepInput,
 	step func(ctx context.Context, a routing.Actor, id int, reason string) (*ent.Inquiry, error)) (*model.InquiryPayload, error) {
 	v, err := viewerOf(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if ok, err := r.Client.Inquiry.Query().Where(inquiry.ID(in.ID)).Exist(ctx); err != nil || !ok {
-		return nil, notFoundUnless(err)
 	}
 	reason := ""
 	if in.Reason != nil {
@@ -113,13 +84,6 @@ func (r *Resolver) inquiryStep(ctx context.Context, in model.InquiryStepInput,
 		return nil, err
 	}
 	return &model.InquiryPayload{Inquiry: inq}, nil
-}
-
-func notFoundUnless(err error) error {
-	if err != nil {
-		return err
-	}
-	return &ent.NotFoundError{}
 }
 
 // assignee is the coordinator or sales rep an inquiry is assigned to.
@@ -170,7 +134,9 @@ func routingError(err error) (*codedError, bool) {
 		return &codedError{code: CodeForbidden, msg: unwrapAll(err).Error(), err: err}, true
 	case errors.Is(err, routing.ErrInvalidTransition):
 		return &codedError{code: CodeInvalidTransition, msg: unwrapAll(err).Error(), err: err}, true
-	case errors.Is(err, routing.ErrNoPosting), errors.Is(err, routing.ErrPostingRequired):
+	case errors.Is(err, routing.ErrNotFound):
+		return &codedError{code: CodeNotFound, msg: "not found", err: err}, true
+	case errors.Is(err, routing.ErrNoPosting), errors.Is(err, routing.ErrPostingRequired), errors.Is(err, routing.ErrRegistrantRequired):
 		return &codedError{code: CodeBadUserInput, msg: unwrapAll(err).Error(), err: err}, true
 	case errors.Is(err, routing.ErrRaced):
 		return &codedError{code: CodeConflict, msg: unwrapAll(err).Error(), err: err}, true

@@ -59,7 +59,7 @@ func (r *mutationResolver) SetRoutingMode(ctx context.Context, input model.SetRo
 	if err != nil {
 		return nil, err
 	}
-	ag, err := r.Client.Agency.UpdateOneID(v.AgencyID).SetRoutingMode(input.Mode).Save(ctx)
+	ag, err := r.Router.SetMode(ctx, v.AgencyID, input.Mode)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,8 @@ func (s *Service) OpenNextJobInquiries(ctx context.Context, opener InquiryOpener
 				continue
 			}
 			key := NextJobKey(a.ID)
-			inq, err := opener.Create(ctx, routing.NewInquiry{AgencyID: ag.ID, RegistrantID: a.RegistrantID,
+			open := access.System(ctx, "next-job job: open the SYSTEM inquiry of an assignment ending soon")
+			inq, err := opener.Create(open, routing.NewInquiry{AgencyID: ag.ID, RegistrantID: a.RegistrantID,
 				Kind: inquiry.KindNEXT_JOB, Channel: inquiry.ChannelAPP, Origin: inquiry.OriginSYSTEM,
 				Message:        fmt.Sprintf("Assignment ends on %s and no next assignment is settled.", a.EndDate.Format(time.DateOnly)),
 				IdempotencyKey: &key})

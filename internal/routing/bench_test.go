@@ -46,7 +46,7 @@ func BenchmarkRoutingThroughput(b *testing.B) {
 			w := worlds[i%2]
 			in := routing.NewInquiry{AgencyID: w.agency.ID, RegistrantID: w.reg[(i/2)%len(w.reg)].ID,
 				Kind: inquiry.KindGENERAL, Channel: inquiry.ChannelAPP, Origin: inquiry.OriginREGISTRANT}
-			if _, err := router.Create(context.Background(), in); err != nil {
+			if _, err := router.Create(sysCtx, in); err != nil { // a trusted caller, as the next-job job is
 				b.Error(err)
 				return
 			}

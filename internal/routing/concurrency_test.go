@@ -62,7 +62,7 @@ func hammer(t testing.TB, router *routing.Router, c *ent.Client, worlds []*world
 				if kind == inquiry.KindPOSTING_QUESTION {
 					in.PostingID = &p
 				}
-				inq, err := router.Create(context.Background(), in)
+				inq, err := router.Create(sysCtx, in) // a trusted caller, as the next-job job is
 				if err != nil {
 					mu.Lock()
 					errs = append(errs, err)

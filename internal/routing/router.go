@@ -112,10 +112,14 @@ type NewInquiry struct {
 }
 
 // Create opens an inquiry and routes it, in one transaction. A repeated idempotency key returns the
-// inquiry it created the first time.
+// inquiry it created the first time. A viewer may only open one for a registrant and posting it
+// sees, in its own agency; System callers (the next-job job) are trusted.
 func (r *Router) Create(ctx context.Context, in NewInquiry) (*ent.Inquiry, error) {
 	if (in.Kind == inquiry.KindPOSTING_QUESTION || in.Kind == inquiry.KindAPPLICATION_INTENT) && in.PostingID == nil {
 		return nil, fmt.Errorf("create inquiry: %w", ErrPostingRequired)
+	}
+	if err := r.checkCreate(ctx, in); err != nil {
+		return nil, fmt.Errorf("create inquiry: %w", err)
 	}
 	ctx = sys(ctx)
 	var out *ent.Inquiry

@@ -82,7 +82,7 @@ func (w *world) ask(t testing.TB, reg int, postingIdx int, kind inquiry.Kind, ke
 	if key != "" {
 		in.IdempotencyKey = &key
 	}
-	return w.router.Create(context.Background(), in)
+	return w.router.Create(sysCtx, in) // a trusted caller, as the next-job job is
 }
 
 func staffViewer(a *ent.Account, profileID int) *auth.Viewer {
@@ -152,8 +152,10 @@ func TestRouterFlows(t *testing.T) {
 				if out.Status != inquiry.StatusHANDED_OFF || out.SalesRepID == nil || *out.SalesRepID != w.rep[0].ID || out.CoordinatorID != nil {
 					t.Fatalf("hand-off: %v rep=%v coord=%v", out.Status, out.SalesRepID, out.CoordinatorID)
 				}
-				// Only the assignee acts.
-				if _, err := w.router.Resolve(ctx, staffViewer(w.C[0], w.coord[0].ID), a.ID); !errors.Is(err, routing.ErrNotAssignee) {
+				// Only the assignee acts. The router checks scope itself (issue 14): once handed off, the
+				// inquiry is outside the coordinator's scope, so it does not exist for them — the answer
+				// the API gave before, when only the resolver checked.
+				if _, err := w.router.Resolve(ctx, staffViewer(w.C[0], w.coord[0].ID), a.ID); !errors.Is(err, routing.ErrNotFound) {
 					t.Fatalf("non-assignee resolve: %v", err)
 				}
 				if _, err := w.router.Acknowledge(ctx, staffViewer(w.R[0], w.rep[0].ID), a.ID); err != nil {

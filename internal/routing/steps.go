@@ -27,8 +27,7 @@ func isAssignee(a Actor, inq *ent.Inquiry) bool {
 	return false
 }
 
-// load reads the inquiry the actor acts on. Visibility was checked by the caller (the API reads the
-// inquiry under the viewer's privacy scope first), so a row outside it never reaches here.
+// load reads the inquiry the actor acts on, under System: step has checked the actor may see it.
 func (r *Router) load(ctx context.Context, tx *ent.Tx, id int) (*ent.Inquiry, *ent.Agency, error) {
 	q := tx.Inquiry.Query().Where(inquiry.ID(id))
 	if r.postgres {
@@ -44,7 +43,10 @@ func (r *Router) load(ctx context.Context, tx *ent.Tx, id int) (*ent.Inquiry, *e
 
 // step runs one inquiry transition in a transaction and tells subscribers afterwards. When it frees
 // capacity, queued inquiries of the agency get their turn.
-func (r *Router) step(ctx context.Context, name string, id int, f func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error)) (*ent.Inquiry, error) {
+func (r *Router) step(ctx context.Context, a Actor, name string, id int, f func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error)) (*ent.Inquiry, error) {
+	if err := r.checkInquiry(ctx, a, id); err != nil {
+		return nil, fmt.Errorf("%s inquiry: %w", name, err)
+	}
 	ctx = sys(ctx)
 	var (
 		out   *ent.Inquiry
@@ -75,7 +77,7 @@ func (r *Router) step(ctx context.Context, name string, id int, f func(ctx conte
 
 // Acknowledge: the assignee confirms they have it.
 func (r *Router) Acknowledge(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
-	return r.step(ctx, "acknowledge", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, _ *ent.Agency) (*ent.Inquiry, bool, error) {
+	return r.step(ctx, a, "acknowledge", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, _ *ent.Agency) (*ent.Inquiry, bool, error) {
 		if !isAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
@@ -91,7 +93,7 @@ func (r *Router) Acknowledge(ctx context.Context, a Actor, id int) (*ent.Inquiry
 
 // Decline: the assignee gives it back; it goes to the next eligible candidate, never back to them.
 func (r *Router) Decline(ctx context.Context, a Actor, id int, reason string) (*ent.Inquiry, error) {
-	return r.step(ctx, "decline", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+	return r.step(ctx, a, "decline", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
 		if !isAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
@@ -102,7 +104,7 @@ func (r *Router) Decline(ctx context.Context, a Actor, id int, reason string) (*
 
 // HandOff: a coordinator passes an inquiry about a posting to its account rep, keeping the history.
 func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*ent.Inquiry, error) {
-	return r.step(ctx, "hand off", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+	return r.step(ctx, a, "hand off", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
 		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
@@ -131,7 +133,7 @@ func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*en
 
 // Resolve closes the inquiry and frees the assignee's capacity.
 func (r *Router) Resolve(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
-	return r.step(ctx, "resolve", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+	return r.step(ctx, a, "resolve", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
 		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
@@ -155,7 +157,7 @@ func (r *Router) Resolve(ctx context.Context, a Actor, id int) (*ent.Inquiry, er
 
 // Reassign (admins): take the inquiry from its assignee and route it again without them.
 func (r *Router) Reassign(ctx context.Context, a Actor, id int, reason string) (*ent.Inquiry, error) {
-	return r.step(ctx, "reassign", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
+	return r.step(ctx, a, "reassign", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
 		if a.Role != auth.RoleAdmin {
 			return nil, false, ErrNotAssignee
 		}
@@ -210,8 +212,16 @@ func (r *Router) routeWithNote(ctx context.Context, tx *ent.Tx, ag *ent.Agency, 
 }
 
 // SetMode switches an agency's routing mode; open inquiries keep their assignee (§5.1).
+// The agency row's own policy lets only its admins write it.
 func (r *Router) SetMode(ctx context.Context, agencyID int, mode agency.RoutingMode) (*ent.Agency, error) {
-	return r.client.Agency.UpdateOneID(agencyID).SetRoutingMode(mode).Save(ctx)
+	ag, err := r.client.Agency.UpdateOneID(agencyID).SetRoutingMode(mode).Save(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("set routing mode: agency: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("set routing mode: %w", err)
+	}
+	return ag, nil
 }
 
 // RetryQueued tries to assign up to limit QUEUED inquiries of an agency (0 = all agencies), most
