@@ -105,6 +105,7 @@ func Handler(o Options) http.Handler {
 	} else {
 		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
+	guardDocuments(gql, o)
 	gql.Use(graph.ShapeLimit{Limits: o.Limits})
 	if o.Tracing {
 		gql.Use(resolverSpans{otelgqlgen.Middleware()}) // spans per operation and resolver
@@ -136,8 +137,8 @@ func Handler(o Options) http.Handler {
 		}
 		query = o.ResponseCache.Handler(query, gql)
 	}
-	mux.Handle("/query", limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing,
-		withStatementCount(auth.Middleware(o.Tokens)(query)))))
+	mux.Handle("/query", guardTransport(o, limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing,
+		withStatementCount(auth.Middleware(o.Tokens)(query))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
