@@ -117,16 +117,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
 		}
 		h := server.Handler(server.Options{
-			Resolver:       resolver,
-			ResponseCache:  cache,
-			Tokens:         tokens,
-			Ready:          db.Ready,
-			Log:            log,
-			Development:    !cfg.Production(),
-			Tracing:        exporting,
-			Metrics:        m,
-			Closing:        closing,
-			Limits:         graph.Limits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxComplexity: cfg.MaxComplexity},
+			Resolver:      resolver,
+			ResponseCache: cache,
+			Tokens:        tokens,
+			Ready:         db.Ready,
+			Log:           log,
+			Development:   !cfg.Production(),
+			Tracing:       exporting,
+			Metrics:       m,
+			Closing:       closing,
+			Limits: graph.Limits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxComplexity: cfg.MaxComplexity,
+				MaxTokens: cfg.MaxTokens, MaxTokensAnonymous: cfg.MaxTokensAnon},
 			MaxBodySize:    cfg.MaxBodyBytes,
 			RequestTimeout: cfg.RequestTimeout,
 		})

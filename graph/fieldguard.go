@@ -73,15 +73,18 @@ func guardField(ctx context.Context, fc *graphql.FieldContext) (access.Reader, a
 }
 
 // parentObject is the object whose field is being resolved: the result of the parent field, or the
-// list element for fields of list items (gqlgen stores a pointer to the element).
+// list element for fields of list items (gqlgen stores a pointer to the element: *(*ent.Posting) in a
+// plain list, *ent.Noder in node lists such as nodes(ids:)).
 func parentObject(fc *graphql.FieldContext) any {
 	if fc.Parent == nil {
 		return nil
 	}
 	r := fc.Parent.Result
 	rv := reflect.ValueOf(r)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Pointer {
-		return rv.Elem().Interface()
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if k := rv.Elem().Kind(); k == reflect.Pointer || k == reflect.Interface {
+			return rv.Elem().Interface()
+		}
 	}
 	return r
 }

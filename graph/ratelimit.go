@@ -22,17 +22,31 @@ type RateLimits struct {
 	// MutationAccount and MutationIP bound writes per signed-in account and per client address.
 	MutationAccount *ratelimit.Limiter
 	MutationIP      *ratelimit.Limiter
+	// DocumentRefusals counts documents the DocumentGuard refused, per client address: once it is
+	// spent, the address's requests are refused before their body is read, so a caller looping
+	// abusive documents costs next to nothing.
+	DocumentRefusals *ratelimit.Limiter
 }
 
 // DefaultRateLimits: 20 logins per IP then one per 3 s; 5 failures per e-mail then one per minute;
-// 60 mutations per account then one per second; 300 per IP then five per second.
+// 60 mutations per account then one per second; 300 per IP then five per second; 20 refused
+// documents per IP then one per second.
 func DefaultRateLimits() *RateLimits {
 	return &RateLimits{
-		LoginIP:         ratelimit.New(3*time.Second, 20),
-		LoginFailures:   ratelimit.New(time.Minute, 5),
-		MutationAccount: ratelimit.New(time.Second, 60),
-		MutationIP:      ratelimit.New(200*time.Millisecond, 300),
+		LoginIP:          ratelimit.New(3*time.Second, 20),
+		LoginFailures:    ratelimit.New(time.Minute, 5),
+		MutationAccount:  ratelimit.New(time.Second, 60),
+		MutationIP:       ratelimit.New(200*time.Millisecond, 300),
+		DocumentRefusals: ratelimit.New(time.Second, 20),
 	}
+}
+
+// RefusalLimiter is the per-address limiter of refused documents, nil when there is none.
+func (l *RateLimits) RefusalLimiter() *ratelimit.Limiter {
+	if l == nil {
+		return nil
+	}
+	return l.DocumentRefusals
 }
 
 type clientIPKey struct{}
@@ -41,6 +55,9 @@ type clientIPKey struct{}
 func WithClientIP(ctx context.Context, ip string) context.Context {
 	return context.WithValue(ctx, clientIPKey{}, ip)
 }
+
+// ClientIP is the caller's address recorded by WithClientIP.
+func ClientIP(ctx context.Context) string { return clientIP(ctx) }
 
 func clientIP(ctx context.Context) string {
 	ip, _ := ctx.Value(clientIPKey{}).(string)

@@ -33,6 +33,8 @@ type Config struct {
 	MaxDepth        int           // MAX_QUERY_DEPTH
 	MaxAliases      int           // MAX_ALIASES
 	MaxComplexity   int           // MAX_COMPLEXITY
+	MaxTokens       int           // MAX_TOKENS: lexical tokens of a signed-in caller's document
+	MaxTokensAnon   int           // MAX_TOKENS_ANONYMOUS: the same for anonymous callers
 	MaxBodyBytes    int64         // MAX_BODY_BYTES
 	RequestTimeout  time.Duration // REQUEST_TIMEOUT
 	PprofAddr       string        // PPROF_ADDR: serve net/http/pprof there (off when empty; keep it private)
@@ -89,6 +91,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.IntVar(&c.MaxDepth, "max-query-depth", intEnv("MAX_QUERY_DEPTH", 12), "deepest selection nesting (MAX_QUERY_DEPTH)")
 	fs.IntVar(&c.MaxAliases, "max-aliases", intEnv("MAX_ALIASES", 30), "aliased fields per document (MAX_ALIASES)")
 	fs.IntVar(&c.MaxComplexity, "max-complexity", intEnv("MAX_COMPLEXITY", 5000), "query cost, connections × page size (MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxTokens, "max-tokens", intEnv("MAX_TOKENS", 10000), "tokens per document, signed in (MAX_TOKENS)")
+	fs.IntVar(&c.MaxTokensAnon, "max-tokens-anonymous", intEnv("MAX_TOKENS_ANONYMOUS", 2000), "tokens per document, anonymous (MAX_TOKENS_ANONYMOUS)")
 	var maxBody int
 	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", 1<<20), "request body cap (MAX_BODY_BYTES)")
 	var reqTimeout string

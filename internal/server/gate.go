@@ -1,13 +1,149 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/example/staffcrm/graph"
+	"github.com/example/staffcrm/internal/auth"
 )
 
-// guardDocuments bounds what a document may cost before gqlgen parses and validates it.
-func guardDocuments(gql *handler.Server, o Options) {}
+// guardDocuments bounds what a document may cost before gqlgen parses and validates it. The query
+// cache holds validated documents; the guard lets those through without looking again.
+func guardDocuments(gql *handler.Server, o Options) {
+	validated := lru.New[*ast.QueryDocument](1000)
+	gql.SetQueryCache(validated)
+	gql.SetParserTokenLimit(o.Limits.MaxTokens)
+	gql.Use(graph.DocumentGuard{Limits: o.Limits, Validated: validated, Refusals: o.Resolver.Limits.RefusalLimiter(),
+		SignedIn: func(ctx context.Context) bool {
+			_, ok := auth.ViewerFrom(ctx)
+			return ok
+		}})
+	gql.Use(graph.InputText{})
+	if !o.Development {
+		gql.Use(graph.NoIntrospection{})
+	}
+}
 
-// guardTransport answers request-body and transport problems with a code before gqlgen sees them.
-func guardTransport(o Options, next http.Handler) http.Handler { return next }
+// guardTransport answers request-level problems with a coded GraphQL error and the status the
+// GraphQL-over-HTTP spec gives, before gqlgen (which would report them as server faults): an address
+// whose refused documents spent its budget, a method or content type the API does not speak, an
+// oversized body, a body that is not one GraphQL request object.
+func guardTransport(o Options, next http.Handler) http.Handler {
+	refusals := o.Resolver.Limits.RefusalLimiter()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if refusals != nil {
+			// Answered only when the address's next token is due (at most a second): a client
+			// looping abusive documents then costs a parked goroutine, not CPU other callers need.
+			if ok, at := refusals.Check(graph.ClientIP(r.Context())); !ok {
+				tarpit(r.Context(), min(time.Until(at), time.Second))
+				writeErrors(w, http.StatusTooManyRequests, graph.RefusedTooOften(at))
+				return
+			}
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeErrors(w, http.StatusMethodNotAllowed, badRequest("method %s is not supported: use POST (or GET for queries)", r.Method))
+			return
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			writeErrors(w, http.StatusUnsupportedMediaType, badRequest("content type %q is not supported: send application/json", mt))
+			return
+		}
+		if r.ContentLength > o.MaxBodySize {
+			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", o.MaxBodySize))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, o.MaxBodySize))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", o.MaxBodySize))
+			return
+		case err != nil:
+			writeErrors(w, http.StatusBadRequest, badRequest("the request body could not be read"))
+			return
+		}
+		if msg := requestShapeProblem(body); msg != "" {
+			writeErrors(w, http.StatusBadRequest, badRequest("%s", msg))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestShapeProblem says what makes body something other than one GraphQL-over-HTTP request
+// object, or "" when it is one. Messages name the member, never echo the body.
+func requestShapeProblem(body []byte) string {
+	var req map[string]json.RawMessage
+	if err := json.Unmarshal(body, &req); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case len(bytes.TrimSpace(body)) == 0:
+			return "the request body is empty: send a JSON object with a query"
+		case errors.As(err, &typeErr):
+			return "the request body must be one JSON object (batches are not supported)"
+		default:
+			return "the request body is not valid JSON"
+		}
+	}
+	kinds := map[string]byte{"query": '"', "operationName": '"', "variables": '{', "extensions": '{'}
+	for member, want := range kinds {
+		raw := bytes.TrimSpace(req[member])
+		if len(raw) == 0 || string(raw) == "null" {
+			continue
+		}
+		if raw[0] != want {
+			return fmt.Sprintf("%q must be a %s", member, map[byte]string{'"': "string", '{': "JSON object"}[want])
+		}
+	}
+	if q := bytes.TrimSpace(req["query"]); (len(q) == 0 || string(q) == "null" || string(q) == `""`) && !hasPersistedQuery(req["extensions"]) {
+		return "the request has no query"
+	}
+	return ""
+}
+
+func hasPersistedQuery(ext json.RawMessage) bool {
+	var e struct {
+		PersistedQuery json.RawMessage `json:"persistedQuery"`
+	}
+	return len(ext) > 0 && json.Unmarshal(ext, &e) == nil && len(e.PersistedQuery) > 0
+}
+
+func badRequest(format string, args ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": graph.CodeBadUserInput}}
+}
+
+func tarpit(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// writeErrors answers a request-level failure as a GraphQL response without data.
+func writeErrors(w http.ResponseWriter, status int, errs ...*gqlerror.Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": errs})
+}

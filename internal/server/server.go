@@ -26,7 +26,6 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
 	"github.com/ravilushqa/otelgqlgen"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/auth"
@@ -64,15 +63,7 @@ func Handler(o Options) http.Handler {
 	if o.MaxBodySize <= 0 {
 		o.MaxBodySize = 1 << 20
 	}
-	if o.Limits.MaxDepth == 0 {
-		o.Limits.MaxDepth = graph.DefaultLimits.MaxDepth
-	}
-	if o.Limits.MaxAliases == 0 {
-		o.Limits.MaxAliases = graph.DefaultLimits.MaxAliases
-	}
-	if o.Limits.MaxComplexity == 0 {
-		o.Limits.MaxComplexity = graph.DefaultLimits.MaxComplexity
-	}
+	o.Limits = o.Limits.WithDefaults()
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 15 * time.Second
 	}
@@ -98,7 +89,6 @@ func Handler(o Options) http.Handler {
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
-	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	if o.Development {
 		gql.Use(extension.Introspection{})
@@ -106,7 +96,6 @@ func Handler(o Options) http.Handler {
 		gql.SetDisableSuggestion(true) // no "did you mean" schema hints in production
 	}
 	guardDocuments(gql, o)
-	gql.Use(graph.ShapeLimit{Limits: o.Limits})
 	if o.Tracing {
 		gql.Use(resolverSpans{otelgqlgen.Middleware()}) // spans per operation and resolver
 	}
@@ -137,8 +126,8 @@ func Handler(o Options) http.Handler {
 		}
 		query = o.ResponseCache.Handler(query, gql)
 	}
-	mux.Handle("/query", guardTransport(o, limitBody(o.MaxBodySize, withTimeout(o.RequestTimeout, o.Closing,
-		withStatementCount(auth.Middleware(o.Tokens)(query))))))
+	mux.Handle("/query", guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
+		withStatementCount(auth.Middleware(o.Tokens)(query)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))
@@ -363,20 +352,6 @@ func withTimeout(d time.Duration, closing <-chan struct{}, next http.Handler) ht
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
-// limitBody refuses request bodies over max with 413 and a GraphQL error, and caps chunked bodies.
-func limitBody(max int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > max {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = fmt.Fprintf(w, `{"errors":[{"message":"request body exceeds %d bytes","extensions":{"code":"BAD_USER_INPUT"}}]}`, max)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
-		next.ServeHTTP(w, r)
 	})
 }
 
