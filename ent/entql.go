@@ -373,14 +373,15 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "RefreshToken",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			refreshtoken.FieldAccountID:    {Type: field.TypeInt, Column: refreshtoken.FieldAccountID},
-			refreshtoken.FieldTokenHash:    {Type: field.TypeString, Column: refreshtoken.FieldTokenHash},
-			refreshtoken.FieldFamily:       {Type: field.TypeString, Column: refreshtoken.FieldFamily},
-			refreshtoken.FieldTokenVersion: {Type: field.TypeInt, Column: refreshtoken.FieldTokenVersion},
-			refreshtoken.FieldCreatedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldCreatedAt},
-			refreshtoken.FieldExpiresAt:    {Type: field.TypeTime, Column: refreshtoken.FieldExpiresAt},
-			refreshtoken.FieldUsedAt:       {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
-			refreshtoken.FieldRevokedAt:    {Type: field.TypeTime, Column: refreshtoken.FieldRevokedAt},
+			refreshtoken.FieldAccountID:       {Type: field.TypeInt, Column: refreshtoken.FieldAccountID},
+			refreshtoken.FieldTokenHash:       {Type: field.TypeString, Column: refreshtoken.FieldTokenHash},
+			refreshtoken.FieldFamily:          {Type: field.TypeString, Column: refreshtoken.FieldFamily},
+			refreshtoken.FieldTokenVersion:    {Type: field.TypeInt, Column: refreshtoken.FieldTokenVersion},
+			refreshtoken.FieldCreatedAt:       {Type: field.TypeTime, Column: refreshtoken.FieldCreatedAt},
+			refreshtoken.FieldExpiresAt:       {Type: field.TypeTime, Column: refreshtoken.FieldExpiresAt},
+			refreshtoken.FieldUsedAt:          {Type: field.TypeTime, Column: refreshtoken.FieldUsedAt},
+			refreshtoken.FieldRevokedAt:       {Type: field.TypeTime, Column: refreshtoken.FieldRevokedAt},
+			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
@@ -3493,6 +3494,11 @@ func (f *RefreshTokenFilter) WhereUsedAt(p entql.TimeP) {
 // WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
 func (f *RefreshTokenFilter) WhereRevokedAt(p entql.TimeP) {
 	f.Where(p.Field(refreshtoken.FieldRevokedAt))
+}
+
+// WhereSuccessorSealed applies the entql []byte predicate on the successor_sealed field.
+func (f *RefreshTokenFilter) WhereSuccessorSealed(p entql.BytesP) {
+	f.Where(p.Field(refreshtoken.FieldSuccessorSealed))
 }
 
 // WhereHasAccount applies a predicate to check if query has an edge account.

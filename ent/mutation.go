@@ -16868,6 +16868,7 @@ type RefreshTokenMutation struct {
 	expires_at       *time.Time
 	used_at          *time.Time
 	revoked_at       *time.Time
+	successor_sealed *[]byte
 	clearedFields    map[string]struct{}
 	account          *int
 	clearedaccount   bool
@@ -17308,6 +17309,55 @@ func (m *RefreshTokenMutation) ResetRevokedAt() {
 	delete(m.clearedFields, refreshtoken.FieldRevokedAt)
 }
 
+// SetSuccessorSealed sets the "successor_sealed" field.
+func (m *RefreshTokenMutation) SetSuccessorSealed(b []byte) {
+	m.successor_sealed = &b
+}
+
+// SuccessorSealed returns the value of the "successor_sealed" field in the mutation.
+func (m *RefreshTokenMutation) SuccessorSealed() (r []byte, exists bool) {
+	v := m.successor_sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuccessorSealed returns the old "successor_sealed" field's value of the RefreshToken entity.
+// If the RefreshToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RefreshTokenMutation) OldSuccessorSealed(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuccessorSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuccessorSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuccessorSealed: %w", err)
+	}
+	return oldValue.SuccessorSealed, nil
+}
+
+// ClearSuccessorSealed clears the value of the "successor_sealed" field.
+func (m *RefreshTokenMutation) ClearSuccessorSealed() {
+	m.successor_sealed = nil
+	m.clearedFields[refreshtoken.FieldSuccessorSealed] = struct{}{}
+}
+
+// SuccessorSealedCleared returns if the "successor_sealed" field was cleared in this mutation.
+func (m *RefreshTokenMutation) SuccessorSealedCleared() bool {
+	_, ok := m.clearedFields[refreshtoken.FieldSuccessorSealed]
+	return ok
+}
+
+// ResetSuccessorSealed resets all changes to the "successor_sealed" field.
+func (m *RefreshTokenMutation) ResetSuccessorSealed() {
+	m.successor_sealed = nil
+	delete(m.clearedFields, refreshtoken.FieldSuccessorSealed)
+}
+
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *RefreshTokenMutation) ClearAccount() {
 	m.clearedaccount = true
@@ -17369,7 +17419,7 @@ func (m *RefreshTokenMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RefreshTokenMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.account != nil {
 		fields = append(fields, refreshtoken.FieldAccountID)
 	}
@@ -17393,6 +17443,9 @@ func (m *RefreshTokenMutation) Fields() []string {
 	}
 	if m.revoked_at != nil {
 		fields = append(fields, refreshtoken.FieldRevokedAt)
+	}
+	if m.successor_sealed != nil {
+		fields = append(fields, refreshtoken.FieldSuccessorSealed)
 	}
 	return fields
 }
@@ -17418,6 +17471,8 @@ func (m *RefreshTokenMutation) Field(name string) (ent.Value, bool) {
 		return m.UsedAt()
 	case refreshtoken.FieldRevokedAt:
 		return m.RevokedAt()
+	case refreshtoken.FieldSuccessorSealed:
+		return m.SuccessorSealed()
 	}
 	return nil, false
 }
@@ -17443,6 +17498,8 @@ func (m *RefreshTokenMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldUsedAt(ctx)
 	case refreshtoken.FieldRevokedAt:
 		return m.OldRevokedAt(ctx)
+	case refreshtoken.FieldSuccessorSealed:
+		return m.OldSuccessorSealed(ctx)
 	}
 	return nil, fmt.Errorf("unknown RefreshToken field %s", name)
 }
@@ -17508,6 +17565,13 @@ func (m *RefreshTokenMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRevokedAt(v)
 		return nil
+	case refreshtoken.FieldSuccessorSealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuccessorSealed(v)
+		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken field %s", name)
 }
@@ -17559,6 +17623,9 @@ func (m *RefreshTokenMutation) ClearedFields() []string {
 	if m.FieldCleared(refreshtoken.FieldRevokedAt) {
 		fields = append(fields, refreshtoken.FieldRevokedAt)
 	}
+	if m.FieldCleared(refreshtoken.FieldSuccessorSealed) {
+		fields = append(fields, refreshtoken.FieldSuccessorSealed)
+	}
 	return fields
 }
 
@@ -17578,6 +17645,9 @@ func (m *RefreshTokenMutation) ClearField(name string) error {
 		return nil
 	case refreshtoken.FieldRevokedAt:
 		m.ClearRevokedAt()
+		return nil
+	case refreshtoken.FieldSuccessorSealed:
+		m.ClearSuccessorSealed()
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken nullable field %s", name)
@@ -17610,6 +17680,9 @@ func (m *RefreshTokenMutation) ResetField(name string) error {
 		return nil
 	case refreshtoken.FieldRevokedAt:
 		m.ResetRevokedAt()
+		return nil
+	case refreshtoken.FieldSuccessorSealed:
+		m.ResetSuccessorSealed()
 		return nil
 	}
 	return fmt.Errorf("unknown RefreshToken field %s", name)

@@ -69,6 +69,18 @@ func (_u *RefreshTokenUpdate) ClearRevokedAt() *RefreshTokenUpdate {
 	return _u
 }
 
+// SetSuccessorSealed sets the "successor_sealed" field.
+func (_u *RefreshTokenUpdate) SetSuccessorSealed(v []byte) *RefreshTokenUpdate {
+	_u.mutation.SetSuccessorSealed(v)
+	return _u
+}
+
+// ClearSuccessorSealed clears the value of the "successor_sealed" field.
+func (_u *RefreshTokenUpdate) ClearSuccessorSealed() *RefreshTokenUpdate {
+	_u.mutation.ClearSuccessorSealed()
+	return _u
+}
+
 // Mutation returns the RefreshTokenMutation object of the builder.
 func (_u *RefreshTokenUpdate) Mutation() *RefreshTokenMutation {
 	return _u.mutation
@@ -139,6 +151,12 @@ func (_u *RefreshTokenUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.RevokedAtCleared() {
 		_spec.ClearField(refreshtoken.FieldRevokedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.SuccessorSealed(); ok {
+		_spec.SetField(refreshtoken.FieldSuccessorSealed, field.TypeBytes, value)
+	}
+	if _u.mutation.SuccessorSealedCleared() {
+		_spec.ClearField(refreshtoken.FieldSuccessorSealed, field.TypeBytes)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -198,6 +216,18 @@ func (_u *RefreshTokenUpdateOne) SetNillableRevokedAt(v *time.Time) *RefreshToke
 // ClearRevokedAt clears the value of the "revoked_at" field.
 func (_u *RefreshTokenUpdateOne) ClearRevokedAt() *RefreshTokenUpdateOne {
 	_u.mutation.ClearRevokedAt()
+	return _u
+}
+
+// SetSuccessorSealed sets the "successor_sealed" field.
+func (_u *RefreshTokenUpdateOne) SetSuccessorSealed(v []byte) *RefreshTokenUpdateOne {
+	_u.mutation.SetSuccessorSealed(v)
+	return _u
+}
+
+// ClearSuccessorSealed clears the value of the "successor_sealed" field.
+func (_u *RefreshTokenUpdateOne) ClearSuccessorSealed() *RefreshTokenUpdateOne {
+	_u.mutation.ClearSuccessorSealed()
 	return _u
 }
 
@@ -300,6 +330,12 @@ func (_u *RefreshTokenUpdateOne) sqlSave(ctx context.Context) (_node *RefreshTok
 	}
 	if _u.mutation.RevokedAtCleared() {
 		_spec.ClearField(refreshtoken.FieldRevokedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.SuccessorSealed(); ok {
+		_spec.SetField(refreshtoken.FieldSuccessorSealed, field.TypeBytes, value)
+	}
+	if _u.mutation.SuccessorSealedCleared() {
+		_spec.ClearField(refreshtoken.FieldSuccessorSealed, field.TypeBytes)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &RefreshToken{config: _u.config}

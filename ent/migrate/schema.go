@@ -813,6 +813,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "successor_sealed", Type: field.TypeBytes, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt},
 	}
 	// RefreshTokensTable holds the schema information for the "refresh_tokens" table.
@@ -823,7 +824,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "refresh_tokens_accounts_refresh_tokens",
-				Columns:    []*schema.Column{RefreshTokensColumns[8]},
+				Columns:    []*schema.Column{RefreshTokensColumns[9]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -837,7 +838,7 @@ var (
 			{
 				Name:    "refreshtoken_account_id",
 				Unique:  false,
-				Columns: []*schema.Column{RefreshTokensColumns[8]},
+				Columns: []*schema.Column{RefreshTokensColumns[9]},
 			},
 		},
 	}

@@ -31,6 +31,8 @@ const (
 	FieldUsedAt = "used_at"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
 	FieldRevokedAt = "revoked_at"
+	// FieldSuccessorSealed holds the string denoting the successor_sealed field in the database.
+	FieldSuccessorSealed = "successor_sealed"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// Table holds the table name of the refreshtoken in the database.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldUsedAt,
 	FieldRevokedAt,
+	FieldSuccessorSealed,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

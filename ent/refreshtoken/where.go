@@ -95,6 +95,11 @@ func RevokedAt(v time.Time) predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldEQ(FieldRevokedAt, v))
 }
 
+// SuccessorSealed applies equality check predicate on the "successor_sealed" field. It's identical to SuccessorSealedEQ.
+func SuccessorSealed(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldEQ(FieldSuccessorSealed, v))
+}
+
 // AccountIDEQ applies the EQ predicate on the "account_id" field.
 func AccountIDEQ(v int) predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldEQ(FieldAccountID, v))
@@ -463,6 +468,56 @@ func RevokedAtIsNil() predicate.RefreshToken {
 // RevokedAtNotNil applies the NotNil predicate on the "revoked_at" field.
 func RevokedAtNotNil() predicate.RefreshToken {
 	return predicate.RefreshToken(sql.FieldNotNull(FieldRevokedAt))
+}
+
+// SuccessorSealedEQ applies the EQ predicate on the "successor_sealed" field.
+func SuccessorSealedEQ(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldEQ(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedNEQ applies the NEQ predicate on the "successor_sealed" field.
+func SuccessorSealedNEQ(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNEQ(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedIn applies the In predicate on the "successor_sealed" field.
+func SuccessorSealedIn(vs ...[]byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldIn(FieldSuccessorSealed, vs...))
+}
+
+// SuccessorSealedNotIn applies the NotIn predicate on the "successor_sealed" field.
+func SuccessorSealedNotIn(vs ...[]byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNotIn(FieldSuccessorSealed, vs...))
+}
+
+// SuccessorSealedGT applies the GT predicate on the "successor_sealed" field.
+func SuccessorSealedGT(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldGT(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedGTE applies the GTE predicate on the "successor_sealed" field.
+func SuccessorSealedGTE(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldGTE(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedLT applies the LT predicate on the "successor_sealed" field.
+func SuccessorSealedLT(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldLT(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedLTE applies the LTE predicate on the "successor_sealed" field.
+func SuccessorSealedLTE(v []byte) predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldLTE(FieldSuccessorSealed, v))
+}
+
+// SuccessorSealedIsNil applies the IsNil predicate on the "successor_sealed" field.
+func SuccessorSealedIsNil() predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldIsNull(FieldSuccessorSealed))
+}
+
+// SuccessorSealedNotNil applies the NotNil predicate on the "successor_sealed" field.
+func SuccessorSealedNotNil() predicate.RefreshToken {
+	return predicate.RefreshToken(sql.FieldNotNull(FieldSuccessorSealed))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -13,7 +13,9 @@ import (
 )
 
 // RefreshToken is one opaque refresh token (only its SHA-256 is stored). Tokens issued by rotation
-// share a family; presenting a used token revokes the whole family (RFC 6819 §5.2.2.3).
+// share a family; presenting a used token revokes the whole family (RFC 6819 §5.2.2.3), unless it is
+// presented again within the reuse window, when it yields the same successor. A family is one session:
+// access tokens carry it (sid), and it ends when no token of it is left unrevoked.
 type RefreshToken struct{ ent.Schema }
 
 func (RefreshToken) Fields() []ent.Field {
@@ -26,6 +28,10 @@ func (RefreshToken) Fields() []ent.Field {
 		field.Time("expires_at").Immutable(),
 		field.Time("used_at").Optional().Nillable(),
 		field.Time("revoked_at").Optional().Nillable(),
+		// The successor pair, sealed with a key only the presenter of this token can derive, so a
+		// refresh repeated within the reuse window gets the same answer; a database leak alone
+		// does not reveal usable tokens.
+		field.Bytes("successor_sealed").Optional().Nillable().Sensitive(),
 	}
 }
 

@@ -1,18 +1,31 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 )
 
+// SessionCheck says whether a verified token still counts: the JWT proves who, the session state
+// says whether that session is still alive. Alive returns an error wrapping ErrSessionEnded for a
+// session that was ended (logout, password change, disabled account, new role or agency).
+type SessionCheck interface {
+	Alive(ctx context.Context, v *Viewer) error
+}
+
+// ErrSessionEnded is recorded (WithAuthError) for a valid token whose session has ended.
+var ErrSessionEnded = errors.New("session ended; sign in again")
+
 // Middleware reads "Authorization: Bearer <jwt>". Without the header the
-// request passes through with no viewer. A valid token puts its viewer in
-// the context. A rejected token (or a header not of the Bearer form) passes
-// through with no viewer and the reason recorded via WithAuthError: the
-// GraphQL layer answers UNAUTHENTICATED only where a viewer is needed, so
-// login and refresh still work with a stale header.
-func Middleware(t *Tokens) func(http.Handler) http.Handler {
+// request passes through with no viewer. A valid token of a live session puts
+// its viewer in the context. A rejected token (or a header not of the Bearer
+// form, or a token of an ended session) passes through with no viewer and the
+// reason recorded via WithAuthError: the GraphQL layer refuses with
+// UNAUTHENTICATED, and login and refresh still work with a stale header.
+// sessions may be nil (no session state, e.g. tools); then only the JWT counts.
+func Middleware(t *Tokens, sessions SessionCheck) func(http.Handler) http.Handler {
 	if t == nil {
 		panic("auth: Middleware called with nil *Tokens")
 	}
@@ -31,7 +44,7 @@ func Middleware(t *Tokens) func(http.Handler) http.Handler {
 			}
 			if tok == "" {
 				ctx = WithAuthError(ctx, fmt.Errorf("authorization header: %w", ErrTokenInvalid))
-			} else if v, err := t.Verify(tok); err != nil {
+			} else if v, err := Authenticate(ctx, t, sessions, tok); err != nil {
 				ctx = WithAuthError(ctx, err)
 			} else {
 				ctx = WithViewer(ctx, v)
@@ -39,6 +52,21 @@ func Middleware(t *Tokens) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// Authenticate verifies raw and, when sessions is set, that its session is alive. The one rule for
+// every transport (HTTP header, websocket connection_init).
+func Authenticate(ctx context.Context, t *Tokens, sessions SessionCheck, raw string) (*Viewer, error) {
+	v, err := t.Verify(raw)
+	if err != nil {
+		return nil, err
+	}
+	if sessions != nil {
+		if err := sessions.Alive(ctx, v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // BearerToken extracts the token from an Authorization header value

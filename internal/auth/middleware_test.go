@@ -41,7 +41,7 @@ func TestMiddleware(t *testing.T) {
 				gotOK  bool
 				gotErr error
 			)
-			h := Middleware(tk)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := Middleware(tk, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				called = true
 				gotV, gotOK = ViewerFrom(r.Context())
 				gotErr = AuthErrorFrom(r.Context())

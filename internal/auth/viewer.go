@@ -44,6 +44,9 @@ type Viewer struct {
 	// ProfileID is the id of the coordinator, sales rep or registrant profile linked to the account
 	// (0 for admins), so row rules such as "postings where I am the account rep" need no join.
 	ProfileID int
+	// SessionID is the session (refresh-token family) the access token belongs to: ending that
+	// session ends the token. Empty for viewers built by trusted code, checked per account only.
+	SessionID string
 }
 
 type ctxKey int

@@ -70,22 +70,11 @@ func Handler(o Options) http.Handler {
 	gql := handler.New(graph.NewLimitedSchema(o.Resolver))
 	gql.AddTransport(transport.Websocket{
 		// Browsers cannot set headers on a websocket: the token comes in connection_init.
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			raw := auth.BearerToken(p.Authorization())
-			if raw == "" {
-				if tok, ok := p["token"].(string); ok {
-					raw = tok
-				}
-			}
-			v, err := o.Tokens.Verify(raw)
-			if err != nil {
-				return ctx, nil, errors.New("unauthenticated: send a valid access token in connection_init")
-			}
-			return auth.WithViewer(ctx, v), &p, nil
-		},
+		InitFunc:              wsInit(o),
 		KeepAlivePingInterval: 15 * time.Second,
 		Upgrader:              websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	})
+	gql.AroundRootFields(refuseEndedSessions)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -127,7 +116,7 @@ func Handler(o Options) http.Handler {
 		query = o.ResponseCache.Handler(query, gql)
 	}
 	mux.Handle("/query", guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
-		withStatementCount(auth.Middleware(o.Tokens)(query)))))
+		withStatementCount(authenticate(o, query)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
@@ -23,7 +24,20 @@ type fixture struct {
 	tokens *auth.Tokens
 }
 
-func setup(t *testing.T, kind dbtest.Kind) fixture {
+// clock is a settable session clock (the reuse window); access tokens keep real time.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func setup(t *testing.T, kind dbtest.Kind, opts ...session.Option) fixture {
 	t.Helper()
 	db := dbtest.Open(t, kind)
 	ctx := access.System(context.Background(), "test fixture")
@@ -41,7 +55,7 @@ func setup(t *testing.T, kind dbtest.Kind) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{client: db.Client, svc: session.New(db.Client, tokens, 0), tokens: tokens}
+	return fixture{client: db.Client, svc: session.New(db.Client, tokens, 0, opts...), tokens: tokens}
 }
 
 func TestLogin(t *testing.T) {
@@ -85,7 +99,8 @@ func TestLogin(t *testing.T) {
 func TestRefreshRotationAndReuse(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			f := setup(t, kind)
+			clk := &clock{t: time.Now()}
+			f := setup(t, kind, session.WithClock(clk.now))
 			ctx := context.Background()
 			first, err := f.svc.Login(ctx, "staff@example.jp", "correct horse")
 			if err != nil {
@@ -103,7 +118,16 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Reusing the first token revokes its family: the rotated token dies too.
+			// Within the reuse window the first token answers with the same successor.
+			again, err := f.svc.Refresh(ctx, first.RefreshToken)
+			if err != nil {
+				t.Fatalf("refresh again within the window: %v", err)
+			}
+			if again.RefreshToken != second.RefreshToken || again.AccessToken != second.AccessToken {
+				t.Fatal("refresh again within the window: not the same successor pair")
+			}
+			// After the window, reusing the first token revokes its family: the rotated token dies too.
+			clk.advance(session.DefaultReuseWindow + time.Second)
 			if _, err := f.svc.Refresh(ctx, first.RefreshToken); !errors.Is(err, session.ErrRefreshReused) {
 				t.Fatalf("reuse: err = %v, want ErrRefreshReused", err)
 			}
@@ -120,12 +144,12 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	}
 }
 
-// TestConcurrentRefresh presents one refresh token from many goroutines at once: exactly one may
-// rotate it; every other attempt is a reuse.
+// TestConcurrentRefresh presents one refresh token from many goroutines at once with the reuse
+// window off: exactly one may rotate it; every other attempt is a reuse.
 func TestConcurrentRefresh(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			f := setup(t, kind)
+			f := setup(t, kind, session.WithReuseWindow(0))
 			ctx := context.Background()
 			s, err := f.svc.Login(ctx, "staff@example.jp", "correct horse")
 			if err != nil {
