@@ -93,7 +93,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 		defer bus.Close()
-		router := routing.NewRouter(db.Client, !db.Embedded(), graph.InquiryEvents{Client: db.Client, Bus: bus, Log: log})
+		router := routing.NewRouter(db.Client, !db.Embedded(), routing.BusEvents{Client: db.Client, Bus: bus, Log: log})
 		go router.RunSweeper(ctx, cfg.SweepInterval, func(res routing.SweepResult, err error) {
 			switch {
 			case err != nil:

@@ -18,7 +18,7 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	if err != nil {
 		return nil, hideDenied(err)
 	}
-	return r.forViewer(ctx, n)
+	return r.portal().View(ctx, n)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -31,7 +31,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 		if n == nil {
 			continue
 		}
-		if ns[i], err = r.forViewer(ctx, n); err != nil {
+		if ns[i], err = r.portal().View(ctx, n); err != nil {
 			return nil, err
 		}
 	}

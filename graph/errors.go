@@ -158,3 +158,12 @@ func unwrapAll(err error) error {
 func Recover(ctx context.Context, p any) error {
 	return fmt.Errorf("panic: %v", p)
 }
+
+// hideDenied answers NOT_FOUND for a row whose whole type the viewer's role may not read: fetching
+// it by id must not tell it apart from an id that does not exist.
+func hideDenied(err error) error {
+	if errors.Is(err, privacy.Deny) && !errors.Is(err, access.ErrNoViewer) {
+		return &ent.NotFoundError{}
+	}
+	return err
+}

@@ -31,10 +31,10 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/routing/record"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -459,7 +459,7 @@ type ComplexityRoot struct {
 		ResolveInquiry      func(childComplexity int, input model.InquiryStepInput) int
 		SetMatchingWeights  func(childComplexity int, input model.MatchingWeightsInput) int
 		SetRoutingMode      func(childComplexity int, input model.SetRoutingModeInput) int
-		UpdateMyProfile     func(childComplexity int, input model.UpdateMyProfileInput) int
+		UpdateMyProfile     func(childComplexity int, input portal.ProfileChanges) int
 		UpdatePosting       func(childComplexity int, input model.UpdatePostingMutationInput) int
 		UpdateRegistrant    func(childComplexity int, input model.UpdateRegistrantMutationInput) int
 		WithdrawApplication func(childComplexity int, input model.ApplicationIDInput) int
@@ -710,7 +710,7 @@ type ComplexityRoot struct {
 		Nodes                      func(childComplexity int, ids []int) int
 		OrgUnits                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
 		Postings                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
-		PublicPostings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) int
+		PublicPostings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *portal.FeedFilter) int
 		RecommendedPostings        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		Registrants                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
 		RegistrantsAtInsuranceRisk func(childComplexity int) int
@@ -927,7 +927,7 @@ type MutationResolver interface {
 	RenewAssignment(ctx context.Context, input model.RenewAssignmentInput) (*model.AssignmentPayload, error)
 	LogContact(ctx context.Context, input model.LogContactInput) (*model.ContactLogPayload, error)
 	CompleteCallback(ctx context.Context, input model.ApplicationIDInput) (*model.ContactLogPayload, error)
-	UpdateMyProfile(ctx context.Context, input model.UpdateMyProfileInput) (*model.UpdateMyProfilePayload, error)
+	UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error)
 	CreateInquiry(ctx context.Context, input model.CreateInquiryInput) (*model.CreateInquiryPayload, error)
 	RequestNextJob(ctx context.Context, input model.RequestNextJobInput) (*model.CreateInquiryPayload, error)
 	AcknowledgeInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
@@ -984,7 +984,7 @@ type QueryResolver interface {
 	SkillSheet(ctx context.Context, applicationID int) (*compliance.SkillSheet, error)
 	RegistrantsAtInsuranceRisk(ctx context.Context) ([]*ent.Registrant, error)
 	MyCallbacksDue(ctx context.Context) ([]*ent.ContactLog, error)
-	PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) (*model.PublicPostingConnection, error)
+	PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *portal.FeedFilter) (*portal.FeedPage, error)
 	MyProfile(ctx context.Context) (*portal.MyProfile, error)
 	MyApplications(ctx context.Context) ([]*portal.MyApplication, error)
 	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
@@ -2635,7 +2635,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Mutation.UpdateMyProfile(childComplexity, args["input"].(model.UpdateMyProfileInput)), true
+		return e.complexity.Mutation.UpdateMyProfile(childComplexity, args["input"].(portal.ProfileChanges)), true
 	case "Mutation.updatePosting":
 		if e.complexity.Mutation.UpdatePosting == nil {
 			break
@@ -3897,7 +3897,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.complexity.Query.PublicPostings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*model.PublicPostingOrder), args["where"].(*model.PublicPostingWhereInput)), true
+		return e.complexity.Query.PublicPostings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*model.PublicPostingOrder), args["where"].(*portal.FeedFilter)), true
 	case "Query.recommendedPostings":
 		if e.complexity.Query.RecommendedPostings == nil {
 			break
@@ -5252,7 +5252,7 @@ func (ec *executionContext) field_Mutation_setRoutingMode_args(ctx context.Conte
 func (ec *executionContext) field_Mutation_updateMyProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfileInput)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐProfileChanges)
 	if err != nil {
 		return nil, err
 	}
@@ -6009,7 +6009,7 @@ func (ec *executionContext) field_Query_publicPostings_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingWhereInput)
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where", ec.unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedFilter)
 	if err != nil {
 		return nil, err
 	}
@@ -9027,7 +9027,7 @@ func (ec *executionContext) _ApplyPayload_application(ctx context.Context, field
 			return obj.Application, nil
 		},
 		nil,
-		ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication,
+		ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplication,
 		true,
 		true,
 	)
@@ -12977,7 +12977,7 @@ func (ec *executionContext) _CreateInquiryPayload_myInquiry(ctx context.Context,
 			return obj.MyInquiry, nil
 		},
 		nil,
-		ec.marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry,
+		ec.marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry,
 		true,
 		false,
 	)
@@ -15230,7 +15230,7 @@ func (ec *executionContext) _Mutation_updateMyProfile(ctx context.Context, field
 		ec.fieldContext_Mutation_updateMyProfile,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Mutation().UpdateMyProfile(ctx, fc.Args["input"].(model.UpdateMyProfileInput))
+			return ec.resolvers.Mutation().UpdateMyProfile(ctx, fc.Args["input"].(portal.ProfileChanges))
 		},
 		nil,
 		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
@@ -15892,7 +15892,7 @@ func (ec *executionContext) _MyApplication_posting(ctx context.Context, field gr
 			return ec.resolvers.MyApplication().Posting(ctx, obj)
 		},
 		nil,
-		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting,
 		true,
 		true,
 	)
@@ -16114,7 +16114,7 @@ func (ec *executionContext) _MyAssignment_posting(ctx context.Context, field gra
 			return ec.resolvers.MyAssignment().Posting(ctx, obj)
 		},
 		nil,
-		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting,
 		true,
 		true,
 	)
@@ -16597,7 +16597,7 @@ func (ec *executionContext) _MyInquiry_posting(ctx context.Context, field graphq
 			return ec.resolvers.MyInquiry().Posting(ctx, obj)
 		},
 		nil,
-		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting,
 		true,
 		false,
 	)
@@ -17225,7 +17225,7 @@ func (ec *executionContext) _MyProfile_skills(ctx context.Context, field graphql
 			return obj.Skills, nil
 		},
 		nil,
-		ec.marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkillᚄ,
+		ec.marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMySkillᚄ,
 		true,
 		true,
 	)
@@ -17262,7 +17262,7 @@ func (ec *executionContext) _MyProfile_workHistories(ctx context.Context, field 
 			return obj.WorkHistories, nil
 		},
 		nil,
-		ec.marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistoryᚄ,
+		ec.marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyWorkHistoryᚄ,
 		true,
 		true,
 	)
@@ -20869,7 +20869,7 @@ func (ec *executionContext) fieldContext_PublicPosting_areaMedianWage(_ context.
 	return fc, nil
 }
 
-func (ec *executionContext) _PublicPostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PublicPostingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *portal.FeedPage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20879,7 +20879,7 @@ func (ec *executionContext) _PublicPostingConnection_edges(ctx context.Context, 
 			return obj.Edges, nil
 		},
 		nil,
-		ec.marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge,
+		ec.marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedEdge,
 		true,
 		false,
 	)
@@ -20904,7 +20904,7 @@ func (ec *executionContext) fieldContext_PublicPostingConnection_edges(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _PublicPostingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PublicPostingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *portal.FeedPage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20943,7 +20943,7 @@ func (ec *executionContext) fieldContext_PublicPostingConnection_pageInfo(_ cont
 	return fc, nil
 }
 
-func (ec *executionContext) _PublicPostingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _PublicPostingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *portal.FeedPage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20972,7 +20972,7 @@ func (ec *executionContext) fieldContext_PublicPostingConnection_totalCount(_ co
 	return fc, nil
 }
 
-func (ec *executionContext) _PublicPostingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PublicPostingEdge_node(ctx context.Context, field graphql.CollectedField, obj *portal.FeedEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20982,7 +20982,7 @@ func (ec *executionContext) _PublicPostingEdge_node(ctx context.Context, field g
 			return obj.Node, nil
 		},
 		nil,
-		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		ec.marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting,
 		true,
 		false,
 	)
@@ -21049,7 +21049,7 @@ func (ec *executionContext) fieldContext_PublicPostingEdge_node(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _PublicPostingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PublicPostingEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _PublicPostingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *portal.FeedEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22298,10 +22298,10 @@ func (ec *executionContext) _Query_publicPostings(ctx context.Context, field gra
 		ec.fieldContext_Query_publicPostings,
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Query().PublicPostings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*model.PublicPostingOrder), fc.Args["where"].(*model.PublicPostingWhereInput))
+			return ec.resolvers.Query().PublicPostings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*model.PublicPostingOrder), fc.Args["where"].(*portal.FeedFilter))
 		},
 		nil,
-		ec.marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection,
+		ec.marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedPage,
 		true,
 		true,
 	)
@@ -22349,7 +22349,7 @@ func (ec *executionContext) _Query_myProfile(ctx context.Context, field graphql.
 			return ec.resolvers.Query().MyProfile(ctx)
 		},
 		nil,
-		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile,
+		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyProfile,
 		true,
 		true,
 	)
@@ -22422,7 +22422,7 @@ func (ec *executionContext) _Query_myApplications(ctx context.Context, field gra
 			return ec.resolvers.Query().MyApplications(ctx)
 		},
 		nil,
-		ec.marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ,
+		ec.marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplicationᚄ,
 		true,
 		true,
 	)
@@ -22463,7 +22463,7 @@ func (ec *executionContext) _Query_myInquiries(ctx context.Context, field graphq
 			return ec.resolvers.Query().MyInquiries(ctx)
 		},
 		nil,
-		ec.marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ,
+		ec.marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiryᚄ,
 		true,
 		true,
 	)
@@ -22510,7 +22510,7 @@ func (ec *executionContext) _Query_myAssignments(ctx context.Context, field grap
 			return ec.resolvers.Query().MyAssignments(ctx)
 		},
 		nil,
-		ec.marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignmentᚄ,
+		ec.marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyAssignmentᚄ,
 		true,
 		true,
 	)
@@ -22557,7 +22557,7 @@ func (ec *executionContext) _Query_myContactLogs(ctx context.Context, field grap
 			return ec.resolvers.Query().MyContactLogs(ctx)
 		},
 		nil,
-		ec.marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLogᚄ,
+		ec.marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyContactLogᚄ,
 		true,
 		true,
 	)
@@ -22815,7 +22815,7 @@ func (ec *executionContext) _RecommendedPostingEdge_node(ctx context.Context, fi
 			return obj.Node, nil
 		},
 		nil,
-		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting,
+		ec.marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting,
 		true,
 		true,
 	)
@@ -26682,7 +26682,7 @@ func (ec *executionContext) _Subscription_myInquiryUpdated(ctx context.Context, 
 			return ec.resolvers.Subscription().MyInquiryUpdated(ctx)
 		},
 		nil,
-		ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry,
+		ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry,
 		true,
 		true,
 	)
@@ -26729,7 +26729,7 @@ func (ec *executionContext) _UpdateMyProfilePayload_profile(ctx context.Context,
 			return obj.Profile, nil
 		},
 		nil,
-		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile,
+		ec.marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyProfile,
 		true,
 		true,
 	)
@@ -37789,8 +37789,8 @@ func (ec *executionContext) unmarshalInputPublicPostingOrder(ctx context.Context
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputPublicPostingWhereInput(ctx context.Context, obj any) (model.PublicPostingWhereInput, error) {
-	var it model.PublicPostingWhereInput
+func (ec *executionContext) unmarshalInputPublicPostingWhereInput(ctx context.Context, obj any) (portal.FeedFilter, error) {
+	var it portal.FeedFilter
 	asMap := map[string]any{}
 	for k, v := range obj.(map[string]any) {
 		asMap[k] = v
@@ -40756,8 +40756,8 @@ func (ec *executionContext) unmarshalInputUpdateCoordinatorInput(ctx context.Con
 	return it, nil
 }
 
-func (ec *executionContext) unmarshalInputUpdateMyProfileInput(ctx context.Context, obj any) (model.UpdateMyProfileInput, error) {
-	var it model.UpdateMyProfileInput
+func (ec *executionContext) unmarshalInputUpdateMyProfileInput(ctx context.Context, obj any) (portal.ProfileChanges, error) {
+	var it portal.ProfileChanges
 	asMap := map[string]any{}
 	for k, v := range obj.(map[string]any) {
 		asMap[k] = v
@@ -47550,7 +47550,7 @@ func (ec *executionContext) _PublicPosting(ctx context.Context, sel ast.Selectio
 
 var publicPostingConnectionImplementors = []string{"PublicPostingConnection"}
 
-func (ec *executionContext) _PublicPostingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PublicPostingConnection) graphql.Marshaler {
+func (ec *executionContext) _PublicPostingConnection(ctx context.Context, sel ast.SelectionSet, obj *portal.FeedPage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, publicPostingConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -47596,7 +47596,7 @@ func (ec *executionContext) _PublicPostingConnection(ctx context.Context, sel as
 
 var publicPostingEdgeImplementors = []string{"PublicPostingEdge"}
 
-func (ec *executionContext) _PublicPostingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PublicPostingEdge) graphql.Marshaler {
+func (ec *executionContext) _PublicPostingEdge(ctx context.Context, sel ast.SelectionSet, obj *portal.FeedEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, publicPostingEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -51631,7 +51631,7 @@ func (ec *executionContext) unmarshalNMatchingWeightsInput2githubᚗcomᚋexampl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {
+func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51655,7 +51655,7 @@ func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexample�
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication(ctx, sel, v[i])
+			ret[i] = ec.marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplication(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51675,7 +51675,7 @@ func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexample�
 	return ret
 }
 
-func (ec *executionContext) marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyApplication(ctx context.Context, sel ast.SelectionSet, v *portal.MyApplication) graphql.Marshaler {
+func (ec *executionContext) marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplication(ctx context.Context, sel ast.SelectionSet, v *portal.MyApplication) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51685,7 +51685,7 @@ func (ec *executionContext) marshalNMyApplication2ᚖgithubᚗcomᚋexampleᚋst
 	return ec._MyApplication(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyAssignment) graphql.Marshaler {
+func (ec *executionContext) marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyAssignment) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51709,7 +51709,7 @@ func (ec *executionContext) marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋ
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignment(ctx, sel, v[i])
+			ret[i] = ec.marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyAssignment(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51729,7 +51729,7 @@ func (ec *executionContext) marshalNMyAssignment2ᚕᚖgithubᚗcomᚋexampleᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyAssignment(ctx context.Context, sel ast.SelectionSet, v *portal.MyAssignment) graphql.Marshaler {
+func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyAssignment(ctx context.Context, sel ast.SelectionSet, v *portal.MyAssignment) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51739,7 +51739,7 @@ func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋsta
 	return ec._MyAssignment(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyContactLog) graphql.Marshaler {
+func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyContactLog) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51763,7 +51763,7 @@ func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋ
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLog(ctx, sel, v[i])
+			ret[i] = ec.marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyContactLog(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51783,7 +51783,7 @@ func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyContactLog(ctx context.Context, sel ast.SelectionSet, v *portal.MyContactLog) graphql.Marshaler {
+func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyContactLog(ctx context.Context, sel ast.SelectionSet, v *portal.MyContactLog) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51793,11 +51793,11 @@ func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋsta
 	return ec._MyContactLog(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMyInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v portal.MyInquiry) graphql.Marshaler {
+func (ec *executionContext) marshalNMyInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v portal.MyInquiry) graphql.Marshaler {
 	return ec._MyInquiry(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyInquiry) graphql.Marshaler {
+func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyInquiry) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51821,7 +51821,7 @@ func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋsta
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx, sel, v[i])
+			ret[i] = ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51841,7 +51841,7 @@ func (ec *executionContext) marshalNMyInquiry2ᚕᚖgithubᚗcomᚋexampleᚋsta
 	return ret
 }
 
-func (ec *executionContext) marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
+func (ec *executionContext) marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51851,11 +51851,11 @@ func (ec *executionContext) marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffc
 	return ec._MyInquiry(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMyProfile2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v portal.MyProfile) graphql.Marshaler {
+func (ec *executionContext) marshalNMyProfile2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v portal.MyProfile) graphql.Marshaler {
 	return ec._MyProfile(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v *portal.MyProfile) graphql.Marshaler {
+func (ec *executionContext) marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v *portal.MyProfile) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51865,7 +51865,7 @@ func (ec *executionContext) marshalNMyProfile2ᚖgithubᚗcomᚋexampleᚋstaffc
 	return ec._MyProfile(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MySkill) graphql.Marshaler {
+func (ec *executionContext) marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMySkillᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MySkill) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51889,7 +51889,7 @@ func (ec *executionContext) marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaff
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkill(ctx, sel, v[i])
+			ret[i] = ec.marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMySkill(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51909,7 +51909,7 @@ func (ec *executionContext) marshalNMySkill2ᚕᚖgithubᚗcomᚋexampleᚋstaff
 	return ret
 }
 
-func (ec *executionContext) marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMySkill(ctx context.Context, sel ast.SelectionSet, v *portal.MySkill) graphql.Marshaler {
+func (ec *executionContext) marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMySkill(ctx context.Context, sel ast.SelectionSet, v *portal.MySkill) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -51919,7 +51919,7 @@ func (ec *executionContext) marshalNMySkill2ᚖgithubᚗcomᚋexampleᚋstaffcrm
 	return ec._MySkill(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyWorkHistory) graphql.Marshaler {
+func (ec *executionContext) marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyWorkHistoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyWorkHistory) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
 	isLen1 := len(v) == 1
@@ -51943,7 +51943,7 @@ func (ec *executionContext) marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexample�
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistory(ctx, sel, v[i])
+			ret[i] = ec.marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyWorkHistory(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -51963,7 +51963,7 @@ func (ec *executionContext) marshalNMyWorkHistory2ᚕᚖgithubᚗcomᚋexample�
 	return ret
 }
 
-func (ec *executionContext) marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyWorkHistory(ctx context.Context, sel ast.SelectionSet, v *portal.MyWorkHistory) graphql.Marshaler {
+func (ec *executionContext) marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyWorkHistory(ctx context.Context, sel ast.SelectionSet, v *portal.MyWorkHistory) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -52251,11 +52251,11 @@ func (ec *executionContext) unmarshalNPostingWhereInput2ᚖgithubᚗcomᚋexampl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPublicPosting2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v portal.PublicPosting) graphql.Marshaler {
+func (ec *executionContext) marshalNPublicPosting2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v portal.PublicPosting) graphql.Marshaler {
 	return ec._PublicPosting(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
+func (ec *executionContext) marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -52265,11 +52265,11 @@ func (ec *executionContext) marshalNPublicPosting2ᚖgithubᚗcomᚋexampleᚋst
 	return ec._PublicPosting(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPublicPostingConnection2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection(ctx context.Context, sel ast.SelectionSet, v model.PublicPostingConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPublicPostingConnection2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedPage(ctx context.Context, sel ast.SelectionSet, v portal.FeedPage) graphql.Marshaler {
 	return ec._PublicPostingConnection(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingConnection(ctx context.Context, sel ast.SelectionSet, v *model.PublicPostingConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNPublicPostingConnection2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedPage(ctx context.Context, sel ast.SelectionSet, v *portal.FeedPage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
@@ -52975,7 +52975,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfileInput(ctx context.Context, v any) (model.UpdateMyProfileInput, error) {
+func (ec *executionContext) unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐProfileChanges(ctx context.Context, v any) (portal.ProfileChanges, error) {
 	res, err := ec.unmarshalInputUpdateMyProfileInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -55680,7 +55680,7 @@ func (ec *executionContext) marshalOMatchingWeights2ᚖgithubᚗcomᚋexampleᚋ
 	return ec._MatchingWeights(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
+func (ec *executionContext) marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v *portal.MyInquiry) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -56122,14 +56122,14 @@ func (ec *executionContext) marshalOProfile2githubᚗcomᚋexampleᚋstaffcrmᚋ
 	return ec._Profile(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
+func (ec *executionContext) marshalOPublicPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐPublicPosting(ctx context.Context, sel ast.SelectionSet, v *portal.PublicPosting) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._PublicPosting(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx context.Context, sel ast.SelectionSet, v []*model.PublicPostingEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedEdge(ctx context.Context, sel ast.SelectionSet, v []*portal.FeedEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -56156,7 +56156,7 @@ func (ec *executionContext) marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexamp
 			if !isLen1 {
 				defer wg.Done()
 			}
-			ret[i] = ec.marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx, sel, v[i])
+			ret[i] = ec.marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedEdge(ctx, sel, v[i])
 		}
 		if isLen1 {
 			f(i)
@@ -56170,7 +56170,7 @@ func (ec *executionContext) marshalOPublicPostingEdge2ᚕᚖgithubᚗcomᚋexamp
 	return ret
 }
 
-func (ec *executionContext) marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingEdge(ctx context.Context, sel ast.SelectionSet, v *model.PublicPostingEdge) graphql.Marshaler {
+func (ec *executionContext) marshalOPublicPostingEdge2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedEdge(ctx context.Context, sel ast.SelectionSet, v *portal.FeedEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -56185,7 +56185,7 @@ func (ec *executionContext) unmarshalOPublicPostingOrder2ᚖgithubᚗcomᚋexamp
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPublicPostingWhereInput(ctx context.Context, v any) (*model.PublicPostingWhereInput, error) {
+func (ec *executionContext) unmarshalOPublicPostingWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐFeedFilter(ctx context.Context, v any) (*portal.FeedFilter, error) {
 	if v == nil {
 		return nil, nil
 	}

@@ -9,13 +9,14 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/portal"
 )
 
 // UpdateMyProfile is the resolver for the updateMyProfile field.
-func (r *mutationResolver) UpdateMyProfile(ctx context.Context, input model.UpdateMyProfileInput) (*model.UpdateMyProfilePayload, error) {
-	p, err := r.updateMyProfile(ctx, input)
+func (r *mutationResolver) UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error) {
+	p, err := r.portal().UpdateProfile(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +42,13 @@ func (r *myInquiryResolver) Posting(ctx context.Context, obj *portal.MyInquiry) 
 }
 
 // PublicPostings is the resolver for the publicPostings field.
-func (r *queryResolver) PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *model.PublicPostingWhereInput) (*model.PublicPostingConnection, error) {
-	return r.publicPostings(ctx, after, first, before, last, orderBy, where)
+func (r *queryResolver) PublicPostings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *portal.FeedFilter) (*portal.FeedPage, error) {
+	q := portal.FeedQuery{After: after, First: first, Before: before, Last: last, Filter: where,
+		WithWorkplace: selectsNodeField(ctx, "clientName", "siteAddress")}
+	if orderBy != nil {
+		q.Order = &ent.PostingOrder{Direction: orderBy.Direction, Field: publicOrderFields[orderBy.Field]}
+	}
+	return r.portal().Feed(ctx, q)
 }
 
 // MyProfile is the resolver for the myProfile field.

@@ -8,6 +8,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 )
@@ -21,6 +22,8 @@ type Resolver struct {
 	Pipeline *pipeline.Service
 	Limits   *RateLimits // nil: no abuse limits (tests)
 }
+
+func (r *Resolver) portal() portal.Loader { return portal.Loader{Client: r.Client} }
 
 // NewSchema builds the executable schema.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {

@@ -9,7 +9,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/routing"
@@ -56,16 +56,11 @@ func (r *Resolver) inquiryPayload(ctx context.Context, v *auth.Viewer, inq *ent.
 		}
 		return &model.CreateInquiryPayload{Inquiry: got}, err
 	}
-	mine, err := r.portal().Inquiries(ctx)
+	mine, err := r.portal().Inquiry(ctx, inq.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range mine {
-		if m.ID == inq.ID {
-			return &model.CreateInquiryPayload{MyInquiry: m}, nil
-		}
-	}
-	return nil, &ent.NotFoundError{}
+	return &model.CreateInquiryPayload{MyInquiry: mine}, nil
 }
 
 // inquiryStep runs a routing step (the router checks the viewer may see the inquiry).

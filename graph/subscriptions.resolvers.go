@@ -9,7 +9,7 @@ import (
 	"context"
 
 	"github.com/example/staffcrm/ent"
-	"github.com/example/staffcrm/graph/portal"
+	"github.com/example/staffcrm/internal/portal"
 )
 
 // InquiryAssigned is the resolver for the inquiryAssigned field.

@@ -15,10 +15,9 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
-	"github.com/example/staffcrm/ent/posting"
-	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/portal"
 )
 
 type AdvanceApplicationInput struct {
@@ -188,31 +187,9 @@ type PostingSignals struct {
 	RiskTexts      []string `json:"riskTexts"`
 }
 
-type PublicPostingConnection struct {
-	Edges      []*PublicPostingEdge  `json:"edges,omitempty"`
-	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
-	TotalCount int                   `json:"totalCount"`
-}
-
-type PublicPostingEdge struct {
-	Node   *portal.PublicPosting `json:"node,omitempty"`
-	Cursor entgql.Cursor[int]    `json:"cursor"`
-}
-
 type PublicPostingOrder struct {
 	Direction entgql.OrderDirection   `json:"direction"`
 	Field     PublicPostingOrderField `json:"field"`
-}
-
-type PublicPostingWhereInput struct {
-	JobCategory   *string       `json:"jobCategory,omitempty"`
-	JobCategoryIn []string      `json:"jobCategoryIn,omitempty"`
-	Prefecture    *string       `json:"prefecture,omitempty"`
-	PrefectureIn  []string      `json:"prefectureIn,omitempty"`
-	HourlyWageGte *int          `json:"hourlyWageGTE,omitempty"`
-	BusRequired   *bool         `json:"busRequired,omitempty"`
-	Type          *posting.Type `json:"type,omitempty"`
-	TitleContains *string       `json:"titleContains,omitempty"`
 }
 
 type RecommendedPostingConnection struct {
@@ -273,22 +250,6 @@ type SetRoutingModeInput struct {
 }
 
 type Subscription struct {
-}
-
-type UpdateMyProfileInput struct {
-	Name                  *string    `json:"name,omitempty"`
-	Kana                  *string    `json:"kana,omitempty"`
-	Phone                 *string    `json:"phone,omitempty"`
-	Email                 *string    `json:"email,omitempty"`
-	PreferredContactHours *string    `json:"preferredContactHours,omitempty"`
-	Prefecture            *string    `json:"prefecture,omitempty"`
-	City                  *string    `json:"city,omitempty"`
-	NearestStation        *string    `json:"nearestStation,omitempty"`
-	MaxCommuteMinutes     *int       `json:"maxCommuteMinutes,omitempty"`
-	AcceptsBus            *bool      `json:"acceptsBus,omitempty"`
-	DesiredHourlyWage     *int       `json:"desiredHourlyWage,omitempty"`
-	DesiredJobCategories  []string   `json:"desiredJobCategories,omitempty"`
-	AvailableFrom         *time.Time `json:"availableFrom,omitempty"`
 }
 
 type UpdateMyProfilePayload struct {

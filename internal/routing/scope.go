@@ -124,3 +124,25 @@ func (r *Router) Open(ctx context.Context, req Request) (*ent.Inquiry, error) {
 	}
 	return r.Create(ctx, ni)
 }
+
+// AssignedToViewer returns inquiry id when the viewer is the coordinator or sales rep it is assigned
+// to (what the inquiryAssigned stream tells); any other inquiry is ErrNotFound.
+func (r *Router) AssignedToViewer(ctx context.Context, id int) (*ent.Inquiry, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok {
+		return nil, access.ErrNoViewer
+	}
+	inq, err := r.client.Inquiry.Get(ctx, id)
+	if ent.IsNotFound(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assigned inquiry: %w", err)
+	}
+	mine := (inq.CoordinatorID != nil && v.Role == auth.RoleCoordinator && *inq.CoordinatorID == v.ProfileID) ||
+		(inq.SalesRepID != nil && v.Role == auth.RoleSalesRep && *inq.SalesRepID == v.ProfileID)
+	if !mine {
+		return nil, ErrNotFound
+	}
+	return inq, nil
+}

@@ -31,7 +31,7 @@ import (
 func apiServer(t *testing.T, db *database.DB, tokens *auth.Tokens, bus notify.Bus) string {
 	t.Helper()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	router := routing.NewRouter(db.Client, !db.Embedded(), graph.InquiryEvents{Client: db.Client, Bus: bus, Log: log})
+	router := routing.NewRouter(db.Client, !db.Embedded(), routing.BusEvents{Client: db.Client, Bus: bus, Log: log})
 	srv := httptest.NewServer(server.Handler(server.Options{
 		Resolver: &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Router: router, Bus: bus, Pipeline: &pipeline.Service{Client: db.Client}},
 		Tokens:   tokens, Ready: db.Ready, Log: log, Development: true,

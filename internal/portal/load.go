@@ -152,6 +152,28 @@ func (l Loader) Inquiries(ctx context.Context) ([]*MyInquiry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("my inquiries: %w", err)
 	}
+	return l.withHandlers(ctx, qs)
+}
+
+// Inquiry returns one of the registrant's inquiries; another's is not found.
+func (l Loader) Inquiry(ctx context.Context, id int) (*MyInquiry, error) {
+	rid, err := registrantID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q, err := l.Client.Inquiry.Query().Where(inquiry.ID(id), inquiry.RegistrantID(rid)).Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("my inquiry: %w", err)
+	}
+	out, err := l.withHandlers(ctx, []*ent.Inquiry{q})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// withHandlers maps the registrant's inquiries to their view, with the handler's display name.
+func (l Loader) withHandlers(ctx context.Context, qs []*ent.Inquiry) ([]*MyInquiry, error) {
 	var cIDs, sIDs []int
 	for _, q := range qs {
 		if q.CoordinatorID != nil {
@@ -161,22 +183,26 @@ func (l Loader) Inquiries(ctx context.Context) ([]*MyInquiry, error) {
 			sIDs = append(sIDs, *q.SalesRepID)
 		}
 	}
+	cName, sName := map[int]string{}, map[int]string{}
 	// Registrants may know who handles their inquiry by display name only (§4).
 	sys := access.System(ctx, "portal: display names of the staff handling the registrant's inquiries")
-	cs, err := l.Client.Coordinator.Query().Where(coordinator.IDIn(cIDs...)).Select(coordinator.FieldName).All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("my inquiries: %w", err)
+	if len(cIDs) > 0 {
+		cs, err := l.Client.Coordinator.Query().Where(coordinator.IDIn(cIDs...)).Select(coordinator.FieldName).All(sys)
+		if err != nil {
+			return nil, fmt.Errorf("inquiry handlers: %w", err)
+		}
+		for _, c := range cs {
+			cName[c.ID] = c.Name
+		}
 	}
-	ss, err := l.Client.SalesRep.Query().Where(salesrep.IDIn(sIDs...)).Select(salesrep.FieldName).All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("my inquiries: %w", err)
-	}
-	cName, sName := map[int]string{}, map[int]string{}
-	for _, c := range cs {
-		cName[c.ID] = c.Name
-	}
-	for _, s := range ss {
-		sName[s.ID] = s.Name
+	if len(sIDs) > 0 {
+		ss, err := l.Client.SalesRep.Query().Where(salesrep.IDIn(sIDs...)).Select(salesrep.FieldName).All(sys)
+		if err != nil {
+			return nil, fmt.Errorf("inquiry handlers: %w", err)
+		}
+		for _, r := range ss {
+			sName[r.ID] = r.Name
+		}
 	}
 	out := make([]*MyInquiry, len(qs))
 	for i, q := range qs {
@@ -205,6 +231,27 @@ func (l Loader) Assignments(ctx context.Context) ([]*MyAssignment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("my assignments: %w", err)
 	}
+	return l.withWorkplaces(ctx, as)
+}
+
+// Assignment returns one of the registrant's placements; another's is not found.
+func (l Loader) Assignment(ctx context.Context, id int) (*MyAssignment, error) {
+	rid, err := registrantID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a, err := l.Client.Assignment.Query().Where(assignment.ID(id), assignment.RegistrantID(rid)).WithPosting().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("my assignment: %w", err)
+	}
+	out, err := l.withWorkplaces(ctx, []*ent.Assignment{a})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+func (l Loader) withWorkplaces(ctx context.Context, as []*ent.Assignment) ([]*MyAssignment, error) {
 	ps := make([]*ent.Posting, 0, len(as))
 	for _, a := range as {
 		ps = append(ps, a.Edges.Posting)
@@ -262,25 +309,18 @@ func (l Loader) Node(ctx context.Context, n ent.Noder) (ent.Noder, error) {
 	case *ent.Registrant:
 		return l.Profile(ctx)
 	case *ent.Inquiry:
-		qs, err := l.Inquiries(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, q := range qs {
-			if q.ID == e.ID {
-				return q, nil
-			}
-		}
+		return l.Inquiry(ctx, e.ID)
 	case *ent.Assignment:
-		as, err := l.Assignments(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			if a.ID == e.ID {
-				return a, nil
-			}
-		}
+		return l.Assignment(ctx, e.ID)
 	}
 	return nil, &ent.NotFoundError{}
+}
+
+// View gives registrants the registrant-facing type of a node fetched by id; staff get the staff
+// type itself, whose fields the field rules check.
+func (l Loader) View(ctx context.Context, n ent.Noder) (ent.Noder, error) {
+	if v, ok := auth.ViewerFrom(ctx); ok && v.Role == auth.RoleRegistrant {
+		return l.Node(ctx, n)
+	}
+	return n, nil
 }
