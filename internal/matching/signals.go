@@ -162,3 +162,46 @@ func RegistrantSignalFor(p Posting, areaMedian int) RegistrantSignal {
 	}
 	return s
 }
+
+// PostingFacts are the posting fields the staff signals are computed from.
+type PostingFacts struct {
+	ID                      int
+	JobCategory, Prefecture string
+	HourlyWage              int
+	BusRequired             bool
+	PredecessorTenureMonths *int
+	RepostCount             int
+}
+
+// Signals are a posting's staff-facing signals (§8): its wage against the agency's open postings of
+// the same job category and prefecture, and its hard-to-fill risk. RiskTexts[i] explains
+// RiskReasons[i]; both are empty, not nil, when there is no risk.
+type Signals struct {
+	WagePercentile float64
+	AreaMedianWage int // 0 = no market to compare with
+	RiskLevel      string
+	RiskReasons    []string
+	RiskTexts      []string
+}
+
+// SignalsFor assembles the staff signals of p from market (the agency's open postings, see
+// MarketPosting; p may or may not be among them).
+func SignalsFor(p PostingFacts, market []MarketPosting) Signals {
+	mp := MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
+	median, _ := AreaMedian(p.JobCategory, p.Prefecture, market)
+	risk := HardToFill(RiskInput{HourlyWage: p.HourlyWage, AreaMedianWage: median, BusRequired: p.BusRequired,
+		PredecessorTenureMonths: p.PredecessorTenureMonths, RepostCount: p.RepostCount})
+	reasons := make([]string, len(risk.Reasons))
+	for i, x := range risk.Reasons {
+		reasons[i] = string(x)
+	}
+	return Signals{WagePercentile: WagePercentile(mp, market), AreaMedianWage: median,
+		RiskLevel: risk.Level, RiskReasons: reasons, RiskTexts: risk.Texts}
+}
+
+// AreaWage is what a registrant may see of a posting's wage against its market: the area median
+// and the wage's difference from it, both 0 when there is no market to compare with.
+func AreaWage(p MarketPosting, market []MarketPosting) (median, vsMedian int) {
+	median, _ = AreaMedian(p.JobCategory, p.Prefecture, market)
+	return median, RegistrantSignalFor(Posting{HourlyWage: p.HourlyWage}, median).WageVsMedian
+}
