@@ -13,7 +13,6 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/coordinator"
-	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/access"
@@ -132,20 +131,8 @@ func newLoaders(c *ent.Client) *loaders {
 			}
 			return out, nil
 		}, w),
-		market: newMemo(func(ctx context.Context, id int) ([]matching.MarketPosting, error) {
-			// Aggregated wages of all the agency's open postings, not any one row's data.
-			ps, err := c.Posting.Query().Where(posting.AgencyID(id), posting.StatusEQ(posting.StatusOPEN)).
-				Select(posting.FieldID, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldHourlyWage).
-				All(access.System(ctx, "signals: wage statistics over the agency's open postings"))
-			if err != nil {
-				return nil, err
-			}
-			out := make([]matching.MarketPosting, len(ps))
-			for i, p := range ps {
-				out[i] = matching.MarketPosting{ID: p.ID, JobCategory: p.JobCategory, Prefecture: p.Prefecture, HourlyWage: p.HourlyWage}
-			}
-			return out, nil
-		}),
+		// Matching checks the viewer belongs to the agency before it reads all its open postings' wages.
+		market: newMemo((&matching.Service{Client: c}).Market),
 	}
 }
 
