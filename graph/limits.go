@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/ratelimit"
 )
 
@@ -36,8 +37,10 @@ type Limits struct {
 // costs a few hundred and about 60 tokens; a connection of 100 with a nested connection of 100 is
 // refused. At these limits validation of the worst document stays within milliseconds
 // (BenchmarkAbusiveDocuments).
-var DefaultLimits = Limits{MaxDepth: 12, MaxAliases: 30, MaxComplexity: 5000,
-	MaxTokens: 10000, MaxTokensAnonymous: 2000, MaxFragments: 200, MaxRepeats: 20}
+// The configurable ones come from config.Defaults.
+var DefaultLimits = Limits{MaxDepth: config.Defaults.MaxDepth, MaxAliases: config.Defaults.MaxAliases,
+	MaxComplexity: config.Defaults.MaxComplexity, MaxTokens: config.Defaults.MaxTokens,
+	MaxTokensAnonymous: config.Defaults.MaxTokensAnon, MaxFragments: 200, MaxRepeats: 20}
 
 // WithDefaults fills zero fields from DefaultLimits.
 func (l Limits) WithDefaults() Limits {

@@ -41,6 +41,21 @@ type Config struct {
 	// ResponseCacheMB bounds the response cache (RESPONSE_CACHE_MB; 0 turns it off).
 	ResponseCacheMB int
 	Args            []string // positional arguments (subcommand)
+
+	// RefreshReuseWindow: a used refresh token presented again within it yields the same successor
+	// (REFRESH_REUSE_WINDOW / -refresh-reuse-window, default 30s; 0 turns it off).
+	RefreshReuseWindow time.Duration
+}
+
+// Defaults are the settings when neither a flag nor an environment variable gives one: the one place
+// each default lives (graph.DefaultLimits and server.Handler take theirs from here).
+var Defaults = Config{
+	Addr: ":8080", DataDir: "./data", Env: "development", JWTIssuer: "staffcrm", JWTAudience: "staffcrm-api",
+	AccessTTL: 15 * time.Minute, RefreshTTL: 720 * time.Hour, ShutdownGrace: 15 * time.Second,
+	SweepInterval: 30 * time.Second, NextJobInterval: time.Hour,
+	MaxDepth: 12, MaxAliases: 30, MaxComplexity: 5000, MaxTokens: 10000, MaxTokensAnon: 2000,
+	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, ResponseCacheMB: 16,
+	RefreshReuseWindow: 30 * time.Second,
 }
 
 // Production reports whether APP_ENV is production.
@@ -66,41 +81,52 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	c := Config{}
 	fs := flag.NewFlagSet("staffcrm", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
+	d := Defaults
+	fs.StringVar(&c.Addr, "addr", env("ADDR", d.Addr), "listen address (ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; empty uses the embedded SQLite file (DATABASE_URL)")
-	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", "./data"), "folder of the embedded SQLite file (DATA_DIR)")
-	fs.StringVar(&c.Env, "env", env("APP_ENV", "development"), "development or production (APP_ENV)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", d.DataDir), "folder of the embedded SQLite file (DATA_DIR)")
+	fs.StringVar(&c.Env, "env", env("APP_ENV", d.Env), "development or production (APP_ENV)")
 	fs.StringVar(&c.JWTKeyFile, "jwt-key-file", env("JWT_PRIVATE_KEY_FILE", ""), "Ed25519 private key, PKCS#8 PEM (JWT_PRIVATE_KEY_FILE)")
-	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", "staffcrm"), "JWT iss (JWT_ISSUER)")
-	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", "staffcrm-api"), "JWT aud (JWT_AUDIENCE)")
+	fs.StringVar(&c.JWTIssuer, "jwt-issuer", env("JWT_ISSUER", d.JWTIssuer), "JWT iss (JWT_ISSUER)")
+	fs.StringVar(&c.JWTAudience, "jwt-audience", env("JWT_AUDIENCE", d.JWTAudience), "JWT aud (JWT_AUDIENCE)")
 	var access, refresh, grace, sweep, nextJob string
-	fs.StringVar(&nextJob, "next-job-interval", env("NEXT_JOB_INTERVAL", "1h"), "period of the next-job inquiry job (NEXT_JOB_INTERVAL)")
-	fs.StringVar(&sweep, "sweep-interval", env("SWEEP_INTERVAL", "30s"), "routing sweeper period (SWEEP_INTERVAL)")
-	fs.StringVar(&access, "access-ttl", env("ACCESS_TOKEN_TTL", "15m"), "access token lifetime (ACCESS_TOKEN_TTL)")
-	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", "720h"), "refresh token lifetime (REFRESH_TOKEN_TTL)")
-	fs.StringVar(&grace, "shutdown-grace", env("SHUTDOWN_GRACE", "15s"), "time to drain requests on shutdown (SHUTDOWN_GRACE)")
+	fs.StringVar(&nextJob, "next-job-interval", env("NEXT_JOB_INTERVAL", d.NextJobInterval.String()), "period of the next-job inquiry job (NEXT_JOB_INTERVAL)")
+	fs.StringVar(&sweep, "sweep-interval", env("SWEEP_INTERVAL", d.SweepInterval.String()), "routing sweeper period (SWEEP_INTERVAL)")
+	fs.StringVar(&access, "access-ttl", env("ACCESS_TOKEN_TTL", d.AccessTTL.String()), "access token lifetime (ACCESS_TOKEN_TTL)")
+	fs.StringVar(&refresh, "refresh-ttl", env("REFRESH_TOKEN_TTL", d.RefreshTTL.String()), "refresh token lifetime (REFRESH_TOKEN_TTL)")
+	var reuse string
+	fs.StringVar(&reuse, "refresh-reuse-window", env("REFRESH_REUSE_WINDOW", d.RefreshReuseWindow.String()), "a refresh token presented again this soon gets the same successor; 0 = off (REFRESH_REUSE_WINDOW)")
+	fs.StringVar(&grace, "shutdown-grace", env("SHUTDOWN_GRACE", d.ShutdownGrace.String()), "time to drain requests on shutdown (SHUTDOWN_GRACE)")
 	fs.IntVar(&c.DBMaxOpenConns, "db-max-open-conns", 0, "PostgreSQL pool size (DB_MAX_OPEN_CONNS; default 20)")
+	var malformed []error // reported after parsing, each naming its variable
 	intEnv := func(key string, def int) int {
-		if v := getenv(key); v != "" {
-			if n, err := strconv.Atoi(v); err == nil {
-				return n
-			}
+		v := getenv(key)
+		if v == "" {
+			return def
 		}
-		return def
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			malformed = append(malformed, fmt.Errorf("%s: %q is not an integer", key, v))
+			return def
+		}
+		return n
 	}
-	fs.IntVar(&c.MaxDepth, "max-query-depth", intEnv("MAX_QUERY_DEPTH", 12), "deepest selection nesting (MAX_QUERY_DEPTH)")
-	fs.IntVar(&c.MaxAliases, "max-aliases", intEnv("MAX_ALIASES", 30), "aliased fields per document (MAX_ALIASES)")
-	fs.IntVar(&c.MaxComplexity, "max-complexity", intEnv("MAX_COMPLEXITY", 5000), "query cost, connections × page size (MAX_COMPLEXITY)")
-	fs.IntVar(&c.MaxTokens, "max-tokens", intEnv("MAX_TOKENS", 10000), "tokens per document, signed in (MAX_TOKENS)")
-	fs.IntVar(&c.MaxTokensAnon, "max-tokens-anonymous", intEnv("MAX_TOKENS_ANONYMOUS", 2000), "tokens per document, anonymous (MAX_TOKENS_ANONYMOUS)")
+	fs.IntVar(&c.MaxDepth, "max-query-depth", intEnv("MAX_QUERY_DEPTH", d.MaxDepth), "deepest selection nesting (MAX_QUERY_DEPTH)")
+	fs.IntVar(&c.MaxAliases, "max-aliases", intEnv("MAX_ALIASES", d.MaxAliases), "aliased fields per document (MAX_ALIASES)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", intEnv("MAX_COMPLEXITY", d.MaxComplexity), "query cost, connections × page size (MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxTokens, "max-tokens", intEnv("MAX_TOKENS", d.MaxTokens), "tokens per document, signed in (MAX_TOKENS)")
+	fs.IntVar(&c.MaxTokensAnon, "max-tokens-anonymous", intEnv("MAX_TOKENS_ANONYMOUS", d.MaxTokensAnon), "tokens per document, anonymous (MAX_TOKENS_ANONYMOUS)")
 	var maxBody int
-	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", 1<<20), "request body cap (MAX_BODY_BYTES)")
+	fs.IntVar(&maxBody, "max-body-bytes", intEnv("MAX_BODY_BYTES", int(d.MaxBodyBytes)), "request body cap (MAX_BODY_BYTES)")
 	var reqTimeout string
-	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", "15s"), "per-request timeout (REQUEST_TIMEOUT)")
-	fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", intEnv("RESPONSE_CACHE_MB", 16), "memory for cached query responses, 0 = off (RESPONSE_CACHE_MB)")
+	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", d.RequestTimeout.String()), "per-request timeout (REQUEST_TIMEOUT)")
+	fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", intEnv("RESPONSE_CACHE_MB", d.ResponseCacheMB), "memory for cached query responses, 0 = off (RESPONSE_CACHE_MB)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if err := errors.Join(malformed...); err != nil {
 		return Config{}, err
 	}
 	c.Args = fs.Args()
@@ -118,10 +144,15 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		name string
 		in   string
 		out  *time.Duration
-	}{{"access-ttl", access, &c.AccessTTL}, {"refresh-ttl", refresh, &c.RefreshTTL}, {"shutdown-grace", grace, &c.ShutdownGrace}, {"sweep-interval", sweep, &c.SweepInterval}, {"next-job-interval", nextJob, &c.NextJobInterval}, {"request-timeout", reqTimeout, &c.RequestTimeout}} {
+	}{{"ACCESS_TOKEN_TTL (-access-ttl)", access, &c.AccessTTL}, {"REFRESH_TOKEN_TTL (-refresh-ttl)", refresh, &c.RefreshTTL},
+		{"SHUTDOWN_GRACE (-shutdown-grace)", grace, &c.ShutdownGrace}, {"SWEEP_INTERVAL (-sweep-interval)", sweep, &c.SweepInterval},
+		{"NEXT_JOB_INTERVAL (-next-job-interval)", nextJob, &c.NextJobInterval}, {"REQUEST_TIMEOUT (-request-timeout)", reqTimeout, &c.RequestTimeout}} {
 		if *d.out, err = time.ParseDuration(d.in); err != nil || *d.out <= 0 {
 			return Config{}, fmt.Errorf("%s: %q is not a positive duration", d.name, d.in)
 		}
+	}
+	if c.RefreshReuseWindow, err = time.ParseDuration(reuse); err != nil || c.RefreshReuseWindow < 0 {
+		return Config{}, fmt.Errorf("refresh-reuse-window: %q is not a duration >= 0", reuse)
 	}
 	if *seed != "" {
 		if c.SeedDemo, err = strconv.ParseBool(*seed); err != nil {

@@ -29,6 +29,7 @@ import (
 
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/respcache"
@@ -44,7 +45,7 @@ type Options struct {
 	MaxBodySize int64
 	// Limits bound document shape and cost; zero fields take graph.DefaultLimits.
 	Limits graph.Limits
-	// RequestTimeout bounds one HTTP GraphQL request (not websockets); 0 means 15s.
+	// RequestTimeout bounds one HTTP GraphQL request (not websockets); 0 takes config.Defaults.
 	RequestTimeout time.Duration
 	// Tracing adds OpenTelemetry spans for operations and resolvers (set when spans are exported:
 	// even a no-op tracer costs a field interceptor on every field).
@@ -61,11 +62,11 @@ type Options struct {
 // Handler returns the root HTTP handler.
 func Handler(o Options) http.Handler {
 	if o.MaxBodySize <= 0 {
-		o.MaxBodySize = 1 << 20
+		o.MaxBodySize = config.Defaults.MaxBodyBytes
 	}
 	o.Limits = o.Limits.WithDefaults()
 	if o.RequestTimeout <= 0 {
-		o.RequestTimeout = 15 * time.Second
+		o.RequestTimeout = config.Defaults.RequestTimeout
 	}
 	gql := handler.New(graph.NewLimitedSchema(o.Resolver))
 	gql.AddTransport(transport.Websocket{
