@@ -110,7 +110,19 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
 		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
-		resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, cfg.RefreshTTL),
+		sessions := session.New(db.Client, tokens, cfg.RefreshTTL, session.WithReuseWindow(cfg.RefreshReuseWindow))
+		if !db.Embedded() {
+			// Sessions ended through any process reach this one's session state by NOTIFY.
+			sbus, err := notify.NewPostgres(ctx, db.SQL, cfg.DatabaseURL, session.NotifyChannel, log)
+			if err != nil {
+				return fmt.Errorf("session changes: %w", err)
+			}
+			defer sbus.Close()
+			if err := sessions.Follow(ctx, sbus); err != nil {
+				return err
+			}
+		}
+		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
 			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
