@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/tenure"
 )
 
 // Finder ranks postings for a registrant and registrants for a posting. The coarse filter runs in
@@ -103,13 +104,8 @@ func toRegistrant(r *ent.Registrant, now time.Time) Registrant {
 		out.Skills = append(out.Skills, Skill{Name: s.Name, Level: s.Level, Years: s.Years})
 	}
 	for _, w := range r.Edges.WorkHistories {
-		end := now
-		if w.EndDate != nil {
-			end = *w.EndDate
-		}
-		months := int(end.Sub(w.StartDate).Hours() / 24 / 30.44)
 		out.Experience = append(out.Experience, Experience{JobCategory: w.JobCategory, Industry: w.Industry,
-			Company: w.Company, TaskTags: w.TaskTags, Months: max(months, 0)})
+			Company: w.Company, TaskTags: w.TaskTags, Months: tenure.Months(w.StartDate, w.EndDate, now)})
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/businesstime"
@@ -45,7 +46,10 @@ func (s *Service) LogContact(ctx context.Context, c Contact) (*ent.ContactLog, e
 	if !ok {
 		return nil, fmt.Errorf("log contact: %w", access.ErrNoViewer)
 	}
-	if _, err := s.Client.Registrant.Get(ctx, c.RegistrantID); err != nil {
+	if !v.Role.IsStaff() {
+		return nil, fmt.Errorf("log contact: %w", ErrStaffOnly)
+	}
+	if err := mustSee(ctx, "registrant", s.Client.Registrant.Query().Where(registrant.ID(c.RegistrantID)).Exist); err != nil {
 		return nil, fmt.Errorf("log contact: %w", err)
 	}
 	ag, err := s.Client.Agency.Get(ctx, v.AgencyID)
@@ -83,15 +87,22 @@ func (s *Service) CompleteCallback(ctx context.Context, id int) (*ent.ContactLog
 	if !ok {
 		return nil, fmt.Errorf("complete callback: %w", access.ErrNoViewer)
 	}
+	if !v.Role.IsStaff() {
+		return nil, fmt.Errorf("complete callback: %w", ErrStaffOnly)
+	}
 	// The privacy policy limits staff updates to their own logs; the explicit staff_id keeps admins to
 	// their own callbacks too.
+	mine := s.Client.ContactLog.Query().Where(contactlog.ID(id), contactlog.StaffID(v.AccountID))
+	if err := mustSee(ctx, "callback", mine.Exist); err != nil {
+		return nil, fmt.Errorf("complete callback: %w", err)
+	}
 	n, err := s.Client.ContactLog.Update().Where(contactlog.ID(id), contactlog.StaffID(v.AccountID)).
 		SetCallbackDone(true).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("complete callback: %w", err)
 	}
 	if n == 0 {
-		return nil, &ent.NotFoundError{}
+		return nil, fmt.Errorf("complete callback: %w", ErrNotFound)
 	}
 	return s.Client.ContactLog.Get(ctx, id)
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/example/staffcrm/ent/applicationevent"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/orgunit"
+	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
@@ -62,7 +64,8 @@ func (s *Service) Apply(ctx context.Context, postingID int, key *string) (*ent.A
 			return nil, fmt.Errorf("apply: %w", err)
 		}
 	}
-	if _, err := s.Client.Posting.Get(ctx, postingID); err != nil {
+	// For registrants: public and open, or introduced to them.
+	if err := mustSee(ctx, "posting", s.Client.Posting.Query().Where(posting.ID(postingID)).Exist); err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
 	tx, err := s.Client.Tx(ctx)
@@ -128,6 +131,10 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 	actor := ByStaff
 	if v.Role == auth.RoleRegistrant {
 		actor = ByRegistrant
+	}
+	// The history row below is written past the viewer's scope: the application must be in it.
+	if err := mustSee(ctx, "application", s.Client.Application.Query().Where(application.ID(m.ApplicationID)).Exist); err != nil {
+		return nil, fmt.Errorf("advance: %w", err)
 	}
 	a, err := s.Client.Application.Query().Where(application.ID(m.ApplicationID)).WithPosting().Only(ctx)
 	if err != nil {
@@ -222,6 +229,12 @@ func stageFor(postingType string) string {
 
 // Renew creates the assignment that continues prev from the day after it ends, checked like a new one.
 func (s *Service) Renew(ctx context.Context, prevID int, end time.Time, wage, bill *int) (*ent.Assignment, []compliance.Finding, error) {
+	if _, err := viewer(ctx, true); err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
+	if err := mustSee(ctx, "assignment", s.Client.Assignment.Query().Where(assignment.ID(prevID)).Exist); err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
 	prev, err := s.Client.Assignment.Get(ctx, prevID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("renew: %w", err)
@@ -253,10 +266,20 @@ func (s *Service) Renew(ctx context.Context, prevID int, end time.Time, wage, bi
 
 // Check runs the dispatch-law rules (§6) for a registrant at a posting's org unit for [start, end].
 // The registrant's history and the client's legal entity are read past the viewer's scope (a sales
-// rep may not see every earlier placement) — the result says only whether rules pass.
+// rep may not see every earlier placement) — the result says only whether rules pass. Staff only;
+// the registrant and the posting must be ones the caller sees.
 func (s *Service) Check(ctx context.Context, registrantID, postingID int, start, end time.Time, signed *time.Time) (compliance.Result, error) {
+	if _, err := viewer(ctx, true); err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	if err := mustSee(ctx, "posting", s.Client.Posting.Query().Where(posting.ID(postingID)).Exist); err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
+	if err := mustSee(ctx, "registrant", s.Client.Registrant.Query().Where(registrant.ID(registrantID)).Exist); err != nil {
+		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
+	}
 	sys := access.System(ctx, "compliance: read the registrant's placements and the client for a dispatch-law check")
-	post, err := s.Client.Posting.Get(ctx, postingID) // the caller must see the posting
+	post, err := s.Client.Posting.Get(ctx, postingID)
 	if err != nil {
 		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
 	}
@@ -265,7 +288,7 @@ func (s *Service) Check(ctx context.Context, registrantID, postingID int, start,
 	if err != nil {
 		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
 	}
-	reg, err := s.Client.Registrant.Get(ctx, registrantID) // the caller must see the registrant
+	reg, err := s.Client.Registrant.Get(ctx, registrantID)
 	if err != nil {
 		return compliance.Result{}, fmt.Errorf("compliance check: %w", err)
 	}
