@@ -11,12 +11,11 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
-	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/salesrep"
-	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/pipeline"
 )
 
 // loaders batch the per-row lookups of hand-written resolvers (entgql's field collection covers the
@@ -27,7 +26,7 @@ type loaders struct {
 	coordinator *dataloadgen.Loader[int, *ent.Coordinator] // by account id
 	salesRep    *dataloadgen.Loader[int, *ent.SalesRep]    // by account id
 	registrant  *dataloadgen.Loader[int, *ent.Registrant]  // by account id
-	contracts   *dataloadgen.Loader[int, []*ent.Assignment]
+	insurance   *dataloadgen.Loader[int, pipeline.Continuity]
 	market      *memo[int, []matching.MarketPosting] // by agency id
 }
 
@@ -115,21 +114,20 @@ func newLoaders(c *ent.Client) *loaders {
 			}
 			return byKey(ids, rows, func(x *ent.Registrant) int { return *x.AccountID })
 		}, w),
-		contracts: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([][]*ent.Assignment, []error) {
-			rows, err := c.Assignment.Query().Where(assignment.RegistrantIDIn(ids...), assignment.StatusNEQ(assignment.StatusTERMINATED)).
-				All(access.System(ctx, "insurance: all of a registrant's contracts count, not only those in the viewer's scope"))
+		insurance: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]pipeline.Continuity, []error) {
+			// The pipeline checks the viewer sees each registrant before it reads all their contracts.
+			m, err := (&pipeline.Service{Client: c}).Insurance(ctx, ids)
 			if err != nil {
-				return fail[[]*ent.Assignment](len(ids), err)
+				return fail[pipeline.Continuity](len(ids), err)
 			}
-			m := map[int][]*ent.Assignment{}
-			for _, a := range rows {
-				m[a.RegistrantID] = append(m[a.RegistrantID], a)
-			}
-			out := make([][]*ent.Assignment, len(ids))
+			out, errs := make([]pipeline.Continuity, len(ids)), make([]error, len(ids))
 			for i, id := range ids {
-				out[i] = m[id]
+				var ok bool
+				if out[i], ok = m[id]; !ok {
+					errs[i] = pipeline.ErrNotFound
+				}
 			}
-			return out, nil
+			return out, errs
 		}, w),
 		// Matching checks the viewer belongs to the agency before it reads all its open postings' wages.
 		market: newMemo((&matching.Service{Client: c}).Market),

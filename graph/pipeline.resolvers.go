@@ -11,8 +11,9 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/portal"
 )
 
 // Severity is the resolver for the severity field.
@@ -26,22 +27,42 @@ func (r *mutationResolver) Apply(ctx context.Context, input model.ApplyInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return r.applyPayload(a), nil
+	return &model.ApplyPayload{Application: portal.NewMyApplication(a)}, nil
 }
 
 // WithdrawApplication is the resolver for the withdrawApplication field.
 func (r *mutationResolver) WithdrawApplication(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error) {
-	return r.registrantMove(ctx, input.ID, "WITHDRAWN")
+	res, err := r.Pipeline.Advance(ctx, pipeline.Move{ApplicationID: input.ID, To: pipeline.WithdrawnStatus})
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplyPayload{Application: portal.NewMyApplication(res.Application)}, nil
 }
 
 // DeclineOffer is the resolver for the declineOffer field.
 func (r *mutationResolver) DeclineOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error) {
-	return r.registrantMove(ctx, input.ID, "DECLINED")
+	res, err := r.Pipeline.Advance(ctx, pipeline.Move{ApplicationID: input.ID, To: pipeline.Declined})
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplyPayload{Application: portal.NewMyApplication(res.Application)}, nil
 }
 
 // AdvanceApplication is the resolver for the advanceApplication field.
 func (r *mutationResolver) AdvanceApplication(ctx context.Context, input model.AdvanceApplicationInput) (*model.AdvanceApplicationPayload, error) {
-	return r.advance(ctx, input)
+	m := pipeline.Move{ApplicationID: input.ApplicationID, To: input.To.String(), Start: input.StartDate, End: input.EndDate,
+		HourlyWage: input.HourlyWage, BillRate: input.BillRate, ContractSignedOn: input.ContractSignedOn}
+	if input.Reason != nil {
+		m.Reason = *input.Reason
+	}
+	if input.RequestedByRegistrant != nil {
+		m.RequestedByRegistrant = *input.RequestedByRegistrant
+	}
+	res, err := r.Pipeline.Advance(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AdvanceApplicationPayload{Application: res.Application, Assignment: res.Assignment, Warnings: findings(res.Warnings)}, nil
 }
 
 // RenewAssignment is the resolver for the renewAssignment field.
@@ -55,7 +76,10 @@ func (r *mutationResolver) RenewAssignment(ctx context.Context, input model.Rene
 
 // LogContact is the resolver for the logContact field.
 func (r *mutationResolver) LogContact(ctx context.Context, input model.LogContactInput) (*model.ContactLogPayload, error) {
-	c := pipelineContact(input)
+	c := pipeline.Contact{RegistrantID: input.RegistrantID, Channel: input.Channel, Direction: input.Direction, Outcome: input.Outcome}
+	if input.Note != nil {
+		c.Note = *input.Note
+	}
 	log, err := r.Pipeline.LogContact(ctx, c)
 	if err != nil {
 		return nil, err
@@ -74,22 +98,26 @@ func (r *mutationResolver) CompleteCallback(ctx context.Context, input model.App
 
 // Insurance is the resolver for the insurance field.
 func (r *myProfileResolver) Insurance(ctx context.Context, obj *portal.MyProfile) (*model.InsuranceContinuity, error) {
-	return r.insurance(ctx, obj.ID, obj.Employment.String())
+	return r.insurance(ctx, obj.ID)
 }
 
 // ComplianceCheck is the resolver for the complianceCheck field.
 func (r *queryResolver) ComplianceCheck(ctx context.Context, registrantID int, postingID int, start time.Time, end time.Time) (*model.ComplianceResult, error) {
-	return r.complianceCheck(ctx, registrantID, postingID, start, end)
+	res, err := r.Pipeline.Check(ctx, registrantID, postingID, start, end, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ComplianceResult{Ok: res.OK(), Findings: findings(res.Findings)}, nil
 }
 
 // SkillSheet is the resolver for the skillSheet field.
 func (r *queryResolver) SkillSheet(ctx context.Context, applicationID int) (*compliance.SkillSheet, error) {
-	return r.skillSheet(ctx, applicationID)
+	return r.Pipeline.SkillSheet(ctx, applicationID)
 }
 
 // RegistrantsAtInsuranceRisk is the resolver for the registrantsAtInsuranceRisk field.
 func (r *queryResolver) RegistrantsAtInsuranceRisk(ctx context.Context) ([]*ent.Registrant, error) {
-	return r.registrantsAtRisk(ctx)
+	return r.Pipeline.RegistrantsAtInsuranceRisk(ctx)
 }
 
 // MyCallbacksDue is the resolver for the myCallbacksDue field.
@@ -99,7 +127,7 @@ func (r *queryResolver) MyCallbacksDue(ctx context.Context) ([]*ent.ContactLog, 
 
 // Insurance is the resolver for the insurance field.
 func (r *registrantResolver) Insurance(ctx context.Context, obj *ent.Registrant) (*model.InsuranceContinuity, error) {
-	return r.insurance(ctx, obj.ID, obj.Employment.String())
+	return r.insurance(ctx, obj.ID)
 }
 
 // ComplianceFinding returns ComplianceFindingResolver implementation.
