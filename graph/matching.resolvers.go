@@ -11,8 +11,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/graph/portal"
 	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/portal"
 )
 
 // MatchingWeights is the resolver for the matchingWeights field.
@@ -23,39 +23,91 @@ func (r *agencyResolver) MatchingWeights(ctx context.Context, obj *ent.Agency) (
 
 // SetMatchingWeights is the resolver for the setMatchingWeights field.
 func (r *mutationResolver) SetMatchingWeights(ctx context.Context, input model.MatchingWeightsInput) (*model.AgencyPayload, error) {
-	return r.setMatchingWeights(ctx, input)
+	ag, err := r.matching().SetWeights(ctx, matching.WeightChanges{Experience: input.Experience, Tasks: input.Tasks,
+		Skills: input.Skills, Wage: input.Wage, Commute: input.Commute, Availability: input.Availability,
+		Compliance: input.Compliance, History: input.History})
+	if err != nil {
+		return nil, matchingError(err)
+	}
+	return &model.AgencyPayload{Agency: ag}, nil
 }
 
 // Signals is the resolver for the signals field.
 func (r *postingResolver) Signals(ctx context.Context, obj *ent.Posting) (*model.PostingSignals, error) {
-	return r.signals(ctx, obj)
+	market, err := r.market(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := matching.SignalsFor(matching.PostingFacts{ID: obj.ID, JobCategory: obj.JobCategory, Prefecture: obj.Prefecture,
+		HourlyWage: obj.HourlyWage, BusRequired: obj.BusRequired, PredecessorTenureMonths: obj.PredecessorTenureMonths,
+		RepostCount: obj.RepostCount}, market)
+	return &model.PostingSignals{WagePercentile: s.WagePercentile, AreaMedianWage: s.AreaMedianWage,
+		RiskLevel: s.RiskLevel, RiskReasons: s.RiskReasons, RiskTexts: s.RiskTexts}, nil
 }
 
 // WageVsAreaMedian is the resolver for the wageVsAreaMedian field.
 func (r *publicPostingResolver) WageVsAreaMedian(ctx context.Context, obj *portal.PublicPosting) (int, error) {
-	m, err := r.areaMedian(ctx, obj)
-	if err != nil || m == 0 {
-		return 0, err
-	}
-	return obj.HourlyWage - m, nil
+	_, vs, err := r.areaWage(ctx, obj)
+	return vs, err
 }
 
 // AreaMedianWage is the resolver for the areaMedianWage field.
 func (r *publicPostingResolver) AreaMedianWage(ctx context.Context, obj *portal.PublicPosting) (int, error) {
-	return r.areaMedian(ctx, obj)
+	median, _, err := r.areaWage(ctx, obj)
+	return median, err
 }
 
 // MatchPostings is the resolver for the matchPostings field.
 func (r *queryResolver) MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error) {
-	return r.matchPostings(ctx, registrantID, first, after)
+	pg, err := r.matching().MatchPostings(ctx, registrantID, window(first, after))
+	if err != nil {
+		return nil, matchingError(err)
+	}
+	edges, info := rankedEdges(pg, func(it matching.Item[*ent.Posting], c entgql.Cursor[int]) *model.PostingMatchEdge {
+		return &model.PostingMatchEdge{Node: it.Node, Cursor: c, Score: it.Score, Blocked: it.Blocked, Explanations: it.Explanations}
+	})
+	return &model.PostingMatchConnection{Edges: edges, PageInfo: info, TotalCount: pg.Total}, nil
 }
 
 // MatchRegistrants is the resolver for the matchRegistrants field.
 func (r *queryResolver) MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error) {
-	return r.matchRegistrants(ctx, postingID, first, after)
+	pg, err := r.matching().MatchRegistrants(ctx, postingID, window(first, after))
+	if err != nil {
+		return nil, matchingError(err)
+	}
+	edges, info := rankedEdges(pg, func(it matching.Item[*ent.Registrant], c entgql.Cursor[int]) *model.RegistrantMatchEdge {
+		return &model.RegistrantMatchEdge{Node: it.Node, Cursor: c, Score: it.Score, Blocked: it.Blocked, Explanations: it.Explanations}
+	})
+	return &model.RegistrantMatchConnection{Edges: edges, PageInfo: info, TotalCount: pg.Total}, nil
 }
 
 // RecommendedPostings is the resolver for the recommendedPostings field.
 func (r *queryResolver) RecommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error) {
-	return r.recommendedPostings(ctx, first, after)
+	pg, err := r.matching().Recommended(ctx, window(first, after))
+	if err != nil {
+		return nil, matchingError(err)
+	}
+	// The registrant-facing type has no confidential fields: map the page's rows onto it.
+	rows := make([]*ent.Posting, 0, len(pg.Items))
+	for _, it := range pg.Items {
+		if it.Node != nil {
+			rows = append(rows, it.Node)
+		}
+	}
+	public, err := r.portal().PublicPostings(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]*portal.PublicPosting, len(public))
+	for _, p := range public {
+		byID[p.ID] = p
+	}
+	edges, info := rankedEdges(pg, func(it matching.Item[*ent.Posting], c entgql.Cursor[int]) *model.RecommendedPostingEdge {
+		e := &model.RecommendedPostingEdge{Cursor: c, Score: it.Score, Explanations: it.Explanations}
+		if it.Node != nil {
+			e.Node = byID[it.Node.ID]
+		}
+		return e
+	})
+	return &model.RecommendedPostingConnection{Edges: edges, PageInfo: info, TotalCount: pg.Total}, nil
 }
