@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -16,6 +17,10 @@ import (
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/portal"
+	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 )
 
@@ -60,10 +65,8 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		)
 		var ce *codedError
 		var ve *ent.ValidationError
-		if re, ok := routingError(err); ok {
-			ce = re
-		} else if pe, ok := pipelineError(err); ok {
-			ce = pe
+		if de, ok := domainError(err); ok {
+			ce = de
 		}
 		var extra map[string]any
 		switch {
@@ -82,6 +85,8 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			if aerr := auth.AuthErrorFrom(ctx); aerr != nil {
 				msg = authMessage(aerr)
 			}
+		case errors.Is(err, session.ErrRefreshBusy):
+			code, msg, extra = CodeConflict, "the refresh token is being rotated by another request; retry", map[string]any{"retryable": true}
 		case errors.Is(err, session.ErrInvalidCredentials), errors.Is(err, session.ErrAccountDisabled),
 			errors.Is(err, session.ErrRefreshInvalid), errors.Is(err, session.ErrRefreshReused),
 			errors.Is(err, session.ErrNoSession), errors.Is(err, session.ErrSessionEnded):
@@ -166,4 +171,63 @@ func hideDenied(err error) error {
 		return &ent.NotFoundError{}
 	}
 	return err
+}
+
+// sentinelCodes is the one table from the services' sentinel errors to §9 codes (the presenter's
+// other cases cover ent, privacy, sessions and gqlgen's own errors). The message is the error's
+// innermost text, written for clients by its package, or "not found" for every not-found alike.
+var sentinelCodes = []struct {
+	err  error
+	code string
+}{
+	{routing.ErrNotFound, CodeNotFound},
+	{pipeline.ErrNotFound, CodeNotFound},
+	{matching.ErrNotFound, CodeNotFound},
+	{routing.ErrNotAssignee, CodeForbidden},
+	{portal.ErrNotRegistrant, CodeForbidden},
+	{matching.ErrStaffOnly, CodeForbidden},
+	{matching.ErrNotRegistrant, CodeForbidden},
+	{routing.ErrInvalidTransition, CodeInvalidTransition},
+	{pipeline.ErrInvalidTransition, CodeInvalidTransition},
+	{routing.ErrNoPosting, CodeBadUserInput},
+	{routing.ErrPostingRequired, CodeBadUserInput},
+	{routing.ErrRegistrantRequired, CodeBadUserInput},
+	{pipeline.ErrDatesRequired, CodeBadUserInput},
+	{routing.ErrRaced, CodeConflict},
+}
+
+// domainError codes the services' typed errors (with their details as extensions) and sentinels.
+func domainError(err error) (*codedError, bool) {
+	var (
+		rl *routing.RateLimitError
+		cf *routing.ConflictError
+		co *pipeline.ComplianceError
+		we *matching.WeightError
+	)
+	switch {
+	case errors.As(err, &rl):
+		return &codedError{code: CodeRateLimited, msg: rl.Error(), err: err,
+			ext: map[string]any{"retryAt": rl.RetryAt.UTC().Format(time.RFC3339), "limit": rl.Limit}}, true
+	case errors.As(err, &cf):
+		return &codedError{code: CodeConflict, msg: cf.Error(), err: err, ext: map[string]any{"inquiryId": fmt.Sprint(cf.InquiryID)}}, true
+	case errors.As(err, &co):
+		rules := make([]string, len(co.Findings))
+		for i, f := range co.Findings {
+			rules[i] = f.Rule
+		}
+		return &codedError{code: CodeComplianceViolation, msg: co.Error(), err: err, ext: map[string]any{"rules": rules}}, true
+	case errors.As(err, &we):
+		return &codedError{code: CodeBadUserInput, msg: we.Error(), err: err}, true
+	}
+	for _, s := range sentinelCodes {
+		if !errors.Is(err, s.err) {
+			continue
+		}
+		msg := unwrapAll(err).Error()
+		if s.code == CodeNotFound {
+			msg = "not found"
+		}
+		return &codedError{code: s.code, msg: msg, err: err}, true
+	}
+	return nil, false
 }

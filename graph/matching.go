@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"entgo.io/contrib/entgql"
 
@@ -23,7 +22,7 @@ func (r *Resolver) market(ctx context.Context) ([]matching.MarketPosting, error)
 	}
 	m, err := loadersOf(ctx, r.Client).market.Load(ctx, v.AgencyID)
 	if err != nil {
-		return nil, matchingError(err)
+		return nil, err
 	}
 	return m, nil
 }
@@ -63,19 +62,4 @@ func rankedEdges[N, E any](pg matching.Page[N], edge func(matching.Item[N], entg
 		info.StartCursor, info.EndCursor = &s, &e
 	}
 	return edges, info
-}
-
-// matchingError codes matching's sentinel errors (they belong in the presenter's table in
-// graph/errors.go, which this change does not edit).
-func matchingError(err error) error {
-	var we *matching.WeightError
-	switch {
-	case errors.As(err, &we):
-		return &codedError{code: CodeBadUserInput, msg: we.Error(), err: err}
-	case errors.Is(err, matching.ErrNotFound):
-		return &codedError{code: CodeNotFound, msg: "not found", err: err}
-	case errors.Is(err, matching.ErrStaffOnly), errors.Is(err, matching.ErrNotRegistrant):
-		return &codedError{code: CodeForbidden, msg: unwrapAll(err).Error(), err: err}
-	}
-	return err
 }

@@ -27,7 +27,7 @@ func (r *mutationResolver) SetMatchingWeights(ctx context.Context, input model.M
 		Skills: input.Skills, Wage: input.Wage, Commute: input.Commute, Availability: input.Availability,
 		Compliance: input.Compliance, History: input.History})
 	if err != nil {
-		return nil, matchingError(err)
+		return nil, err
 	}
 	return &model.AgencyPayload{Agency: ag}, nil
 }
@@ -61,7 +61,7 @@ func (r *publicPostingResolver) AreaMedianWage(ctx context.Context, obj *portal.
 func (r *queryResolver) MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error) {
 	pg, err := r.matching().MatchPostings(ctx, registrantID, window(first, after))
 	if err != nil {
-		return nil, matchingError(err)
+		return nil, err
 	}
 	edges, info := rankedEdges(pg, func(it matching.Item[*ent.Posting], c entgql.Cursor[int]) *model.PostingMatchEdge {
 		return &model.PostingMatchEdge{Node: it.Node, Cursor: c, Score: it.Score, Blocked: it.Blocked, Explanations: it.Explanations}
@@ -73,7 +73,7 @@ func (r *queryResolver) MatchPostings(ctx context.Context, registrantID int, fir
 func (r *queryResolver) MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error) {
 	pg, err := r.matching().MatchRegistrants(ctx, postingID, window(first, after))
 	if err != nil {
-		return nil, matchingError(err)
+		return nil, err
 	}
 	edges, info := rankedEdges(pg, func(it matching.Item[*ent.Registrant], c entgql.Cursor[int]) *model.RegistrantMatchEdge {
 		return &model.RegistrantMatchEdge{Node: it.Node, Cursor: c, Score: it.Score, Blocked: it.Blocked, Explanations: it.Explanations}
@@ -85,7 +85,7 @@ func (r *queryResolver) MatchRegistrants(ctx context.Context, postingID int, fir
 func (r *queryResolver) RecommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error) {
 	pg, err := r.matching().Recommended(ctx, window(first, after))
 	if err != nil {
-		return nil, matchingError(err)
+		return nil, err
 	}
 	// The registrant-facing type has no confidential fields: map the page's rows onto it.
 	rows := make([]*ent.Posting, 0, len(pg.Items))

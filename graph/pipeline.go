@@ -2,12 +2,9 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/internal/compliance"
-	"github.com/example/staffcrm/internal/pipeline"
 )
 
 // The pipeline's resolvers (pipeline.resolvers.go) parse, call one internal/pipeline method and map
@@ -35,24 +32,4 @@ func (r *Resolver) insurance(ctx context.Context, registrantID int) (*model.Insu
 		out.LastContractEnd, out.Deadline = &c.LastEnd, &c.Deadline
 	}
 	return out, nil
-}
-
-// pipelineError maps pipeline errors to §9 codes.
-func pipelineError(err error) (*codedError, bool) {
-	var ce *pipeline.ComplianceError
-	switch {
-	case errors.As(err, &ce):
-		rules := make([]string, len(ce.Findings))
-		for i, f := range ce.Findings {
-			rules[i] = f.Rule
-		}
-		return &codedError{code: CodeComplianceViolation, msg: ce.Error(), err: err, ext: map[string]any{"rules": rules}}, true
-	case errors.Is(err, pipeline.ErrInvalidTransition):
-		return &codedError{code: CodeInvalidTransition, msg: fmt.Sprint(unwrapAll(err)), err: err}, true
-	case errors.Is(err, pipeline.ErrDatesRequired):
-		return &codedError{code: CodeBadUserInput, msg: pipeline.ErrDatesRequired.Error(), err: err}, true
-	case errors.Is(err, pipeline.ErrNotFound):
-		return &codedError{code: CodeNotFound, msg: "not found", err: err}, true
-	}
-	return nil, false
 }

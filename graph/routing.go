@@ -2,14 +2,12 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/graph/model"
-	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/routing"
@@ -113,30 +111,6 @@ func scoreComponents(c *record.Candidate) []*model.ScoreComponent {
 		out[i] = &model.ScoreComponent{Name: n, Value: c.Components[n]}
 	}
 	return out
-}
-
-// routingError adds §9 codes and details for routing's sentinel errors.
-func routingError(err error) (*codedError, bool) {
-	var rl *routing.RateLimitError
-	var cf *routing.ConflictError
-	switch {
-	case errors.As(err, &rl):
-		return &codedError{code: CodeRateLimited, msg: rl.Error(), err: err,
-			ext: map[string]any{"retryAt": rl.RetryAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "limit": rl.Limit}}, true
-	case errors.As(err, &cf):
-		return &codedError{code: CodeConflict, msg: cf.Error(), err: err, ext: map[string]any{"inquiryId": fmt.Sprint(cf.InquiryID)}}, true
-	case errors.Is(err, routing.ErrNotAssignee), errors.Is(err, portal.ErrNotRegistrant):
-		return &codedError{code: CodeForbidden, msg: unwrapAll(err).Error(), err: err}, true
-	case errors.Is(err, routing.ErrInvalidTransition):
-		return &codedError{code: CodeInvalidTransition, msg: unwrapAll(err).Error(), err: err}, true
-	case errors.Is(err, routing.ErrNotFound):
-		return &codedError{code: CodeNotFound, msg: "not found", err: err}, true
-	case errors.Is(err, routing.ErrNoPosting), errors.Is(err, routing.ErrPostingRequired), errors.Is(err, routing.ErrRegistrantRequired):
-		return &codedError{code: CodeBadUserInput, msg: unwrapAll(err).Error(), err: err}, true
-	case errors.Is(err, routing.ErrRaced):
-		return &codedError{code: CodeConflict, msg: unwrapAll(err).Error(), err: err}, true
-	}
-	return nil, false
 }
 
 func (r *Resolver) acknowledge(ctx context.Context, a routing.Actor, id int, _ string) (*ent.Inquiry, error) {
