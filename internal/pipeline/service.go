@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/database"
 )
 
 // ComplianceError is a blocking compliance result (COMPLIANCE_VIOLATION at the edge).
@@ -68,21 +69,21 @@ func (s *Service) Apply(ctx context.Context, postingID int, key *string) (*ent.A
 	if err := mustSee(ctx, "posting", s.Client.Posting.Query().Where(posting.ID(postingID)).Exist); err != nil {
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	tx, err := s.Client.Tx(ctx)
+	var a *ent.Application
+	err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		now := s.now()
+		var err error
+		a, err = tx.Application.Create().SetPostingID(postingID).SetRegistrantID(v.ProfileID).
+			SetNillableIdempotencyKey(key).SetStatus(application.StatusAPPLIED).SetCreatedAt(now).SetUpdatedAt(now).Save(ctx)
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, tx, a, nil, Applied, v.AccountID, "")
+	})
 	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	a, err := tx.Application.Create().SetPostingID(postingID).SetRegistrantID(v.ProfileID).
-		SetNillableIdempotencyKey(key).SetStatus(application.StatusAPPLIED).SetCreatedAt(now).SetUpdatedAt(now).Save(ctx)
-	if err == nil {
-		err = s.event(ctx, tx, a, nil, Applied, v.AccountID, "")
-	}
-	if err != nil {
-		_ = tx.Rollback()
 		return nil, fmt.Errorf("apply: %w", err)
 	}
-	return a.Unwrap(), tx.Commit()
+	return a.Unwrap(), nil
 }
 
 func (s *Service) event(ctx context.Context, tx *ent.Tx, a *ent.Application, from *string, to string, actor int, reason string) error {
@@ -163,11 +164,7 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 		}
 		res.Warnings = r.Findings
 	}
-	tx, err := s.Client.Tx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	err = func() error {
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		now := s.now()
 		// Conditional on the status read above: a concurrent move makes this one fail, not double.
 		n, err := tx.Application.Update().Where(application.ID(a.ID), application.StatusEQ(a.Status)).
@@ -205,13 +202,9 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 		}
 		res.Application, err = tx.Application.Get(ctx, a.ID)
 		return err
-	}()
+	})
 	if err != nil {
-		_ = tx.Rollback()
 		return nil, fmt.Errorf("advance: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
 	}
 	res.Application = res.Application.Unwrap()
 	if res.Assignment != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/businesstime"
+	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/routing/record"
 )
 
@@ -225,22 +226,13 @@ func (r *Router) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 }
 
 func (r *Router) inTxOnce(ctx context.Context, f func(tx *ent.Tx) error) error {
-	tx, err := r.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		var rl *RateLimitError
-		if errors.As(err, &rl) {
-			if cerr := tx.Commit(); cerr != nil {
-				return cerr
-			}
-			return err
+	return database.WithTx(ctx, r.client, func(tx *ent.Tx) error {
+		err := f(tx)
+		if rl := (*RateLimitError)(nil); errors.As(err, &rl) {
+			return database.KeepWrites(err) // the refusal is recorded as the inquiry's decision
 		}
-		_ = tx.Rollback()
 		return err
-	}
-	return tx.Commit()
+	})
 }
 
 func calendar(ag *ent.Agency) (businesstime.Calendar, error) {
