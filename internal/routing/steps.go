@@ -287,70 +287,35 @@ type SweepResult struct{ TimedOut, Escalated, Assigned int }
 func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	ctx = sys(ctx)
-	for {
-		var inq *ent.Inquiry
-		err := r.inTx(ctx, func(tx *ent.Tx) error {
-			q := tx.Inquiry.Query().Where(inquiry.StatusIn(inquiry.StatusASSIGNED, inquiry.StatusHANDED_OFF),
-				inquiry.AckDueAtLT(r.now())).Order(ent.Asc(inquiry.FieldAckDueAt))
-			if r.postgres {
-				q = q.ForUpdate(skipLocked())
-			}
-			cur, err := q.First(ctx)
-			if ent.IsNotFound(err) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			ag, err := tx.Agency.Get(ctx, cur.AgencyID)
-			if err != nil {
-				return err
-			}
-			inq, err = r.requeue(ctx, tx, ag, cur, routingdecision.ActionTIMEOUT, nil, "not acknowledged within the ack timeout")
-			return err
-		})
+	var err error
+	res.TimedOut, err = r.claimEach(ctx, func(tx *ent.Tx) *ent.InquiryQuery {
+		return tx.Inquiry.Query().Where(inquiry.StatusIn(inquiry.StatusASSIGNED, inquiry.StatusHANDED_OFF),
+			inquiry.AckDueAtLT(r.now())).Order(ent.Asc(inquiry.FieldAckDueAt))
+	}, func(tx *ent.Tx, cur *ent.Inquiry) (*ent.Inquiry, error) {
+		ag, err := tx.Agency.Get(ctx, cur.AgencyID)
 		if err != nil {
-			return res, fmt.Errorf("sweep timeouts: %w", err)
+			return nil, err
 		}
-		if inq == nil {
-			break
-		}
-		res.TimedOut++
-		r.changed(ctx, inq.Unwrap())
+		return r.requeue(ctx, tx, ag, cur, routingdecision.ActionTIMEOUT, nil, "not acknowledged within the ack timeout")
+	})
+	if err != nil {
+		return res, fmt.Errorf("sweep timeouts: %w", err)
 	}
-	for {
-		var inq *ent.Inquiry
-		err := r.inTx(ctx, func(tx *ent.Tx) error {
-			q := tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED), inquiry.DueAtLT(r.now()),
-				inquiry.EscalatedAtIsNil()).Order(ent.Asc(inquiry.FieldDueAt))
-			if r.postgres {
-				q = q.ForUpdate(skipLocked())
-			}
-			cur, err := q.First(ctx)
-			if ent.IsNotFound(err) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			now := r.now()
-			prio := min(cur.Priority+1, 10)
-			inq, err = tx.Inquiry.UpdateOne(cur).SetEscalatedAt(now).SetPriority(prio).SetUpdatedAt(now).Save(ctx)
-			if err != nil {
-				return err
-			}
-			return tx.RoutingDecision.Create().SetAgencyID(cur.AgencyID).SetInquiryID(cur.ID).
-				SetAction(routingdecision.ActionESCALATE).SetCreatedAt(now).
-				SetReason(fmt.Sprintf("queued past its first-response SLA (due %s); escalated to admins", cur.DueAt.Format(time.RFC3339))).Exec(ctx)
-		})
+	res.Escalated, err = r.claimEach(ctx, func(tx *ent.Tx) *ent.InquiryQuery {
+		return tx.Inquiry.Query().Where(inquiry.StatusEQ(inquiry.StatusQUEUED), inquiry.DueAtLT(r.now()),
+			inquiry.EscalatedAtIsNil()).Order(ent.Asc(inquiry.FieldDueAt))
+	}, func(tx *ent.Tx, cur *ent.Inquiry) (*ent.Inquiry, error) {
+		now := r.now()
+		inq, err := tx.Inquiry.UpdateOne(cur).SetEscalatedAt(now).SetPriority(min(cur.Priority+1, 10)).SetUpdatedAt(now).Save(ctx)
 		if err != nil {
-			return res, fmt.Errorf("sweep escalations: %w", err)
+			return nil, err
 		}
-		if inq == nil {
-			break
-		}
-		res.Escalated++
-		r.changed(ctx, inq.Unwrap())
+		return inq, tx.RoutingDecision.Create().SetAgencyID(cur.AgencyID).SetInquiryID(cur.ID).
+			SetAction(routingdecision.ActionESCALATE).SetCreatedAt(now).
+			SetReason(fmt.Sprintf("queued past its first-response SLA (due %s); escalated to admins", cur.DueAt.Format(time.RFC3339))).Exec(ctx)
+	})
+	if err != nil {
+		return res, fmt.Errorf("sweep escalations: %w", err)
 	}
 	n, err := r.RetryQueued(ctx, 0, 100)
 	res.Assigned = n
@@ -358,6 +323,37 @@ func (r *Router) Sweep(ctx context.Context) (SweepResult, error) {
 		return res, fmt.Errorf("sweep queue: %w", err)
 	}
 	return res, nil
+}
+
+// claimEach handles, one transaction each, the inquiries due matches until none is left: each is
+// claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so sweepers in several processes share the
+// work without handling one twice. It returns how many were handled.
+func (r *Router) claimEach(ctx context.Context, due func(tx *ent.Tx) *ent.InquiryQuery,
+	handle func(tx *ent.Tx, cur *ent.Inquiry) (*ent.Inquiry, error)) (int, error) {
+	handled := 0
+	for {
+		var inq *ent.Inquiry
+		err := r.inTx(ctx, func(tx *ent.Tx) error {
+			q := due(tx)
+			if r.postgres {
+				q = q.ForUpdate(skipLocked())
+			}
+			cur, err := q.First(ctx)
+			if ent.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			inq, err = handle(tx, cur)
+			return err
+		})
+		if err != nil || inq == nil {
+			return handled, err
+		}
+		handled++
+		r.changed(ctx, inq.Unwrap())
+	}
 }
 
 // RunSweeper sweeps every interval until ctx ends, logging through report.
