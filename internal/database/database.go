@@ -88,16 +88,21 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("ping %s: %w", dia, err)
 	}
-	drv := countingDriver{entsql.OpenDB(dia, db)}
+	var drv dialect.Driver = entsql.OpenDB(dia, db)
+	if dia == dialect.SQLite {
+		drv = utcDriver{drv} // see sqlitetime.go
+	}
+	drv = countingDriver{drv}
 	return &DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dia, url: cfg.URL}, nil
 }
 
 // SQLiteDSN is the connection string of the embedded store: foreign keys on, WAL so readers don't
-// block the writer, and IMMEDIATE transactions so two writers queue on busy_timeout instead of failing
-// with SQLITE_BUSY when a read lock would have to be upgraded.
+// block the writer, IMMEDIATE transactions so two writers queue on busy_timeout instead of failing
+// with SQLITE_BUSY when a read lock would have to be upgraded, and times written in SQLite's sortable
+// layout rather than Go's time.String() (see sqlitetime.go).
 func SQLiteDSN(path string) string {
 	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
 
 // Close closes the client and the pool.

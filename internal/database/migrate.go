@@ -22,10 +22,14 @@ import (
 const migrationLockID = 0x5CA1AB1E
 
 // Migrate brings the schema up to date: versioned goose migrations on PostgreSQL (under an advisory
-// lock); ent's automatic migration on the embedded SQLite file, which is a development store.
+// lock); ent's automatic migration on the embedded SQLite file, which is a development store, then
+// the embedded store's one data migration (times into UTC text, sqlitetime.go).
 func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	if d.Embedded() {
 		if err := d.Client.Schema.Create(ctx); err != nil {
+			return fmt.Errorf("migrate sqlite: %w", err)
+		}
+		if err := d.normalizeSQLiteTimes(ctx); err != nil {
 			return fmt.Errorf("migrate sqlite: %w", err)
 		}
 		return d.installSQLiteVersioning(ctx)
