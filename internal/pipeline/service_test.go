@@ -285,6 +285,8 @@ func TestCallbackDue(t *testing.T) {
 			time.Date(2026, 11, 23, 11, 0, 0, 0, jst), "2026-11-24T09:00:00+09:00"},
 		{"outbound no answer Thursday → 2 business days later (Monday holiday skipped)", pipeline.Contact{Channel: contactlog.ChannelPHONE, Direction: contactlog.DirectionOUTBOUND, Outcome: contactlog.OutcomeNO_ANSWER},
 			time.Date(2026, 11, 19, 10, 0, 0, 0, jst), "2026-11-24T10:00:00+09:00"},
+		{"outbound voicemail left Thursday → 2 business days later, like no answer (§7.3)", pipeline.Contact{Channel: contactlog.ChannelPHONE, Direction: contactlog.DirectionOUTBOUND, Outcome: contactlog.OutcomeLEFT_VOICEMAIL},
+			time.Date(2026, 11, 19, 10, 0, 0, 0, jst), "2026-11-24T10:00:00+09:00"},
 		{"reached: nothing to do", pipeline.Contact{Channel: contactlog.ChannelPHONE, Direction: contactlog.DirectionINBOUND, Outcome: contactlog.OutcomeREACHED},
 			time.Date(2026, 11, 19, 10, 0, 0, 0, jst), ""},
 	} {
