@@ -54,6 +54,9 @@ type Options struct {
 	Metrics *metrics.Metrics
 	// ResponseCache, when set, answers repeated cacheable queries while the data is unchanged.
 	ResponseCache *respcache.Cache
+	// WebsocketInitTimeout is how long a websocket may wait before connection_init (then 4408);
+	// 0 takes 10 s.
+	WebsocketInitTimeout time.Duration
 	// Closing, when closed, ends every websocket (subscriptions) cleanly: http.Server.Shutdown
 	// drains plain requests but does not see hijacked connections.
 	Closing <-chan struct{}
@@ -69,16 +72,17 @@ func Handler(o Options) http.Handler {
 		o.RequestTimeout = config.Defaults.RequestTimeout
 	}
 	gql := handler.New(graph.NewLimitedSchema(o.Resolver))
-	gql.AddTransport(transport.Websocket{
+	gql.AddTransport(&transportWS{
 		// Browsers cannot set headers on a websocket: the token comes in connection_init.
-		InitFunc:              wsInit(o),
-		KeepAlivePingInterval: 15 * time.Second,
-		Upgrader:              websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
+		auth:        wsAuthenticate(o),
+		initTimeout: o.WebsocketInitTimeout,
+		readLimit:   o.MaxBodySize,
+		// Any origin may connect: a token in connection_init, not a cookie, authenticates.
+		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	})
 	gql.AroundRootFields(refuseEndedSessions)
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(httpTransport{})
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	if o.Development {
 		gql.Use(extension.Introspection{})
@@ -116,8 +120,8 @@ func Handler(o Options) http.Handler {
 		}
 		query = o.ResponseCache.Handler(query, gql)
 	}
-	mux.Handle("/query", guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
-		withStatementCount(authenticate(o, query)))))
+	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
+		withStatementCount(authenticate(o, query))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

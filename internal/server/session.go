@@ -1,16 +1,14 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -33,62 +31,92 @@ func sessionsOf(o Options) sessionWatcher {
 	return o.Resolver.Sessions
 }
 
-// authenticate is auth.Middleware with the session rule, and lets the websocket init refuse with
-// close code 4403 by holding on to the upgraded connection.
+// authenticate is auth.Middleware with the session rule.
 func authenticate(o Options, next http.Handler) http.Handler {
 	var check auth.SessionCheck
 	if s := sessionsOf(o); s != nil {
 		check = s
 	}
-	return auth.Middleware(o.Tokens, check)(holdSockets(next))
+	return auth.Middleware(o.Tokens, check)(next)
 }
 
-// closeForbidden is graphql-transport-ws's "4403: Forbidden".
-const closeForbidden = 4403
+// errNoToken refuses a connection_init that carries no access token.
+var errNoToken = errors.New("no access token: send {\"Authorization\": \"Bearer <accessToken>\"} as the connection_init payload")
 
-// wsInit authenticates connection_init (browsers cannot set headers on a websocket) by the same
-// rule as HTTP, refuses with 4403, and ends the connection, with its subscriptions, as soon as
-// the session ends.
-func wsInit(o Options) transport.WebsocketInitFunc {
+// wsAuthenticate authenticates connection_init (browsers cannot set headers on a websocket) by
+// the same rule as HTTP. An accepted connection ends, with its subscriptions, when its session
+// ends or its token expires: a token must not outlive its refusal on HTTP by staying connected.
+func wsAuthenticate(o Options) wsAuthFunc {
 	sessions := sessionsOf(o)
 	var check auth.SessionCheck
 	if sessions != nil {
 		check = sessions
 	}
-	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		raw := auth.BearerToken(p.Authorization())
-		if raw == "" {
-			if tok, ok := p["token"].(string); ok {
-				raw = tok
+	return func(ctx context.Context, p map[string]any) (context.Context, <-chan error, error) {
+		raw := ""
+		for _, k := range []string{"Authorization", "authorization"} {
+			if h, ok := p[k].(string); ok {
+				raw = auth.BearerToken(h)
+				break
 			}
 		}
-		hold, _ := ctx.Value(holdKey{}).(*heldSocket)
+		if tok, ok := p["token"].(string); ok && raw == "" {
+			raw = tok
+		}
+		if raw == "" {
+			return ctx, nil, errNoToken
+		}
 		v, err := auth.Authenticate(ctx, o.Tokens, check, raw)
-		if err != nil {
-			hold.forbid()
-			if errors.Is(err, auth.ErrSessionEnded) {
-				return ctx, nil, errors.New("unauthenticated: session ended; sign in again")
-			}
-			return ctx, nil, errors.New("unauthenticated: send a valid access token in connection_init")
+		switch {
+		case errors.Is(err, auth.ErrSessionEnded):
+			return ctx, nil, errors.New("session ended; sign in again")
+		case errors.Is(err, auth.ErrTokenExpired):
+			return ctx, nil, errors.New("access token expired; refresh it and reconnect")
+		case err != nil:
+			return ctx, nil, errors.New("access token invalid; sign in again")
 		}
 		ctx = auth.WithViewer(ctx, v)
-		if sessions == nil {
-			return ctx, &p, nil
+		end := make(chan error, 1)
+		var ended <-chan struct{}
+		if sessions != nil {
+			ended = sessions.Watch(ctx, v)
 		}
-		// Cancelling the connection's context makes gqlgen end every subscription and close; the
-		// held socket turns its close frame into 4403.
-		ctx, cancel := context.WithCancel(ctx)
-		ended := sessions.Watch(ctx, v)
 		go func() {
-			select {
-			case <-ended:
-				hold.forbid()
-				cancel()
-			case <-ctx.Done():
+			expiry := time.NewTimer(time.Until(expiresAt(raw)))
+			defer expiry.Stop()
+			for {
+				select {
+				case <-ended:
+					end <- errors.New("session ended; sign in again")
+					return
+				case <-expiry.C:
+					// Verify allows the configured leeway past exp: check again each second
+					// until it refuses, so the socket ends exactly when HTTP would refuse.
+					if _, err := o.Tokens.Verify(raw); err != nil {
+						end <- errors.New("access token expired; refresh it and reconnect")
+						return
+					}
+					expiry.Reset(time.Second)
+				case <-ctx.Done():
+					return
+				}
 			}
 		}()
-		return ctx, &p, nil
+		return ctx, end, nil
 	}
+}
+
+// expiresAt reads exp from a token Verify has accepted.
+func expiresAt(raw string) time.Time {
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, claims); err != nil {
+		return time.Now()
+	}
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
+		return time.Now()
+	}
+	return exp.Time
 }
 
 // refuseEndedSessions answers every root field UNAUTHENTICATED when the request presented a token
@@ -106,68 +134,4 @@ func refuseEndedSessions(ctx context.Context, next graphql.RootResolver) graphql
 	graphql.AddError(ctx, gqlerror.WrapPath(ast.Path{ast.PathName(f.Field.Alias)},
 		fmt.Errorf("%s: %w", f.Field.Name, auth.ErrSessionEnded)))
 	return graphql.Null
-}
-
-type holdKey struct{}
-
-// heldSocket is the upgraded connection of one websocket request, reachable from its context.
-type heldSocket struct {
-	forbidden atomic.Bool
-}
-
-// forbid makes the connection's close frame 4403 (nil-safe: plain HTTP requests hold nothing).
-func (h *heldSocket) forbid() {
-	if h != nil {
-		h.forbidden.Store(true)
-	}
-}
-
-func holdSockets(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Upgrade") == "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		h := &heldSocket{}
-		next.ServeHTTP(&holdingWriter{ResponseWriter: w, h: h}, r.WithContext(context.WithValue(r.Context(), holdKey{}, h)))
-	})
-}
-
-type holdingWriter struct {
-	http.ResponseWriter
-	h *heldSocket
-}
-
-func (w *holdingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *holdingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := w.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("connection cannot be hijacked")
-	}
-	conn, rw, err := hj.Hijack()
-	if err != nil {
-		return conn, rw, err
-	}
-	return &forbiddingConn{Conn: conn, h: w.h}, rw, nil
-}
-
-// forbiddingConn rewrites the server's close frame to 4403 once the connection is forbidden.
-// gqlgen closes with 1000 whatever the reason and offers no hook for the code; gorilla writes a
-// control frame (opcode 0x88, unmasked from a server) in one Write, so it is recognisable here.
-type forbiddingConn struct {
-	net.Conn
-	h *heldSocket
-}
-
-func (c *forbiddingConn) Write(p []byte) (int, error) {
-	if len(p) >= 2 && p[0] == 0x88 && c.h.forbidden.Load() {
-		reason := "Forbidden: session ended or token invalid"
-		frame := append([]byte{0x88, byte(2 + len(reason)), closeForbidden >> 8, closeForbidden & 0xff}, reason...)
-		if _, err := c.Conn.Write(frame); err != nil {
-			return 0, err
-		}
-		return len(p), nil
-	}
-	return c.Conn.Write(p)
 }
