@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/routing"
 )
 
 // ComplianceError is a blocking compliance result (COMPLIANCE_VIOLATION at the edge).
@@ -197,6 +198,14 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 				SetStartDate(*m.Start).SetEndDate(*m.End).SetHourlyWage(wage).SetNillableBillRate(bill).
 				SetStatus(assignment.StatusSCHEDULED).Save(ctx)
 			if err != nil {
+				return err
+			}
+			// Her next job is settled: the NEXT_JOB inquiry (the system's, or her own) is resolved and
+			// stops holding its assignee's capacity. It may be assigned to someone outside the placing
+			// staff member's write scope; the application was checked to be in it above.
+			closeCtx := access.System(ctx, "placement: resolve the registrant's open NEXT_JOB inquiry")
+			if _, err := routing.ResolveNextJob(closeCtx, tx, a.RegistrantID, &v.AccountID, now,
+				"next job settled: placed through application "+fmt.Sprint(a.ID)); err != nil {
 				return err
 			}
 		}

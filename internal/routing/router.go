@@ -113,7 +113,7 @@ type NewInquiry struct {
 }
 
 // Create opens an inquiry and routes it, in one transaction. A repeated idempotency key returns the
-// inquiry it created the first time. A viewer may only open one for a registrant and posting it
+// inquiry it created the first time; a registrant's or staff NEXT_JOB while one is open returns that one. A viewer may only open one for a registrant and posting it
 // sees, in its own agency; System callers (the next-job job) are trusted.
 func (r *Router) Create(ctx context.Context, in NewInquiry) (*ent.Inquiry, error) {
 	if (in.Kind == inquiry.KindPOSTING_QUESTION || in.Kind == inquiry.KindAPPLICATION_INTENT) && in.PostingID == nil {
@@ -134,6 +134,19 @@ func (r *Router) Create(ctx context.Context, in NewInquiry) (*ent.Inquiry, error
 			prev, err := tx.Inquiry.Query().Where(inquiry.RegistrantID(in.RegistrantID), inquiry.IdempotencyKey(*in.IdempotencyKey)).Only(ctx)
 			if err == nil {
 				out = prev
+				return nil
+			}
+			if !ent.IsNotFound(err) {
+				return err
+			}
+		}
+		if in.Kind == inquiry.KindNEXT_JOB && in.Origin != inquiry.OriginSYSTEM {
+			// "Next job" while one is open (the system's, opened as her assignment ends, or an earlier
+			// press) joins it: one conversation about her next job, not one per press.
+			open, err := tx.Inquiry.Query().Where(inquiry.RegistrantID(in.RegistrantID), inquiry.KindEQ(inquiry.KindNEXT_JOB),
+				inquiry.StatusIn(openStatuses...)).Order(ent.Asc(inquiry.FieldCreatedAt), ent.Asc(inquiry.FieldID)).First(ctx)
+			if err == nil {
+				out = open
 				return nil
 			}
 			if !ent.IsNotFound(err) {
@@ -342,7 +355,7 @@ func underCapacity(open, capacity string) func(*sql.Selector) {
 }
 
 // release gives the assignee's unit of capacity back and clears the assignee.
-func (r *Router) release(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry) error {
+func release(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry) error {
 	var err error
 	switch {
 	case inq.CoordinatorID != nil:

@@ -117,7 +117,7 @@ func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*en
 		if err := r.lockPool(ctx, tx, ag.ID); err != nil {
 			return nil, false, err
 		}
-		if err := r.release(ctx, tx, inq); err != nil {
+		if err := release(ctx, tx, inq); err != nil {
 			return nil, false, err
 		}
 		now := r.now()
@@ -140,7 +140,7 @@ func (r *Router) Resolve(ctx context.Context, a Actor, id int) (*ent.Inquiry, er
 		if !isOpen(inq.Status) {
 			return nil, false, ErrInvalidTransition
 		}
-		if err := r.release(ctx, tx, inq); err != nil {
+		if err := release(ctx, tx, inq); err != nil {
 			return nil, false, err
 		}
 		now := r.now()
@@ -185,7 +185,7 @@ func (r *Router) requeue(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *e
 	}
 	now := r.now()
 	if inq.CoordinatorID != nil || inq.SalesRepID != nil {
-		if err := r.release(ctx, tx, inq); err != nil {
+		if err := release(ctx, tx, inq); err != nil {
 			return nil, err
 		}
 		d := tx.RoutingDecision.Create().SetAgencyID(ag.ID).SetInquiryID(inq.ID).SetAction(action).
