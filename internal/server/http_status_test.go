@@ -101,3 +101,32 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestScalarsSpecified: every custom scalar says in introspection what it holds and where its
+// format is specified, so client generators can map it to a type.
+func TestScalarsSpecified(t *testing.T) {
+	s := newWSStack(t, dbtest.SQLite, 0) // development: introspection on
+	r := do(t, s.url, "", query(`{__schema{types{name kind description specifiedByURL}}}`, nil))
+	if len(r.Errors) > 0 {
+		t.Fatal(codesOf(r))
+	}
+	builtin := map[string]bool{"String": true, "Int": true, "Float": true, "Boolean": true, "ID": true}
+	want := map[string]string{"Time": "rfc3339", "Date": "iso-8601", "Cursor": "relay.dev"}
+	seen := 0
+	for _, ty := range r.Data["__schema"].(map[string]any)["types"].([]any) {
+		m := ty.(map[string]any)
+		name, _ := m["name"].(string)
+		if m["kind"] != "SCALAR" || builtin[name] {
+			continue
+		}
+		url, _ := m["specifiedByURL"].(string)
+		desc, _ := m["description"].(string)
+		if desc == "" || url == "" || (want[name] != "" && !strings.Contains(url, want[name])) {
+			t.Errorf("scalar %s: description %q, specifiedByURL %q", name, desc, url)
+		}
+		seen++
+	}
+	if seen < len(want) {
+		t.Fatalf("%d custom scalars seen, want at least %d", seen, len(want))
+	}
+}
