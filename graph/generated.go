@@ -366,6 +366,7 @@ type ComplexityRoot struct {
 	CreateInquiryPayload struct {
 		Inquiry   func(childComplexity int) int
 		MyInquiry func(childComplexity int) int
+		Receipt   func(childComplexity int) int
 	}
 
 	Inquiry struct {
@@ -406,6 +407,12 @@ type ComplexityRoot struct {
 
 	InquiryPayload struct {
 		Inquiry func(childComplexity int) int
+	}
+
+	InquiryReceipt struct {
+		ID                  func(childComplexity int) int
+		RoutedToSomeoneElse func(childComplexity int) int
+		Status              func(childComplexity int) int
 	}
 
 	InsuranceContinuity struct {
@@ -2125,6 +2132,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.CreateInquiryPayload.MyInquiry(childComplexity), true
+	case "CreateInquiryPayload.receipt":
+		if e.complexity.CreateInquiryPayload.Receipt == nil {
+			break
+		}
+
+		return e.complexity.CreateInquiryPayload.Receipt(childComplexity), true
 
 	case "Inquiry.ackDueAt":
 		if e.complexity.Inquiry.AckDueAt == nil {
@@ -2297,6 +2310,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.InquiryPayload.Inquiry(childComplexity), true
+
+	case "InquiryReceipt.id":
+		if e.complexity.InquiryReceipt.ID == nil {
+			break
+		}
+
+		return e.complexity.InquiryReceipt.ID(childComplexity), true
+	case "InquiryReceipt.routedToSomeoneElse":
+		if e.complexity.InquiryReceipt.RoutedToSomeoneElse == nil {
+			break
+		}
+
+		return e.complexity.InquiryReceipt.RoutedToSomeoneElse(childComplexity), true
+	case "InquiryReceipt.status":
+		if e.complexity.InquiryReceipt.Status == nil {
+			break
+		}
+
+		return e.complexity.InquiryReceipt.Status(childComplexity), true
 
 	case "InsuranceContinuity.applies":
 		if e.complexity.InsuranceContinuity.Applies == nil {
@@ -13014,6 +13046,43 @@ func (ec *executionContext) fieldContext_CreateInquiryPayload_myInquiry(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateInquiryPayload_receipt(ctx context.Context, field graphql.CollectedField, obj *model.CreateInquiryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CreateInquiryPayload_receipt,
+		func(ctx context.Context) (any, error) {
+			return obj.Receipt, nil
+		},
+		nil,
+		ec.marshalOInquiryReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryReceipt,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_CreateInquiryPayload_receipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateInquiryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_InquiryReceipt_id(ctx, field)
+			case "status":
+				return ec.fieldContext_InquiryReceipt_status(ctx, field)
+			case "routedToSomeoneElse":
+				return ec.fieldContext_InquiryReceipt_routedToSomeoneElse(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryReceipt", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Inquiry_id(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14149,6 +14218,93 @@ func (ec *executionContext) fieldContext_InquiryPayload_inquiry(_ context.Contex
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryReceipt_id(ctx context.Context, field graphql.CollectedField, obj *model.InquiryReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryReceipt_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryReceipt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryReceipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryReceipt_status(ctx context.Context, field graphql.CollectedField, obj *model.InquiryReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryReceipt_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNInquiryStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryReceipt_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryReceipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type InquiryStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryReceipt_routedToSomeoneElse(ctx context.Context, field graphql.CollectedField, obj *model.InquiryReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryReceipt_routedToSomeoneElse,
+		func(ctx context.Context) (any, error) {
+			return obj.RoutedToSomeoneElse, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryReceipt_routedToSomeoneElse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryReceipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
 		},
 	}
 	return fc, nil
@@ -15296,6 +15452,8 @@ func (ec *executionContext) fieldContext_Mutation_createInquiry(ctx context.Cont
 				return ec.fieldContext_CreateInquiryPayload_inquiry(ctx, field)
 			case "myInquiry":
 				return ec.fieldContext_CreateInquiryPayload_myInquiry(ctx, field)
+			case "receipt":
+				return ec.fieldContext_CreateInquiryPayload_receipt(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type CreateInquiryPayload", field.Name)
 		},
@@ -15343,6 +15501,8 @@ func (ec *executionContext) fieldContext_Mutation_requestNextJob(ctx context.Con
 				return ec.fieldContext_CreateInquiryPayload_inquiry(ctx, field)
 			case "myInquiry":
 				return ec.fieldContext_CreateInquiryPayload_myInquiry(ctx, field)
+			case "receipt":
+				return ec.fieldContext_CreateInquiryPayload_receipt(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type CreateInquiryPayload", field.Name)
 		},
@@ -45226,6 +45386,8 @@ func (ec *executionContext) _CreateInquiryPayload(ctx context.Context, sel ast.S
 			out.Values[i] = ec._CreateInquiryPayload_inquiry(ctx, field, obj)
 		case "myInquiry":
 			out.Values[i] = ec._CreateInquiryPayload_myInquiry(ctx, field, obj)
+		case "receipt":
+			out.Values[i] = ec._CreateInquiryPayload_receipt(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45643,6 +45805,55 @@ func (ec *executionContext) _InquiryPayload(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("InquiryPayload")
 		case "inquiry":
 			out.Values[i] = ec._InquiryPayload_inquiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var inquiryReceiptImplementors = []string{"InquiryReceipt"}
+
+func (ec *executionContext) _InquiryReceipt(ctx context.Context, sel ast.SelectionSet, obj *model.InquiryReceipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inquiryReceiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InquiryReceipt")
+		case "id":
+			out.Values[i] = ec._InquiryReceipt_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._InquiryReceipt_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routedToSomeoneElse":
+			out.Values[i] = ec._InquiryReceipt_routedToSomeoneElse(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55510,6 +55721,13 @@ func (ec *executionContext) marshalOInquiryOrigin2ᚖgithubᚗcomᚋexampleᚋst
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOInquiryReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryReceipt(ctx context.Context, sel ast.SelectionSet, v *model.InquiryReceipt) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InquiryReceipt(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInquiryStatus2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋinquiryᚐStatusᚄ(ctx context.Context, v any) ([]inquiry.Status, error) {

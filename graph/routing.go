@@ -34,31 +34,25 @@ func (r *Resolver) createInquiry(ctx context.Context, in model.CreateInquiryInpu
 	if in.Message != nil {
 		req.Message = *in.Message
 	}
-	inq, err := r.Router.Open(ctx, req)
+	opened, err := r.Router.Open(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return r.inquiryPayload(ctx, v, inq)
-}
-
-func (r *Resolver) requestNextJob(ctx context.Context, in model.RequestNextJobInput) (*model.CreateInquiryPayload, error) {
-	return r.createInquiry(ctx, model.CreateInquiryInput{Kind: inquiry.KindNEXT_JOB, Message: in.Message, IdempotencyKey: in.IdempotencyKey})
-}
-
-func (r *Resolver) inquiryPayload(ctx context.Context, v *auth.Viewer, inq *ent.Inquiry) (*model.CreateInquiryPayload, error) {
 	if v.Role != auth.RoleRegistrant {
-		// Staff see the result only if it is in their scope (it may have gone to someone else).
-		got, err := r.Client.Inquiry.Get(ctx, inq.ID)
-		if ent.IsNotFound(err) {
-			return &model.CreateInquiryPayload{}, nil
-		}
-		return &model.CreateInquiryPayload{Inquiry: got}, err
+		// The receipt always; the inquiry only if it is in the viewer's scope (it may have gone to a
+		// colleague who handles the registrant).
+		return &model.CreateInquiryPayload{Inquiry: opened.Inquiry, Receipt: &model.InquiryReceipt{ID: opened.ID,
+			Status: opened.Status, RoutedToSomeoneElse: opened.RoutedToSomeoneElse}}, nil
 	}
-	mine, err := r.portal().Inquiry(ctx, inq.ID)
+	mine, err := r.portal().Inquiry(ctx, opened.ID)
 	if err != nil {
 		return nil, err
 	}
 	return &model.CreateInquiryPayload{MyInquiry: mine}, nil
+}
+
+func (r *Resolver) requestNextJob(ctx context.Context, in model.RequestNextJobInput) (*model.CreateInquiryPayload, error) {
+	return r.createInquiry(ctx, model.CreateInquiryInput{Kind: inquiry.KindNEXT_JOB, Message: in.Message, IdempotencyKey: in.IdempotencyKey})
 }
 
 // inquiryStep runs a routing step (the router checks the viewer may see the inquiry).

@@ -96,14 +96,24 @@ type CreateInquiryInput struct {
 	Channel *inquiry.Channel `json:"channel,omitempty"`
 }
 
-// A registrant gets their own view (myInquiry); staff get the staff type (inquiry).
+// A registrant gets their own view (myInquiry); staff get the staff type (inquiry) when the inquiry is in their scope, and always the receipt.
 type CreateInquiryPayload struct {
 	Inquiry   *ent.Inquiry      `json:"inquiry,omitempty"`
 	MyInquiry *portal.MyInquiry `json:"myInquiry,omitempty"`
+	// Staff: what you may know of the inquiry you opened even when routing took it out of your view (a colleague handles the registrant).
+	Receipt *InquiryReceipt `json:"receipt,omitempty"`
 }
 
 type InquiryPayload struct {
 	Inquiry *ent.Inquiry `json:"inquiry"`
+}
+
+// The id and status of an inquiry you opened, and whether it went to someone else.
+type InquiryReceipt struct {
+	ID     int            `json:"id"`
+	Status inquiry.Status `json:"status"`
+	// True when the inquiry is assigned to another staff member; `inquiry` is then null unless you may see it.
+	RoutedToSomeoneElse bool `json:"routedToSomeoneElse"`
 }
 
 type InquiryStepInput struct {

@@ -202,7 +202,8 @@ var fieldRules = map[string]typeRules{
 	"PostingPayload":         fields(staff, "posting"),
 	"InquiryPayload":         fields(staff, "inquiry"),
 	"AgencyPayload":          fields(adminOnly, "agency"),
-	"CreateInquiryPayload":   merge(fields(staff, "inquiry"), fields(registrant, "myInquiry")),
+	"CreateInquiryPayload":   merge(fields(staff, "inquiry receipt"), fields(registrant, "myInquiry")),
+	"InquiryReceipt":         fields(staff, "id status routedToSomeoneElse"),
 	"RegistrantPayload":      fields(staff, "registrant"),
 }
 

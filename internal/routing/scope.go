@@ -100,8 +100,46 @@ type Request struct {
 	Channel        *inquiry.Channel
 }
 
-// Open opens and routes the viewer's inquiry (see Request).
-func (r *Router) Open(ctx context.Context, req Request) (*ent.Inquiry, error) {
+// Opened is what the caller of Open may know of the inquiry it opened.
+type Opened struct {
+	// Inquiry is the inquiry as the viewer sees it under its own privacy; nil when routing took it
+	// out of the viewer's scope (staff who opened it for a registrant a colleague handles).
+	Inquiry *ent.Inquiry
+	// ID and Status are the caller's receipt, whatever its scope.
+	ID     int
+	Status inquiry.Status
+	// RoutedToSomeoneElse: the inquiry is assigned to a staff member other than the viewer.
+	RoutedToSomeoneElse bool
+}
+
+// Open opens and routes the viewer's inquiry (see Request) and answers with what the viewer may see
+// of it: the inquiry if it is in the viewer's scope, and always its id, its status and whether it
+// went to someone else.
+func (r *Router) Open(ctx context.Context, req Request) (*Opened, error) {
+	inq, err := r.open(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := auth.ViewerFrom(ctx)
+	out := &Opened{ID: inq.ID, Status: inq.Status}
+	if inq.CoordinatorID != nil || inq.SalesRepID != nil {
+		mine := (inq.CoordinatorID != nil && v.Role == auth.RoleCoordinator && *inq.CoordinatorID == v.ProfileID) ||
+			(inq.SalesRepID != nil && v.Role == auth.RoleSalesRep && *inq.SalesRepID == v.ProfileID)
+		out.RoutedToSomeoneElse = v.Role.IsStaff() && !mine
+	}
+	// Re-read under the viewer's own privacy: the inquiry was created and routed past it.
+	seen, err := r.client.Inquiry.Query().Where(inquiry.ID(inq.ID)).Only(ctx)
+	switch {
+	case ent.IsNotFound(err):
+	case err != nil:
+		return nil, fmt.Errorf("open inquiry: %w", err)
+	default:
+		out.Inquiry = seen
+	}
+	return out, nil
+}
+
+func (r *Router) open(ctx context.Context, req Request) (*ent.Inquiry, error) {
 	v, ok := auth.ViewerFrom(ctx)
 	if !ok {
 		return nil, fmt.Errorf("open inquiry: %w", access.ErrNoViewer)
