@@ -21,7 +21,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/gorilla/websocket"
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/klauspost/compress/gzip"
@@ -139,7 +138,9 @@ func Handler(o Options) http.Handler {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
 	if o.Development {
-		mux.Handle("GET /{$}", playground.Handler("staffcrm GraphiQL", "/query"))
+		page, assets := graphiqlHandler()
+		mux.Handle("GET /{$}", page)
+		mux.Handle("GET /graphiql/", gz(assets))
 	}
 	socks := &sockets{conns: map[*socket]struct{}{}}
 	if o.Closing != nil {
