@@ -28,6 +28,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/mail"
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -123,7 +124,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 		}
 		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
-			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits()}
+			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits(),
+			// No SMTP transport yet: development logs one-time links, production logs no token.
+			Mailer: mail.Log{Logger: log, Development: !cfg.Production()}}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)

@@ -57,13 +57,16 @@ type AccountEdges struct {
 	Registrant *Registrant `json:"registrant,omitempty"`
 	// RefreshTokens holds the value of the refresh_tokens edge.
 	RefreshTokens []*RefreshToken `json:"refresh_tokens,omitempty"`
+	// AccountTokens holds the value of the account_tokens edge.
+	AccountTokens []*AccountToken `json:"account_tokens,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedRefreshTokens map[string][]*RefreshToken
+	namedAccountTokens map[string][]*AccountToken
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -117,6 +120,15 @@ func (e AccountEdges) RefreshTokensOrErr() ([]*RefreshToken, error) {
 		return e.RefreshTokens, nil
 	}
 	return nil, &NotLoadedError{edge: "refresh_tokens"}
+}
+
+// AccountTokensOrErr returns the AccountTokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e AccountEdges) AccountTokensOrErr() ([]*AccountToken, error) {
+	if e.loadedTypes[5] {
+		return e.AccountTokens, nil
+	}
+	return nil, &NotLoadedError{edge: "account_tokens"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -246,6 +258,11 @@ func (_m *Account) QueryRefreshTokens() *RefreshTokenQuery {
 	return NewAccountClient(_m.config).QueryRefreshTokens(_m)
 }
 
+// QueryAccountTokens queries the "account_tokens" edge of the Account entity.
+func (_m *Account) QueryAccountTokens() *AccountTokenQuery {
+	return NewAccountClient(_m.config).QueryAccountTokens(_m)
+}
+
 // Update returns a builder for updating this Account.
 // Note that you need to call Account.Unwrap() before calling this method if this Account
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -321,6 +338,30 @@ func (_m *Account) appendNamedRefreshTokens(name string, edges ...*RefreshToken)
 		_m.Edges.namedRefreshTokens[name] = []*RefreshToken{}
 	} else {
 		_m.Edges.namedRefreshTokens[name] = append(_m.Edges.namedRefreshTokens[name], edges...)
+	}
+}
+
+// NamedAccountTokens returns the AccountTokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Account) NamedAccountTokens(name string) ([]*AccountToken, error) {
+	if _m.Edges.namedAccountTokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAccountTokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Account) appendNamedAccountTokens(name string, edges ...*AccountToken) {
+	if _m.Edges.namedAccountTokens == nil {
+		_m.Edges.namedAccountTokens = make(map[string][]*AccountToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAccountTokens[name] = []*AccountToken{}
+	} else {
+		_m.Edges.namedAccountTokens[name] = append(_m.Edges.namedAccountTokens[name], edges...)
 	}
 }
 

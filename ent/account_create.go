@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/refreshtoken"
@@ -196,6 +197,21 @@ func (_c *AccountCreate) AddRefreshTokens(v ...*RefreshToken) *AccountCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddRefreshTokenIDs(ids...)
+}
+
+// AddAccountTokenIDs adds the "account_tokens" edge to the AccountToken entity by IDs.
+func (_c *AccountCreate) AddAccountTokenIDs(ids ...int) *AccountCreate {
+	_c.mutation.AddAccountTokenIDs(ids...)
+	return _c
+}
+
+// AddAccountTokens adds the "account_tokens" edges to the AccountToken entity.
+func (_c *AccountCreate) AddAccountTokens(v ...*AccountToken) *AccountCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAccountTokenIDs(ids...)
 }
 
 // Mutation returns the AccountMutation object of the builder.
@@ -442,6 +458,22 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(refreshtoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AccountTokensIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

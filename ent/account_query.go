@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/predicate"
@@ -35,9 +36,11 @@ type AccountQuery struct {
 	withSalesRep           *SalesRepQuery
 	withRegistrant         *RegistrantQuery
 	withRefreshTokens      *RefreshTokenQuery
+	withAccountTokens      *AccountTokenQuery
 	loadTotal              []func(context.Context, []*Account) error
 	modifiers              []func(*sql.Selector)
 	withNamedRefreshTokens map[string]*RefreshTokenQuery
+	withNamedAccountTokens map[string]*AccountTokenQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -177,6 +180,28 @@ func (_q *AccountQuery) QueryRefreshTokens() *RefreshTokenQuery {
 			sqlgraph.From(account.Table, account.FieldID, selector),
 			sqlgraph.To(refreshtoken.Table, refreshtoken.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, account.RefreshTokensTable, account.RefreshTokensColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAccountTokens chains the current query on the "account_tokens" edge.
+func (_q *AccountQuery) QueryAccountTokens() *AccountTokenQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, selector),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.AccountTokensTable, account.AccountTokensColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -381,6 +406,7 @@ func (_q *AccountQuery) Clone() *AccountQuery {
 		withSalesRep:      _q.withSalesRep.Clone(),
 		withRegistrant:    _q.withRegistrant.Clone(),
 		withRefreshTokens: _q.withRefreshTokens.Clone(),
+		withAccountTokens: _q.withAccountTokens.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -440,6 +466,17 @@ func (_q *AccountQuery) WithRefreshTokens(opts ...func(*RefreshTokenQuery)) *Acc
 		opt(query)
 	}
 	_q.withRefreshTokens = query
+	return _q
+}
+
+// WithAccountTokens tells the query-builder to eager-load the nodes that are connected to
+// the "account_tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithAccountTokens(opts ...func(*AccountTokenQuery)) *AccountQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAccountTokens = query
 	return _q
 }
 
@@ -527,12 +564,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 	var (
 		nodes       = []*Account{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withAgency != nil,
 			_q.withCoordinator != nil,
 			_q.withSalesRep != nil,
 			_q.withRegistrant != nil,
 			_q.withRefreshTokens != nil,
+			_q.withAccountTokens != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -587,10 +625,24 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 			return nil, err
 		}
 	}
+	if query := _q.withAccountTokens; query != nil {
+		if err := _q.loadAccountTokens(ctx, query, nodes,
+			func(n *Account) { n.Edges.AccountTokens = []*AccountToken{} },
+			func(n *Account, e *AccountToken) { n.Edges.AccountTokens = append(n.Edges.AccountTokens, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedRefreshTokens {
 		if err := _q.loadRefreshTokens(ctx, query, nodes,
 			func(n *Account) { n.appendNamedRefreshTokens(name) },
 			func(n *Account, e *RefreshToken) { n.appendNamedRefreshTokens(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAccountTokens {
+		if err := _q.loadAccountTokens(ctx, query, nodes,
+			func(n *Account) { n.appendNamedAccountTokens(name) },
+			func(n *Account, e *AccountToken) { n.appendNamedAccountTokens(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -751,6 +803,36 @@ func (_q *AccountQuery) loadRefreshTokens(ctx context.Context, query *RefreshTok
 	}
 	return nil
 }
+func (_q *AccountQuery) loadAccountTokens(ctx context.Context, query *AccountTokenQuery, nodes []*Account, init func(*Account), assign func(*Account, *AccountToken)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Account)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(accounttoken.FieldAccountID)
+	}
+	query.Where(predicate.AccountToken(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(account.AccountTokensColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AccountID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AccountQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -885,6 +967,20 @@ func (_q *AccountQuery) WithNamedRefreshTokens(name string, opts ...func(*Refres
 		_q.withNamedRefreshTokens = make(map[string]*RefreshTokenQuery)
 	}
 	_q.withNamedRefreshTokens[name] = query
+	return _q
+}
+
+// WithNamedAccountTokens tells the query-builder to eager-load the nodes that are connected to the "account_tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithNamedAccountTokens(name string, opts ...func(*AccountTokenQuery)) *AccountQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAccountTokens == nil {
+		_q.withNamedAccountTokens = make(map[string]*AccountTokenQuery)
+	}
+	_q.withNamedAccountTokens[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/ent/refreshtoken"
@@ -208,6 +209,21 @@ func (_u *AccountUpdate) AddRefreshTokens(v ...*RefreshToken) *AccountUpdate {
 	return _u.AddRefreshTokenIDs(ids...)
 }
 
+// AddAccountTokenIDs adds the "account_tokens" edge to the AccountToken entity by IDs.
+func (_u *AccountUpdate) AddAccountTokenIDs(ids ...int) *AccountUpdate {
+	_u.mutation.AddAccountTokenIDs(ids...)
+	return _u
+}
+
+// AddAccountTokens adds the "account_tokens" edges to the AccountToken entity.
+func (_u *AccountUpdate) AddAccountTokens(v ...*AccountToken) *AccountUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAccountTokenIDs(ids...)
+}
+
 // Mutation returns the AccountMutation object of the builder.
 func (_u *AccountUpdate) Mutation() *AccountMutation {
 	return _u.mutation
@@ -250,6 +266,27 @@ func (_u *AccountUpdate) RemoveRefreshTokens(v ...*RefreshToken) *AccountUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRefreshTokenIDs(ids...)
+}
+
+// ClearAccountTokens clears all "account_tokens" edges to the AccountToken entity.
+func (_u *AccountUpdate) ClearAccountTokens() *AccountUpdate {
+	_u.mutation.ClearAccountTokens()
+	return _u
+}
+
+// RemoveAccountTokenIDs removes the "account_tokens" edge to AccountToken entities by IDs.
+func (_u *AccountUpdate) RemoveAccountTokenIDs(ids ...int) *AccountUpdate {
+	_u.mutation.RemoveAccountTokenIDs(ids...)
+	return _u
+}
+
+// RemoveAccountTokens removes "account_tokens" edges to AccountToken entities.
+func (_u *AccountUpdate) RemoveAccountTokens(v ...*AccountToken) *AccountUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAccountTokenIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -499,6 +536,51 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AccountTokensCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAccountTokensIDs(); len(nodes) > 0 && !_u.mutation.AccountTokensCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AccountTokensIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -696,6 +778,21 @@ func (_u *AccountUpdateOne) AddRefreshTokens(v ...*RefreshToken) *AccountUpdateO
 	return _u.AddRefreshTokenIDs(ids...)
 }
 
+// AddAccountTokenIDs adds the "account_tokens" edge to the AccountToken entity by IDs.
+func (_u *AccountUpdateOne) AddAccountTokenIDs(ids ...int) *AccountUpdateOne {
+	_u.mutation.AddAccountTokenIDs(ids...)
+	return _u
+}
+
+// AddAccountTokens adds the "account_tokens" edges to the AccountToken entity.
+func (_u *AccountUpdateOne) AddAccountTokens(v ...*AccountToken) *AccountUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAccountTokenIDs(ids...)
+}
+
 // Mutation returns the AccountMutation object of the builder.
 func (_u *AccountUpdateOne) Mutation() *AccountMutation {
 	return _u.mutation
@@ -738,6 +835,27 @@ func (_u *AccountUpdateOne) RemoveRefreshTokens(v ...*RefreshToken) *AccountUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRefreshTokenIDs(ids...)
+}
+
+// ClearAccountTokens clears all "account_tokens" edges to the AccountToken entity.
+func (_u *AccountUpdateOne) ClearAccountTokens() *AccountUpdateOne {
+	_u.mutation.ClearAccountTokens()
+	return _u
+}
+
+// RemoveAccountTokenIDs removes the "account_tokens" edge to AccountToken entities by IDs.
+func (_u *AccountUpdateOne) RemoveAccountTokenIDs(ids ...int) *AccountUpdateOne {
+	_u.mutation.RemoveAccountTokenIDs(ids...)
+	return _u
+}
+
+// RemoveAccountTokens removes "account_tokens" edges to AccountToken entities.
+func (_u *AccountUpdateOne) RemoveAccountTokens(v ...*AccountToken) *AccountUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAccountTokenIDs(ids...)
 }
 
 // Where appends a list predicates to the AccountUpdate builder.
@@ -1010,6 +1128,51 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(refreshtoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AccountTokensCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAccountTokensIDs(); len(nodes) > 0 && !_u.mutation.AccountTokensCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AccountTokensIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -23,6 +24,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -45,6 +47,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AccountToken is the client for interacting with the AccountToken builders.
+	AccountToken *AccountTokenClient
 	// Agency is the client for interacting with the Agency builders.
 	Agency *AgencyClient
 	// Application is the client for interacting with the Application builders.
@@ -59,6 +63,8 @@ type Client struct {
 	ClientCompany *ClientCompanyClient
 	// ClientSite is the client for interacting with the ClientSite builders.
 	ClientSite *ClientSiteClient
+	// ConflictDateNotice is the client for interacting with the ConflictDateNotice builders.
+	ConflictDateNotice *ConflictDateNoticeClient
 	// ContactLog is the client for interacting with the ContactLog builders.
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
@@ -93,6 +99,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Account = NewAccountClient(c.config)
+	c.AccountToken = NewAccountTokenClient(c.config)
 	c.Agency = NewAgencyClient(c.config)
 	c.Application = NewApplicationClient(c.config)
 	c.ApplicationEvent = NewApplicationEventClient(c.config)
@@ -100,6 +107,7 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.ClientCompany = NewClientCompanyClient(c.config)
 	c.ClientSite = NewClientSiteClient(c.config)
+	c.ConflictDateNotice = NewConflictDateNoticeClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
@@ -201,27 +209,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Account:          NewAccountClient(cfg),
-		Agency:           NewAgencyClient(cfg),
-		Application:      NewApplicationClient(cfg),
-		ApplicationEvent: NewApplicationEventClient(cfg),
-		Assignment:       NewAssignmentClient(cfg),
-		AuditEvent:       NewAuditEventClient(cfg),
-		ClientCompany:    NewClientCompanyClient(cfg),
-		ClientSite:       NewClientSiteClient(cfg),
-		ContactLog:       NewContactLogClient(cfg),
-		Coordinator:      NewCoordinatorClient(cfg),
-		Inquiry:          NewInquiryClient(cfg),
-		OrgUnit:          NewOrgUnitClient(cfg),
-		Posting:          NewPostingClient(cfg),
-		RefreshToken:     NewRefreshTokenClient(cfg),
-		Registrant:       NewRegistrantClient(cfg),
-		RoutingDecision:  NewRoutingDecisionClient(cfg),
-		SalesRep:         NewSalesRepClient(cfg),
-		Skill:            NewSkillClient(cfg),
-		WorkHistory:      NewWorkHistoryClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Account:            NewAccountClient(cfg),
+		AccountToken:       NewAccountTokenClient(cfg),
+		Agency:             NewAgencyClient(cfg),
+		Application:        NewApplicationClient(cfg),
+		ApplicationEvent:   NewApplicationEventClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		ClientCompany:      NewClientCompanyClient(cfg),
+		ClientSite:         NewClientSiteClient(cfg),
+		ConflictDateNotice: NewConflictDateNoticeClient(cfg),
+		ContactLog:         NewContactLogClient(cfg),
+		Coordinator:        NewCoordinatorClient(cfg),
+		Inquiry:            NewInquiryClient(cfg),
+		OrgUnit:            NewOrgUnitClient(cfg),
+		Posting:            NewPostingClient(cfg),
+		RefreshToken:       NewRefreshTokenClient(cfg),
+		Registrant:         NewRegistrantClient(cfg),
+		RoutingDecision:    NewRoutingDecisionClient(cfg),
+		SalesRep:           NewSalesRepClient(cfg),
+		Skill:              NewSkillClient(cfg),
+		WorkHistory:        NewWorkHistoryClient(cfg),
 	}, nil
 }
 
@@ -239,27 +249,29 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Account:          NewAccountClient(cfg),
-		Agency:           NewAgencyClient(cfg),
-		Application:      NewApplicationClient(cfg),
-		ApplicationEvent: NewApplicationEventClient(cfg),
-		Assignment:       NewAssignmentClient(cfg),
-		AuditEvent:       NewAuditEventClient(cfg),
-		ClientCompany:    NewClientCompanyClient(cfg),
-		ClientSite:       NewClientSiteClient(cfg),
-		ContactLog:       NewContactLogClient(cfg),
-		Coordinator:      NewCoordinatorClient(cfg),
-		Inquiry:          NewInquiryClient(cfg),
-		OrgUnit:          NewOrgUnitClient(cfg),
-		Posting:          NewPostingClient(cfg),
-		RefreshToken:     NewRefreshTokenClient(cfg),
-		Registrant:       NewRegistrantClient(cfg),
-		RoutingDecision:  NewRoutingDecisionClient(cfg),
-		SalesRep:         NewSalesRepClient(cfg),
-		Skill:            NewSkillClient(cfg),
-		WorkHistory:      NewWorkHistoryClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		Account:            NewAccountClient(cfg),
+		AccountToken:       NewAccountTokenClient(cfg),
+		Agency:             NewAgencyClient(cfg),
+		Application:        NewApplicationClient(cfg),
+		ApplicationEvent:   NewApplicationEventClient(cfg),
+		Assignment:         NewAssignmentClient(cfg),
+		AuditEvent:         NewAuditEventClient(cfg),
+		ClientCompany:      NewClientCompanyClient(cfg),
+		ClientSite:         NewClientSiteClient(cfg),
+		ConflictDateNotice: NewConflictDateNoticeClient(cfg),
+		ContactLog:         NewContactLogClient(cfg),
+		Coordinator:        NewCoordinatorClient(cfg),
+		Inquiry:            NewInquiryClient(cfg),
+		OrgUnit:            NewOrgUnitClient(cfg),
+		Posting:            NewPostingClient(cfg),
+		RefreshToken:       NewRefreshTokenClient(cfg),
+		Registrant:         NewRegistrantClient(cfg),
+		RoutingDecision:    NewRoutingDecisionClient(cfg),
+		SalesRep:           NewSalesRepClient(cfg),
+		Skill:              NewSkillClient(cfg),
+		WorkHistory:        NewWorkHistoryClient(cfg),
 	}, nil
 }
 
@@ -289,10 +301,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.Agency, c.Application, c.ApplicationEvent, c.Assignment,
-		c.AuditEvent, c.ClientCompany, c.ClientSite, c.ContactLog, c.Coordinator,
-		c.Inquiry, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
-		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
+		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
+		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
+		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.OrgUnit,
+		c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep,
+		c.Skill, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -302,10 +315,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.Agency, c.Application, c.ApplicationEvent, c.Assignment,
-		c.AuditEvent, c.ClientCompany, c.ClientSite, c.ContactLog, c.Coordinator,
-		c.Inquiry, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
-		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
+		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
+		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
+		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.OrgUnit,
+		c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep,
+		c.Skill, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -316,6 +330,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *AccountMutation:
 		return c.Account.mutate(ctx, m)
+	case *AccountTokenMutation:
+		return c.AccountToken.mutate(ctx, m)
 	case *AgencyMutation:
 		return c.Agency.mutate(ctx, m)
 	case *ApplicationMutation:
@@ -330,6 +346,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ClientCompany.mutate(ctx, m)
 	case *ClientSiteMutation:
 		return c.ClientSite.mutate(ctx, m)
+	case *ConflictDateNoticeMutation:
+		return c.ConflictDateNotice.mutate(ctx, m)
 	case *ContactLogMutation:
 		return c.ContactLog.mutate(ctx, m)
 	case *CoordinatorMutation:
@@ -545,6 +563,22 @@ func (c *AccountClient) QueryRefreshTokens(_m *Account) *RefreshTokenQuery {
 	return query
 }
 
+// QueryAccountTokens queries the account_tokens edge of a Account.
+func (c *AccountClient) QueryAccountTokens(_m *Account) *AccountTokenQuery {
+	query := (&AccountTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, id),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.AccountTokensTable, account.AccountTokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AccountClient) Hooks() []Hook {
 	hooks := c.hooks.Account
@@ -568,6 +602,156 @@ func (c *AccountClient) mutate(ctx context.Context, m *AccountMutation) (Value, 
 		return (&AccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Account mutation op: %q", m.Op())
+	}
+}
+
+// AccountTokenClient is a client for the AccountToken schema.
+type AccountTokenClient struct {
+	config
+}
+
+// NewAccountTokenClient returns a client for the AccountToken from the given config.
+func NewAccountTokenClient(c config) *AccountTokenClient {
+	return &AccountTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `accounttoken.Hooks(f(g(h())))`.
+func (c *AccountTokenClient) Use(hooks ...Hook) {
+	c.hooks.AccountToken = append(c.hooks.AccountToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `accounttoken.Intercept(f(g(h())))`.
+func (c *AccountTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AccountToken = append(c.inters.AccountToken, interceptors...)
+}
+
+// Create returns a builder for creating a AccountToken entity.
+func (c *AccountTokenClient) Create() *AccountTokenCreate {
+	mutation := newAccountTokenMutation(c.config, OpCreate)
+	return &AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AccountToken entities.
+func (c *AccountTokenClient) CreateBulk(builders ...*AccountTokenCreate) *AccountTokenCreateBulk {
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AccountTokenClient) MapCreateBulk(slice any, setFunc func(*AccountTokenCreate, int)) *AccountTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AccountTokenCreateBulk{err: fmt.Errorf("calling to AccountTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AccountTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AccountToken.
+func (c *AccountTokenClient) Update() *AccountTokenUpdate {
+	mutation := newAccountTokenMutation(c.config, OpUpdate)
+	return &AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AccountTokenClient) UpdateOne(_m *AccountToken) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountToken(_m))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AccountTokenClient) UpdateOneID(id int) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountTokenID(id))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AccountToken.
+func (c *AccountTokenClient) Delete() *AccountTokenDelete {
+	mutation := newAccountTokenMutation(c.config, OpDelete)
+	return &AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AccountTokenClient) DeleteOne(_m *AccountToken) *AccountTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AccountTokenClient) DeleteOneID(id int) *AccountTokenDeleteOne {
+	builder := c.Delete().Where(accounttoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AccountTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for AccountToken.
+func (c *AccountTokenClient) Query() *AccountTokenQuery {
+	return &AccountTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAccountToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AccountToken entity by its id.
+func (c *AccountTokenClient) Get(ctx context.Context, id int) (*AccountToken, error) {
+	return c.Query().Where(accounttoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AccountTokenClient) GetX(ctx context.Context, id int) *AccountToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a AccountToken.
+func (c *AccountTokenClient) QueryAccount(_m *AccountToken) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(accounttoken.Table, accounttoken.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, accounttoken.AccountTable, accounttoken.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AccountTokenClient) Hooks() []Hook {
+	hooks := c.hooks.AccountToken
+	return append(hooks[:len(hooks):len(hooks)], accounttoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AccountTokenClient) Interceptors() []Interceptor {
+	return c.inters.AccountToken
+}
+
+func (c *AccountTokenClient) mutate(ctx context.Context, m *AccountTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AccountToken mutation op: %q", m.Op())
 	}
 }
 
@@ -1851,6 +2035,22 @@ func (c *ClientSiteClient) QueryOrgUnits(_m *ClientSite) *OrgUnitQuery {
 	return query
 }
 
+// QueryConflictDateNotices queries the conflict_date_notices edge of a ClientSite.
+func (c *ClientSiteClient) QueryConflictDateNotices(_m *ClientSite) *ConflictDateNoticeQuery {
+	query := (&ConflictDateNoticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientsite.Table, clientsite.FieldID, id),
+			sqlgraph.To(conflictdatenotice.Table, conflictdatenotice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.ConflictDateNoticesTable, clientsite.ConflictDateNoticesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ClientSiteClient) Hooks() []Hook {
 	hooks := c.hooks.ClientSite
@@ -1874,6 +2074,188 @@ func (c *ClientSiteClient) mutate(ctx context.Context, m *ClientSiteMutation) (V
 		return (&ClientSiteDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ClientSite mutation op: %q", m.Op())
+	}
+}
+
+// ConflictDateNoticeClient is a client for the ConflictDateNotice schema.
+type ConflictDateNoticeClient struct {
+	config
+}
+
+// NewConflictDateNoticeClient returns a client for the ConflictDateNotice from the given config.
+func NewConflictDateNoticeClient(c config) *ConflictDateNoticeClient {
+	return &ConflictDateNoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `conflictdatenotice.Hooks(f(g(h())))`.
+func (c *ConflictDateNoticeClient) Use(hooks ...Hook) {
+	c.hooks.ConflictDateNotice = append(c.hooks.ConflictDateNotice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `conflictdatenotice.Intercept(f(g(h())))`.
+func (c *ConflictDateNoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ConflictDateNotice = append(c.inters.ConflictDateNotice, interceptors...)
+}
+
+// Create returns a builder for creating a ConflictDateNotice entity.
+func (c *ConflictDateNoticeClient) Create() *ConflictDateNoticeCreate {
+	mutation := newConflictDateNoticeMutation(c.config, OpCreate)
+	return &ConflictDateNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ConflictDateNotice entities.
+func (c *ConflictDateNoticeClient) CreateBulk(builders ...*ConflictDateNoticeCreate) *ConflictDateNoticeCreateBulk {
+	return &ConflictDateNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConflictDateNoticeClient) MapCreateBulk(slice any, setFunc func(*ConflictDateNoticeCreate, int)) *ConflictDateNoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConflictDateNoticeCreateBulk{err: fmt.Errorf("calling to ConflictDateNoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConflictDateNoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConflictDateNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ConflictDateNotice.
+func (c *ConflictDateNoticeClient) Update() *ConflictDateNoticeUpdate {
+	mutation := newConflictDateNoticeMutation(c.config, OpUpdate)
+	return &ConflictDateNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConflictDateNoticeClient) UpdateOne(_m *ConflictDateNotice) *ConflictDateNoticeUpdateOne {
+	mutation := newConflictDateNoticeMutation(c.config, OpUpdateOne, withConflictDateNotice(_m))
+	return &ConflictDateNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConflictDateNoticeClient) UpdateOneID(id int) *ConflictDateNoticeUpdateOne {
+	mutation := newConflictDateNoticeMutation(c.config, OpUpdateOne, withConflictDateNoticeID(id))
+	return &ConflictDateNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ConflictDateNotice.
+func (c *ConflictDateNoticeClient) Delete() *ConflictDateNoticeDelete {
+	mutation := newConflictDateNoticeMutation(c.config, OpDelete)
+	return &ConflictDateNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConflictDateNoticeClient) DeleteOne(_m *ConflictDateNotice) *ConflictDateNoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConflictDateNoticeClient) DeleteOneID(id int) *ConflictDateNoticeDeleteOne {
+	builder := c.Delete().Where(conflictdatenotice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConflictDateNoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for ConflictDateNotice.
+func (c *ConflictDateNoticeClient) Query() *ConflictDateNoticeQuery {
+	return &ConflictDateNoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConflictDateNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ConflictDateNotice entity by its id.
+func (c *ConflictDateNoticeClient) Get(ctx context.Context, id int) (*ConflictDateNotice, error) {
+	return c.Query().Where(conflictdatenotice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConflictDateNoticeClient) GetX(ctx context.Context, id int) *ConflictDateNotice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a ConflictDateNotice.
+func (c *ConflictDateNoticeClient) QueryAgency(_m *ConflictDateNotice) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conflictdatenotice.Table, conflictdatenotice.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, conflictdatenotice.AgencyTable, conflictdatenotice.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySite queries the site edge of a ConflictDateNotice.
+func (c *ConflictDateNoticeClient) QuerySite(_m *ConflictDateNotice) *ClientSiteQuery {
+	query := (&ClientSiteClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conflictdatenotice.Table, conflictdatenotice.FieldID, id),
+			sqlgraph.To(clientsite.Table, clientsite.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, conflictdatenotice.SiteTable, conflictdatenotice.SiteColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecordedBy queries the recorded_by edge of a ConflictDateNotice.
+func (c *ConflictDateNoticeClient) QueryRecordedBy(_m *ConflictDateNotice) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(conflictdatenotice.Table, conflictdatenotice.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, conflictdatenotice.RecordedByTable, conflictdatenotice.RecordedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConflictDateNoticeClient) Hooks() []Hook {
+	hooks := c.hooks.ConflictDateNotice
+	return append(hooks[:len(hooks):len(hooks)], conflictdatenotice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConflictDateNoticeClient) Interceptors() []Interceptor {
+	return c.inters.ConflictDateNotice
+}
+
+func (c *ConflictDateNoticeClient) mutate(ctx context.Context, m *ConflictDateNoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConflictDateNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConflictDateNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConflictDateNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConflictDateNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ConflictDateNotice mutation op: %q", m.Op())
 	}
 }
 
@@ -4074,16 +4456,16 @@ func (c *WorkHistoryClient) mutate(ctx context.Context, m *WorkHistoryMutation) 
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Agency, Application, ApplicationEvent, Assignment, AuditEvent,
-		ClientCompany, ClientSite, ContactLog, Coordinator, Inquiry, OrgUnit, Posting,
-		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
-		WorkHistory []ent.Hook
+		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
+		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
+		Coordinator, Inquiry, OrgUnit, Posting, RefreshToken, Registrant,
+		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Hook
 	}
 	inters struct {
-		Account, Agency, Application, ApplicationEvent, Assignment, AuditEvent,
-		ClientCompany, ClientSite, ContactLog, Coordinator, Inquiry, OrgUnit, Posting,
-		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
-		WorkHistory []ent.Interceptor
+		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
+		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
+		Coordinator, Inquiry, OrgUnit, Posting, RefreshToken, Registrant,
+		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Interceptor
 	}
 )
 

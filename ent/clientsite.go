@@ -51,13 +51,16 @@ type ClientSiteEdges struct {
 	Client *ClientCompany `json:"client,omitempty"`
 	// OrgUnits holds the value of the org_units edge.
 	OrgUnits []*OrgUnit `json:"org_units,omitempty"`
+	// ConflictDateNotices holds the value of the conflict_date_notices edge.
+	ConflictDateNotices []*ConflictDateNotice `json:"conflict_date_notices,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
-	namedOrgUnits map[string][]*OrgUnit
+	namedOrgUnits            map[string][]*OrgUnit
+	namedConflictDateNotices map[string][]*ConflictDateNotice
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -89,6 +92,15 @@ func (e ClientSiteEdges) OrgUnitsOrErr() ([]*OrgUnit, error) {
 		return e.OrgUnits, nil
 	}
 	return nil, &NotLoadedError{edge: "org_units"}
+}
+
+// ConflictDateNoticesOrErr returns the ConflictDateNotices value or an error if the edge
+// was not loaded in eager-loading.
+func (e ClientSiteEdges) ConflictDateNoticesOrErr() ([]*ConflictDateNotice, error) {
+	if e.loadedTypes[3] {
+		return e.ConflictDateNotices, nil
+	}
+	return nil, &NotLoadedError{edge: "conflict_date_notices"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -207,6 +219,11 @@ func (_m *ClientSite) QueryOrgUnits() *OrgUnitQuery {
 	return NewClientSiteClient(_m.config).QueryOrgUnits(_m)
 }
 
+// QueryConflictDateNotices queries the "conflict_date_notices" edge of the ClientSite entity.
+func (_m *ClientSite) QueryConflictDateNotices() *ConflictDateNoticeQuery {
+	return NewClientSiteClient(_m.config).QueryConflictDateNotices(_m)
+}
+
 // Update returns a builder for updating this ClientSite.
 // Note that you need to call ClientSite.Unwrap() before calling this method if this ClientSite
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -285,6 +302,30 @@ func (_m *ClientSite) appendNamedOrgUnits(name string, edges ...*OrgUnit) {
 		_m.Edges.namedOrgUnits[name] = []*OrgUnit{}
 	} else {
 		_m.Edges.namedOrgUnits[name] = append(_m.Edges.namedOrgUnits[name], edges...)
+	}
+}
+
+// NamedConflictDateNotices returns the ConflictDateNotices named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ClientSite) NamedConflictDateNotices(name string) ([]*ConflictDateNotice, error) {
+	if _m.Edges.namedConflictDateNotices == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConflictDateNotices[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ClientSite) appendNamedConflictDateNotices(name string, edges ...*ConflictDateNotice) {
+	if _m.Edges.namedConflictDateNotices == nil {
+		_m.Edges.namedConflictDateNotices = make(map[string][]*ConflictDateNotice)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConflictDateNotices[name] = []*ConflictDateNotice{}
+	} else {
+		_m.Edges.namedConflictDateNotices[name] = append(_m.Edges.namedConflictDateNotices[name], edges...)
 	}
 }
 

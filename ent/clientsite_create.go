@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/orgunit"
 )
 
@@ -134,6 +135,21 @@ func (_c *ClientSiteCreate) AddOrgUnits(v ...*OrgUnit) *ClientSiteCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddOrgUnitIDs(ids...)
+}
+
+// AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
+func (_c *ClientSiteCreate) AddConflictDateNoticeIDs(ids ...int) *ClientSiteCreate {
+	_c.mutation.AddConflictDateNoticeIDs(ids...)
+	return _c
+}
+
+// AddConflictDateNotices adds the "conflict_date_notices" edges to the ConflictDateNotice entity.
+func (_c *ClientSiteCreate) AddConflictDateNotices(v ...*ConflictDateNotice) *ClientSiteCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddConflictDateNoticeIDs(ids...)
 }
 
 // Mutation returns the ClientSiteMutation object of the builder.
@@ -332,6 +348,22 @@ func (_c *ClientSiteCreate) createSpec() (*ClientSite, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(orgunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConflictDateNoticesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

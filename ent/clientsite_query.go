@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/predicate"
 )
@@ -24,16 +25,18 @@ import (
 // ClientSiteQuery is the builder for querying ClientSite entities.
 type ClientSiteQuery struct {
 	config
-	ctx               *QueryContext
-	order             []clientsite.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.ClientSite
-	withAgency        *AgencyQuery
-	withClient        *ClientCompanyQuery
-	withOrgUnits      *OrgUnitQuery
-	loadTotal         []func(context.Context, []*ClientSite) error
-	modifiers         []func(*sql.Selector)
-	withNamedOrgUnits map[string]*OrgUnitQuery
+	ctx                          *QueryContext
+	order                        []clientsite.OrderOption
+	inters                       []Interceptor
+	predicates                   []predicate.ClientSite
+	withAgency                   *AgencyQuery
+	withClient                   *ClientCompanyQuery
+	withOrgUnits                 *OrgUnitQuery
+	withConflictDateNotices      *ConflictDateNoticeQuery
+	loadTotal                    []func(context.Context, []*ClientSite) error
+	modifiers                    []func(*sql.Selector)
+	withNamedOrgUnits            map[string]*OrgUnitQuery
+	withNamedConflictDateNotices map[string]*ConflictDateNoticeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -129,6 +132,28 @@ func (_q *ClientSiteQuery) QueryOrgUnits() *OrgUnitQuery {
 			sqlgraph.From(clientsite.Table, clientsite.FieldID, selector),
 			sqlgraph.To(orgunit.Table, orgunit.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.OrgUnitsTable, clientsite.OrgUnitsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConflictDateNotices chains the current query on the "conflict_date_notices" edge.
+func (_q *ClientSiteQuery) QueryConflictDateNotices() *ConflictDateNoticeQuery {
+	query := (&ConflictDateNoticeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientsite.Table, clientsite.FieldID, selector),
+			sqlgraph.To(conflictdatenotice.Table, conflictdatenotice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.ConflictDateNoticesTable, clientsite.ConflictDateNoticesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -323,14 +348,15 @@ func (_q *ClientSiteQuery) Clone() *ClientSiteQuery {
 		return nil
 	}
 	return &ClientSiteQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]clientsite.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.ClientSite{}, _q.predicates...),
-		withAgency:   _q.withAgency.Clone(),
-		withClient:   _q.withClient.Clone(),
-		withOrgUnits: _q.withOrgUnits.Clone(),
+		config:                  _q.config,
+		ctx:                     _q.ctx.Clone(),
+		order:                   append([]clientsite.OrderOption{}, _q.order...),
+		inters:                  append([]Interceptor{}, _q.inters...),
+		predicates:              append([]predicate.ClientSite{}, _q.predicates...),
+		withAgency:              _q.withAgency.Clone(),
+		withClient:              _q.withClient.Clone(),
+		withOrgUnits:            _q.withOrgUnits.Clone(),
+		withConflictDateNotices: _q.withConflictDateNotices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -368,6 +394,17 @@ func (_q *ClientSiteQuery) WithOrgUnits(opts ...func(*OrgUnitQuery)) *ClientSite
 		opt(query)
 	}
 	_q.withOrgUnits = query
+	return _q
+}
+
+// WithConflictDateNotices tells the query-builder to eager-load the nodes that are connected to
+// the "conflict_date_notices" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientSiteQuery) WithConflictDateNotices(opts ...func(*ConflictDateNoticeQuery)) *ClientSiteQuery {
+	query := (&ConflictDateNoticeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConflictDateNotices = query
 	return _q
 }
 
@@ -455,10 +492,11 @@ func (_q *ClientSiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	var (
 		nodes       = []*ClientSite{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withAgency != nil,
 			_q.withClient != nil,
 			_q.withOrgUnits != nil,
+			_q.withConflictDateNotices != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -501,10 +539,26 @@ func (_q *ClientSiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 			return nil, err
 		}
 	}
+	if query := _q.withConflictDateNotices; query != nil {
+		if err := _q.loadConflictDateNotices(ctx, query, nodes,
+			func(n *ClientSite) { n.Edges.ConflictDateNotices = []*ConflictDateNotice{} },
+			func(n *ClientSite, e *ConflictDateNotice) {
+				n.Edges.ConflictDateNotices = append(n.Edges.ConflictDateNotices, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedOrgUnits {
 		if err := _q.loadOrgUnits(ctx, query, nodes,
 			func(n *ClientSite) { n.appendNamedOrgUnits(name) },
 			func(n *ClientSite, e *OrgUnit) { n.appendNamedOrgUnits(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConflictDateNotices {
+		if err := _q.loadConflictDateNotices(ctx, query, nodes,
+			func(n *ClientSite) { n.appendNamedConflictDateNotices(name) },
+			func(n *ClientSite, e *ConflictDateNotice) { n.appendNamedConflictDateNotices(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -589,6 +643,36 @@ func (_q *ClientSiteQuery) loadOrgUnits(ctx context.Context, query *OrgUnitQuery
 	}
 	query.Where(predicate.OrgUnit(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(clientsite.OrgUnitsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SiteID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "site_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ClientSiteQuery) loadConflictDateNotices(ctx context.Context, query *ConflictDateNoticeQuery, nodes []*ClientSite, init func(*ClientSite), assign func(*ClientSite, *ConflictDateNotice)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ClientSite)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(conflictdatenotice.FieldSiteID)
+	}
+	query.Where(predicate.ConflictDateNotice(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(clientsite.ConflictDateNoticesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -741,6 +825,20 @@ func (_q *ClientSiteQuery) WithNamedOrgUnits(name string, opts ...func(*OrgUnitQ
 		_q.withNamedOrgUnits = make(map[string]*OrgUnitQuery)
 	}
 	_q.withNamedOrgUnits[name] = query
+	return _q
+}
+
+// WithNamedConflictDateNotices tells the query-builder to eager-load the nodes that are connected to the "conflict_date_notices"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientSiteQuery) WithNamedConflictDateNotices(name string, opts ...func(*ConflictDateNoticeQuery)) *ClientSiteQuery {
+	query := (&ConflictDateNoticeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConflictDateNotices == nil {
+		_q.withNamedConflictDateNotices = make(map[string]*ConflictDateNoticeQuery)
+	}
+	_q.withNamedConflictDateNotices[name] = query
 	return _q
 }
 

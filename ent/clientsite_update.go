@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/predicate"
 )
@@ -133,6 +134,21 @@ func (_u *ClientSiteUpdate) AddOrgUnits(v ...*OrgUnit) *ClientSiteUpdate {
 	return _u.AddOrgUnitIDs(ids...)
 }
 
+// AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
+func (_u *ClientSiteUpdate) AddConflictDateNoticeIDs(ids ...int) *ClientSiteUpdate {
+	_u.mutation.AddConflictDateNoticeIDs(ids...)
+	return _u
+}
+
+// AddConflictDateNotices adds the "conflict_date_notices" edges to the ConflictDateNotice entity.
+func (_u *ClientSiteUpdate) AddConflictDateNotices(v ...*ConflictDateNotice) *ClientSiteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConflictDateNoticeIDs(ids...)
+}
+
 // Mutation returns the ClientSiteMutation object of the builder.
 func (_u *ClientSiteUpdate) Mutation() *ClientSiteMutation {
 	return _u.mutation
@@ -157,6 +173,27 @@ func (_u *ClientSiteUpdate) RemoveOrgUnits(v ...*OrgUnit) *ClientSiteUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOrgUnitIDs(ids...)
+}
+
+// ClearConflictDateNotices clears all "conflict_date_notices" edges to the ConflictDateNotice entity.
+func (_u *ClientSiteUpdate) ClearConflictDateNotices() *ClientSiteUpdate {
+	_u.mutation.ClearConflictDateNotices()
+	return _u
+}
+
+// RemoveConflictDateNoticeIDs removes the "conflict_date_notices" edge to ConflictDateNotice entities by IDs.
+func (_u *ClientSiteUpdate) RemoveConflictDateNoticeIDs(ids ...int) *ClientSiteUpdate {
+	_u.mutation.RemoveConflictDateNoticeIDs(ids...)
+	return _u
+}
+
+// RemoveConflictDateNotices removes "conflict_date_notices" edges to ConflictDateNotice entities.
+func (_u *ClientSiteUpdate) RemoveConflictDateNotices(v ...*ConflictDateNotice) *ClientSiteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConflictDateNoticeIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -314,6 +351,51 @@ func (_u *ClientSiteUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ConflictDateNoticesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConflictDateNoticesIDs(); len(nodes) > 0 && !_u.mutation.ConflictDateNoticesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConflictDateNoticesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -439,6 +521,21 @@ func (_u *ClientSiteUpdateOne) AddOrgUnits(v ...*OrgUnit) *ClientSiteUpdateOne {
 	return _u.AddOrgUnitIDs(ids...)
 }
 
+// AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
+func (_u *ClientSiteUpdateOne) AddConflictDateNoticeIDs(ids ...int) *ClientSiteUpdateOne {
+	_u.mutation.AddConflictDateNoticeIDs(ids...)
+	return _u
+}
+
+// AddConflictDateNotices adds the "conflict_date_notices" edges to the ConflictDateNotice entity.
+func (_u *ClientSiteUpdateOne) AddConflictDateNotices(v ...*ConflictDateNotice) *ClientSiteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConflictDateNoticeIDs(ids...)
+}
+
 // Mutation returns the ClientSiteMutation object of the builder.
 func (_u *ClientSiteUpdateOne) Mutation() *ClientSiteMutation {
 	return _u.mutation
@@ -463,6 +560,27 @@ func (_u *ClientSiteUpdateOne) RemoveOrgUnits(v ...*OrgUnit) *ClientSiteUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOrgUnitIDs(ids...)
+}
+
+// ClearConflictDateNotices clears all "conflict_date_notices" edges to the ConflictDateNotice entity.
+func (_u *ClientSiteUpdateOne) ClearConflictDateNotices() *ClientSiteUpdateOne {
+	_u.mutation.ClearConflictDateNotices()
+	return _u
+}
+
+// RemoveConflictDateNoticeIDs removes the "conflict_date_notices" edge to ConflictDateNotice entities by IDs.
+func (_u *ClientSiteUpdateOne) RemoveConflictDateNoticeIDs(ids ...int) *ClientSiteUpdateOne {
+	_u.mutation.RemoveConflictDateNoticeIDs(ids...)
+	return _u
+}
+
+// RemoveConflictDateNotices removes "conflict_date_notices" edges to ConflictDateNotice entities.
+func (_u *ClientSiteUpdateOne) RemoveConflictDateNotices(v ...*ConflictDateNotice) *ClientSiteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConflictDateNoticeIDs(ids...)
 }
 
 // Where appends a list predicates to the ClientSiteUpdate builder.
@@ -643,6 +761,51 @@ func (_u *ClientSiteUpdateOne) sqlSave(ctx context.Context) (_node *ClientSite, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(orgunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConflictDateNoticesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConflictDateNoticesIDs(); len(nodes) > 0 && !_u.mutation.ConflictDateNoticesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConflictDateNoticesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(conflictdatenotice.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

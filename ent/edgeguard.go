@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -14,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -41,6 +43,8 @@ func (m *AccountMutation) CountEdgeTargets(ctx context.Context, edge string, ids
 		return m.Client().Registrant.Query().Where(registrant.IDIn(ids...)).Count(ctx)
 	case account.EdgeRefreshTokens:
 		return m.Client().RefreshToken.Query().Where(refreshtoken.IDIn(ids...)).Count(ctx)
+	case account.EdgeAccountTokens:
+		return m.Client().AccountToken.Query().Where(accounttoken.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("Account has no edge %q", edge)
 }
@@ -57,6 +61,8 @@ func (m *AccountMutation) EdgeKeyOnTarget(edge string) bool {
 		return true
 	case account.EdgeRefreshTokens:
 		return true
+	case account.EdgeAccountTokens:
+		return true
 	}
 	return false
 }
@@ -71,6 +77,32 @@ func (m *AccountMutation) EdgeServerOwned(edge string) bool {
 		return true
 	case account.EdgeRegistrant:
 		return true
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a AccountToken may point at: rows the caller cannot see are not counted.
+func (m *AccountTokenMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case accounttoken.EdgeAccount:
+		return m.Client().Account.Query().Where(account.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("AccountToken has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a AccountToken writes the target's row
+// (its foreign key or a join table) rather than the AccountToken's own.
+func (m *AccountTokenMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a AccountToken is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *AccountTokenMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
 	}
 	return false
 }
@@ -277,6 +309,8 @@ func (m *ClientSiteMutation) CountEdgeTargets(ctx context.Context, edge string, 
 		return m.Client().ClientCompany.Query().Where(clientcompany.IDIn(ids...)).Count(ctx)
 	case clientsite.EdgeOrgUnits:
 		return m.Client().OrgUnit.Query().Where(orgunit.IDIn(ids...)).Count(ctx)
+	case clientsite.EdgeConflictDateNotices:
+		return m.Client().ConflictDateNotice.Query().Where(conflictdatenotice.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("ClientSite has no edge %q", edge)
 }
@@ -287,6 +321,8 @@ func (m *ClientSiteMutation) EdgeKeyOnTarget(edge string) bool {
 	switch edge {
 	case clientsite.EdgeOrgUnits:
 		return true
+	case clientsite.EdgeConflictDateNotices:
+		return true
 	}
 	return false
 }
@@ -294,6 +330,36 @@ func (m *ClientSiteMutation) EdgeKeyOnTarget(edge string) bool {
 // EdgeServerOwned reports whether the named edge of a ClientSite is set only by the service that
 // owns it (annotated access.ServerOwnedEdge in ent/schema).
 func (m *ClientSiteMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a ConflictDateNotice may point at: rows the caller cannot see are not counted.
+func (m *ConflictDateNoticeMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case conflictdatenotice.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case conflictdatenotice.EdgeSite:
+		return m.Client().ClientSite.Query().Where(clientsite.IDIn(ids...)).Count(ctx)
+	case conflictdatenotice.EdgeRecordedBy:
+		return m.Client().Account.Query().Where(account.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("ConflictDateNotice has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a ConflictDateNotice writes the target's row
+// (its foreign key or a join table) rather than the ConflictDateNotice's own.
+func (m *ConflictDateNoticeMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a ConflictDateNotice is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *ConflictDateNoticeMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	}
 	return false

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -20,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -91,25 +93,27 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			account.Table:          account.ValidColumn,
-			agency.Table:           agency.ValidColumn,
-			application.Table:      application.ValidColumn,
-			applicationevent.Table: applicationevent.ValidColumn,
-			assignment.Table:       assignment.ValidColumn,
-			auditevent.Table:       auditevent.ValidColumn,
-			clientcompany.Table:    clientcompany.ValidColumn,
-			clientsite.Table:       clientsite.ValidColumn,
-			contactlog.Table:       contactlog.ValidColumn,
-			coordinator.Table:      coordinator.ValidColumn,
-			inquiry.Table:          inquiry.ValidColumn,
-			orgunit.Table:          orgunit.ValidColumn,
-			posting.Table:          posting.ValidColumn,
-			refreshtoken.Table:     refreshtoken.ValidColumn,
-			registrant.Table:       registrant.ValidColumn,
-			routingdecision.Table:  routingdecision.ValidColumn,
-			salesrep.Table:         salesrep.ValidColumn,
-			skill.Table:            skill.ValidColumn,
-			workhistory.Table:      workhistory.ValidColumn,
+			account.Table:            account.ValidColumn,
+			accounttoken.Table:       accounttoken.ValidColumn,
+			agency.Table:             agency.ValidColumn,
+			application.Table:        application.ValidColumn,
+			applicationevent.Table:   applicationevent.ValidColumn,
+			assignment.Table:         assignment.ValidColumn,
+			auditevent.Table:         auditevent.ValidColumn,
+			clientcompany.Table:      clientcompany.ValidColumn,
+			clientsite.Table:         clientsite.ValidColumn,
+			conflictdatenotice.Table: conflictdatenotice.ValidColumn,
+			contactlog.Table:         contactlog.ValidColumn,
+			coordinator.Table:        coordinator.ValidColumn,
+			inquiry.Table:            inquiry.ValidColumn,
+			orgunit.Table:            orgunit.ValidColumn,
+			posting.Table:            posting.ValidColumn,
+			refreshtoken.Table:       refreshtoken.ValidColumn,
+			registrant.Table:         registrant.ValidColumn,
+			routingdecision.Table:    routingdecision.ValidColumn,
+			salesrep.Table:           salesrep.ValidColumn,
+			skill.Table:              skill.ValidColumn,
+			workhistory.Table:        workhistory.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -11,6 +12,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -32,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -56,6 +58,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   accounttoken.Table,
+			Columns: accounttoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: accounttoken.FieldID,
+			},
+		},
+		Type: "AccountToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			accounttoken.FieldAccountID: {Type: field.TypeInt, Column: accounttoken.FieldAccountID},
+			accounttoken.FieldPurpose:   {Type: field.TypeEnum, Column: accounttoken.FieldPurpose},
+			accounttoken.FieldTokenHash: {Type: field.TypeString, Column: accounttoken.FieldTokenHash},
+			accounttoken.FieldCreatedAt: {Type: field.TypeTime, Column: accounttoken.FieldCreatedAt},
+			accounttoken.FieldExpiresAt: {Type: field.TypeTime, Column: accounttoken.FieldExpiresAt},
+			accounttoken.FieldUsedAt:    {Type: field.TypeTime, Column: accounttoken.FieldUsedAt},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   agency.Table,
 			Columns: agency.Columns,
@@ -87,7 +108,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			agency.FieldInsuranceGapDays:        {Type: field.TypeInt, Column: agency.FieldInsuranceGapDays},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
 			Columns: application.Columns,
@@ -110,7 +131,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			application.FieldActive:          {Type: field.TypeBool, Column: application.FieldActive},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   applicationevent.Table,
 			Columns: applicationevent.Columns,
@@ -130,7 +151,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			applicationevent.FieldAt:            {Type: field.TypeTime, Column: applicationevent.FieldAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignment.Table,
 			Columns: assignment.Columns,
@@ -156,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			assignment.FieldStatus:        {Type: field.TypeEnum, Column: assignment.FieldStatus},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -176,7 +197,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldAt:         {Type: field.TypeTime, Column: auditevent.FieldAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   clientcompany.Table,
 			Columns: clientcompany.Columns,
@@ -196,7 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientcompany.FieldServiceRepID:      {Type: field.TypeInt, Column: clientcompany.FieldServiceRepID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   clientsite.Table,
 			Columns: clientsite.Columns,
@@ -218,7 +239,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 			clientsite.FieldConflictDateNotifiedAt: {Type: field.TypeTime, Column: clientsite.FieldConflictDateNotifiedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   conflictdatenotice.Table,
+			Columns: conflictdatenotice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: conflictdatenotice.FieldID,
+			},
+		},
+		Type: "ConflictDateNotice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			conflictdatenotice.FieldAgencyID:     {Type: field.TypeInt, Column: conflictdatenotice.FieldAgencyID},
+			conflictdatenotice.FieldSiteID:       {Type: field.TypeInt, Column: conflictdatenotice.FieldSiteID},
+			conflictdatenotice.FieldConflictDate: {Type: field.TypeTime, Column: conflictdatenotice.FieldConflictDate},
+			conflictdatenotice.FieldNotifiedOn:   {Type: field.TypeTime, Column: conflictdatenotice.FieldNotifiedOn},
+			conflictdatenotice.FieldRecordedByID: {Type: field.TypeInt, Column: conflictdatenotice.FieldRecordedByID},
+			conflictdatenotice.FieldCreatedAt:    {Type: field.TypeTime, Column: conflictdatenotice.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contactlog.Table,
 			Columns: contactlog.Columns,
@@ -241,7 +281,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contactlog.FieldCallbackDone:  {Type: field.TypeBool, Column: contactlog.FieldCallbackDone},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   coordinator.Table,
 			Columns: coordinator.Columns,
@@ -265,7 +305,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coordinator.FieldLastAssignedAt: {Type: field.TypeTime, Column: coordinator.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquiry.Table,
 			Columns: inquiry.Columns,
@@ -299,7 +339,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -317,7 +357,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -362,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -384,7 +424,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -423,7 +463,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -445,7 +485,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -469,7 +509,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -487,7 +527,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -570,6 +610,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Account",
 		"RefreshToken",
+	)
+	graph.MustAddE(
+		"account_tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.AccountTokensTable,
+			Columns: []string{account.AccountTokensColumn},
+			Bidi:    false,
+		},
+		"Account",
+		"AccountToken",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   accounttoken.AccountTable,
+			Columns: []string{accounttoken.AccountColumn},
+			Bidi:    false,
+		},
+		"AccountToken",
+		"Account",
 	)
 	graph.MustAddE(
 		"agency",
@@ -846,6 +910,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ClientSite",
 		"OrgUnit",
+	)
+	graph.MustAddE(
+		"conflict_date_notices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.ConflictDateNoticesTable,
+			Columns: []string{clientsite.ConflictDateNoticesColumn},
+			Bidi:    false,
+		},
+		"ClientSite",
+		"ConflictDateNotice",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   conflictdatenotice.AgencyTable,
+			Columns: []string{conflictdatenotice.AgencyColumn},
+			Bidi:    false,
+		},
+		"ConflictDateNotice",
+		"Agency",
+	)
+	graph.MustAddE(
+		"site",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   conflictdatenotice.SiteTable,
+			Columns: []string{conflictdatenotice.SiteColumn},
+			Bidi:    false,
+		},
+		"ConflictDateNotice",
+		"ClientSite",
+	)
+	graph.MustAddE(
+		"recorded_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   conflictdatenotice.RecordedByTable,
+			Columns: []string{conflictdatenotice.RecordedByColumn},
+			Bidi:    false,
+		},
+		"ConflictDateNotice",
+		"Account",
 	)
 	graph.MustAddE(
 		"agency",
@@ -1551,6 +1663,104 @@ func (f *AccountFilter) WhereHasRefreshTokensWith(preds ...predicate.RefreshToke
 	})))
 }
 
+// WhereHasAccountTokens applies a predicate to check if query has an edge account_tokens.
+func (f *AccountFilter) WhereHasAccountTokens() {
+	f.Where(entql.HasEdge("account_tokens"))
+}
+
+// WhereHasAccountTokensWith applies a predicate to check if query has an edge account_tokens with a given conditions (other predicates).
+func (f *AccountFilter) WhereHasAccountTokensWith(preds ...predicate.AccountToken) {
+	f.Where(entql.HasEdgeWith("account_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AccountTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AccountTokenQuery builder.
+func (_q *AccountTokenQuery) Filter() *AccountTokenFilter {
+	return &AccountTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AccountTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AccountTokenMutation builder.
+func (m *AccountTokenMutation) Filter() *AccountTokenFilter {
+	return &AccountTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// AccountTokenFilter provides a generic filtering capability at runtime for AccountTokenQuery.
+type AccountTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AccountTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AccountTokenFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(accounttoken.FieldID))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *AccountTokenFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(accounttoken.FieldAccountID))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *AccountTokenFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(accounttoken.FieldPurpose))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *AccountTokenFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(accounttoken.FieldTokenHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AccountTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldCreatedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *AccountTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldExpiresAt))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *AccountTokenFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldUsedAt))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *AccountTokenFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *AccountTokenFilter) WhereHasAccountWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AgencyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1580,7 +1790,7 @@ type AgencyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AgencyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1715,7 +1925,7 @@ type ApplicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1875,7 +2085,7 @@ type ApplicationEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicationEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1992,7 +2202,7 @@ type AssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2195,7 +2405,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2298,7 +2508,7 @@ type ClientCompanyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ClientCompanyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2415,7 +2625,7 @@ type ClientSiteFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ClientSiteFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2513,6 +2723,132 @@ func (f *ClientSiteFilter) WhereHasOrgUnitsWith(preds ...predicate.OrgUnit) {
 	})))
 }
 
+// WhereHasConflictDateNotices applies a predicate to check if query has an edge conflict_date_notices.
+func (f *ClientSiteFilter) WhereHasConflictDateNotices() {
+	f.Where(entql.HasEdge("conflict_date_notices"))
+}
+
+// WhereHasConflictDateNoticesWith applies a predicate to check if query has an edge conflict_date_notices with a given conditions (other predicates).
+func (f *ClientSiteFilter) WhereHasConflictDateNoticesWith(preds ...predicate.ConflictDateNotice) {
+	f.Where(entql.HasEdgeWith("conflict_date_notices", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ConflictDateNoticeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConflictDateNoticeQuery builder.
+func (_q *ConflictDateNoticeQuery) Filter() *ConflictDateNoticeFilter {
+	return &ConflictDateNoticeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConflictDateNoticeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConflictDateNoticeMutation builder.
+func (m *ConflictDateNoticeMutation) Filter() *ConflictDateNoticeFilter {
+	return &ConflictDateNoticeFilter{config: m.config, predicateAdder: m}
+}
+
+// ConflictDateNoticeFilter provides a generic filtering capability at runtime for ConflictDateNoticeQuery.
+type ConflictDateNoticeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConflictDateNoticeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ConflictDateNoticeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(conflictdatenotice.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *ConflictDateNoticeFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(conflictdatenotice.FieldAgencyID))
+}
+
+// WhereSiteID applies the entql int predicate on the site_id field.
+func (f *ConflictDateNoticeFilter) WhereSiteID(p entql.IntP) {
+	f.Where(p.Field(conflictdatenotice.FieldSiteID))
+}
+
+// WhereConflictDate applies the entql time.Time predicate on the conflict_date field.
+func (f *ConflictDateNoticeFilter) WhereConflictDate(p entql.TimeP) {
+	f.Where(p.Field(conflictdatenotice.FieldConflictDate))
+}
+
+// WhereNotifiedOn applies the entql time.Time predicate on the notified_on field.
+func (f *ConflictDateNoticeFilter) WhereNotifiedOn(p entql.TimeP) {
+	f.Where(p.Field(conflictdatenotice.FieldNotifiedOn))
+}
+
+// WhereRecordedByID applies the entql int predicate on the recorded_by_id field.
+func (f *ConflictDateNoticeFilter) WhereRecordedByID(p entql.IntP) {
+	f.Where(p.Field(conflictdatenotice.FieldRecordedByID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ConflictDateNoticeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(conflictdatenotice.FieldCreatedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *ConflictDateNoticeFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *ConflictDateNoticeFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSite applies a predicate to check if query has an edge site.
+func (f *ConflictDateNoticeFilter) WhereHasSite() {
+	f.Where(entql.HasEdge("site"))
+}
+
+// WhereHasSiteWith applies a predicate to check if query has an edge site with a given conditions (other predicates).
+func (f *ConflictDateNoticeFilter) WhereHasSiteWith(preds ...predicate.ClientSite) {
+	f.Where(entql.HasEdgeWith("site", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRecordedBy applies a predicate to check if query has an edge recorded_by.
+func (f *ConflictDateNoticeFilter) WhereHasRecordedBy() {
+	f.Where(entql.HasEdge("recorded_by"))
+}
+
+// WhereHasRecordedByWith applies a predicate to check if query has an edge recorded_by with a given conditions (other predicates).
+func (f *ConflictDateNoticeFilter) WhereHasRecordedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("recorded_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ContactLogQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2542,7 +2878,7 @@ type ContactLogFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactLogFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2674,7 +3010,7 @@ type CoordinatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CoordinatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2811,7 +3147,7 @@ type InquiryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3040,7 +3376,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3161,7 +3497,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3445,7 +3781,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3544,7 +3880,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3826,7 +4162,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3981,7 +4317,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4146,7 +4482,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4239,7 +4575,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

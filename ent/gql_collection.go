@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -1315,6 +1316,19 @@ func (_q *ClientSiteQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			_q.WithNamedOrgUnits(alias, func(wq *OrgUnitQuery) {
 				*wq = *query
 			})
+
+		case "conflictDateNotices":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConflictDateNoticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, conflictdatenoticeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedConflictDateNotices(alias, func(wq *ConflictDateNoticeQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[clientsite.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, clientsite.FieldCreatedAt)
@@ -1409,6 +1423,113 @@ func newClientSitePaginateArgs(rv map[string]any) *clientsitePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ClientSiteWhereInput); ok {
 		args.opts = append(args.opts, WithClientSiteFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ConflictDateNoticeQuery) CollectFields(ctx context.Context, satisfies ...string) (*ConflictDateNoticeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ConflictDateNoticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(conflictdatenotice.Columns))
+		selectedFields = []string{conflictdatenotice.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "site":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientSiteClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientsiteImplementors)...); err != nil {
+				return err
+			}
+			_q.withSite = query
+			if _, ok := fieldSeen[conflictdatenotice.FieldSiteID]; !ok {
+				selectedFields = append(selectedFields, conflictdatenotice.FieldSiteID)
+				fieldSeen[conflictdatenotice.FieldSiteID] = struct{}{}
+			}
+
+		case "recordedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecordedBy = query
+			if _, ok := fieldSeen[conflictdatenotice.FieldRecordedByID]; !ok {
+				selectedFields = append(selectedFields, conflictdatenotice.FieldRecordedByID)
+				fieldSeen[conflictdatenotice.FieldRecordedByID] = struct{}{}
+			}
+		case "conflictDate":
+			if _, ok := fieldSeen[conflictdatenotice.FieldConflictDate]; !ok {
+				selectedFields = append(selectedFields, conflictdatenotice.FieldConflictDate)
+				fieldSeen[conflictdatenotice.FieldConflictDate] = struct{}{}
+			}
+		case "notifiedOn":
+			if _, ok := fieldSeen[conflictdatenotice.FieldNotifiedOn]; !ok {
+				selectedFields = append(selectedFields, conflictdatenotice.FieldNotifiedOn)
+				fieldSeen[conflictdatenotice.FieldNotifiedOn] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[conflictdatenotice.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, conflictdatenotice.FieldCreatedAt)
+				fieldSeen[conflictdatenotice.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type conflictdatenoticePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ConflictDateNoticePaginateOption
+}
+
+func newConflictDateNoticePaginateArgs(rv map[string]any) *conflictdatenoticePaginateArgs {
+	args := &conflictdatenoticePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*ConflictDateNoticeWhereInput); ok {
+		args.opts = append(args.opts, WithConflictDateNoticeFilter(v.Filter))
 	}
 	return args
 }

@@ -196,6 +196,34 @@ func (_m *ClientSite) OrgUnits(
 	return _m.QueryOrgUnits().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *ClientSite) ConflictDateNotices(ctx context.Context) (result []*ConflictDateNotice, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedConflictDateNotices(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ConflictDateNoticesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConflictDateNotices().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ConflictDateNotice) Site(ctx context.Context) (*ClientSite, error) {
+	result, err := _m.Edges.SiteOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySite().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ConflictDateNotice) RecordedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.RecordedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecordedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ContactLog) Registrant(ctx context.Context) (*Registrant, error) {
 	result, err := _m.Edges.RegistrantOrErr()
 	if IsNotLoaded(err) {

@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -75,6 +76,11 @@ var clientsiteImplementors = []string{"ClientSite", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ClientSite) IsNode() {}
+
+var conflictdatenoticeImplementors = []string{"ConflictDateNotice", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ConflictDateNotice) IsNode() {}
 
 var contactlogImplementors = []string{"ContactLog", "Node"}
 
@@ -271,6 +277,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(clientsite.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, clientsiteImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case conflictdatenotice.Table:
+		query := c.ConflictDateNotice.Query().
+			Where(conflictdatenotice.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, conflictdatenoticeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -554,6 +569,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ClientSite.Query().
 			Where(clientsite.IDIn(ids...))
 		query, err := query.CollectFields(ctx, clientsiteImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case conflictdatenotice.Table:
+		query := c.ConflictDateNotice.Query().
+			Where(conflictdatenotice.IDIn(ids...))
+		query, err := query.CollectFields(ctx, conflictdatenoticeImplementors...)
 		if err != nil {
 			return nil, err
 		}

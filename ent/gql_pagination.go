@@ -22,6 +22,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -2730,6 +2731,255 @@ func (_m *ClientSite) ToEdge(order *ClientSiteOrder) *ClientSiteEdge {
 		order = DefaultClientSiteOrder
 	}
 	return &ClientSiteEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ConflictDateNoticeEdge is the edge representation of ConflictDateNotice.
+type ConflictDateNoticeEdge struct {
+	Node   *ConflictDateNotice `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// ConflictDateNoticeConnection is the connection containing edges to ConflictDateNotice.
+type ConflictDateNoticeConnection struct {
+	Edges      []*ConflictDateNoticeEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *ConflictDateNoticeConnection) build(nodes []*ConflictDateNotice, pager *conflictdatenoticePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ConflictDateNotice
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ConflictDateNotice {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ConflictDateNotice {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ConflictDateNoticeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ConflictDateNoticeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ConflictDateNoticePaginateOption enables pagination customization.
+type ConflictDateNoticePaginateOption func(*conflictdatenoticePager) error
+
+// WithConflictDateNoticeOrder configures pagination ordering.
+func WithConflictDateNoticeOrder(order *ConflictDateNoticeOrder) ConflictDateNoticePaginateOption {
+	if order == nil {
+		order = DefaultConflictDateNoticeOrder
+	}
+	o := *order
+	return func(pager *conflictdatenoticePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultConflictDateNoticeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithConflictDateNoticeFilter configures pagination filter.
+func WithConflictDateNoticeFilter(filter func(*ConflictDateNoticeQuery) (*ConflictDateNoticeQuery, error)) ConflictDateNoticePaginateOption {
+	return func(pager *conflictdatenoticePager) error {
+		if filter == nil {
+			return errors.New("ConflictDateNoticeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type conflictdatenoticePager struct {
+	reverse bool
+	order   *ConflictDateNoticeOrder
+	filter  func(*ConflictDateNoticeQuery) (*ConflictDateNoticeQuery, error)
+}
+
+func newConflictDateNoticePager(opts []ConflictDateNoticePaginateOption, reverse bool) (*conflictdatenoticePager, error) {
+	pager := &conflictdatenoticePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultConflictDateNoticeOrder
+	}
+	return pager, nil
+}
+
+func (p *conflictdatenoticePager) applyFilter(query *ConflictDateNoticeQuery) (*ConflictDateNoticeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *conflictdatenoticePager) toCursor(_m *ConflictDateNotice) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *conflictdatenoticePager) applyCursors(query *ConflictDateNoticeQuery, after, before *Cursor) (*ConflictDateNoticeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultConflictDateNoticeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *conflictdatenoticePager) applyOrder(query *ConflictDateNoticeQuery) *ConflictDateNoticeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultConflictDateNoticeOrder.Field {
+		query = query.Order(DefaultConflictDateNoticeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *conflictdatenoticePager) orderExpr(query *ConflictDateNoticeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultConflictDateNoticeOrder.Field {
+			b.Comma().Ident(DefaultConflictDateNoticeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ConflictDateNotice.
+func (_m *ConflictDateNoticeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ConflictDateNoticePaginateOption,
+) (*ConflictDateNoticeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newConflictDateNoticePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ConflictDateNoticeConnection{Edges: []*ConflictDateNoticeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// ConflictDateNoticeOrderField defines the ordering field of ConflictDateNotice.
+type ConflictDateNoticeOrderField struct {
+	// Value extracts the ordering value from the given ConflictDateNotice.
+	Value    func(*ConflictDateNotice) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) conflictdatenotice.OrderOption
+	toCursor func(*ConflictDateNotice) Cursor
+}
+
+// ConflictDateNoticeOrder defines the ordering of ConflictDateNotice.
+type ConflictDateNoticeOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *ConflictDateNoticeOrderField `json:"field"`
+}
+
+// DefaultConflictDateNoticeOrder is the default ordering of ConflictDateNotice.
+var DefaultConflictDateNoticeOrder = &ConflictDateNoticeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ConflictDateNoticeOrderField{
+		Value: func(_m *ConflictDateNotice) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: conflictdatenotice.FieldID,
+		toTerm: conflictdatenotice.ByID,
+		toCursor: func(_m *ConflictDateNotice) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ConflictDateNotice into ConflictDateNoticeEdge.
+func (_m *ConflictDateNotice) ToEdge(order *ConflictDateNoticeOrder) *ConflictDateNoticeEdge {
+	if order == nil {
+		order = DefaultConflictDateNoticeOrder
+	}
+	return &ConflictDateNoticeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

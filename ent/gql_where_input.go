@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -2889,6 +2890,232 @@ func (i *ClientSiteWhereInput) P() (predicate.ClientSite, error) {
 		return predicates[0], nil
 	default:
 		return clientsite.And(predicates...), nil
+	}
+}
+
+// ConflictDateNoticeWhereInput represents a where input for filtering ConflictDateNotice queries.
+type ConflictDateNoticeWhereInput struct {
+	Predicates []predicate.ConflictDateNotice  `json:"-"`
+	Not        *ConflictDateNoticeWhereInput   `json:"not,omitempty"`
+	Or         []*ConflictDateNoticeWhereInput `json:"or,omitempty"`
+	And        []*ConflictDateNoticeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "conflict_date" field predicates.
+	ConflictDate      *time.Time  `json:"conflictDate,omitempty"`
+	ConflictDateNEQ   *time.Time  `json:"conflictDateNEQ,omitempty"`
+	ConflictDateIn    []time.Time `json:"conflictDateIn,omitempty"`
+	ConflictDateNotIn []time.Time `json:"conflictDateNotIn,omitempty"`
+	ConflictDateGT    *time.Time  `json:"conflictDateGT,omitempty"`
+	ConflictDateGTE   *time.Time  `json:"conflictDateGTE,omitempty"`
+	ConflictDateLT    *time.Time  `json:"conflictDateLT,omitempty"`
+	ConflictDateLTE   *time.Time  `json:"conflictDateLTE,omitempty"`
+
+	// "notified_on" field predicates.
+	NotifiedOn      *time.Time  `json:"notifiedOn,omitempty"`
+	NotifiedOnNEQ   *time.Time  `json:"notifiedOnNEQ,omitempty"`
+	NotifiedOnIn    []time.Time `json:"notifiedOnIn,omitempty"`
+	NotifiedOnNotIn []time.Time `json:"notifiedOnNotIn,omitempty"`
+	NotifiedOnGT    *time.Time  `json:"notifiedOnGT,omitempty"`
+	NotifiedOnGTE   *time.Time  `json:"notifiedOnGTE,omitempty"`
+	NotifiedOnLT    *time.Time  `json:"notifiedOnLT,omitempty"`
+	NotifiedOnLTE   *time.Time  `json:"notifiedOnLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ConflictDateNoticeWhereInput) AddPredicates(predicates ...predicate.ConflictDateNotice) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ConflictDateNoticeWhereInput filter on the ConflictDateNoticeQuery builder.
+func (i *ConflictDateNoticeWhereInput) Filter(q *ConflictDateNoticeQuery) (*ConflictDateNoticeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyConflictDateNoticeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyConflictDateNoticeWhereInput is returned in case the ConflictDateNoticeWhereInput is empty.
+var ErrEmptyConflictDateNoticeWhereInput = errors.New("ent: empty predicate ConflictDateNoticeWhereInput")
+
+// P returns a predicate for filtering conflictdatenotices.
+// An error is returned if the input is empty or invalid.
+func (i *ConflictDateNoticeWhereInput) P() (predicate.ConflictDateNotice, error) {
+	var predicates []predicate.ConflictDateNotice
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, conflictdatenotice.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ConflictDateNotice, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, conflictdatenotice.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ConflictDateNotice, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, conflictdatenotice.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, conflictdatenotice.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, conflictdatenotice.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, conflictdatenotice.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, conflictdatenotice.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, conflictdatenotice.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, conflictdatenotice.IDLTE(*i.IDLTE))
+	}
+	if i.ConflictDate != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateEQ(*i.ConflictDate))
+	}
+	if i.ConflictDateNEQ != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateNEQ(*i.ConflictDateNEQ))
+	}
+	if len(i.ConflictDateIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.ConflictDateIn(i.ConflictDateIn...))
+	}
+	if len(i.ConflictDateNotIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.ConflictDateNotIn(i.ConflictDateNotIn...))
+	}
+	if i.ConflictDateGT != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateGT(*i.ConflictDateGT))
+	}
+	if i.ConflictDateGTE != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateGTE(*i.ConflictDateGTE))
+	}
+	if i.ConflictDateLT != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateLT(*i.ConflictDateLT))
+	}
+	if i.ConflictDateLTE != nil {
+		predicates = append(predicates, conflictdatenotice.ConflictDateLTE(*i.ConflictDateLTE))
+	}
+	if i.NotifiedOn != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnEQ(*i.NotifiedOn))
+	}
+	if i.NotifiedOnNEQ != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnNEQ(*i.NotifiedOnNEQ))
+	}
+	if len(i.NotifiedOnIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnIn(i.NotifiedOnIn...))
+	}
+	if len(i.NotifiedOnNotIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnNotIn(i.NotifiedOnNotIn...))
+	}
+	if i.NotifiedOnGT != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnGT(*i.NotifiedOnGT))
+	}
+	if i.NotifiedOnGTE != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnGTE(*i.NotifiedOnGTE))
+	}
+	if i.NotifiedOnLT != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnLT(*i.NotifiedOnLT))
+	}
+	if i.NotifiedOnLTE != nil {
+		predicates = append(predicates, conflictdatenotice.NotifiedOnLTE(*i.NotifiedOnLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, conflictdatenotice.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, conflictdatenotice.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyConflictDateNoticeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return conflictdatenotice.And(predicates...), nil
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -19,6 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -43,25 +45,27 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAccount          = "Account"
-	TypeAgency           = "Agency"
-	TypeApplication      = "Application"
-	TypeApplicationEvent = "ApplicationEvent"
-	TypeAssignment       = "Assignment"
-	TypeAuditEvent       = "AuditEvent"
-	TypeClientCompany    = "ClientCompany"
-	TypeClientSite       = "ClientSite"
-	TypeContactLog       = "ContactLog"
-	TypeCoordinator      = "Coordinator"
-	TypeInquiry          = "Inquiry"
-	TypeOrgUnit          = "OrgUnit"
-	TypePosting          = "Posting"
-	TypeRefreshToken     = "RefreshToken"
-	TypeRegistrant       = "Registrant"
-	TypeRoutingDecision  = "RoutingDecision"
-	TypeSalesRep         = "SalesRep"
-	TypeSkill            = "Skill"
-	TypeWorkHistory      = "WorkHistory"
+	TypeAccount            = "Account"
+	TypeAccountToken       = "AccountToken"
+	TypeAgency             = "Agency"
+	TypeApplication        = "Application"
+	TypeApplicationEvent   = "ApplicationEvent"
+	TypeAssignment         = "Assignment"
+	TypeAuditEvent         = "AuditEvent"
+	TypeClientCompany      = "ClientCompany"
+	TypeClientSite         = "ClientSite"
+	TypeConflictDateNotice = "ConflictDateNotice"
+	TypeContactLog         = "ContactLog"
+	TypeCoordinator        = "Coordinator"
+	TypeInquiry            = "Inquiry"
+	TypeOrgUnit            = "OrgUnit"
+	TypePosting            = "Posting"
+	TypeRefreshToken       = "RefreshToken"
+	TypeRegistrant         = "Registrant"
+	TypeRoutingDecision    = "RoutingDecision"
+	TypeSalesRep           = "SalesRep"
+	TypeSkill              = "Skill"
+	TypeWorkHistory        = "WorkHistory"
 )
 
 // AccountMutation represents an operation that mutates the Account nodes in the graph.
@@ -91,6 +95,9 @@ type AccountMutation struct {
 	refresh_tokens        map[int]struct{}
 	removedrefresh_tokens map[int]struct{}
 	clearedrefresh_tokens bool
+	account_tokens        map[int]struct{}
+	removedaccount_tokens map[int]struct{}
+	clearedaccount_tokens bool
 	done                  bool
 	oldValue              func(context.Context) (*Account, error)
 	predicates            []predicate.Account
@@ -749,6 +756,60 @@ func (m *AccountMutation) ResetRefreshTokens() {
 	m.removedrefresh_tokens = nil
 }
 
+// AddAccountTokenIDs adds the "account_tokens" edge to the AccountToken entity by ids.
+func (m *AccountMutation) AddAccountTokenIDs(ids ...int) {
+	if m.account_tokens == nil {
+		m.account_tokens = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.account_tokens[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAccountTokens clears the "account_tokens" edge to the AccountToken entity.
+func (m *AccountMutation) ClearAccountTokens() {
+	m.clearedaccount_tokens = true
+}
+
+// AccountTokensCleared reports if the "account_tokens" edge to the AccountToken entity was cleared.
+func (m *AccountMutation) AccountTokensCleared() bool {
+	return m.clearedaccount_tokens
+}
+
+// RemoveAccountTokenIDs removes the "account_tokens" edge to the AccountToken entity by IDs.
+func (m *AccountMutation) RemoveAccountTokenIDs(ids ...int) {
+	if m.removedaccount_tokens == nil {
+		m.removedaccount_tokens = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.account_tokens, ids[i])
+		m.removedaccount_tokens[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAccountTokens returns the removed IDs of the "account_tokens" edge to the AccountToken entity.
+func (m *AccountMutation) RemovedAccountTokensIDs() (ids []int) {
+	for id := range m.removedaccount_tokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AccountTokensIDs returns the "account_tokens" edge IDs in the mutation.
+func (m *AccountMutation) AccountTokensIDs() (ids []int) {
+	for id := range m.account_tokens {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAccountTokens resets all changes to the "account_tokens" edge.
+func (m *AccountMutation) ResetAccountTokens() {
+	m.account_tokens = nil
+	m.clearedaccount_tokens = false
+	m.removedaccount_tokens = nil
+}
+
 // Where appends a list predicates to the AccountMutation builder.
 func (m *AccountMutation) Where(ps ...predicate.Account) {
 	m.predicates = append(m.predicates, ps...)
@@ -1042,7 +1103,7 @@ func (m *AccountMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccountMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.agency != nil {
 		edges = append(edges, account.EdgeAgency)
 	}
@@ -1057,6 +1118,9 @@ func (m *AccountMutation) AddedEdges() []string {
 	}
 	if m.refresh_tokens != nil {
 		edges = append(edges, account.EdgeRefreshTokens)
+	}
+	if m.account_tokens != nil {
+		edges = append(edges, account.EdgeAccountTokens)
 	}
 	return edges
 }
@@ -1087,15 +1151,24 @@ func (m *AccountMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeAccountTokens:
+		ids := make([]ent.Value, 0, len(m.account_tokens))
+		for id := range m.account_tokens {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccountMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedrefresh_tokens != nil {
 		edges = append(edges, account.EdgeRefreshTokens)
+	}
+	if m.removedaccount_tokens != nil {
+		edges = append(edges, account.EdgeAccountTokens)
 	}
 	return edges
 }
@@ -1110,13 +1183,19 @@ func (m *AccountMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeAccountTokens:
+		ids := make([]ent.Value, 0, len(m.removedaccount_tokens))
+		for id := range m.removedaccount_tokens {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccountMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedagency {
 		edges = append(edges, account.EdgeAgency)
 	}
@@ -1131,6 +1210,9 @@ func (m *AccountMutation) ClearedEdges() []string {
 	}
 	if m.clearedrefresh_tokens {
 		edges = append(edges, account.EdgeRefreshTokens)
+	}
+	if m.clearedaccount_tokens {
+		edges = append(edges, account.EdgeAccountTokens)
 	}
 	return edges
 }
@@ -1149,6 +1231,8 @@ func (m *AccountMutation) EdgeCleared(name string) bool {
 		return m.clearedregistrant
 	case account.EdgeRefreshTokens:
 		return m.clearedrefresh_tokens
+	case account.EdgeAccountTokens:
+		return m.clearedaccount_tokens
 	}
 	return false
 }
@@ -1192,8 +1276,686 @@ func (m *AccountMutation) ResetEdge(name string) error {
 	case account.EdgeRefreshTokens:
 		m.ResetRefreshTokens()
 		return nil
+	case account.EdgeAccountTokens:
+		m.ResetAccountTokens()
+		return nil
 	}
 	return fmt.Errorf("unknown Account edge %s", name)
+}
+
+// AccountTokenMutation represents an operation that mutates the AccountToken nodes in the graph.
+type AccountTokenMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	purpose        *accounttoken.Purpose
+	token_hash     *string
+	created_at     *time.Time
+	expires_at     *time.Time
+	used_at        *time.Time
+	clearedFields  map[string]struct{}
+	account        *int
+	clearedaccount bool
+	done           bool
+	oldValue       func(context.Context) (*AccountToken, error)
+	predicates     []predicate.AccountToken
+}
+
+var _ ent.Mutation = (*AccountTokenMutation)(nil)
+
+// accounttokenOption allows management of the mutation configuration using functional options.
+type accounttokenOption func(*AccountTokenMutation)
+
+// newAccountTokenMutation creates new mutation for the AccountToken entity.
+func newAccountTokenMutation(c config, op Op, opts ...accounttokenOption) *AccountTokenMutation {
+	m := &AccountTokenMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAccountToken,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAccountTokenID sets the ID field of the mutation.
+func withAccountTokenID(id int) accounttokenOption {
+	return func(m *AccountTokenMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AccountToken
+		)
+		m.oldValue = func(ctx context.Context) (*AccountToken, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AccountToken.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAccountToken sets the old AccountToken of the mutation.
+func withAccountToken(node *AccountToken) accounttokenOption {
+	return func(m *AccountTokenMutation) {
+		m.oldValue = func(context.Context) (*AccountToken, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AccountTokenMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AccountTokenMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AccountTokenMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AccountTokenMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AccountToken.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *AccountTokenMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *AccountTokenMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldAccountID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *AccountTokenMutation) ResetAccountID() {
+	m.account = nil
+}
+
+// SetPurpose sets the "purpose" field.
+func (m *AccountTokenMutation) SetPurpose(a accounttoken.Purpose) {
+	m.purpose = &a
+}
+
+// Purpose returns the value of the "purpose" field in the mutation.
+func (m *AccountTokenMutation) Purpose() (r accounttoken.Purpose, exists bool) {
+	v := m.purpose
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurpose returns the old "purpose" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldPurpose(ctx context.Context) (v accounttoken.Purpose, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurpose is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurpose requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurpose: %w", err)
+	}
+	return oldValue.Purpose, nil
+}
+
+// ResetPurpose resets all changes to the "purpose" field.
+func (m *AccountTokenMutation) ResetPurpose() {
+	m.purpose = nil
+}
+
+// SetTokenHash sets the "token_hash" field.
+func (m *AccountTokenMutation) SetTokenHash(s string) {
+	m.token_hash = &s
+}
+
+// TokenHash returns the value of the "token_hash" field in the mutation.
+func (m *AccountTokenMutation) TokenHash() (r string, exists bool) {
+	v := m.token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTokenHash returns the old "token_hash" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldTokenHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTokenHash: %w", err)
+	}
+	return oldValue.TokenHash, nil
+}
+
+// ResetTokenHash resets all changes to the "token_hash" field.
+func (m *AccountTokenMutation) ResetTokenHash() {
+	m.token_hash = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AccountTokenMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AccountTokenMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AccountTokenMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *AccountTokenMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *AccountTokenMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *AccountTokenMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetUsedAt sets the "used_at" field.
+func (m *AccountTokenMutation) SetUsedAt(t time.Time) {
+	m.used_at = &t
+}
+
+// UsedAt returns the value of the "used_at" field in the mutation.
+func (m *AccountTokenMutation) UsedAt() (r time.Time, exists bool) {
+	v := m.used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsedAt returns the old "used_at" field's value of the AccountToken entity.
+// If the AccountToken object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountTokenMutation) OldUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsedAt: %w", err)
+	}
+	return oldValue.UsedAt, nil
+}
+
+// ClearUsedAt clears the value of the "used_at" field.
+func (m *AccountTokenMutation) ClearUsedAt() {
+	m.used_at = nil
+	m.clearedFields[accounttoken.FieldUsedAt] = struct{}{}
+}
+
+// UsedAtCleared returns if the "used_at" field was cleared in this mutation.
+func (m *AccountTokenMutation) UsedAtCleared() bool {
+	_, ok := m.clearedFields[accounttoken.FieldUsedAt]
+	return ok
+}
+
+// ResetUsedAt resets all changes to the "used_at" field.
+func (m *AccountTokenMutation) ResetUsedAt() {
+	m.used_at = nil
+	delete(m.clearedFields, accounttoken.FieldUsedAt)
+}
+
+// ClearAccount clears the "account" edge to the Account entity.
+func (m *AccountTokenMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[accounttoken.FieldAccountID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the Account entity was cleared.
+func (m *AccountTokenMutation) AccountCleared() bool {
+	return m.clearedaccount
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *AccountTokenMutation) AccountIDs() (ids []int) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *AccountTokenMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
+}
+
+// Where appends a list predicates to the AccountTokenMutation builder.
+func (m *AccountTokenMutation) Where(ps ...predicate.AccountToken) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AccountTokenMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AccountTokenMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AccountToken, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AccountTokenMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AccountTokenMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AccountToken).
+func (m *AccountTokenMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AccountTokenMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.account != nil {
+		fields = append(fields, accounttoken.FieldAccountID)
+	}
+	if m.purpose != nil {
+		fields = append(fields, accounttoken.FieldPurpose)
+	}
+	if m.token_hash != nil {
+		fields = append(fields, accounttoken.FieldTokenHash)
+	}
+	if m.created_at != nil {
+		fields = append(fields, accounttoken.FieldCreatedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, accounttoken.FieldExpiresAt)
+	}
+	if m.used_at != nil {
+		fields = append(fields, accounttoken.FieldUsedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AccountTokenMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case accounttoken.FieldAccountID:
+		return m.AccountID()
+	case accounttoken.FieldPurpose:
+		return m.Purpose()
+	case accounttoken.FieldTokenHash:
+		return m.TokenHash()
+	case accounttoken.FieldCreatedAt:
+		return m.CreatedAt()
+	case accounttoken.FieldExpiresAt:
+		return m.ExpiresAt()
+	case accounttoken.FieldUsedAt:
+		return m.UsedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AccountTokenMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case accounttoken.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case accounttoken.FieldPurpose:
+		return m.OldPurpose(ctx)
+	case accounttoken.FieldTokenHash:
+		return m.OldTokenHash(ctx)
+	case accounttoken.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case accounttoken.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case accounttoken.FieldUsedAt:
+		return m.OldUsedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AccountToken field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccountTokenMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case accounttoken.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case accounttoken.FieldPurpose:
+		v, ok := value.(accounttoken.Purpose)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurpose(v)
+		return nil
+	case accounttoken.FieldTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTokenHash(v)
+		return nil
+	case accounttoken.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case accounttoken.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case accounttoken.FieldUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AccountToken field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AccountTokenMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AccountTokenMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccountTokenMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AccountToken numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AccountTokenMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(accounttoken.FieldUsedAt) {
+		fields = append(fields, accounttoken.FieldUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AccountTokenMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AccountTokenMutation) ClearField(name string) error {
+	switch name {
+	case accounttoken.FieldUsedAt:
+		m.ClearUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AccountToken nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AccountTokenMutation) ResetField(name string) error {
+	switch name {
+	case accounttoken.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case accounttoken.FieldPurpose:
+		m.ResetPurpose()
+		return nil
+	case accounttoken.FieldTokenHash:
+		m.ResetTokenHash()
+		return nil
+	case accounttoken.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case accounttoken.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case accounttoken.FieldUsedAt:
+		m.ResetUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AccountToken field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AccountTokenMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.account != nil {
+		edges = append(edges, accounttoken.EdgeAccount)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AccountTokenMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case accounttoken.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AccountTokenMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AccountTokenMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AccountTokenMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedaccount {
+		edges = append(edges, accounttoken.EdgeAccount)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AccountTokenMutation) EdgeCleared(name string) bool {
+	switch name {
+	case accounttoken.EdgeAccount:
+		return m.clearedaccount
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AccountTokenMutation) ClearEdge(name string) error {
+	switch name {
+	case accounttoken.EdgeAccount:
+		m.ClearAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown AccountToken unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AccountTokenMutation) ResetEdge(name string) error {
+	switch name {
+	case accounttoken.EdgeAccount:
+		m.ResetAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown AccountToken edge %s", name)
 }
 
 // AgencyMutation represents an operation that mutates the Agency nodes in the graph.
@@ -8031,27 +8793,30 @@ func (m *ClientCompanyMutation) ResetEdge(name string) error {
 // ClientSiteMutation represents an operation that mutates the ClientSite nodes in the graph.
 type ClientSiteMutation struct {
 	config
-	op                        Op
-	typ                       string
-	id                        *int
-	created_at                *time.Time
-	updated_at                *time.Time
-	name                      *string
-	address                   *string
-	prefecture                *string
-	conflict_date             *time.Time
-	conflict_date_notified_at *time.Time
-	clearedFields             map[string]struct{}
-	agency                    *int
-	clearedagency             bool
-	client                    *int
-	clearedclient             bool
-	org_units                 map[int]struct{}
-	removedorg_units          map[int]struct{}
-	clearedorg_units          bool
-	done                      bool
-	oldValue                  func(context.Context) (*ClientSite, error)
-	predicates                []predicate.ClientSite
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	name                         *string
+	address                      *string
+	prefecture                   *string
+	conflict_date                *time.Time
+	conflict_date_notified_at    *time.Time
+	clearedFields                map[string]struct{}
+	agency                       *int
+	clearedagency                bool
+	client                       *int
+	clearedclient                bool
+	org_units                    map[int]struct{}
+	removedorg_units             map[int]struct{}
+	clearedorg_units             bool
+	conflict_date_notices        map[int]struct{}
+	removedconflict_date_notices map[int]struct{}
+	clearedconflict_date_notices bool
+	done                         bool
+	oldValue                     func(context.Context) (*ClientSite, error)
+	predicates                   []predicate.ClientSite
 }
 
 var _ ent.Mutation = (*ClientSiteMutation)(nil)
@@ -8610,6 +9375,60 @@ func (m *ClientSiteMutation) ResetOrgUnits() {
 	m.removedorg_units = nil
 }
 
+// AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by ids.
+func (m *ClientSiteMutation) AddConflictDateNoticeIDs(ids ...int) {
+	if m.conflict_date_notices == nil {
+		m.conflict_date_notices = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.conflict_date_notices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConflictDateNotices clears the "conflict_date_notices" edge to the ConflictDateNotice entity.
+func (m *ClientSiteMutation) ClearConflictDateNotices() {
+	m.clearedconflict_date_notices = true
+}
+
+// ConflictDateNoticesCleared reports if the "conflict_date_notices" edge to the ConflictDateNotice entity was cleared.
+func (m *ClientSiteMutation) ConflictDateNoticesCleared() bool {
+	return m.clearedconflict_date_notices
+}
+
+// RemoveConflictDateNoticeIDs removes the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
+func (m *ClientSiteMutation) RemoveConflictDateNoticeIDs(ids ...int) {
+	if m.removedconflict_date_notices == nil {
+		m.removedconflict_date_notices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.conflict_date_notices, ids[i])
+		m.removedconflict_date_notices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConflictDateNotices returns the removed IDs of the "conflict_date_notices" edge to the ConflictDateNotice entity.
+func (m *ClientSiteMutation) RemovedConflictDateNoticesIDs() (ids []int) {
+	for id := range m.removedconflict_date_notices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConflictDateNoticesIDs returns the "conflict_date_notices" edge IDs in the mutation.
+func (m *ClientSiteMutation) ConflictDateNoticesIDs() (ids []int) {
+	for id := range m.conflict_date_notices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConflictDateNotices resets all changes to the "conflict_date_notices" edge.
+func (m *ClientSiteMutation) ResetConflictDateNotices() {
+	m.conflict_date_notices = nil
+	m.clearedconflict_date_notices = false
+	m.removedconflict_date_notices = nil
+}
+
 // Where appends a list predicates to the ClientSiteMutation builder.
 func (m *ClientSiteMutation) Where(ps ...predicate.ClientSite) {
 	m.predicates = append(m.predicates, ps...)
@@ -8897,7 +9716,7 @@ func (m *ClientSiteMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ClientSiteMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.agency != nil {
 		edges = append(edges, clientsite.EdgeAgency)
 	}
@@ -8906,6 +9725,9 @@ func (m *ClientSiteMutation) AddedEdges() []string {
 	}
 	if m.org_units != nil {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.conflict_date_notices != nil {
+		edges = append(edges, clientsite.EdgeConflictDateNotices)
 	}
 	return edges
 }
@@ -8928,15 +9750,24 @@ func (m *ClientSiteMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientsite.EdgeConflictDateNotices:
+		ids := make([]ent.Value, 0, len(m.conflict_date_notices))
+		for id := range m.conflict_date_notices {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ClientSiteMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedorg_units != nil {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.removedconflict_date_notices != nil {
+		edges = append(edges, clientsite.EdgeConflictDateNotices)
 	}
 	return edges
 }
@@ -8951,13 +9782,19 @@ func (m *ClientSiteMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientsite.EdgeConflictDateNotices:
+		ids := make([]ent.Value, 0, len(m.removedconflict_date_notices))
+		for id := range m.removedconflict_date_notices {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ClientSiteMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedagency {
 		edges = append(edges, clientsite.EdgeAgency)
 	}
@@ -8966,6 +9803,9 @@ func (m *ClientSiteMutation) ClearedEdges() []string {
 	}
 	if m.clearedorg_units {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.clearedconflict_date_notices {
+		edges = append(edges, clientsite.EdgeConflictDateNotices)
 	}
 	return edges
 }
@@ -8980,6 +9820,8 @@ func (m *ClientSiteMutation) EdgeCleared(name string) bool {
 		return m.clearedclient
 	case clientsite.EdgeOrgUnits:
 		return m.clearedorg_units
+	case clientsite.EdgeConflictDateNotices:
+		return m.clearedconflict_date_notices
 	}
 	return false
 }
@@ -9011,8 +9853,778 @@ func (m *ClientSiteMutation) ResetEdge(name string) error {
 	case clientsite.EdgeOrgUnits:
 		m.ResetOrgUnits()
 		return nil
+	case clientsite.EdgeConflictDateNotices:
+		m.ResetConflictDateNotices()
+		return nil
 	}
 	return fmt.Errorf("unknown ClientSite edge %s", name)
+}
+
+// ConflictDateNoticeMutation represents an operation that mutates the ConflictDateNotice nodes in the graph.
+type ConflictDateNoticeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	conflict_date      *time.Time
+	notified_on        *time.Time
+	created_at         *time.Time
+	clearedFields      map[string]struct{}
+	agency             *int
+	clearedagency      bool
+	site               *int
+	clearedsite        bool
+	recorded_by        *int
+	clearedrecorded_by bool
+	done               bool
+	oldValue           func(context.Context) (*ConflictDateNotice, error)
+	predicates         []predicate.ConflictDateNotice
+}
+
+var _ ent.Mutation = (*ConflictDateNoticeMutation)(nil)
+
+// conflictdatenoticeOption allows management of the mutation configuration using functional options.
+type conflictdatenoticeOption func(*ConflictDateNoticeMutation)
+
+// newConflictDateNoticeMutation creates new mutation for the ConflictDateNotice entity.
+func newConflictDateNoticeMutation(c config, op Op, opts ...conflictdatenoticeOption) *ConflictDateNoticeMutation {
+	m := &ConflictDateNoticeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConflictDateNotice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConflictDateNoticeID sets the ID field of the mutation.
+func withConflictDateNoticeID(id int) conflictdatenoticeOption {
+	return func(m *ConflictDateNoticeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ConflictDateNotice
+		)
+		m.oldValue = func(ctx context.Context) (*ConflictDateNotice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ConflictDateNotice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConflictDateNotice sets the old ConflictDateNotice of the mutation.
+func withConflictDateNotice(node *ConflictDateNotice) conflictdatenoticeOption {
+	return func(m *ConflictDateNoticeMutation) {
+		m.oldValue = func(context.Context) (*ConflictDateNotice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConflictDateNoticeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConflictDateNoticeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConflictDateNoticeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConflictDateNoticeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ConflictDateNotice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *ConflictDateNoticeMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *ConflictDateNoticeMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *ConflictDateNoticeMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetSiteID sets the "site_id" field.
+func (m *ConflictDateNoticeMutation) SetSiteID(i int) {
+	m.site = &i
+}
+
+// SiteID returns the value of the "site_id" field in the mutation.
+func (m *ConflictDateNoticeMutation) SiteID() (r int, exists bool) {
+	v := m.site
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSiteID returns the old "site_id" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldSiteID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSiteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSiteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSiteID: %w", err)
+	}
+	return oldValue.SiteID, nil
+}
+
+// ResetSiteID resets all changes to the "site_id" field.
+func (m *ConflictDateNoticeMutation) ResetSiteID() {
+	m.site = nil
+}
+
+// SetConflictDate sets the "conflict_date" field.
+func (m *ConflictDateNoticeMutation) SetConflictDate(t time.Time) {
+	m.conflict_date = &t
+}
+
+// ConflictDate returns the value of the "conflict_date" field in the mutation.
+func (m *ConflictDateNoticeMutation) ConflictDate() (r time.Time, exists bool) {
+	v := m.conflict_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConflictDate returns the old "conflict_date" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldConflictDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConflictDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConflictDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConflictDate: %w", err)
+	}
+	return oldValue.ConflictDate, nil
+}
+
+// ResetConflictDate resets all changes to the "conflict_date" field.
+func (m *ConflictDateNoticeMutation) ResetConflictDate() {
+	m.conflict_date = nil
+}
+
+// SetNotifiedOn sets the "notified_on" field.
+func (m *ConflictDateNoticeMutation) SetNotifiedOn(t time.Time) {
+	m.notified_on = &t
+}
+
+// NotifiedOn returns the value of the "notified_on" field in the mutation.
+func (m *ConflictDateNoticeMutation) NotifiedOn() (r time.Time, exists bool) {
+	v := m.notified_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotifiedOn returns the old "notified_on" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldNotifiedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotifiedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotifiedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotifiedOn: %w", err)
+	}
+	return oldValue.NotifiedOn, nil
+}
+
+// ResetNotifiedOn resets all changes to the "notified_on" field.
+func (m *ConflictDateNoticeMutation) ResetNotifiedOn() {
+	m.notified_on = nil
+}
+
+// SetRecordedByID sets the "recorded_by_id" field.
+func (m *ConflictDateNoticeMutation) SetRecordedByID(i int) {
+	m.recorded_by = &i
+}
+
+// RecordedByID returns the value of the "recorded_by_id" field in the mutation.
+func (m *ConflictDateNoticeMutation) RecordedByID() (r int, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedByID returns the old "recorded_by_id" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldRecordedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedByID: %w", err)
+	}
+	return oldValue.RecordedByID, nil
+}
+
+// ClearRecordedByID clears the value of the "recorded_by_id" field.
+func (m *ConflictDateNoticeMutation) ClearRecordedByID() {
+	m.recorded_by = nil
+	m.clearedFields[conflictdatenotice.FieldRecordedByID] = struct{}{}
+}
+
+// RecordedByIDCleared returns if the "recorded_by_id" field was cleared in this mutation.
+func (m *ConflictDateNoticeMutation) RecordedByIDCleared() bool {
+	_, ok := m.clearedFields[conflictdatenotice.FieldRecordedByID]
+	return ok
+}
+
+// ResetRecordedByID resets all changes to the "recorded_by_id" field.
+func (m *ConflictDateNoticeMutation) ResetRecordedByID() {
+	m.recorded_by = nil
+	delete(m.clearedFields, conflictdatenotice.FieldRecordedByID)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ConflictDateNoticeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ConflictDateNoticeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ConflictDateNotice entity.
+// If the ConflictDateNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConflictDateNoticeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ConflictDateNoticeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *ConflictDateNoticeMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[conflictdatenotice.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *ConflictDateNoticeMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *ConflictDateNoticeMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *ConflictDateNoticeMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearSite clears the "site" edge to the ClientSite entity.
+func (m *ConflictDateNoticeMutation) ClearSite() {
+	m.clearedsite = true
+	m.clearedFields[conflictdatenotice.FieldSiteID] = struct{}{}
+}
+
+// SiteCleared reports if the "site" edge to the ClientSite entity was cleared.
+func (m *ConflictDateNoticeMutation) SiteCleared() bool {
+	return m.clearedsite
+}
+
+// SiteIDs returns the "site" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SiteID instead. It exists only for internal usage by the builders.
+func (m *ConflictDateNoticeMutation) SiteIDs() (ids []int) {
+	if id := m.site; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSite resets all changes to the "site" edge.
+func (m *ConflictDateNoticeMutation) ResetSite() {
+	m.site = nil
+	m.clearedsite = false
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Account entity.
+func (m *ConflictDateNoticeMutation) ClearRecordedBy() {
+	m.clearedrecorded_by = true
+	m.clearedFields[conflictdatenotice.FieldRecordedByID] = struct{}{}
+}
+
+// RecordedByCleared reports if the "recorded_by" edge to the Account entity was cleared.
+func (m *ConflictDateNoticeMutation) RecordedByCleared() bool {
+	return m.RecordedByIDCleared() || m.clearedrecorded_by
+}
+
+// RecordedByIDs returns the "recorded_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecordedByID instead. It exists only for internal usage by the builders.
+func (m *ConflictDateNoticeMutation) RecordedByIDs() (ids []int) {
+	if id := m.recorded_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" edge.
+func (m *ConflictDateNoticeMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+	m.clearedrecorded_by = false
+}
+
+// Where appends a list predicates to the ConflictDateNoticeMutation builder.
+func (m *ConflictDateNoticeMutation) Where(ps ...predicate.ConflictDateNotice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConflictDateNoticeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConflictDateNoticeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ConflictDateNotice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConflictDateNoticeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConflictDateNoticeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ConflictDateNotice).
+func (m *ConflictDateNoticeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConflictDateNoticeMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.agency != nil {
+		fields = append(fields, conflictdatenotice.FieldAgencyID)
+	}
+	if m.site != nil {
+		fields = append(fields, conflictdatenotice.FieldSiteID)
+	}
+	if m.conflict_date != nil {
+		fields = append(fields, conflictdatenotice.FieldConflictDate)
+	}
+	if m.notified_on != nil {
+		fields = append(fields, conflictdatenotice.FieldNotifiedOn)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, conflictdatenotice.FieldRecordedByID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, conflictdatenotice.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConflictDateNoticeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case conflictdatenotice.FieldAgencyID:
+		return m.AgencyID()
+	case conflictdatenotice.FieldSiteID:
+		return m.SiteID()
+	case conflictdatenotice.FieldConflictDate:
+		return m.ConflictDate()
+	case conflictdatenotice.FieldNotifiedOn:
+		return m.NotifiedOn()
+	case conflictdatenotice.FieldRecordedByID:
+		return m.RecordedByID()
+	case conflictdatenotice.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConflictDateNoticeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case conflictdatenotice.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case conflictdatenotice.FieldSiteID:
+		return m.OldSiteID(ctx)
+	case conflictdatenotice.FieldConflictDate:
+		return m.OldConflictDate(ctx)
+	case conflictdatenotice.FieldNotifiedOn:
+		return m.OldNotifiedOn(ctx)
+	case conflictdatenotice.FieldRecordedByID:
+		return m.OldRecordedByID(ctx)
+	case conflictdatenotice.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ConflictDateNotice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConflictDateNoticeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case conflictdatenotice.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case conflictdatenotice.FieldSiteID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSiteID(v)
+		return nil
+	case conflictdatenotice.FieldConflictDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConflictDate(v)
+		return nil
+	case conflictdatenotice.FieldNotifiedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotifiedOn(v)
+		return nil
+	case conflictdatenotice.FieldRecordedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedByID(v)
+		return nil
+	case conflictdatenotice.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ConflictDateNotice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConflictDateNoticeMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConflictDateNoticeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConflictDateNoticeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ConflictDateNotice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConflictDateNoticeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(conflictdatenotice.FieldRecordedByID) {
+		fields = append(fields, conflictdatenotice.FieldRecordedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConflictDateNoticeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConflictDateNoticeMutation) ClearField(name string) error {
+	switch name {
+	case conflictdatenotice.FieldRecordedByID:
+		m.ClearRecordedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown ConflictDateNotice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConflictDateNoticeMutation) ResetField(name string) error {
+	switch name {
+	case conflictdatenotice.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case conflictdatenotice.FieldSiteID:
+		m.ResetSiteID()
+		return nil
+	case conflictdatenotice.FieldConflictDate:
+		m.ResetConflictDate()
+		return nil
+	case conflictdatenotice.FieldNotifiedOn:
+		m.ResetNotifiedOn()
+		return nil
+	case conflictdatenotice.FieldRecordedByID:
+		m.ResetRecordedByID()
+		return nil
+	case conflictdatenotice.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ConflictDateNotice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConflictDateNoticeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.agency != nil {
+		edges = append(edges, conflictdatenotice.EdgeAgency)
+	}
+	if m.site != nil {
+		edges = append(edges, conflictdatenotice.EdgeSite)
+	}
+	if m.recorded_by != nil {
+		edges = append(edges, conflictdatenotice.EdgeRecordedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConflictDateNoticeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case conflictdatenotice.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case conflictdatenotice.EdgeSite:
+		if id := m.site; id != nil {
+			return []ent.Value{*id}
+		}
+	case conflictdatenotice.EdgeRecordedBy:
+		if id := m.recorded_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConflictDateNoticeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConflictDateNoticeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConflictDateNoticeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedagency {
+		edges = append(edges, conflictdatenotice.EdgeAgency)
+	}
+	if m.clearedsite {
+		edges = append(edges, conflictdatenotice.EdgeSite)
+	}
+	if m.clearedrecorded_by {
+		edges = append(edges, conflictdatenotice.EdgeRecordedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConflictDateNoticeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case conflictdatenotice.EdgeAgency:
+		return m.clearedagency
+	case conflictdatenotice.EdgeSite:
+		return m.clearedsite
+	case conflictdatenotice.EdgeRecordedBy:
+		return m.clearedrecorded_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConflictDateNoticeMutation) ClearEdge(name string) error {
+	switch name {
+	case conflictdatenotice.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case conflictdatenotice.EdgeSite:
+		m.ClearSite()
+		return nil
+	case conflictdatenotice.EdgeRecordedBy:
+		m.ClearRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ConflictDateNotice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConflictDateNoticeMutation) ResetEdge(name string) error {
+	switch name {
+	case conflictdatenotice.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case conflictdatenotice.EdgeSite:
+		m.ResetSite()
+		return nil
+	case conflictdatenotice.EdgeRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ConflictDateNotice edge %s", name)
 }
 
 // ContactLogMutation represents an operation that mutates the ContactLog nodes in the graph.

@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AccountToken is the client for interacting with the AccountToken builders.
+	AccountToken *AccountTokenClient
 	// Agency is the client for interacting with the Agency builders.
 	Agency *AgencyClient
 	// Application is the client for interacting with the Application builders.
@@ -30,6 +32,8 @@ type Tx struct {
 	ClientCompany *ClientCompanyClient
 	// ClientSite is the client for interacting with the ClientSite builders.
 	ClientSite *ClientSiteClient
+	// ConflictDateNotice is the client for interacting with the ConflictDateNotice builders.
+	ConflictDateNotice *ConflictDateNoticeClient
 	// ContactLog is the client for interacting with the ContactLog builders.
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
@@ -184,6 +188,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
+	tx.AccountToken = NewAccountTokenClient(tx.config)
 	tx.Agency = NewAgencyClient(tx.config)
 	tx.Application = NewApplicationClient(tx.config)
 	tx.ApplicationEvent = NewApplicationEventClient(tx.config)
@@ -191,6 +196,7 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.ClientCompany = NewClientCompanyClient(tx.config)
 	tx.ClientSite = NewClientSiteClient(tx.config)
+	tx.ConflictDateNotice = NewConflictDateNoticeClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)

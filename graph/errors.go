@@ -17,11 +17,15 @@ import (
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/clients"
+	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
+	"github.com/example/staffcrm/internal/settings"
+	"github.com/example/staffcrm/internal/staff"
 )
 
 // Error codes of DESIGN.md §9, the only values extensions.code takes.
@@ -194,6 +198,13 @@ var sentinelCodes = []struct {
 	{routing.ErrRegistrantRequired, CodeBadUserInput},
 	{pipeline.ErrDatesRequired, CodeBadUserInput},
 	{routing.ErrRaced, CodeConflict},
+	{settings.ErrAdminOnly, CodeForbidden},
+	{staff.ErrNotFound, CodeNotFound},
+	{staff.ErrAdminOnly, CodeForbidden},
+	{staff.ErrNoShift, CodeForbidden},
+	{staff.ErrLinkInvalid, CodeBadUserInput},
+	{clients.ErrNotFound, CodeNotFound},
+	{clients.ErrServiceRepOnlySelf, CodeForbidden},
 }
 
 // domainError codes the services' typed errors (with their details as extensions) and sentinels.
@@ -203,6 +214,7 @@ func domainError(err error) (*codedError, bool) {
 		cf *routing.ConflictError
 		co *pipeline.ComplianceError
 		we *matching.WeightError
+		ie *invalid.Error
 	)
 	switch {
 	case errors.As(err, &rl):
@@ -218,6 +230,8 @@ func domainError(err error) (*codedError, bool) {
 		return &codedError{code: CodeComplianceViolation, msg: co.Error(), err: err, ext: map[string]any{"rules": rules}}, true
 	case errors.As(err, &we):
 		return &codedError{code: CodeBadUserInput, msg: we.Error(), err: err}, true
+	case errors.As(err, &ie):
+		return &codedError{code: CodeBadUserInput, msg: ie.Error(), err: err, ext: map[string]any{"field": ie.Field}}, true
 	}
 	for _, s := range sentinelCodes {
 		if !errors.Is(err, s.err) {

@@ -274,10 +274,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ClientPayload struct {
+		Client func(childComplexity int) int
+	}
+
 	ClientSite struct {
 		Address                func(childComplexity int) int
 		Client                 func(childComplexity int) int
 		ConflictDate           func(childComplexity int) int
+		ConflictDateNotices    func(childComplexity int) int
 		ConflictDateNotifiedAt func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
 		ID                     func(childComplexity int) int
@@ -298,6 +303,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ClientSitePayload struct {
+		Site func(childComplexity int) int
+	}
+
 	ComplianceFinding struct {
 		Message  func(childComplexity int) int
 		Rule     func(childComplexity int) int
@@ -307,6 +316,15 @@ type ComplexityRoot struct {
 	ComplianceResult struct {
 		Findings func(childComplexity int) int
 		Ok       func(childComplexity int) int
+	}
+
+	ConflictDateNotice struct {
+		ConflictDate func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		NotifiedOn   func(childComplexity int) int
+		RecordedBy   func(childComplexity int) int
+		Site         func(childComplexity int) int
 	}
 
 	ContactLog struct {
@@ -423,6 +441,12 @@ type ComplexityRoot struct {
 		Lost            func(childComplexity int) int
 	}
 
+	InviteStaffPayload struct {
+		Account       func(childComplexity int) int
+		LinkExpiresAt func(childComplexity int) int
+		Staff         func(childComplexity int) int
+	}
+
 	LogoutPayload struct {
 		Ok func(childComplexity int) int
 	}
@@ -447,29 +471,43 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcknowledgeInquiry  func(childComplexity int, input model.InquiryStepInput) int
-		AdvanceApplication  func(childComplexity int, input model.AdvanceApplicationInput) int
-		Apply               func(childComplexity int, input model.ApplyInput) int
-		CompleteCallback    func(childComplexity int, input model.ApplicationIDInput) int
-		CreateInquiry       func(childComplexity int, input model.CreateInquiryInput) int
-		CreatePosting       func(childComplexity int, input ent.CreatePostingInput) int
-		DeclineInquiry      func(childComplexity int, input model.InquiryStepInput) int
-		DeclineOffer        func(childComplexity int, input model.ApplicationIDInput) int
-		HandOffInquiry      func(childComplexity int, input model.InquiryStepInput) int
-		LogContact          func(childComplexity int, input model.LogContactInput) int
-		Login               func(childComplexity int, input model.LoginInput) int
-		Logout              func(childComplexity int, input model.LogoutInput) int
-		ReassignInquiry     func(childComplexity int, input model.InquiryStepInput) int
-		RefreshToken        func(childComplexity int, input model.RefreshTokenInput) int
-		RenewAssignment     func(childComplexity int, input model.RenewAssignmentInput) int
-		RequestNextJob      func(childComplexity int, input model.RequestNextJobInput) int
-		ResolveInquiry      func(childComplexity int, input model.InquiryStepInput) int
-		SetMatchingWeights  func(childComplexity int, input model.MatchingWeightsInput) int
-		SetRoutingMode      func(childComplexity int, input model.SetRoutingModeInput) int
-		UpdateMyProfile     func(childComplexity int, input portal.ProfileChanges) int
-		UpdatePosting       func(childComplexity int, input model.UpdatePostingMutationInput) int
-		UpdateRegistrant    func(childComplexity int, input model.UpdateRegistrantMutationInput) int
-		WithdrawApplication func(childComplexity int, input model.ApplicationIDInput) int
+		AcknowledgeInquiry       func(childComplexity int, input model.InquiryStepInput) int
+		AdvanceApplication       func(childComplexity int, input model.AdvanceApplicationInput) int
+		Apply                    func(childComplexity int, input model.ApplyInput) int
+		CompleteCallback         func(childComplexity int, input model.ApplicationIDInput) int
+		CreateClient             func(childComplexity int, input model.NewClientInput) int
+		CreateClientSite         func(childComplexity int, input model.NewClientSiteInput) int
+		CreateInquiry            func(childComplexity int, input model.CreateInquiryInput) int
+		CreateOrgUnit            func(childComplexity int, input model.NewOrgUnitInput) int
+		CreatePosting            func(childComplexity int, input ent.CreatePostingInput) int
+		DeclineInquiry           func(childComplexity int, input model.InquiryStepInput) int
+		DeclineOffer             func(childComplexity int, input model.ApplicationIDInput) int
+		DisableStaff             func(childComplexity int, input model.StaffAccountInput) int
+		EnableStaff              func(childComplexity int, input model.StaffAccountInput) int
+		HandOffInquiry           func(childComplexity int, input model.InquiryStepInput) int
+		InviteStaff              func(childComplexity int, input model.InviteStaffInput) int
+		LogContact               func(childComplexity int, input model.LogContactInput) int
+		Login                    func(childComplexity int, input model.LoginInput) int
+		Logout                   func(childComplexity int, input model.LogoutInput) int
+		ReassignInquiry          func(childComplexity int, input model.InquiryStepInput) int
+		RecordConflictDateNotice func(childComplexity int, input model.RecordConflictDateNoticeInput) int
+		RefreshToken             func(childComplexity int, input model.RefreshTokenInput) int
+		RenewAssignment          func(childComplexity int, input model.RenewAssignmentInput) int
+		RequestNextJob           func(childComplexity int, input model.RequestNextJobInput) int
+		ResolveInquiry           func(childComplexity int, input model.InquiryStepInput) int
+		SetAvailability          func(childComplexity int, input model.SetAvailabilityInput) int
+		SetMatchingWeights       func(childComplexity int, input model.MatchingWeightsInput) int
+		SetPassword              func(childComplexity int, input model.SetPasswordInput) int
+		SetRoutingMode           func(childComplexity int, input model.SetRoutingModeInput) int
+		UpdateAgencySettings     func(childComplexity int, input model.UpdateAgencySettingsInput) int
+		UpdateClient             func(childComplexity int, input model.ClientChangesInput) int
+		UpdateClientSite         func(childComplexity int, input model.ClientSiteChangesInput) int
+		UpdateMyProfile          func(childComplexity int, input portal.ProfileChanges) int
+		UpdateOrgUnit            func(childComplexity int, input model.OrgUnitChangesInput) int
+		UpdatePosting            func(childComplexity int, input model.UpdatePostingMutationInput) int
+		UpdateRegistrant         func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+		UpdateStaff              func(childComplexity int, input model.UpdateStaffInput) int
+		WithdrawApplication      func(childComplexity int, input model.ApplicationIDInput) int
 	}
 
 	MyApplication struct {
@@ -571,6 +609,10 @@ type ComplexityRoot struct {
 	OrgUnitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OrgUnitPayload struct {
+		OrgUnit func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -859,6 +901,15 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	SetAvailabilityPayload struct {
+		Assigned func(childComplexity int) int
+		Staff    func(childComplexity int) int
+	}
+
+	SetPasswordPayload struct {
+		Email func(childComplexity int) int
+	}
+
 	Skill struct {
 		ID         func(childComplexity int) int
 		Level      func(childComplexity int) int
@@ -883,6 +934,16 @@ type ComplexityRoot struct {
 		Level func(childComplexity int) int
 		Skill func(childComplexity int) int
 		Years func(childComplexity int) int
+	}
+
+	StaffAccountPayload struct {
+		Account    func(childComplexity int) int
+		Queued     func(childComplexity int) int
+		Reassigned func(childComplexity int) int
+	}
+
+	StaffPayload struct {
+		Staff func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -926,6 +987,13 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	CreateClient(ctx context.Context, input model.NewClientInput) (*model.ClientPayload, error)
+	UpdateClient(ctx context.Context, input model.ClientChangesInput) (*model.ClientPayload, error)
+	CreateClientSite(ctx context.Context, input model.NewClientSiteInput) (*model.ClientSitePayload, error)
+	UpdateClientSite(ctx context.Context, input model.ClientSiteChangesInput) (*model.ClientSitePayload, error)
+	RecordConflictDateNotice(ctx context.Context, input model.RecordConflictDateNoticeInput) (*model.ClientSitePayload, error)
+	CreateOrgUnit(ctx context.Context, input model.NewOrgUnitInput) (*model.OrgUnitPayload, error)
+	UpdateOrgUnit(ctx context.Context, input model.OrgUnitChangesInput) (*model.OrgUnitPayload, error)
 	SetMatchingWeights(ctx context.Context, input model.MatchingWeightsInput) (*model.AgencyPayload, error)
 	Apply(ctx context.Context, input model.ApplyInput) (*model.ApplyPayload, error)
 	WithdrawApplication(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
@@ -943,9 +1011,16 @@ type MutationResolver interface {
 	ResolveInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
 	ReassignInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
 	SetRoutingMode(ctx context.Context, input model.SetRoutingModeInput) (*model.AgencyPayload, error)
+	UpdateAgencySettings(ctx context.Context, input model.UpdateAgencySettingsInput) (*model.AgencyPayload, error)
 	CreatePosting(ctx context.Context, input ent.CreatePostingInput) (*model.PostingPayload, error)
 	UpdatePosting(ctx context.Context, input model.UpdatePostingMutationInput) (*model.PostingPayload, error)
 	UpdateRegistrant(ctx context.Context, input model.UpdateRegistrantMutationInput) (*model.RegistrantPayload, error)
+	InviteStaff(ctx context.Context, input model.InviteStaffInput) (*model.InviteStaffPayload, error)
+	SetPassword(ctx context.Context, input model.SetPasswordInput) (*model.SetPasswordPayload, error)
+	DisableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
+	EnableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
+	UpdateStaff(ctx context.Context, input model.UpdateStaffInput) (*model.StaffPayload, error)
+	SetAvailability(ctx context.Context, input model.SetAvailabilityInput) (*model.SetAvailabilityPayload, error)
 }
 type MyApplicationResolver interface {
 	Posting(ctx context.Context, obj *portal.MyApplication) (*portal.PublicPosting, error)
@@ -1780,6 +1855,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ClientCompanyEdge.Node(childComplexity), true
 
+	case "ClientPayload.client":
+		if e.complexity.ClientPayload.Client == nil {
+			break
+		}
+
+		return e.complexity.ClientPayload.Client(childComplexity), true
+
 	case "ClientSite.address":
 		if e.complexity.ClientSite.Address == nil {
 			break
@@ -1798,6 +1880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ClientSite.ConflictDate(childComplexity), true
+	case "ClientSite.conflictDateNotices":
+		if e.complexity.ClientSite.ConflictDateNotices == nil {
+			break
+		}
+
+		return e.complexity.ClientSite.ConflictDateNotices(childComplexity), true
 	case "ClientSite.conflictDateNotifiedAt":
 		if e.complexity.ClientSite.ConflictDateNotifiedAt == nil {
 			break
@@ -1878,6 +1966,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ClientSiteEdge.Node(childComplexity), true
 
+	case "ClientSitePayload.site":
+		if e.complexity.ClientSitePayload.Site == nil {
+			break
+		}
+
+		return e.complexity.ClientSitePayload.Site(childComplexity), true
+
 	case "ComplianceFinding.message":
 		if e.complexity.ComplianceFinding.Message == nil {
 			break
@@ -1909,6 +2004,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ComplianceResult.Ok(childComplexity), true
+
+	case "ConflictDateNotice.conflictDate":
+		if e.complexity.ConflictDateNotice.ConflictDate == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.ConflictDate(childComplexity), true
+	case "ConflictDateNotice.createdAt":
+		if e.complexity.ConflictDateNotice.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.CreatedAt(childComplexity), true
+	case "ConflictDateNotice.id":
+		if e.complexity.ConflictDateNotice.ID == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.ID(childComplexity), true
+	case "ConflictDateNotice.notifiedOn":
+		if e.complexity.ConflictDateNotice.NotifiedOn == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.NotifiedOn(childComplexity), true
+	case "ConflictDateNotice.recordedBy":
+		if e.complexity.ConflictDateNotice.RecordedBy == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.RecordedBy(childComplexity), true
+	case "ConflictDateNotice.site":
+		if e.complexity.ConflictDateNotice.Site == nil {
+			break
+		}
+
+		return e.complexity.ConflictDateNotice.Site(childComplexity), true
 
 	case "ContactLog.callbackDone":
 		if e.complexity.ContactLog.CallbackDone == nil {
@@ -2361,6 +2493,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.InsuranceContinuity.Lost(childComplexity), true
 
+	case "InviteStaffPayload.account":
+		if e.complexity.InviteStaffPayload.Account == nil {
+			break
+		}
+
+		return e.complexity.InviteStaffPayload.Account(childComplexity), true
+	case "InviteStaffPayload.linkExpiresAt":
+		if e.complexity.InviteStaffPayload.LinkExpiresAt == nil {
+			break
+		}
+
+		return e.complexity.InviteStaffPayload.LinkExpiresAt(childComplexity), true
+	case "InviteStaffPayload.staff":
+		if e.complexity.InviteStaffPayload.Staff == nil {
+			break
+		}
+
+		return e.complexity.InviteStaffPayload.Staff(childComplexity), true
+
 	case "LogoutPayload.ok":
 		if e.complexity.LogoutPayload.Ok == nil {
 			break
@@ -2492,6 +2643,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CompleteCallback(childComplexity, args["input"].(model.ApplicationIDInput)), true
+	case "Mutation.createClient":
+		if e.complexity.Mutation.CreateClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateClient(childComplexity, args["input"].(model.NewClientInput)), true
+	case "Mutation.createClientSite":
+		if e.complexity.Mutation.CreateClientSite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createClientSite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateClientSite(childComplexity, args["input"].(model.NewClientSiteInput)), true
 	case "Mutation.createInquiry":
 		if e.complexity.Mutation.CreateInquiry == nil {
 			break
@@ -2503,6 +2676,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.CreateInquiry(childComplexity, args["input"].(model.CreateInquiryInput)), true
+	case "Mutation.createOrgUnit":
+		if e.complexity.Mutation.CreateOrgUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOrgUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CreateOrgUnit(childComplexity, args["input"].(model.NewOrgUnitInput)), true
 	case "Mutation.createPosting":
 		if e.complexity.Mutation.CreatePosting == nil {
 			break
@@ -2536,6 +2720,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeclineOffer(childComplexity, args["input"].(model.ApplicationIDInput)), true
+	case "Mutation.disableStaff":
+		if e.complexity.Mutation.DisableStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DisableStaff(childComplexity, args["input"].(model.StaffAccountInput)), true
+	case "Mutation.enableStaff":
+		if e.complexity.Mutation.EnableStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.EnableStaff(childComplexity, args["input"].(model.StaffAccountInput)), true
 	case "Mutation.handOffInquiry":
 		if e.complexity.Mutation.HandOffInquiry == nil {
 			break
@@ -2547,6 +2753,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.HandOffInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.inviteStaff":
+		if e.complexity.Mutation.InviteStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.InviteStaff(childComplexity, args["input"].(model.InviteStaffInput)), true
 	case "Mutation.logContact":
 		if e.complexity.Mutation.LogContact == nil {
 			break
@@ -2591,6 +2808,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ReassignInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.recordConflictDateNotice":
+		if e.complexity.Mutation.RecordConflictDateNotice == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordConflictDateNotice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RecordConflictDateNotice(childComplexity, args["input"].(model.RecordConflictDateNoticeInput)), true
 	case "Mutation.refreshToken":
 		if e.complexity.Mutation.RefreshToken == nil {
 			break
@@ -2635,6 +2863,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.setAvailability":
+		if e.complexity.Mutation.SetAvailability == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAvailability_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetAvailability(childComplexity, args["input"].(model.SetAvailabilityInput)), true
 	case "Mutation.setMatchingWeights":
 		if e.complexity.Mutation.SetMatchingWeights == nil {
 			break
@@ -2646,6 +2885,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetMatchingWeights(childComplexity, args["input"].(model.MatchingWeightsInput)), true
+	case "Mutation.setPassword":
+		if e.complexity.Mutation.SetPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetPassword(childComplexity, args["input"].(model.SetPasswordInput)), true
 	case "Mutation.setRoutingMode":
 		if e.complexity.Mutation.SetRoutingMode == nil {
 			break
@@ -2657,6 +2907,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetRoutingMode(childComplexity, args["input"].(model.SetRoutingModeInput)), true
+	case "Mutation.updateAgencySettings":
+		if e.complexity.Mutation.UpdateAgencySettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgencySettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateAgencySettings(childComplexity, args["input"].(model.UpdateAgencySettingsInput)), true
+	case "Mutation.updateClient":
+		if e.complexity.Mutation.UpdateClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateClient(childComplexity, args["input"].(model.ClientChangesInput)), true
+	case "Mutation.updateClientSite":
+		if e.complexity.Mutation.UpdateClientSite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateClientSite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateClientSite(childComplexity, args["input"].(model.ClientSiteChangesInput)), true
 	case "Mutation.updateMyProfile":
 		if e.complexity.Mutation.UpdateMyProfile == nil {
 			break
@@ -2668,6 +2951,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateMyProfile(childComplexity, args["input"].(portal.ProfileChanges)), true
+	case "Mutation.updateOrgUnit":
+		if e.complexity.Mutation.UpdateOrgUnit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrgUnit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateOrgUnit(childComplexity, args["input"].(model.OrgUnitChangesInput)), true
 	case "Mutation.updatePosting":
 		if e.complexity.Mutation.UpdatePosting == nil {
 			break
@@ -2690,6 +2984,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateRegistrant(childComplexity, args["input"].(model.UpdateRegistrantMutationInput)), true
+	case "Mutation.updateStaff":
+		if e.complexity.Mutation.UpdateStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateStaff(childComplexity, args["input"].(model.UpdateStaffInput)), true
 	case "Mutation.withdrawApplication":
 		if e.complexity.Mutation.WithdrawApplication == nil {
 			break
@@ -3147,6 +3452,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.OrgUnitEdge.Node(childComplexity), true
+
+	case "OrgUnitPayload.orgUnit":
+		if e.complexity.OrgUnitPayload.OrgUnit == nil {
+			break
+		}
+
+		return e.complexity.OrgUnitPayload.OrgUnit(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.complexity.PageInfo.EndCursor == nil {
@@ -4582,6 +4894,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ScoreComponent.Value(childComplexity), true
 
+	case "SetAvailabilityPayload.assigned":
+		if e.complexity.SetAvailabilityPayload.Assigned == nil {
+			break
+		}
+
+		return e.complexity.SetAvailabilityPayload.Assigned(childComplexity), true
+	case "SetAvailabilityPayload.staff":
+		if e.complexity.SetAvailabilityPayload.Staff == nil {
+			break
+		}
+
+		return e.complexity.SetAvailabilityPayload.Staff(childComplexity), true
+
+	case "SetPasswordPayload.email":
+		if e.complexity.SetPasswordPayload.Email == nil {
+			break
+		}
+
+		return e.complexity.SetPasswordPayload.Email(childComplexity), true
+
 	case "Skill.id":
 		if e.complexity.Skill.ID == nil {
 			break
@@ -4669,6 +5001,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.SkillSheetSkill.Years(childComplexity), true
+
+	case "StaffAccountPayload.account":
+		if e.complexity.StaffAccountPayload.Account == nil {
+			break
+		}
+
+		return e.complexity.StaffAccountPayload.Account(childComplexity), true
+	case "StaffAccountPayload.queued":
+		if e.complexity.StaffAccountPayload.Queued == nil {
+			break
+		}
+
+		return e.complexity.StaffAccountPayload.Queued(childComplexity), true
+	case "StaffAccountPayload.reassigned":
+		if e.complexity.StaffAccountPayload.Reassigned == nil {
+			break
+		}
+
+		return e.complexity.StaffAccountPayload.Reassigned(childComplexity), true
+
+	case "StaffPayload.staff":
+		if e.complexity.StaffPayload.Staff == nil {
+			break
+		}
+
+		return e.complexity.StaffPayload.Staff(childComplexity), true
 
 	case "Subscription.inquiryAssigned":
 		if e.complexity.Subscription.InquiryAssigned == nil {
@@ -4780,10 +5138,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAssignmentWhereInput,
 		ec.unmarshalInputAuditEventOrder,
 		ec.unmarshalInputAuditEventWhereInput,
+		ec.unmarshalInputClientChangesInput,
 		ec.unmarshalInputClientCompanyOrder,
 		ec.unmarshalInputClientCompanyWhereInput,
+		ec.unmarshalInputClientSiteChangesInput,
 		ec.unmarshalInputClientSiteOrder,
 		ec.unmarshalInputClientSiteWhereInput,
+		ec.unmarshalInputConflictDateNoticeWhereInput,
 		ec.unmarshalInputContactLogOrder,
 		ec.unmarshalInputContactLogWhereInput,
 		ec.unmarshalInputCoordinatorOrder,
@@ -4801,16 +5162,22 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
 		ec.unmarshalInputInquiryWhereInput,
+		ec.unmarshalInputInviteStaffInput,
 		ec.unmarshalInputLogContactInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputLogoutInput,
 		ec.unmarshalInputMatchingWeightsInput,
+		ec.unmarshalInputNewClientInput,
+		ec.unmarshalInputNewClientSiteInput,
+		ec.unmarshalInputNewOrgUnitInput,
+		ec.unmarshalInputOrgUnitChangesInput,
 		ec.unmarshalInputOrgUnitOrder,
 		ec.unmarshalInputOrgUnitWhereInput,
 		ec.unmarshalInputPostingOrder,
 		ec.unmarshalInputPostingWhereInput,
 		ec.unmarshalInputPublicPostingOrder,
 		ec.unmarshalInputPublicPostingWhereInput,
+		ec.unmarshalInputRecordConflictDateNoticeInput,
 		ec.unmarshalInputRefreshTokenInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
@@ -4820,10 +5187,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRoutingDecisionWhereInput,
 		ec.unmarshalInputSalesRepOrder,
 		ec.unmarshalInputSalesRepWhereInput,
+		ec.unmarshalInputSetAvailabilityInput,
+		ec.unmarshalInputSetPasswordInput,
 		ec.unmarshalInputSetRoutingModeInput,
 		ec.unmarshalInputSkillOrder,
 		ec.unmarshalInputSkillWhereInput,
+		ec.unmarshalInputStaffAccountInput,
 		ec.unmarshalInputUpdateAgencyInput,
+		ec.unmarshalInputUpdateAgencySettingsInput,
 		ec.unmarshalInputUpdateClientCompanyInput,
 		ec.unmarshalInputUpdateClientSiteInput,
 		ec.unmarshalInputUpdateCoordinatorInput,
@@ -4835,6 +5206,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateRegistrantMutationInput,
 		ec.unmarshalInputUpdateSalesRepInput,
 		ec.unmarshalInputUpdateSkillInput,
+		ec.unmarshalInputUpdateStaffInput,
 		ec.unmarshalInputUpdateWorkHistoryInput,
 		ec.unmarshalInputWorkHistoryOrder,
 		ec.unmarshalInputWorkHistoryWhereInput,
@@ -4951,7 +5323,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/staff.graphql" "api/subscriptions.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4965,13 +5337,16 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
+	{Name: "api/clients.graphql", Input: sourceData("api/clients.graphql"), BuiltIn: false},
 	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
+	{Name: "api/settings.graphql", Input: sourceData("api/settings.graphql"), BuiltIn: false},
 	{Name: "api/staff.graphql", Input: sourceData("api/staff.graphql"), BuiltIn: false},
 	{Name: "api/subscriptions.graphql", Input: sourceData("api/subscriptions.graphql"), BuiltIn: false},
+	{Name: "api/team.graphql", Input: sourceData("api/team.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -5116,10 +5491,43 @@ func (ec *executionContext) field_Mutation_completeCallback_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createClientSite_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNNewClientSiteInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewClientSiteInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNNewClientInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewClientInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNCreateInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createOrgUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNNewOrgUnitInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewOrgUnitInput)
 	if err != nil {
 		return nil, err
 	}
@@ -5160,10 +5568,43 @@ func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_disableStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enableStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_handOffInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInviteStaffInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInviteStaffInput)
 	if err != nil {
 		return nil, err
 	}
@@ -5215,6 +5656,17 @@ func (ec *executionContext) field_Mutation_reassignInquiry_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordConflictDateNotice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRecordConflictDateNoticeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordConflictDateNoticeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5259,10 +5711,32 @@ func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setAvailability_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetAvailabilityInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setMatchingWeights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNMatchingWeightsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMatchingWeightsInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetPasswordInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordInput)
 	if err != nil {
 		return nil, err
 	}
@@ -5281,10 +5755,54 @@ func (ec *executionContext) field_Mutation_setRoutingMode_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAgencySettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateAgencySettingsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateAgencySettingsInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateClientSite_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNClientSiteChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSiteChangesInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNClientChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientChangesInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMyProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐProfileChanges)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOrgUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNOrgUnitChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitChangesInput)
 	if err != nil {
 		return nil, err
 	}
@@ -5307,6 +5825,17 @@ func (ec *executionContext) field_Mutation_updateRegistrant_args(ctx context.Con
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateRegistrantMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateRegistrantMutationInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateStaffInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateStaffInput)
 	if err != nil {
 		return nil, err
 	}
@@ -11061,6 +11590,53 @@ func (ec *executionContext) fieldContext_ClientCompanyEdge_cursor(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ClientPayload_client(ctx context.Context, field graphql.CollectedField, obj *model.ClientPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ClientPayload_client,
+		func(ctx context.Context) (any, error) {
+			return obj.Client, nil
+		},
+		nil,
+		ec.marshalNClientCompany2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompany,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ClientPayload_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ClientCompany_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ClientCompany_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_ClientCompany_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_ClientCompany_name(ctx, field)
+			case "industry":
+				return ec.fieldContext_ClientCompany_industry(ctx, field)
+			case "legalEntityNumber":
+				return ec.fieldContext_ClientCompany_legalEntityNumber(ctx, field)
+			case "serviceRep":
+				return ec.fieldContext_ClientCompany_serviceRep(ctx, field)
+			case "sites":
+				return ec.fieldContext_ClientCompany_sites(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientCompany", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientSite_id(ctx context.Context, field graphql.CollectedField, obj *ent.ClientSite) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11389,6 +11965,49 @@ func (ec *executionContext) fieldContext_ClientSite_orgUnits(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ClientSite_conflictDateNotices(ctx context.Context, field graphql.CollectedField, obj *ent.ClientSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ClientSite_conflictDateNotices,
+		func(ctx context.Context) (any, error) {
+			return obj.ConflictDateNotices(ctx)
+		},
+		nil,
+		ec.marshalOConflictDateNotice2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeᚄ,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ClientSite_conflictDateNotices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientSite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ConflictDateNotice_id(ctx, field)
+			case "conflictDate":
+				return ec.fieldContext_ConflictDateNotice_conflictDate(ctx, field)
+			case "notifiedOn":
+				return ec.fieldContext_ConflictDateNotice_notifiedOn(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ConflictDateNotice_createdAt(ctx, field)
+			case "site":
+				return ec.fieldContext_ConflictDateNotice_site(ctx, field)
+			case "recordedBy":
+				return ec.fieldContext_ConflictDateNotice_recordedBy(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ConflictDateNotice", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientSiteConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ClientSiteConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11536,6 +12155,8 @@ func (ec *executionContext) fieldContext_ClientSiteEdge_node(_ context.Context, 
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "conflictDateNotices":
+				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ClientSite", field.Name)
 		},
@@ -11567,6 +12188,59 @@ func (ec *executionContext) fieldContext_ClientSiteEdge_cursor(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientSitePayload_site(ctx context.Context, field graphql.CollectedField, obj *model.ClientSitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ClientSitePayload_site,
+		func(ctx context.Context) (any, error) {
+			return obj.Site, nil
+		},
+		nil,
+		ec.marshalNClientSite2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSite,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ClientSitePayload_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientSitePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ClientSite_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ClientSite_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_ClientSite_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_ClientSite_name(ctx, field)
+			case "address":
+				return ec.fieldContext_ClientSite_address(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_ClientSite_prefecture(ctx, field)
+			case "conflictDate":
+				return ec.fieldContext_ClientSite_conflictDate(ctx, field)
+			case "conflictDateNotifiedAt":
+				return ec.fieldContext_ClientSite_conflictDateNotifiedAt(ctx, field)
+			case "client":
+				return ec.fieldContext_ClientSite_client(ctx, field)
+			case "orgUnits":
+				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "conflictDateNotices":
+				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSite", field.Name)
 		},
 	}
 	return fc, nil
@@ -11720,6 +12394,230 @@ func (ec *executionContext) fieldContext_ComplianceResult_findings(_ context.Con
 				return ec.fieldContext_ComplianceFinding_message(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_id(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_conflictDate(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_conflictDate,
+		func(ctx context.Context) (any, error) {
+			return obj.ConflictDate, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_conflictDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_notifiedOn(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_notifiedOn,
+		func(ctx context.Context) (any, error) {
+			return obj.NotifiedOn, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_notifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_site(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_site,
+		func(ctx context.Context) (any, error) {
+			return obj.Site(ctx)
+		},
+		nil,
+		ec.marshalNClientSite2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSite,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ClientSite_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ClientSite_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_ClientSite_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_ClientSite_name(ctx, field)
+			case "address":
+				return ec.fieldContext_ClientSite_address(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_ClientSite_prefecture(ctx, field)
+			case "conflictDate":
+				return ec.fieldContext_ClientSite_conflictDate(ctx, field)
+			case "conflictDateNotifiedAt":
+				return ec.fieldContext_ClientSite_conflictDateNotifiedAt(ctx, field)
+			case "client":
+				return ec.fieldContext_ClientSite_client(ctx, field)
+			case "orgUnits":
+				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "conflictDateNotices":
+				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSite", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConflictDateNotice_recordedBy(ctx context.Context, field graphql.CollectedField, obj *ent.ConflictDateNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ConflictDateNotice_recordedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy(ctx)
+		},
+		nil,
+		ec.marshalOAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ConflictDateNotice_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConflictDateNotice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Account_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Account_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Account_updatedAt(ctx, field)
+			case "email":
+				return ec.fieldContext_Account_email(ctx, field)
+			case "role":
+				return ec.fieldContext_Account_role(ctx, field)
+			case "disabled":
+				return ec.fieldContext_Account_disabled(ctx, field)
+			case "lastLoginAt":
+				return ec.fieldContext_Account_lastLoginAt(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Account_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Account_salesRep(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Account_registrant(ctx, field)
+			case "profile":
+				return ec.fieldContext_Account_profile(ctx, field)
+			case "agency":
+				return ec.fieldContext_Account_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
 	}
 	return fc, nil
@@ -14455,6 +15353,119 @@ func (ec *executionContext) fieldContext_InsuranceContinuity_lost(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _InviteStaffPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InviteStaffPayload_account,
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		ec.marshalNAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InviteStaffPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteStaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Account_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Account_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Account_updatedAt(ctx, field)
+			case "email":
+				return ec.fieldContext_Account_email(ctx, field)
+			case "role":
+				return ec.fieldContext_Account_role(ctx, field)
+			case "disabled":
+				return ec.fieldContext_Account_disabled(ctx, field)
+			case "lastLoginAt":
+				return ec.fieldContext_Account_lastLoginAt(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Account_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Account_salesRep(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Account_registrant(ctx, field)
+			case "profile":
+				return ec.fieldContext_Account_profile(ctx, field)
+			case "agency":
+				return ec.fieldContext_Account_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InviteStaffPayload_staff(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InviteStaffPayload_staff,
+		func(ctx context.Context) (any, error) {
+			return obj.Staff, nil
+		},
+		nil,
+		ec.marshalOAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_InviteStaffPayload_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteStaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Assignee does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InviteStaffPayload_linkExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InviteStaffPayload_linkExpiresAt,
+		func(ctx context.Context) (any, error) {
+			return obj.LinkExpiresAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InviteStaffPayload_linkExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteStaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LogoutPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.LogoutPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15006,6 +16017,321 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createClient,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateClient(ctx, fc.Args["input"].(model.NewClientInput))
+		},
+		nil,
+		ec.marshalNClientPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "client":
+				return ec.fieldContext_ClientPayload_client(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateClient,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateClient(ctx, fc.Args["input"].(model.ClientChangesInput))
+		},
+		nil,
+		ec.marshalNClientPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "client":
+				return ec.fieldContext_ClientPayload_client(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createClientSite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createClientSite,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateClientSite(ctx, fc.Args["input"].(model.NewClientSiteInput))
+		},
+		nil,
+		ec.marshalNClientSitePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSitePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createClientSite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "site":
+				return ec.fieldContext_ClientSitePayload_site(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSitePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createClientSite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateClientSite(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateClientSite,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateClientSite(ctx, fc.Args["input"].(model.ClientSiteChangesInput))
+		},
+		nil,
+		ec.marshalNClientSitePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSitePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateClientSite(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "site":
+				return ec.fieldContext_ClientSitePayload_site(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSitePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateClientSite_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordConflictDateNotice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_recordConflictDateNotice,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RecordConflictDateNotice(ctx, fc.Args["input"].(model.RecordConflictDateNoticeInput))
+		},
+		nil,
+		ec.marshalNClientSitePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSitePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_recordConflictDateNotice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "site":
+				return ec.fieldContext_ClientSitePayload_site(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSitePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordConflictDateNotice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createOrgUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_createOrgUnit,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CreateOrgUnit(ctx, fc.Args["input"].(model.NewOrgUnitInput))
+		},
+		nil,
+		ec.marshalNOrgUnitPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_createOrgUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "orgUnit":
+				return ec.fieldContext_OrgUnitPayload_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type OrgUnitPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOrgUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOrgUnit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateOrgUnit,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateOrgUnit(ctx, fc.Args["input"].(model.OrgUnitChangesInput))
+		},
+		nil,
+		ec.marshalNOrgUnitPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateOrgUnit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "orgUnit":
+				return ec.fieldContext_OrgUnitPayload_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type OrgUnitPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOrgUnit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15791,6 +17117,51 @@ func (ec *executionContext) fieldContext_Mutation_setRoutingMode(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateAgencySettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateAgencySettings,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateAgencySettings(ctx, fc.Args["input"].(model.UpdateAgencySettingsInput))
+		},
+		nil,
+		ec.marshalNAgencyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAgencyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateAgencySettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "agency":
+				return ec.fieldContext_AgencyPayload_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AgencyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAgencySettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPosting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15920,6 +17291,290 @@ func (ec *executionContext) fieldContext_Mutation_updateRegistrant(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateRegistrant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_inviteStaff,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().InviteStaff(ctx, fc.Args["input"].(model.InviteStaffInput))
+		},
+		nil,
+		ec.marshalNInviteStaffPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInviteStaffPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_inviteStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "account":
+				return ec.fieldContext_InviteStaffPayload_account(ctx, field)
+			case "staff":
+				return ec.fieldContext_InviteStaffPayload_staff(ctx, field)
+			case "linkExpiresAt":
+				return ec.fieldContext_InviteStaffPayload_linkExpiresAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InviteStaffPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setPassword,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetPassword(ctx, fc.Args["input"].(model.SetPasswordInput))
+		},
+		nil,
+		ec.marshalNSetPasswordPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "email":
+				return ec.fieldContext_SetPasswordPayload_email(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SetPasswordPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disableStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_disableStaff,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DisableStaff(ctx, fc.Args["input"].(model.StaffAccountInput))
+		},
+		nil,
+		ec.marshalNStaffAccountPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_disableStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "account":
+				return ec.fieldContext_StaffAccountPayload_account(ctx, field)
+			case "reassigned":
+				return ec.fieldContext_StaffAccountPayload_reassigned(ctx, field)
+			case "queued":
+				return ec.fieldContext_StaffAccountPayload_queued(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StaffAccountPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disableStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enableStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_enableStaff,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().EnableStaff(ctx, fc.Args["input"].(model.StaffAccountInput))
+		},
+		nil,
+		ec.marshalNStaffAccountPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_enableStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "account":
+				return ec.fieldContext_StaffAccountPayload_account(ctx, field)
+			case "reassigned":
+				return ec.fieldContext_StaffAccountPayload_reassigned(ctx, field)
+			case "queued":
+				return ec.fieldContext_StaffAccountPayload_queued(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StaffAccountPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enableStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateStaff,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateStaff(ctx, fc.Args["input"].(model.UpdateStaffInput))
+		},
+		nil,
+		ec.marshalNStaffPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "staff":
+				return ec.fieldContext_StaffPayload_staff(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StaffPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setAvailability(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setAvailability,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetAvailability(ctx, fc.Args["input"].(model.SetAvailabilityInput))
+		},
+		nil,
+		ec.marshalNSetAvailabilityPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setAvailability(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "staff":
+				return ec.fieldContext_SetAvailabilityPayload_staff(ctx, field)
+			case "assigned":
+				return ec.fieldContext_SetAvailabilityPayload_assigned(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SetAvailabilityPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAvailability_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17979,6 +19634,8 @@ func (ec *executionContext) fieldContext_OrgUnit_site(_ context.Context, field g
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "conflictDateNotices":
+				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ClientSite", field.Name)
 		},
@@ -18256,6 +19913,51 @@ func (ec *executionContext) fieldContext_OrgUnitEdge_cursor(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgUnitPayload_orgUnit(ctx context.Context, field graphql.CollectedField, obj *model.OrgUnitPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_OrgUnitPayload_orgUnit,
+		func(ctx context.Context) (any, error) {
+			return obj.OrgUnit, nil
+		},
+		nil,
+		ec.marshalNOrgUnit2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnit,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_OrgUnitPayload_orgUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgUnitPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_OrgUnit_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_OrgUnit_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_OrgUnit_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_OrgUnit_name(ctx, field)
+			case "site":
+				return ec.fieldContext_OrgUnit_site(ctx, field)
+			case "postings":
+				return ec.fieldContext_OrgUnit_postings(ctx, field)
+			case "assignments":
+				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
 		},
 	}
 	return fc, nil
@@ -26265,6 +27967,93 @@ func (ec *executionContext) fieldContext_ScoreComponent_value(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _SetAvailabilityPayload_staff(ctx context.Context, field graphql.CollectedField, obj *model.SetAvailabilityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SetAvailabilityPayload_staff,
+		func(ctx context.Context) (any, error) {
+			return obj.Staff, nil
+		},
+		nil,
+		ec.marshalNAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SetAvailabilityPayload_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAvailabilityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Assignee does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetAvailabilityPayload_assigned(ctx context.Context, field graphql.CollectedField, obj *model.SetAvailabilityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SetAvailabilityPayload_assigned,
+		func(ctx context.Context) (any, error) {
+			return obj.Assigned, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SetAvailabilityPayload_assigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAvailabilityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SetPasswordPayload_email(ctx context.Context, field graphql.CollectedField, obj *model.SetPasswordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SetPasswordPayload_email,
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SetPasswordPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetPasswordPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *ent.Skill) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26752,6 +28541,148 @@ func (ec *executionContext) fieldContext_SkillSheetSkill_years(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.StaffAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StaffAccountPayload_account,
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		ec.marshalNAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StaffAccountPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Account_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Account_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Account_updatedAt(ctx, field)
+			case "email":
+				return ec.fieldContext_Account_email(ctx, field)
+			case "role":
+				return ec.fieldContext_Account_role(ctx, field)
+			case "disabled":
+				return ec.fieldContext_Account_disabled(ctx, field)
+			case "lastLoginAt":
+				return ec.fieldContext_Account_lastLoginAt(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Account_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Account_salesRep(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Account_registrant(ctx, field)
+			case "profile":
+				return ec.fieldContext_Account_profile(ctx, field)
+			case "agency":
+				return ec.fieldContext_Account_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffAccountPayload_reassigned(ctx context.Context, field graphql.CollectedField, obj *model.StaffAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StaffAccountPayload_reassigned,
+		func(ctx context.Context) (any, error) {
+			return obj.Reassigned, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StaffAccountPayload_reassigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffAccountPayload_queued(ctx context.Context, field graphql.CollectedField, obj *model.StaffAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StaffAccountPayload_queued,
+		func(ctx context.Context) (any, error) {
+			return obj.Queued, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StaffAccountPayload_queued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffPayload_staff(ctx context.Context, field graphql.CollectedField, obj *model.StaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StaffPayload_staff,
+		func(ctx context.Context) (any, error) {
+			return obj.Staff, nil
+		},
+		nil,
+		ec.marshalNAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StaffPayload_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Assignee does not have child fields")
 		},
 	}
 	return fc, nil
@@ -31916,6 +33847,68 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputClientChangesInput(ctx context.Context, obj any) (model.ClientChangesInput, error) {
+	var it model.ClientChangesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "industry", "legalEntityNumber", "clearLegalEntityNumber", "serviceRepId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "legalEntityNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalEntityNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalEntityNumber = data
+		case "clearLegalEntityNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLegalEntityNumber"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLegalEntityNumber = data
+		case "serviceRepId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceRepId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceRepID = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputClientCompanyOrder(ctx context.Context, obj any) (ent.ClientCompanyOrder, error) {
 	var it ent.ClientCompanyOrder
 	asMap := map[string]any{}
@@ -32444,6 +34437,54 @@ func (ec *executionContext) unmarshalInputClientCompanyWhereInput(ctx context.Co
 				return it, err
 			}
 			it.LegalEntityNumberContainsFold = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputClientSiteChangesInput(ctx context.Context, obj any) (model.ClientSiteChangesInput, error) {
+	var it model.ClientSiteChangesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "address", "prefecture"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
 		}
 	}
 
@@ -33104,6 +35145,271 @@ func (ec *executionContext) unmarshalInputClientSiteWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ConflictDateNotifiedAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputConflictDateNoticeWhereInput(ctx context.Context, obj any) (ent.ConflictDateNoticeWhereInput, error) {
+	var it ent.ConflictDateNoticeWhereInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "conflictDate", "conflictDateNEQ", "conflictDateIn", "conflictDateNotIn", "conflictDateGT", "conflictDateGTE", "conflictDateLT", "conflictDateLTE", "notifiedOn", "notifiedOnNEQ", "notifiedOnIn", "notifiedOnNotIn", "notifiedOnGT", "notifiedOnGTE", "notifiedOnLT", "notifiedOnLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOConflictDateNoticeWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOConflictDateNoticeWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOConflictDateNoticeWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "conflictDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDate = data
+		case "conflictDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateNEQ = data
+		case "conflictDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateIn = data
+		case "conflictDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateNotIn = data
+		case "conflictDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateGT = data
+		case "conflictDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateGTE = data
+		case "conflictDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateLT = data
+		case "conflictDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDateLTE = data
+		case "notifiedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOn = data
+		case "notifiedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnNEQ = data
+		case "notifiedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnIn = data
+		case "notifiedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnNotIn = data
+		case "notifiedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnGT = data
+		case "notifiedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnGTE = data
+		case "notifiedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnLT = data
+		case "notifiedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOnLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
 		}
 	}
 
@@ -35954,6 +38260,75 @@ func (ec *executionContext) unmarshalInputInquiryWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, obj any) (model.InviteStaffInput, error) {
+	var it model.InviteStaffInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "name", "role", "salesRepKind", "capacity", "specialties", "regions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNStaffRole2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "salesRepKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salesRepKind"))
+			data, err := ec.unmarshalOSalesRepKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋsalesrepᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SalesRepKind = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "specialties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialties"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Specialties = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputLogContactInput(ctx context.Context, obj any) (model.LogContactInput, error) {
 	var it model.LogContactInput
 	asMap := map[string]any{}
@@ -36151,6 +38526,170 @@ func (ec *executionContext) unmarshalInputMatchingWeightsInput(ctx context.Conte
 				return it, err
 			}
 			it.History = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputNewClientInput(ctx context.Context, obj any) (model.NewClientInput, error) {
+	var it model.NewClientInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "industry", "legalEntityNumber", "serviceRepId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "legalEntityNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalEntityNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalEntityNumber = data
+		case "serviceRepId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceRepId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceRepID = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputNewClientSiteInput(ctx context.Context, obj any) (model.NewClientSiteInput, error) {
+	var it model.NewClientSiteInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "name", "address", "prefecture"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputNewOrgUnitInput(ctx context.Context, obj any) (model.NewOrgUnitInput, error) {
+	var it model.NewOrgUnitInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"siteId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "siteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOrgUnitChangesInput(ctx context.Context, obj any) (model.OrgUnitChangesInput, error) {
+	var it model.OrgUnitChangesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
 		}
 	}
 
@@ -38019,6 +40558,47 @@ func (ec *executionContext) unmarshalInputPublicPostingWhereInput(ctx context.Co
 				return it, err
 			}
 			it.TitleContains = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordConflictDateNoticeInput(ctx context.Context, obj any) (model.RecordConflictDateNoticeInput, error) {
+	var it model.RecordConflictDateNoticeInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"siteId", "conflictDate", "notifiedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "siteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteID = data
+		case "conflictDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conflictDate"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConflictDate = data
+		case "notifiedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notifiedOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotifiedOn = data
 		}
 	}
 
@@ -40205,6 +42785,67 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Context, obj any) (model.SetAvailabilityInput, error) {
+	var it model.SetAvailabilityInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"available"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetPasswordInput(ctx context.Context, obj any) (model.SetPasswordInput, error) {
+	var it model.SetPasswordInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetRoutingModeInput(ctx context.Context, obj any) (model.SetRoutingModeInput, error) {
 	var it model.SetRoutingModeInput
 	asMap := map[string]any{}
@@ -40570,6 +43211,33 @@ func (ec *executionContext) unmarshalInputSkillWhereInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputStaffAccountInput(ctx context.Context, obj any) (model.StaffAccountInput, error) {
+	var it model.StaffAccountInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context, obj any) (ent.UpdateAgencyInput, error) {
 	var it ent.UpdateAgencyInput
 	asMap := map[string]any{}
@@ -40710,6 +43378,124 @@ func (ec *executionContext) unmarshalInputUpdateAgencyInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearInsuranceGapDays = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateAgencySettingsInput(ctx context.Context, obj any) (model.UpdateAgencySettingsInput, error) {
+	var it model.UpdateAgencySettingsInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"timezone", "businessOpen", "businessClose", "workingWeekdays", "holidays", "firstResponseSLAMinutes", "ackTimeoutMinutes", "inquiryRateLimit", "nextJobLeadDays", "insuranceGapDays", "clearInsuranceGapDays", "routingWeightContinuity", "routingWeightSpecialty", "routingWeightRegion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "timezone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timezone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Timezone = data
+		case "businessOpen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessOpen"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessOpen = data
+		case "businessClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("businessClose"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BusinessClose = data
+		case "workingWeekdays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingWeekdays"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingWeekdays = data
+		case "holidays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidays"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Holidays = data
+		case "firstResponseSLAMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstResponseSLAMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstResponseSLAMinutes = data
+		case "ackTimeoutMinutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ackTimeoutMinutes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AckTimeoutMinutes = data
+		case "inquiryRateLimit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryRateLimit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InquiryRateLimit = data
+		case "nextJobLeadDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextJobLeadDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextJobLeadDays = data
+		case "insuranceGapDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("insuranceGapDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InsuranceGapDays = data
+		case "clearInsuranceGapDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInsuranceGapDays"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearInsuranceGapDays = data
+		case "routingWeightContinuity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightContinuity"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightContinuity = data
+		case "routingWeightSpecialty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightSpecialty"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightSpecialty = data
+		case "routingWeightRegion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingWeightRegion"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingWeightRegion = data
 		}
 	}
 
@@ -41734,6 +44520,61 @@ func (ec *executionContext) unmarshalInputUpdateSkillInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, obj any) (model.UpdateStaffInput, error) {
+	var it model.UpdateStaffInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "capacity", "specialties", "regions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "specialties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialties"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Specialties = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateWorkHistoryInput(ctx context.Context, obj any) (ent.UpdateWorkHistoryInput, error) {
 	var it ent.UpdateWorkHistoryInput
 	asMap := map[string]any{}
@@ -42719,6 +45560,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ContactLog(ctx, sel, obj)
+	case *ent.ConflictDateNotice:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ConflictDateNotice(ctx, sel, obj)
 	case *ent.ClientSite:
 		if obj == nil {
 			return graphql.Null
@@ -44579,6 +47425,45 @@ func (ec *executionContext) _ClientCompanyEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var clientPayloadImplementors = []string{"ClientPayload"}
+
+func (ec *executionContext) _ClientPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClientPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientPayload")
+		case "client":
+			out.Values[i] = ec._ClientPayload_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var clientSiteImplementors = []string{"ClientSite", "Node"}
 
 func (ec *executionContext) _ClientSite(ctx context.Context, sel ast.SelectionSet, obj *ent.ClientSite) graphql.Marshaler {
@@ -44634,6 +47519,8 @@ func (ec *executionContext) _ClientSite(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "conflictDateNotices":
+			out.Values[i] = ec._ClientSite_conflictDateNotices(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44718,6 +47605,45 @@ func (ec *executionContext) _ClientSiteEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._ClientSiteEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._ClientSiteEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var clientSitePayloadImplementors = []string{"ClientSitePayload"}
+
+func (ec *executionContext) _ClientSitePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClientSitePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientSitePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientSitePayload")
+		case "site":
+			out.Values[i] = ec._ClientSitePayload_site(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44845,6 +47771,129 @@ func (ec *executionContext) _ComplianceResult(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var conflictDateNoticeImplementors = []string{"ConflictDateNotice", "Node"}
+
+func (ec *executionContext) _ConflictDateNotice(ctx context.Context, sel ast.SelectionSet, obj *ent.ConflictDateNotice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, conflictDateNoticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConflictDateNotice")
+		case "id":
+			out.Values[i] = ec._ConflictDateNotice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "conflictDate":
+			out.Values[i] = ec._ConflictDateNotice_conflictDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notifiedOn":
+			out.Values[i] = ec._ConflictDateNotice_notifiedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ConflictDateNotice_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "site":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConflictDateNotice_site(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "recordedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConflictDateNotice_recordedBy(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45933,6 +48982,52 @@ func (ec *executionContext) _InsuranceContinuity(ctx context.Context, sel ast.Se
 	return out
 }
 
+var inviteStaffPayloadImplementors = []string{"InviteStaffPayload"}
+
+func (ec *executionContext) _InviteStaffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteStaffPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteStaffPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InviteStaffPayload")
+		case "account":
+			out.Values[i] = ec._InviteStaffPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "staff":
+			out.Values[i] = ec._InviteStaffPayload_staff(ctx, field, obj)
+		case "linkExpiresAt":
+			out.Values[i] = ec._InviteStaffPayload_linkExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var logoutPayloadImplementors = []string{"LogoutPayload"}
 
 func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LogoutPayload) graphql.Marshaler {
@@ -46145,6 +49240,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createClientSite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createClientSite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateClientSite":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateClientSite(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordConflictDateNotice":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordConflictDateNotice(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createOrgUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOrgUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOrgUnit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOrgUnit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setMatchingWeights":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setMatchingWeights(ctx, field)
@@ -46264,6 +49408,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateAgencySettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAgencySettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPosting":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPosting(ctx, field)
@@ -46281,6 +49432,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateRegistrant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateRegistrant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disableStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disableStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enableStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enableStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setAvailability":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAvailability(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47065,6 +50258,45 @@ func (ec *executionContext) _OrgUnitEdge(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._OrgUnitEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._OrgUnitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var orgUnitPayloadImplementors = []string{"OrgUnitPayload"}
+
+func (ec *executionContext) _OrgUnitPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrgUnitPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgUnitPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgUnitPayload")
+		case "orgUnit":
+			out.Values[i] = ec._OrgUnitPayload_orgUnit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49976,6 +53208,89 @@ func (ec *executionContext) _ScoreComponent(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var setAvailabilityPayloadImplementors = []string{"SetAvailabilityPayload"}
+
+func (ec *executionContext) _SetAvailabilityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetAvailabilityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setAvailabilityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetAvailabilityPayload")
+		case "staff":
+			out.Values[i] = ec._SetAvailabilityPayload_staff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assigned":
+			out.Values[i] = ec._SetAvailabilityPayload_assigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var setPasswordPayloadImplementors = []string{"SetPasswordPayload"}
+
+func (ec *executionContext) _SetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetPasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setPasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetPasswordPayload")
+		case "email":
+			out.Values[i] = ec._SetPasswordPayload_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var skillImplementors = []string{"Skill", "Node"}
 
 func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, obj *ent.Skill) graphql.Marshaler {
@@ -50187,6 +53502,94 @@ func (ec *executionContext) _SkillSheetSkill(ctx context.Context, sel ast.Select
 			}
 		case "years":
 			out.Values[i] = ec._SkillSheetSkill_years(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var staffAccountPayloadImplementors = []string{"StaffAccountPayload"}
+
+func (ec *executionContext) _StaffAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StaffAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffAccountPayload")
+		case "account":
+			out.Values[i] = ec._StaffAccountPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reassigned":
+			out.Values[i] = ec._StaffAccountPayload_reassigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queued":
+			out.Values[i] = ec._StaffAccountPayload_queued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var staffPayloadImplementors = []string{"StaffPayload"}
+
+func (ec *executionContext) _StaffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StaffPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffPayload")
+		case "staff":
+			out.Values[i] = ec._StaffPayload_staff(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51004,6 +54407,16 @@ func (ec *executionContext) marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋsta
 	return ec._ApplyPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAssignee2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Assignee(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -51148,6 +54561,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNClientChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientChangesInput(ctx context.Context, v any) (model.ClientChangesInput, error) {
+	res, err := ec.unmarshalInputClientChangesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNClientCompany2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientCompany(ctx context.Context, sel ast.SelectionSet, v *ent.ClientCompany) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -51193,6 +54611,20 @@ func (ec *executionContext) unmarshalNClientCompanyWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNClientPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientPayload(ctx context.Context, sel ast.SelectionSet, v model.ClientPayload) graphql.Marshaler {
+	return ec._ClientPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClientPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientPayload(ctx context.Context, sel ast.SelectionSet, v *model.ClientPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ClientPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNClientSite2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSite(ctx context.Context, sel ast.SelectionSet, v *ent.ClientSite) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -51201,6 +54633,11 @@ func (ec *executionContext) marshalNClientSite2ᚖgithubᚗcomᚋexampleᚋstaff
 		return graphql.Null
 	}
 	return ec._ClientSite(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNClientSiteChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSiteChangesInput(ctx context.Context, v any) (model.ClientSiteChangesInput, error) {
+	res, err := ec.unmarshalInputClientSiteChangesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNClientSiteConnection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteConnection(ctx context.Context, sel ast.SelectionSet, v ent.ClientSiteConnection) graphql.Marshaler {
@@ -51231,6 +54668,20 @@ func (ec *executionContext) marshalNClientSiteOrderField2ᚖgithubᚗcomᚋexamp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNClientSitePayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSitePayload(ctx context.Context, sel ast.SelectionSet, v model.ClientSitePayload) graphql.Marshaler {
+	return ec._ClientSitePayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClientSitePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientSitePayload(ctx context.Context, sel ast.SelectionSet, v *model.ClientSitePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ClientSitePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNClientSiteWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSiteWhereInput(ctx context.Context, v any) (*ent.ClientSiteWhereInput, error) {
@@ -51304,6 +54755,21 @@ func (ec *executionContext) marshalNComplianceResult2ᚖgithubᚗcomᚋexample�
 		return graphql.Null
 	}
 	return ec._ComplianceResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConflictDateNotice2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNotice(ctx context.Context, sel ast.SelectionSet, v *ent.ConflictDateNotice) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConflictDateNotice(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConflictDateNoticeWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInput(ctx context.Context, v any) (*ent.ConflictDateNoticeWhereInput, error) {
+	res, err := ec.unmarshalInputConflictDateNoticeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContactLog) graphql.Marshaler {
@@ -51754,6 +55220,25 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) unmarshalNInviteStaffInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInviteStaffInput(ctx context.Context, v any) (model.InviteStaffInput, error) {
+	res, err := ec.unmarshalInputInviteStaffInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInviteStaffPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInviteStaffPayload(ctx context.Context, sel ast.SelectionSet, v model.InviteStaffPayload) graphql.Marshaler {
+	return ec._InviteStaffPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInviteStaffPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInviteStaffPayload(ctx context.Context, sel ast.SelectionSet, v *model.InviteStaffPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InviteStaffPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLogContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLogContactInput(ctx context.Context, v any) (model.LogContactInput, error) {
 	res, err := ec.unmarshalInputLogContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -52184,6 +55669,21 @@ func (ec *executionContext) marshalNMyWorkHistory2ᚖgithubᚗcomᚋexampleᚋst
 	return ec._MyWorkHistory(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNNewClientInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewClientInput(ctx context.Context, v any) (model.NewClientInput, error) {
+	res, err := ec.unmarshalInputNewClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNewClientSiteInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewClientSiteInput(ctx context.Context, v any) (model.NewClientSiteInput, error) {
+	res, err := ec.unmarshalInputNewClientSiteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNewOrgUnitInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐNewOrgUnitInput(ctx context.Context, v any) (model.NewOrgUnitInput, error) {
+	res, err := ec.unmarshalInputNewOrgUnitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -52242,6 +55742,11 @@ func (ec *executionContext) marshalNOrgUnit2ᚖgithubᚗcomᚋexampleᚋstaffcrm
 	return ec._OrgUnit(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOrgUnitChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitChangesInput(ctx context.Context, v any) (model.OrgUnitChangesInput, error) {
+	res, err := ec.unmarshalInputOrgUnitChangesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNOrgUnitConnection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitConnection(ctx context.Context, sel ast.SelectionSet, v ent.OrgUnitConnection) graphql.Marshaler {
 	return ec._OrgUnitConnection(ctx, sel, &v)
 }
@@ -52270,6 +55775,20 @@ func (ec *executionContext) marshalNOrgUnitOrderField2ᚖgithubᚗcomᚋexample�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNOrgUnitPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitPayload(ctx context.Context, sel ast.SelectionSet, v model.OrgUnitPayload) graphql.Marshaler {
+	return ec._OrgUnitPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrgUnitPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐOrgUnitPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrgUnitPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OrgUnitPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrgUnitWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnitWhereInput(ctx context.Context, v any) (*ent.OrgUnitWhereInput, error) {
@@ -52566,6 +56085,11 @@ func (ec *executionContext) marshalNRecommendedPostingEdge2ᚖgithubᚗcomᚋexa
 		return graphql.Null
 	}
 	return ec._RecommendedPostingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordConflictDateNoticeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordConflictDateNoticeInput(ctx context.Context, v any) (model.RecordConflictDateNoticeInput, error) {
+	res, err := ec.unmarshalInputRecordConflictDateNoticeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
@@ -52978,6 +56502,44 @@ func (ec *executionContext) marshalNScoreComponent2ᚖgithubᚗcomᚋexampleᚋs
 	return ec._ScoreComponent(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetAvailabilityInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityInput(ctx context.Context, v any) (model.SetAvailabilityInput, error) {
+	res, err := ec.unmarshalInputSetAvailabilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetAvailabilityPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityPayload(ctx context.Context, sel ast.SelectionSet, v model.SetAvailabilityPayload) graphql.Marshaler {
+	return ec._SetAvailabilityPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSetAvailabilityPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetAvailabilityPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetAvailabilityPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetPasswordInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordInput(ctx context.Context, v any) (model.SetPasswordInput, error) {
+	res, err := ec.unmarshalInputSetPasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetPasswordPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v model.SetPasswordPayload) graphql.Marshaler {
+	return ec._SetPasswordPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSetPasswordPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetPasswordPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetPasswordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSetRoutingModeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRoutingModeInput(ctx context.Context, v any) (model.SetRoutingModeInput, error) {
 	res, err := ec.unmarshalInputSetRoutingModeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53124,6 +56686,49 @@ func (ec *executionContext) unmarshalNSkillWhereInput2ᚖgithubᚗcomᚋexample�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput(ctx context.Context, v any) (model.StaffAccountInput, error) {
+	res, err := ec.unmarshalInputStaffAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStaffAccountPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountPayload(ctx context.Context, sel ast.SelectionSet, v model.StaffAccountPayload) graphql.Marshaler {
+	return ec._StaffAccountPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStaffAccountPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.StaffAccountPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StaffAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStaffPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffPayload(ctx context.Context, sel ast.SelectionSet, v model.StaffPayload) graphql.Marshaler {
+	return ec._StaffPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStaffPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffPayload(ctx context.Context, sel ast.SelectionSet, v *model.StaffPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StaffPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStaffRole2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffRole(ctx context.Context, v any) (model.StaffRole, error) {
+	var res model.StaffRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStaffRole2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffRole(ctx context.Context, sel ast.SelectionSet, v model.StaffRole) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53186,6 +56791,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateAgencySettingsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateAgencySettingsInput(ctx context.Context, v any) (model.UpdateAgencySettingsInput, error) {
+	res, err := ec.unmarshalInputUpdateAgencySettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateMyProfileInput2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐProfileChanges(ctx context.Context, v any) (portal.ProfileChanges, error) {
 	res, err := ec.unmarshalInputUpdateMyProfileInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53222,6 +56832,11 @@ func (ec *executionContext) unmarshalNUpdateRegistrantInput2ᚖgithubᚗcomᚋex
 
 func (ec *executionContext) unmarshalNUpdateRegistrantMutationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateRegistrantMutationInput(ctx context.Context, v any) (model.UpdateRegistrantMutationInput, error) {
 	res, err := ec.unmarshalInputUpdateRegistrantMutationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateStaffInput(ctx context.Context, v any) (model.UpdateStaffInput, error) {
+	res, err := ec.unmarshalInputUpdateStaffInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -54816,6 +58431,79 @@ func (ec *executionContext) unmarshalOClientSiteWhereInput2ᚖgithubᚗcomᚋexa
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputClientSiteWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConflictDateNotice2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ConflictDateNotice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNConflictDateNotice2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNotice(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOConflictDateNoticeWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInputᚄ(ctx context.Context, v any) ([]*ent.ConflictDateNoticeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ConflictDateNoticeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNConflictDateNoticeWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOConflictDateNoticeWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInput(ctx context.Context, v any) (*ent.ConflictDateNoticeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConflictDateNoticeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

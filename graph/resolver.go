@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/mail"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
@@ -21,6 +22,9 @@ type Resolver struct {
 	Bus      notify.Subscriber
 	Pipeline *pipeline.Service
 	Limits   *RateLimits // nil: no abuse limits (tests)
+	Mailer   mail.Mailer // nil: mail.Log, which logs no links
+	// LinkBase is where e-mailed one-time links point ("" = staff.DefaultLinkBase).
+	LinkBase string
 }
 
 func (r *Resolver) portal() portal.Loader { return portal.Loader{Client: r.Client} }

@@ -46,6 +46,8 @@ const (
 	EdgeRegistrant = "registrant"
 	// EdgeRefreshTokens holds the string denoting the refresh_tokens edge name in mutations.
 	EdgeRefreshTokens = "refresh_tokens"
+	// EdgeAccountTokens holds the string denoting the account_tokens edge name in mutations.
+	EdgeAccountTokens = "account_tokens"
 	// Table holds the table name of the account in the database.
 	Table = "accounts"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -83,6 +85,13 @@ const (
 	RefreshTokensInverseTable = "refresh_tokens"
 	// RefreshTokensColumn is the table column denoting the refresh_tokens relation/edge.
 	RefreshTokensColumn = "account_id"
+	// AccountTokensTable is the table that holds the account_tokens relation/edge.
+	AccountTokensTable = "account_tokens"
+	// AccountTokensInverseTable is the table name for the AccountToken entity.
+	// It exists in this package in order to avoid circular dependency with the "accounttoken" package.
+	AccountTokensInverseTable = "account_tokens"
+	// AccountTokensColumn is the table column denoting the account_tokens relation/edge.
+	AccountTokensColumn = "account_id"
 )
 
 // Columns holds all SQL columns for account fields.
@@ -254,6 +263,20 @@ func ByRefreshTokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newRefreshTokensStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByAccountTokensCount orders the results by account_tokens count.
+func ByAccountTokensCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAccountTokensStep(), opts...)
+	}
+}
+
+// ByAccountTokens orders the results by account_tokens terms.
+func ByAccountTokens(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAccountTokensStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -287,6 +310,13 @@ func newRefreshTokensStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RefreshTokensInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, RefreshTokensTable, RefreshTokensColumn),
+	)
+}
+func newAccountTokensStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AccountTokensInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AccountTokensTable, AccountTokensColumn),
 	)
 }
 

@@ -560,6 +560,29 @@ func HasRefreshTokensWith(preds ...predicate.RefreshToken) predicate.Account {
 	})
 }
 
+// HasAccountTokens applies the HasEdge predicate on the "account_tokens" edge.
+func HasAccountTokens() predicate.Account {
+	return predicate.Account(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AccountTokensTable, AccountTokensColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAccountTokensWith applies the HasEdge predicate on the "account_tokens" edge with a given conditions (other predicates).
+func HasAccountTokensWith(preds ...predicate.AccountToken) predicate.Account {
+	return predicate.Account(func(s *sql.Selector) {
+		step := newAccountTokensStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Account) predicate.Account {
 	return predicate.Account(sql.AndPredicates(predicates...))

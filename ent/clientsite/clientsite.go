@@ -39,6 +39,8 @@ const (
 	EdgeClient = "client"
 	// EdgeOrgUnits holds the string denoting the org_units edge name in mutations.
 	EdgeOrgUnits = "org_units"
+	// EdgeConflictDateNotices holds the string denoting the conflict_date_notices edge name in mutations.
+	EdgeConflictDateNotices = "conflict_date_notices"
 	// Table holds the table name of the clientsite in the database.
 	Table = "client_sites"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -62,6 +64,13 @@ const (
 	OrgUnitsInverseTable = "org_units"
 	// OrgUnitsColumn is the table column denoting the org_units relation/edge.
 	OrgUnitsColumn = "site_id"
+	// ConflictDateNoticesTable is the table that holds the conflict_date_notices relation/edge.
+	ConflictDateNoticesTable = "conflict_date_notices"
+	// ConflictDateNoticesInverseTable is the table name for the ConflictDateNotice entity.
+	// It exists in this package in order to avoid circular dependency with the "conflictdatenotice" package.
+	ConflictDateNoticesInverseTable = "conflict_date_notices"
+	// ConflictDateNoticesColumn is the table column denoting the conflict_date_notices relation/edge.
+	ConflictDateNoticesColumn = "site_id"
 )
 
 // Columns holds all SQL columns for clientsite fields.
@@ -190,6 +199,20 @@ func ByOrgUnits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newOrgUnitsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByConflictDateNoticesCount orders the results by conflict_date_notices count.
+func ByConflictDateNoticesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newConflictDateNoticesStep(), opts...)
+	}
+}
+
+// ByConflictDateNotices orders the results by conflict_date_notices terms.
+func ByConflictDateNotices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newConflictDateNoticesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -209,5 +232,12 @@ func newOrgUnitsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OrgUnitsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OrgUnitsTable, OrgUnitsColumn),
+	)
+}
+func newConflictDateNoticesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ConflictDateNoticesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ConflictDateNoticesTable, ConflictDateNoticesColumn),
 	)
 }

@@ -584,6 +584,29 @@ func HasOrgUnitsWith(preds ...predicate.OrgUnit) predicate.ClientSite {
 	})
 }
 
+// HasConflictDateNotices applies the HasEdge predicate on the "conflict_date_notices" edge.
+func HasConflictDateNotices() predicate.ClientSite {
+	return predicate.ClientSite(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ConflictDateNoticesTable, ConflictDateNoticesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasConflictDateNoticesWith applies the HasEdge predicate on the "conflict_date_notices" edge with a given conditions (other predicates).
+func HasConflictDateNoticesWith(preds ...predicate.ConflictDateNotice) predicate.ClientSite {
+	return predicate.ClientSite(func(s *sql.Selector) {
+		step := newConflictDateNoticesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.ClientSite) predicate.ClientSite {
 	return predicate.ClientSite(sql.AndPredicates(predicates...))

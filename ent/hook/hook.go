@@ -21,6 +21,18 @@ func (f AccountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AccountMutation", m)
 }
 
+// The AccountTokenFunc type is an adapter to allow the use of ordinary
+// function as AccountToken mutator.
+type AccountTokenFunc func(context.Context, *ent.AccountTokenMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AccountTokenFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AccountTokenMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AccountTokenMutation", m)
+}
+
 // The AgencyFunc type is an adapter to allow the use of ordinary
 // function as Agency mutator.
 type AgencyFunc func(context.Context, *ent.AgencyMutation) (ent.Value, error)
@@ -103,6 +115,18 @@ func (f ClientSiteFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ClientSiteMutation", m)
+}
+
+// The ConflictDateNoticeFunc type is an adapter to allow the use of ordinary
+// function as ConflictDateNotice mutator.
+type ConflictDateNoticeFunc func(context.Context, *ent.ConflictDateNoticeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ConflictDateNoticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ConflictDateNoticeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConflictDateNoticeMutation", m)
 }
 
 // The ContactLogFunc type is an adapter to allow the use of ordinary

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -16,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -111,6 +113,33 @@ func (f TraverseAccount) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AccountQuery", q)
+}
+
+// The AccountTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AccountTokenFunc func(context.Context, *ent.AccountTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AccountTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AccountTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AccountTokenQuery", q)
+}
+
+// The TraverseAccountToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAccountToken func(context.Context, *ent.AccountTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAccountToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAccountToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccountTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AccountTokenQuery", q)
 }
 
 // The AgencyFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -300,6 +329,33 @@ func (f TraverseClientSite) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ClientSiteQuery", q)
+}
+
+// The ConflictDateNoticeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConflictDateNoticeFunc func(context.Context, *ent.ConflictDateNoticeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConflictDateNoticeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConflictDateNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConflictDateNoticeQuery", q)
+}
+
+// The TraverseConflictDateNotice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConflictDateNotice func(context.Context, *ent.ConflictDateNoticeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConflictDateNotice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConflictDateNotice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConflictDateNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConflictDateNoticeQuery", q)
 }
 
 // The ContactLogFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -604,6 +660,8 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.AccountQuery:
 		return &query[*ent.AccountQuery, predicate.Account, account.OrderOption]{typ: ent.TypeAccount, tq: q}, nil
+	case *ent.AccountTokenQuery:
+		return &query[*ent.AccountTokenQuery, predicate.AccountToken, accounttoken.OrderOption]{typ: ent.TypeAccountToken, tq: q}, nil
 	case *ent.AgencyQuery:
 		return &query[*ent.AgencyQuery, predicate.Agency, agency.OrderOption]{typ: ent.TypeAgency, tq: q}, nil
 	case *ent.ApplicationQuery:
@@ -618,6 +676,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ClientCompanyQuery, predicate.ClientCompany, clientcompany.OrderOption]{typ: ent.TypeClientCompany, tq: q}, nil
 	case *ent.ClientSiteQuery:
 		return &query[*ent.ClientSiteQuery, predicate.ClientSite, clientsite.OrderOption]{typ: ent.TypeClientSite, tq: q}, nil
+	case *ent.ConflictDateNoticeQuery:
+		return &query[*ent.ConflictDateNoticeQuery, predicate.ConflictDateNotice, conflictdatenotice.OrderOption]{typ: ent.TypeConflictDateNotice, tq: q}, nil
 	case *ent.ContactLogQuery:
 		return &query[*ent.ContactLogQuery, predicate.ContactLog, contactlog.OrderOption]{typ: ent.TypeContactLog, tq: q}, nil
 	case *ent.CoordinatorQuery:

@@ -48,6 +48,37 @@ var (
 			},
 		},
 	}
+	// AccountTokensColumns holds the columns for the "account_tokens" table.
+	AccountTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"SET_PASSWORD"}},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt},
+	}
+	// AccountTokensTable holds the schema information for the "account_tokens" table.
+	AccountTokensTable = &schema.Table{
+		Name:       "account_tokens",
+		Columns:    AccountTokensColumns,
+		PrimaryKey: []*schema.Column{AccountTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "account_tokens_accounts_account_tokens",
+				Columns:    []*schema.Column{AccountTokensColumns[6]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accounttoken_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{AccountTokensColumns[6]},
+			},
+		},
+	}
 	// AgenciesColumns holds the columns for the "agencies" table.
 	AgenciesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -451,6 +482,54 @@ var (
 				Name:    "clientsite_agency_id_prefecture",
 				Unique:  false,
 				Columns: []*schema.Column{ClientSitesColumns[9], ClientSitesColumns[5]},
+			},
+		},
+	}
+	// ConflictDateNoticesColumns holds the columns for the "conflict_date_notices" table.
+	ConflictDateNoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "conflict_date", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "notified_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "site_id", Type: field.TypeInt},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "recorded_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ConflictDateNoticesTable holds the schema information for the "conflict_date_notices" table.
+	ConflictDateNoticesTable = &schema.Table{
+		Name:       "conflict_date_notices",
+		Columns:    ConflictDateNoticesColumns,
+		PrimaryKey: []*schema.Column{ConflictDateNoticesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "conflict_date_notices_client_sites_conflict_date_notices",
+				Columns:    []*schema.Column{ConflictDateNoticesColumns[4]},
+				RefColumns: []*schema.Column{ClientSitesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "conflict_date_notices_agencies_agency",
+				Columns:    []*schema.Column{ConflictDateNoticesColumns[5]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "conflict_date_notices_accounts_recorded_by",
+				Columns:    []*schema.Column{ConflictDateNoticesColumns[6]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "conflictdatenotice_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConflictDateNoticesColumns[5]},
+			},
+			{
+				Name:    "conflictdatenotice_site_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConflictDateNoticesColumns[4]},
 			},
 		},
 	}
@@ -1145,6 +1224,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AccountsTable,
+		AccountTokensTable,
 		AgenciesTable,
 		ApplicationsTable,
 		ApplicationEventsTable,
@@ -1152,6 +1232,7 @@ var (
 		AuditEventsTable,
 		ClientsTable,
 		ClientSitesTable,
+		ConflictDateNoticesTable,
 		ContactLogsTable,
 		CoordinatorsTable,
 		InquiriesTable,
@@ -1170,6 +1251,10 @@ func init() {
 	AccountsTable.ForeignKeys[0].RefTable = AgenciesTable
 	AccountsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AccountTokensTable.ForeignKeys[0].RefTable = AccountsTable
+	AccountTokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	AgenciesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
@@ -1210,6 +1295,12 @@ func init() {
 	ClientSitesTable.ForeignKeys[1].RefTable = AgenciesTable
 	ClientSitesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	ConflictDateNoticesTable.ForeignKeys[0].RefTable = ClientSitesTable
+	ConflictDateNoticesTable.ForeignKeys[1].RefTable = AgenciesTable
+	ConflictDateNoticesTable.ForeignKeys[2].RefTable = AccountsTable
+	ConflictDateNoticesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	ContactLogsTable.ForeignKeys[0].RefTable = AgenciesTable
 	ContactLogsTable.ForeignKeys[1].RefTable = AccountsTable

@@ -9,6 +9,9 @@ import (
 // Account is the predicate function for account builders.
 type Account func(*sql.Selector)
 
+// AccountToken is the predicate function for accounttoken builders.
+type AccountToken func(*sql.Selector)
+
 // Agency is the predicate function for agency builders.
 type Agency func(*sql.Selector)
 
@@ -29,6 +32,9 @@ type ClientCompany func(*sql.Selector)
 
 // ClientSite is the predicate function for clientsite builders.
 type ClientSite func(*sql.Selector)
+
+// ConflictDateNotice is the predicate function for conflictdatenotice builders.
+type ConflictDateNotice func(*sql.Selector)
 
 // ContactLog is the predicate function for contactlog builders.
 type ContactLog func(*sql.Selector)

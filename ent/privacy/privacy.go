@@ -135,6 +135,30 @@ func (f AccountMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccountMutation", m)
 }
 
+// The AccountTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AccountTokenQueryRuleFunc func(context.Context, *ent.AccountTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AccountTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccountTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AccountTokenQuery", q)
+}
+
+// The AccountTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AccountTokenMutationRuleFunc func(context.Context, *ent.AccountTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AccountTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AccountTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccountTokenMutation", m)
+}
+
 // The AgencyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AgencyQueryRuleFunc func(context.Context, *ent.AgencyQuery) error
@@ -301,6 +325,30 @@ func (f ClientSiteMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ClientSiteMutation", m)
+}
+
+// The ConflictDateNoticeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConflictDateNoticeQueryRuleFunc func(context.Context, *ent.ConflictDateNoticeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConflictDateNoticeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConflictDateNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConflictDateNoticeQuery", q)
+}
+
+// The ConflictDateNoticeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConflictDateNoticeMutationRuleFunc func(context.Context, *ent.ConflictDateNoticeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConflictDateNoticeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConflictDateNoticeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConflictDateNoticeMutation", m)
 }
 
 // The ContactLogQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -604,6 +652,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AccountQuery:
 		return q.Filter(), nil
+	case *ent.AccountTokenQuery:
+		return q.Filter(), nil
 	case *ent.AgencyQuery:
 		return q.Filter(), nil
 	case *ent.ApplicationQuery:
@@ -617,6 +667,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ClientCompanyQuery:
 		return q.Filter(), nil
 	case *ent.ClientSiteQuery:
+		return q.Filter(), nil
+	case *ent.ConflictDateNoticeQuery:
 		return q.Filter(), nil
 	case *ent.ContactLogQuery:
 		return q.Filter(), nil
@@ -649,6 +701,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AccountMutation:
 		return m.Filter(), nil
+	case *ent.AccountTokenMutation:
+		return m.Filter(), nil
 	case *ent.AgencyMutation:
 		return m.Filter(), nil
 	case *ent.ApplicationMutation:
@@ -662,6 +716,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ClientCompanyMutation:
 		return m.Filter(), nil
 	case *ent.ClientSiteMutation:
+		return m.Filter(), nil
+	case *ent.ConflictDateNoticeMutation:
 		return m.Filter(), nil
 	case *ent.ContactLogMutation:
 		return m.Filter(), nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -14,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -101,6 +103,21 @@ func init() {
 	account.DefaultTokenVersion = accountDescTokenVersion.Default.(int)
 	// account.TokenVersionValidator is a validator for the "token_version" field. It is called by the builders before save.
 	account.TokenVersionValidator = accountDescTokenVersion.Validators[0].(func(int) error)
+	accounttoken.Policy = privacy.NewPolicies(schema.AccountToken{})
+	accounttoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := accounttoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	accounttokenFields := schema.AccountToken{}.Fields()
+	_ = accounttokenFields
+	// accounttokenDescCreatedAt is the schema descriptor for created_at field.
+	accounttokenDescCreatedAt := accounttokenFields[3].Descriptor()
+	// accounttoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	accounttoken.DefaultCreatedAt = accounttokenDescCreatedAt.Default.(func() time.Time)
 	agencyMixin := schema.Agency{}.Mixin()
 	agency.Policy = privacy.NewPolicies(schema.Agency{})
 	agency.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -371,10 +388,13 @@ func init() {
 		})
 	}
 	clientcompanyMixinHooks1 := clientcompanyMixin[1].Hooks()
+	clientcompanyHooks := schema.ClientCompany{}.Hooks()
 
 	clientcompany.Hooks[1] = clientcompanyMixinHooks1[0]
 
 	clientcompany.Hooks[2] = clientcompanyMixinHooks1[1]
+
+	clientcompany.Hooks[3] = clientcompanyHooks[0]
 	clientcompanyMixinFields0 := clientcompanyMixin[0].Fields()
 	_ = clientcompanyMixinFields0
 	clientcompanyFields := schema.ClientCompany{}.Fields()
@@ -498,6 +518,30 @@ func init() {
 	clientsiteDescPrefecture := clientsiteFields[3].Descriptor()
 	// clientsite.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	clientsite.PrefectureValidator = clientsiteDescPrefecture.Validators[0].(func(string) error)
+	conflictdatenoticeMixin := schema.ConflictDateNotice{}.Mixin()
+	conflictdatenotice.Policy = privacy.NewPolicies(schema.ConflictDateNotice{})
+	conflictdatenotice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := conflictdatenotice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	conflictdatenoticeMixinHooks0 := conflictdatenoticeMixin[0].Hooks()
+	conflictdatenoticeHooks := schema.ConflictDateNotice{}.Hooks()
+
+	conflictdatenotice.Hooks[1] = conflictdatenoticeMixinHooks0[0]
+
+	conflictdatenotice.Hooks[2] = conflictdatenoticeMixinHooks0[1]
+
+	conflictdatenotice.Hooks[3] = conflictdatenoticeHooks[0]
+	conflictdatenoticeFields := schema.ConflictDateNotice{}.Fields()
+	_ = conflictdatenoticeFields
+	// conflictdatenoticeDescCreatedAt is the schema descriptor for created_at field.
+	conflictdatenoticeDescCreatedAt := conflictdatenoticeFields[4].Descriptor()
+	// conflictdatenotice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	conflictdatenotice.DefaultCreatedAt = conflictdatenoticeDescCreatedAt.Default.(func() time.Time)
 	contactlogMixin := schema.ContactLog{}.Mixin()
 	contactlog.Policy = privacy.NewPolicies(schema.ContactLog{})
 	contactlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -47,6 +47,7 @@ func (Account) Edges() []ent.Edge {
 		edge.To("registrant", Registrant.Type).Annotations(serverOwned()...).Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("refresh_tokens", RefreshToken.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("account_tokens", AccountToken.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

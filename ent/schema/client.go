@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -67,6 +69,8 @@ func (ClientSite) Edges() []ent.Edge {
 		edge.From("client", ClientCompany.Type).Ref("sites").Field("client_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("org_units", OrgUnit.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("conflict_date_notices", ConflictDateNotice.Type).Annotations(children()).
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -106,3 +110,34 @@ func (OrgUnit) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
 }
+
+// ConflictDateNotice is one notice of a site's conflict date (抵触日) the client gave (派遣法 26条4項):
+// recording a new one keeps the earlier ones, and the site's conflict_date / conflict_date_notified_at
+// are the latest notice's. Rows are immutable; internal/clients writes them together with the site.
+type ConflictDateNotice struct{ ent.Schema }
+
+func (ConflictDateNotice) Mixin() []ent.Mixin { return []ent.Mixin{TenantMixin{}} }
+
+func (ConflictDateNotice) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("site_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("conflict_date").Immutable().SchemaType(dateType).Annotations(entgql.Type("Date")).
+			Comment("抵触日 as notified"),
+		field.Time("notified_on").Immutable().SchemaType(dateType).Annotations(entgql.Type("Date")).
+			Comment("the date the client notified it"),
+		field.Int("recorded_by_id").Optional().Nillable().Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("created_at").Default(time.Now).Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+func (ConflictDateNotice) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("site", ClientSite.Type).Ref("conflict_date_notices").Field("site_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("recorded_by", Account.Type).Field("recorded_by_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+func (ConflictDateNotice) Indexes() []ent.Index { return []ent.Index{index.Fields("site_id")} }

@@ -68,6 +68,12 @@ func coordinatorHandles(v *auth.Viewer) entql.P {
 
 func ownRegistrant(v *auth.Viewer) entql.P { return eq("registrant_id", v.ProfileID) }
 
+// servedClients: clients a sales rep serves — as the client's service rep, or as the account rep of
+// a posting at one of its sites.
+func servedClients(v *auth.Viewer) entql.P {
+	return entql.Or(eq("service_rep_id", v.ProfileID), has("sites", has("org_units", has("postings", repPostings(v)))))
+}
+
 // registrantChild scopes rows hanging off a registrant (skills, work history) like the registrant.
 func registrantChild() []privacy.QueryRule {
 	return reads(
@@ -129,13 +135,47 @@ func (RefreshToken) Policy() ent.Policy {
 func (Coordinator) Policy() ent.Policy { return policy(reads(all(admin, coordinator, salesRep)), nil) }
 func (SalesRep) Policy() ent.Policy    { return policy(reads(all(admin, coordinator, salesRep)), nil) }
 
-// Client, site and org unit: all staff. §4 lets every staff role read client names and site
-// addresses; postings (which staff all read) must be able to show where they are.
+// Client, site and org unit: all staff read. §4 lets every staff role read client names and site
+// addresses; postings (which staff all read) must be able to show where they are. Admins edit every
+// client; sales reps create clients (as their service rep) and edit the clients they serve, with
+// their sites and org units (internal/clients checks the parent client before adding a child);
+// coordinators only read. Only admins hand a client to another service rep.
 func (ClientCompany) Policy() ent.Policy {
-	return policy(reads(all(admin, coordinator, salesRep)), nil)
+	return policy(reads(all(admin, coordinator, salesRep)),
+		writes(access.DenyChangeOf("service_rep_id"), access.AllowCreate(salesRep), scoped(salesRep, servedClients)))
 }
-func (ClientSite) Policy() ent.Policy { return policy(reads(all(admin, coordinator, salesRep)), nil) }
-func (OrgUnit) Policy() ent.Policy    { return policy(reads(all(admin, coordinator, salesRep)), nil) }
+
+func (ClientCompany) Hooks() []ent.Hook {
+	return []ent.Hook{access.OwnerHook(salesRep, "service_rep_id")}
+}
+
+func (ClientSite) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator, salesRep)), writes(access.AllowCreate(salesRep),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("client", servedClients(v)) })))
+}
+
+func (OrgUnit) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator, salesRep)), writes(access.AllowCreate(salesRep),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("site", has("client", servedClients(v))) })))
+}
+
+// ConflictDateNotice: the notice history of a site, read by staff; written (never changed) with the
+// site by whoever may edit the site.
+func (ConflictDateNotice) Policy() ent.Policy {
+	return policy(reads(all(admin, coordinator, salesRep)), writes(access.AllowCreate(salesRep)))
+}
+
+func (ConflictDateNotice) Hooks() []ent.Hook {
+	return []ent.Hook{access.ActorAccountHook("recorded_by_id", admin, salesRep)}
+}
+
+// AccountToken rows are only touched by internal/staff through named System contexts.
+func (AccountToken) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
 
 // Posting: staff read all postings (field rules hide other reps' bill rates); registrants read open
 // public postings plus those staff introduced to them (linked by an inquiry, application or

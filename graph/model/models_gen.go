@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
@@ -75,6 +76,31 @@ type AuthPayload struct {
 	Viewer                *ent.Account `json:"viewer"`
 }
 
+type ClientChangesInput struct {
+	ID                     int     `json:"id"`
+	Name                   *string `json:"name,omitempty"`
+	Industry               *string `json:"industry,omitempty"`
+	LegalEntityNumber      *string `json:"legalEntityNumber,omitempty"`
+	ClearLegalEntityNumber *bool   `json:"clearLegalEntityNumber,omitempty"`
+	// Admins only: hand the client to another service rep.
+	ServiceRepID *int `json:"serviceRepId,omitempty"`
+}
+
+type ClientPayload struct {
+	Client *ent.ClientCompany `json:"client"`
+}
+
+type ClientSiteChangesInput struct {
+	ID         int     `json:"id"`
+	Name       *string `json:"name,omitempty"`
+	Address    *string `json:"address,omitempty"`
+	Prefecture *string `json:"prefecture,omitempty"`
+}
+
+type ClientSitePayload struct {
+	Site *ent.ClientSite `json:"site"`
+}
+
 type ComplianceResult struct {
 	Ok       bool                  `json:"ok"`
 	Findings []*compliance.Finding `json:"findings"`
@@ -132,6 +158,28 @@ type InsuranceContinuity struct {
 	Lost     bool       `json:"lost"`
 }
 
+type InviteStaffInput struct {
+	Email string    `json:"email"`
+	Name  string    `json:"name"`
+	Role  StaffRole `json:"role"`
+	// Sales reps: ACCOUNT (担当営業) or SERVICE (サービス営業); required for SALES_REP, refused otherwise.
+	SalesRepKind *salesrep.Kind `json:"salesRepKind,omitempty"`
+	// Max open inquiries (0–1000, default 10); coordinators and sales reps.
+	Capacity *int `json:"capacity,omitempty"`
+	// Job categories.
+	Specialties []string `json:"specialties,omitempty"`
+	// Prefectures covered (coordinators).
+	Regions []string `json:"regions,omitempty"`
+}
+
+type InviteStaffPayload struct {
+	Account *ent.Account `json:"account"`
+	// The coordinator or sales rep profile; null for admins.
+	Staff ent.Noder `json:"staff,omitempty"`
+	// When the set-password link stops working.
+	LinkExpiresAt time.Time `json:"linkExpiresAt"`
+}
+
 type LogContactInput struct {
 	RegistrantID int                  `json:"registrantId"`
 	Channel      contactlog.Channel   `json:"channel"`
@@ -166,6 +214,37 @@ type MatchingWeightsInput struct {
 	Availability *float64 `json:"availability,omitempty"`
 	Compliance   *float64 `json:"compliance,omitempty"`
 	History      *float64 `json:"history,omitempty"`
+}
+
+type NewClientInput struct {
+	Name     string `json:"name"`
+	Industry string `json:"industry"`
+	// 法人番号: 13 digits with a valid check digit.
+	LegalEntityNumber *string `json:"legalEntityNumber,omitempty"`
+	// Admins: the service sales rep (a sales rep creating a client is its service rep).
+	ServiceRepID *int `json:"serviceRepId,omitempty"`
+}
+
+type NewClientSiteInput struct {
+	ClientID int    `json:"clientId"`
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	// One of the 47 prefectures, e.g. 東京都.
+	Prefecture string `json:"prefecture"`
+}
+
+type NewOrgUnitInput struct {
+	SiteID int    `json:"siteId"`
+	Name   string `json:"name"`
+}
+
+type OrgUnitChangesInput struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+type OrgUnitPayload struct {
+	OrgUnit *ent.OrgUnit `json:"orgUnit"`
 }
 
 type PostingMatchConnection struct {
@@ -216,6 +295,14 @@ type RecommendedPostingEdge struct {
 	Explanations []*matching.Explanation `json:"explanations"`
 }
 
+type RecordConflictDateNoticeInput struct {
+	SiteID int `json:"siteId"`
+	// 抵触日 as the client notified it.
+	ConflictDate time.Time `json:"conflictDate"`
+	// The date the client notified it (not in the future, before the conflict date).
+	NotifiedOn time.Time `json:"notifiedOn"`
+}
+
 type RefreshTokenInput struct {
 	RefreshToken string `json:"refreshToken"`
 }
@@ -255,11 +342,78 @@ type ScoreComponent struct {
 	Value float64 `json:"value"`
 }
 
+type SetAvailabilityInput struct {
+	Available bool `json:"available"`
+}
+
+type SetAvailabilityPayload struct {
+	Staff ent.Noder `json:"staff"`
+	// Queued inquiries assigned at once when going on shift (to anyone now eligible).
+	Assigned int `json:"assigned"`
+}
+
+type SetPasswordInput struct {
+	// The token from the set-password link.
+	Token string `json:"token"`
+	// At least 12 characters.
+	Password string `json:"password"`
+}
+
+type SetPasswordPayload struct {
+	// The account whose password is now set; sign in with it.
+	Email string `json:"email"`
+}
+
 type SetRoutingModeInput struct {
 	Mode agency.RoutingMode `json:"mode"`
 }
 
+type StaffAccountInput struct {
+	AccountID int `json:"accountId"`
+}
+
+type StaffAccountPayload struct {
+	Account *ent.Account `json:"account"`
+	// Open inquiries of the disabled member now assigned to a colleague.
+	Reassigned int `json:"reassigned"`
+	// Open inquiries of the disabled member back in the queue (nobody eligible yet).
+	Queued int `json:"queued"`
+}
+
+type StaffPayload struct {
+	Staff ent.Noder `json:"staff"`
+}
+
 type Subscription struct {
+}
+
+type UpdateAgencySettingsInput struct {
+	// IANA time zone, e.g. Asia/Tokyo.
+	Timezone *string `json:"timezone,omitempty"`
+	// HH:MM, agency local time; before businessClose.
+	BusinessOpen *string `json:"businessOpen,omitempty"`
+	// HH:MM, agency local time; after businessOpen.
+	BusinessClose *string `json:"businessClose,omitempty"`
+	// 0 = Sunday … 6 = Saturday; at least one, no repeats.
+	WorkingWeekdays []int `json:"workingWeekdays,omitempty"`
+	// YYYY-MM-DD agency-local dates (replaces the list; sorted, duplicates dropped).
+	Holidays []string `json:"holidays,omitempty"`
+	// Business minutes (1–20160) within which a queued inquiry must be answered before it escalates.
+	FirstResponseSLAMinutes *int `json:"firstResponseSLAMinutes,omitempty"`
+	// Business minutes (1–10080) an assignee has to acknowledge before the inquiry is reassigned.
+	AckTimeoutMinutes *int `json:"ackTimeoutMinutes,omitempty"`
+	// Inquiries per registrant per 24 hours (1–1000).
+	InquiryRateLimit *int `json:"inquiryRateLimit,omitempty"`
+	// Days before an assignment's end when the NEXT_JOB inquiry opens (1–365).
+	NextJobLeadDays *int `json:"nextJobLeadDays,omitempty"`
+	// Days after a contract's end to settle the next one for social insurance (1–365).
+	InsuranceGapDays *int `json:"insuranceGapDays,omitempty"`
+	// Go back to the default insurance gap (one calendar month).
+	ClearInsuranceGapDays *bool `json:"clearInsuranceGapDays,omitempty"`
+	// Routing score weights (0–100).
+	RoutingWeightContinuity *float64 `json:"routingWeightContinuity,omitempty"`
+	RoutingWeightSpecialty  *float64 `json:"routingWeightSpecialty,omitempty"`
+	RoutingWeightRegion     *float64 `json:"routingWeightRegion,omitempty"`
 }
 
 type UpdateMyProfilePayload struct {
@@ -274,6 +428,16 @@ type UpdatePostingMutationInput struct {
 type UpdateRegistrantMutationInput struct {
 	ID  int                        `json:"id"`
 	Set *ent.UpdateRegistrantInput `json:"set"`
+}
+
+type UpdateStaffInput struct {
+	// A Coordinator or SalesRep id.
+	ID          int      `json:"id"`
+	Name        *string  `json:"name,omitempty"`
+	Capacity    *int     `json:"capacity,omitempty"`
+	Specialties []string `json:"specialties,omitempty"`
+	// Coordinators only.
+	Regions []string `json:"regions,omitempty"`
 }
 
 type PublicPostingOrderField string
@@ -328,6 +492,63 @@ func (e *PublicPostingOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e PublicPostingOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type StaffRole string
+
+const (
+	StaffRoleAdmin       StaffRole = "ADMIN"
+	StaffRoleCoordinator StaffRole = "COORDINATOR"
+	StaffRoleSalesRep    StaffRole = "SALES_REP"
+)
+
+var AllStaffRole = []StaffRole{
+	StaffRoleAdmin,
+	StaffRoleCoordinator,
+	StaffRoleSalesRep,
+}
+
+func (e StaffRole) IsValid() bool {
+	switch e {
+	case StaffRoleAdmin, StaffRoleCoordinator, StaffRoleSalesRep:
+		return true
+	}
+	return false
+}
+
+func (e StaffRole) String() string {
+	return string(e)
+}
+
+func (e *StaffRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StaffRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StaffRole", str)
+	}
+	return nil
+}
+
+func (e StaffRole) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StaffRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StaffRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -71,6 +71,8 @@ var (
 	// adminOrRep: admins, and sales reps for the rows their row scope gives them (their postings'
 	// assignments); never coordinators.
 	adminOrRep = readers(auth.RoleAdmin, auth.RoleSalesRep)
+	// routable: the staff who take inquiries and go on and off shift.
+	routable = readers(auth.RoleCoordinator, auth.RoleSalesRep)
 	// postingBillRate: admins, and the posting's own account rep.
 	postingBillRate = Reader{
 		roles:   map[auth.Role]bool{auth.RoleAdmin: true, auth.RoleSalesRep: true},
@@ -124,6 +126,10 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "requestNextJob apply withdrawApplication declineOffer"),
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
 		fields(adminOnly, "setRoutingMode setMatchingWeights"),
+		fields(adminOnly, "updateAgencySettings inviteStaff disableStaff enableStaff updateStaff"),
+		fields(public, "setPassword"),
+		fields(routable, "setAvailability"),
+		fields(adminOrRep, "createClient updateClient createClientSite updateClientSite recordConflictDateNotice createOrgUnit updateOrgUnit"),
 	),
 	"Subscription":                 merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
@@ -159,7 +165,7 @@ var fieldRules = map[string]typeRules{
 	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available openInquiries lastAssignedAt account inquiries"),
 	"SalesRep":      fields(staff, "id createdAt updatedAt kind name specialties capacity available openInquiries lastAssignedAt account postings servedClients inquiries"),
 	"ClientCompany": fields(staff, "id createdAt updatedAt name industry legalEntityNumber serviceRep sites"),
-	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits"),
+	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits conflictDateNotices"),
 	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments"),
 	"Posting": merge(
 		fields(staff, "id createdAt updatedAt type visibility status title description jobCategory requiredSkills taskTags hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount disclosesClient repostCount orgUnit accountRep applications inquiries assignments"),
@@ -205,6 +211,17 @@ var fieldRules = map[string]typeRules{
 	"CreateInquiryPayload":   merge(fields(staff, "inquiry receipt"), fields(registrant, "myInquiry")),
 	"InquiryReceipt":         fields(staff, "id status routedToSomeoneElse"),
 	"RegistrantPayload":      fields(staff, "registrant"),
+
+	// Master data (issue 15 items 2–4).
+	"ConflictDateNotice":     fields(staff, "id conflictDate notifiedOn createdAt site recordedBy"),
+	"InviteStaffPayload":     fields(adminOnly, "account staff linkExpiresAt"),
+	"SetPasswordPayload":     fields(public, "email"),
+	"StaffAccountPayload":    fields(adminOnly, "account reassigned queued"),
+	"StaffPayload":           fields(adminOnly, "staff"),
+	"SetAvailabilityPayload": fields(routable, "staff assigned"),
+	"ClientPayload":          fields(adminOrRep, "client"),
+	"ClientSitePayload":      fields(adminOrRep, "site"),
+	"OrgUnitPayload":         fields(adminOrRep, "orgUnit"),
 }
 
 // FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their

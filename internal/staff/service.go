@@ -1,0 +1,424 @@
+package staff
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/accounttoken"
+	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/salesrep"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/mail"
+	"github.com/example/staffcrm/internal/routing"
+)
+
+var (
+	// ErrAdminOnly: inviting, disabling and changing staff is for the agency's admins.
+	ErrAdminOnly = errors.New("only admins manage staff accounts")
+	// ErrNotFound: the account or staff profile named is not one the caller may see (of another
+	// agency, outside the caller's scope, or missing).
+	ErrNotFound = errors.New("not found")
+	// ErrNoShift: only coordinators and sales reps (with a profile) go on and off shift.
+	ErrNoShift = errors.New("only coordinators and sales reps go on and off shift")
+	// ErrLinkInvalid: the set-password link is unknown, used or expired (one answer for all three).
+	ErrLinkInvalid = errors.New("the set-password link is invalid or has expired; ask an admin for a new invitation")
+)
+
+// DefaultLinkTTL is how long a set-password link works.
+const DefaultLinkTTL = 72 * time.Hour
+
+// DefaultLinkBase is where set-password links point when the server is not told its public address.
+const DefaultLinkBase = "http://localhost:8080/set-password"
+
+// Service manages the viewer's agency's staff.
+type Service struct {
+	Client   *ent.Client
+	Router   *routing.Router
+	Mailer   mail.Mailer      // nil: mail.Log without links
+	LinkBase string           // "": DefaultLinkBase; the token is added as ?token=
+	LinkTTL  time.Duration    // 0: DefaultLinkTTL
+	Now      func() time.Time // nil: time.Now
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) mailer() mail.Mailer {
+	if s.Mailer == nil {
+		return mail.Log{}
+	}
+	return s.Mailer
+}
+
+func admin(ctx context.Context) (*auth.Viewer, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	switch {
+	case !ok:
+		return nil, access.ErrNoViewer
+	case v.Role != auth.RoleAdmin:
+		return nil, ErrAdminOnly
+	}
+	return v, nil
+}
+
+// Invited is a new staff account and when its set-password link expires.
+type Invited struct {
+	Account   *ent.Account
+	Staff     ent.Noder // *ent.Coordinator, *ent.SalesRep or nil (admins)
+	ExpiresAt time.Time
+}
+
+// Invite creates a staff account of the admin's agency with its profile and a one-time
+// set-password link, and mails the link — all or nothing: if the mail cannot be handed over, no row
+// is left behind. The account has a random password nobody knows until the link is used.
+func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
+	v, err := admin(ctx)
+	if err != nil {
+		return Invited{}, fmt.Errorf("invite staff: %w", err)
+	}
+	in, err = CheckInvite(in)
+	if err != nil {
+		return Invited{}, err
+	}
+	placeholder, err := auth.HashPassword(rand.Text())
+	if err != nil {
+		return Invited{}, fmt.Errorf("invite staff: %w", err)
+	}
+	raw, hash := newToken()
+	ttl := s.LinkTTL
+	if ttl <= 0 {
+		ttl = DefaultLinkTTL
+	}
+	out := Invited{ExpiresAt: s.now().Add(ttl)}
+	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		acc, err := tx.Account.Create().SetEmail(in.Email).SetRole(account.Role(in.Role)).SetPasswordHash(placeholder).Save(ctx)
+		if err != nil {
+			return err
+		}
+		out.Account = acc
+		// The account ↔ profile link is server-owned (no viewer's write may set it) and token rows
+		// are the service's own: the admin's right to create the account was checked above.
+		sys := access.System(ctx, "staff: link the invited account to its profile and store its set-password token")
+		switch in.Role {
+		case auth.RoleCoordinator:
+			out.Staff, err = tx.Coordinator.Create().SetAgencyID(v.AgencyID).SetAccountID(acc.ID).SetName(in.Name).
+				SetCapacity(*in.Capacity).SetSpecialties(orEmpty(in.Specialties)).SetRegions(orEmpty(in.Regions)).Save(sys)
+		case auth.RoleSalesRep:
+			out.Staff, err = tx.SalesRep.Create().SetAgencyID(v.AgencyID).SetAccountID(acc.ID).SetName(in.Name).
+				SetKind(salesrep.Kind(in.SalesRepKind)).SetCapacity(*in.Capacity).SetSpecialties(orEmpty(in.Specialties)).Save(sys)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.AccountToken.Create().SetAccountID(acc.ID).SetPurpose(accounttoken.PurposeSET_PASSWORD).
+			SetTokenHash(hash).SetCreatedAt(s.now()).SetExpiresAt(out.ExpiresAt).Exec(sys); err != nil {
+			return err
+		}
+		return s.mailer().Send(ctx, mail.Message{To: in.Email, Purpose: "staff_invite",
+			Subject: "スタッフアカウントのご案内", Link: s.link(raw),
+			Body: in.Name + " 様\n\nスタッフアカウントが作成されました。次のリンクからパスワードを設定してください(一度だけ有効、期限 " +
+				out.ExpiresAt.Format("2006-01-02 15:04 MST") + ")。"})
+	})
+	if err != nil {
+		return Invited{}, fmt.Errorf("invite staff: %w", err)
+	}
+	out.Account = out.Account.Unwrap()
+	switch p := out.Staff.(type) {
+	case *ent.Coordinator:
+		out.Staff = p.Unwrap()
+	case *ent.SalesRep:
+		out.Staff = p.Unwrap()
+	}
+	return out, nil
+}
+
+func orEmpty(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+func (s *Service) link(raw string) string {
+	base := s.LinkBase
+	if base == "" {
+		base = DefaultLinkBase
+	}
+	return base + "?token=" + url.QueryEscape(raw)
+}
+
+// newToken returns a random link token and the SHA-256 that is stored instead of it.
+func newToken() (raw, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	raw = base64.RawURLEncoding.EncodeToString(b)
+	return raw, hashToken(raw)
+}
+
+func hashToken(raw string) string {
+	h := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(h[:])
+}
+
+// SetPassword sets the password of the account a set-password link was made for, once: the token is
+// spent by a conditional update, so of two concurrent uses one wins. Unknown, used and expired
+// tokens get the same answer. No viewer is needed — the token is the authority.
+func (s *Service) SetPassword(ctx context.Context, token, password string) (*ent.Account, error) {
+	if token == "" {
+		return nil, invalid.Field("token", "required")
+	}
+	if err := CheckPassword(password); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, fmt.Errorf("set password: %w", err)
+	}
+	sys := access.System(ctx, "staff: spend a set-password token and set the account's password")
+	var out *ent.Account
+	err = database.WithTx(sys, s.Client, func(tx *ent.Tx) error {
+		now := s.now()
+		tok, err := tx.AccountToken.Query().Where(accounttoken.TokenHash(hashToken(token)),
+			accounttoken.PurposeEQ(accounttoken.PurposeSET_PASSWORD)).Only(sys)
+		if ent.IsNotFound(err) {
+			return ErrLinkInvalid
+		}
+		if err != nil {
+			return err
+		}
+		n, err := tx.AccountToken.Update().Where(accounttoken.ID(tok.ID), accounttoken.UsedAtIsNil(),
+			accounttoken.ExpiresAtGT(now)).SetUsedAt(now).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return ErrLinkInvalid
+		}
+		out, err = tx.Account.UpdateOneID(tok.AccountID).SetPasswordHash(hash).AddTokenVersion(1).Save(sys)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set password: %w", err)
+	}
+	return out.Unwrap(), nil
+}
+
+// Released says what became of a disabled member's open inquiries.
+type Released struct {
+	Account    *ent.Account
+	Reassigned int // now with a colleague
+	Queued     int // back in the queue, none eligible yet
+}
+
+// Disable disables a staff account of the admin's agency: its sessions end at once (the session
+// state follows the account's disabled flag and token version, in every process) and each of its
+// open inquiries is routed again through routing.Router.Reassign — to a colleague, or back to the
+// queue — so none is lost. The account is disabled first, so routing no longer considers it; each
+// inquiry moves in its own routing transaction, and calling Disable again for an account already
+// disabled routes whatever is still assigned to it (a retry after a failure finishes the job).
+func (s *Service) Disable(ctx context.Context, accountID int) (Released, error) {
+	v, err := admin(ctx)
+	if err != nil {
+		return Released{}, fmt.Errorf("disable staff: %w", err)
+	}
+	acc, err := s.staffAccount(ctx, accountID)
+	if err != nil {
+		return Released{}, fmt.Errorf("disable staff: %w", err)
+	}
+	if acc.ID == v.AccountID {
+		return Released{}, invalid.Field("accountId", "admins cannot disable their own account")
+	}
+	out := Released{Account: acc}
+	if !acc.Disabled {
+		if out.Account, err = s.Client.Account.UpdateOne(acc).SetDisabled(true).AddTokenVersion(1).Save(ctx); err != nil {
+			return Released{}, fmt.Errorf("disable staff: %w", err)
+		}
+	}
+	// A routing transaction that read the pool before the disable committed may still assign one
+	// more inquiry to the account: look again until nothing open is left on it.
+	for pass := 0; pass < 5; pass++ {
+		ids, err := s.openInquiries(ctx, acc)
+		if err != nil {
+			return out, fmt.Errorf("disable staff: %w", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		for _, id := range ids {
+			inq, err := s.Router.Reassign(ctx, v, id, "the assignee's account was disabled")
+			if errors.Is(err, routing.ErrInvalidTransition) {
+				continue // resolved or moved meanwhile
+			}
+			if err != nil {
+				return out, fmt.Errorf("disable staff: inquiry %d: %w", id, err)
+			}
+			if inq.Status == inquiry.StatusQUEUED {
+				out.Queued++
+			} else {
+				out.Reassigned++
+			}
+		}
+	}
+	return out, nil
+}
+
+// Enable re-enables a disabled staff account. Sessions ended by Disable stay ended (the token
+// version moved on); the member signs in again. The queue is retried: the member may take inquiries.
+func (s *Service) Enable(ctx context.Context, accountID int) (*ent.Account, error) {
+	v, err := admin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("enable staff: %w", err)
+	}
+	acc, err := s.staffAccount(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("enable staff: %w", err)
+	}
+	if !acc.Disabled {
+		return acc, nil
+	}
+	if acc, err = s.Client.Account.UpdateOne(acc).SetDisabled(false).Save(ctx); err != nil {
+		return nil, fmt.Errorf("enable staff: %w", err)
+	}
+	if _, err := s.Router.RetryQueued(ctx, v.AgencyID, retryBatch); err != nil {
+		return acc, fmt.Errorf("enable staff: retry queue: %w", err)
+	}
+	return acc, nil
+}
+
+// retryBatch bounds how many queued inquiries one shift change tries at once (the sweeper does the rest).
+const retryBatch = 50
+
+// staffAccount reads a staff account under the viewer's privacy.
+func (s *Service) staffAccount(ctx context.Context, id int) (*ent.Account, error) {
+	acc, err := s.Client.Account.Query().Where(account.ID(id)).WithCoordinator().WithSalesRep().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("account: %w", ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if acc.Role == account.RoleREGISTRANT {
+		return nil, invalid.Field("accountId", "not a staff account")
+	}
+	return acc, nil
+}
+
+// openInquiries lists the open inquiries assigned to the account's profile (read as the admin).
+func (s *Service) openInquiries(ctx context.Context, acc *ent.Account) ([]int, error) {
+	open := inquiry.StatusIn(inquiry.StatusASSIGNED, inquiry.StatusACKNOWLEDGED, inquiry.StatusHANDED_OFF)
+	switch {
+	case acc.Edges.Coordinator != nil:
+		return s.Client.Inquiry.Query().Where(inquiry.CoordinatorID(acc.Edges.Coordinator.ID), open).IDs(ctx)
+	case acc.Edges.SalesRep != nil:
+		return s.Client.Inquiry.Query().Where(inquiry.SalesRepID(acc.Edges.SalesRep.ID), open).IDs(ctx)
+	}
+	return nil, nil
+}
+
+// Update changes a coordinator's or sales rep's name, capacity, specialties or regions (admins).
+// More capacity or a wider reach can make queued inquiries assignable: the queue is retried.
+func (s *Service) Update(ctx context.Context, profileID int, c Changes) (ent.Noder, error) {
+	v, err := admin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update staff: %w", err)
+	}
+	var out ent.Noder
+	if co, err := s.Client.Coordinator.Get(ctx, profileID); err == nil {
+		if c, err = CheckChanges(auth.RoleCoordinator, c); err != nil {
+			return nil, err
+		}
+		u := co.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity)
+		if c.Specialties != nil {
+			u.SetSpecialties(c.Specialties)
+		}
+		if c.Regions != nil {
+			u.SetRegions(c.Regions)
+		}
+		if out, err = u.Save(ctx); err != nil {
+			return nil, fmt.Errorf("update staff: %w", err)
+		}
+	} else if !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("update staff: %w", err)
+	} else if sr, err := s.Client.SalesRep.Get(ctx, profileID); err == nil {
+		if c, err = CheckChanges(auth.RoleSalesRep, c); err != nil {
+			return nil, err
+		}
+		u := sr.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity)
+		if c.Specialties != nil {
+			u.SetSpecialties(c.Specialties)
+		}
+		if out, err = u.Save(ctx); err != nil {
+			return nil, fmt.Errorf("update staff: %w", err)
+		}
+	} else if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("update staff: %w", ErrNotFound)
+	} else {
+		return nil, fmt.Errorf("update staff: %w", err)
+	}
+	if _, err := s.Router.RetryQueued(ctx, v.AgencyID, retryBatch); err != nil {
+		return out, fmt.Errorf("update staff: retry queue: %w", err)
+	}
+	return out, nil
+}
+
+// Shift is the viewer's profile after a shift change, and how many queued inquiries were assigned.
+type Shift struct {
+	Staff    ent.Noder
+	Assigned int
+}
+
+// SetAvailability puts the signed-in coordinator or sales rep on or off shift. Going on shift
+// retries the agency's queue at once (whoever is now eligible gets queued inquiries, most urgent
+// first); going off shift keeps what they hold (they still answer it) but routes nothing new to them.
+func (s *Service) SetAvailability(ctx context.Context, available bool) (Shift, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok {
+		return Shift{}, fmt.Errorf("set availability: %w", access.ErrNoViewer)
+	}
+	if (v.Role != auth.RoleCoordinator && v.Role != auth.RoleSalesRep) || v.ProfileID <= 0 {
+		return Shift{}, fmt.Errorf("set availability: %w", ErrNoShift)
+	}
+	// Staff rows are written by admins only (ent/schema/policy.go); this one statement changes one
+	// column of the viewer's own profile, chosen from the viewer above.
+	sys := access.System(ctx, "staff: a coordinator or sales rep puts their own profile on or off shift")
+	var (
+		out Shift
+		err error
+	)
+	if v.Role == auth.RoleCoordinator {
+		out.Staff, err = s.Client.Coordinator.UpdateOneID(v.ProfileID).Where(coordinator.AgencyID(v.AgencyID)).
+			SetAvailable(available).Save(sys)
+	} else {
+		out.Staff, err = s.Client.SalesRep.UpdateOneID(v.ProfileID).Where(salesrep.AgencyID(v.AgencyID)).
+			SetAvailable(available).Save(sys)
+	}
+	if ent.IsNotFound(err) {
+		return Shift{}, fmt.Errorf("set availability: %w", ErrNoShift)
+	}
+	if err != nil {
+		return Shift{}, fmt.Errorf("set availability: %w", err)
+	}
+	if available {
+		if out.Assigned, err = s.Router.RetryQueued(ctx, v.AgencyID, retryBatch); err != nil {
+			return out, fmt.Errorf("set availability: retry queue: %w", err)
+		}
+	}
+	return out, nil
+}
