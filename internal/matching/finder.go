@@ -93,7 +93,9 @@ func (f *Finder) sites(ctx context.Context, orgUnits []int) (map[int]site, error
 	return out, nil
 }
 
-func toRegistrant(r *ent.Registrant, now time.Time) Registrant {
+// toRegistrant is the registrant as Score sees her: her own work history and, as experience too,
+// the months she has worked through this agency (worked, from pastOf).
+func toRegistrant(r *ent.Registrant, worked []Experience, now time.Time) Registrant {
 	out := Registrant{ID: r.ID, Prefecture: r.Prefecture, City: r.City, NearestStation: r.NearestStation,
 		MaxCommuteMinutes: r.MaxCommuteMinutes, AcceptsBus: r.AcceptsBus, DesiredCategories: r.DesiredJobCategories,
 		AvailableFrom: r.AvailableFrom}
@@ -107,6 +109,7 @@ func toRegistrant(r *ent.Registrant, now time.Time) Registrant {
 		out.Experience = append(out.Experience, Experience{JobCategory: w.JobCategory, Industry: w.Industry,
 			Company: w.Company, TaskTags: w.TaskTags, Months: tenure.Months(w.StartDate, w.EndDate, now)})
 	}
+	out.Experience = append(out.Experience, worked...)
 	return out
 }
 
@@ -154,7 +157,11 @@ func (f *Finder) PostingsFor(ctx context.Context, registrantID int) ([]Hit, erro
 	if err != nil {
 		return nil, fmt.Errorf("match postings: %w", err)
 	}
-	r := toRegistrant(reg, now)
+	past, err := f.pastOf(ctx, []int{registrantID}, now)
+	if err != nil {
+		return nil, fmt.Errorf("match postings: %w", err)
+	}
+	r := toRegistrant(reg, past.worked[registrantID], now)
 	cats := map[string]bool{}
 	for _, c := range r.DesiredCategories {
 		cats[c] = true
@@ -185,15 +192,11 @@ func (f *Finder) PostingsFor(ctx context.Context, registrantID int) ([]Hit, erro
 	if err != nil {
 		return nil, fmt.Errorf("match postings: %w", err)
 	}
-	history, rejectedClients, err := f.pastOf(ctx, []int{registrantID})
-	if err != nil {
-		return nil, fmt.Errorf("match postings: %w", err)
-	}
 	items := make([]Ranked, 0, len(ps))
 	for _, p := range ps {
 		st := sites[p.OrgUnitID]
-		c := Context{Now: now, RejectedAtClientBefore: rejectedClients[registrantID][st.clientID],
-			Compliance: compliance.Check(proposal(reg, p, st, history[registrantID], now), nil).Findings}
+		c := Context{Now: now, RejectedAtClientBefore: past.rejected[registrantID][st.clientID],
+			Compliance: compliance.Check(proposal(reg, p, st, past.history[registrantID], now), nil).Findings}
 		items = append(items, Ranked{ID: p.ID, Match: Score(r, toPosting(p, st), c, f.Weights)})
 	}
 	return hits(Rank(items)), nil
@@ -211,7 +214,9 @@ func (f *Finder) RegistrantsFor(ctx context.Context, postingID int) ([]Hit, erro
 		return nil, fmt.Errorf("match registrants: %w", err)
 	}
 	st := sites[p.OrgUnitID]
-	experienced := registrant.HasWorkHistoriesWith(workhistory.JobCategory(p.JobCategory))
+	// Experienced in the category: by her own work history or by an assignment through this agency.
+	experienced := registrant.Or(registrant.HasWorkHistoriesWith(workhistory.JobCategory(p.JobCategory)),
+		registrant.HasAssignmentsWith(assignment.HasPostingWith(posting.JobCategory(p.JobCategory))))
 	base := func() *ent.RegistrantQuery {
 		return f.Client.Registrant.Query().Order(ent.Desc(registrant.FieldRegisteredAt)).Limit(f.limit()).
 			WithSkills().WithWorkHistories()
@@ -227,31 +232,41 @@ func (f *Finder) RegistrantsFor(ctx context.Context, postingID int) ([]Hit, erro
 	for i, r := range regs {
 		ids[i] = r.ID
 	}
-	history, rejectedClients, err := f.pastOf(ctx, ids)
+	past, err := f.pastOf(ctx, ids, now)
 	if err != nil {
 		return nil, fmt.Errorf("match registrants: %w", err)
 	}
 	mp := toPosting(p, st)
 	items := make([]Ranked, 0, len(regs))
 	for _, reg := range regs {
-		c := Context{Now: now, RejectedAtClientBefore: rejectedClients[reg.ID][st.clientID],
-			Compliance: compliance.Check(proposal(reg, p, st, history[reg.ID], now), nil).Findings}
-		items = append(items, Ranked{ID: reg.ID, Match: Score(toRegistrant(reg, now), mp, c, f.Weights)})
+		c := Context{Now: now, RejectedAtClientBefore: past.rejected[reg.ID][st.clientID],
+			Compliance: compliance.Check(proposal(reg, p, st, past.history[reg.ID], now), nil).Findings}
+		items = append(items, Ranked{ID: reg.ID, Match: Score(toRegistrant(reg, past.worked[reg.ID], now), mp, c, f.Weights)})
 	}
 	return hits(Rank(items)), nil
 }
 
-// pastOf reads, for the registrants, their placements (for the 3-year and former-employer rules)
-// and the clients where an application of theirs was rejected — in two queries, past the viewer's
-// scope because both only turn into flags.
-func (f *Finder) pastOf(ctx context.Context, registrantIDs []int) (map[int][]compliance.Placement, map[int]map[int]bool, error) {
-	sys := access.System(ctx, "matching: earlier placements and rejections of shortlisted registrants, for flags")
+// past is what pastOf reads about shortlisted registrants.
+type past struct {
+	history  map[int][]compliance.Placement // placements, for the 3-year and former-employer rules
+	rejected map[int]map[int]bool           // client ids where an application was rejected
+	worked   map[int][]Experience           // months worked through this agency, as experience
+}
+
+// pastOf reads, for the registrants, their placements (for the 3-year and former-employer rules,
+// and as experience: the job category and tasks of the posting, the client's industry, never its
+// name) and the clients where an application of theirs was rejected — in two queries, past the
+// viewer's scope because they only turn into flags and scores.
+func (f *Finder) pastOf(ctx context.Context, registrantIDs []int, now time.Time) (past, error) {
+	sys := access.System(ctx, "matching: earlier placements and rejections of shortlisted registrants, for flags and experience")
 	as, err := f.Client.Assignment.Query().Where(assignment.RegistrantIDIn(registrantIDs...)).
+		WithPosting(func(q *ent.PostingQuery) { q.Select(posting.FieldJobCategory, posting.FieldTaskTags) }).
 		WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }) }).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return past{}, err
 	}
 	history := map[int][]compliance.Placement{}
+	worked := map[int][]Experience{}
 	for _, a := range as {
 		s := a.Edges.OrgUnit.Edges.Site
 		pl := compliance.Placement{OrgUnitID: a.OrgUnitID, SiteID: s.ID, Start: a.StartDate, End: a.EndDate}
@@ -259,6 +274,10 @@ func (f *Finder) pastOf(ctx context.Context, registrantIDs []int) (map[int][]com
 			pl.ClientLegalEntity = *le
 		}
 		history[a.RegistrantID] = append(history[a.RegistrantID], pl)
+		if p := a.Edges.Posting; p != nil {
+			worked[a.RegistrantID] = append(worked[a.RegistrantID], Experience{JobCategory: p.JobCategory,
+				Industry: s.Edges.Client.Industry, TaskTags: p.TaskTags, Months: tenure.Worked(a.StartDate, a.EndDate, now)})
+		}
 	}
 	rej, err := f.Client.Application.Query().Where(application.RegistrantIDIn(registrantIDs...),
 		application.StatusIn(application.StatusSCREENING_REJECTED, application.StatusCLIENT_REJECTED)).
@@ -266,7 +285,7 @@ func (f *Finder) pastOf(ctx context.Context, registrantIDs []int) (map[int][]com
 			q.WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite() })
 		}).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return past{}, err
 	}
 	rejected := map[int]map[int]bool{}
 	for _, a := range rej {
@@ -275,7 +294,7 @@ func (f *Finder) pastOf(ctx context.Context, registrantIDs []int) (map[int][]com
 		}
 		rejected[a.RegistrantID][a.Edges.Posting.Edges.OrgUnit.Edges.Site.ClientID] = true
 	}
-	return history, rejected, nil
+	return past{history: history, rejected: rejected, worked: worked}, nil
 }
 
 func hits(rs []Ranked) []Hit {

@@ -16,3 +16,14 @@ func Months(start time.Time, end *time.Time, now time.Time) int {
 	}
 	return max(int(e.Sub(start).Hours()/24/daysPerMonth), 0)
 }
+
+// Worked is the whole months of an assignment through this agency that have been worked by now:
+// Months from its start to its end, or to now while it is still running (a contract signed to run
+// another year has not given a year of experience yet). Matching's experience and the skill sheet
+// count assignments with it, alongside the registrant's own work history.
+func Worked(start, end, now time.Time) int {
+	if end.After(now) {
+		end = now
+	}
+	return Months(start, &end, now)
+}

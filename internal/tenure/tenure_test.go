@@ -30,3 +30,22 @@ func TestMonths(t *testing.T) {
 		})
 	}
 }
+
+func TestWorked(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
+	now := d("2026-11-20")
+	for _, tc := range []struct {
+		name, start, end string
+		want             int
+	}{
+		{"finished assignment", "2025-04-01", "2026-03-31", 11},
+		{"running: counts to now, not to the contract's end", "2026-05-20", "2027-05-19", 6},
+		{"scheduled, not started", "2026-12-01", "2027-05-31", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Worked(d(tc.start), d(tc.end), now); got != tc.want {
+				t.Errorf("Worked = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
