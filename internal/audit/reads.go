@@ -69,3 +69,13 @@ func (r *Reads) Flush(ctx context.Context, client *ent.Client) error {
 	}
 	return nil
 }
+
+// RecordRead writes one READ event at once, for reads outside a GraphQL operation's collection
+// (a statutory record assembled by a service, a download).
+func RecordRead(ctx context.Context, client *ent.Client, typ string, id int, fields ...string) error {
+	r := NewReads()
+	for _, f := range fields {
+		r.Record(typ, f, id)
+	}
+	return r.Flush(ctx, client)
+}

@@ -29,9 +29,12 @@ func TermsSheet(a Assignment) Record {
 	b.contact("派遣先責任者", "法34条1項11号", a.ClientResponsible)
 	b.add("事業所単位の抵触日", "法34条2項", optDate(a.ConflictDate))
 	b.add("組織単位の抵触日（個人単位）", "法34条2項", individualLimit(a))
-	if a.BillRate != nil {
+	switch {
+	case a.billRateWithheld:
+		b.r.Items = append(b.r.Items, Item{Label: "派遣料金（時間額）", Law: "法34条の2", Value: "（閲覧権限がないため表示していません）"})
+	case a.BillRate != nil:
 		b.add("派遣料金（時間額）", "法34条の2", yen(*a.BillRate))
-	} else {
+	default:
 		b.add("派遣料金（時間額）", "法34条の2", "")
 	}
 	b.add("協定対象派遣労働者か否か", "法31条の2", covered(a.Worker.AgreementCovered))

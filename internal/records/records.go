@@ -88,6 +88,9 @@ type Assignment struct {
 	BillRate             *int // 派遣料金 (hourly)
 	PostingType          string
 	TempToPermConditions string // 紹介予定派遣: 職業紹介の予定、求人条件
+
+	accountRepID     int  // the posting's account rep: who may read the bill rate
+	billRateWithheld bool // the viewer may not read the bill rate: the item says so instead of a gap
 }
 
 // Gap is a legal item a record needs and the data does not hold.
@@ -110,7 +113,18 @@ type Record struct {
 	Title string
 	Items []Item
 	Gaps  []Gap
+	// Kind and SubjectID name the document for its download (set by the Service): "terms-sheet",
+	// "client-notice" or "ledger", and the assignment's id.
+	Kind      string
+	SubjectID int
 }
+
+// Document kinds served as PDF.
+const (
+	KindTermsSheet   = "terms-sheet"
+	KindClientNotice = "client-notice"
+	KindLedger       = "ledger"
+)
 
 // Complete reports whether every item the law requires is filled.
 func (r Record) Complete() bool { return len(r.Gaps) == 0 }

@@ -121,6 +121,7 @@ func Handler(o Options) http.Handler {
 	}
 	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
 		withStatementCount(authenticate(o, query))))))
+	mux.Handle("GET /records/{kind}/{file}", withTimeout(o.RequestTimeout, o.Closing, authenticate(o, recordPDF(o))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

@@ -1,0 +1,253 @@
+package records
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/predicate"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/audit"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/compliance"
+)
+
+var (
+	// ErrNotFound: the assignment is not one the viewer may see (another agency's, outside the
+	// viewer's scope, or missing).
+	ErrNotFound = errors.New("not found")
+	// ErrStaffOnly: records other than the worker's own terms sheet are for staff.
+	ErrStaffOnly = errors.New("only staff read this record")
+	// ErrAdminOnly: the margin disclosure is the agency's published figures, prepared by admins.
+	ErrAdminOnly = errors.New("only admins prepare the margin disclosure")
+)
+
+// Service builds the records from live data for the viewer in ctx. The scope contract is the
+// routing one: the assignment is read under the viewer's privacy first (admins all, coordinators
+// the registrants they handle, sales reps their postings', registrants their own), and only then
+// are the rows around it read past it — the worker may read her own terms sheet by law even though
+// she may not read the client's rows.
+type Service struct {
+	Client *ent.Client
+	Now    func() time.Time // nil: time.Now
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func viewer(ctx context.Context, staffOnly bool) (*auth.Viewer, error) {
+	v, ok := auth.ViewerFrom(ctx)
+	switch {
+	case !ok:
+		return nil, access.ErrNoViewer
+	case staffOnly && !v.Role.IsStaff():
+		return nil, ErrStaffOnly
+	}
+	return v, nil
+}
+
+// TermsSheet is the 就業条件明示書 of assignment id, for staff in scope and for the worker herself.
+// The dispatch fee (34条の2) is the worker's to know and the bill rate's readers' (admins, the
+// posting's account rep); anyone else in scope gets the sheet with that item withheld.
+func (s *Service) TermsSheet(ctx context.Context, id int) (Record, error) {
+	v, err := viewer(ctx, false)
+	if err != nil {
+		return Record{}, err
+	}
+	a, err := s.load(ctx, id)
+	if err != nil {
+		return Record{}, fmt.Errorf("terms sheet: %w", err)
+	}
+	if !(v.Role == auth.RoleAdmin || v.Role == auth.RoleRegistrant || (v.Role == auth.RoleSalesRep && v.ProfileID == a.accountRepID)) {
+		a.BillRate, a.billRateWithheld = nil, true
+	}
+	if err := s.audit(ctx, id, "termsSheet"); err != nil {
+		return Record{}, err
+	}
+	r := TermsSheet(a)
+	r.Kind, r.SubjectID = KindTermsSheet, id
+	return r, nil
+}
+
+// ClientNotice is the 派遣先への通知 of assignment id, for staff in scope.
+func (s *Service) ClientNotice(ctx context.Context, id int) (Record, error) {
+	if _, err := viewer(ctx, true); err != nil {
+		return Record{}, err
+	}
+	a, err := s.load(ctx, id)
+	if err != nil {
+		return Record{}, fmt.Errorf("client notice: %w", err)
+	}
+	if err := s.audit(ctx, id, "clientNotice"); err != nil {
+		return Record{}, err
+	}
+	r := ClientNotice(a)
+	r.Kind, r.SubjectID = KindClientNotice, id
+	return r, nil
+}
+
+// Ledger is the 派遣元管理台帳 entry of assignment id, for staff in scope.
+func (s *Service) Ledger(ctx context.Context, id int) (Ledger, error) {
+	if _, err := viewer(ctx, true); err != nil {
+		return Ledger{}, err
+	}
+	a, err := s.load(ctx, id)
+	if err != nil {
+		return Ledger{}, fmt.Errorf("ledger: %w", err)
+	}
+	if err := s.audit(ctx, id, "ledgerEntry"); err != nil {
+		return Ledger{}, err
+	}
+	l := LedgerEntry(a, nil, nil, nil)
+	l.Kind, l.SubjectID = KindLedger, id
+	return l, nil
+}
+
+// audit records that the viewer read a record of assignment id (every record holds personal data).
+func (s *Service) audit(ctx context.Context, id int, record string) error {
+	if err := audit.RecordRead(ctx, s.Client, "Assignment", id, record); err != nil {
+		return fmt.Errorf("audit %s: %w", record, err)
+	}
+	return nil
+}
+
+// Document builds the record of kind for assignment id, as its download serves it.
+func (s *Service) Document(ctx context.Context, kind string, id int) (Record, error) {
+	switch kind {
+	case KindTermsSheet:
+		return s.TermsSheet(ctx, id)
+	case KindClientNotice:
+		return s.ClientNotice(ctx, id)
+	case KindLedger:
+		l, err := s.Ledger(ctx, id)
+		return l.Record, err
+	}
+	return Record{}, ErrNotFound
+}
+
+// MarginDisclosure computes the agency's margin figures for fiscal year fy (admins).
+func (s *Service) MarginDisclosure(ctx context.Context, fy int) ([]Margin, error) {
+	v, err := viewer(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	if v.Role != auth.RoleAdmin {
+		return nil, ErrAdminOnly
+	}
+	ps, err := s.placements(ctx, assignment.EndDateGTE(time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC)),
+		assignment.StartDateLTE(time.Date(fy+1, time.March, 31, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		return nil, fmt.Errorf("margin disclosure: %w", err)
+	}
+	return MarginDisclosure(fy, ps), nil
+}
+
+// StabilityDuties lists the fixed-term workers in the viewer's scope who reach a 法30条 threshold.
+func (s *Service) StabilityDuties(ctx context.Context) ([]StabilityCase, error) {
+	if _, err := viewer(ctx, true); err != nil {
+		return nil, err
+	}
+	ps, err := s.placements(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stability duties: %w", err)
+	}
+	return StabilityDuties(s.now(), ps), nil
+}
+
+// placements reads the assignments in the viewer's scope (their privacy decides which) with the
+// names the lists print.
+func (s *Service) placements(ctx context.Context, where ...predicate.Assignment) ([]Placement, error) {
+	q := s.Client.Assignment.Query().Where(where...).
+		WithRegistrant().WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite() })
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Placement, 0, len(rows))
+	for _, r := range rows {
+		p := Placement{AssignmentID: r.ID, WorkerID: r.RegistrantID, OrgUnitID: r.OrgUnitID,
+			Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate}
+		if reg := r.Edges.Registrant; reg != nil {
+			p.WorkerName, p.Employment = reg.Name, reg.Employment.String()
+		}
+		if u := r.Edges.OrgUnit; u != nil {
+			p.OrgUnit = u.Name
+			if site := u.Edges.Site; site != nil {
+				p.SiteID, p.SiteName = site.ID, site.Name
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// load reads assignment id under the viewer's privacy, then the rows its records print.
+func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
+	row, err := s.Client.Assignment.Query().Where(assignment.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return Assignment{}, ErrNotFound
+	}
+	if err != nil {
+		return Assignment{}, err
+	}
+	sys := access.System(ctx, "records: the rows a statutory record of a visible assignment prints")
+	full, err := s.Client.Assignment.Query().Where(assignment.ID(row.ID)).
+		WithRegistrant().WithAgency().WithPosting().
+		WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }) }).
+		Only(sys)
+	if err != nil {
+		return Assignment{}, err
+	}
+	// The individual limit counts the worker's earlier runs at the same org unit.
+	earlier, err := s.Client.Assignment.Query().Where(assignment.RegistrantID(full.RegistrantID),
+		assignment.OrgUnitID(full.OrgUnitID), assignment.IDNEQ(full.ID)).All(sys)
+	if err != nil {
+		return Assignment{}, err
+	}
+	return s.assemble(full, earlier), nil
+}
+
+func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment) Assignment {
+	a := Assignment{ID: r.ID, Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate}
+	if ag := r.Edges.Agency; ag != nil {
+		a.AgencyName = ag.Name
+	}
+	if reg := r.Edges.Registrant; reg != nil {
+		a.Worker = Worker{Name: reg.Name, Employment: reg.Employment.String(), Is60Plus: compliance.Is60Plus(reg.BirthDate, r.StartDate)}
+	}
+	if p := r.Edges.Posting; p != nil {
+		a.accountRepID = p.AccountRepID
+		a.WorkContent = p.JobCategory + "（" + p.Title + "）"
+		a.WorkingHours = p.WorkingHours
+		a.PostingType = p.Type.String()
+		if p.AvgMonthlyOvertimeHours > 0 {
+			a.Overtime = fmt.Sprintf("あり（月平均%d時間程度の見込み）", p.AvgMonthlyOvertimeHours)
+		}
+	}
+	if u := r.Edges.OrgUnit; u != nil {
+		a.OrgUnit = u.Name
+		if site := u.Edges.Site; site != nil {
+			a.SiteName, a.SiteAddr, a.ConflictDate = site.Name, site.Address, site.ConflictDate
+			if c := site.Edges.Client; c != nil {
+				a.ClientName = c.Name
+			}
+		}
+	}
+	if a.Worker.Employment != Indefinite && !a.Worker.Is60Plus {
+		history := make([]compliance.Placement, 0, len(earlier))
+		for _, e := range earlier {
+			history = append(history, compliance.Placement{OrgUnitID: r.OrgUnitID, Start: e.StartDate, End: e.EndDate})
+		}
+		limit := compliance.PeriodEnd(compliance.RunStart(compliance.Proposal{OrgUnitID: r.OrgUnitID, Start: r.StartDate,
+			End: r.EndDate, History: history}), 3, 0)
+		a.IndividualLimitDate = &limit
+	}
+	return a
+}
