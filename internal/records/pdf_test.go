@@ -29,10 +29,10 @@ func TestTermsSheetPDF(t *testing.T) {
 	}
 	pdftotext, err := exec.LookPath("pdftotext")
 	if err != nil {
-		if os.Getenv("REQUIRE_TOOLS") != "" {
-			t.Fatal("pdftotext not installed and REQUIRE_TOOLS is set")
+		if os.Getenv("STAFFCRM_REQUIRE_TOOLS") != "" {
+			t.Fatal("pdftotext not installed and STAFFCRM_REQUIRE_TOOLS is set")
 		}
-		t.Skip("SKIPPING the text check: pdftotext (Debian poppler-utils) is not installed; .ci/run installs it")
+		t.Skip("SKIPPING TOOL TEST: the PDF text check needs pdftotext (Debian poppler-utils) is not installed; .ci/run installs it")
 	}
 	path := filepath.Join(t.TempDir(), "terms.pdf")
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
