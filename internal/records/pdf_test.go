@@ -32,7 +32,7 @@ func TestTermsSheetPDF(t *testing.T) {
 		if os.Getenv("STAFFCRM_REQUIRE_TOOLS") != "" {
 			t.Fatal("pdftotext not installed and STAFFCRM_REQUIRE_TOOLS is set")
 		}
-		t.Skip("SKIPPING TOOL TEST: the PDF text check needs pdftotext (Debian poppler-utils) is not installed; .ci/run installs it")
+		t.Skip("SKIPPING TOOL TEST: the PDF text check needs pdftotext (Debian poppler-utils), which is not installed; .ci/run installs it")
 	}
 	path := filepath.Join(t.TempDir(), "terms.pdf")
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
