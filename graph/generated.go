@@ -314,8 +314,14 @@ type ComplexityRoot struct {
 	}
 
 	ComplianceResult struct {
-		Findings func(childComplexity int) int
-		Ok       func(childComplexity int) int
+		ContinuesRun           func(childComplexity int) int
+		Findings               func(childComplexity int) int
+		IndividualLimitExempt  func(childComplexity int) int
+		IndividualLimitLastDay func(childComplexity int) int
+		Ok                     func(childComplexity int) int
+		RunStart               func(childComplexity int) int
+		SiteConflictDate       func(childComplexity int) int
+		SiteLastDay            func(childComplexity int) int
 	}
 
 	ConflictDateNotice struct {
@@ -1992,18 +1998,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ComplianceFinding.Severity(childComplexity), true
 
+	case "ComplianceResult.continuesRun":
+		if e.complexity.ComplianceResult.ContinuesRun == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.ContinuesRun(childComplexity), true
 	case "ComplianceResult.findings":
 		if e.complexity.ComplianceResult.Findings == nil {
 			break
 		}
 
 		return e.complexity.ComplianceResult.Findings(childComplexity), true
+	case "ComplianceResult.individualLimitExempt":
+		if e.complexity.ComplianceResult.IndividualLimitExempt == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.IndividualLimitExempt(childComplexity), true
+	case "ComplianceResult.individualLimitLastDay":
+		if e.complexity.ComplianceResult.IndividualLimitLastDay == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.IndividualLimitLastDay(childComplexity), true
 	case "ComplianceResult.ok":
 		if e.complexity.ComplianceResult.Ok == nil {
 			break
 		}
 
 		return e.complexity.ComplianceResult.Ok(childComplexity), true
+	case "ComplianceResult.runStart":
+		if e.complexity.ComplianceResult.RunStart == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.RunStart(childComplexity), true
+	case "ComplianceResult.siteConflictDate":
+		if e.complexity.ComplianceResult.SiteConflictDate == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.SiteConflictDate(childComplexity), true
+	case "ComplianceResult.siteLastDay":
+		if e.complexity.ComplianceResult.SiteLastDay == nil {
+			break
+		}
+
+		return e.complexity.ComplianceResult.SiteLastDay(childComplexity), true
 
 	case "ConflictDateNotice.conflictDate":
 		if e.complexity.ConflictDateNotice.ConflictDate == nil {
@@ -12394,6 +12436,180 @@ func (ec *executionContext) fieldContext_ComplianceResult_findings(_ context.Con
 				return ec.fieldContext_ComplianceFinding_message(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_individualLimitLastDay(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_individualLimitLastDay,
+		func(ctx context.Context) (any, error) {
+			return obj.IndividualLimitLastDay, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_individualLimitLastDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_individualLimitExempt(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_individualLimitExempt,
+		func(ctx context.Context) (any, error) {
+			return obj.IndividualLimitExempt, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_individualLimitExempt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_runStart(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_runStart,
+		func(ctx context.Context) (any, error) {
+			return obj.RunStart, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_runStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_continuesRun(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_continuesRun,
+		func(ctx context.Context) (any, error) {
+			return obj.ContinuesRun, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_continuesRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_siteConflictDate(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_siteConflictDate,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteConflictDate, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_siteConflictDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceResult_siteLastDay(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceResult_siteLastDay,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteLastDay, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceResult_siteLastDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
 		},
 	}
 	return fc, nil
@@ -23939,6 +24155,18 @@ func (ec *executionContext) fieldContext_Query_complianceCheck(ctx context.Conte
 				return ec.fieldContext_ComplianceResult_ok(ctx, field)
 			case "findings":
 				return ec.fieldContext_ComplianceResult_findings(ctx, field)
+			case "individualLimitLastDay":
+				return ec.fieldContext_ComplianceResult_individualLimitLastDay(ctx, field)
+			case "individualLimitExempt":
+				return ec.fieldContext_ComplianceResult_individualLimitExempt(ctx, field)
+			case "runStart":
+				return ec.fieldContext_ComplianceResult_runStart(ctx, field)
+			case "continuesRun":
+				return ec.fieldContext_ComplianceResult_continuesRun(ctx, field)
+			case "siteConflictDate":
+				return ec.fieldContext_ComplianceResult_siteConflictDate(ctx, field)
+			case "siteLastDay":
+				return ec.fieldContext_ComplianceResult_siteLastDay(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type ComplianceResult", field.Name)
 		},
@@ -47771,6 +47999,27 @@ func (ec *executionContext) _ComplianceResult(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "individualLimitLastDay":
+			out.Values[i] = ec._ComplianceResult_individualLimitLastDay(ctx, field, obj)
+		case "individualLimitExempt":
+			out.Values[i] = ec._ComplianceResult_individualLimitExempt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runStart":
+			out.Values[i] = ec._ComplianceResult_runStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "continuesRun":
+			out.Values[i] = ec._ComplianceResult_continuesRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "siteConflictDate":
+			out.Values[i] = ec._ComplianceResult_siteConflictDate(ctx, field, obj)
+		case "siteLastDay":
+			out.Values[i] = ec._ComplianceResult_siteLastDay(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

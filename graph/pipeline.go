@@ -18,6 +18,14 @@ func findings(fs []compliance.Finding) []*compliance.Finding {
 	return out
 }
 
+// complianceResult maps a check to the API: ok, the findings and the dates they were judged against.
+func complianceResult(res compliance.Result) *model.ComplianceResult {
+	d := res.Dates
+	return &model.ComplianceResult{Ok: res.OK(), Findings: findings(res.Findings),
+		IndividualLimitLastDay: d.IndividualLastDay, IndividualLimitExempt: d.IndividualExempt,
+		RunStart: d.RunStart, ContinuesRun: d.ContinuesRun, SiteConflictDate: d.SiteConflictDate, SiteLastDay: d.SiteLastDay}
+}
+
 // insurance is a registrant's continuity, batched over the sibling rows of a list (the pipeline
 // checks the viewer sees each registrant).
 func (r *Resolver) insurance(ctx context.Context, registrantID int) (*model.InsuranceContinuity, error) {

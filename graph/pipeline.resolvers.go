@@ -107,7 +107,7 @@ func (r *queryResolver) ComplianceCheck(ctx context.Context, registrantID int, p
 	if err != nil {
 		return nil, err
 	}
-	return &model.ComplianceResult{Ok: res.OK(), Findings: findings(res.Findings)}, nil
+	return complianceResult(res), nil
 }
 
 // SkillSheet is the resolver for the skillSheet field.

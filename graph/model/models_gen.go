@@ -101,9 +101,22 @@ type ClientSitePayload struct {
 	Site *ent.ClientSite `json:"site"`
 }
 
+// The dispatch-law check of a proposed assignment, with the dates it was judged against.
 type ComplianceResult struct {
 	Ok       bool                  `json:"ok"`
 	Findings []*compliance.Finding `json:"findings"`
+	// The last day the registrant may work at this org unit under the 3-year individual limit; null when exempt (see individualLimitExempt).
+	IndividualLimitLastDay *time.Time `json:"individualLimitLastDay,omitempty"`
+	// The individual limit does not apply (INDEFINITE employment or the 60+ exemption).
+	IndividualLimitExempt bool `json:"individualLimitExempt"`
+	// The first day of the continuous run at this org unit that the individual limit counts from.
+	RunStart time.Time `json:"runStart"`
+	// True when the proposed start continues an earlier run at this org unit (a break of 3 months or less); false when it starts a fresh count.
+	ContinuesRun bool `json:"continuesRun"`
+	// The site's notified conflict date (抵触日); null when none is notified.
+	SiteConflictDate *time.Time `json:"siteConflictDate,omitempty"`
+	// The last day any dispatch to the site may run (the day before its conflict date); null when none is notified.
+	SiteLastDay *time.Time `json:"siteLastDay,omitempty"`
 }
 
 type ContactLogPayload struct {

@@ -133,7 +133,7 @@ var fieldRules = map[string]typeRules{
 	),
 	"Subscription":                 merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
-	"ComplianceResult":             fields(staff, "ok findings"),
+	"ComplianceResult":             fields(staff, "ok findings individualLimitLastDay individualLimitExempt runStart continuesRun siteConflictDate siteLastDay"),
 	"ApplyPayload":                 fields(registrant, "application"),
 	"AdvanceApplicationPayload":    fields(staff, "application assignment warnings"),
 	"AssignmentPayload":            fields(staff, "assignment warnings"),

@@ -70,8 +70,48 @@ type Finding struct {
 	Message  string
 }
 
-// Result collects the findings of Check.
-type Result struct{ Findings []Finding }
+// Result collects the findings of Check and the dates they were judged against.
+type Result struct {
+	Findings []Finding
+	Dates    Dates
+}
+
+// Dates are the limits a proposal is checked against, for staff to plan with (not only to be told
+// no): the individual limit's last day at the org unit, whether the proposed start continues a run
+// there or starts a fresh count, and the site's conflict date.
+type Dates struct {
+	// RunStart is the first day of the continuous run at the org unit that contains the proposal:
+	// the day the 3-year individual limit counts from.
+	RunStart time.Time
+	// ContinuesRun: the proposed start continues an earlier placement at the org unit (a break of 3
+	// months or less), so the count runs on from RunStart; false means a fresh count from Start.
+	ContinuesRun bool
+	// IndividualLastDay is the last day the registrant may work at the org unit under the 3-year
+	// limit; nil when IndividualExempt (INDEFINITE employment, or 60+ at the start).
+	IndividualLastDay *time.Time
+	IndividualExempt  bool
+	// SiteConflictDate is the site's notified conflict date (抵触日) and SiteLastDay the day before
+	// it, the last day any dispatch there may run; both nil when no conflict date is notified.
+	SiteConflictDate, SiteLastDay *time.Time
+}
+
+// DatesOf computes the Dates of a proposal.
+func DatesOf(p Proposal) Dates {
+	d := Dates{RunStart: runStart(p)}
+	d.ContinuesRun = d.RunStart.Before(day(p.Start))
+	if p.Person.Employment == Indefinite || Is60Plus(p.Person.BirthDate, p.Start) {
+		d.IndividualExempt = true
+	} else {
+		last := periodEnd(d.RunStart, 3, 0)
+		d.IndividualLastDay = &last
+	}
+	if p.Site.ConflictDate != nil && p.Site.ConflictNotifiedAt != nil {
+		c := day(*p.Site.ConflictDate)
+		last := c.AddDate(0, 0, -1)
+		d.SiteConflictDate, d.SiteLastDay = &c, &last
+	}
+	return d
+}
 
 // Blocking returns the findings that reject the action.
 func (r Result) Blocking() []Finding {
@@ -150,7 +190,7 @@ func (p Proposal) Validate() error {
 // Check runs every assignment rule (1–4 of §6). Pre-selection depends on the meeting stage, not the
 // assignment, so callers run PreSelection separately when scheduling a client meeting.
 func Check(p Proposal, exemptCategories map[string]bool) Result {
-	var r Result
+	r := Result{Dates: DatesOf(p)}
 	r.Findings = append(r.Findings, IndividualLimit(p)...)
 	r.Findings = append(r.Findings, SiteLimit(p)...)
 	r.Findings = append(r.Findings, FormerEmployee(p)...)
