@@ -640,3 +640,35 @@ func TestClientMaster(t *testing.T) {
 		})
 	}
 }
+
+// TestDisableSalesRepDirectMode: in a DIRECT agency, a disabled account rep's open inquiries go to
+// the account-rep desk (R2); none stays with them.
+func TestDisableSalesRepDirectMode(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newMasterEnv(t, kind)
+			c := e.db.Client
+			ag, r1, r2 := e.w.agency(), e.rows["R1"].id, e.rows["R2"].id
+			c.Agency.UpdateOneID(ag).SetRoutingMode("DIRECT").ExecX(e.sys())
+			var ids []int
+			for _, g := range []string{"G1", "G2"} {
+				ids = append(ids, c.Inquiry.Create().SetAgencyID(ag).SetRegistrantID(e.rows[g].id).SetKind(inquiry.KindGENERAL).
+					SetStatus(inquiry.StatusACKNOWLEDGED).SetSalesRepID(r1).SetAssignedAt(time.Now()).SaveX(e.sys()).ID)
+			}
+			c.SalesRep.UpdateOneID(r1).SetOpenInquiries(len(ids)).ExecX(e.sys())
+			r := e.run(t, roleAdmin, `mutation($id: ID!){disableStaff(input:{accountId:$id}){reassigned queued}}`,
+				map[string]any{"id": e.viewers[roleSales].AccountID})
+			if len(r.Errors) > 0 || fmt.Sprint(r.Data["disableStaff"]) != "map[queued:0 reassigned:2]" {
+				t.Fatalf("disable: %v %v", r.Errors, r.Data)
+			}
+			for _, q := range c.Inquiry.Query().Where(inquiry.IDIn(ids...)).AllX(e.sys()) {
+				if q.SalesRepID == nil || *q.SalesRepID != r2 || q.Status != inquiry.StatusASSIGNED {
+					t.Errorf("inquiry %d: %s with %v, want ASSIGNED to R2", q.ID, q.Status, q.SalesRepID)
+				}
+			}
+			if r := e.run(t, roleSales, `{viewer{email}}`, nil); errCode(r) != graph.CodeUnauthenticated {
+				t.Fatalf("disabled rep's token: %v", r.Errors)
+			}
+		})
+	}
+}
