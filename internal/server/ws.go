@@ -79,6 +79,10 @@ type wsConn struct {
 
 	wmu sync.Mutex // gorilla allows one writer at a time (WriteControl excepted)
 
+	// running counts operation goroutines: the handler returns only after them, since they
+	// write to the request's context values (operation name for the access log).
+	running sync.WaitGroup
+
 	mu       sync.Mutex
 	subs     map[string]*wsSub
 	initSeen bool
@@ -95,6 +99,7 @@ type wsMessage struct {
 }
 
 func (c *wsConn) serve(ctx context.Context) {
+	defer c.running.Wait() // every exit has closed the connection, which ends the operations
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	wait := c.t.initTimeout
@@ -252,6 +257,7 @@ func (c *wsConn) subscribe(m wsMessage) bool {
 		c.close(closeDuplicateID, truncate(fmt.Sprintf("Subscriber for %s already exists", id)))
 		return false
 	}
+	c.running.Add(1)
 	go c.run(subCtx, id, s, &params)
 	return true
 }
@@ -259,6 +265,7 @@ func (c *wsConn) subscribe(m wsMessage) bool {
 // run executes one operation and streams its results; errors before execution (parse,
 // validation, variables) are the protocol's error message, coded by the error presenter.
 func (c *wsConn) run(ctx context.Context, id string, s *wsSub, params *graphql.RawParams) {
+	defer c.running.Done()
 	defer s.cancel()
 	start := graphql.Now()
 	params.Headers = c.headers
