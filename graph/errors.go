@@ -22,6 +22,7 @@ import (
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
+	"github.com/example/staffcrm/internal/records"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 	"github.com/example/staffcrm/internal/settings"
@@ -205,6 +206,9 @@ var sentinelCodes = []struct {
 	{staff.ErrLinkInvalid, CodeBadUserInput},
 	{clients.ErrNotFound, CodeNotFound},
 	{clients.ErrServiceRepOnlySelf, CodeForbidden},
+	{records.ErrNotFound, CodeNotFound},
+	{records.ErrStaffOnly, CodeForbidden},
+	{records.ErrAdminOnly, CodeForbidden},
 }
 
 // domainError codes the services' typed errors (with their details as extensions) and sentinels.

@@ -35,6 +35,7 @@ import (
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
+	"github.com/example/staffcrm/internal/records"
 	"github.com/example/staffcrm/internal/routing/record"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -75,6 +76,7 @@ type ResolverRoot interface {
 	Registrant() RegistrantResolver
 	RoutingCandidate() RoutingCandidateResolver
 	RoutingDecision() RoutingDecisionResolver
+	StatutoryRecord() StatutoryRecordResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -453,8 +455,22 @@ type ComplexityRoot struct {
 		Staff         func(childComplexity int) int
 	}
 
+	LedgerRecord struct {
+		Record      func(childComplexity int) int
+		RetainUntil func(childComplexity int) int
+	}
+
 	LogoutPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	MarginFigures struct {
+		AverageBill func(childComplexity int) int
+		AverageWage func(childComplexity int) int
+		MarginRate  func(childComplexity int) int
+		SiteName    func(childComplexity int) int
+		WithoutBill func(childComplexity int) int
+		Workers     func(childComplexity int) int
 	}
 
 	MatchExplanation struct {
@@ -747,12 +763,15 @@ type ComplexityRoot struct {
 		Applications               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Assignments                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
 		AuditEvents                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		ClientNotice               func(childComplexity int, assignmentID int) int
 		ClientSites                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
 		Clients                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
 		ComplianceCheck            func(childComplexity int, registrantID int, postingID int, start time.Time, end time.Time) int
 		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
 		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
 		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
+		LedgerEntry                func(childComplexity int, assignmentID int) int
+		MarginDisclosure           func(childComplexity int, fiscalYear int) int
 		MatchPostings              func(childComplexity int, registrantID int, first *int, after *entgql.Cursor[int]) int
 		MatchRegistrants           func(childComplexity int, postingID int, first *int, after *entgql.Cursor[int]) int
 		MyApplications             func(childComplexity int) int
@@ -771,6 +790,8 @@ type ComplexityRoot struct {
 		RegistrantsAtInsuranceRisk func(childComplexity int) int
 		SalesReps                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
 		SkillSheet                 func(childComplexity int, applicationID int) int
+		StabilityDuties            func(childComplexity int) int
+		TermsSheet                 func(childComplexity int, assignmentID int) int
 		Viewer                     func(childComplexity int) int
 	}
 
@@ -785,6 +806,17 @@ type ComplexityRoot struct {
 		Explanations func(childComplexity int) int
 		Node         func(childComplexity int) int
 		Score        func(childComplexity int) int
+	}
+
+	RecordGap struct {
+		Item func(childComplexity int) int
+		Law  func(childComplexity int) int
+	}
+
+	RecordItem struct {
+		Label func(childComplexity int) int
+		Law   func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Registrant struct {
@@ -942,6 +974,16 @@ type ComplexityRoot struct {
 		Years func(childComplexity int) int
 	}
 
+	StabilityCase struct {
+		Duty       func(childComplexity int) int
+		Measures   func(childComplexity int) int
+		OrgUnit    func(childComplexity int) int
+		PlannedEnd func(childComplexity int) int
+		Reaches    func(childComplexity int) int
+		RunStart   func(childComplexity int) int
+		WorkerName func(childComplexity int) int
+	}
+
 	StaffAccountPayload struct {
 		Account    func(childComplexity int) int
 		Queued     func(childComplexity int) int
@@ -950,6 +992,14 @@ type ComplexityRoot struct {
 
 	StaffPayload struct {
 		Staff func(childComplexity int) int
+	}
+
+	StatutoryRecord struct {
+		Complete func(childComplexity int) int
+		Gaps     func(childComplexity int) int
+		Items    func(childComplexity int) int
+		PDFPath  func(childComplexity int) int
+		Title    func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -1078,6 +1128,11 @@ type QueryResolver interface {
 	MyInquiries(ctx context.Context) ([]*portal.MyInquiry, error)
 	MyAssignments(ctx context.Context) ([]*portal.MyAssignment, error)
 	MyContactLogs(ctx context.Context) ([]*portal.MyContactLog, error)
+	TermsSheet(ctx context.Context, assignmentID int) (*records.Record, error)
+	ClientNotice(ctx context.Context, assignmentID int) (*records.Record, error)
+	LedgerEntry(ctx context.Context, assignmentID int) (*records.Ledger, error)
+	MarginDisclosure(ctx context.Context, fiscalYear int) ([]*records.Margin, error)
+	StabilityDuties(ctx context.Context) ([]*records.StabilityCase, error)
 }
 type RegistrantResolver interface {
 	Insurance(ctx context.Context, obj *ent.Registrant) (*model.InsuranceContinuity, error)
@@ -1087,6 +1142,9 @@ type RoutingCandidateResolver interface {
 }
 type RoutingDecisionResolver interface {
 	Chosen(ctx context.Context, obj *ent.RoutingDecision) (ent.Noder, error)
+}
+type StatutoryRecordResolver interface {
+	PDFPath(ctx context.Context, obj *records.Record) (string, error)
 }
 type SubscriptionResolver interface {
 	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
@@ -2554,12 +2612,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.InviteStaffPayload.Staff(childComplexity), true
 
+	case "LedgerRecord.record":
+		if e.complexity.LedgerRecord.Record == nil {
+			break
+		}
+
+		return e.complexity.LedgerRecord.Record(childComplexity), true
+	case "LedgerRecord.retainUntil":
+		if e.complexity.LedgerRecord.RetainUntil == nil {
+			break
+		}
+
+		return e.complexity.LedgerRecord.RetainUntil(childComplexity), true
+
 	case "LogoutPayload.ok":
 		if e.complexity.LogoutPayload.Ok == nil {
 			break
 		}
 
 		return e.complexity.LogoutPayload.Ok(childComplexity), true
+
+	case "MarginFigures.averageBill":
+		if e.complexity.MarginFigures.AverageBill == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.AverageBill(childComplexity), true
+	case "MarginFigures.averageWage":
+		if e.complexity.MarginFigures.AverageWage == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.AverageWage(childComplexity), true
+	case "MarginFigures.marginRate":
+		if e.complexity.MarginFigures.MarginRate == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.MarginRate(childComplexity), true
+	case "MarginFigures.siteName":
+		if e.complexity.MarginFigures.SiteName == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.SiteName(childComplexity), true
+	case "MarginFigures.withoutBill":
+		if e.complexity.MarginFigures.WithoutBill == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.WithoutBill(childComplexity), true
+	case "MarginFigures.workers":
+		if e.complexity.MarginFigures.Workers == nil {
+			break
+		}
+
+		return e.complexity.MarginFigures.Workers(childComplexity), true
 
 	case "MatchExplanation.component":
 		if e.complexity.MatchExplanation.Component == nil {
@@ -4105,6 +4213,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.clientNotice":
+		if e.complexity.Query.ClientNotice == nil {
+			break
+		}
+
+		args, err := ec.field_Query_clientNotice_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.ClientNotice(childComplexity, args["assignmentId"].(int)), true
 	case "Query.clientSites":
 		if e.complexity.Query.ClientSites == nil {
 			break
@@ -4171,6 +4290,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Inquiries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.InquiryOrder), args["where"].(*ent.InquiryWhereInput)), true
+	case "Query.ledgerEntry":
+		if e.complexity.Query.LedgerEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ledgerEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.LedgerEntry(childComplexity, args["assignmentId"].(int)), true
+	case "Query.marginDisclosure":
+		if e.complexity.Query.MarginDisclosure == nil {
+			break
+		}
+
+		args, err := ec.field_Query_marginDisclosure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.MarginDisclosure(childComplexity, args["fiscalYear"].(int)), true
 	case "Query.matchPostings":
 		if e.complexity.Query.MatchPostings == nil {
 			break
@@ -4334,6 +4475,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.SkillSheet(childComplexity, args["applicationId"].(int)), true
+	case "Query.stabilityDuties":
+		if e.complexity.Query.StabilityDuties == nil {
+			break
+		}
+
+		return e.complexity.Query.StabilityDuties(childComplexity), true
+	case "Query.termsSheet":
+		if e.complexity.Query.TermsSheet == nil {
+			break
+		}
+
+		args, err := ec.field_Query_termsSheet_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.TermsSheet(childComplexity, args["assignmentId"].(int)), true
 	case "Query.viewer":
 		if e.complexity.Query.Viewer == nil {
 			break
@@ -4384,6 +4542,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.RecommendedPostingEdge.Score(childComplexity), true
+
+	case "RecordGap.item":
+		if e.complexity.RecordGap.Item == nil {
+			break
+		}
+
+		return e.complexity.RecordGap.Item(childComplexity), true
+	case "RecordGap.law":
+		if e.complexity.RecordGap.Law == nil {
+			break
+		}
+
+		return e.complexity.RecordGap.Law(childComplexity), true
+
+	case "RecordItem.label":
+		if e.complexity.RecordItem.Label == nil {
+			break
+		}
+
+		return e.complexity.RecordItem.Label(childComplexity), true
+	case "RecordItem.law":
+		if e.complexity.RecordItem.Law == nil {
+			break
+		}
+
+		return e.complexity.RecordItem.Law(childComplexity), true
+	case "RecordItem.value":
+		if e.complexity.RecordItem.Value == nil {
+			break
+		}
+
+		return e.complexity.RecordItem.Value(childComplexity), true
 
 	case "Registrant.acceptsBus":
 		if e.complexity.Registrant.AcceptsBus == nil {
@@ -5044,6 +5234,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.SkillSheetSkill.Years(childComplexity), true
 
+	case "StabilityCase.duty":
+		if e.complexity.StabilityCase.Duty == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.Duty(childComplexity), true
+	case "StabilityCase.measures":
+		if e.complexity.StabilityCase.Measures == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.Measures(childComplexity), true
+	case "StabilityCase.orgUnit":
+		if e.complexity.StabilityCase.OrgUnit == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.OrgUnit(childComplexity), true
+	case "StabilityCase.plannedEnd":
+		if e.complexity.StabilityCase.PlannedEnd == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.PlannedEnd(childComplexity), true
+	case "StabilityCase.reaches":
+		if e.complexity.StabilityCase.Reaches == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.Reaches(childComplexity), true
+	case "StabilityCase.runStart":
+		if e.complexity.StabilityCase.RunStart == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.RunStart(childComplexity), true
+	case "StabilityCase.workerName":
+		if e.complexity.StabilityCase.WorkerName == nil {
+			break
+		}
+
+		return e.complexity.StabilityCase.WorkerName(childComplexity), true
+
 	case "StaffAccountPayload.account":
 		if e.complexity.StaffAccountPayload.Account == nil {
 			break
@@ -5069,6 +5302,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.StaffPayload.Staff(childComplexity), true
+
+	case "StatutoryRecord.complete":
+		if e.complexity.StatutoryRecord.Complete == nil {
+			break
+		}
+
+		return e.complexity.StatutoryRecord.Complete(childComplexity), true
+	case "StatutoryRecord.gaps":
+		if e.complexity.StatutoryRecord.Gaps == nil {
+			break
+		}
+
+		return e.complexity.StatutoryRecord.Gaps(childComplexity), true
+	case "StatutoryRecord.items":
+		if e.complexity.StatutoryRecord.Items == nil {
+			break
+		}
+
+		return e.complexity.StatutoryRecord.Items(childComplexity), true
+	case "StatutoryRecord.pdfPath":
+		if e.complexity.StatutoryRecord.PDFPath == nil {
+			break
+		}
+
+		return e.complexity.StatutoryRecord.PDFPath(childComplexity), true
+	case "StatutoryRecord.title":
+		if e.complexity.StatutoryRecord.Title == nil {
+			break
+		}
+
+		return e.complexity.StatutoryRecord.Title(childComplexity), true
 
 	case "Subscription.inquiryAssigned":
 		if e.complexity.Subscription.InquiryAssigned == nil {
@@ -5365,7 +5629,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5383,6 +5647,7 @@ var sources = []*ast.Source{
 	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
+	{Name: "api/records.graphql", Input: sourceData("api/records.graphql"), BuiltIn: false},
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
 	{Name: "api/settings.graphql", Input: sourceData("api/settings.graphql"), BuiltIn: false},
@@ -6242,6 +6507,17 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_clientNotice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignmentId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["assignmentId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_clientSites_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6445,6 +6721,28 @@ func (ec *executionContext) field_Query_inquiries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ledgerEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignmentId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["assignmentId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_marginDisclosure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fiscalYear", ec.unmarshalNInt2int)
+	if err != nil {
+		return nil, err
+	}
+	args["fiscalYear"] = arg0
 	return args, nil
 }
 
@@ -6716,6 +7014,17 @@ func (ec *executionContext) field_Query_skillSheet_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["applicationId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_termsSheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignmentId", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["assignmentId"] = arg0
 	return args, nil
 }
 
@@ -15682,6 +15991,76 @@ func (ec *executionContext) fieldContext_InviteStaffPayload_linkExpiresAt(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _LedgerRecord_record(ctx context.Context, field graphql.CollectedField, obj *records.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerRecord_record,
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		ec.marshalNStatutoryRecord2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerRecord_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "title":
+				return ec.fieldContext_StatutoryRecord_title(ctx, field)
+			case "items":
+				return ec.fieldContext_StatutoryRecord_items(ctx, field)
+			case "gaps":
+				return ec.fieldContext_StatutoryRecord_gaps(ctx, field)
+			case "complete":
+				return ec.fieldContext_StatutoryRecord_complete(ctx, field)
+			case "pdfPath":
+				return ec.fieldContext_StatutoryRecord_pdfPath(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StatutoryRecord", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerRecord_retainUntil(ctx context.Context, field graphql.CollectedField, obj *records.Ledger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerRecord_retainUntil,
+		func(ctx context.Context) (any, error) {
+			return obj.RetainUntil, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerRecord_retainUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LogoutPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.LogoutPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15706,6 +16085,180 @@ func (ec *executionContext) fieldContext_LogoutPayload_ok(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_siteName(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_siteName,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_siteName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_workers(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_workers,
+		func(ctx context.Context) (any, error) {
+			return obj.Workers, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_workers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_averageBill(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_averageBill,
+		func(ctx context.Context) (any, error) {
+			return obj.AverageBill, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_averageBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_averageWage(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_averageWage,
+		func(ctx context.Context) (any, error) {
+			return obj.AverageWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_averageWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_marginRate(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_marginRate,
+		func(ctx context.Context) (any, error) {
+			return obj.MarginRate, nil
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_marginRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarginFigures_withoutBill(ctx context.Context, field graphql.CollectedField, obj *records.Margin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MarginFigures_withoutBill,
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutBill, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MarginFigures_withoutBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarginFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -24680,6 +25233,259 @@ func (ec *executionContext) fieldContext_Query_myContactLogs(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_termsSheet(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_termsSheet,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().TermsSheet(ctx, fc.Args["assignmentId"].(int))
+		},
+		nil,
+		ec.marshalNStatutoryRecord2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_termsSheet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "title":
+				return ec.fieldContext_StatutoryRecord_title(ctx, field)
+			case "items":
+				return ec.fieldContext_StatutoryRecord_items(ctx, field)
+			case "gaps":
+				return ec.fieldContext_StatutoryRecord_gaps(ctx, field)
+			case "complete":
+				return ec.fieldContext_StatutoryRecord_complete(ctx, field)
+			case "pdfPath":
+				return ec.fieldContext_StatutoryRecord_pdfPath(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StatutoryRecord", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_termsSheet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_clientNotice(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_clientNotice,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().ClientNotice(ctx, fc.Args["assignmentId"].(int))
+		},
+		nil,
+		ec.marshalNStatutoryRecord2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_clientNotice(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "title":
+				return ec.fieldContext_StatutoryRecord_title(ctx, field)
+			case "items":
+				return ec.fieldContext_StatutoryRecord_items(ctx, field)
+			case "gaps":
+				return ec.fieldContext_StatutoryRecord_gaps(ctx, field)
+			case "complete":
+				return ec.fieldContext_StatutoryRecord_complete(ctx, field)
+			case "pdfPath":
+				return ec.fieldContext_StatutoryRecord_pdfPath(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StatutoryRecord", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_clientNotice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ledgerEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_ledgerEntry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().LedgerEntry(ctx, fc.Args["assignmentId"].(int))
+		},
+		nil,
+		ec.marshalNLedgerRecord2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐLedger,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_ledgerEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "record":
+				return ec.fieldContext_LedgerRecord_record(ctx, field)
+			case "retainUntil":
+				return ec.fieldContext_LedgerRecord_retainUntil(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type LedgerRecord", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ledgerEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_marginDisclosure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_marginDisclosure,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().MarginDisclosure(ctx, fc.Args["fiscalYear"].(int))
+		},
+		nil,
+		ec.marshalNMarginFigures2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐMarginᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_marginDisclosure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "siteName":
+				return ec.fieldContext_MarginFigures_siteName(ctx, field)
+			case "workers":
+				return ec.fieldContext_MarginFigures_workers(ctx, field)
+			case "averageBill":
+				return ec.fieldContext_MarginFigures_averageBill(ctx, field)
+			case "averageWage":
+				return ec.fieldContext_MarginFigures_averageWage(ctx, field)
+			case "marginRate":
+				return ec.fieldContext_MarginFigures_marginRate(ctx, field)
+			case "withoutBill":
+				return ec.fieldContext_MarginFigures_withoutBill(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MarginFigures", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_marginDisclosure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stabilityDuties(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_stabilityDuties,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().StabilityDuties(ctx)
+		},
+		nil,
+		ec.marshalNStabilityCase2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐStabilityCaseᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_stabilityDuties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "workerName":
+				return ec.fieldContext_StabilityCase_workerName(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_StabilityCase_orgUnit(ctx, field)
+			case "runStart":
+				return ec.fieldContext_StabilityCase_runStart(ctx, field)
+			case "plannedEnd":
+				return ec.fieldContext_StabilityCase_plannedEnd(ctx, field)
+			case "duty":
+				return ec.fieldContext_StabilityCase_duty(ctx, field)
+			case "reaches":
+				return ec.fieldContext_StabilityCase_reaches(ctx, field)
+			case "measures":
+				return ec.fieldContext_StabilityCase_measures(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StabilityCase", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25066,6 +25872,151 @@ func (ec *executionContext) fieldContext_RecommendedPostingEdge_explanations(_ c
 				return ec.fieldContext_MatchExplanation_text(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordGap_item(ctx context.Context, field graphql.CollectedField, obj *records.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecordGap_item,
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecordGap_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordGap_law(ctx context.Context, field graphql.CollectedField, obj *records.Gap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecordGap_law,
+		func(ctx context.Context) (any, error) {
+			return obj.Law, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecordGap_law(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordGap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordItem_label(ctx context.Context, field graphql.CollectedField, obj *records.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecordItem_label,
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecordItem_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordItem_law(ctx context.Context, field graphql.CollectedField, obj *records.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecordItem_law,
+		func(ctx context.Context) (any, error) {
+			return obj.Law, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecordItem_law(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordItem_value(ctx context.Context, field graphql.CollectedField, obj *records.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RecordItem_value,
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RecordItem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -28774,6 +29725,209 @@ func (ec *executionContext) fieldContext_SkillSheetSkill_years(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _StabilityCase_workerName(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_workerName,
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_workerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_orgUnit(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_orgUnit,
+		func(ctx context.Context) (any, error) {
+			return obj.OrgUnit, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_orgUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_runStart(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_runStart,
+		func(ctx context.Context) (any, error) {
+			return obj.RunStart, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_runStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_plannedEnd(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_plannedEnd,
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedEnd, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_plannedEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_duty(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_duty,
+		func(ctx context.Context) (any, error) {
+			return obj.Duty, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_duty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_reaches(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_reaches,
+		func(ctx context.Context) (any, error) {
+			return obj.Reaches, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_reaches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StabilityCase_measures(ctx context.Context, field graphql.CollectedField, obj *records.StabilityCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StabilityCase_measures,
+		func(ctx context.Context) (any, error) {
+			return obj.Measures, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StabilityCase_measures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StabilityCase",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StaffAccountPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.StaffAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28911,6 +30065,165 @@ func (ec *executionContext) fieldContext_StaffPayload_staff(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Assignee does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatutoryRecord_title(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StatutoryRecord_title,
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StatutoryRecord_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatutoryRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatutoryRecord_items(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StatutoryRecord_items,
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		ec.marshalNRecordItem2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐItemᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StatutoryRecord_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatutoryRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "label":
+				return ec.fieldContext_RecordItem_label(ctx, field)
+			case "law":
+				return ec.fieldContext_RecordItem_law(ctx, field)
+			case "value":
+				return ec.fieldContext_RecordItem_value(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RecordItem", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatutoryRecord_gaps(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StatutoryRecord_gaps,
+		func(ctx context.Context) (any, error) {
+			return obj.Gaps, nil
+		},
+		nil,
+		ec.marshalNRecordGap2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGapᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StatutoryRecord_gaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatutoryRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "item":
+				return ec.fieldContext_RecordGap_item(ctx, field)
+			case "law":
+				return ec.fieldContext_RecordGap_law(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RecordGap", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatutoryRecord_complete(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StatutoryRecord_complete,
+		func(ctx context.Context) (any, error) {
+			return obj.Complete(), nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StatutoryRecord_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatutoryRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatutoryRecord_pdfPath(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StatutoryRecord_pdfPath,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.StatutoryRecord().PDFPath(ctx, obj)
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StatutoryRecord_pdfPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatutoryRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -49277,6 +50590,50 @@ func (ec *executionContext) _InviteStaffPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var ledgerRecordImplementors = []string{"LedgerRecord"}
+
+func (ec *executionContext) _LedgerRecord(ctx context.Context, sel ast.SelectionSet, obj *records.Ledger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerRecord")
+		case "record":
+			out.Values[i] = ec._LedgerRecord_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retainUntil":
+			out.Values[i] = ec._LedgerRecord_retainUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var logoutPayloadImplementors = []string{"LogoutPayload"}
 
 func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LogoutPayload) graphql.Marshaler {
@@ -49290,6 +50647,70 @@ func (ec *executionContext) _LogoutPayload(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("LogoutPayload")
 		case "ok":
 			out.Values[i] = ec._LogoutPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var marginFiguresImplementors = []string{"MarginFigures"}
+
+func (ec *executionContext) _MarginFigures(ctx context.Context, sel ast.SelectionSet, obj *records.Margin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marginFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarginFigures")
+		case "siteName":
+			out.Values[i] = ec._MarginFigures_siteName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workers":
+			out.Values[i] = ec._MarginFigures_workers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageBill":
+			out.Values[i] = ec._MarginFigures_averageBill(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageWage":
+			out.Values[i] = ec._MarginFigures_averageWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "marginRate":
+			out.Values[i] = ec._MarginFigures_marginRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutBill":
+			out.Values[i] = ec._MarginFigures_withoutBill(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52003,6 +53424,116 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "termsSheet":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_termsSheet(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "clientNotice":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_clientNotice(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ledgerEntry":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ledgerEntry(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "marginDisclosure":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_marginDisclosure(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "stabilityDuties":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_stabilityDuties(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -52111,6 +53642,99 @@ func (ec *executionContext) _RecommendedPostingEdge(ctx context.Context, sel ast
 			}
 		case "explanations":
 			out.Values[i] = ec._RecommendedPostingEdge_explanations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var recordGapImplementors = []string{"RecordGap"}
+
+func (ec *executionContext) _RecordGap(ctx context.Context, sel ast.SelectionSet, obj *records.Gap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordGap")
+		case "item":
+			out.Values[i] = ec._RecordGap_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "law":
+			out.Values[i] = ec._RecordGap_law(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var recordItemImplementors = []string{"RecordItem"}
+
+func (ec *executionContext) _RecordItem(ctx context.Context, sel ast.SelectionSet, obj *records.Item) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordItem")
+		case "label":
+			out.Values[i] = ec._RecordItem_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "law":
+			out.Values[i] = ec._RecordItem_law(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._RecordItem_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -53777,6 +55401,75 @@ func (ec *executionContext) _SkillSheetSkill(ctx context.Context, sel ast.Select
 	return out
 }
 
+var stabilityCaseImplementors = []string{"StabilityCase"}
+
+func (ec *executionContext) _StabilityCase(ctx context.Context, sel ast.SelectionSet, obj *records.StabilityCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stabilityCaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StabilityCase")
+		case "workerName":
+			out.Values[i] = ec._StabilityCase_workerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orgUnit":
+			out.Values[i] = ec._StabilityCase_orgUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runStart":
+			out.Values[i] = ec._StabilityCase_runStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "plannedEnd":
+			out.Values[i] = ec._StabilityCase_plannedEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duty":
+			out.Values[i] = ec._StabilityCase_duty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reaches":
+			out.Values[i] = ec._StabilityCase_reaches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measures":
+			out.Values[i] = ec._StabilityCase_measures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var staffAccountPayloadImplementors = []string{"StaffAccountPayload"}
 
 func (ec *executionContext) _StaffAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StaffAccountPayload) graphql.Marshaler {
@@ -53842,6 +55535,96 @@ func (ec *executionContext) _StaffPayload(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var statutoryRecordImplementors = []string{"StatutoryRecord"}
+
+func (ec *executionContext) _StatutoryRecord(ctx context.Context, sel ast.SelectionSet, obj *records.Record) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statutoryRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatutoryRecord")
+		case "title":
+			out.Values[i] = ec._StatutoryRecord_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.Values[i] = ec._StatutoryRecord_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gaps":
+			out.Values[i] = ec._StatutoryRecord_gaps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "complete":
+			out.Values[i] = ec._StatutoryRecord_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pdfPath":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StatutoryRecord_pdfPath(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55488,6 +57271,20 @@ func (ec *executionContext) marshalNInviteStaffPayload2ᚖgithubᚗcomᚋexample
 	return ec._InviteStaffPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLedgerRecord2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐLedger(ctx context.Context, sel ast.SelectionSet, v records.Ledger) graphql.Marshaler {
+	return ec._LedgerRecord(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLedgerRecord2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐLedger(ctx context.Context, sel ast.SelectionSet, v *records.Ledger) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LedgerRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLogContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLogContactInput(ctx context.Context, v any) (model.LogContactInput, error) {
 	res, err := ec.unmarshalInputLogContactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55515,6 +57312,60 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖgithubᚗcomᚋexampleᚋst
 		return graphql.Null
 	}
 	return ec._LogoutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarginFigures2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐMarginᚄ(ctx context.Context, sel ast.SelectionSet, v []*records.Margin) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMarginFigures2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐMargin(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMarginFigures2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐMargin(ctx context.Context, sel ast.SelectionSet, v *records.Margin) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MarginFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMatchExplanation2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐExplanationᚄ(ctx context.Context, sel ast.SelectionSet, v []*matching.Explanation) graphql.Marshaler {
@@ -56341,6 +58192,102 @@ func (ec *executionContext) unmarshalNRecordConflictDateNoticeInput2githubᚗcom
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRecordGap2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGap(ctx context.Context, sel ast.SelectionSet, v records.Gap) graphql.Marshaler {
+	return ec._RecordGap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecordGap2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGapᚄ(ctx context.Context, sel ast.SelectionSet, v []records.Gap) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRecordGap2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGap(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRecordItem2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐItem(ctx context.Context, sel ast.SelectionSet, v records.Item) graphql.Marshaler {
+	return ec._RecordItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRecordItem2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []records.Item) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRecordItem2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐItem(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
 	res, err := ec.unmarshalInputRefreshTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56935,6 +58882,60 @@ func (ec *executionContext) unmarshalNSkillWhereInput2ᚖgithubᚗcomᚋexample�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStabilityCase2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐStabilityCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*records.StabilityCase) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNStabilityCase2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐStabilityCase(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStabilityCase2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐStabilityCase(ctx context.Context, sel ast.SelectionSet, v *records.StabilityCase) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StabilityCase(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput(ctx context.Context, v any) (model.StaffAccountInput, error) {
 	res, err := ec.unmarshalInputStaffAccountInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56976,6 +58977,20 @@ func (ec *executionContext) unmarshalNStaffRole2githubᚗcomᚋexampleᚋstaffcr
 
 func (ec *executionContext) marshalNStaffRole2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffRole(ctx context.Context, sel ast.SelectionSet, v model.StaffRole) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNStatutoryRecord2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord(ctx context.Context, sel ast.SelectionSet, v records.Record) graphql.Marshaler {
+	return ec._StatutoryRecord(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatutoryRecord2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord(ctx context.Context, sel ast.SelectionSet, v *records.Record) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StatutoryRecord(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

@@ -117,6 +117,11 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "recommendedPostings"),
 		fields(staff, "accounts agencies applications assignments clients clientSites contactLogs coordinators inquiries orgUnits postings registrants salesReps"),
 		fields(adminOnly, "auditEvents"),
+		// Records: the service narrows further (the worker her own terms sheet only; the margin
+		// disclosure admins only).
+		fields(everyone, "termsSheet"),
+		fields(staff, "clientNotice ledgerEntry stabilityDuties"),
+		fields(adminOnly, "marginDisclosure"),
 	),
 	"Mutation": merge(
 		fields(public, "login refreshToken logout"),
@@ -154,6 +159,12 @@ var fieldRules = map[string]typeRules{
 	"AuthPayload":                  fields(public, "accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt viewer"),
 	"LogoutPayload":                fields(public, "ok"),
 	"PageInfo":                     fields(public, "hasNextPage hasPreviousPage startCursor endCursor"),
+	"StatutoryRecord":              fields(everyone, "title items gaps complete pdfPath"),
+	"RecordItem":                   fields(everyone, "label law value"),
+	"RecordGap":                    fields(everyone, "item law"),
+	"LedgerRecord":                 fields(staff, "record retainUntil"),
+	"MarginFigures":                fields(adminOnly, "siteName workers averageBill averageWage marginRate withoutBill"),
+	"StabilityCase":                fields(staff, "workerName orgUnit runStart plannedEnd duty reaches measures"),
 
 	// The agency's settings are not secret from its own registrants (the app shows business hours, and
 	// a rate-limited registrant is told the limit anyway).
