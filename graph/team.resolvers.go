@@ -48,10 +48,19 @@ func (r *mutationResolver) EnableStaff(ctx context.Context, input model.StaffAcc
 	return &model.StaffAccountPayload{Account: acc}, nil
 }
 
+// SendSetPasswordLink is the resolver for the sendSetPasswordLink field.
+func (r *mutationResolver) SendSetPasswordLink(ctx context.Context, input model.StaffAccountInput) (*model.SendSetPasswordLinkPayload, error) {
+	acc, expires, err := r.staff().SendLink(ctx, input.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SendSetPasswordLinkPayload{Account: acc, LinkExpiresAt: expires}, nil
+}
+
 // UpdateStaff is the resolver for the updateStaff field.
 func (r *mutationResolver) UpdateStaff(ctx context.Context, input model.UpdateStaffInput) (*model.StaffPayload, error) {
 	p, err := r.staff().Update(ctx, input.ID, staff.Changes{Name: input.Name, Capacity: input.Capacity,
-		Specialties: input.Specialties, Regions: input.Regions})
+		Specialties: input.Specialties, Regions: input.Regions, Available: input.Available})
 	if err != nil {
 		return nil, err
 	}

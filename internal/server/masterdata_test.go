@@ -135,6 +135,10 @@ func masterCases() []masterCase {
 			func(e *masterEnv, role string) map[string]any {
 				return map[string]any{"accountId": freshStaffAccount(e.w, true)}
 			}, adminOnly(nf)},
+		{"sendSetPasswordLink", "StaffAccountInput!", "account{email} linkExpiresAt",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"accountId": freshStaffAccount(e.w, false)}
+			}, adminOnly(nf)},
 		{"updateStaff", "UpdateStaffInput!", "staff{... on Coordinator{capacity}}",
 			func(e *masterEnv, role string) map[string]any {
 				return map[string]any{"id": e.w.id("C2"), "capacity": 4}
@@ -437,6 +441,12 @@ func TestSetAvailabilityAssignsQueued(t *testing.T) {
 			if got.Status != inquiry.StatusASSIGNED || got.CoordinatorID == nil || *got.CoordinatorID != c1 {
 				t.Fatalf("queued inquiry after going on shift: %s coordinator %v, want ASSIGNED to C1", got.Status, got.CoordinatorID)
 			}
+			// Admins put a member off and on shift with updateStaff.
+			r0 := e.run(t, roleAdmin, `mutation($id: ID!){updateStaff(input:{id:$id,available:false}){staff{... on Coordinator{available}}}}`,
+				map[string]any{"id": c1})
+			if len(r0.Errors) > 0 || c.Coordinator.GetX(e.sys(), c1).Available {
+				t.Fatalf("admin off shift: %v %v", r0.Errors, r0.Data)
+			}
 			// Sales reps go on shift the same way (nothing queued for them here).
 			r := e.run(t, roleSales, `mutation{setAvailability(input:{available:true}){assigned staff{... on SalesRep{available}}}}`, nil)
 			if len(r.Errors) > 0 || r.Data["setAvailability"].(map[string]any)["assigned"] != float64(0) {
@@ -499,6 +509,34 @@ func TestInviteStaffSetPassword(t *testing.T) {
 			if v := r.Data["login"].(map[string]any)["viewer"].(map[string]any); v["role"] != "COORDINATOR" ||
 				v["profile"].(map[string]any)["__typename"] != "Coordinator" {
 				t.Fatalf("viewer %v", v)
+			}
+
+			// A lost link: the admin sends a new one; the unused earlier one stops working.
+			r = e.run(t, roleAdmin, `mutation($id: ID!){sendSetPasswordLink(input:{accountId:$id}){account{email} linkExpiresAt}}`,
+				map[string]any{"id": e.viewers[roleCoord].AccountID})
+			if len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			first, _ := url.Parse(e.mailer.Sent[len(e.mailer.Sent)-1].Link)
+			r = e.run(t, roleAdmin, `mutation($id: ID!){sendSetPasswordLink(input:{accountId:$id}){account{email}}}`,
+				map[string]any{"id": e.viewers[roleCoord].AccountID})
+			second, _ := url.Parse(e.mailer.Sent[len(e.mailer.Sent)-1].Link)
+			if len(r.Errors) > 0 || e.mailer.Sent[len(e.mailer.Sent)-1].To != "coord@a.example" {
+				t.Fatalf("second link: %v %v", r.Errors, e.mailer.Sent)
+			}
+			use := func(tok string) gqlResponse {
+				return e.run(t, roleAnon, `mutation($t: String!){setPassword(input:{token:$t,password:"another long password"}){email}}`,
+					map[string]any{"t": tok})
+			}
+			if r := use(first.Query().Get("token")); errCode(r) != graph.CodeBadUserInput {
+				t.Fatalf("a superseded link still works: %v", r.Errors)
+			}
+			if r := use(second.Query().Get("token")); len(r.Errors) > 0 {
+				t.Fatalf("the new link: %v", r.Errors)
+			}
+			// Setting a password ends the account's sessions.
+			if r := e.run(t, roleCoord, `{viewer{email}}`, nil); errCode(r) != graph.CodeUnauthenticated {
+				t.Fatalf("sessions survive a new password: %v", r.Errors)
 			}
 
 			// A sales rep and an admin; an expired link is refused.

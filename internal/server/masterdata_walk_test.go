@@ -36,6 +36,10 @@ func init() {
 		input: admins(func(w *mutWalk) map[string]any { return map[string]any{"accountId": freshStaffAccount(w, true)} }),
 		other: map[string]string{"accountId": "acc.coord"},
 	}
+	mutationSpecs["sendSetPasswordLink"] = mutationSpec{
+		input: admins(func(w *mutWalk) map[string]any { return map[string]any{"accountId": freshStaffAccount(w, false)} }),
+		other: map[string]string{"accountId": "acc.coord"},
+	}
 	mutationSpecs["updateStaff"] = mutationSpec{
 		input: admins(func(w *mutWalk) map[string]any { return map[string]any{"id": w.id("C2"), "capacity": 7} }),
 		other: map[string]string{"id": "C1"},

@@ -50,6 +50,7 @@ type Changes struct {
 	Capacity    *int
 	Specialties []string
 	Regions     []string
+	Available   *bool
 }
 
 // CheckInvite validates an invitation and returns it normalised (e-mail lower-cased and trimmed,

@@ -102,20 +102,16 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 		return Invited{}, fmt.Errorf("invite staff: %w", err)
 	}
 	raw, hash := newToken()
-	ttl := s.LinkTTL
-	if ttl <= 0 {
-		ttl = DefaultLinkTTL
-	}
-	out := Invited{ExpiresAt: s.now().Add(ttl)}
+	out := Invited{ExpiresAt: s.now().Add(s.ttl())}
 	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		acc, err := tx.Account.Create().SetEmail(in.Email).SetRole(account.Role(in.Role)).SetPasswordHash(placeholder).Save(ctx)
 		if err != nil {
 			return err
 		}
 		out.Account = acc
-		// The account ↔ profile link is server-owned (no viewer's write may set it) and token rows
-		// are the service's own: the admin's right to create the account was checked above.
-		sys := access.System(ctx, "staff: link the invited account to its profile and store its set-password token")
+		// The account ↔ profile link is server-owned (no viewer's write may set it): the admin's
+		// right to create the account was checked above.
+		sys := access.System(ctx, "staff: link the invited account to its profile")
 		switch in.Role {
 		case auth.RoleCoordinator:
 			out.Staff, err = tx.Coordinator.Create().SetAgencyID(v.AgencyID).SetAccountID(acc.ID).SetName(in.Name).
@@ -127,14 +123,7 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 		if err != nil {
 			return err
 		}
-		if err := tx.AccountToken.Create().SetAccountID(acc.ID).SetPurpose(accounttoken.PurposeSET_PASSWORD).
-			SetTokenHash(hash).SetCreatedAt(s.now()).SetExpiresAt(out.ExpiresAt).Exec(sys); err != nil {
-			return err
-		}
-		return s.mailer().Send(ctx, mail.Message{To: in.Email, Purpose: "staff_invite",
-			Subject: "スタッフアカウントのご案内", Link: s.link(raw),
-			Body: in.Name + " 様\n\nスタッフアカウントが作成されました。次のリンクからパスワードを設定してください(一度だけ有効、期限 " +
-				out.ExpiresAt.Format("2006-01-02 15:04 MST") + ")。"})
+		return s.issueLink(ctx, tx, acc, in.Name, raw, hash, out.ExpiresAt)
 	})
 	if err != nil {
 		return Invited{}, fmt.Errorf("invite staff: %w", err)
@@ -147,6 +136,62 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 		out.Staff = p.Unwrap()
 	}
 	return out, nil
+}
+
+func (s *Service) ttl() time.Duration {
+	if s.LinkTTL <= 0 {
+		return DefaultLinkTTL
+	}
+	return s.LinkTTL
+}
+
+// issueLink stores a set-password token for acc (earlier unused ones stop working) and mails the
+// link, inside tx: a mail that cannot be handed over rolls everything back.
+func (s *Service) issueLink(ctx context.Context, tx *ent.Tx, acc *ent.Account, name, raw, hash string, expires time.Time) error {
+	// Token rows are the service's own (no viewer may read or write them); the caller has checked
+	// that the admin may manage acc.
+	sys := access.System(ctx, "staff: store the account's set-password token")
+	now := s.now()
+	if err := tx.AccountToken.Update().Where(accounttoken.AccountID(acc.ID), accounttoken.UsedAtIsNil()).
+		SetUsedAt(now).Exec(sys); err != nil {
+		return err
+	}
+	if err := tx.AccountToken.Create().SetAccountID(acc.ID).SetPurpose(accounttoken.PurposeSET_PASSWORD).
+		SetTokenHash(hash).SetCreatedAt(now).SetExpiresAt(expires).Exec(sys); err != nil {
+		return err
+	}
+	return s.mailer().Send(ctx, mail.Message{To: acc.Email, Purpose: "staff_set_password",
+		Subject: "パスワード設定のご案内", Link: s.link(raw),
+		Body: name + " 様\n\n次のリンクからパスワードを設定してください(一度だけ有効、期限 " +
+			expires.Format("2006-01-02 15:04 MST") + ")。"})
+}
+
+// SendLink e-mails a staff account of the admin's agency a new one-time set-password link (an
+// invitation that expired or got lost, a forgotten password); earlier unused links stop working.
+// Setting the password through it ends the account's sessions.
+func (s *Service) SendLink(ctx context.Context, accountID int) (*ent.Account, time.Time, error) {
+	if _, err := admin(ctx); err != nil {
+		return nil, time.Time{}, fmt.Errorf("send set-password link: %w", err)
+	}
+	acc, err := s.staffAccount(ctx, accountID)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("send set-password link: %w", err)
+	}
+	name := acc.Email
+	switch {
+	case acc.Edges.Coordinator != nil:
+		name = acc.Edges.Coordinator.Name
+	case acc.Edges.SalesRep != nil:
+		name = acc.Edges.SalesRep.Name
+	}
+	raw, hash := newToken()
+	expires := s.now().Add(s.ttl())
+	if err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		return s.issueLink(ctx, tx, acc, name, raw, hash, expires)
+	}); err != nil {
+		return nil, time.Time{}, fmt.Errorf("send set-password link: %w", err)
+	}
+	return acc, expires, nil
 }
 
 func orEmpty(ss []string) []string {
@@ -332,8 +377,9 @@ func (s *Service) openInquiries(ctx context.Context, acc *ent.Account) ([]int, e
 	return nil, nil
 }
 
-// Update changes a coordinator's or sales rep's name, capacity, specialties or regions (admins).
-// More capacity or a wider reach can make queued inquiries assignable: the queue is retried.
+// Update changes a coordinator's or sales rep's name, capacity, specialties, regions or shift
+// (admins). More capacity, a wider reach or going on shift can make queued inquiries assignable:
+// the queue is retried.
 func (s *Service) Update(ctx context.Context, profileID int, c Changes) (ent.Noder, error) {
 	v, err := admin(ctx)
 	if err != nil {
@@ -344,7 +390,7 @@ func (s *Service) Update(ctx context.Context, profileID int, c Changes) (ent.Nod
 		if c, err = CheckChanges(auth.RoleCoordinator, c); err != nil {
 			return nil, err
 		}
-		u := co.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity)
+		u := co.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity).SetNillableAvailable(c.Available)
 		if c.Specialties != nil {
 			u.SetSpecialties(c.Specialties)
 		}
@@ -360,7 +406,7 @@ func (s *Service) Update(ctx context.Context, profileID int, c Changes) (ent.Nod
 		if c, err = CheckChanges(auth.RoleSalesRep, c); err != nil {
 			return nil, err
 		}
-		u := sr.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity)
+		u := sr.Update().SetNillableName(c.Name).SetNillableCapacity(c.Capacity).SetNillableAvailable(c.Available)
 		if c.Specialties != nil {
 			u.SetSpecialties(c.Specialties)
 		}
