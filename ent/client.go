@@ -28,6 +28,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/refreshtoken"
@@ -71,6 +72,8 @@ type Client struct {
 	Coordinator *CoordinatorClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
+	// MinimumWage is the client for interacting with the MinimumWage builders.
+	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
 	OrgUnit *OrgUnitClient
 	// Posting is the client for interacting with the Posting builders.
@@ -111,6 +114,7 @@ func (c *Client) init() {
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
+	c.MinimumWage = NewMinimumWageClient(c.config)
 	c.OrgUnit = NewOrgUnitClient(c.config)
 	c.Posting = NewPostingClient(c.config)
 	c.RefreshToken = NewRefreshTokenClient(c.config)
@@ -224,6 +228,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
+		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
 		RefreshToken:       NewRefreshTokenClient(cfg),
@@ -264,6 +269,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
+		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
 		RefreshToken:       NewRefreshTokenClient(cfg),
@@ -303,9 +309,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.OrgUnit,
-		c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep,
-		c.Skill, c.WorkHistory,
+		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.MinimumWage,
+		c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision,
+		c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -317,9 +323,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.OrgUnit,
-		c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep,
-		c.Skill, c.WorkHistory,
+		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.MinimumWage,
+		c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision,
+		c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -354,6 +360,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Coordinator.mutate(ctx, m)
 	case *InquiryMutation:
 		return c.Inquiry.mutate(ctx, m)
+	case *MinimumWageMutation:
+		return c.MinimumWage.mutate(ctx, m)
 	case *OrgUnitMutation:
 		return c.OrgUnit.mutate(ctx, m)
 	case *PostingMutation:
@@ -2853,6 +2861,156 @@ func (c *InquiryClient) mutate(ctx context.Context, m *InquiryMutation) (Value, 
 	}
 }
 
+// MinimumWageClient is a client for the MinimumWage schema.
+type MinimumWageClient struct {
+	config
+}
+
+// NewMinimumWageClient returns a client for the MinimumWage from the given config.
+func NewMinimumWageClient(c config) *MinimumWageClient {
+	return &MinimumWageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `minimumwage.Hooks(f(g(h())))`.
+func (c *MinimumWageClient) Use(hooks ...Hook) {
+	c.hooks.MinimumWage = append(c.hooks.MinimumWage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `minimumwage.Intercept(f(g(h())))`.
+func (c *MinimumWageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MinimumWage = append(c.inters.MinimumWage, interceptors...)
+}
+
+// Create returns a builder for creating a MinimumWage entity.
+func (c *MinimumWageClient) Create() *MinimumWageCreate {
+	mutation := newMinimumWageMutation(c.config, OpCreate)
+	return &MinimumWageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MinimumWage entities.
+func (c *MinimumWageClient) CreateBulk(builders ...*MinimumWageCreate) *MinimumWageCreateBulk {
+	return &MinimumWageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MinimumWageClient) MapCreateBulk(slice any, setFunc func(*MinimumWageCreate, int)) *MinimumWageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MinimumWageCreateBulk{err: fmt.Errorf("calling to MinimumWageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MinimumWageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MinimumWageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MinimumWage.
+func (c *MinimumWageClient) Update() *MinimumWageUpdate {
+	mutation := newMinimumWageMutation(c.config, OpUpdate)
+	return &MinimumWageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MinimumWageClient) UpdateOne(_m *MinimumWage) *MinimumWageUpdateOne {
+	mutation := newMinimumWageMutation(c.config, OpUpdateOne, withMinimumWage(_m))
+	return &MinimumWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MinimumWageClient) UpdateOneID(id int) *MinimumWageUpdateOne {
+	mutation := newMinimumWageMutation(c.config, OpUpdateOne, withMinimumWageID(id))
+	return &MinimumWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MinimumWage.
+func (c *MinimumWageClient) Delete() *MinimumWageDelete {
+	mutation := newMinimumWageMutation(c.config, OpDelete)
+	return &MinimumWageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MinimumWageClient) DeleteOne(_m *MinimumWage) *MinimumWageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MinimumWageClient) DeleteOneID(id int) *MinimumWageDeleteOne {
+	builder := c.Delete().Where(minimumwage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MinimumWageDeleteOne{builder}
+}
+
+// Query returns a query builder for MinimumWage.
+func (c *MinimumWageClient) Query() *MinimumWageQuery {
+	return &MinimumWageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMinimumWage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MinimumWage entity by its id.
+func (c *MinimumWageClient) Get(ctx context.Context, id int) (*MinimumWage, error) {
+	return c.Query().Where(minimumwage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MinimumWageClient) GetX(ctx context.Context, id int) *MinimumWage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a MinimumWage.
+func (c *MinimumWageClient) QueryAgency(_m *MinimumWage) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(minimumwage.Table, minimumwage.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, minimumwage.AgencyTable, minimumwage.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MinimumWageClient) Hooks() []Hook {
+	hooks := c.hooks.MinimumWage
+	return append(hooks[:len(hooks):len(hooks)], minimumwage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MinimumWageClient) Interceptors() []Interceptor {
+	return c.inters.MinimumWage
+}
+
+func (c *MinimumWageClient) mutate(ctx context.Context, m *MinimumWageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MinimumWageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MinimumWageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MinimumWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MinimumWageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MinimumWage mutation op: %q", m.Op())
+	}
+}
+
 // OrgUnitClient is a client for the OrgUnit schema.
 type OrgUnitClient struct {
 	config
@@ -4458,13 +4616,13 @@ type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
-		Coordinator, Inquiry, OrgUnit, Posting, RefreshToken, Registrant,
+		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
 		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
-		Coordinator, Inquiry, OrgUnit, Posting, RefreshToken, Registrant,
+		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
 		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Interceptor
 	}
 )

@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/refreshtoken"
@@ -462,6 +463,32 @@ func (m *InquiryMutation) EdgeKeyOnTarget(edge string) bool {
 // EdgeServerOwned reports whether the named edge of a Inquiry is set only by the service that
 // owns it (annotated access.ServerOwnedEdge in ent/schema).
 func (m *InquiryMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a MinimumWage may point at: rows the caller cannot see are not counted.
+func (m *MinimumWageMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case minimumwage.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("MinimumWage has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a MinimumWage writes the target's row
+// (its foreign key or a join table) rather than the MinimumWage's own.
+func (m *MinimumWageMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a MinimumWage is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *MinimumWageMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	}
 	return false

@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -34,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -341,6 +342,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   minimumwage.Table,
+			Columns: minimumwage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: minimumwage.FieldID,
+			},
+		},
+		Type: "MinimumWage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			minimumwage.FieldAgencyID:      {Type: field.TypeInt, Column: minimumwage.FieldAgencyID},
+			minimumwage.FieldPrefecture:    {Type: field.TypeString, Column: minimumwage.FieldPrefecture},
+			minimumwage.FieldHourlyWage:    {Type: field.TypeInt, Column: minimumwage.FieldHourlyWage},
+			minimumwage.FieldEffectiveFrom: {Type: field.TypeTime, Column: minimumwage.FieldEffectiveFrom},
+			minimumwage.FieldSample:        {Type: field.TypeBool, Column: minimumwage.FieldSample},
+			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -357,7 +377,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -402,7 +422,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -424,7 +444,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -463,7 +483,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -485,7 +505,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -509,7 +529,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -527,7 +547,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -1102,6 +1122,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Inquiry",
 		"RoutingDecision",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   minimumwage.AgencyTable,
+			Columns: []string{minimumwage.AgencyColumn},
+			Bidi:    false,
+		},
+		"MinimumWage",
+		"Agency",
 	)
 	graph.MustAddE(
 		"agency",
@@ -3348,6 +3380,90 @@ func (f *InquiryFilter) WhereHasRoutingDecisionsWith(preds ...predicate.RoutingD
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MinimumWageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MinimumWageQuery builder.
+func (_q *MinimumWageQuery) Filter() *MinimumWageFilter {
+	return &MinimumWageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MinimumWageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MinimumWageMutation builder.
+func (m *MinimumWageMutation) Filter() *MinimumWageFilter {
+	return &MinimumWageFilter{config: m.config, predicateAdder: m}
+}
+
+// MinimumWageFilter provides a generic filtering capability at runtime for MinimumWageQuery.
+type MinimumWageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MinimumWageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MinimumWageFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(minimumwage.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *MinimumWageFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(minimumwage.FieldAgencyID))
+}
+
+// WherePrefecture applies the entql string predicate on the prefecture field.
+func (f *MinimumWageFilter) WherePrefecture(p entql.StringP) {
+	f.Where(p.Field(minimumwage.FieldPrefecture))
+}
+
+// WhereHourlyWage applies the entql int predicate on the hourly_wage field.
+func (f *MinimumWageFilter) WhereHourlyWage(p entql.IntP) {
+	f.Where(p.Field(minimumwage.FieldHourlyWage))
+}
+
+// WhereEffectiveFrom applies the entql time.Time predicate on the effective_from field.
+func (f *MinimumWageFilter) WhereEffectiveFrom(p entql.TimeP) {
+	f.Where(p.Field(minimumwage.FieldEffectiveFrom))
+}
+
+// WhereSample applies the entql bool predicate on the sample field.
+func (f *MinimumWageFilter) WhereSample(p entql.BoolP) {
+	f.Where(p.Field(minimumwage.FieldSample))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MinimumWageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(minimumwage.FieldCreatedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *MinimumWageFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *MinimumWageFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OrgUnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3376,7 +3492,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3497,7 +3613,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3781,7 +3897,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3880,7 +3996,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4162,7 +4278,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4317,7 +4433,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4482,7 +4598,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4575,7 +4691,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -58,6 +59,7 @@ const (
 	TypeContactLog         = "ContactLog"
 	TypeCoordinator        = "Coordinator"
 	TypeInquiry            = "Inquiry"
+	TypeMinimumWage        = "MinimumWage"
 	TypeOrgUnit            = "OrgUnit"
 	TypePosting            = "Posting"
 	TypeRefreshToken       = "RefreshToken"
@@ -14797,6 +14799,692 @@ func (m *InquiryMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Inquiry edge %s", name)
+}
+
+// MinimumWageMutation represents an operation that mutates the MinimumWage nodes in the graph.
+type MinimumWageMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	prefecture     *string
+	hourly_wage    *int
+	addhourly_wage *int
+	effective_from *time.Time
+	sample         *bool
+	created_at     *time.Time
+	clearedFields  map[string]struct{}
+	agency         *int
+	clearedagency  bool
+	done           bool
+	oldValue       func(context.Context) (*MinimumWage, error)
+	predicates     []predicate.MinimumWage
+}
+
+var _ ent.Mutation = (*MinimumWageMutation)(nil)
+
+// minimumwageOption allows management of the mutation configuration using functional options.
+type minimumwageOption func(*MinimumWageMutation)
+
+// newMinimumWageMutation creates new mutation for the MinimumWage entity.
+func newMinimumWageMutation(c config, op Op, opts ...minimumwageOption) *MinimumWageMutation {
+	m := &MinimumWageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMinimumWage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMinimumWageID sets the ID field of the mutation.
+func withMinimumWageID(id int) minimumwageOption {
+	return func(m *MinimumWageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MinimumWage
+		)
+		m.oldValue = func(ctx context.Context) (*MinimumWage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MinimumWage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMinimumWage sets the old MinimumWage of the mutation.
+func withMinimumWage(node *MinimumWage) minimumwageOption {
+	return func(m *MinimumWageMutation) {
+		m.oldValue = func(context.Context) (*MinimumWage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MinimumWageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MinimumWageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MinimumWageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MinimumWageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MinimumWage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *MinimumWageMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *MinimumWageMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *MinimumWageMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (m *MinimumWageMutation) SetPrefecture(s string) {
+	m.prefecture = &s
+}
+
+// Prefecture returns the value of the "prefecture" field in the mutation.
+func (m *MinimumWageMutation) Prefecture() (r string, exists bool) {
+	v := m.prefecture
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefecture returns the old "prefecture" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldPrefecture(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefecture is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefecture requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefecture: %w", err)
+	}
+	return oldValue.Prefecture, nil
+}
+
+// ResetPrefecture resets all changes to the "prefecture" field.
+func (m *MinimumWageMutation) ResetPrefecture() {
+	m.prefecture = nil
+}
+
+// SetHourlyWage sets the "hourly_wage" field.
+func (m *MinimumWageMutation) SetHourlyWage(i int) {
+	m.hourly_wage = &i
+	m.addhourly_wage = nil
+}
+
+// HourlyWage returns the value of the "hourly_wage" field in the mutation.
+func (m *MinimumWageMutation) HourlyWage() (r int, exists bool) {
+	v := m.hourly_wage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHourlyWage returns the old "hourly_wage" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldHourlyWage(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHourlyWage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHourlyWage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHourlyWage: %w", err)
+	}
+	return oldValue.HourlyWage, nil
+}
+
+// AddHourlyWage adds i to the "hourly_wage" field.
+func (m *MinimumWageMutation) AddHourlyWage(i int) {
+	if m.addhourly_wage != nil {
+		*m.addhourly_wage += i
+	} else {
+		m.addhourly_wage = &i
+	}
+}
+
+// AddedHourlyWage returns the value that was added to the "hourly_wage" field in this mutation.
+func (m *MinimumWageMutation) AddedHourlyWage() (r int, exists bool) {
+	v := m.addhourly_wage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHourlyWage resets all changes to the "hourly_wage" field.
+func (m *MinimumWageMutation) ResetHourlyWage() {
+	m.hourly_wage = nil
+	m.addhourly_wage = nil
+}
+
+// SetEffectiveFrom sets the "effective_from" field.
+func (m *MinimumWageMutation) SetEffectiveFrom(t time.Time) {
+	m.effective_from = &t
+}
+
+// EffectiveFrom returns the value of the "effective_from" field in the mutation.
+func (m *MinimumWageMutation) EffectiveFrom() (r time.Time, exists bool) {
+	v := m.effective_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveFrom returns the old "effective_from" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldEffectiveFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveFrom: %w", err)
+	}
+	return oldValue.EffectiveFrom, nil
+}
+
+// ResetEffectiveFrom resets all changes to the "effective_from" field.
+func (m *MinimumWageMutation) ResetEffectiveFrom() {
+	m.effective_from = nil
+}
+
+// SetSample sets the "sample" field.
+func (m *MinimumWageMutation) SetSample(b bool) {
+	m.sample = &b
+}
+
+// Sample returns the value of the "sample" field in the mutation.
+func (m *MinimumWageMutation) Sample() (r bool, exists bool) {
+	v := m.sample
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSample returns the old "sample" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldSample(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSample is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSample requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSample: %w", err)
+	}
+	return oldValue.Sample, nil
+}
+
+// ResetSample resets all changes to the "sample" field.
+func (m *MinimumWageMutation) ResetSample() {
+	m.sample = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MinimumWageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MinimumWageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MinimumWage entity.
+// If the MinimumWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MinimumWageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MinimumWageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *MinimumWageMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[minimumwage.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *MinimumWageMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *MinimumWageMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *MinimumWageMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// Where appends a list predicates to the MinimumWageMutation builder.
+func (m *MinimumWageMutation) Where(ps ...predicate.MinimumWage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MinimumWageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MinimumWageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MinimumWage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MinimumWageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MinimumWageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MinimumWage).
+func (m *MinimumWageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MinimumWageMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.agency != nil {
+		fields = append(fields, minimumwage.FieldAgencyID)
+	}
+	if m.prefecture != nil {
+		fields = append(fields, minimumwage.FieldPrefecture)
+	}
+	if m.hourly_wage != nil {
+		fields = append(fields, minimumwage.FieldHourlyWage)
+	}
+	if m.effective_from != nil {
+		fields = append(fields, minimumwage.FieldEffectiveFrom)
+	}
+	if m.sample != nil {
+		fields = append(fields, minimumwage.FieldSample)
+	}
+	if m.created_at != nil {
+		fields = append(fields, minimumwage.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MinimumWageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case minimumwage.FieldAgencyID:
+		return m.AgencyID()
+	case minimumwage.FieldPrefecture:
+		return m.Prefecture()
+	case minimumwage.FieldHourlyWage:
+		return m.HourlyWage()
+	case minimumwage.FieldEffectiveFrom:
+		return m.EffectiveFrom()
+	case minimumwage.FieldSample:
+		return m.Sample()
+	case minimumwage.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MinimumWageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case minimumwage.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case minimumwage.FieldPrefecture:
+		return m.OldPrefecture(ctx)
+	case minimumwage.FieldHourlyWage:
+		return m.OldHourlyWage(ctx)
+	case minimumwage.FieldEffectiveFrom:
+		return m.OldEffectiveFrom(ctx)
+	case minimumwage.FieldSample:
+		return m.OldSample(ctx)
+	case minimumwage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown MinimumWage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MinimumWageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case minimumwage.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case minimumwage.FieldPrefecture:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefecture(v)
+		return nil
+	case minimumwage.FieldHourlyWage:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHourlyWage(v)
+		return nil
+	case minimumwage.FieldEffectiveFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveFrom(v)
+		return nil
+	case minimumwage.FieldSample:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSample(v)
+		return nil
+	case minimumwage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MinimumWage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MinimumWageMutation) AddedFields() []string {
+	var fields []string
+	if m.addhourly_wage != nil {
+		fields = append(fields, minimumwage.FieldHourlyWage)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MinimumWageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case minimumwage.FieldHourlyWage:
+		return m.AddedHourlyWage()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MinimumWageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case minimumwage.FieldHourlyWage:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHourlyWage(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MinimumWage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MinimumWageMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MinimumWageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MinimumWageMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown MinimumWage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MinimumWageMutation) ResetField(name string) error {
+	switch name {
+	case minimumwage.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case minimumwage.FieldPrefecture:
+		m.ResetPrefecture()
+		return nil
+	case minimumwage.FieldHourlyWage:
+		m.ResetHourlyWage()
+		return nil
+	case minimumwage.FieldEffectiveFrom:
+		m.ResetEffectiveFrom()
+		return nil
+	case minimumwage.FieldSample:
+		m.ResetSample()
+		return nil
+	case minimumwage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown MinimumWage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MinimumWageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.agency != nil {
+		edges = append(edges, minimumwage.EdgeAgency)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MinimumWageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case minimumwage.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MinimumWageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MinimumWageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MinimumWageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedagency {
+		edges = append(edges, minimumwage.EdgeAgency)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MinimumWageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case minimumwage.EdgeAgency:
+		return m.clearedagency
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MinimumWageMutation) ClearEdge(name string) error {
+	switch name {
+	case minimumwage.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown MinimumWage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MinimumWageMutation) ResetEdge(name string) error {
+	switch name {
+	case minimumwage.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown MinimumWage edge %s", name)
 }
 
 // OrgUnitMutation represents an operation that mutates the OrgUnit nodes in the graph.

@@ -40,6 +40,8 @@ type Tx struct {
 	Coordinator *CoordinatorClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
+	// MinimumWage is the client for interacting with the MinimumWage builders.
+	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
 	OrgUnit *OrgUnitClient
 	// Posting is the client for interacting with the Posting builders.
@@ -200,6 +202,7 @@ func (tx *Tx) init() {
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)
+	tx.MinimumWage = NewMinimumWageClient(tx.config)
 	tx.OrgUnit = NewOrgUnitClient(tx.config)
 	tx.Posting = NewPostingClient(tx.config)
 	tx.RefreshToken = NewRefreshTokenClient(tx.config)

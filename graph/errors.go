@@ -18,8 +18,10 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/clients"
+	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/matching"
+	"github.com/example/staffcrm/internal/minwage"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/records"
@@ -209,6 +211,7 @@ var sentinelCodes = []struct {
 	{records.ErrNotFound, CodeNotFound},
 	{records.ErrStaffOnly, CodeForbidden},
 	{records.ErrAdminOnly, CodeForbidden},
+	{minwage.ErrAdminOnly, CodeForbidden},
 }
 
 // domainError codes the services' typed errors (with their details as extensions) and sentinels.
@@ -217,6 +220,7 @@ func domainError(err error) (*codedError, bool) {
 		rl *routing.RateLimitError
 		cf *routing.ConflictError
 		co *pipeline.ComplianceError
+		cv *compliance.ViolationError
 		we *matching.WeightError
 		ie *invalid.Error
 	)
@@ -232,6 +236,12 @@ func domainError(err error) (*codedError, bool) {
 			rules[i] = f.Rule
 		}
 		return &codedError{code: CodeComplianceViolation, msg: co.Error(), err: err, ext: map[string]any{"rules": rules}}, true
+	case errors.As(err, &cv):
+		rules := make([]string, len(cv.Findings))
+		for i, f := range cv.Findings {
+			rules[i] = f.Rule
+		}
+		return &codedError{code: CodeComplianceViolation, msg: cv.Error(), err: err, ext: map[string]any{"rules": rules}}, true
 	case errors.As(err, &we):
 		return &codedError{code: CodeBadUserInput, msg: we.Error(), err: err}, true
 	case errors.As(err, &ie):

@@ -395,6 +395,11 @@ type ComplexityRoot struct {
 		Receipt   func(childComplexity int) int
 	}
 
+	ImportMinimumWagesPayload struct {
+		Imported     func(childComplexity int) int
+		MinimumWages func(childComplexity int) int
+	}
+
 	Inquiry struct {
 		AckDueAt         func(childComplexity int) int
 		AcknowledgedAt   func(childComplexity int) int
@@ -492,6 +497,14 @@ type ComplexityRoot struct {
 		Wage         func(childComplexity int) int
 	}
 
+	MinimumWage struct {
+		EffectiveFrom func(childComplexity int) int
+		HourlyWage    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Prefecture    func(childComplexity int) int
+		Sample        func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcknowledgeInquiry       func(childComplexity int, input model.InquiryStepInput) int
 		AdvanceApplication       func(childComplexity int, input model.AdvanceApplicationInput) int
@@ -507,6 +520,7 @@ type ComplexityRoot struct {
 		DisableStaff             func(childComplexity int, input model.StaffAccountInput) int
 		EnableStaff              func(childComplexity int, input model.StaffAccountInput) int
 		HandOffInquiry           func(childComplexity int, input model.InquiryStepInput) int
+		ImportMinimumWages       func(childComplexity int, input model.ImportMinimumWagesInput) int
 		InviteStaff              func(childComplexity int, input model.InviteStaffInput) int
 		LogContact               func(childComplexity int, input model.LogContactInput) int
 		Login                    func(childComplexity int, input model.LoginInput) int
@@ -517,7 +531,6 @@ type ComplexityRoot struct {
 		RenewAssignment          func(childComplexity int, input model.RenewAssignmentInput) int
 		RequestNextJob           func(childComplexity int, input model.RequestNextJobInput) int
 		ResolveInquiry           func(childComplexity int, input model.InquiryStepInput) int
-		SendSetPasswordLink      func(childComplexity int, input model.StaffAccountInput) int
 		SetAvailability          func(childComplexity int, input model.SetAvailabilityInput) int
 		SetMatchingWeights       func(childComplexity int, input model.MatchingWeightsInput) int
 		SetPassword              func(childComplexity int, input model.SetPasswordInput) int
@@ -775,6 +788,7 @@ type ComplexityRoot struct {
 		MarginDisclosure           func(childComplexity int, fiscalYear int) int
 		MatchPostings              func(childComplexity int, registrantID int, first *int, after *entgql.Cursor[int]) int
 		MatchRegistrants           func(childComplexity int, postingID int, first *int, after *entgql.Cursor[int]) int
+		MinimumWages               func(childComplexity int, prefecture *string) int
 		MyApplications             func(childComplexity int) int
 		MyAssignments              func(childComplexity int) int
 		MyCallbacksDue             func(childComplexity int) int
@@ -940,11 +954,6 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
-	SendSetPasswordLinkPayload struct {
-		Account       func(childComplexity int) int
-		LinkExpiresAt func(childComplexity int) int
-	}
-
 	SetAvailabilityPayload struct {
 		Assigned func(childComplexity int) int
 		Staff    func(childComplexity int) int
@@ -1057,6 +1066,7 @@ type MutationResolver interface {
 	CreateOrgUnit(ctx context.Context, input model.NewOrgUnitInput) (*model.OrgUnitPayload, error)
 	UpdateOrgUnit(ctx context.Context, input model.OrgUnitChangesInput) (*model.OrgUnitPayload, error)
 	SetMatchingWeights(ctx context.Context, input model.MatchingWeightsInput) (*model.AgencyPayload, error)
+	ImportMinimumWages(ctx context.Context, input model.ImportMinimumWagesInput) (*model.ImportMinimumWagesPayload, error)
 	Apply(ctx context.Context, input model.ApplyInput) (*model.ApplyPayload, error)
 	WithdrawApplication(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
 	DeclineOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
@@ -1081,7 +1091,6 @@ type MutationResolver interface {
 	SetPassword(ctx context.Context, input model.SetPasswordInput) (*model.SetPasswordPayload, error)
 	DisableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
 	EnableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
-	SendSetPasswordLink(ctx context.Context, input model.StaffAccountInput) (*model.SendSetPasswordLinkPayload, error)
 	UpdateStaff(ctx context.Context, input model.UpdateStaffInput) (*model.StaffPayload, error)
 	SetAvailability(ctx context.Context, input model.SetAvailabilityInput) (*model.SetAvailabilityPayload, error)
 }
@@ -1125,6 +1134,7 @@ type QueryResolver interface {
 	MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error)
 	MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error)
 	RecommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error)
+	MinimumWages(ctx context.Context, prefecture *string) ([]*ent.MinimumWage, error)
 	ComplianceCheck(ctx context.Context, registrantID int, postingID int, start time.Time, end time.Time) (*model.ComplianceResult, error)
 	SkillSheet(ctx context.Context, applicationID int) (*compliance.SkillSheet, error)
 	RegistrantsAtInsuranceRisk(ctx context.Context) ([]*ent.Registrant, error)
@@ -2378,6 +2388,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.CreateInquiryPayload.Receipt(childComplexity), true
 
+	case "ImportMinimumWagesPayload.imported":
+		if e.complexity.ImportMinimumWagesPayload.Imported == nil {
+			break
+		}
+
+		return e.complexity.ImportMinimumWagesPayload.Imported(childComplexity), true
+	case "ImportMinimumWagesPayload.minimumWages":
+		if e.complexity.ImportMinimumWagesPayload.MinimumWages == nil {
+			break
+		}
+
+		return e.complexity.ImportMinimumWagesPayload.MinimumWages(childComplexity), true
+
 	case "Inquiry.ackDueAt":
 		if e.complexity.Inquiry.AckDueAt == nil {
 			break
@@ -2756,6 +2779,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MatchingWeights.Wage(childComplexity), true
 
+	case "MinimumWage.effectiveFrom":
+		if e.complexity.MinimumWage.EffectiveFrom == nil {
+			break
+		}
+
+		return e.complexity.MinimumWage.EffectiveFrom(childComplexity), true
+	case "MinimumWage.hourlyWage":
+		if e.complexity.MinimumWage.HourlyWage == nil {
+			break
+		}
+
+		return e.complexity.MinimumWage.HourlyWage(childComplexity), true
+	case "MinimumWage.id":
+		if e.complexity.MinimumWage.ID == nil {
+			break
+		}
+
+		return e.complexity.MinimumWage.ID(childComplexity), true
+	case "MinimumWage.prefecture":
+		if e.complexity.MinimumWage.Prefecture == nil {
+			break
+		}
+
+		return e.complexity.MinimumWage.Prefecture(childComplexity), true
+	case "MinimumWage.sample":
+		if e.complexity.MinimumWage.Sample == nil {
+			break
+		}
+
+		return e.complexity.MinimumWage.Sample(childComplexity), true
+
 	case "Mutation.acknowledgeInquiry":
 		if e.complexity.Mutation.AcknowledgeInquiry == nil {
 			break
@@ -2910,6 +2964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.HandOffInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.importMinimumWages":
+		if e.complexity.Mutation.ImportMinimumWages == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importMinimumWages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ImportMinimumWages(childComplexity, args["input"].(model.ImportMinimumWagesInput)), true
 	case "Mutation.inviteStaff":
 		if e.complexity.Mutation.InviteStaff == nil {
 			break
@@ -3020,17 +3085,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
-	case "Mutation.sendSetPasswordLink":
-		if e.complexity.Mutation.SendSetPasswordLink == nil {
-			break
-		}
-
-		args, err := ec.field_Mutation_sendSetPasswordLink_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.complexity.Mutation.SendSetPasswordLink(childComplexity, args["input"].(model.StaffAccountInput)), true
 	case "Mutation.setAvailability":
 		if e.complexity.Mutation.SetAvailability == nil {
 			break
@@ -4352,6 +4406,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.MatchRegistrants(childComplexity, args["postingId"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.minimumWages":
+		if e.complexity.Query.MinimumWages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_minimumWages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.MinimumWages(childComplexity, args["prefecture"].(*string)), true
 	case "Query.myApplications":
 		if e.complexity.Query.MyApplications == nil {
 			break
@@ -5144,19 +5209,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ScoreComponent.Value(childComplexity), true
 
-	case "SendSetPasswordLinkPayload.account":
-		if e.complexity.SendSetPasswordLinkPayload.Account == nil {
-			break
-		}
-
-		return e.complexity.SendSetPasswordLinkPayload.Account(childComplexity), true
-	case "SendSetPasswordLinkPayload.linkExpiresAt":
-		if e.complexity.SendSetPasswordLinkPayload.LinkExpiresAt == nil {
-			break
-		}
-
-		return e.complexity.SendSetPasswordLinkPayload.LinkExpiresAt(childComplexity), true
-
 	case "SetAvailabilityPayload.assigned":
 		if e.complexity.SetAvailabilityPayload.Assigned == nil {
 			break
@@ -5496,6 +5548,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateSalesRepInput,
 		ec.unmarshalInputCreateSkillInput,
 		ec.unmarshalInputCreateWorkHistoryInput,
+		ec.unmarshalInputImportMinimumWagesInput,
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
 		ec.unmarshalInputInquiryWhereInput,
@@ -5660,7 +5713,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5676,6 +5729,7 @@ var sources = []*ast.Source{
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
 	{Name: "api/clients.graphql", Input: sourceData("api/clients.graphql"), BuiltIn: false},
 	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
+	{Name: "api/minwage.graphql", Input: sourceData("api/minwage.graphql"), BuiltIn: false},
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/records.graphql", Input: sourceData("api/records.graphql"), BuiltIn: false},
@@ -5939,6 +5993,17 @@ func (ec *executionContext) field_Mutation_handOffInquiry_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_importMinimumWages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNImportMinimumWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_inviteStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6042,17 +6107,6 @@ func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
-	if err != nil {
-		return nil, err
-	}
-	args["input"] = arg0
-	return args, nil
-}
-
-func (ec *executionContext) field_Mutation_sendSetPasswordLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6827,6 +6881,17 @@ func (ec *executionContext) field_Query_matchRegistrants_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_minimumWages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "prefecture", ec.unmarshalOString2ᚖstring)
+	if err != nil {
+		return nil, err
+	}
+	args["prefecture"] = arg0
 	return args, nil
 }
 
@@ -14548,6 +14613,76 @@ func (ec *executionContext) fieldContext_CreateInquiryPayload_receipt(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportMinimumWagesPayload_imported(ctx context.Context, field graphql.CollectedField, obj *model.ImportMinimumWagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportMinimumWagesPayload_imported,
+		func(ctx context.Context) (any, error) {
+			return obj.Imported, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportMinimumWagesPayload_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportMinimumWagesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportMinimumWagesPayload_minimumWages(ctx context.Context, field graphql.CollectedField, obj *model.ImportMinimumWagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportMinimumWagesPayload_minimumWages,
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumWages, nil
+		},
+		nil,
+		ec.marshalNMinimumWage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐMinimumWageᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportMinimumWagesPayload_minimumWages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportMinimumWagesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MinimumWage_id(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_MinimumWage_prefecture(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_MinimumWage_hourlyWage(ctx, field)
+			case "effectiveFrom":
+				return ec.fieldContext_MinimumWage_effectiveFrom(ctx, field)
+			case "sample":
+				return ec.fieldContext_MinimumWage_sample(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MinimumWage", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Inquiry_id(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16683,6 +16818,151 @@ func (ec *executionContext) fieldContext_MatchingWeights_history(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _MinimumWage_id(ctx context.Context, field graphql.CollectedField, obj *ent.MinimumWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MinimumWage_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MinimumWage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MinimumWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MinimumWage_prefecture(ctx context.Context, field graphql.CollectedField, obj *ent.MinimumWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MinimumWage_prefecture,
+		func(ctx context.Context) (any, error) {
+			return obj.Prefecture, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MinimumWage_prefecture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MinimumWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MinimumWage_hourlyWage(ctx context.Context, field graphql.CollectedField, obj *ent.MinimumWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MinimumWage_hourlyWage,
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MinimumWage_hourlyWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MinimumWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MinimumWage_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *ent.MinimumWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MinimumWage_effectiveFrom,
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MinimumWage_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MinimumWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MinimumWage_sample(ctx context.Context, field graphql.CollectedField, obj *ent.MinimumWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MinimumWage_sample,
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MinimumWage_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MinimumWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17188,6 +17468,53 @@ func (ec *executionContext) fieldContext_Mutation_setMatchingWeights(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setMatchingWeights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importMinimumWages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_importMinimumWages,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ImportMinimumWages(ctx, fc.Args["input"].(model.ImportMinimumWagesInput))
+		},
+		nil,
+		ec.marshalNImportMinimumWagesPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_importMinimumWages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "imported":
+				return ec.fieldContext_ImportMinimumWagesPayload_imported(ctx, field)
+			case "minimumWages":
+				return ec.fieldContext_ImportMinimumWagesPayload_minimumWages(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportMinimumWagesPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importMinimumWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18294,53 +18621,6 @@ func (ec *executionContext) fieldContext_Mutation_enableStaff(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_enableStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_sendSetPasswordLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		ec.fieldContext_Mutation_sendSetPasswordLink,
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.resolvers.Mutation().SendSetPasswordLink(ctx, fc.Args["input"].(model.StaffAccountInput))
-		},
-		nil,
-		ec.marshalNSendSetPasswordLinkPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload,
-		true,
-		true,
-	)
-}
-
-func (ec *executionContext) fieldContext_Mutation_sendSetPasswordLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			switch field.Name {
-			case "account":
-				return ec.fieldContext_SendSetPasswordLinkPayload_account(ctx, field)
-			case "linkExpiresAt":
-				return ec.fieldContext_SendSetPasswordLinkPayload_linkExpiresAt(ctx, field)
-			}
-			return nil, fmt.Errorf("no field named %q was found under type SendSetPasswordLinkPayload", field.Name)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_sendSetPasswordLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24768,6 +25048,59 @@ func (ec *executionContext) fieldContext_Query_recommendedPostings(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_minimumWages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_minimumWages,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().MinimumWages(ctx, fc.Args["prefecture"].(*string))
+		},
+		nil,
+		ec.marshalNMinimumWage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐMinimumWageᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_minimumWages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MinimumWage_id(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_MinimumWage_prefecture(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_MinimumWage_hourlyWage(ctx, field)
+			case "effectiveFrom":
+				return ec.fieldContext_MinimumWage_effectiveFrom(ctx, field)
+			case "sample":
+				return ec.fieldContext_MinimumWage_sample(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MinimumWage", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_minimumWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_complianceCheck(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29230,90 +29563,6 @@ func (ec *executionContext) fieldContext_ScoreComponent_value(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Float does not have child fields")
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SendSetPasswordLinkPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.SendSetPasswordLinkPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		ec.fieldContext_SendSetPasswordLinkPayload_account,
-		func(ctx context.Context) (any, error) {
-			return obj.Account, nil
-		},
-		nil,
-		ec.marshalNAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
-		true,
-		true,
-	)
-}
-
-func (ec *executionContext) fieldContext_SendSetPasswordLinkPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SendSetPasswordLinkPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			switch field.Name {
-			case "id":
-				return ec.fieldContext_Account_id(ctx, field)
-			case "createdAt":
-				return ec.fieldContext_Account_createdAt(ctx, field)
-			case "updatedAt":
-				return ec.fieldContext_Account_updatedAt(ctx, field)
-			case "email":
-				return ec.fieldContext_Account_email(ctx, field)
-			case "role":
-				return ec.fieldContext_Account_role(ctx, field)
-			case "disabled":
-				return ec.fieldContext_Account_disabled(ctx, field)
-			case "lastLoginAt":
-				return ec.fieldContext_Account_lastLoginAt(ctx, field)
-			case "coordinator":
-				return ec.fieldContext_Account_coordinator(ctx, field)
-			case "salesRep":
-				return ec.fieldContext_Account_salesRep(ctx, field)
-			case "registrant":
-				return ec.fieldContext_Account_registrant(ctx, field)
-			case "profile":
-				return ec.fieldContext_Account_profile(ctx, field)
-			case "agency":
-				return ec.fieldContext_Account_agency(ctx, field)
-			}
-			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _SendSetPasswordLinkPayload_linkExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.SendSetPasswordLinkPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		ec.fieldContext_SendSetPasswordLinkPayload_linkExpiresAt,
-		func(ctx context.Context) (any, error) {
-			return obj.LinkExpiresAt, nil
-		},
-		nil,
-		ec.marshalNTime2timeᚐTime,
-		true,
-		true,
-	)
-}
-
-func (ec *executionContext) fieldContext_SendSetPasswordLinkPayload_linkExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "SendSetPasswordLinkPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("field of type Time does not have child fields")
 		},
 	}
 	return fc, nil
@@ -38944,6 +39193,40 @@ func (ec *executionContext) unmarshalInputCreateWorkHistoryInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputImportMinimumWagesInput(ctx context.Context, obj any) (model.ImportMinimumWagesInput, error) {
+	var it model.ImportMinimumWagesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"csv", "sample"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "csv":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("csv"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CSV = data
+		case "sample":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sample"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sample = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputInquiryOrder(ctx context.Context, obj any) (ent.InquiryOrder, error) {
 	var it ent.InquiryOrder
 	asMap := map[string]any{}
@@ -46241,7 +46524,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "capacity", "specialties", "regions", "available"}
+	fieldsInOrder := [...]string{"id", "name", "capacity", "specialties", "regions"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46283,13 +46566,6 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Regions = data
-		case "available":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Available = data
 		}
 	}
 
@@ -50202,6 +50478,50 @@ func (ec *executionContext) _CreateInquiryPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var importMinimumWagesPayloadImplementors = []string{"ImportMinimumWagesPayload"}
+
+func (ec *executionContext) _ImportMinimumWagesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportMinimumWagesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importMinimumWagesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportMinimumWagesPayload")
+		case "imported":
+			out.Values[i] = ec._ImportMinimumWagesPayload_imported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumWages":
+			out.Values[i] = ec._ImportMinimumWagesPayload_minimumWages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var inquiryImplementors = []string{"Inquiry", "Node"}
 
 func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, obj *ent.Inquiry) graphql.Marshaler {
@@ -51050,6 +51370,65 @@ func (ec *executionContext) _MatchingWeights(ctx context.Context, sel ast.Select
 	return out
 }
 
+var minimumWageImplementors = []string{"MinimumWage"}
+
+func (ec *executionContext) _MinimumWage(ctx context.Context, sel ast.SelectionSet, obj *ent.MinimumWage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, minimumWageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MinimumWage")
+		case "id":
+			out.Values[i] = ec._MinimumWage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefecture":
+			out.Values[i] = ec._MinimumWage_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hourlyWage":
+			out.Values[i] = ec._MinimumWage_hourlyWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._MinimumWage_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sample":
+			out.Values[i] = ec._MinimumWage_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -51142,6 +51521,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setMatchingWeights":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setMatchingWeights(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importMinimumWages":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importMinimumWages(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -51310,13 +51696,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "enableStaff":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_enableStaff(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "sendSetPasswordLink":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_sendSetPasswordLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -53391,6 +53770,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "minimumWages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_minimumWages(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "complianceCheck":
 			field := field
 
@@ -55242,50 +55643,6 @@ func (ec *executionContext) _ScoreComponent(ctx context.Context, sel ast.Selecti
 			}
 		case "value":
 			out.Values[i] = ec._ScoreComponent_value(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
-
-	for label, dfs := range deferred {
-		ec.processDeferredGroup(graphql.DeferredGroup{
-			Label:    label,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: dfs,
-			Context:  ctx,
-		})
-	}
-
-	return out
-}
-
-var sendSetPasswordLinkPayloadImplementors = []string{"SendSetPasswordLinkPayload"}
-
-func (ec *executionContext) _SendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SendSetPasswordLinkPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sendSetPasswordLinkPayloadImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := make(map[string]*graphql.FieldSet)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SendSetPasswordLinkPayload")
-		case "account":
-			out.Values[i] = ec._SendSetPasswordLinkPayload_account(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "linkExpiresAt":
-			out.Values[i] = ec._SendSetPasswordLinkPayload_linkExpiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57315,6 +57672,25 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalNImportMinimumWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesInput(ctx context.Context, v any) (model.ImportMinimumWagesInput, error) {
+	res, err := ec.unmarshalInputImportMinimumWagesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportMinimumWagesPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesPayload(ctx context.Context, sel ast.SelectionSet, v model.ImportMinimumWagesPayload) graphql.Marshaler {
+	return ec._ImportMinimumWagesPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportMinimumWagesPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportMinimumWagesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportMinimumWagesPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry(ctx context.Context, sel ast.SelectionSet, v ent.Inquiry) graphql.Marshaler {
 	return ec._Inquiry(ctx, sel, &v)
 }
@@ -57656,6 +58032,60 @@ func (ec *executionContext) marshalNMatchExplanation2ᚖgithubᚗcomᚋexample�
 func (ec *executionContext) unmarshalNMatchingWeightsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMatchingWeightsInput(ctx context.Context, v any) (model.MatchingWeightsInput, error) {
 	res, err := ec.unmarshalInputMatchingWeightsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMinimumWage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐMinimumWageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.MinimumWage) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMinimumWage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐMinimumWage(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMinimumWage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐMinimumWage(ctx context.Context, sel ast.SelectionSet, v *ent.MinimumWage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MinimumWage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMyApplication2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyApplication) graphql.Marshaler {
@@ -58927,20 +59357,6 @@ func (ec *executionContext) marshalNScoreComponent2ᚖgithubᚗcomᚋexampleᚋs
 		return graphql.Null
 	}
 	return ec._ScoreComponent(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSendSetPasswordLinkPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, v model.SendSetPasswordLinkPayload) graphql.Marshaler {
-	return ec._SendSetPasswordLinkPayload(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSendSetPasswordLinkPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.SendSetPasswordLinkPayload) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._SendSetPasswordLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetAvailabilityInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityInput(ctx context.Context, v any) (model.SetAvailabilityInput, error) {

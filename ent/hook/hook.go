@@ -165,6 +165,18 @@ func (f InquiryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InquiryMutation", m)
 }
 
+// The MinimumWageFunc type is an adapter to allow the use of ordinary
+// function as MinimumWage mutator.
+type MinimumWageFunc func(context.Context, *ent.MinimumWageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MinimumWageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MinimumWageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MinimumWageMutation", m)
+}
+
 // The OrgUnitFunc type is an adapter to allow the use of ordinary
 // function as OrgUnit mutator.
 type OrgUnitFunc func(context.Context, *ent.OrgUnitMutation) (ent.Value, error)

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -439,6 +440,33 @@ func (f TraverseInquiry) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.InquiryQuery", q)
 }
 
+// The MinimumWageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MinimumWageFunc func(context.Context, *ent.MinimumWageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MinimumWageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MinimumWageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MinimumWageQuery", q)
+}
+
+// The TraverseMinimumWage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMinimumWage func(context.Context, *ent.MinimumWageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMinimumWage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMinimumWage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MinimumWageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MinimumWageQuery", q)
+}
+
 // The OrgUnitFunc type is an adapter to allow the use of ordinary function as a Querier.
 type OrgUnitFunc func(context.Context, *ent.OrgUnitQuery) (ent.Value, error)
 
@@ -684,6 +712,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CoordinatorQuery, predicate.Coordinator, coordinator.OrderOption]{typ: ent.TypeCoordinator, tq: q}, nil
 	case *ent.InquiryQuery:
 		return &query[*ent.InquiryQuery, predicate.Inquiry, inquiry.OrderOption]{typ: ent.TypeInquiry, tq: q}, nil
+	case *ent.MinimumWageQuery:
+		return &query[*ent.MinimumWageQuery, predicate.MinimumWage, minimumwage.OrderOption]{typ: ent.TypeMinimumWage, tq: q}, nil
 	case *ent.OrgUnitQuery:
 		return &query[*ent.OrgUnitQuery, predicate.OrgUnit, orgunit.OrderOption]{typ: ent.TypeOrgUnit, tq: q}, nil
 	case *ent.PostingQuery:

@@ -747,6 +747,42 @@ var (
 			},
 		},
 	}
+	// MinimumWagesColumns holds the columns for the "minimum_wages" table.
+	MinimumWagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "prefecture", Type: field.TypeString},
+		{Name: "hourly_wage", Type: field.TypeInt},
+		{Name: "effective_from", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "sample", Type: field.TypeBool, Default: false},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "agency_id", Type: field.TypeInt},
+	}
+	// MinimumWagesTable holds the schema information for the "minimum_wages" table.
+	MinimumWagesTable = &schema.Table{
+		Name:       "minimum_wages",
+		Columns:    MinimumWagesColumns,
+		PrimaryKey: []*schema.Column{MinimumWagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "minimum_wages_agencies_agency",
+				Columns:    []*schema.Column{MinimumWagesColumns[6]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "minimumwage_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{MinimumWagesColumns[6]},
+			},
+			{
+				Name:    "minimumwage_agency_id_prefecture_effective_from",
+				Unique:  true,
+				Columns: []*schema.Column{MinimumWagesColumns[6], MinimumWagesColumns[1], MinimumWagesColumns[3]},
+			},
+		},
+	}
 	// OrgUnitsColumns holds the columns for the "org_units" table.
 	OrgUnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1236,6 +1272,7 @@ var (
 		ContactLogsTable,
 		CoordinatorsTable,
 		InquiriesTable,
+		MinimumWagesTable,
 		OrgUnitsTable,
 		PostingsTable,
 		RefreshTokensTable,
@@ -1320,6 +1357,10 @@ func init() {
 	InquiriesTable.ForeignKeys[4].RefTable = SalesRepsTable
 	InquiriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	MinimumWagesTable.ForeignKeys[0].RefTable = AgenciesTable
+	MinimumWagesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	OrgUnitsTable.ForeignKeys[0].RefTable = ClientSitesTable
 	OrgUnitsTable.ForeignKeys[1].RefTable = AgenciesTable

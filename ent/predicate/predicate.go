@@ -45,6 +45,9 @@ type Coordinator func(*sql.Selector)
 // Inquiry is the predicate function for inquiry builders.
 type Inquiry func(*sql.Selector)
 
+// MinimumWage is the predicate function for minimumwage builders.
+type MinimumWage func(*sql.Selector)
+
 // OrgUnit is the predicate function for orgunit builders.
 type OrgUnit func(*sql.Selector)
 

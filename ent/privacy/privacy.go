@@ -423,6 +423,30 @@ func (f InquiryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InquiryMutation", m)
 }
 
+// The MinimumWageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MinimumWageQueryRuleFunc func(context.Context, *ent.MinimumWageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MinimumWageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MinimumWageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MinimumWageQuery", q)
+}
+
+// The MinimumWageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MinimumWageMutationRuleFunc func(context.Context, *ent.MinimumWageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MinimumWageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MinimumWageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MinimumWageMutation", m)
+}
+
 // The OrgUnitQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OrgUnitQueryRuleFunc func(context.Context, *ent.OrgUnitQuery) error
@@ -676,6 +700,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InquiryQuery:
 		return q.Filter(), nil
+	case *ent.MinimumWageQuery:
+		return q.Filter(), nil
 	case *ent.OrgUnitQuery:
 		return q.Filter(), nil
 	case *ent.PostingQuery:
@@ -724,6 +750,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CoordinatorMutation:
 		return m.Filter(), nil
 	case *ent.InquiryMutation:
+		return m.Filter(), nil
+	case *ent.MinimumWageMutation:
 		return m.Filter(), nil
 	case *ent.OrgUnitMutation:
 		return m.Filter(), nil

@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/refreshtoken"
@@ -699,6 +700,39 @@ func init() {
 	inquiryDescIdempotencyKey := inquiryFields[11].Descriptor()
 	// inquiry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	inquiry.IdempotencyKeyValidator = inquiryDescIdempotencyKey.Validators[0].(func(string) error)
+	minimumwageMixin := schema.MinimumWage{}.Mixin()
+	minimumwage.Policy = privacy.NewPolicies(schema.MinimumWage{})
+	minimumwage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := minimumwage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	minimumwageMixinHooks0 := minimumwageMixin[0].Hooks()
+
+	minimumwage.Hooks[1] = minimumwageMixinHooks0[0]
+
+	minimumwage.Hooks[2] = minimumwageMixinHooks0[1]
+	minimumwageFields := schema.MinimumWage{}.Fields()
+	_ = minimumwageFields
+	// minimumwageDescPrefecture is the schema descriptor for prefecture field.
+	minimumwageDescPrefecture := minimumwageFields[0].Descriptor()
+	// minimumwage.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
+	minimumwage.PrefectureValidator = minimumwageDescPrefecture.Validators[0].(func(string) error)
+	// minimumwageDescHourlyWage is the schema descriptor for hourly_wage field.
+	minimumwageDescHourlyWage := minimumwageFields[1].Descriptor()
+	// minimumwage.HourlyWageValidator is a validator for the "hourly_wage" field. It is called by the builders before save.
+	minimumwage.HourlyWageValidator = minimumwageDescHourlyWage.Validators[0].(func(int) error)
+	// minimumwageDescSample is the schema descriptor for sample field.
+	minimumwageDescSample := minimumwageFields[3].Descriptor()
+	// minimumwage.DefaultSample holds the default value on creation for the sample field.
+	minimumwage.DefaultSample = minimumwageDescSample.Default.(bool)
+	// minimumwageDescCreatedAt is the schema descriptor for created_at field.
+	minimumwageDescCreatedAt := minimumwageFields[4].Descriptor()
+	// minimumwage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	minimumwage.DefaultCreatedAt = minimumwageDescCreatedAt.Default.(func() time.Time)
 	orgunitMixin := schema.OrgUnit{}.Mixin()
 	orgunit.Policy = privacy.NewPolicies(schema.OrgUnit{})
 	orgunit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -764,6 +798,8 @@ func init() {
 	posting.Hooks[2] = postingMixinHooks1[1]
 
 	posting.Hooks[3] = postingHooks[0]
+
+	posting.Hooks[4] = postingHooks[1]
 	postingMixinFields0 := postingMixin[0].Fields()
 	_ = postingMixinFields0
 	postingFields := schema.Posting{}.Fields()

@@ -10,6 +10,7 @@ import (
 	"github.com/example/staffcrm/ent/privacy"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/minwage"
 )
 
 // Row scope of DESIGN.md §4. Every policy: anonymous callers denied, rows filtered to the viewer's
@@ -196,7 +197,11 @@ func (Posting) Policy() ent.Policy {
 	)
 }
 
-func (Posting) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(salesRep, "account_rep_id")} }
+// Hooks: a sales rep's new posting is theirs; no write leaves a posting OPEN below its prefecture's
+// minimum wage (internal/minwage).
+func (Posting) Hooks() []ent.Hook {
+	return []ent.Hook{access.OwnerHook(salesRep, "account_rep_id"), minwage.PostingHook()}
+}
 
 // Registrant: admins and coordinators read and edit all; sales reps read the registrants they work
 // with; a registrant reads and edits only themself.

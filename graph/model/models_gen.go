@@ -143,6 +143,20 @@ type CreateInquiryPayload struct {
 	Receipt *InquiryReceipt `json:"receipt,omitempty"`
 }
 
+type ImportMinimumWagesInput struct {
+	// CSV, one row a line: prefecture,hourly_wage,effective_from (YYYY-MM-DD); a header line is allowed. Any bad line rejects the whole file (BAD_USER_INPUT, field csv, naming the line).
+	CSV string `json:"csv"`
+	// Mark the imported rows as sample data, not the official figures.
+	Sample *bool `json:"sample,omitempty"`
+}
+
+type ImportMinimumWagesPayload struct {
+	// Rows in the file.
+	Imported int `json:"imported"`
+	// The agency's whole table after the import.
+	MinimumWages []*ent.MinimumWage `json:"minimumWages"`
+}
+
 type InquiryPayload struct {
 	Inquiry *ent.Inquiry `json:"inquiry"`
 }
@@ -355,12 +369,6 @@ type ScoreComponent struct {
 	Value float64 `json:"value"`
 }
 
-type SendSetPasswordLinkPayload struct {
-	Account *ent.Account `json:"account"`
-	// When the new link stops working.
-	LinkExpiresAt time.Time `json:"linkExpiresAt"`
-}
-
 type SetAvailabilityInput struct {
 	Available bool `json:"available"`
 }
@@ -457,8 +465,6 @@ type UpdateStaffInput struct {
 	Specialties []string `json:"specialties,omitempty"`
 	// Coordinators only.
 	Regions []string `json:"regions,omitempty"`
-	// Put the member on or off shift (as setAvailability does for oneself).
-	Available *bool `json:"available,omitempty"`
 }
 
 type PublicPostingOrderField string

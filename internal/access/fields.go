@@ -116,6 +116,7 @@ var fieldRules = map[string]typeRules{
 		fields(staff, "complianceCheck skillSheet registrantsAtInsuranceRisk myCallbacksDue matchPostings matchRegistrants"),
 		fields(registrant, "recommendedPostings"),
 		fields(staff, "accounts agencies applications assignments clients clientSites contactLogs coordinators inquiries orgUnits postings registrants salesReps"),
+		fields(staff, "minimumWages"),
 		fields(adminOnly, "auditEvents"),
 		// Records: the service narrows further (the worker her own terms sheet only; the margin
 		// disclosure admins only).
@@ -131,13 +132,16 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "requestNextJob apply withdrawApplication declineOffer"),
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
 		fields(adminOnly, "setRoutingMode setMatchingWeights"),
-		fields(adminOnly, "updateAgencySettings inviteStaff sendSetPasswordLink disableStaff enableStaff updateStaff"),
+		fields(adminOnly, "importMinimumWages"),
+		fields(adminOnly, "updateAgencySettings inviteStaff disableStaff enableStaff updateStaff"),
 		fields(public, "setPassword"),
 		fields(routable, "setAvailability"),
 		fields(adminOrRep, "createClient updateClient createClientSite updateClientSite recordConflictDateNotice createOrgUnit updateOrgUnit"),
 	),
 	"Subscription":                 merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
+	"MinimumWage":                  fields(staff, "id prefecture hourlyWage effectiveFrom sample"),
+	"ImportMinimumWagesPayload":    fields(adminOnly, "imported minimumWages"),
 	"ComplianceResult":             fields(staff, "ok findings individualLimitLastDay individualLimitExempt runStart continuesRun siteConflictDate siteLastDay"),
 	"ApplyPayload":                 fields(registrant, "application"),
 	"AdvanceApplicationPayload":    fields(staff, "application assignment warnings"),
@@ -224,16 +228,15 @@ var fieldRules = map[string]typeRules{
 	"RegistrantPayload":      fields(staff, "registrant"),
 
 	// Master data (issue 15 items 2–4).
-	"ConflictDateNotice":         fields(staff, "id conflictDate notifiedOn createdAt site recordedBy"),
-	"InviteStaffPayload":         fields(adminOnly, "account staff linkExpiresAt"),
-	"SetPasswordPayload":         fields(public, "email"),
-	"StaffAccountPayload":        fields(adminOnly, "account reassigned queued"),
-	"SendSetPasswordLinkPayload": fields(adminOnly, "account linkExpiresAt"),
-	"StaffPayload":               fields(adminOnly, "staff"),
-	"SetAvailabilityPayload":     fields(routable, "staff assigned"),
-	"ClientPayload":              fields(adminOrRep, "client"),
-	"ClientSitePayload":          fields(adminOrRep, "site"),
-	"OrgUnitPayload":             fields(adminOrRep, "orgUnit"),
+	"ConflictDateNotice":     fields(staff, "id conflictDate notifiedOn createdAt site recordedBy"),
+	"InviteStaffPayload":     fields(adminOnly, "account staff linkExpiresAt"),
+	"SetPasswordPayload":     fields(public, "email"),
+	"StaffAccountPayload":    fields(adminOnly, "account reassigned queued"),
+	"StaffPayload":           fields(adminOnly, "staff"),
+	"SetAvailabilityPayload": fields(routable, "staff assigned"),
+	"ClientPayload":          fields(adminOrRep, "client"),
+	"ClientSitePayload":      fields(adminOrRep, "site"),
+	"OrgUnitPayload":         fields(adminOrRep, "orgUnit"),
 }
 
 // FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their

@@ -69,7 +69,7 @@ func (w *writer) write(ctx context.Context) error {
 		name string
 		fn   func(context.Context) error
 	}{
-		{"agency", w.agency}, {"accounts", w.accountsAndStaff}, {"clients", w.clients},
+		{"agency", w.agency}, {"minimum wages", w.minimumWages}, {"accounts", w.accountsAndStaff}, {"clients", w.clients},
 		{"postings", w.postings}, {"registrants", w.registrants}, {"applications", w.applications},
 		{"assignments", w.assignments}, {"inquiries", w.inquiries}, {"contact logs", w.contactLogs},
 	} {
@@ -93,6 +93,24 @@ func (w *writer) agency(ctx context.Context) error {
 	}
 	w.agencyID = a.ID
 	return nil
+}
+
+// sampleMinimumWages are demonstration figures for the minimum-wage table, marked sample: an agency
+// imports the official table itself (importMinimumWages). They are the regional minimum wages of
+// October 2023, below every demo posting's wage.
+var sampleMinimumWages = []struct {
+	pref string
+	wage int
+}{{"東京都", 1113}, {"神奈川県", 1112}, {"大阪府", 1064}, {"埼玉県", 1028}, {"愛知県", 1027}, {"千葉県", 1026}}
+
+func (w *writer) minimumWages(ctx context.Context) error {
+	from := time.Date(2023, 10, 1, 0, 0, 0, 0, time.UTC)
+	bs := make([]*ent.MinimumWageCreate, len(sampleMinimumWages))
+	for i, m := range sampleMinimumWages {
+		bs[i] = w.tx.MinimumWage.Create().SetAgencyID(w.agencyID).SetPrefecture(m.pref).SetHourlyWage(m.wage).
+			SetEffectiveFrom(from).SetSample(true)
+	}
+	return w.tx.MinimumWage.CreateBulk(bs...).Exec(ctx)
 }
 
 func (w *writer) accountsAndStaff(ctx context.Context) error {
