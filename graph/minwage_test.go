@@ -106,6 +106,57 @@ func TestPostingBelowMinimumWageRefusedOverGraphQL(t *testing.T) {
 			if r := postGraphQL(t, srv.URL, repTok, create, vars); len(r.Errors) > 0 {
 				t.Fatalf("open posting at the minimum wage: %+v", r)
 			}
+
+			// Roles: only admins import; staff read their own agency's table; registrants, anonymous
+			// callers and another agency see none of it.
+			coordAcc := c.Account.Create().SetAgencyID(ag.ID).SetEmail("coord@a.example").SetPasswordHash("x").SetRole(account.RoleCOORDINATOR).SaveX(ctx)
+			coord := c.Coordinator.Create().SetAgencyID(ag.ID).SetName("C").SetAccountID(coordAcc.ID).SaveX(ctx)
+			regAcc := c.Account.Create().SetAgencyID(ag.ID).SetEmail("reg@a.example").SetPasswordHash("x").SetRole(account.RoleREGISTRANT).SaveX(ctx)
+			reg := c.Registrant.Create().SetAgencyID(ag.ID).SetName("G").SetPrefecture("東京都").SetAccountID(regAcc.ID).SaveX(ctx)
+			other := c.Agency.Create().SetName("B").SetSlug("b").SaveX(ctx)
+			otherAdm := c.Account.Create().SetAgencyID(other.ID).SetEmail("admin@b.example").SetPasswordHash("x").SetRole(account.RoleADMIN).SaveX(ctx)
+			coordTok, _, _ := tokens.Issue(auth.Viewer{AccountID: coordAcc.ID, AgencyID: ag.ID, Role: auth.RoleCoordinator, ProfileID: coord.ID})
+			regTok, _, _ := tokens.Issue(auth.Viewer{AccountID: regAcc.ID, AgencyID: ag.ID, Role: auth.RoleRegistrant, ProfileID: reg.ID})
+			otherTok, _, _ := tokens.Issue(auth.Viewer{AccountID: otherAdm.ID, AgencyID: other.ID, Role: auth.RoleAdmin})
+			const list = `{minimumWages{prefecture hourlyWage}}`
+			for _, tc := range []struct {
+				who, token string
+				importCode string // "" = allowed
+				listCode   string
+				listLen    int
+			}{
+				{"admin", adminTok, "", "", 1},
+				{"sales rep", repTok, graph.CodeForbidden, "", 1},
+				{"coordinator", coordTok, graph.CodeForbidden, "", 1},
+				{"registrant", regTok, graph.CodeForbidden, graph.CodeForbidden, 0},
+				{"anonymous", "", graph.CodeUnauthenticated, graph.CodeUnauthenticated, 0},
+				{"another agency's admin", otherTok, "", "", 1}, // its own table only
+			} {
+				r := postGraphQL(t, srv.URL, tc.token, imp, map[string]any{"csv": "大阪府,1177,2025-10-16"})
+				switch {
+				case tc.importCode == "" && len(r.Errors) > 0:
+					t.Errorf("%s import: %+v", tc.who, r.Errors)
+				case tc.importCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tc.importCode):
+					t.Errorf("%s import: want %s, got %+v", tc.who, tc.importCode, r)
+				}
+				if tc.who == "admin" {
+					continue // its import added 大阪府 to A's table; checked below
+				}
+				r = postGraphQL(t, srv.URL, tc.token, list, nil)
+				switch {
+				case tc.listCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tc.listCode):
+					t.Errorf("%s list: want %s, got %+v", tc.who, tc.listCode, r)
+				case tc.listCode == "" && (len(r.Errors) > 0 || len(r.Data["minimumWages"].([]any)) < tc.listLen):
+					t.Errorf("%s list: %+v", tc.who, r)
+				}
+			}
+			if n := c.MinimumWage.Query().Where().CountX(ctx); n != 3 {
+				t.Errorf("rows after the role walk: %d, want 3 (A: 東京都, 大阪府; B: 大阪府)", n)
+			}
+			r = postGraphQL(t, srv.URL, otherTok, list, nil)
+			if fmt.Sprint(r.Data["minimumWages"]) != "[map[hourlyWage:1177 prefecture:大阪府]]" {
+				t.Errorf("another agency's table: %+v", r)
+			}
 		})
 	}
 }
