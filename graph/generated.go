@@ -531,6 +531,7 @@ type ComplexityRoot struct {
 		RenewAssignment          func(childComplexity int, input model.RenewAssignmentInput) int
 		RequestNextJob           func(childComplexity int, input model.RequestNextJobInput) int
 		ResolveInquiry           func(childComplexity int, input model.InquiryStepInput) int
+		SendSetPasswordLink      func(childComplexity int, input model.StaffAccountInput) int
 		SetAvailability          func(childComplexity int, input model.SetAvailabilityInput) int
 		SetMatchingWeights       func(childComplexity int, input model.MatchingWeightsInput) int
 		SetPassword              func(childComplexity int, input model.SetPasswordInput) int
@@ -954,6 +955,11 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	SendSetPasswordLinkPayload struct {
+		Account       func(childComplexity int) int
+		LinkExpiresAt func(childComplexity int) int
+	}
+
 	SetAvailabilityPayload struct {
 		Assigned func(childComplexity int) int
 		Staff    func(childComplexity int) int
@@ -1091,6 +1097,7 @@ type MutationResolver interface {
 	SetPassword(ctx context.Context, input model.SetPasswordInput) (*model.SetPasswordPayload, error)
 	DisableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
 	EnableStaff(ctx context.Context, input model.StaffAccountInput) (*model.StaffAccountPayload, error)
+	SendSetPasswordLink(ctx context.Context, input model.StaffAccountInput) (*model.SendSetPasswordLinkPayload, error)
 	UpdateStaff(ctx context.Context, input model.UpdateStaffInput) (*model.StaffPayload, error)
 	SetAvailability(ctx context.Context, input model.SetAvailabilityInput) (*model.SetAvailabilityPayload, error)
 }
@@ -3085,6 +3092,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.sendSetPasswordLink":
+		if e.complexity.Mutation.SendSetPasswordLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendSetPasswordLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SendSetPasswordLink(childComplexity, args["input"].(model.StaffAccountInput)), true
 	case "Mutation.setAvailability":
 		if e.complexity.Mutation.SetAvailability == nil {
 			break
@@ -5209,6 +5227,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ScoreComponent.Value(childComplexity), true
 
+	case "SendSetPasswordLinkPayload.account":
+		if e.complexity.SendSetPasswordLinkPayload.Account == nil {
+			break
+		}
+
+		return e.complexity.SendSetPasswordLinkPayload.Account(childComplexity), true
+	case "SendSetPasswordLinkPayload.linkExpiresAt":
+		if e.complexity.SendSetPasswordLinkPayload.LinkExpiresAt == nil {
+			break
+		}
+
+		return e.complexity.SendSetPasswordLinkPayload.LinkExpiresAt(childComplexity), true
+
 	case "SetAvailabilityPayload.assigned":
 		if e.complexity.SetAvailabilityPayload.Assigned == nil {
 			break
@@ -6107,6 +6138,17 @@ func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendSetPasswordLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNStaffAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐStaffAccountInput)
 	if err != nil {
 		return nil, err
 	}
@@ -18627,6 +18669,53 @@ func (ec *executionContext) fieldContext_Mutation_enableStaff(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sendSetPasswordLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_sendSetPasswordLink,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SendSetPasswordLink(ctx, fc.Args["input"].(model.StaffAccountInput))
+		},
+		nil,
+		ec.marshalNSendSetPasswordLinkPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_sendSetPasswordLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "account":
+				return ec.fieldContext_SendSetPasswordLinkPayload_account(ctx, field)
+			case "linkExpiresAt":
+				return ec.fieldContext_SendSetPasswordLinkPayload_linkExpiresAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SendSetPasswordLinkPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendSetPasswordLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29563,6 +29652,90 @@ func (ec *executionContext) fieldContext_ScoreComponent_value(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendSetPasswordLinkPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.SendSetPasswordLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SendSetPasswordLinkPayload_account,
+		func(ctx context.Context) (any, error) {
+			return obj.Account, nil
+		},
+		nil,
+		ec.marshalNAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SendSetPasswordLinkPayload_account(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendSetPasswordLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Account_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Account_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Account_updatedAt(ctx, field)
+			case "email":
+				return ec.fieldContext_Account_email(ctx, field)
+			case "role":
+				return ec.fieldContext_Account_role(ctx, field)
+			case "disabled":
+				return ec.fieldContext_Account_disabled(ctx, field)
+			case "lastLoginAt":
+				return ec.fieldContext_Account_lastLoginAt(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Account_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Account_salesRep(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Account_registrant(ctx, field)
+			case "profile":
+				return ec.fieldContext_Account_profile(ctx, field)
+			case "agency":
+				return ec.fieldContext_Account_agency(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SendSetPasswordLinkPayload_linkExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.SendSetPasswordLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SendSetPasswordLinkPayload_linkExpiresAt,
+		func(ctx context.Context) (any, error) {
+			return obj.LinkExpiresAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SendSetPasswordLinkPayload_linkExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SendSetPasswordLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
 		},
 	}
 	return fc, nil
@@ -46524,7 +46697,7 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "capacity", "specialties", "regions"}
+	fieldsInOrder := [...]string{"id", "name", "capacity", "specialties", "regions", "available"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46566,6 +46739,13 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.Regions = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
 		}
 	}
 
@@ -51700,6 +51880,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sendSetPasswordLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendSetPasswordLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateStaff":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateStaff(ctx, field)
@@ -55669,6 +55856,50 @@ func (ec *executionContext) _ScoreComponent(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var sendSetPasswordLinkPayloadImplementors = []string{"SendSetPasswordLinkPayload"}
+
+func (ec *executionContext) _SendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SendSetPasswordLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sendSetPasswordLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SendSetPasswordLinkPayload")
+		case "account":
+			out.Values[i] = ec._SendSetPasswordLinkPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkExpiresAt":
+			out.Values[i] = ec._SendSetPasswordLinkPayload_linkExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var setAvailabilityPayloadImplementors = []string{"SetAvailabilityPayload"}
 
 func (ec *executionContext) _SetAvailabilityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetAvailabilityPayload) graphql.Marshaler {
@@ -59357,6 +59588,20 @@ func (ec *executionContext) marshalNScoreComponent2ᚖgithubᚗcomᚋexampleᚋs
 		return graphql.Null
 	}
 	return ec._ScoreComponent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSendSetPasswordLinkPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, v model.SendSetPasswordLinkPayload) graphql.Marshaler {
+	return ec._SendSetPasswordLinkPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSendSetPasswordLinkPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSendSetPasswordLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.SendSetPasswordLinkPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SendSetPasswordLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetAvailabilityInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetAvailabilityInput(ctx context.Context, v any) (model.SetAvailabilityInput, error) {

@@ -369,6 +369,12 @@ type ScoreComponent struct {
 	Value float64 `json:"value"`
 }
 
+type SendSetPasswordLinkPayload struct {
+	Account *ent.Account `json:"account"`
+	// When the new link stops working.
+	LinkExpiresAt time.Time `json:"linkExpiresAt"`
+}
+
 type SetAvailabilityInput struct {
 	Available bool `json:"available"`
 }
@@ -465,6 +471,8 @@ type UpdateStaffInput struct {
 	Specialties []string `json:"specialties,omitempty"`
 	// Coordinators only.
 	Regions []string `json:"regions,omitempty"`
+	// Put the member on or off shift (as setAvailability does for oneself).
+	Available *bool `json:"available,omitempty"`
 }
 
 type PublicPostingOrderField string
