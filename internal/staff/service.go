@@ -273,11 +273,12 @@ type Released struct {
 }
 
 // Disable disables a staff account of the admin's agency: its sessions end at once (the session
-// state follows the account's disabled flag and token version, in every process) and each of its
-// open inquiries is routed again through routing.Router.Reassign — to a colleague, or back to the
-// queue — so none is lost. The account is disabled first, so routing no longer considers it; each
-// inquiry moves in its own routing transaction, and calling Disable again for an account already
-// disabled routes whatever is still assigned to it (a retry after a failure finishes the job).
+// state follows the account's disabled flag and token version, in every process), its profile goes
+// off shift, and each of its open inquiries is routed again through routing.Router.Reassign — to a
+// colleague, or back to the queue — so none is lost. The account is disabled first, so routing no
+// longer considers it; each inquiry moves in its own routing transaction, and calling Disable again
+// for an account already disabled routes whatever is still assigned to it (a retry after a failure
+// finishes the job).
 func (s *Service) Disable(ctx context.Context, accountID int) (Released, error) {
 	v, err := admin(ctx)
 	if err != nil {
@@ -292,12 +293,30 @@ func (s *Service) Disable(ctx context.Context, accountID int) (Released, error) 
 	}
 	out := Released{Account: acc}
 	if !acc.Disabled {
-		if out.Account, err = s.Client.Account.UpdateOne(acc).SetDisabled(true).AddTokenVersion(1).Save(ctx); err != nil {
+		// Off shift in the same transaction: the router claims an assignee only while it is on shift
+		// (a conditional update on the profile row), so a claim racing this one either commits
+		// first — and is seen below — or finds the row off shift and takes someone else.
+		err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+			a, err := tx.Account.UpdateOne(acc).SetDisabled(true).AddTokenVersion(1).Save(ctx)
+			if err != nil {
+				return err
+			}
+			out.Account = a
+			switch {
+			case acc.Edges.Coordinator != nil:
+				return tx.Coordinator.UpdateOneID(acc.Edges.Coordinator.ID).SetAvailable(false).Exec(ctx)
+			case acc.Edges.SalesRep != nil:
+				return tx.SalesRep.UpdateOneID(acc.Edges.SalesRep.ID).SetAvailable(false).Exec(ctx)
+			}
+			return nil
+		})
+		if err != nil {
 			return Released{}, fmt.Errorf("disable staff: %w", err)
 		}
+		out.Account = out.Account.Unwrap()
 	}
-	// A routing transaction that read the pool before the disable committed may still assign one
-	// more inquiry to the account: look again until nothing open is left on it.
+	// Look again until nothing open is left on the account (a retry after a failure, or anything
+	// that reached it before the disable committed).
 	for pass := 0; pass < 5; pass++ {
 		ids, err := s.openInquiries(ctx, acc)
 		if err != nil {
@@ -325,9 +344,10 @@ func (s *Service) Disable(ctx context.Context, accountID int) (Released, error) 
 }
 
 // Enable re-enables a disabled staff account. Sessions ended by Disable stay ended (the token
-// version moved on); the member signs in again. The queue is retried: the member may take inquiries.
+// version moved on); the member signs in again, and is off shift until they (setAvailability) or an
+// admin (Update) put them on it.
 func (s *Service) Enable(ctx context.Context, accountID int) (*ent.Account, error) {
-	v, err := admin(ctx)
+	_, err := admin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("enable staff: %w", err)
 	}
@@ -340,9 +360,6 @@ func (s *Service) Enable(ctx context.Context, accountID int) (*ent.Account, erro
 	}
 	if acc, err = s.Client.Account.UpdateOne(acc).SetDisabled(false).Save(ctx); err != nil {
 		return nil, fmt.Errorf("enable staff: %w", err)
-	}
-	if _, err := s.Router.RetryQueued(ctx, v.AgencyID, retryBatch); err != nil {
-		return acc, fmt.Errorf("enable staff: retry queue: %w", err)
 	}
 	return acc, nil
 }
