@@ -198,6 +198,17 @@ func (w *writer) clients(ctx context.Context) error {
 	if w.siteIDs, err = bulk(ctx, w.tx.ClientSite.CreateBulk, ss, func(s *ent.ClientSite) int { return s.ID }); err != nil {
 		return err
 	}
+	// Each notified conflict date is also the site's first entry in its notice history.
+	var ns []*ent.ConflictDateNoticeCreate
+	for i, s := range w.ap.sites {
+		if s.notified != nil {
+			ns = append(ns, w.tx.ConflictDateNotice.Create().SetAgencyID(w.agencyID).SetSiteID(w.siteIDs[i]).
+				SetConflictDate(s.conflict).SetNotifiedOn(*s.notified).SetCreatedAt(created))
+		}
+	}
+	if _, err = bulk(ctx, w.tx.ConflictDateNotice.CreateBulk, ns, func(n *ent.ConflictDateNotice) int { return n.ID }); err != nil {
+		return err
+	}
 	var us []*ent.OrgUnitCreate
 	for _, u := range w.ap.units {
 		us = append(us, w.tx.OrgUnit.Create().SetAgencyID(w.agencyID).SetSiteID(w.siteIDs[u.site]).SetName(u.name).
