@@ -40,14 +40,7 @@ func viewer(ctx context.Context, staffOnly bool) (*auth.Viewer, error) {
 	return v, nil
 }
 
-// mustSee fails with ErrNotFound unless exist finds the row under ctx's privacy.
+// mustSee is access.MustSee with this package's ErrNotFound.
 func mustSee(ctx context.Context, what string, exist func(context.Context) (bool, error)) error {
-	ok, err := exist(ctx)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", what, err)
-	}
-	if !ok {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return nil
+	return access.MustSee(ctx, what, exist, ErrNotFound)
 }

@@ -46,16 +46,9 @@ func viewerScope(ctx context.Context, a Actor) (context.Context, *auth.Viewer, b
 	return ctx, v, true, nil
 }
 
-// mustSee fails with ErrNotFound unless q finds a row under the caller's privacy.
+// mustSee is access.MustSee with this package's ErrNotFound.
 func mustSee(ctx context.Context, what string, exist func(context.Context) (bool, error)) error {
-	ok, err := exist(ctx)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", what, err)
-	}
-	if !ok {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	return nil
+	return access.MustSee(ctx, what, exist, ErrNotFound)
 }
 
 func (r *Router) checkInquiry(ctx context.Context, a Actor, id int) error {
