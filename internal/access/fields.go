@@ -133,7 +133,7 @@ var fieldRules = map[string]typeRules{
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
 		fields(adminOnly, "setRoutingMode setMatchingWeights"),
 		fields(adminOnly, "importMinimumWages"),
-		fields(adminOnly, "updateAgencySettings inviteStaff disableStaff enableStaff updateStaff"),
+		fields(adminOnly, "updateAgencySettings inviteStaff sendSetPasswordLink disableStaff enableStaff updateStaff"),
 		fields(public, "setPassword"),
 		fields(routable, "setAvailability"),
 		fields(adminOrRep, "createClient updateClient createClientSite updateClientSite recordConflictDateNotice createOrgUnit updateOrgUnit"),
@@ -228,15 +228,16 @@ var fieldRules = map[string]typeRules{
 	"RegistrantPayload":      fields(staff, "registrant"),
 
 	// Master data (issue 15 items 2–4).
-	"ConflictDateNotice":     fields(staff, "id conflictDate notifiedOn createdAt site recordedBy"),
-	"InviteStaffPayload":     fields(adminOnly, "account staff linkExpiresAt"),
-	"SetPasswordPayload":     fields(public, "email"),
-	"StaffAccountPayload":    fields(adminOnly, "account reassigned queued"),
-	"StaffPayload":           fields(adminOnly, "staff"),
-	"SetAvailabilityPayload": fields(routable, "staff assigned"),
-	"ClientPayload":          fields(adminOrRep, "client"),
-	"ClientSitePayload":      fields(adminOrRep, "site"),
-	"OrgUnitPayload":         fields(adminOrRep, "orgUnit"),
+	"ConflictDateNotice":         fields(staff, "id conflictDate notifiedOn createdAt site recordedBy"),
+	"InviteStaffPayload":         fields(adminOnly, "account staff linkExpiresAt"),
+	"SetPasswordPayload":         fields(public, "email"),
+	"StaffAccountPayload":        fields(adminOnly, "account reassigned queued"),
+	"SendSetPasswordLinkPayload": fields(adminOnly, "account linkExpiresAt"),
+	"StaffPayload":               fields(adminOnly, "staff"),
+	"SetAvailabilityPayload":     fields(routable, "staff assigned"),
+	"ClientPayload":              fields(adminOrRep, "client"),
+	"ClientSitePayload":          fields(adminOrRep, "site"),
+	"OrgUnitPayload":             fields(adminOrRep, "orgUnit"),
 }
 
 // FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their
