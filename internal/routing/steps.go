@@ -31,6 +31,16 @@ func isAssignee(a Actor, inq *ent.Inquiry) bool {
 func (r *Router) load(ctx context.Context, tx *ent.Tx, id int) (*ent.Inquiry, *ent.Agency, error) {
 	q := tx.Inquiry.Query().Where(inquiry.ID(id))
 	if r.postgres {
+		// One lock order for every routing transaction: the registrant, then her inquiry, then
+		// staff. Create takes her row before it claims staff; a step that locked the staff pool
+		// first and her row later deadlocked against it (TestReassignWhileSheAsks).
+		regID, err := tx.Inquiry.Query().Where(inquiry.ID(id)).Select(inquiry.FieldRegistrantID).Int(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := r.lockRegistrant(ctx, tx, regID); err != nil {
+			return nil, nil, err
+		}
 		q = q.ForUpdate()
 	}
 	inq, err := q.Only(ctx)
