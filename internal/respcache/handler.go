@@ -108,7 +108,9 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 func (c *Cache) bypass(next http.Handler, w http.ResponseWriter, r *http.Request, body []byte) {
 	c.observe("bypass")
 	if body != nil {
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		// What was read, then whatever was not: a body cut off at the size cap still fails as too
+		// large where the transport reads it.
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
 	}
 	next.ServeHTTP(w, r)
 }

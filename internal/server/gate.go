@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,9 +39,9 @@ func guardDocuments(gql *handler.Server, o Options) {
 }
 
 // guardTransport answers request-level problems with a coded GraphQL error and the status the
-// GraphQL-over-HTTP spec gives, before gqlgen (which would report them as server faults): an address
-// whose refused documents spent its budget, a method or content type the API does not speak, an
-// oversized body, a body that is not one GraphQL request object.
+// GraphQL-over-HTTP spec gives, before the body is read: an address whose refused documents spent
+// its budget, a method or content type the API does not speak, a declared length over the cap.
+// A body that is not one request object is answered by the transport, which decodes it anyway.
 func guardTransport(o Options, next http.Handler) http.Handler {
 	refusals := o.Resolver.Limits.RefusalLimiter()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -71,23 +72,36 @@ func guardTransport(o Options, next http.Handler) http.Handler {
 			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", o.MaxBodySize))
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, o.MaxBodySize))
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", o.MaxBodySize))
-			return
-		case err != nil:
-			writeErrors(w, http.StatusBadRequest, badRequest("the request body could not be read"))
-			return
-		}
-		if msg := requestShapeProblem(body); msg != "" {
-			writeErrors(w, http.StatusBadRequest, badRequest("%s", msg))
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		// The transport reads the body once (readRequest); the cap makes an over-long chunked body
+		// fail there as too large.
+		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodySize)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readRequest reads a POST body into params, answering (and returning false) when it is too large
+// or not one GraphQL-over-HTTP request object. The body is decoded once; only a body that fails is
+// looked at again, to say why.
+func readRequest(w http.ResponseWriter, r *http.Request, params *graphql.RawParams) bool {
+	body, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", tooLarge.Limit))
+		return false
+	case err != nil:
+		writeErrors(w, http.StatusBadRequest, badRequest("the request body could not be read"))
+		return false
+	}
+	if err := decodeJSON(bytes.NewReader(body), params); err != nil {
+		msg := requestShapeProblem(body)
+		if msg == "" {
+			msg = "the request body is not a GraphQL request object"
+		}
+		writeErrors(w, http.StatusBadRequest, badRequest("%s", msg))
+		return false
+	}
+	return true
 }
 
 // requestShapeProblem says what makes body something other than one GraphQL-over-HTTP request
@@ -115,17 +129,7 @@ func requestShapeProblem(body []byte) string {
 			return fmt.Sprintf("%q must be a %s", member, map[byte]string{'"': "string", '{': "JSON object"}[want])
 		}
 	}
-	if q := bytes.TrimSpace(req["query"]); (len(q) == 0 || string(q) == "null" || string(q) == `""`) && !hasPersistedQuery(req["extensions"]) {
-		return "the request has no query"
-	}
 	return ""
-}
-
-func hasPersistedQuery(ext json.RawMessage) bool {
-	var e struct {
-		PersistedQuery json.RawMessage `json:"persistedQuery"`
-	}
-	return len(ext) > 0 && json.Unmarshal(ext, &e) == nil && len(e.PersistedQuery) > 0
 }
 
 func badRequest(format string, args ...any) *gqlerror.Error {

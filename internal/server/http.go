@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -134,17 +133,12 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 				return
 			}
 		}
-		if params.Query == "" && params.Extensions["persistedQuery"] == nil {
-			writeErrors(w, http.StatusBadRequest, badRequest("the request has no query"))
-			return
-		}
-	} else {
-		// guardTransport has read the body and checked it is one request object.
-		body, err := io.ReadAll(r.Body)
-		if err != nil || decodeJSON(bytes.NewReader(body), params) != nil {
-			writeErrors(w, http.StatusBadRequest, badRequest("the request body is not a GraphQL request object"))
-			return
-		}
+	} else if !readRequest(w, r, params) {
+		return
+	}
+	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
+		writeErrors(w, http.StatusBadRequest, badRequest("the request has no query"))
+		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	rc, errs := exec.CreateOperationContext(ctx, params)

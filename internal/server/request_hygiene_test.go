@@ -111,3 +111,24 @@ func TestRequestHygiene(t *testing.T) {
 		})
 	}
 }
+
+// TestChunkedBodyOverTheCap: a body without a declared length that runs past the cap answers 413,
+// with the response cache reading it first (it hands the executor what it read and the rest).
+func TestChunkedBodyOverTheCap(t *testing.T) {
+	d := demoStack(t, dbtest.SQLite, productionCacheBytes)
+	srv := httptest.NewServer(d.handler)
+	t.Cleanup(srv.Close)
+	token := loginAt(t, srv.URL, "admin@demo.example")
+	body := `{"query":"{viewer{id}}","variables":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/query", io.MultiReader(strings.NewReader(body))) // no length: chunked
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("chunked 2 MiB body: HTTP %d, want 413", resp.StatusCode)
+	}
+}
