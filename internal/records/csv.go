@@ -97,22 +97,27 @@ func (c *CSVWriter) wrap(err error) error {
 	return err
 }
 
-// LedgerCSVHeader is the ledger export's header: the 37条 items, then the retention date.
-func LedgerCSVHeader() []string {
+// ledgerLabels are the 37条 items of a ledger entry in order (one layout for every row; a
+// TEMP_TO_PERM entry's extra item is carried by the PDF and the API, not the CSV).
+var ledgerLabels = func() []string {
 	l := LedgerEntry(Assignment{}, nil, nil, nil)
-	h := make([]string, 0, len(l.Items)+2)
-	h = append(h, "派遣ID")
-	for _, it := range l.Items {
-		h = append(h, it.Label)
+	out := make([]string, len(l.Items))
+	for i, it := range l.Items {
+		out[i] = it.Label
 	}
-	return append(h, "保存期限")
+	return out
+}()
+
+// LedgerCSVHeader is the ledger export's header: the assignment id, the 37条 items, the retention date.
+func LedgerCSVHeader() []string {
+	return append(append([]string{"派遣ID"}, ledgerLabels...), "保存期限")
 }
 
-// LedgerCSVRow is one ledger entry as a row of LedgerCSVHeader (a TEMP_TO_PERM entry's extra item
-// is dropped: the CSV has one layout; the PDF and the API carry it).
+// LedgerCSVRow is one ledger entry as a row of LedgerCSVHeader.
 func LedgerCSVRow(id int, l Ledger) []string {
-	row := []string{strconv.Itoa(id)}
-	for _, label := range LedgerCSVHeader()[1 : len(LedgerCSVHeader())-1] {
+	row := make([]string, 0, len(ledgerLabels)+2)
+	row = append(row, strconv.Itoa(id))
+	for _, label := range ledgerLabels {
 		row = append(row, l.Value(label))
 	}
 	return append(row, date(l.RetainUntil))

@@ -190,15 +190,11 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 
 // load reads assignment id under the viewer's privacy, then the rows its records print.
 func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
-	row, err := s.Client.Assignment.Query().Where(assignment.ID(id)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return Assignment{}, ErrNotFound
-	}
-	if err != nil {
+	if err := access.MustSee(ctx, "assignment", s.Client.Assignment.Query().Where(assignment.ID(id)).Exist, ErrNotFound); err != nil {
 		return Assignment{}, err
 	}
 	sys := access.System(ctx, "records: the rows a statutory record of a visible assignment prints")
-	full, err := s.Client.Assignment.Query().Where(assignment.ID(row.ID)).
+	full, err := s.Client.Assignment.Query().Where(assignment.ID(id)).
 		WithRegistrant().WithAgency().WithPosting().
 		WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }) }).
 		Only(sys)
