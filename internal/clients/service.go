@@ -11,7 +11,7 @@ import (
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 )
 
 var (
@@ -104,7 +104,7 @@ func (s *Service) CreateSite(ctx context.Context, in NewSite) (*ent.ClientSite, 
 		return nil, err
 	}
 	var out *ent.ClientSite
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if err := touchClient(ctx, tx, in.ClientID, s.now()); err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (s *Service) RecordNotice(ctx context.Context, n Notice) (*ent.ClientSite, 
 		return nil, err
 	}
 	var out *ent.ClientSite
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		cur, err := tx.ClientSite.Get(ctx, n.SiteID)
 		if err != nil {
 			return notFound("site", err)
@@ -209,7 +209,7 @@ func (s *Service) CreateOrgUnit(ctx context.Context, siteID int, name string) (*
 		return nil, err
 	}
 	var out *ent.OrgUnit
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if err := touchSite(ctx, tx, siteID, s.now()); err != nil {
 			return err
 		}

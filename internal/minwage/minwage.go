@@ -22,6 +22,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/region"
 )
@@ -111,8 +112,7 @@ func (s Service) Import(ctx context.Context, text string, sample bool) (int, []*
 		return 0, nil, err
 	}
 	var out []*ent.MinimumWage
-	// (Not database.WithTx: this package is imported by ent/schema, which internal/database imports.)
-	err = withTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		for _, r := range rows {
 			n, err := tx.MinimumWage.Update().Where(minimumwage.AgencyID(v.AgencyID), minimumwage.Prefecture(r.Prefecture),
 				minimumwage.EffectiveFrom(r.EffectiveFrom)).SetHourlyWage(r.HourlyWage).SetSample(sample).Save(ctx)
@@ -138,20 +138,6 @@ func (s Service) Import(ctx context.Context, text string, sample bool) (int, []*
 		out[i] = out[i].Unwrap()
 	}
 	return len(rows), out, nil
-}
-
-func withTx(ctx context.Context, c *ent.Client, f func(tx *ent.Tx) error) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := f(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		return err
-	}
-	return tx.Commit()
 }
 
 // List returns the viewer's agency table (staff), optionally one prefecture, by prefecture and date.

@@ -11,7 +11,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/businesstime"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 )
 
 // Contact is one logged contact with a registrant.
@@ -74,7 +74,7 @@ func (s *Service) LogContact(ctx context.Context, c Contact) (*ent.ContactLog, e
 	}
 	now := s.now()
 	var log *ent.ContactLog
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		if ClosesCallbacks(c) {
 			// Other staff's callbacks are outside the viewer's write scope; the registrant was checked
 			// above to be one the viewer sees, and only her pending callbacks in the agency are closed.

@@ -17,7 +17,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/routing"
 )
 
@@ -71,7 +71,7 @@ func (s *Service) Apply(ctx context.Context, postingID int, key *string) (*ent.A
 		return nil, fmt.Errorf("apply: %w", err)
 	}
 	var a *ent.Application
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err := dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		now := s.now()
 		var err error
 		a, err = tx.Application.Create().SetPostingID(postingID).SetRegistrantID(v.ProfileID).
@@ -165,7 +165,7 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 		}
 		res.Warnings = r.Findings
 	}
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		now := s.now()
 		// Conditional on the status read above: a concurrent move makes this one fail, not double.
 		n, err := tx.Application.Update().Where(application.ID(a.ID), application.StatusEQ(a.Status)).

@@ -20,7 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/businesstime"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/routing/record"
 )
 
@@ -239,10 +239,10 @@ func (r *Router) inTx(ctx context.Context, f func(tx *ent.Tx) error) error {
 }
 
 func (r *Router) inTxOnce(ctx context.Context, f func(tx *ent.Tx) error) error {
-	return database.WithTx(ctx, r.client, func(tx *ent.Tx) error {
+	return dbtx.WithTx(ctx, r.client, func(tx *ent.Tx) error {
 		err := f(tx)
 		if rl := (*RateLimitError)(nil); errors.As(err, &rl) {
-			return database.KeepWrites(err) // the refusal is recorded as the inquiry's decision
+			return dbtx.KeepWrites(err) // the refusal is recorded as the inquiry's decision
 		}
 		return err
 	})

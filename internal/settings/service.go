@@ -9,7 +9,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 )
 
 // ErrAdminOnly: agency settings are changed by the agency's admins.
@@ -42,7 +42,7 @@ func (s *Service) Update(ctx context.Context, change Change) (*ent.Agency, error
 		return nil, fmt.Errorf("update agency settings: %w", ErrAdminOnly)
 	}
 	var out *ent.Agency
-	err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err := dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		ag, err := tx.Agency.Get(ctx, v.AgencyID)
 		if err != nil {
 			return err

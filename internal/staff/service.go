@@ -19,7 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
-	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/mail"
 	"github.com/example/staffcrm/internal/routing"
@@ -103,7 +103,7 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 	}
 	raw, hash := newToken()
 	out := Invited{ExpiresAt: s.now().Add(s.ttl())}
-	err = database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		acc, err := tx.Account.Create().SetEmail(in.Email).SetRole(account.Role(in.Role)).SetPasswordHash(placeholder).Save(ctx)
 		if err != nil {
 			return err
@@ -186,7 +186,7 @@ func (s *Service) SendLink(ctx context.Context, accountID int) (*ent.Account, ti
 	}
 	raw, hash := newToken()
 	expires := s.now().Add(s.ttl())
-	if err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+	if err := dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		return s.issueLink(ctx, tx, acc, name, raw, hash, expires)
 	}); err != nil {
 		return nil, time.Time{}, fmt.Errorf("send set-password link: %w", err)
@@ -238,7 +238,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password string) (*ent
 	}
 	sys := access.System(ctx, "staff: spend a set-password token and set the account's password")
 	var out *ent.Account
-	err = database.WithTx(sys, s.Client, func(tx *ent.Tx) error {
+	err = dbtx.WithTx(sys, s.Client, func(tx *ent.Tx) error {
 		now := s.now()
 		tok, err := tx.AccountToken.Query().Where(accounttoken.TokenHash(hashToken(token)),
 			accounttoken.PurposeEQ(accounttoken.PurposeSET_PASSWORD)).Only(sys)
@@ -296,7 +296,7 @@ func (s *Service) Disable(ctx context.Context, accountID int) (Released, error) 
 		// Off shift in the same transaction: the router claims an assignee only while it is on shift
 		// (a conditional update on the profile row), so a claim racing this one either commits
 		// first — and is seen below — or finds the row off shift and takes someone else.
-		err := database.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		err := dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 			a, err := tx.Account.UpdateOne(acc).SetDisabled(true).AddTokenVersion(1).Save(ctx)
 			if err != nil {
 				return err

@@ -1,4 +1,6 @@
-package database
+// Package dbtx runs functions in one ent transaction; it imports only ent, so schema hooks and
+// services alike can use it (internal/database imports the schema through ent/runtime).
+package dbtx
 
 import (
 	"context"

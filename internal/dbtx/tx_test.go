@@ -1,4 +1,4 @@
-package database_test
+package dbtx_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/internal/access"
-	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
+	"github.com/example/staffcrm/internal/dbtx"
 )
 
 // TestWithTx: nil commits, an error rolls back and comes back as is, KeepWrites commits and returns
@@ -21,7 +21,7 @@ func TestWithTx(t *testing.T) {
 			ctx := access.System(context.Background(), "test: transactions")
 			count := func() int { return db.Client.Agency.Query().CountX(ctx) }
 			create := func(slug string, result error) error {
-				return database.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
+				return dbtx.WithTx(ctx, db.Client, func(tx *ent.Tx) error {
 					if _, err := tx.Agency.Create().SetName(slug).SetSlug(slug).Save(ctx); err != nil {
 						return err
 					}
@@ -36,7 +36,7 @@ func TestWithTx(t *testing.T) {
 			}{
 				{"commit", nil, nil, 1},
 				{"rollback", errRefused, errRefused, 0},
-				{"keep writes", database.KeepWrites(errRefused), errRefused, 1},
+				{"keep writes", dbtx.KeepWrites(errRefused), errRefused, 1},
 			} {
 				before := count()
 				err := create("tx-"+tc.name[:4]+string(rune('a'+before)), tc.result)
