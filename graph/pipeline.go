@@ -10,18 +10,10 @@ import (
 // The pipeline's resolvers (pipeline.resolvers.go) parse, call one internal/pipeline method and map
 // its result; what they share lives here, outside the file gqlgen rewrites.
 
-func findings(fs []compliance.Finding) []*compliance.Finding {
-	out := make([]*compliance.Finding, len(fs))
-	for i := range fs {
-		out[i] = &fs[i]
-	}
-	return out
-}
-
 // complianceResult maps a check to the API: ok, the findings and the dates they were judged against.
 func complianceResult(res compliance.Result) *model.ComplianceResult {
 	d := res.Dates
-	return &model.ComplianceResult{Ok: res.OK(), Findings: findings(res.Findings),
+	return &model.ComplianceResult{Ok: res.OK(), Findings: pointers(res.Findings),
 		IndividualLimitLastDay: d.IndividualLastDay, IndividualLimitExempt: d.IndividualExempt,
 		RunStart: d.RunStart, ContinuesRun: d.ContinuesRun, SiteConflictDate: d.SiteConflictDate, SiteLastDay: d.SiteLastDay}
 }

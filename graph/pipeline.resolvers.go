@@ -62,7 +62,7 @@ func (r *mutationResolver) AdvanceApplication(ctx context.Context, input model.A
 	if err != nil {
 		return nil, err
 	}
-	return &model.AdvanceApplicationPayload{Application: res.Application, Assignment: res.Assignment, Warnings: findings(res.Warnings)}, nil
+	return &model.AdvanceApplicationPayload{Application: res.Application, Assignment: res.Assignment, Warnings: pointers(res.Warnings)}, nil
 }
 
 // RenewAssignment is the resolver for the renewAssignment field.
@@ -71,7 +71,7 @@ func (r *mutationResolver) RenewAssignment(ctx context.Context, input model.Rene
 	if err != nil {
 		return nil, err
 	}
-	return &model.AssignmentPayload{Assignment: a, Warnings: findings(warn)}, nil
+	return &model.AssignmentPayload{Assignment: a, Warnings: pointers(warn)}, nil
 }
 
 // LogContact is the resolver for the logContact field.

@@ -15,7 +15,7 @@ func RecordPDFPath(kind string, assignmentID int) string {
 	return fmt.Sprintf("/records/%s/%d.pdf", kind, assignmentID)
 }
 
-// pointers is the []*T gqlgen wants for a list of values.
+// pointers is the []*T gqlgen wants for a list of values (findings, records, …).
 func pointers[T any](xs []T) []*T {
 	out := make([]*T, len(xs))
 	for i := range xs {
