@@ -122,6 +122,9 @@ type DocumentGuard struct {
 	// Refusals, when set, is spent per client address by each refused document; an address with
 	// none left is refused RATE_LIMITED before parsing.
 	Refusals *ratelimit.Limiter
+	// NoIntrospection refuses __schema and __type with FORBIDDEN (production). Checked here, once
+	// per new document, rather than on every request: a refused document never enters the cache.
+	NoIntrospection bool
 }
 
 var _ interface {
@@ -177,6 +180,9 @@ func (g DocumentGuard) check(ctx context.Context, query string) *gqlerror.Error 
 	}
 	if p := literalProblem(doc); p != "" {
 		return limitError(p)
+	}
+	if g.NoIntrospection && introspects(doc) {
+		return &gqlerror.Error{Message: "introspection is disabled on this server", Extensions: map[string]any{"code": CodeForbidden}}
 	}
 	return g.Limits.check(doc)
 }
@@ -394,21 +400,11 @@ func valueProblem(v any) string {
 	return ""
 }
 
-// NoIntrospection refuses __schema and __type in production with FORBIDDEN before execution
-// (gqlgen's own refusal surfaces as an unclassified resolver error). __typename stays allowed.
-type NoIntrospection struct{}
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = NoIntrospection{}
-
-func (NoIntrospection) ExtensionName() string                   { return "NoIntrospection" }
-func (NoIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (NoIntrospection) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	var introspects func(set ast.SelectionSet, seen map[string]bool) bool
-	introspects = func(set ast.SelectionSet, seen map[string]bool) bool {
+// introspects reports whether an operation of doc selects __schema or __type at its root (fragments
+// on the root included); __typename is fine.
+func introspects(doc *ast.QueryDocument) bool {
+	var in func(set ast.SelectionSet, seen map[string]bool) bool
+	in = func(set ast.SelectionSet, seen map[string]bool) bool {
 		for _, sel := range set {
 			switch s := sel.(type) {
 			case *ast.Field:
@@ -416,13 +412,13 @@ func (NoIntrospection) MutateOperationContext(_ context.Context, oc *graphql.Ope
 					return true
 				}
 			case *ast.InlineFragment:
-				if introspects(s.SelectionSet, seen) {
+				if in(s.SelectionSet, seen) {
 					return true
 				}
 			case *ast.FragmentSpread:
-				if f := oc.Doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
+				if f := doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
 					seen[s.Name] = true
-					if introspects(f.SelectionSet, seen) {
+					if in(f.SelectionSet, seen) {
 						return true
 					}
 				}
@@ -430,9 +426,10 @@ func (NoIntrospection) MutateOperationContext(_ context.Context, oc *graphql.Ope
 		}
 		return false
 	}
-	if oc.Operation != nil && introspects(oc.Operation.SelectionSet, map[string]bool{}) {
-		return &gqlerror.Error{Message: "introspection is disabled on this server",
-			Extensions: map[string]any{"code": CodeForbidden}}
+	for _, op := range doc.Operations {
+		if in(op.SelectionSet, map[string]bool{}) {
+			return true
+		}
 	}
-	return nil
+	return false
 }

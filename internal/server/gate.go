@@ -28,14 +28,12 @@ func guardDocuments(gql *handler.Server, o Options) {
 	gql.SetQueryCache(validated)
 	gql.SetParserTokenLimit(o.Limits.MaxTokens)
 	gql.Use(graph.DocumentGuard{Limits: o.Limits, Validated: validated, Refusals: o.Resolver.Limits.RefusalLimiter(),
+		NoIntrospection: !o.Development,
 		SignedIn: func(ctx context.Context) bool {
 			_, ok := auth.ViewerFrom(ctx)
 			return ok
 		}})
 	gql.Use(graph.InputText{})
-	if !o.Development {
-		gql.Use(graph.NoIntrospection{})
-	}
 }
 
 // guardTransport answers request-level problems with a coded GraphQL error and the status the
