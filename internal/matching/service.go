@@ -35,18 +35,6 @@ type Service struct {
 	Now       func() time.Time // nil: time.Now
 }
 
-// viewer returns the caller, or check=false for a trusted System caller.
-func viewer(ctx context.Context) (v *auth.Viewer, check bool, err error) {
-	if _, sys := access.SystemReason(ctx); sys {
-		return nil, false, nil
-	}
-	v, ok := auth.ViewerFrom(ctx)
-	if !ok {
-		return nil, false, access.ErrNoViewer
-	}
-	return v, true, nil
-}
-
 // notFound turns ent's not-found into ErrNotFound; other errors pass.
 func notFound(what string, err error) error {
 	if ent.IsNotFound(err) {
@@ -66,7 +54,7 @@ func (s *Service) finder(ctx context.Context, agencyID int) (*Finder, error) {
 
 // MatchPostings ranks, for staff, the open postings they can see for a registrant they can see.
 func (s *Service) MatchPostings(ctx context.Context, registrantID int, w Window) (Page[*ent.Posting], error) {
-	v, check, err := viewer(ctx)
+	v, check, err := access.Caller(ctx)
 	if err != nil {
 		return Page[*ent.Posting]{}, fmt.Errorf("match postings: %w", err)
 	}
@@ -90,7 +78,7 @@ func (s *Service) MatchPostings(ctx context.Context, registrantID int, w Window)
 
 // MatchRegistrants ranks, for staff, the registrants they can see for a posting they can see.
 func (s *Service) MatchRegistrants(ctx context.Context, postingID int, w Window) (Page[*ent.Registrant], error) {
-	v, check, err := viewer(ctx)
+	v, check, err := access.Caller(ctx)
 	if err != nil {
 		return Page[*ent.Registrant]{}, fmt.Errorf("match registrants: %w", err)
 	}
@@ -162,7 +150,7 @@ func (s *Service) SetWeights(ctx context.Context, changes WeightChanges) (*ent.A
 // belong to the agency; the rows are then read past the caller's row scope, because what leaves
 // is a statistic over them (percentile, median), never one row's data.
 func (s *Service) Market(ctx context.Context, agencyID int) ([]MarketPosting, error) {
-	v, check, err := viewer(ctx)
+	v, check, err := access.Caller(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("market: %w", err)
 	}

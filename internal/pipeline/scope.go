@@ -27,17 +27,11 @@ var (
 
 // viewer returns the signed-in viewer, or nil for a trusted System caller.
 func viewer(ctx context.Context, staffOnly bool) (*auth.Viewer, error) {
-	if _, sys := access.SystemReason(ctx); sys {
-		return nil, nil
-	}
-	v, ok := auth.ViewerFrom(ctx)
-	switch {
-	case !ok:
-		return nil, access.ErrNoViewer
-	case staffOnly && !v.Role.IsStaff():
+	v, check, err := access.Caller(ctx)
+	if check && staffOnly && !v.Role.IsStaff() {
 		return nil, ErrStaffOnly
 	}
-	return v, nil
+	return v, err
 }
 
 // mustSee is access.MustSee with this package's ErrNotFound.

@@ -42,15 +42,13 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
+// viewer is the caller, nil for a trusted System caller (a job producing the ledger).
 func viewer(ctx context.Context, staffOnly bool) (*auth.Viewer, error) {
-	v, ok := auth.ViewerFrom(ctx)
-	switch {
-	case !ok:
-		return nil, access.ErrNoViewer
-	case staffOnly && !v.Role.IsStaff():
+	v, check, err := access.Caller(ctx)
+	if check && staffOnly && !v.Role.IsStaff() {
 		return nil, ErrStaffOnly
 	}
-	return v, nil
+	return v, err
 }
 
 // TermsSheet is the 就業条件明示書 of assignment id, for staff in scope and for the worker herself.
@@ -65,7 +63,7 @@ func (s *Service) TermsSheet(ctx context.Context, id int) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("terms sheet: %w", err)
 	}
-	if !(v.Role == auth.RoleAdmin || v.Role == auth.RoleRegistrant || (v.Role == auth.RoleSalesRep && v.ProfileID == a.accountRepID)) {
+	if v != nil && !(v.Role == auth.RoleAdmin || v.Role == auth.RoleRegistrant || (v.Role == auth.RoleSalesRep && v.ProfileID == a.accountRepID)) {
 		a.BillRate, a.billRateWithheld = nil, true
 	}
 	if err := s.audit(ctx, id, "termsSheet"); err != nil {
@@ -138,7 +136,7 @@ func (s *Service) MarginDisclosure(ctx context.Context, fy int) ([]Margin, error
 	if err != nil {
 		return nil, err
 	}
-	if v.Role != auth.RoleAdmin {
+	if v != nil && v.Role != auth.RoleAdmin {
 		return nil, ErrAdminOnly
 	}
 	ps, err := s.placements(ctx, assignment.EndDateGTE(time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC)),
