@@ -125,8 +125,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
 			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits(),
-			// No SMTP transport yet: development logs one-time links, production logs no token.
-			Mailer: mail.Log{Logger: log, Development: !cfg.Production()}}
+			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
@@ -188,6 +187,15 @@ func seedIfEmpty(ctx context.Context, db *database.DB, log *slog.Logger) error {
 	}
 	log.Info("demo data seeded", "password", seed.DemoPassword, "logins", emails)
 	return nil
+}
+
+// mailer is SMTP when configured; otherwise development logs one-time links and production logs
+// that a mail was due, never a token.
+func mailer(cfg config.Config, log *slog.Logger) mail.Mailer {
+	if cfg.SMTPAddr != "" {
+		return mail.SMTP{Addr: cfg.SMTPAddr, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, From: cfg.MailFrom}
+	}
+	return mail.Log{Logger: log, Development: !cfg.Production()}
 }
 
 func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {

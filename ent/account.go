@@ -37,6 +37,8 @@ type Account struct {
 	Disabled bool `json:"disabled,omitempty"`
 	// bumped to invalidate every access and refresh token of the account
 	TokenVersion int `json:"token_version,omitempty"`
+	// true while a self-registered account waits for its e-mail to be verified; such an account cannot sign in
+	EmailUnverified bool `json:"email_unverified,omitempty"`
 	// LastLoginAt holds the value of the "last_login_at" field.
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -136,7 +138,7 @@ func (*Account) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldDisabled:
+		case account.FieldDisabled, account.FieldEmailUnverified:
 			values[i] = new(sql.NullBool)
 		case account.FieldID, account.FieldAgencyID, account.FieldTokenVersion:
 			values[i] = new(sql.NullInt64)
@@ -212,6 +214,12 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field token_version", values[i])
 			} else if value.Valid {
 				_m.TokenVersion = int(value.Int64)
+			}
+		case account.FieldEmailUnverified:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field email_unverified", values[i])
+			} else if value.Valid {
+				_m.EmailUnverified = value.Bool
 			}
 		case account.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -308,6 +316,9 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("token_version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.TokenVersion))
+	builder.WriteString(", ")
+	builder.WriteString("email_unverified=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EmailUnverified))
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")

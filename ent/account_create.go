@@ -108,6 +108,20 @@ func (_c *AccountCreate) SetNillableTokenVersion(v *int) *AccountCreate {
 	return _c
 }
 
+// SetEmailUnverified sets the "email_unverified" field.
+func (_c *AccountCreate) SetEmailUnverified(v bool) *AccountCreate {
+	_c.mutation.SetEmailUnverified(v)
+	return _c
+}
+
+// SetNillableEmailUnverified sets the "email_unverified" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableEmailUnverified(v *bool) *AccountCreate {
+	if v != nil {
+		_c.SetEmailUnverified(*v)
+	}
+	return _c
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_c *AccountCreate) SetLastLoginAt(v time.Time) *AccountCreate {
 	_c.mutation.SetLastLoginAt(v)
@@ -273,6 +287,10 @@ func (_c *AccountCreate) defaults() error {
 		v := account.DefaultTokenVersion
 		_c.mutation.SetTokenVersion(v)
 	}
+	if _, ok := _c.mutation.EmailUnverified(); !ok {
+		v := account.DefaultEmailUnverified
+		_c.mutation.SetEmailUnverified(v)
+	}
 	return nil
 }
 
@@ -321,6 +339,9 @@ func (_c *AccountCreate) check() error {
 		if err := account.TokenVersionValidator(v); err != nil {
 			return &ValidationError{Name: "token_version", err: fmt.Errorf(`ent: validator failed for field "Account.token_version": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.EmailUnverified(); !ok {
+		return &ValidationError{Name: "email_unverified", err: errors.New(`ent: missing required field "Account.email_unverified"`)}
 	}
 	if len(_c.mutation.AgencyIDs()) == 0 {
 		return &ValidationError{Name: "agency", err: errors.New(`ent: missing required edge "Account.agency"`)}
@@ -379,6 +400,10 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TokenVersion(); ok {
 		_spec.SetField(account.FieldTokenVersion, field.TypeInt, value)
 		_node.TokenVersion = value
+	}
+	if value, ok := _c.mutation.EmailUnverified(); ok {
+		_spec.SetField(account.FieldEmailUnverified, field.TypeBool, value)
+		_node.EmailUnverified = value
 	}
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(account.FieldLastLoginAt, field.TypeTime, value)
@@ -611,6 +636,18 @@ func (u *AccountUpsert) AddTokenVersion(v int) *AccountUpsert {
 	return u
 }
 
+// SetEmailUnverified sets the "email_unverified" field.
+func (u *AccountUpsert) SetEmailUnverified(v bool) *AccountUpsert {
+	u.Set(account.FieldEmailUnverified, v)
+	return u
+}
+
+// UpdateEmailUnverified sets the "email_unverified" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateEmailUnverified() *AccountUpsert {
+	u.SetExcluded(account.FieldEmailUnverified)
+	return u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (u *AccountUpsert) SetLastLoginAt(v time.Time) *AccountUpsert {
 	u.Set(account.FieldLastLoginAt, v)
@@ -765,6 +802,20 @@ func (u *AccountUpsertOne) AddTokenVersion(v int) *AccountUpsertOne {
 func (u *AccountUpsertOne) UpdateTokenVersion() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateTokenVersion()
+	})
+}
+
+// SetEmailUnverified sets the "email_unverified" field.
+func (u *AccountUpsertOne) SetEmailUnverified(v bool) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetEmailUnverified(v)
+	})
+}
+
+// UpdateEmailUnverified sets the "email_unverified" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateEmailUnverified() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateEmailUnverified()
 	})
 }
 
@@ -1091,6 +1142,20 @@ func (u *AccountUpsertBulk) AddTokenVersion(v int) *AccountUpsertBulk {
 func (u *AccountUpsertBulk) UpdateTokenVersion() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateTokenVersion()
+	})
+}
+
+// SetEmailUnverified sets the "email_unverified" field.
+func (u *AccountUpsertBulk) SetEmailUnverified(v bool) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetEmailUnverified(v)
+	})
+}
+
+// UpdateEmailUnverified sets the "email_unverified" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateEmailUnverified() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateEmailUnverified()
 	})
 }
 

@@ -117,6 +117,20 @@ func (_u *AccountUpdate) AddTokenVersion(v int) *AccountUpdate {
 	return _u
 }
 
+// SetEmailUnverified sets the "email_unverified" field.
+func (_u *AccountUpdate) SetEmailUnverified(v bool) *AccountUpdate {
+	_u.mutation.SetEmailUnverified(v)
+	return _u
+}
+
+// SetNillableEmailUnverified sets the "email_unverified" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillableEmailUnverified(v *bool) *AccountUpdate {
+	if v != nil {
+		_u.SetEmailUnverified(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *AccountUpdate) SetLastLoginAt(v time.Time) *AccountUpdate {
 	_u.mutation.SetLastLoginAt(v)
@@ -397,6 +411,9 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedTokenVersion(); ok {
 		_spec.AddField(account.FieldTokenVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.EmailUnverified(); ok {
+		_spec.SetField(account.FieldEmailUnverified, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(account.FieldLastLoginAt, field.TypeTime, value)
@@ -683,6 +700,20 @@ func (_u *AccountUpdateOne) SetNillableTokenVersion(v *int) *AccountUpdateOne {
 // AddTokenVersion adds value to the "token_version" field.
 func (_u *AccountUpdateOne) AddTokenVersion(v int) *AccountUpdateOne {
 	_u.mutation.AddTokenVersion(v)
+	return _u
+}
+
+// SetEmailUnverified sets the "email_unverified" field.
+func (_u *AccountUpdateOne) SetEmailUnverified(v bool) *AccountUpdateOne {
+	_u.mutation.SetEmailUnverified(v)
+	return _u
+}
+
+// SetNillableEmailUnverified sets the "email_unverified" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableEmailUnverified(v *bool) *AccountUpdateOne {
+	if v != nil {
+		_u.SetEmailUnverified(*v)
+	}
 	return _u
 }
 
@@ -996,6 +1027,9 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 	}
 	if value, ok := _u.mutation.AddedTokenVersion(); ok {
 		_spec.AddField(account.FieldTokenVersion, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.EmailUnverified(); ok {
+		_spec.SetField(account.FieldEmailUnverified, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(account.FieldLastLoginAt, field.TypeTime, value)

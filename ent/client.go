@@ -25,6 +25,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -66,6 +67,8 @@ type Client struct {
 	ClientSite *ClientSiteClient
 	// ConflictDateNotice is the client for interacting with the ConflictDateNotice builders.
 	ConflictDateNotice *ConflictDateNoticeClient
+	// Consent is the client for interacting with the Consent builders.
+	Consent *ConsentClient
 	// ContactLog is the client for interacting with the ContactLog builders.
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
@@ -111,6 +114,7 @@ func (c *Client) init() {
 	c.ClientCompany = NewClientCompanyClient(c.config)
 	c.ClientSite = NewClientSiteClient(c.config)
 	c.ConflictDateNotice = NewConflictDateNoticeClient(c.config)
+	c.Consent = NewConsentClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
@@ -225,6 +229,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ClientCompany:      NewClientCompanyClient(cfg),
 		ClientSite:         NewClientSiteClient(cfg),
 		ConflictDateNotice: NewConflictDateNoticeClient(cfg),
+		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
@@ -266,6 +271,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ClientCompany:      NewClientCompanyClient(cfg),
 		ClientSite:         NewClientSiteClient(cfg),
 		ConflictDateNotice: NewConflictDateNoticeClient(cfg),
+		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
@@ -309,9 +315,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.MinimumWage,
-		c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision,
-		c.SalesRep, c.Skill, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
+		c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
+		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -323,9 +329,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.ContactLog, c.Coordinator, c.Inquiry, c.MinimumWage,
-		c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant, c.RoutingDecision,
-		c.SalesRep, c.Skill, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
+		c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
+		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -354,6 +360,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ClientSite.mutate(ctx, m)
 	case *ConflictDateNoticeMutation:
 		return c.ConflictDateNotice.mutate(ctx, m)
+	case *ConsentMutation:
+		return c.Consent.mutate(ctx, m)
 	case *ContactLogMutation:
 		return c.ContactLog.mutate(ctx, m)
 	case *CoordinatorMutation:
@@ -2267,6 +2275,172 @@ func (c *ConflictDateNoticeClient) mutate(ctx context.Context, m *ConflictDateNo
 	}
 }
 
+// ConsentClient is a client for the Consent schema.
+type ConsentClient struct {
+	config
+}
+
+// NewConsentClient returns a client for the Consent from the given config.
+func NewConsentClient(c config) *ConsentClient {
+	return &ConsentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `consent.Hooks(f(g(h())))`.
+func (c *ConsentClient) Use(hooks ...Hook) {
+	c.hooks.Consent = append(c.hooks.Consent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `consent.Intercept(f(g(h())))`.
+func (c *ConsentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Consent = append(c.inters.Consent, interceptors...)
+}
+
+// Create returns a builder for creating a Consent entity.
+func (c *ConsentClient) Create() *ConsentCreate {
+	mutation := newConsentMutation(c.config, OpCreate)
+	return &ConsentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Consent entities.
+func (c *ConsentClient) CreateBulk(builders ...*ConsentCreate) *ConsentCreateBulk {
+	return &ConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConsentClient) MapCreateBulk(slice any, setFunc func(*ConsentCreate, int)) *ConsentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConsentCreateBulk{err: fmt.Errorf("calling to ConsentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConsentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConsentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Consent.
+func (c *ConsentClient) Update() *ConsentUpdate {
+	mutation := newConsentMutation(c.config, OpUpdate)
+	return &ConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConsentClient) UpdateOne(_m *Consent) *ConsentUpdateOne {
+	mutation := newConsentMutation(c.config, OpUpdateOne, withConsent(_m))
+	return &ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConsentClient) UpdateOneID(id int) *ConsentUpdateOne {
+	mutation := newConsentMutation(c.config, OpUpdateOne, withConsentID(id))
+	return &ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Consent.
+func (c *ConsentClient) Delete() *ConsentDelete {
+	mutation := newConsentMutation(c.config, OpDelete)
+	return &ConsentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConsentClient) DeleteOne(_m *Consent) *ConsentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConsentClient) DeleteOneID(id int) *ConsentDeleteOne {
+	builder := c.Delete().Where(consent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConsentDeleteOne{builder}
+}
+
+// Query returns a query builder for Consent.
+func (c *ConsentClient) Query() *ConsentQuery {
+	return &ConsentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConsent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Consent entity by its id.
+func (c *ConsentClient) Get(ctx context.Context, id int) (*Consent, error) {
+	return c.Query().Where(consent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConsentClient) GetX(ctx context.Context, id int) *Consent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a Consent.
+func (c *ConsentClient) QueryAgency(_m *Consent) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, consent.AgencyTable, consent.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegistrant queries the registrant edge of a Consent.
+func (c *ConsentClient) QueryRegistrant(_m *Consent) *RegistrantQuery {
+	query := (&RegistrantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(registrant.Table, registrant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, consent.RegistrantTable, consent.RegistrantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConsentClient) Hooks() []Hook {
+	hooks := c.hooks.Consent
+	return append(hooks[:len(hooks):len(hooks)], consent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConsentClient) Interceptors() []Interceptor {
+	return c.inters.Consent
+}
+
+func (c *ConsentClient) mutate(ctx context.Context, m *ConsentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConsentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConsentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConsentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConsentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Consent mutation op: %q", m.Op())
+	}
+}
+
 // ContactLogClient is a client for the ContactLog schema.
 type ContactLogClient struct {
 	config
@@ -3825,6 +3999,22 @@ func (c *RegistrantClient) QueryContactLogs(_m *Registrant) *ContactLogQuery {
 	return query
 }
 
+// QueryConsents queries the consents edge of a Registrant.
+func (c *RegistrantClient) QueryConsents(_m *Registrant) *ConsentQuery {
+	query := (&ConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registrant.Table, registrant.FieldID, id),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, registrant.ConsentsTable, registrant.ConsentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *RegistrantClient) Hooks() []Hook {
 	hooks := c.hooks.Registrant
@@ -4615,13 +4805,13 @@ func (c *WorkHistoryClient) mutate(ctx context.Context, m *WorkHistoryMutation) 
 type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
-		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
+		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
 		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
 		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
-		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, ContactLog,
+		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
 		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
 		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Interceptor
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -367,6 +368,34 @@ func (m *ConflictDateNoticeMutation) EdgeServerOwned(edge string) bool {
 }
 
 // CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a Consent may point at: rows the caller cannot see are not counted.
+func (m *ConsentMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case consent.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case consent.EdgeRegistrant:
+		return m.Client().Registrant.Query().Where(registrant.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("Consent has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a Consent writes the target's row
+// (its foreign key or a join table) rather than the Consent's own.
+func (m *ConsentMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a Consent is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *ConsentMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
 // a ContactLog may point at: rows the caller cannot see are not counted.
 func (m *ContactLogMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
 	switch edge {
@@ -618,6 +647,8 @@ func (m *RegistrantMutation) CountEdgeTargets(ctx context.Context, edge string, 
 		return m.Client().Assignment.Query().Where(assignment.IDIn(ids...)).Count(ctx)
 	case registrant.EdgeContactLogs:
 		return m.Client().ContactLog.Query().Where(contactlog.IDIn(ids...)).Count(ctx)
+	case registrant.EdgeConsents:
+		return m.Client().Consent.Query().Where(consent.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("Registrant has no edge %q", edge)
 }
@@ -637,6 +668,8 @@ func (m *RegistrantMutation) EdgeKeyOnTarget(edge string) bool {
 	case registrant.EdgeAssignments:
 		return true
 	case registrant.EdgeContactLogs:
+		return true
+	case registrant.EdgeConsents:
 		return true
 	}
 	return false

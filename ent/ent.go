@@ -22,6 +22,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -104,6 +105,7 @@ func checkColumn(t, c string) error {
 			clientcompany.Table:      clientcompany.ValidColumn,
 			clientsite.Table:         clientsite.ValidColumn,
 			conflictdatenotice.Table: conflictdatenotice.ValidColumn,
+			consent.Table:            consent.ValidColumn,
 			contactlog.Table:         contactlog.ValidColumn,
 			coordinator.Table:        coordinator.ValidColumn,
 			inquiry.Table:            inquiry.ValidColumn,

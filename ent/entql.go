@@ -13,6 +13,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -35,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -47,15 +48,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Account",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			account.FieldCreatedAt:    {Type: field.TypeTime, Column: account.FieldCreatedAt},
-			account.FieldUpdatedAt:    {Type: field.TypeTime, Column: account.FieldUpdatedAt},
-			account.FieldAgencyID:     {Type: field.TypeInt, Column: account.FieldAgencyID},
-			account.FieldEmail:        {Type: field.TypeString, Column: account.FieldEmail},
-			account.FieldPasswordHash: {Type: field.TypeString, Column: account.FieldPasswordHash},
-			account.FieldRole:         {Type: field.TypeEnum, Column: account.FieldRole},
-			account.FieldDisabled:     {Type: field.TypeBool, Column: account.FieldDisabled},
-			account.FieldTokenVersion: {Type: field.TypeInt, Column: account.FieldTokenVersion},
-			account.FieldLastLoginAt:  {Type: field.TypeTime, Column: account.FieldLastLoginAt},
+			account.FieldCreatedAt:       {Type: field.TypeTime, Column: account.FieldCreatedAt},
+			account.FieldUpdatedAt:       {Type: field.TypeTime, Column: account.FieldUpdatedAt},
+			account.FieldAgencyID:        {Type: field.TypeInt, Column: account.FieldAgencyID},
+			account.FieldEmail:           {Type: field.TypeString, Column: account.FieldEmail},
+			account.FieldPasswordHash:    {Type: field.TypeString, Column: account.FieldPasswordHash},
+			account.FieldRole:            {Type: field.TypeEnum, Column: account.FieldRole},
+			account.FieldDisabled:        {Type: field.TypeBool, Column: account.FieldDisabled},
+			account.FieldTokenVersion:    {Type: field.TypeInt, Column: account.FieldTokenVersion},
+			account.FieldEmailUnverified: {Type: field.TypeBool, Column: account.FieldEmailUnverified},
+			account.FieldLastLoginAt:     {Type: field.TypeTime, Column: account.FieldLastLoginAt},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -261,6 +263,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   consent.Table,
+			Columns: consent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: consent.FieldID,
+			},
+		},
+		Type: "Consent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			consent.FieldAgencyID:     {Type: field.TypeInt, Column: consent.FieldAgencyID},
+			consent.FieldRegistrantID: {Type: field.TypeInt, Column: consent.FieldRegistrantID},
+			consent.FieldKind:         {Type: field.TypeEnum, Column: consent.FieldKind},
+			consent.FieldVersion:      {Type: field.TypeString, Column: consent.FieldVersion},
+			consent.FieldGrantedAt:    {Type: field.TypeTime, Column: consent.FieldGrantedAt},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contactlog.Table,
 			Columns: contactlog.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -282,7 +302,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contactlog.FieldCallbackDone:  {Type: field.TypeBool, Column: contactlog.FieldCallbackDone},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   coordinator.Table,
 			Columns: coordinator.Columns,
@@ -306,7 +326,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			coordinator.FieldLastAssignedAt: {Type: field.TypeTime, Column: coordinator.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquiry.Table,
 			Columns: inquiry.Columns,
@@ -340,7 +360,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   minimumwage.Table,
 			Columns: minimumwage.Columns,
@@ -359,7 +379,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -377,7 +397,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -422,7 +442,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -444,7 +464,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -481,9 +501,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldBirthDate:                {Type: field.TypeTime, Column: registrant.FieldBirthDate},
 			registrant.FieldEducation:                {Type: field.TypeString, Column: registrant.FieldEducation},
 			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
+			registrant.FieldAnonymizedAt:             {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -505,7 +526,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -529,7 +550,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -547,7 +568,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -984,6 +1005,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   consent.AgencyTable,
+			Columns: []string{consent.AgencyColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"Agency",
+	)
+	graph.MustAddE(
+		"registrant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   consent.RegistrantTable,
+			Columns: []string{consent.RegistrantColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"Registrant",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   contactlog.AgencyTable,
 			Columns: []string{contactlog.AgencyColumn},
 			Bidi:    false,
@@ -1364,6 +1409,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ContactLog",
 	)
 	graph.MustAddE(
+		"consents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+		},
+		"Registrant",
+		"Consent",
+	)
+	graph.MustAddE(
 		"agency",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1618,6 +1675,11 @@ func (f *AccountFilter) WhereDisabled(p entql.BoolP) {
 // WhereTokenVersion applies the entql int predicate on the token_version field.
 func (f *AccountFilter) WhereTokenVersion(p entql.IntP) {
 	f.Where(p.Field(account.FieldTokenVersion))
+}
+
+// WhereEmailUnverified applies the entql bool predicate on the email_unverified field.
+func (f *AccountFilter) WhereEmailUnverified(p entql.BoolP) {
+	f.Where(p.Field(account.FieldEmailUnverified))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
@@ -2882,6 +2944,99 @@ func (f *ConflictDateNoticeFilter) WhereHasRecordedByWith(preds ...predicate.Acc
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ConsentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConsentQuery builder.
+func (_q *ConsentQuery) Filter() *ConsentFilter {
+	return &ConsentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConsentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConsentMutation builder.
+func (m *ConsentMutation) Filter() *ConsentFilter {
+	return &ConsentFilter{config: m.config, predicateAdder: m}
+}
+
+// ConsentFilter provides a generic filtering capability at runtime for ConsentQuery.
+type ConsentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConsentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ConsentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(consent.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *ConsentFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(consent.FieldAgencyID))
+}
+
+// WhereRegistrantID applies the entql int predicate on the registrant_id field.
+func (f *ConsentFilter) WhereRegistrantID(p entql.IntP) {
+	f.Where(p.Field(consent.FieldRegistrantID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ConsentFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(consent.FieldKind))
+}
+
+// WhereVersion applies the entql string predicate on the version field.
+func (f *ConsentFilter) WhereVersion(p entql.StringP) {
+	f.Where(p.Field(consent.FieldVersion))
+}
+
+// WhereGrantedAt applies the entql time.Time predicate on the granted_at field.
+func (f *ConsentFilter) WhereGrantedAt(p entql.TimeP) {
+	f.Where(p.Field(consent.FieldGrantedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *ConsentFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrant applies a predicate to check if query has an edge registrant.
+func (f *ConsentFilter) WhereHasRegistrant() {
+	f.Where(entql.HasEdge("registrant"))
+}
+
+// WhereHasRegistrantWith applies a predicate to check if query has an edge registrant with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasRegistrantWith(preds ...predicate.Registrant) {
+	f.Where(entql.HasEdgeWith("registrant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ContactLogQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2910,7 +3065,7 @@ type ContactLogFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContactLogFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3042,7 +3197,7 @@ type CoordinatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CoordinatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3179,7 +3334,7 @@ type InquiryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3408,7 +3563,7 @@ type MinimumWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MinimumWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3492,7 +3647,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3613,7 +3768,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3897,7 +4052,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3996,7 +4151,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4137,6 +4292,11 @@ func (f *RegistrantFilter) WhereGender(p entql.StringP) {
 	f.Where(p.Field(registrant.FieldGender))
 }
 
+// WhereAnonymizedAt applies the entql time.Time predicate on the anonymized_at field.
+func (f *RegistrantFilter) WhereAnonymizedAt(p entql.TimeP) {
+	f.Where(p.Field(registrant.FieldAnonymizedAt))
+}
+
 // WhereHasAgency applies a predicate to check if query has an edge agency.
 func (f *RegistrantFilter) WhereHasAgency() {
 	f.Where(entql.HasEdge("agency"))
@@ -4249,6 +4409,20 @@ func (f *RegistrantFilter) WhereHasContactLogsWith(preds ...predicate.ContactLog
 	})))
 }
 
+// WhereHasConsents applies a predicate to check if query has an edge consents.
+func (f *RegistrantFilter) WhereHasConsents() {
+	f.Where(entql.HasEdge("consents"))
+}
+
+// WhereHasConsentsWith applies a predicate to check if query has an edge consents with a given conditions (other predicates).
+func (f *RegistrantFilter) WhereHasConsentsWith(preds ...predicate.Consent) {
+	f.Where(entql.HasEdgeWith("consents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RoutingDecisionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4278,7 +4452,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4433,7 +4607,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4598,7 +4772,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4691,7 +4865,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

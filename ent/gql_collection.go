@@ -3499,6 +3499,11 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, registrant.FieldGender)
 				fieldSeen[registrant.FieldGender] = struct{}{}
 			}
+		case "anonymizedAt":
+			if _, ok := fieldSeen[registrant.FieldAnonymizedAt]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldAnonymizedAt)
+				fieldSeen[registrant.FieldAnonymizedAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

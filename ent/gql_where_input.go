@@ -5797,6 +5797,18 @@ type RegistrantWhereInput struct {
 	// "retired_at_mandatory_age" field predicates.
 	RetiredAtMandatoryAge    *bool `json:"retiredAtMandatoryAge,omitempty"`
 	RetiredAtMandatoryAgeNEQ *bool `json:"retiredAtMandatoryAgeNEQ,omitempty"`
+
+	// "anonymized_at" field predicates.
+	AnonymizedAt       *time.Time  `json:"anonymizedAt,omitempty"`
+	AnonymizedAtNEQ    *time.Time  `json:"anonymizedAtNEQ,omitempty"`
+	AnonymizedAtIn     []time.Time `json:"anonymizedAtIn,omitempty"`
+	AnonymizedAtNotIn  []time.Time `json:"anonymizedAtNotIn,omitempty"`
+	AnonymizedAtGT     *time.Time  `json:"anonymizedAtGT,omitempty"`
+	AnonymizedAtGTE    *time.Time  `json:"anonymizedAtGTE,omitempty"`
+	AnonymizedAtLT     *time.Time  `json:"anonymizedAtLT,omitempty"`
+	AnonymizedAtLTE    *time.Time  `json:"anonymizedAtLTE,omitempty"`
+	AnonymizedAtIsNil  bool        `json:"anonymizedAtIsNil,omitempty"`
+	AnonymizedAtNotNil bool        `json:"anonymizedAtNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6349,6 +6361,36 @@ func (i *RegistrantWhereInput) P() (predicate.Registrant, error) {
 	}
 	if i.RetiredAtMandatoryAgeNEQ != nil {
 		predicates = append(predicates, registrant.RetiredAtMandatoryAgeNEQ(*i.RetiredAtMandatoryAgeNEQ))
+	}
+	if i.AnonymizedAt != nil {
+		predicates = append(predicates, registrant.AnonymizedAtEQ(*i.AnonymizedAt))
+	}
+	if i.AnonymizedAtNEQ != nil {
+		predicates = append(predicates, registrant.AnonymizedAtNEQ(*i.AnonymizedAtNEQ))
+	}
+	if len(i.AnonymizedAtIn) > 0 {
+		predicates = append(predicates, registrant.AnonymizedAtIn(i.AnonymizedAtIn...))
+	}
+	if len(i.AnonymizedAtNotIn) > 0 {
+		predicates = append(predicates, registrant.AnonymizedAtNotIn(i.AnonymizedAtNotIn...))
+	}
+	if i.AnonymizedAtGT != nil {
+		predicates = append(predicates, registrant.AnonymizedAtGT(*i.AnonymizedAtGT))
+	}
+	if i.AnonymizedAtGTE != nil {
+		predicates = append(predicates, registrant.AnonymizedAtGTE(*i.AnonymizedAtGTE))
+	}
+	if i.AnonymizedAtLT != nil {
+		predicates = append(predicates, registrant.AnonymizedAtLT(*i.AnonymizedAtLT))
+	}
+	if i.AnonymizedAtLTE != nil {
+		predicates = append(predicates, registrant.AnonymizedAtLTE(*i.AnonymizedAtLTE))
+	}
+	if i.AnonymizedAtIsNil {
+		predicates = append(predicates, registrant.AnonymizedAtIsNil())
+	}
+	if i.AnonymizedAtNotNil {
+		predicates = append(predicates, registrant.AnonymizedAtNotNil())
 	}
 
 	switch len(predicates) {

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -56,6 +57,7 @@ const (
 	TypeClientCompany      = "ClientCompany"
 	TypeClientSite         = "ClientSite"
 	TypeConflictDateNotice = "ConflictDateNotice"
+	TypeConsent            = "Consent"
 	TypeContactLog         = "ContactLog"
 	TypeCoordinator        = "Coordinator"
 	TypeInquiry            = "Inquiry"
@@ -84,6 +86,7 @@ type AccountMutation struct {
 	disabled              *bool
 	token_version         *int
 	addtoken_version      *int
+	email_unverified      *bool
 	last_login_at         *time.Time
 	clearedFields         map[string]struct{}
 	agency                *int
@@ -511,6 +514,42 @@ func (m *AccountMutation) ResetTokenVersion() {
 	m.addtoken_version = nil
 }
 
+// SetEmailUnverified sets the "email_unverified" field.
+func (m *AccountMutation) SetEmailUnverified(b bool) {
+	m.email_unverified = &b
+}
+
+// EmailUnverified returns the value of the "email_unverified" field in the mutation.
+func (m *AccountMutation) EmailUnverified() (r bool, exists bool) {
+	v := m.email_unverified
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmailUnverified returns the old "email_unverified" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldEmailUnverified(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmailUnverified is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmailUnverified requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmailUnverified: %w", err)
+	}
+	return oldValue.EmailUnverified, nil
+}
+
+// ResetEmailUnverified resets all changes to the "email_unverified" field.
+func (m *AccountMutation) ResetEmailUnverified() {
+	m.email_unverified = nil
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (m *AccountMutation) SetLastLoginAt(t time.Time) {
 	m.last_login_at = &t
@@ -846,7 +885,7 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, account.FieldCreatedAt)
 	}
@@ -870,6 +909,9 @@ func (m *AccountMutation) Fields() []string {
 	}
 	if m.token_version != nil {
 		fields = append(fields, account.FieldTokenVersion)
+	}
+	if m.email_unverified != nil {
+		fields = append(fields, account.FieldEmailUnverified)
 	}
 	if m.last_login_at != nil {
 		fields = append(fields, account.FieldLastLoginAt)
@@ -898,6 +940,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.Disabled()
 	case account.FieldTokenVersion:
 		return m.TokenVersion()
+	case account.FieldEmailUnverified:
+		return m.EmailUnverified()
 	case account.FieldLastLoginAt:
 		return m.LastLoginAt()
 	}
@@ -925,6 +969,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDisabled(ctx)
 	case account.FieldTokenVersion:
 		return m.OldTokenVersion(ctx)
+	case account.FieldEmailUnverified:
+		return m.OldEmailUnverified(ctx)
 	case account.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
 	}
@@ -991,6 +1037,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTokenVersion(v)
+		return nil
+	case account.FieldEmailUnverified:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmailUnverified(v)
 		return nil
 	case account.FieldLastLoginAt:
 		v, ok := value.(time.Time)
@@ -1095,6 +1148,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldTokenVersion:
 		m.ResetTokenVersion()
+		return nil
+	case account.FieldEmailUnverified:
+		m.ResetEmailUnverified()
 		return nil
 	case account.FieldLastLoginAt:
 		m.ResetLastLoginAt()
@@ -10629,6 +10685,651 @@ func (m *ConflictDateNoticeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ConflictDateNotice edge %s", name)
 }
 
+// ConsentMutation represents an operation that mutates the Consent nodes in the graph.
+type ConsentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	kind              *consent.Kind
+	version           *string
+	granted_at        *time.Time
+	clearedFields     map[string]struct{}
+	agency            *int
+	clearedagency     bool
+	registrant        *int
+	clearedregistrant bool
+	done              bool
+	oldValue          func(context.Context) (*Consent, error)
+	predicates        []predicate.Consent
+}
+
+var _ ent.Mutation = (*ConsentMutation)(nil)
+
+// consentOption allows management of the mutation configuration using functional options.
+type consentOption func(*ConsentMutation)
+
+// newConsentMutation creates new mutation for the Consent entity.
+func newConsentMutation(c config, op Op, opts ...consentOption) *ConsentMutation {
+	m := &ConsentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConsent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConsentID sets the ID field of the mutation.
+func withConsentID(id int) consentOption {
+	return func(m *ConsentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Consent
+		)
+		m.oldValue = func(ctx context.Context) (*Consent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Consent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConsent sets the old Consent of the mutation.
+func withConsent(node *Consent) consentOption {
+	return func(m *ConsentMutation) {
+		m.oldValue = func(context.Context) (*Consent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConsentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConsentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConsentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConsentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Consent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *ConsentMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *ConsentMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *ConsentMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetRegistrantID sets the "registrant_id" field.
+func (m *ConsentMutation) SetRegistrantID(i int) {
+	m.registrant = &i
+}
+
+// RegistrantID returns the value of the "registrant_id" field in the mutation.
+func (m *ConsentMutation) RegistrantID() (r int, exists bool) {
+	v := m.registrant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrantID returns the old "registrant_id" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldRegistrantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrantID: %w", err)
+	}
+	return oldValue.RegistrantID, nil
+}
+
+// ResetRegistrantID resets all changes to the "registrant_id" field.
+func (m *ConsentMutation) ResetRegistrantID() {
+	m.registrant = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ConsentMutation) SetKind(c consent.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ConsentMutation) Kind() (r consent.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldKind(ctx context.Context) (v consent.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ConsentMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ConsentMutation) SetVersion(s string) {
+	m.version = &s
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ConsentMutation) Version() (r string, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldVersion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ConsentMutation) ResetVersion() {
+	m.version = nil
+}
+
+// SetGrantedAt sets the "granted_at" field.
+func (m *ConsentMutation) SetGrantedAt(t time.Time) {
+	m.granted_at = &t
+}
+
+// GrantedAt returns the value of the "granted_at" field in the mutation.
+func (m *ConsentMutation) GrantedAt() (r time.Time, exists bool) {
+	v := m.granted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantedAt returns the old "granted_at" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldGrantedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantedAt: %w", err)
+	}
+	return oldValue.GrantedAt, nil
+}
+
+// ResetGrantedAt resets all changes to the "granted_at" field.
+func (m *ConsentMutation) ResetGrantedAt() {
+	m.granted_at = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *ConsentMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[consent.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *ConsentMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *ConsentMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *ConsentMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearRegistrant clears the "registrant" edge to the Registrant entity.
+func (m *ConsentMutation) ClearRegistrant() {
+	m.clearedregistrant = true
+	m.clearedFields[consent.FieldRegistrantID] = struct{}{}
+}
+
+// RegistrantCleared reports if the "registrant" edge to the Registrant entity was cleared.
+func (m *ConsentMutation) RegistrantCleared() bool {
+	return m.clearedregistrant
+}
+
+// RegistrantIDs returns the "registrant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegistrantID instead. It exists only for internal usage by the builders.
+func (m *ConsentMutation) RegistrantIDs() (ids []int) {
+	if id := m.registrant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegistrant resets all changes to the "registrant" edge.
+func (m *ConsentMutation) ResetRegistrant() {
+	m.registrant = nil
+	m.clearedregistrant = false
+}
+
+// Where appends a list predicates to the ConsentMutation builder.
+func (m *ConsentMutation) Where(ps ...predicate.Consent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConsentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConsentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Consent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConsentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConsentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Consent).
+func (m *ConsentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConsentMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.agency != nil {
+		fields = append(fields, consent.FieldAgencyID)
+	}
+	if m.registrant != nil {
+		fields = append(fields, consent.FieldRegistrantID)
+	}
+	if m.kind != nil {
+		fields = append(fields, consent.FieldKind)
+	}
+	if m.version != nil {
+		fields = append(fields, consent.FieldVersion)
+	}
+	if m.granted_at != nil {
+		fields = append(fields, consent.FieldGrantedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConsentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case consent.FieldAgencyID:
+		return m.AgencyID()
+	case consent.FieldRegistrantID:
+		return m.RegistrantID()
+	case consent.FieldKind:
+		return m.Kind()
+	case consent.FieldVersion:
+		return m.Version()
+	case consent.FieldGrantedAt:
+		return m.GrantedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConsentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case consent.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case consent.FieldRegistrantID:
+		return m.OldRegistrantID(ctx)
+	case consent.FieldKind:
+		return m.OldKind(ctx)
+	case consent.FieldVersion:
+		return m.OldVersion(ctx)
+	case consent.FieldGrantedAt:
+		return m.OldGrantedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Consent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConsentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case consent.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case consent.FieldRegistrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrantID(v)
+		return nil
+	case consent.FieldKind:
+		v, ok := value.(consent.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case consent.FieldVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case consent.FieldGrantedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Consent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConsentMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConsentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConsentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Consent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConsentMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConsentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConsentMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Consent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConsentMutation) ResetField(name string) error {
+	switch name {
+	case consent.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case consent.FieldRegistrantID:
+		m.ResetRegistrantID()
+		return nil
+	case consent.FieldKind:
+		m.ResetKind()
+		return nil
+	case consent.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case consent.FieldGrantedAt:
+		m.ResetGrantedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Consent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConsentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.agency != nil {
+		edges = append(edges, consent.EdgeAgency)
+	}
+	if m.registrant != nil {
+		edges = append(edges, consent.EdgeRegistrant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConsentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case consent.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case consent.EdgeRegistrant:
+		if id := m.registrant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConsentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConsentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConsentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedagency {
+		edges = append(edges, consent.EdgeAgency)
+	}
+	if m.clearedregistrant {
+		edges = append(edges, consent.EdgeRegistrant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConsentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case consent.EdgeAgency:
+		return m.clearedagency
+	case consent.EdgeRegistrant:
+		return m.clearedregistrant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConsentMutation) ClearEdge(name string) error {
+	switch name {
+	case consent.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case consent.EdgeRegistrant:
+		m.ClearRegistrant()
+		return nil
+	}
+	return fmt.Errorf("unknown Consent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConsentMutation) ResetEdge(name string) error {
+	switch name {
+	case consent.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case consent.EdgeRegistrant:
+		m.ResetRegistrant()
+		return nil
+	}
+	return fmt.Errorf("unknown Consent edge %s", name)
+}
+
 // ContactLogMutation represents an operation that mutates the ContactLog nodes in the graph.
 type ContactLogMutation struct {
 	config
@@ -20095,6 +20796,7 @@ type RegistrantMutation struct {
 	birth_date                   *time.Time
 	education                    *string
 	gender                       *registrant.Gender
+	anonymized_at                *time.Time
 	clearedFields                map[string]struct{}
 	agency                       *int
 	clearedagency                bool
@@ -20118,6 +20820,9 @@ type RegistrantMutation struct {
 	contact_logs                 map[int]struct{}
 	removedcontact_logs          map[int]struct{}
 	clearedcontact_logs          bool
+	consents                     map[int]struct{}
+	removedconsents              map[int]struct{}
+	clearedconsents              bool
 	done                         bool
 	oldValue                     func(context.Context) (*Registrant, error)
 	predicates                   []predicate.Registrant
@@ -21330,6 +22035,55 @@ func (m *RegistrantMutation) ResetGender() {
 	delete(m.clearedFields, registrant.FieldGender)
 }
 
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (m *RegistrantMutation) SetAnonymizedAt(t time.Time) {
+	m.anonymized_at = &t
+}
+
+// AnonymizedAt returns the value of the "anonymized_at" field in the mutation.
+func (m *RegistrantMutation) AnonymizedAt() (r time.Time, exists bool) {
+	v := m.anonymized_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnonymizedAt returns the old "anonymized_at" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldAnonymizedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnonymizedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnonymizedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnonymizedAt: %w", err)
+	}
+	return oldValue.AnonymizedAt, nil
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (m *RegistrantMutation) ClearAnonymizedAt() {
+	m.anonymized_at = nil
+	m.clearedFields[registrant.FieldAnonymizedAt] = struct{}{}
+}
+
+// AnonymizedAtCleared returns if the "anonymized_at" field was cleared in this mutation.
+func (m *RegistrantMutation) AnonymizedAtCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldAnonymizedAt]
+	return ok
+}
+
+// ResetAnonymizedAt resets all changes to the "anonymized_at" field.
+func (m *RegistrantMutation) ResetAnonymizedAt() {
+	m.anonymized_at = nil
+	delete(m.clearedFields, registrant.FieldAnonymizedAt)
+}
+
 // ClearAgency clears the "agency" edge to the Agency entity.
 func (m *RegistrantMutation) ClearAgency() {
 	m.clearedagency = true
@@ -21708,6 +22462,60 @@ func (m *RegistrantMutation) ResetContactLogs() {
 	m.removedcontact_logs = nil
 }
 
+// AddConsentIDs adds the "consents" edge to the Consent entity by ids.
+func (m *RegistrantMutation) AddConsentIDs(ids ...int) {
+	if m.consents == nil {
+		m.consents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.consents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConsents clears the "consents" edge to the Consent entity.
+func (m *RegistrantMutation) ClearConsents() {
+	m.clearedconsents = true
+}
+
+// ConsentsCleared reports if the "consents" edge to the Consent entity was cleared.
+func (m *RegistrantMutation) ConsentsCleared() bool {
+	return m.clearedconsents
+}
+
+// RemoveConsentIDs removes the "consents" edge to the Consent entity by IDs.
+func (m *RegistrantMutation) RemoveConsentIDs(ids ...int) {
+	if m.removedconsents == nil {
+		m.removedconsents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.consents, ids[i])
+		m.removedconsents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConsents returns the removed IDs of the "consents" edge to the Consent entity.
+func (m *RegistrantMutation) RemovedConsentsIDs() (ids []int) {
+	for id := range m.removedconsents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConsentsIDs returns the "consents" edge IDs in the mutation.
+func (m *RegistrantMutation) ConsentsIDs() (ids []int) {
+	for id := range m.consents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConsents resets all changes to the "consents" edge.
+func (m *RegistrantMutation) ResetConsents() {
+	m.consents = nil
+	m.clearedconsents = false
+	m.removedconsents = nil
+}
+
 // Where appends a list predicates to the RegistrantMutation builder.
 func (m *RegistrantMutation) Where(ps ...predicate.Registrant) {
 	m.predicates = append(m.predicates, ps...)
@@ -21742,7 +22550,7 @@ func (m *RegistrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrantMutation) Fields() []string {
-	fields := make([]string, 0, 26)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, registrant.FieldCreatedAt)
 	}
@@ -21821,6 +22629,9 @@ func (m *RegistrantMutation) Fields() []string {
 	if m.gender != nil {
 		fields = append(fields, registrant.FieldGender)
 	}
+	if m.anonymized_at != nil {
+		fields = append(fields, registrant.FieldAnonymizedAt)
+	}
 	return fields
 }
 
@@ -21881,6 +22692,8 @@ func (m *RegistrantMutation) Field(name string) (ent.Value, bool) {
 		return m.Education()
 	case registrant.FieldGender:
 		return m.Gender()
+	case registrant.FieldAnonymizedAt:
+		return m.AnonymizedAt()
 	}
 	return nil, false
 }
@@ -21942,6 +22755,8 @@ func (m *RegistrantMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldEducation(ctx)
 	case registrant.FieldGender:
 		return m.OldGender(ctx)
+	case registrant.FieldAnonymizedAt:
+		return m.OldAnonymizedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Registrant field %s", name)
 }
@@ -22133,6 +22948,13 @@ func (m *RegistrantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetGender(v)
 		return nil
+	case registrant.FieldAnonymizedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnonymizedAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Registrant field %s", name)
 }
@@ -22217,6 +23039,9 @@ func (m *RegistrantMutation) ClearedFields() []string {
 	if m.FieldCleared(registrant.FieldGender) {
 		fields = append(fields, registrant.FieldGender)
 	}
+	if m.FieldCleared(registrant.FieldAnonymizedAt) {
+		fields = append(fields, registrant.FieldAnonymizedAt)
+	}
 	return fields
 }
 
@@ -22257,6 +23082,9 @@ func (m *RegistrantMutation) ClearField(name string) error {
 		return nil
 	case registrant.FieldGender:
 		m.ClearGender()
+		return nil
+	case registrant.FieldAnonymizedAt:
+		m.ClearAnonymizedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Registrant nullable field %s", name)
@@ -22344,13 +23172,16 @@ func (m *RegistrantMutation) ResetField(name string) error {
 	case registrant.FieldGender:
 		m.ResetGender()
 		return nil
+	case registrant.FieldAnonymizedAt:
+		m.ResetAnonymizedAt()
+		return nil
 	}
 	return fmt.Errorf("unknown Registrant field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RegistrantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.agency != nil {
 		edges = append(edges, registrant.EdgeAgency)
 	}
@@ -22374,6 +23205,9 @@ func (m *RegistrantMutation) AddedEdges() []string {
 	}
 	if m.contact_logs != nil {
 		edges = append(edges, registrant.EdgeContactLogs)
+	}
+	if m.consents != nil {
+		edges = append(edges, registrant.EdgeConsents)
 	}
 	return edges
 }
@@ -22426,13 +23260,19 @@ func (m *RegistrantMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case registrant.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.consents))
+		for id := range m.consents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RegistrantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedskills != nil {
 		edges = append(edges, registrant.EdgeSkills)
 	}
@@ -22450,6 +23290,9 @@ func (m *RegistrantMutation) RemovedEdges() []string {
 	}
 	if m.removedcontact_logs != nil {
 		edges = append(edges, registrant.EdgeContactLogs)
+	}
+	if m.removedconsents != nil {
+		edges = append(edges, registrant.EdgeConsents)
 	}
 	return edges
 }
@@ -22494,13 +23337,19 @@ func (m *RegistrantMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case registrant.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.removedconsents))
+		for id := range m.removedconsents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RegistrantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedagency {
 		edges = append(edges, registrant.EdgeAgency)
 	}
@@ -22525,6 +23374,9 @@ func (m *RegistrantMutation) ClearedEdges() []string {
 	if m.clearedcontact_logs {
 		edges = append(edges, registrant.EdgeContactLogs)
 	}
+	if m.clearedconsents {
+		edges = append(edges, registrant.EdgeConsents)
+	}
 	return edges
 }
 
@@ -22548,6 +23400,8 @@ func (m *RegistrantMutation) EdgeCleared(name string) bool {
 		return m.clearedassignments
 	case registrant.EdgeContactLogs:
 		return m.clearedcontact_logs
+	case registrant.EdgeConsents:
+		return m.clearedconsents
 	}
 	return false
 }
@@ -22593,6 +23447,9 @@ func (m *RegistrantMutation) ResetEdge(name string) error {
 		return nil
 	case registrant.EdgeContactLogs:
 		m.ResetContactLogs()
+		return nil
+	case registrant.EdgeConsents:
+		m.ResetConsents()
 		return nil
 	}
 	return fmt.Errorf("unknown Registrant edge %s", name)

@@ -72,6 +72,8 @@ type Registrant struct {
 	Education *string `json:"education,omitempty"`
 	// Gender holds the value of the "gender" field.
 	Gender *registrant.Gender `json:"gender,omitempty"`
+	// set when she asked for deletion: personal data gone, what the dispatch law keeps kept (internal/registrants)
+	AnonymizedAt *time.Time `json:"anonymized_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RegistrantQuery when eager-loading is set.
 	Edges        RegistrantEdges `json:"edges"`
@@ -96,9 +98,11 @@ type RegistrantEdges struct {
 	Assignments []*Assignment `json:"assignments,omitempty"`
 	// ContactLogs holds the value of the contact_logs edge.
 	ContactLogs []*ContactLog `json:"contact_logs,omitempty"`
+	// Consents holds the value of the consents edge.
+	Consents []*Consent `json:"consents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
@@ -108,6 +112,7 @@ type RegistrantEdges struct {
 	namedApplications  map[string][]*Application
 	namedAssignments   map[string][]*Assignment
 	namedContactLogs   map[string][]*ContactLog
+	namedConsents      map[string][]*Consent
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -186,6 +191,15 @@ func (e RegistrantEdges) ContactLogsOrErr() ([]*ContactLog, error) {
 	return nil, &NotLoadedError{edge: "contact_logs"}
 }
 
+// ConsentsOrErr returns the Consents value or an error if the edge
+// was not loaded in eager-loading.
+func (e RegistrantEdges) ConsentsOrErr() ([]*Consent, error) {
+	if e.loadedTypes[8] {
+		return e.Consents, nil
+	}
+	return nil, &NotLoadedError{edge: "consents"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Registrant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -199,7 +213,7 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case registrant.FieldName, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldEducation, registrant.FieldGender:
 			values[i] = new(sql.NullString)
-		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldContactPressureFlaggedAt, registrant.FieldBirthDate:
+		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldContactPressureFlaggedAt, registrant.FieldBirthDate, registrant.FieldAnonymizedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -389,6 +403,13 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 				_m.Gender = new(registrant.Gender)
 				*_m.Gender = registrant.Gender(value.String)
 			}
+		case registrant.FieldAnonymizedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field anonymized_at", values[i])
+			} else if value.Valid {
+				_m.AnonymizedAt = new(time.Time)
+				*_m.AnonymizedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -440,6 +461,11 @@ func (_m *Registrant) QueryAssignments() *AssignmentQuery {
 // QueryContactLogs queries the "contact_logs" edge of the Registrant entity.
 func (_m *Registrant) QueryContactLogs() *ContactLogQuery {
 	return NewRegistrantClient(_m.config).QueryContactLogs(_m)
+}
+
+// QueryConsents queries the "consents" edge of the Registrant entity.
+func (_m *Registrant) QueryConsents() *ConsentQuery {
+	return NewRegistrantClient(_m.config).QueryConsents(_m)
 }
 
 // Update returns a builder for updating this Registrant.
@@ -559,6 +585,11 @@ func (_m *Registrant) String() string {
 	if v := _m.Gender; v != nil {
 		builder.WriteString("gender=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.AnonymizedAt; v != nil {
+		builder.WriteString("anonymized_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()
@@ -705,6 +736,30 @@ func (_m *Registrant) appendNamedContactLogs(name string, edges ...*ContactLog) 
 		_m.Edges.namedContactLogs[name] = []*ContactLog{}
 	} else {
 		_m.Edges.namedContactLogs[name] = append(_m.Edges.namedContactLogs[name], edges...)
+	}
+}
+
+// NamedConsents returns the Consents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Registrant) NamedConsents(name string) ([]*Consent, error) {
+	if _m.Edges.namedConsents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Registrant) appendNamedConsents(name string, edges ...*Consent) {
+	if _m.Edges.namedConsents == nil {
+		_m.Edges.namedConsents = make(map[string][]*Consent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsents[name] = []*Consent{}
+	} else {
+		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/registrant"
@@ -362,6 +363,20 @@ func (_c *RegistrantCreate) SetNillableGender(v *registrant.Gender) *RegistrantC
 	return _c
 }
 
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (_c *RegistrantCreate) SetAnonymizedAt(v time.Time) *RegistrantCreate {
+	_c.mutation.SetAnonymizedAt(v)
+	return _c
+}
+
+// SetNillableAnonymizedAt sets the "anonymized_at" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableAnonymizedAt(v *time.Time) *RegistrantCreate {
+	if v != nil {
+		_c.SetAnonymizedAt(*v)
+	}
+	return _c
+}
+
 // SetAgency sets the "agency" edge to the Agency entity.
 func (_c *RegistrantCreate) SetAgency(v *Agency) *RegistrantCreate {
 	return _c.SetAgencyID(v.ID)
@@ -460,6 +475,21 @@ func (_c *RegistrantCreate) AddContactLogs(v ...*ContactLog) *RegistrantCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddContactLogIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_c *RegistrantCreate) AddConsentIDs(ids ...int) *RegistrantCreate {
+	_c.mutation.AddConsentIDs(ids...)
+	return _c
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_c *RegistrantCreate) AddConsents(v ...*Consent) *RegistrantCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddConsentIDs(ids...)
 }
 
 // Mutation returns the RegistrantMutation object of the builder.
@@ -816,6 +846,10 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 		_spec.SetField(registrant.FieldGender, field.TypeEnum, value)
 		_node.Gender = &value
 	}
+	if value, ok := _c.mutation.AnonymizedAt(); ok {
+		_spec.SetField(registrant.FieldAnonymizedAt, field.TypeTime, value)
+		_node.AnonymizedAt = &value
+	}
 	if nodes := _c.mutation.AgencyIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -939,6 +973,22 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1337,6 +1387,24 @@ func (u *RegistrantUpsert) UpdateGender() *RegistrantUpsert {
 // ClearGender clears the value of the "gender" field.
 func (u *RegistrantUpsert) ClearGender() *RegistrantUpsert {
 	u.SetNull(registrant.FieldGender)
+	return u
+}
+
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (u *RegistrantUpsert) SetAnonymizedAt(v time.Time) *RegistrantUpsert {
+	u.Set(registrant.FieldAnonymizedAt, v)
+	return u
+}
+
+// UpdateAnonymizedAt sets the "anonymized_at" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateAnonymizedAt() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldAnonymizedAt)
+	return u
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (u *RegistrantUpsert) ClearAnonymizedAt() *RegistrantUpsert {
+	u.SetNull(registrant.FieldAnonymizedAt)
 	return u
 }
 
@@ -1787,6 +1855,27 @@ func (u *RegistrantUpsertOne) UpdateGender() *RegistrantUpsertOne {
 func (u *RegistrantUpsertOne) ClearGender() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearGender()
+	})
+}
+
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (u *RegistrantUpsertOne) SetAnonymizedAt(v time.Time) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetAnonymizedAt(v)
+	})
+}
+
+// UpdateAnonymizedAt sets the "anonymized_at" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateAnonymizedAt() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateAnonymizedAt()
+	})
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (u *RegistrantUpsertOne) ClearAnonymizedAt() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearAnonymizedAt()
 	})
 }
 
@@ -2403,6 +2492,27 @@ func (u *RegistrantUpsertBulk) UpdateGender() *RegistrantUpsertBulk {
 func (u *RegistrantUpsertBulk) ClearGender() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearGender()
+	})
+}
+
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (u *RegistrantUpsertBulk) SetAnonymizedAt(v time.Time) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetAnonymizedAt(v)
+	})
+}
+
+// UpdateAnonymizedAt sets the "anonymized_at" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateAnonymizedAt() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateAnonymizedAt()
+	})
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (u *RegistrantUpsertBulk) ClearAnonymizedAt() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearAnonymizedAt()
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/predicate"
@@ -41,6 +42,7 @@ type RegistrantQuery struct {
 	withApplications       *ApplicationQuery
 	withAssignments        *AssignmentQuery
 	withContactLogs        *ContactLogQuery
+	withConsents           *ConsentQuery
 	loadTotal              []func(context.Context, []*Registrant) error
 	modifiers              []func(*sql.Selector)
 	withNamedSkills        map[string]*SkillQuery
@@ -49,6 +51,7 @@ type RegistrantQuery struct {
 	withNamedApplications  map[string]*ApplicationQuery
 	withNamedAssignments   map[string]*AssignmentQuery
 	withNamedContactLogs   map[string]*ContactLogQuery
+	withNamedConsents      map[string]*ConsentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -261,6 +264,28 @@ func (_q *RegistrantQuery) QueryContactLogs() *ContactLogQuery {
 	return query
 }
 
+// QueryConsents chains the current query on the "consents" edge.
+func (_q *RegistrantQuery) QueryConsents() *ConsentQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registrant.Table, registrant.FieldID, selector),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, registrant.ConsentsTable, registrant.ConsentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Registrant entity from the query.
 // Returns a *NotFoundError when no Registrant was found.
 func (_q *RegistrantQuery) First(ctx context.Context) (*Registrant, error) {
@@ -461,6 +486,7 @@ func (_q *RegistrantQuery) Clone() *RegistrantQuery {
 		withApplications:  _q.withApplications.Clone(),
 		withAssignments:   _q.withAssignments.Clone(),
 		withContactLogs:   _q.withContactLogs.Clone(),
+		withConsents:      _q.withConsents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -556,6 +582,17 @@ func (_q *RegistrantQuery) WithContactLogs(opts ...func(*ContactLogQuery)) *Regi
 	return _q
 }
 
+// WithConsents tells the query-builder to eager-load the nodes that are connected to
+// the "consents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegistrantQuery) WithConsents(opts ...func(*ConsentQuery)) *RegistrantQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsents = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -640,7 +677,7 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 	var (
 		nodes       = []*Registrant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withAgency != nil,
 			_q.withAccount != nil,
 			_q.withSkills != nil,
@@ -649,6 +686,7 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 			_q.withApplications != nil,
 			_q.withAssignments != nil,
 			_q.withContactLogs != nil,
+			_q.withConsents != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -726,6 +764,13 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 			return nil, err
 		}
 	}
+	if query := _q.withConsents; query != nil {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Registrant) { n.Edges.Consents = []*Consent{} },
+			func(n *Registrant, e *Consent) { n.Edges.Consents = append(n.Edges.Consents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedSkills {
 		if err := _q.loadSkills(ctx, query, nodes,
 			func(n *Registrant) { n.appendNamedSkills(name) },
@@ -765,6 +810,13 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 		if err := _q.loadContactLogs(ctx, query, nodes,
 			func(n *Registrant) { n.appendNamedContactLogs(name) },
 			func(n *Registrant, e *ContactLog) { n.appendNamedContactLogs(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsents {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Registrant) { n.appendNamedConsents(name) },
+			func(n *Registrant, e *Consent) { n.appendNamedConsents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1017,6 +1069,36 @@ func (_q *RegistrantQuery) loadContactLogs(ctx context.Context, query *ContactLo
 	}
 	return nil
 }
+func (_q *RegistrantQuery) loadConsents(ctx context.Context, query *ConsentQuery, nodes []*Registrant, init func(*Registrant), assign func(*Registrant, *Consent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Registrant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(consent.FieldRegistrantID)
+	}
+	query.Where(predicate.Consent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(registrant.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RegistrantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "registrant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *RegistrantQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1224,6 +1306,20 @@ func (_q *RegistrantQuery) WithNamedContactLogs(name string, opts ...func(*Conta
 		_q.withNamedContactLogs = make(map[string]*ContactLogQuery)
 	}
 	_q.withNamedContactLogs[name] = query
+	return _q
+}
+
+// WithNamedConsents tells the query-builder to eager-load the nodes that are connected to the "consents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegistrantQuery) WithNamedConsents(name string, opts ...func(*ConsentQuery)) *RegistrantQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsents == nil {
+		_q.withNamedConsents = make(map[string]*ConsentQuery)
+	}
+	_q.withNamedConsents[name] = query
 	return _q
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/account"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/predicate"
@@ -417,6 +418,26 @@ func (_u *RegistrantUpdate) ClearGender() *RegistrantUpdate {
 	return _u
 }
 
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (_u *RegistrantUpdate) SetAnonymizedAt(v time.Time) *RegistrantUpdate {
+	_u.mutation.SetAnonymizedAt(v)
+	return _u
+}
+
+// SetNillableAnonymizedAt sets the "anonymized_at" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableAnonymizedAt(v *time.Time) *RegistrantUpdate {
+	if v != nil {
+		_u.SetAnonymizedAt(*v)
+	}
+	return _u
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (_u *RegistrantUpdate) ClearAnonymizedAt() *RegistrantUpdate {
+	_u.mutation.ClearAnonymizedAt()
+	return _u
+}
+
 // SetAccount sets the "account" edge to the Account entity.
 func (_u *RegistrantUpdate) SetAccount(v *Account) *RegistrantUpdate {
 	return _u.SetAccountID(v.ID)
@@ -510,6 +531,21 @@ func (_u *RegistrantUpdate) AddContactLogs(v ...*ContactLog) *RegistrantUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddContactLogIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_u *RegistrantUpdate) AddConsentIDs(ids ...int) *RegistrantUpdate {
+	_u.mutation.AddConsentIDs(ids...)
+	return _u
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_u *RegistrantUpdate) AddConsents(v ...*Consent) *RegistrantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConsentIDs(ids...)
 }
 
 // Mutation returns the RegistrantMutation object of the builder.
@@ -647,6 +683,27 @@ func (_u *RegistrantUpdate) RemoveContactLogs(v ...*ContactLog) *RegistrantUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContactLogIDs(ids...)
+}
+
+// ClearConsents clears all "consents" edges to the Consent entity.
+func (_u *RegistrantUpdate) ClearConsents() *RegistrantUpdate {
+	_u.mutation.ClearConsents()
+	return _u
+}
+
+// RemoveConsentIDs removes the "consents" edge to Consent entities by IDs.
+func (_u *RegistrantUpdate) RemoveConsentIDs(ids ...int) *RegistrantUpdate {
+	_u.mutation.RemoveConsentIDs(ids...)
+	return _u
+}
+
+// RemoveConsents removes "consents" edges to Consent entities.
+func (_u *RegistrantUpdate) RemoveConsents(v ...*Consent) *RegistrantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConsentIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -887,6 +944,12 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.GenderCleared() {
 		_spec.ClearField(registrant.FieldGender, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AnonymizedAt(); ok {
+		_spec.SetField(registrant.FieldAnonymizedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AnonymizedAtCleared() {
+		_spec.ClearField(registrant.FieldAnonymizedAt, field.TypeTime)
 	}
 	if _u.mutation.AccountCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1180,6 +1243,51 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConsentsIDs(); len(nodes) > 0 && !_u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1589,6 +1697,26 @@ func (_u *RegistrantUpdateOne) ClearGender() *RegistrantUpdateOne {
 	return _u
 }
 
+// SetAnonymizedAt sets the "anonymized_at" field.
+func (_u *RegistrantUpdateOne) SetAnonymizedAt(v time.Time) *RegistrantUpdateOne {
+	_u.mutation.SetAnonymizedAt(v)
+	return _u
+}
+
+// SetNillableAnonymizedAt sets the "anonymized_at" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableAnonymizedAt(v *time.Time) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetAnonymizedAt(*v)
+	}
+	return _u
+}
+
+// ClearAnonymizedAt clears the value of the "anonymized_at" field.
+func (_u *RegistrantUpdateOne) ClearAnonymizedAt() *RegistrantUpdateOne {
+	_u.mutation.ClearAnonymizedAt()
+	return _u
+}
+
 // SetAccount sets the "account" edge to the Account entity.
 func (_u *RegistrantUpdateOne) SetAccount(v *Account) *RegistrantUpdateOne {
 	return _u.SetAccountID(v.ID)
@@ -1682,6 +1810,21 @@ func (_u *RegistrantUpdateOne) AddContactLogs(v ...*ContactLog) *RegistrantUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.AddContactLogIDs(ids...)
+}
+
+// AddConsentIDs adds the "consents" edge to the Consent entity by IDs.
+func (_u *RegistrantUpdateOne) AddConsentIDs(ids ...int) *RegistrantUpdateOne {
+	_u.mutation.AddConsentIDs(ids...)
+	return _u
+}
+
+// AddConsents adds the "consents" edges to the Consent entity.
+func (_u *RegistrantUpdateOne) AddConsents(v ...*Consent) *RegistrantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddConsentIDs(ids...)
 }
 
 // Mutation returns the RegistrantMutation object of the builder.
@@ -1819,6 +1962,27 @@ func (_u *RegistrantUpdateOne) RemoveContactLogs(v ...*ContactLog) *RegistrantUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveContactLogIDs(ids...)
+}
+
+// ClearConsents clears all "consents" edges to the Consent entity.
+func (_u *RegistrantUpdateOne) ClearConsents() *RegistrantUpdateOne {
+	_u.mutation.ClearConsents()
+	return _u
+}
+
+// RemoveConsentIDs removes the "consents" edge to Consent entities by IDs.
+func (_u *RegistrantUpdateOne) RemoveConsentIDs(ids ...int) *RegistrantUpdateOne {
+	_u.mutation.RemoveConsentIDs(ids...)
+	return _u
+}
+
+// RemoveConsents removes "consents" edges to Consent entities.
+func (_u *RegistrantUpdateOne) RemoveConsents(v ...*Consent) *RegistrantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveConsentIDs(ids...)
 }
 
 // Where appends a list predicates to the RegistrantUpdate builder.
@@ -2089,6 +2253,12 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if _u.mutation.GenderCleared() {
 		_spec.ClearField(registrant.FieldGender, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AnonymizedAt(); ok {
+		_spec.SetField(registrant.FieldAnonymizedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AnonymizedAtCleared() {
+		_spec.ClearField(registrant.FieldAnonymizedAt, field.TypeTime)
 	}
 	if _u.mutation.AccountCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2382,6 +2552,51 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(contactlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedConsentsIDs(); len(nodes) > 0 && !_u.mutation.ConsentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ConsentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.ConsentsTable,
+			Columns: []string{registrant.ConsentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -34,6 +34,8 @@ type Tx struct {
 	ClientSite *ClientSiteClient
 	// ConflictDateNotice is the client for interacting with the ConflictDateNotice builders.
 	ConflictDateNotice *ConflictDateNoticeClient
+	// Consent is the client for interacting with the Consent builders.
+	Consent *ConsentClient
 	// ContactLog is the client for interacting with the ContactLog builders.
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
@@ -199,6 +201,7 @@ func (tx *Tx) init() {
 	tx.ClientCompany = NewClientCompanyClient(tx.config)
 	tx.ClientSite = NewClientSiteClient(tx.config)
 	tx.ConflictDateNotice = NewConflictDateNoticeClient(tx.config)
+	tx.Consent = NewConsentClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)

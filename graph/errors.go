@@ -25,9 +25,11 @@ import (
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/records"
+	"github.com/example/staffcrm/internal/registrants"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 	"github.com/example/staffcrm/internal/settings"
+	"github.com/example/staffcrm/internal/signup"
 	"github.com/example/staffcrm/internal/staff"
 )
 
@@ -95,6 +97,7 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		case errors.Is(err, session.ErrRefreshBusy):
 			code, msg, extra = CodeConflict, "the refresh token is being rotated by another request; retry", map[string]any{"retryable": true}
 		case errors.Is(err, session.ErrInvalidCredentials), errors.Is(err, session.ErrAccountDisabled),
+			errors.Is(err, session.ErrEmailUnverified),
 			errors.Is(err, session.ErrRefreshInvalid), errors.Is(err, session.ErrRefreshReused),
 			errors.Is(err, session.ErrNoSession), errors.Is(err, session.ErrSessionEnded):
 			code, msg = CodeUnauthenticated, unwrapAll(err).Error()
@@ -212,6 +215,11 @@ var sentinelCodes = []struct {
 	{records.ErrStaffOnly, CodeForbidden},
 	{records.ErrAdminOnly, CodeForbidden},
 	{minwage.ErrAdminOnly, CodeForbidden},
+	{signup.ErrLinkInvalid, CodeBadUserInput},
+	{registrants.ErrNotFound, CodeNotFound},
+	{registrants.ErrCannotEdit, CodeForbidden},
+	{registrants.ErrNotRegistrant, CodeForbidden},
+	{registrants.ErrAssignmentOngoing, CodeConflict},
 }
 
 // domainError codes the services' typed errors (with their details as extensions) and sentinels.

@@ -23,6 +23,7 @@ import (
 	"github.com/example/staffcrm/ent/applicationevent"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/auditevent"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
@@ -85,18 +86,19 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Account struct {
-		Agency      func(childComplexity int) int
-		Coordinator func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		Disabled    func(childComplexity int) int
-		Email       func(childComplexity int) int
-		ID          func(childComplexity int) int
-		LastLoginAt func(childComplexity int) int
-		Profile     func(childComplexity int) int
-		Registrant  func(childComplexity int) int
-		Role        func(childComplexity int) int
-		SalesRep    func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Agency        func(childComplexity int) int
+		Coordinator   func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Disabled      func(childComplexity int) int
+		Email         func(childComplexity int) int
+		EmailVerified func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastLoginAt   func(childComplexity int) int
+		Profile       func(childComplexity int) int
+		Registrant    func(childComplexity int) int
+		Role          func(childComplexity int) int
+		SalesRep      func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
 	}
 
 	AccountConnection struct {
@@ -395,6 +397,16 @@ type ComplexityRoot struct {
 		Receipt   func(childComplexity int) int
 	}
 
+	DeleteMyAccountPayload struct {
+		Retained      func(childComplexity int) int
+		RetainedUntil func(childComplexity int) int
+	}
+
+	EmailReceipt struct {
+		Email   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	ImportMinimumWagesPayload struct {
 		Imported     func(childComplexity int) int
 		MinimumWages func(childComplexity int) int
@@ -506,45 +518,58 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcknowledgeInquiry       func(childComplexity int, input model.InquiryStepInput) int
-		AdvanceApplication       func(childComplexity int, input model.AdvanceApplicationInput) int
-		Apply                    func(childComplexity int, input model.ApplyInput) int
-		CompleteCallback         func(childComplexity int, input model.ApplicationIDInput) int
-		CreateClient             func(childComplexity int, input model.NewClientInput) int
-		CreateClientSite         func(childComplexity int, input model.NewClientSiteInput) int
-		CreateInquiry            func(childComplexity int, input model.CreateInquiryInput) int
-		CreateOrgUnit            func(childComplexity int, input model.NewOrgUnitInput) int
-		CreatePosting            func(childComplexity int, input ent.CreatePostingInput) int
-		DeclineInquiry           func(childComplexity int, input model.InquiryStepInput) int
-		DeclineOffer             func(childComplexity int, input model.ApplicationIDInput) int
-		DisableStaff             func(childComplexity int, input model.StaffAccountInput) int
-		EnableStaff              func(childComplexity int, input model.StaffAccountInput) int
-		HandOffInquiry           func(childComplexity int, input model.InquiryStepInput) int
-		ImportMinimumWages       func(childComplexity int, input model.ImportMinimumWagesInput) int
-		InviteStaff              func(childComplexity int, input model.InviteStaffInput) int
-		LogContact               func(childComplexity int, input model.LogContactInput) int
-		Login                    func(childComplexity int, input model.LoginInput) int
-		Logout                   func(childComplexity int, input model.LogoutInput) int
-		ReassignInquiry          func(childComplexity int, input model.InquiryStepInput) int
-		RecordConflictDateNotice func(childComplexity int, input model.RecordConflictDateNoticeInput) int
-		RefreshToken             func(childComplexity int, input model.RefreshTokenInput) int
-		RenewAssignment          func(childComplexity int, input model.RenewAssignmentInput) int
-		RequestNextJob           func(childComplexity int, input model.RequestNextJobInput) int
-		ResolveInquiry           func(childComplexity int, input model.InquiryStepInput) int
-		SendSetPasswordLink      func(childComplexity int, input model.StaffAccountInput) int
-		SetAvailability          func(childComplexity int, input model.SetAvailabilityInput) int
-		SetMatchingWeights       func(childComplexity int, input model.MatchingWeightsInput) int
-		SetPassword              func(childComplexity int, input model.SetPasswordInput) int
-		SetRoutingMode           func(childComplexity int, input model.SetRoutingModeInput) int
-		UpdateAgencySettings     func(childComplexity int, input model.UpdateAgencySettingsInput) int
-		UpdateClient             func(childComplexity int, input model.ClientChangesInput) int
-		UpdateClientSite         func(childComplexity int, input model.ClientSiteChangesInput) int
-		UpdateMyProfile          func(childComplexity int, input portal.ProfileChanges) int
-		UpdateOrgUnit            func(childComplexity int, input model.OrgUnitChangesInput) int
-		UpdatePosting            func(childComplexity int, input model.UpdatePostingMutationInput) int
-		UpdateRegistrant         func(childComplexity int, input model.UpdateRegistrantMutationInput) int
-		UpdateStaff              func(childComplexity int, input model.UpdateStaffInput) int
-		WithdrawApplication      func(childComplexity int, input model.ApplicationIDInput) int
+		AcknowledgeInquiry          func(childComplexity int, input model.InquiryStepInput) int
+		AddMyWorkHistory            func(childComplexity int, input model.WorkHistoryInput) int
+		AddRegistrantWorkHistory    func(childComplexity int, input model.AddRegistrantWorkHistoryInput) int
+		AdvanceApplication          func(childComplexity int, input model.AdvanceApplicationInput) int
+		Apply                       func(childComplexity int, input model.ApplyInput) int
+		CompleteCallback            func(childComplexity int, input model.ApplicationIDInput) int
+		CreateClient                func(childComplexity int, input model.NewClientInput) int
+		CreateClientSite            func(childComplexity int, input model.NewClientSiteInput) int
+		CreateInquiry               func(childComplexity int, input model.CreateInquiryInput) int
+		CreateOrgUnit               func(childComplexity int, input model.NewOrgUnitInput) int
+		CreatePosting               func(childComplexity int, input ent.CreatePostingInput) int
+		DeclineInquiry              func(childComplexity int, input model.InquiryStepInput) int
+		DeclineOffer                func(childComplexity int, input model.ApplicationIDInput) int
+		DeleteMyAccount             func(childComplexity int, input model.DeleteMyAccountInput) int
+		DisableStaff                func(childComplexity int, input model.StaffAccountInput) int
+		EnableStaff                 func(childComplexity int, input model.StaffAccountInput) int
+		HandOffInquiry              func(childComplexity int, input model.InquiryStepInput) int
+		ImportMinimumWages          func(childComplexity int, input model.ImportMinimumWagesInput) int
+		InviteStaff                 func(childComplexity int, input model.InviteStaffInput) int
+		LogContact                  func(childComplexity int, input model.LogContactInput) int
+		Login                       func(childComplexity int, input model.LoginInput) int
+		Logout                      func(childComplexity int, input model.LogoutInput) int
+		ReassignInquiry             func(childComplexity int, input model.InquiryStepInput) int
+		RecordConflictDateNotice    func(childComplexity int, input model.RecordConflictDateNoticeInput) int
+		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
+		RegisterRegistrant          func(childComplexity int, input model.RegisterRegistrantInput) int
+		RemoveMyWorkHistory         func(childComplexity int, input model.RemoveWorkHistoryInput) int
+		RemoveRegistrantWorkHistory func(childComplexity int, input model.RemoveWorkHistoryInput) int
+		RenewAssignment             func(childComplexity int, input model.RenewAssignmentInput) int
+		RequestNextJob              func(childComplexity int, input model.RequestNextJobInput) int
+		RequestPasswordReset        func(childComplexity int, input model.EmailInput) int
+		ResendVerificationEmail     func(childComplexity int, input model.EmailInput) int
+		ResolveInquiry              func(childComplexity int, input model.InquiryStepInput) int
+		SendSetPasswordLink         func(childComplexity int, input model.StaffAccountInput) int
+		SetAvailability             func(childComplexity int, input model.SetAvailabilityInput) int
+		SetMatchingWeights          func(childComplexity int, input model.MatchingWeightsInput) int
+		SetMySkills                 func(childComplexity int, input model.SetMySkillsInput) int
+		SetPassword                 func(childComplexity int, input model.SetPasswordInput) int
+		SetRegistrantSkills         func(childComplexity int, input model.SetRegistrantSkillsInput) int
+		SetRoutingMode              func(childComplexity int, input model.SetRoutingModeInput) int
+		UpdateAgencySettings        func(childComplexity int, input model.UpdateAgencySettingsInput) int
+		UpdateClient                func(childComplexity int, input model.ClientChangesInput) int
+		UpdateClientSite            func(childComplexity int, input model.ClientSiteChangesInput) int
+		UpdateMyProfile             func(childComplexity int, input portal.ProfileChanges) int
+		UpdateMyWorkHistory         func(childComplexity int, input model.ChangeWorkHistoryInput) int
+		UpdateOrgUnit               func(childComplexity int, input model.OrgUnitChangesInput) int
+		UpdatePosting               func(childComplexity int, input model.UpdatePostingMutationInput) int
+		UpdateRegistrant            func(childComplexity int, input model.UpdateRegistrantMutationInput) int
+		UpdateRegistrantWorkHistory func(childComplexity int, input model.ChangeWorkHistoryInput) int
+		UpdateStaff                 func(childComplexity int, input model.UpdateStaffInput) int
+		VerifyEmail                 func(childComplexity int, input model.VerifyEmailInput) int
+		WithdrawApplication         func(childComplexity int, input model.ApplicationIDInput) int
 	}
 
 	MyApplication struct {
@@ -566,6 +591,12 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 	}
 
+	MyConsent struct {
+		GrantedAt func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
 	MyContactLog struct {
 		CallbackDueAt func(childComplexity int) int
 		Channel       func(childComplexity int) int
@@ -573,6 +604,11 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		OccurredAt    func(childComplexity int) int
 		Outcome       func(childComplexity int) int
+	}
+
+	MyDataExport struct {
+		GeneratedAt func(childComplexity int) int
+		JSON        func(childComplexity int) int
 	}
 
 	MyInquiry struct {
@@ -591,6 +627,7 @@ type ComplexityRoot struct {
 		AvailableFrom         func(childComplexity int) int
 		BirthDate             func(childComplexity int) int
 		City                  func(childComplexity int) int
+		Consents              func(childComplexity int) int
 		DesiredHourlyWage     func(childComplexity int) int
 		DesiredJobCategories  func(childComplexity int) int
 		Education             func(childComplexity int) int
@@ -619,6 +656,7 @@ type ComplexityRoot struct {
 	MyWorkHistory struct {
 		Company     func(childComplexity int) int
 		EndDate     func(childComplexity int) int
+		ID          func(childComplexity int) int
 		Industry    func(childComplexity int) int
 		JobCategory func(childComplexity int) int
 		Kind        func(childComplexity int) int
@@ -794,6 +832,7 @@ type ComplexityRoot struct {
 		MyAssignments              func(childComplexity int) int
 		MyCallbacksDue             func(childComplexity int) int
 		MyContactLogs              func(childComplexity int) int
+		MyDataExport               func(childComplexity int) int
 		MyInquiries                func(childComplexity int) int
 		MyProfile                  func(childComplexity int) int
 		Node                       func(childComplexity int, id int) int
@@ -805,6 +844,7 @@ type ComplexityRoot struct {
 		Registrants                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) int
 		RegistrantsAtInsuranceRisk func(childComplexity int) int
 		SalesReps                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) int
+		SignupTerms                func(childComplexity int, agencySlug string) int
 		SkillSheet                 func(childComplexity int, applicationID int) int
 		StabilityDuties            func(childComplexity int) int
 		TermsSheet                 func(childComplexity int, assignmentID int) int
@@ -838,6 +878,7 @@ type ComplexityRoot struct {
 	Registrant struct {
 		AcceptsBus               func(childComplexity int) int
 		Account                  func(childComplexity int) int
+		AnonymizedAt             func(childComplexity int) int
 		Applications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
 		Assignments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
 		AvailableFrom            func(childComplexity int) int
@@ -969,6 +1010,12 @@ type ComplexityRoot struct {
 		Email func(childComplexity int) int
 	}
 
+	SignupTerms struct {
+		AgencyName    func(childComplexity int) int
+		AgencySlug    func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
+	}
+
 	Skill struct {
 		ID         func(childComplexity int) int
 		Level      func(childComplexity int) int
@@ -1032,6 +1079,10 @@ type ComplexityRoot struct {
 		Profile func(childComplexity int) int
 	}
 
+	VerifyEmailPayload struct {
+		Email func(childComplexity int) int
+	}
+
 	WorkHistory struct {
 		Company           func(childComplexity int) int
 		EndDate           func(childComplexity int) int
@@ -1050,6 +1101,7 @@ type ComplexityRoot struct {
 type AccountResolver interface {
 	Profile(ctx context.Context, obj *ent.Account) (ent.Noder, error)
 	Agency(ctx context.Context, obj *ent.Account) (*ent.Agency, error)
+	EmailVerified(ctx context.Context, obj *ent.Account) (bool, error)
 }
 type AgencyResolver interface {
 	MatchingWeights(ctx context.Context, obj *ent.Agency) (*matching.Weights, error)
@@ -1081,6 +1133,19 @@ type MutationResolver interface {
 	LogContact(ctx context.Context, input model.LogContactInput) (*model.ContactLogPayload, error)
 	CompleteCallback(ctx context.Context, input model.ApplicationIDInput) (*model.ContactLogPayload, error)
 	UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error)
+	RegisterRegistrant(ctx context.Context, input model.RegisterRegistrantInput) (*model.EmailReceipt, error)
+	VerifyEmail(ctx context.Context, input model.VerifyEmailInput) (*model.VerifyEmailPayload, error)
+	ResendVerificationEmail(ctx context.Context, input model.EmailInput) (*model.EmailReceipt, error)
+	RequestPasswordReset(ctx context.Context, input model.EmailInput) (*model.EmailReceipt, error)
+	SetMySkills(ctx context.Context, input model.SetMySkillsInput) (*model.UpdateMyProfilePayload, error)
+	AddMyWorkHistory(ctx context.Context, input model.WorkHistoryInput) (*model.UpdateMyProfilePayload, error)
+	UpdateMyWorkHistory(ctx context.Context, input model.ChangeWorkHistoryInput) (*model.UpdateMyProfilePayload, error)
+	RemoveMyWorkHistory(ctx context.Context, input model.RemoveWorkHistoryInput) (*model.UpdateMyProfilePayload, error)
+	SetRegistrantSkills(ctx context.Context, input model.SetRegistrantSkillsInput) (*model.RegistrantPayload, error)
+	AddRegistrantWorkHistory(ctx context.Context, input model.AddRegistrantWorkHistoryInput) (*model.RegistrantPayload, error)
+	UpdateRegistrantWorkHistory(ctx context.Context, input model.ChangeWorkHistoryInput) (*model.RegistrantPayload, error)
+	RemoveRegistrantWorkHistory(ctx context.Context, input model.RemoveWorkHistoryInput) (*model.RegistrantPayload, error)
+	DeleteMyAccount(ctx context.Context, input model.DeleteMyAccountInput) (*model.DeleteMyAccountPayload, error)
 	CreateInquiry(ctx context.Context, input model.CreateInquiryInput) (*model.CreateInquiryPayload, error)
 	RequestNextJob(ctx context.Context, input model.RequestNextJobInput) (*model.CreateInquiryPayload, error)
 	AcknowledgeInquiry(ctx context.Context, input model.InquiryStepInput) (*model.InquiryPayload, error)
@@ -1157,6 +1222,8 @@ type QueryResolver interface {
 	LedgerEntry(ctx context.Context, assignmentID int) (*records.Ledger, error)
 	MarginDisclosure(ctx context.Context, fiscalYear int) ([]*records.Margin, error)
 	StabilityDuties(ctx context.Context) ([]*records.StabilityCase, error)
+	SignupTerms(ctx context.Context, agencySlug string) (*model.SignupTerms, error)
+	MyDataExport(ctx context.Context) (*model.MyDataExport, error)
 }
 type RegistrantResolver interface {
 	Insurance(ctx context.Context, obj *ent.Registrant) (*model.InsuranceContinuity, error)
@@ -1224,6 +1291,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Account.Email(childComplexity), true
+	case "Account.emailVerified":
+		if e.complexity.Account.EmailVerified == nil {
+			break
+		}
+
+		return e.complexity.Account.EmailVerified(childComplexity), true
 	case "Account.id":
 		if e.complexity.Account.ID == nil {
 			break
@@ -2395,6 +2468,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.CreateInquiryPayload.Receipt(childComplexity), true
 
+	case "DeleteMyAccountPayload.retained":
+		if e.complexity.DeleteMyAccountPayload.Retained == nil {
+			break
+		}
+
+		return e.complexity.DeleteMyAccountPayload.Retained(childComplexity), true
+	case "DeleteMyAccountPayload.retainedUntil":
+		if e.complexity.DeleteMyAccountPayload.RetainedUntil == nil {
+			break
+		}
+
+		return e.complexity.DeleteMyAccountPayload.RetainedUntil(childComplexity), true
+
+	case "EmailReceipt.email":
+		if e.complexity.EmailReceipt.Email == nil {
+			break
+		}
+
+		return e.complexity.EmailReceipt.Email(childComplexity), true
+	case "EmailReceipt.message":
+		if e.complexity.EmailReceipt.Message == nil {
+			break
+		}
+
+		return e.complexity.EmailReceipt.Message(childComplexity), true
+
 	case "ImportMinimumWagesPayload.imported":
 		if e.complexity.ImportMinimumWagesPayload.Imported == nil {
 			break
@@ -2828,6 +2927,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.AcknowledgeInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.addMyWorkHistory":
+		if e.complexity.Mutation.AddMyWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addMyWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AddMyWorkHistory(childComplexity, args["input"].(model.WorkHistoryInput)), true
+	case "Mutation.addRegistrantWorkHistory":
+		if e.complexity.Mutation.AddRegistrantWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addRegistrantWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AddRegistrantWorkHistory(childComplexity, args["input"].(model.AddRegistrantWorkHistoryInput)), true
 	case "Mutation.advanceApplication":
 		if e.complexity.Mutation.AdvanceApplication == nil {
 			break
@@ -2938,6 +3059,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.DeclineOffer(childComplexity, args["input"].(model.ApplicationIDInput)), true
+	case "Mutation.deleteMyAccount":
+		if e.complexity.Mutation.DeleteMyAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMyAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.DeleteMyAccount(childComplexity, args["input"].(model.DeleteMyAccountInput)), true
 	case "Mutation.disableStaff":
 		if e.complexity.Mutation.DisableStaff == nil {
 			break
@@ -3059,6 +3191,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RefreshToken(childComplexity, args["input"].(model.RefreshTokenInput)), true
+	case "Mutation.registerRegistrant":
+		if e.complexity.Mutation.RegisterRegistrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerRegistrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RegisterRegistrant(childComplexity, args["input"].(model.RegisterRegistrantInput)), true
+	case "Mutation.removeMyWorkHistory":
+		if e.complexity.Mutation.RemoveMyWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeMyWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RemoveMyWorkHistory(childComplexity, args["input"].(model.RemoveWorkHistoryInput)), true
+	case "Mutation.removeRegistrantWorkHistory":
+		if e.complexity.Mutation.RemoveRegistrantWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRegistrantWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RemoveRegistrantWorkHistory(childComplexity, args["input"].(model.RemoveWorkHistoryInput)), true
 	case "Mutation.renewAssignment":
 		if e.complexity.Mutation.RenewAssignment == nil {
 			break
@@ -3081,6 +3246,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RequestNextJob(childComplexity, args["input"].(model.RequestNextJobInput)), true
+	case "Mutation.requestPasswordReset":
+		if e.complexity.Mutation.RequestPasswordReset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPasswordReset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RequestPasswordReset(childComplexity, args["input"].(model.EmailInput)), true
+	case "Mutation.resendVerificationEmail":
+		if e.complexity.Mutation.ResendVerificationEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendVerificationEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ResendVerificationEmail(childComplexity, args["input"].(model.EmailInput)), true
 	case "Mutation.resolveInquiry":
 		if e.complexity.Mutation.ResolveInquiry == nil {
 			break
@@ -3125,6 +3312,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetMatchingWeights(childComplexity, args["input"].(model.MatchingWeightsInput)), true
+	case "Mutation.setMySkills":
+		if e.complexity.Mutation.SetMySkills == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMySkills_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetMySkills(childComplexity, args["input"].(model.SetMySkillsInput)), true
 	case "Mutation.setPassword":
 		if e.complexity.Mutation.SetPassword == nil {
 			break
@@ -3136,6 +3334,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetPassword(childComplexity, args["input"].(model.SetPasswordInput)), true
+	case "Mutation.setRegistrantSkills":
+		if e.complexity.Mutation.SetRegistrantSkills == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRegistrantSkills_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetRegistrantSkills(childComplexity, args["input"].(model.SetRegistrantSkillsInput)), true
 	case "Mutation.setRoutingMode":
 		if e.complexity.Mutation.SetRoutingMode == nil {
 			break
@@ -3191,6 +3400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateMyProfile(childComplexity, args["input"].(portal.ProfileChanges)), true
+	case "Mutation.updateMyWorkHistory":
+		if e.complexity.Mutation.UpdateMyWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMyWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateMyWorkHistory(childComplexity, args["input"].(model.ChangeWorkHistoryInput)), true
 	case "Mutation.updateOrgUnit":
 		if e.complexity.Mutation.UpdateOrgUnit == nil {
 			break
@@ -3224,6 +3444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateRegistrant(childComplexity, args["input"].(model.UpdateRegistrantMutationInput)), true
+	case "Mutation.updateRegistrantWorkHistory":
+		if e.complexity.Mutation.UpdateRegistrantWorkHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRegistrantWorkHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateRegistrantWorkHistory(childComplexity, args["input"].(model.ChangeWorkHistoryInput)), true
 	case "Mutation.updateStaff":
 		if e.complexity.Mutation.UpdateStaff == nil {
 			break
@@ -3235,6 +3466,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateStaff(childComplexity, args["input"].(model.UpdateStaffInput)), true
+	case "Mutation.verifyEmail":
+		if e.complexity.Mutation.VerifyEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.VerifyEmail(childComplexity, args["input"].(model.VerifyEmailInput)), true
 	case "Mutation.withdrawApplication":
 		if e.complexity.Mutation.WithdrawApplication == nil {
 			break
@@ -3327,6 +3569,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MyAssignment.Status(childComplexity), true
 
+	case "MyConsent.grantedAt":
+		if e.complexity.MyConsent.GrantedAt == nil {
+			break
+		}
+
+		return e.complexity.MyConsent.GrantedAt(childComplexity), true
+	case "MyConsent.kind":
+		if e.complexity.MyConsent.Kind == nil {
+			break
+		}
+
+		return e.complexity.MyConsent.Kind(childComplexity), true
+	case "MyConsent.version":
+		if e.complexity.MyConsent.Version == nil {
+			break
+		}
+
+		return e.complexity.MyConsent.Version(childComplexity), true
+
 	case "MyContactLog.callbackDueAt":
 		if e.complexity.MyContactLog.CallbackDueAt == nil {
 			break
@@ -3363,6 +3624,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyContactLog.Outcome(childComplexity), true
+
+	case "MyDataExport.generatedAt":
+		if e.complexity.MyDataExport.GeneratedAt == nil {
+			break
+		}
+
+		return e.complexity.MyDataExport.GeneratedAt(childComplexity), true
+	case "MyDataExport.json":
+		if e.complexity.MyDataExport.JSON == nil {
+			break
+		}
+
+		return e.complexity.MyDataExport.JSON(childComplexity), true
 
 	case "MyInquiry.assigneeName":
 		if e.complexity.MyInquiry.AssigneeName == nil {
@@ -3437,6 +3711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyProfile.City(childComplexity), true
+	case "MyProfile.consents":
+		if e.complexity.MyProfile.Consents == nil {
+			break
+		}
+
+		return e.complexity.MyProfile.Consents(childComplexity), true
 	case "MyProfile.desiredHourlyWage":
 		if e.complexity.MyProfile.DesiredHourlyWage == nil {
 			break
@@ -3571,6 +3851,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyWorkHistory.EndDate(childComplexity), true
+	case "MyWorkHistory.id":
+		if e.complexity.MyWorkHistory.ID == nil {
+			break
+		}
+
+		return e.complexity.MyWorkHistory.ID(childComplexity), true
 	case "MyWorkHistory.industry":
 		if e.complexity.MyWorkHistory.Industry == nil {
 			break
@@ -4459,6 +4745,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.MyContactLogs(childComplexity), true
+	case "Query.myDataExport":
+		if e.complexity.Query.MyDataExport == nil {
+			break
+		}
+
+		return e.complexity.Query.MyDataExport(childComplexity), true
 	case "Query.myInquiries":
 		if e.complexity.Query.MyInquiries == nil {
 			break
@@ -4565,6 +4857,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.SalesReps(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SalesRepOrder), args["where"].(*ent.SalesRepWhereInput)), true
+	case "Query.signupTerms":
+		if e.complexity.Query.SignupTerms == nil {
+			break
+		}
+
+		args, err := ec.field_Query_signupTerms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.SignupTerms(childComplexity, args["agencySlug"].(string)), true
 	case "Query.skillSheet":
 		if e.complexity.Query.SkillSheet == nil {
 			break
@@ -4688,6 +4991,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Account(childComplexity), true
+	case "Registrant.anonymizedAt":
+		if e.complexity.Registrant.AnonymizedAt == nil {
+			break
+		}
+
+		return e.complexity.Registrant.AnonymizedAt(childComplexity), true
 	case "Registrant.applications":
 		if e.complexity.Registrant.Applications == nil {
 			break
@@ -5260,6 +5569,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.SetPasswordPayload.Email(childComplexity), true
 
+	case "SignupTerms.agencyName":
+		if e.complexity.SignupTerms.AgencyName == nil {
+			break
+		}
+
+		return e.complexity.SignupTerms.AgencyName(childComplexity), true
+	case "SignupTerms.agencySlug":
+		if e.complexity.SignupTerms.AgencySlug == nil {
+			break
+		}
+
+		return e.complexity.SignupTerms.AgencySlug(childComplexity), true
+	case "SignupTerms.policyVersion":
+		if e.complexity.SignupTerms.PolicyVersion == nil {
+			break
+		}
+
+		return e.complexity.SignupTerms.PolicyVersion(childComplexity), true
+
 	case "Skill.id":
 		if e.complexity.Skill.ID == nil {
 			break
@@ -5468,6 +5796,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.UpdateMyProfilePayload.Profile(childComplexity), true
 
+	case "VerifyEmailPayload.email":
+		if e.complexity.VerifyEmailPayload.Email == nil {
+			break
+		}
+
+		return e.complexity.VerifyEmailPayload.Email(childComplexity), true
+
 	case "WorkHistory.company":
 		if e.complexity.WorkHistory.Company == nil {
 			break
@@ -5545,6 +5880,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAccountOrder,
 		ec.unmarshalInputAccountWhereInput,
+		ec.unmarshalInputAddRegistrantWorkHistoryInput,
 		ec.unmarshalInputAdvanceApplicationInput,
 		ec.unmarshalInputAgencyOrder,
 		ec.unmarshalInputAgencyWhereInput,
@@ -5558,6 +5894,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAssignmentWhereInput,
 		ec.unmarshalInputAuditEventOrder,
 		ec.unmarshalInputAuditEventWhereInput,
+		ec.unmarshalInputChangeWorkHistoryInput,
 		ec.unmarshalInputClientChangesInput,
 		ec.unmarshalInputClientCompanyOrder,
 		ec.unmarshalInputClientCompanyWhereInput,
@@ -5579,6 +5916,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateSalesRepInput,
 		ec.unmarshalInputCreateSkillInput,
 		ec.unmarshalInputCreateWorkHistoryInput,
+		ec.unmarshalInputDeleteMyAccountInput,
+		ec.unmarshalInputEmailInput,
 		ec.unmarshalInputImportMinimumWagesInput,
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
@@ -5600,8 +5939,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublicPostingWhereInput,
 		ec.unmarshalInputRecordConflictDateNoticeInput,
 		ec.unmarshalInputRefreshTokenInput,
+		ec.unmarshalInputRegisterRegistrantInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
+		ec.unmarshalInputRemoveWorkHistoryInput,
 		ec.unmarshalInputRenewAssignmentInput,
 		ec.unmarshalInputRequestNextJobInput,
 		ec.unmarshalInputRoutingDecisionOrder,
@@ -5609,8 +5950,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSalesRepOrder,
 		ec.unmarshalInputSalesRepWhereInput,
 		ec.unmarshalInputSetAvailabilityInput,
+		ec.unmarshalInputSetMySkillsInput,
 		ec.unmarshalInputSetPasswordInput,
+		ec.unmarshalInputSetRegistrantSkillsInput,
 		ec.unmarshalInputSetRoutingModeInput,
+		ec.unmarshalInputSkillInput,
 		ec.unmarshalInputSkillOrder,
 		ec.unmarshalInputSkillWhereInput,
 		ec.unmarshalInputStaffAccountInput,
@@ -5629,6 +5973,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateSkillInput,
 		ec.unmarshalInputUpdateStaffInput,
 		ec.unmarshalInputUpdateWorkHistoryInput,
+		ec.unmarshalInputVerifyEmailInput,
+		ec.unmarshalInputWorkHistoryChanges,
+		ec.unmarshalInputWorkHistoryInput,
 		ec.unmarshalInputWorkHistoryOrder,
 		ec.unmarshalInputWorkHistoryWhereInput,
 	)
@@ -5744,7 +6091,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5764,6 +6111,7 @@ var sources = []*ast.Source{
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
 	{Name: "api/portal.graphql", Input: sourceData("api/portal.graphql"), BuiltIn: false},
 	{Name: "api/records.graphql", Input: sourceData("api/records.graphql"), BuiltIn: false},
+	{Name: "api/registrants.graphql", Input: sourceData("api/registrants.graphql"), BuiltIn: false},
 	{Name: "api/routing.graphql", Input: sourceData("api/routing.graphql"), BuiltIn: false},
 	{Name: "api/scalars.graphql", Input: sourceData("api/scalars.graphql"), BuiltIn: false},
 	{Name: "api/settings.graphql", Input: sourceData("api/settings.graphql"), BuiltIn: false},
@@ -5881,6 +6229,28 @@ func (ec *executionContext) field_Mutation_acknowledgeInquiry_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addMyWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addRegistrantWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNAddRegistrantWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAddRegistrantWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_advanceApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5984,6 +6354,17 @@ func (ec *executionContext) field_Mutation_declineOffer_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMyAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNDeleteMyAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDeleteMyAccountInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6112,6 +6493,39 @@ func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_registerRegistrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRegisterRegistrantInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegisterRegistrantInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeMyWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRemoveWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeRegistrantWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRemoveWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_renewAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6127,6 +6541,28 @@ func (ec *executionContext) field_Mutation_requestNextJob_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRequestNextJobInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRequestNextJobInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resendVerificationEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6178,10 +6614,32 @@ func (ec *executionContext) field_Mutation_setMatchingWeights_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setMySkills_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetMySkillsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetMySkillsInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetPasswordInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRegistrantSkills_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetRegistrantSkillsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRegistrantSkillsInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6244,6 +6702,17 @@ func (ec *executionContext) field_Mutation_updateMyProfile_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateMyWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNChangeWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐChangeWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateOrgUnit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6266,6 +6735,17 @@ func (ec *executionContext) field_Mutation_updatePosting_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateRegistrantWorkHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNChangeWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐChangeWorkHistoryInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateRegistrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6281,6 +6761,17 @@ func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateStaffInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateStaffInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNVerifyEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐVerifyEmailInput)
 	if err != nil {
 		return nil, err
 	}
@@ -7155,6 +7646,17 @@ func (ec *executionContext) field_Query_salesReps_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_signupTerms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "agencySlug", ec.unmarshalNString2string)
+	if err != nil {
+		return nil, err
+	}
+	args["agencySlug"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_skillSheet_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7837,6 +8339,8 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -7955,6 +8459,35 @@ func (ec *executionContext) fieldContext_Account_agency(_ context.Context, field
 				return ec.fieldContext_Agency_matchingWeights(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Account_emailVerified(ctx context.Context, field graphql.CollectedField, obj *ent.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Account_emailVerified,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Account().EmailVerified(ctx, obj)
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Account_emailVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
 		},
 	}
 	return fc, nil
@@ -8111,6 +8644,8 @@ func (ec *executionContext) fieldContext_AccountEdge_node(_ context.Context, fie
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -9414,6 +9949,8 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -10071,6 +10608,8 @@ func (ec *executionContext) fieldContext_ApplicationEvent_actor(_ context.Contex
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -10425,6 +10964,8 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -11274,6 +11815,8 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -11622,6 +12165,8 @@ func (ec *executionContext) fieldContext_AuthPayload_viewer(_ context.Context, f
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -13290,6 +13835,8 @@ func (ec *executionContext) fieldContext_ConflictDateNotice_recordedBy(_ context
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -13603,6 +14150,8 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -13674,6 +14223,8 @@ func (ec *executionContext) fieldContext_ContactLog_staff(_ context.Context, fie
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -14253,6 +14804,8 @@ func (ec *executionContext) fieldContext_Coordinator_account(_ context.Context, 
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -14650,6 +15203,122 @@ func (ec *executionContext) fieldContext_CreateInquiryPayload_receipt(_ context.
 				return ec.fieldContext_InquiryReceipt_routedToSomeoneElse(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type InquiryReceipt", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteMyAccountPayload_retainedUntil(ctx context.Context, field graphql.CollectedField, obj *model.DeleteMyAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DeleteMyAccountPayload_retainedUntil,
+		func(ctx context.Context) (any, error) {
+			return obj.RetainedUntil, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_DeleteMyAccountPayload_retainedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteMyAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeleteMyAccountPayload_retained(ctx context.Context, field graphql.CollectedField, obj *model.DeleteMyAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DeleteMyAccountPayload_retained,
+		func(ctx context.Context) (any, error) {
+			return obj.Retained, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DeleteMyAccountPayload_retained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteMyAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailReceipt_email(ctx context.Context, field graphql.CollectedField, obj *model.EmailReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EmailReceipt_email,
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EmailReceipt_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailReceipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailReceipt_message(ctx context.Context, field graphql.CollectedField, obj *model.EmailReceipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_EmailReceipt_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_EmailReceipt_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailReceipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -15263,6 +15932,8 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -16145,6 +16816,8 @@ func (ec *executionContext) fieldContext_InviteStaffPayload_account(_ context.Co
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -17929,6 +18602,599 @@ func (ec *executionContext) fieldContext_Mutation_updateMyProfile(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_registerRegistrant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_registerRegistrant,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RegisterRegistrant(ctx, fc.Args["input"].(model.RegisterRegistrantInput))
+		},
+		nil,
+		ec.marshalNEmailReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailReceipt,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_registerRegistrant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "email":
+				return ec.fieldContext_EmailReceipt_email(ctx, field)
+			case "message":
+				return ec.fieldContext_EmailReceipt_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EmailReceipt", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerRegistrant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_verifyEmail,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().VerifyEmail(ctx, fc.Args["input"].(model.VerifyEmailInput))
+		},
+		nil,
+		ec.marshalNVerifyEmailPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐVerifyEmailPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "email":
+				return ec.fieldContext_VerifyEmailPayload_email(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type VerifyEmailPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resendVerificationEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_resendVerificationEmail,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ResendVerificationEmail(ctx, fc.Args["input"].(model.EmailInput))
+		},
+		nil,
+		ec.marshalNEmailReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailReceipt,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_resendVerificationEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "email":
+				return ec.fieldContext_EmailReceipt_email(ctx, field)
+			case "message":
+				return ec.fieldContext_EmailReceipt_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EmailReceipt", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendVerificationEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_requestPasswordReset,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RequestPasswordReset(ctx, fc.Args["input"].(model.EmailInput))
+		},
+		nil,
+		ec.marshalNEmailReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailReceipt,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "email":
+				return ec.fieldContext_EmailReceipt_email(ctx, field)
+			case "message":
+				return ec.fieldContext_EmailReceipt_message(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type EmailReceipt", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPasswordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMySkills(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setMySkills,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetMySkills(ctx, fc.Args["input"].(model.SetMySkillsInput))
+		},
+		nil,
+		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setMySkills(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "profile":
+				return ec.fieldContext_UpdateMyProfilePayload_profile(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type UpdateMyProfilePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMySkills_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addMyWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_addMyWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AddMyWorkHistory(ctx, fc.Args["input"].(model.WorkHistoryInput))
+		},
+		nil,
+		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_addMyWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "profile":
+				return ec.fieldContext_UpdateMyProfilePayload_profile(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type UpdateMyProfilePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addMyWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMyWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateMyWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateMyWorkHistory(ctx, fc.Args["input"].(model.ChangeWorkHistoryInput))
+		},
+		nil,
+		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateMyWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "profile":
+				return ec.fieldContext_UpdateMyProfilePayload_profile(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type UpdateMyProfilePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMyWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeMyWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_removeMyWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RemoveMyWorkHistory(ctx, fc.Args["input"].(model.RemoveWorkHistoryInput))
+		},
+		nil,
+		ec.marshalNUpdateMyProfilePayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateMyProfilePayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_removeMyWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "profile":
+				return ec.fieldContext_UpdateMyProfilePayload_profile(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type UpdateMyProfilePayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeMyWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRegistrantSkills(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setRegistrantSkills,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetRegistrantSkills(ctx, fc.Args["input"].(model.SetRegistrantSkillsInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setRegistrantSkills(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRegistrantSkills_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_addRegistrantWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AddRegistrantWorkHistory(ctx, fc.Args["input"].(model.AddRegistrantWorkHistoryInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_addRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addRegistrantWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateRegistrantWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateRegistrantWorkHistory(ctx, fc.Args["input"].(model.ChangeWorkHistoryInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRegistrantWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_removeRegistrantWorkHistory,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RemoveRegistrantWorkHistory(ctx, fc.Args["input"].(model.RemoveWorkHistoryInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_removeRegistrantWorkHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRegistrantWorkHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_deleteMyAccount,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().DeleteMyAccount(ctx, fc.Args["input"].(model.DeleteMyAccountInput))
+		},
+		nil,
+		ec.marshalNDeleteMyAccountPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDeleteMyAccountPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "retainedUntil":
+				return ec.fieldContext_DeleteMyAccountPayload_retainedUntil(ctx, field)
+			case "retained":
+				return ec.fieldContext_DeleteMyAccountPayload_retained(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DeleteMyAccountPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMyAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19281,6 +20547,93 @@ func (ec *executionContext) fieldContext_MyAssignment_siteAddress(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _MyConsent_kind(ctx context.Context, field graphql.CollectedField, obj *portal.MyConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyConsent_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNConsentKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋconsentᚐKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyConsent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyConsent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ConsentKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyConsent_version(ctx context.Context, field graphql.CollectedField, obj *portal.MyConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyConsent_version,
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyConsent_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyConsent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyConsent_grantedAt(ctx context.Context, field graphql.CollectedField, obj *portal.MyConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyConsent_grantedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.GrantedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyConsent_grantedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyConsent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MyContactLog_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyContactLog) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19450,6 +20803,64 @@ func (ec *executionContext) fieldContext_MyContactLog_callbackDueAt(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyDataExport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MyDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyDataExport_generatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyDataExport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyDataExport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyDataExport_json(ctx context.Context, field graphql.CollectedField, obj *model.MyDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyDataExport_json,
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyDataExport_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyDataExport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -20334,6 +21745,8 @@ func (ec *executionContext) fieldContext_MyProfile_workHistories(_ context.Conte
 				return ec.fieldContext_MyWorkHistory_endDate(ctx, field)
 			case "kind":
 				return ec.fieldContext_MyWorkHistory_kind(ctx, field)
+			case "id":
+				return ec.fieldContext_MyWorkHistory_id(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyWorkHistory", field.Name)
 		},
@@ -20377,6 +21790,43 @@ func (ec *executionContext) fieldContext_MyProfile_insurance(_ context.Context, 
 				return ec.fieldContext_InsuranceContinuity_lost(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type InsuranceContinuity", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyProfile_consents(ctx context.Context, field graphql.CollectedField, obj *portal.MyProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyProfile_consents,
+		func(ctx context.Context) (any, error) {
+			return obj.Consents, nil
+		},
+		nil,
+		ec.marshalNMyConsent2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyConsentᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyProfile_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "kind":
+				return ec.fieldContext_MyConsent_kind(ctx, field)
+			case "version":
+				return ec.fieldContext_MyConsent_version(ctx, field)
+			case "grantedAt":
+				return ec.fieldContext_MyConsent_grantedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyConsent", field.Name)
 		},
 	}
 	return fc, nil
@@ -20696,6 +22146,35 @@ func (ec *executionContext) fieldContext_MyWorkHistory_kind(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type WorkHistoryKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyWorkHistory_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyWorkHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyWorkHistory_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyWorkHistory_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyWorkHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
 		},
 	}
 	return fc, nil
@@ -24983,6 +26462,8 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -25370,6 +26851,8 @@ func (ec *executionContext) fieldContext_Query_registrantsAtInsuranceRisk(_ cont
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -25559,6 +27042,8 @@ func (ec *executionContext) fieldContext_Query_myProfile(_ context.Context, fiel
 				return ec.fieldContext_MyProfile_workHistories(ctx, field)
 			case "insurance":
 				return ec.fieldContext_MyProfile_insurance(ctx, field)
+			case "consents":
+				return ec.fieldContext_MyProfile_consents(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
 		},
@@ -25992,6 +27477,90 @@ func (ec *executionContext) fieldContext_Query_stabilityDuties(_ context.Context
 				return ec.fieldContext_StabilityCase_measures(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type StabilityCase", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_signupTerms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_signupTerms,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().SignupTerms(ctx, fc.Args["agencySlug"].(string))
+		},
+		nil,
+		ec.marshalNSignupTerms2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSignupTerms,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_signupTerms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "agencyName":
+				return ec.fieldContext_SignupTerms_agencyName(ctx, field)
+			case "agencySlug":
+				return ec.fieldContext_SignupTerms_agencySlug(ctx, field)
+			case "policyVersion":
+				return ec.fieldContext_SignupTerms_policyVersion(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SignupTerms", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_signupTerms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myDataExport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_myDataExport,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().MyDataExport(ctx)
+		},
+		nil,
+		ec.marshalNMyDataExport2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMyDataExport,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_myDataExport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "generatedAt":
+				return ec.fieldContext_MyDataExport_generatedAt(ctx, field)
+			case "json":
+				return ec.fieldContext_MyDataExport_json(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyDataExport", field.Name)
 		},
 	}
 	return fc, nil
@@ -27258,6 +28827,35 @@ func (ec *executionContext) fieldContext_Registrant_gender(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_anonymizedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_anonymizedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.AnonymizedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_anonymizedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_account(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27306,6 +28904,8 @@ func (ec *executionContext) fieldContext_Registrant_account(_ context.Context, f
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -27821,6 +29421,8 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -28056,6 +29658,8 @@ func (ec *executionContext) fieldContext_RegistrantMatchEdge_node(_ context.Cont
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -28281,6 +29885,8 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -28837,6 +30443,8 @@ func (ec *executionContext) fieldContext_RoutingDecision_actor(_ context.Context
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -29254,6 +30862,8 @@ func (ec *executionContext) fieldContext_SalesRep_account(_ context.Context, fie
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -29705,6 +31315,8 @@ func (ec *executionContext) fieldContext_SendSetPasswordLinkPayload_account(_ co
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -29818,6 +31430,93 @@ func (ec *executionContext) _SetPasswordPayload_email(ctx context.Context, field
 func (ec *executionContext) fieldContext_SetPasswordPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "SetPasswordPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignupTerms_agencyName(ctx context.Context, field graphql.CollectedField, obj *model.SignupTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SignupTerms_agencyName,
+		func(ctx context.Context) (any, error) {
+			return obj.AgencyName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SignupTerms_agencyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignupTerms",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignupTerms_agencySlug(ctx context.Context, field graphql.CollectedField, obj *model.SignupTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SignupTerms_agencySlug,
+		func(ctx context.Context) (any, error) {
+			return obj.AgencySlug, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SignupTerms_agencySlug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignupTerms",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SignupTerms_policyVersion(ctx context.Context, field graphql.CollectedField, obj *model.SignupTerms) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_SignupTerms_policyVersion,
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyVersion, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_SignupTerms_policyVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignupTerms",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -30018,6 +31717,8 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -30571,6 +32272,8 @@ func (ec *executionContext) fieldContext_StaffAccountPayload_account(_ context.C
 				return ec.fieldContext_Account_profile(ctx, field)
 			case "agency":
 				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 		},
@@ -31012,8 +32715,39 @@ func (ec *executionContext) fieldContext_UpdateMyProfilePayload_profile(_ contex
 				return ec.fieldContext_MyProfile_workHistories(ctx, field)
 			case "insurance":
 				return ec.fieldContext_MyProfile_insurance(ctx, field)
+			case "consents":
+				return ec.fieldContext_MyProfile_consents(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyProfile", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerifyEmailPayload_email(ctx context.Context, field graphql.CollectedField, obj *model.VerifyEmailPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_VerifyEmailPayload_email,
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_VerifyEmailPayload_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyEmailPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -31383,6 +33117,8 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_education(ctx, field)
 			case "gender":
 				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
 			case "account":
 				return ec.fieldContext_Registrant_account(ctx, field)
 			case "skills":
@@ -33296,6 +35032,40 @@ func (ec *executionContext) unmarshalInputAccountWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.LastLoginAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAddRegistrantWorkHistoryInput(ctx context.Context, obj any) (model.AddRegistrantWorkHistoryInput, error) {
+	var it model.AddRegistrantWorkHistoryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registrantId", "entry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "entry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entry"))
+			data, err := ec.unmarshalNWorkHistoryInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entry = data
 		}
 	}
 
@@ -35977,6 +37747,40 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.AtLTE = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputChangeWorkHistoryInput(ctx context.Context, obj any) (model.ChangeWorkHistoryInput, error) {
+	var it model.ChangeWorkHistoryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "set"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "set":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("set"))
+			data, err := ec.unmarshalNWorkHistoryChanges2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryChanges(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Set = data
 		}
 	}
 
@@ -39360,6 +41164,60 @@ func (ec *executionContext) unmarshalInputCreateWorkHistoryInput(ctx context.Con
 				return it, err
 			}
 			it.RegistrantID = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDeleteMyAccountInput(ctx context.Context, obj any) (model.DeleteMyAccountInput, error) {
+	var it model.DeleteMyAccountInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEmailInput(ctx context.Context, obj any) (model.EmailInput, error) {
+	var it model.EmailInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
 		}
 	}
 
@@ -42802,6 +44660,89 @@ func (ec *executionContext) unmarshalInputRefreshTokenInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRegisterRegistrantInput(ctx context.Context, obj any) (model.RegisterRegistrantInput, error) {
+	var it model.RegisterRegistrantInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"agencySlug", "email", "password", "name", "kana", "phone", "prefecture", "privacyPolicyVersion", "skillSheetProvisionVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "agencySlug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencySlug"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgencySlug = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kana":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kana"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kana = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		case "privacyPolicyVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("privacyPolicyVersion"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrivacyPolicyVersion = data
+		case "skillSheetProvisionVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skillSheetProvisionVersion"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SkillSheetProvisionVersion = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRegistrantOrder(ctx context.Context, obj any) (ent.RegistrantOrder, error) {
 	var it ent.RegistrantOrder
 	asMap := map[string]any{}
@@ -42847,7 +44788,7 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil", "daytimeStudent", "daytimeStudentNEQ", "incomeExemption", "incomeExemptionNEQ", "retiredAtMandatoryAge", "retiredAtMandatoryAgeNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil", "daytimeStudent", "daytimeStudentNEQ", "incomeExemption", "incomeExemptionNEQ", "retiredAtMandatoryAge", "retiredAtMandatoryAgeNEQ", "anonymizedAt", "anonymizedAtNEQ", "anonymizedAtIn", "anonymizedAtNotIn", "anonymizedAtGT", "anonymizedAtGTE", "anonymizedAtLT", "anonymizedAtLTE", "anonymizedAtIsNil", "anonymizedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -43995,6 +45936,103 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RetiredAtMandatoryAgeNEQ = data
+		case "anonymizedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAt = data
+		case "anonymizedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtNEQ = data
+		case "anonymizedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtIn = data
+		case "anonymizedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtNotIn = data
+		case "anonymizedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtGT = data
+		case "anonymizedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtGTE = data
+		case "anonymizedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtLT = data
+		case "anonymizedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtLTE = data
+		case "anonymizedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtIsNil = data
+		case "anonymizedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("anonymizedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnonymizedAtNotNil = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRemoveWorkHistoryInput(ctx context.Context, obj any) (model.RemoveWorkHistoryInput, error) {
+	var it model.RemoveWorkHistoryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
 		}
 	}
 
@@ -44982,6 +47020,33 @@ func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetMySkillsInput(ctx context.Context, obj any) (model.SetMySkillsInput, error) {
+	var it model.SetMySkillsInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"skills"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "skills":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skills"))
+			data, err := ec.unmarshalNSkillInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSkillInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Skills = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetPasswordInput(ctx context.Context, obj any) (model.SetPasswordInput, error) {
 	var it model.SetPasswordInput
 	asMap := map[string]any{}
@@ -45016,6 +47081,40 @@ func (ec *executionContext) unmarshalInputSetPasswordInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetRegistrantSkillsInput(ctx context.Context, obj any) (model.SetRegistrantSkillsInput, error) {
+	var it model.SetRegistrantSkillsInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registrantId", "skills"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "skills":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("skills"))
+			data, err := ec.unmarshalNSkillInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSkillInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Skills = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetRoutingModeInput(ctx context.Context, obj any) (model.SetRoutingModeInput, error) {
 	var it model.SetRoutingModeInput
 	asMap := map[string]any{}
@@ -45037,6 +47136,47 @@ func (ec *executionContext) unmarshalInputSetRoutingModeInput(ctx context.Contex
 				return it, err
 			}
 			it.Mode = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSkillInput(ctx context.Context, obj any) (model.SkillInput, error) {
+	var it model.SkillInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "level", "years"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "years":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("years"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Years = data
 		}
 	}
 
@@ -46856,6 +48996,206 @@ func (ec *executionContext) unmarshalInputUpdateWorkHistoryInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, obj any) (model.VerifyEmailInput, error) {
+	var it model.VerifyEmailInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWorkHistoryChanges(ctx context.Context, obj any) (model.WorkHistoryChanges, error) {
+	var it model.WorkHistoryChanges
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"company", "legalEntityNumber", "industry", "jobCategory", "tasks", "taskTags", "startDate", "endDate", "clearEndDate", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "legalEntityNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalEntityNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalEntityNumber = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "jobCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCategory"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCategory = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tasks = data
+		case "taskTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskTags = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "clearEndDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEndDate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEndDate = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOWorkHistoryKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋworkhistoryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWorkHistoryInput(ctx context.Context, obj any) (model.WorkHistoryInput, error) {
+	var it model.WorkHistoryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"company", "legalEntityNumber", "industry", "jobCategory", "tasks", "taskTags", "startDate", "endDate", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "company":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("company"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Company = data
+		case "legalEntityNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalEntityNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalEntityNumber = data
+		case "industry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("industry"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Industry = data
+		case "jobCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCategory"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCategory = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tasks = data
+		case "taskTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskTags = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNWorkHistoryKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋworkhistoryᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWorkHistoryOrder(ctx context.Context, obj any) (ent.WorkHistoryOrder, error) {
 	var it ent.WorkHistoryOrder
 	asMap := map[string]any{}
@@ -47687,6 +50027,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._OrgUnit(ctx, sel, obj)
+	case portal.MyWorkHistory:
+		return ec._MyWorkHistory(ctx, sel, &obj)
+	case *portal.MyWorkHistory:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MyWorkHistory(ctx, sel, obj)
 	case portal.MyProfile:
 		return ec._MyProfile(ctx, sel, &obj)
 	case *portal.MyProfile:
@@ -48008,6 +50355,42 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Account_agency(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "emailVerified":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_emailVerified(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -50658,6 +53041,91 @@ func (ec *executionContext) _CreateInquiryPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var deleteMyAccountPayloadImplementors = []string{"DeleteMyAccountPayload"}
+
+func (ec *executionContext) _DeleteMyAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteMyAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteMyAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteMyAccountPayload")
+		case "retainedUntil":
+			out.Values[i] = ec._DeleteMyAccountPayload_retainedUntil(ctx, field, obj)
+		case "retained":
+			out.Values[i] = ec._DeleteMyAccountPayload_retained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var emailReceiptImplementors = []string{"EmailReceipt"}
+
+func (ec *executionContext) _EmailReceipt(ctx context.Context, sel ast.SelectionSet, obj *model.EmailReceipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailReceiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailReceipt")
+		case "email":
+			out.Values[i] = ec._EmailReceipt_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._EmailReceipt_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var importMinimumWagesPayloadImplementors = []string{"ImportMinimumWagesPayload"}
 
 func (ec *executionContext) _ImportMinimumWagesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportMinimumWagesPayload) graphql.Marshaler {
@@ -51768,6 +54236,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "registerRegistrant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerRegistrant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyEmail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resendVerificationEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendVerificationEmail(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestPasswordReset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPasswordReset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMySkills":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMySkills(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addMyWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addMyWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMyWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMyWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeMyWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeMyWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRegistrantSkills":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRegistrantSkills(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addRegistrantWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addRegistrantWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRegistrantWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRegistrantWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRegistrantWorkHistory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRegistrantWorkHistory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMyAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMyAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createInquiry":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createInquiry(ctx, field)
@@ -52119,6 +54678,55 @@ func (ec *executionContext) _MyAssignment(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var myConsentImplementors = []string{"MyConsent"}
+
+func (ec *executionContext) _MyConsent(ctx context.Context, sel ast.SelectionSet, obj *portal.MyConsent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myConsentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyConsent")
+		case "kind":
+			out.Values[i] = ec._MyConsent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._MyConsent_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantedAt":
+			out.Values[i] = ec._MyConsent_grantedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var myContactLogImplementors = []string{"MyContactLog", "Node"}
 
 func (ec *executionContext) _MyContactLog(ctx context.Context, sel ast.SelectionSet, obj *portal.MyContactLog) graphql.Marshaler {
@@ -52157,6 +54765,50 @@ func (ec *executionContext) _MyContactLog(ctx context.Context, sel ast.Selection
 			}
 		case "callbackDueAt":
 			out.Values[i] = ec._MyContactLog_callbackDueAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myDataExportImplementors = []string{"MyDataExport"}
+
+func (ec *executionContext) _MyDataExport(ctx context.Context, sel ast.SelectionSet, obj *model.MyDataExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myDataExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyDataExport")
+		case "generatedAt":
+			out.Values[i] = ec._MyDataExport_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._MyDataExport_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -52408,6 +55060,11 @@ func (ec *executionContext) _MyProfile(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "consents":
+			out.Values[i] = ec._MyProfile_consents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -52480,7 +55137,7 @@ func (ec *executionContext) _MySkill(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
-var myWorkHistoryImplementors = []string{"MyWorkHistory"}
+var myWorkHistoryImplementors = []string{"MyWorkHistory", "Node"}
 
 func (ec *executionContext) _MyWorkHistory(ctx context.Context, sel ast.SelectionSet, obj *portal.MyWorkHistory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, myWorkHistoryImplementors)
@@ -52525,6 +55182,11 @@ func (ec *executionContext) _MyWorkHistory(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._MyWorkHistory_endDate(ctx, field, obj)
 		case "kind":
 			out.Values[i] = ec._MyWorkHistory_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._MyWorkHistory_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54309,6 +56971,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "signupTerms":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_signupTerms(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "myDataExport":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_myDataExport(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -54648,6 +57354,8 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Registrant_education(ctx, field, obj)
 		case "gender":
 			out.Values[i] = ec._Registrant_gender(ctx, field, obj)
+		case "anonymizedAt":
+			out.Values[i] = ec._Registrant_anonymizedAt(ctx, field, obj)
 		case "account":
 			field := field
 
@@ -55983,6 +58691,55 @@ func (ec *executionContext) _SetPasswordPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var signupTermsImplementors = []string{"SignupTerms"}
+
+func (ec *executionContext) _SignupTerms(ctx context.Context, sel ast.SelectionSet, obj *model.SignupTerms) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signupTermsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignupTerms")
+		case "agencyName":
+			out.Values[i] = ec._SignupTerms_agencyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "agencySlug":
+			out.Values[i] = ec._SignupTerms_agencySlug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policyVersion":
+			out.Values[i] = ec._SignupTerms_policyVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var skillImplementors = []string{"Skill", "Node"}
 
 func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, obj *ent.Skill) graphql.Marshaler {
@@ -56528,6 +59285,45 @@ func (ec *executionContext) _UpdateMyProfilePayload(ctx context.Context, sel ast
 	return out
 }
 
+var verifyEmailPayloadImplementors = []string{"VerifyEmailPayload"}
+
+func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyEmailPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyEmailPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyEmailPayload")
+		case "email":
+			out.Values[i] = ec._VerifyEmailPayload_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var workHistoryImplementors = []string{"WorkHistory", "Node"}
 
 func (ec *executionContext) _WorkHistory(ctx context.Context, sel ast.SelectionSet, obj *ent.WorkHistory) graphql.Marshaler {
@@ -57036,6 +59832,11 @@ func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋexampl
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAddRegistrantWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAddRegistrantWorkHistoryInput(ctx context.Context, v any) (model.AddRegistrantWorkHistoryInput, error) {
+	res, err := ec.unmarshalInputAddRegistrantWorkHistoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAdvanceApplicationInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAdvanceApplicationInput(ctx context.Context, v any) (model.AdvanceApplicationInput, error) {
 	res, err := ec.unmarshalInputAdvanceApplicationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57412,6 +60213,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐChangeWorkHistoryInput(ctx context.Context, v any) (model.ChangeWorkHistoryInput, error) {
+	res, err := ec.unmarshalInputChangeWorkHistoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNClientChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientChangesInput(ctx context.Context, v any) (model.ClientChangesInput, error) {
 	res, err := ec.unmarshalInputClientChangesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -57621,6 +60427,16 @@ func (ec *executionContext) marshalNConflictDateNotice2ᚖgithubᚗcomᚋexample
 func (ec *executionContext) unmarshalNConflictDateNoticeWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐConflictDateNoticeWhereInput(ctx context.Context, v any) (*ent.ConflictDateNoticeWhereInput, error) {
 	res, err := ec.unmarshalInputConflictDateNoticeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConsentKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋconsentᚐKind(ctx context.Context, v any) (consent.Kind, error) {
+	var res consent.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋconsentᚐKind(ctx context.Context, sel ast.SelectionSet, v consent.Kind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ContactLog) graphql.Marshaler {
@@ -57839,6 +60655,44 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeleteMyAccountInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDeleteMyAccountInput(ctx context.Context, v any) (model.DeleteMyAccountInput, error) {
+	res, err := ec.unmarshalInputDeleteMyAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteMyAccountPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDeleteMyAccountPayload(ctx context.Context, sel ast.SelectionSet, v model.DeleteMyAccountPayload) graphql.Marshaler {
+	return ec._DeleteMyAccountPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeleteMyAccountPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDeleteMyAccountPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteMyAccountPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeleteMyAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailInput(ctx context.Context, v any) (model.EmailInput, error) {
+	res, err := ec.unmarshalInputEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailReceipt2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailReceipt(ctx context.Context, sel ast.SelectionSet, v model.EmailReceipt) graphql.Marshaler {
+	return ec._EmailReceipt(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEmailReceipt2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailReceipt(ctx context.Context, sel ast.SelectionSet, v *model.EmailReceipt) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EmailReceipt(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -58427,6 +61281,60 @@ func (ec *executionContext) marshalNMyAssignment2ᚖgithubᚗcomᚋexampleᚋsta
 	return ec._MyAssignment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMyConsent2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyConsent) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyConsent2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyConsent(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyConsent2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyConsent(ctx context.Context, sel ast.SelectionSet, v *portal.MyConsent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyConsent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMyContactLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyContactLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*portal.MyContactLog) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -58479,6 +61387,20 @@ func (ec *executionContext) marshalNMyContactLog2ᚖgithubᚗcomᚋexampleᚋsta
 		return graphql.Null
 	}
 	return ec._MyContactLog(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyDataExport2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMyDataExport(ctx context.Context, sel ast.SelectionSet, v model.MyDataExport) graphql.Marshaler {
+	return ec._MyDataExport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMyDataExport2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐMyDataExport(ctx context.Context, sel ast.SelectionSet, v *model.MyDataExport) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyDataExport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMyInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry(ctx context.Context, sel ast.SelectionSet, v portal.MyInquiry) graphql.Marshaler {
@@ -59185,6 +62107,11 @@ func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexample�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRegisterRegistrantInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegisterRegistrantInput(ctx context.Context, v any) (model.RegisterRegistrantInput, error) {
+	res, err := ec.unmarshalInputRegisterRegistrantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRegistrant2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Registrant) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -59380,6 +62307,11 @@ func (ec *executionContext) marshalNRegistrantPayload2ᚖgithubᚗcomᚋexample�
 func (ec *executionContext) unmarshalNRegistrantWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInput(ctx context.Context, v any) (*ent.RegistrantWhereInput, error) {
 	res, err := ec.unmarshalInputRegistrantWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveWorkHistoryInput(ctx context.Context, v any) (model.RemoveWorkHistoryInput, error) {
+	res, err := ec.unmarshalInputRemoveWorkHistoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRenewAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRenewAssignmentInput(ctx context.Context, v any) (model.RenewAssignmentInput, error) {
@@ -59623,6 +62555,11 @@ func (ec *executionContext) marshalNSetAvailabilityPayload2ᚖgithubᚗcomᚋexa
 	return ec._SetAvailabilityPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetMySkillsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetMySkillsInput(ctx context.Context, v any) (model.SetMySkillsInput, error) {
+	res, err := ec.unmarshalInputSetMySkillsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetPasswordInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetPasswordInput(ctx context.Context, v any) (model.SetPasswordInput, error) {
 	res, err := ec.unmarshalInputSetPasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59642,9 +62579,28 @@ func (ec *executionContext) marshalNSetPasswordPayload2ᚖgithubᚗcomᚋexample
 	return ec._SetPasswordPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSetRegistrantSkillsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRegistrantSkillsInput(ctx context.Context, v any) (model.SetRegistrantSkillsInput, error) {
+	res, err := ec.unmarshalInputSetRegistrantSkillsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetRoutingModeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRoutingModeInput(ctx context.Context, v any) (model.SetRoutingModeInput, error) {
 	res, err := ec.unmarshalInputSetRoutingModeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSignupTerms2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSignupTerms(ctx context.Context, sel ast.SelectionSet, v model.SignupTerms) graphql.Marshaler {
+	return ec._SignupTerms(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSignupTerms2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSignupTerms(ctx context.Context, sel ast.SelectionSet, v *model.SignupTerms) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SignupTerms(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSkill2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSkill(ctx context.Context, sel ast.SelectionSet, v *ent.Skill) graphql.Marshaler {
@@ -59655,6 +62611,26 @@ func (ec *executionContext) marshalNSkill2ᚖgithubᚗcomᚋexampleᚋstaffcrm�
 		return graphql.Null
 	}
 	return ec._Skill(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSkillInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSkillInputᚄ(ctx context.Context, v any) ([]*model.SkillInput, error) {
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SkillInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSkillInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSkillInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNSkillInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSkillInput(ctx context.Context, v any) (*model.SkillInput, error) {
+	res, err := ec.unmarshalInputSkillInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSkillOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSkillOrderField(ctx context.Context, v any) (*ent.SkillOrderField, error) {
@@ -60010,6 +62986,25 @@ func (ec *executionContext) unmarshalNUpdateStaffInput2githubᚗcomᚋexampleᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNVerifyEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐVerifyEmailInput(ctx context.Context, v any) (model.VerifyEmailInput, error) {
+	res, err := ec.unmarshalInputVerifyEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyEmailPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐVerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, v model.VerifyEmailPayload) graphql.Marshaler {
+	return ec._VerifyEmailPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVerifyEmailPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐVerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyEmailPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VerifyEmailPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐWorkHistory(ctx context.Context, sel ast.SelectionSet, v *ent.WorkHistory) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -60018,6 +63013,21 @@ func (ec *executionContext) marshalNWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaf
 		return graphql.Null
 	}
 	return ec._WorkHistory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWorkHistoryChanges2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryChanges(ctx context.Context, v any) (*model.WorkHistoryChanges, error) {
+	res, err := ec.unmarshalInputWorkHistoryChanges(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryInput(ctx context.Context, v any) (model.WorkHistoryInput, error) {
+	res, err := ec.unmarshalInputWorkHistoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWorkHistoryInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐWorkHistoryInput(ctx context.Context, v any) (*model.WorkHistoryInput, error) {
+	res, err := ec.unmarshalInputWorkHistoryInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNWorkHistoryKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋworkhistoryᚐKind(ctx context.Context, v any) (workhistory.Kind, error) {

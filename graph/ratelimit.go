@@ -26,11 +26,23 @@ type RateLimits struct {
 	// spent, the address's requests are refused before their body is read, so a caller looping
 	// abusive documents costs next to nothing.
 	DocumentRefusals *ratelimit.Limiter
+	// Accounts throttles, per client address, the public mutations that send mail or spend a
+	// one-time link (sign-up, verification, password reset): a script cannot mass-register or
+	// probe tokens from one address.
+	Accounts *ratelimit.Limiter
+	// MailsPerAddress bounds the mails one e-mail address receives from those mutations; once spent
+	// they still answer as usual but send nothing (internal/signup), so nobody is mail-bombed.
+	MailsPerAddress *ratelimit.Limiter
 }
+
+// accountMutations are the public mutations under the Accounts limit.
+var accountMutations = map[string]bool{"registerRegistrant": true, "verifyEmail": true,
+	"resendVerificationEmail": true, "requestPasswordReset": true, "setPassword": true}
 
 // DefaultRateLimits: 20 logins per IP then one per 3 s; 5 failures per e-mail then one per minute;
 // 60 mutations per account then one per second; 300 per IP then five per second; 20 refused
-// documents per IP then one per second.
+// documents per IP then one per second; 10 sign-up/verification/reset requests per IP then one per
+// 30 s; 3 mails per e-mail address then one per 10 minutes.
 func DefaultRateLimits() *RateLimits {
 	return &RateLimits{
 		LoginIP:          ratelimit.New(3*time.Second, 20),
@@ -38,6 +50,8 @@ func DefaultRateLimits() *RateLimits {
 		MutationAccount:  ratelimit.New(time.Second, 60),
 		MutationIP:       ratelimit.New(200*time.Millisecond, 300),
 		DocumentRefusals: ratelimit.New(time.Second, 20),
+		Accounts:         ratelimit.New(30*time.Second, 10),
+		MailsPerAddress:  ratelimit.New(10*time.Minute, 3),
 	}
 }
 
@@ -80,6 +94,11 @@ func (l *RateLimits) takeMutation(ctx context.Context, fc *graphql.FieldContext)
 			return rateLimited(at, "sign-in attempts from this address")
 		}
 		return nil
+	}
+	if accountMutations[fc.Field.Name] && l.Accounts != nil {
+		if ok, at := l.Accounts.Take(ip); !ok {
+			return rateLimited(at, "account requests from this address")
+		}
 	}
 	if ok, at := l.MutationIP.Take(ip); !ok {
 		return rateLimited(at, "requests from this address")

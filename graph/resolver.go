@@ -23,8 +23,11 @@ type Resolver struct {
 	Pipeline *pipeline.Service
 	Limits   *RateLimits // nil: no abuse limits (tests)
 	Mailer   mail.Mailer // nil: mail.Log, which logs no links
-	// LinkBase is where e-mailed one-time links point ("" = staff.DefaultLinkBase).
-	LinkBase string
+	// PublicURL is the server's public address, where e-mailed one-time links point ("" =
+	// mail.DefaultPublicURL).
+	PublicURL string
+	// PolicyVersion is the current version of the consent texts registrants accept at sign-up.
+	PolicyVersion string
 }
 
 func (r *Resolver) portal() portal.Loader { return portal.Loader{Client: r.Client} }

@@ -9,7 +9,7 @@ import (
 // The staff-accounts edge: input mapping for team.resolvers.go. The rules are in internal/staff.
 
 func (r *Resolver) staff() *staff.Service {
-	return &staff.Service{Client: r.Client, Router: r.Router, Mailer: r.Mailer, LinkBase: r.LinkBase}
+	return &staff.Service{Client: r.Client, Router: r.Router, Mailer: r.Mailer, PublicURL: r.PublicURL}
 }
 
 func inviteOf(in model.InviteStaffInput) staff.Invite {

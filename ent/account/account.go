@@ -34,6 +34,8 @@ const (
 	FieldDisabled = "disabled"
 	// FieldTokenVersion holds the string denoting the token_version field in the database.
 	FieldTokenVersion = "token_version"
+	// FieldEmailUnverified holds the string denoting the email_unverified field in the database.
+	FieldEmailUnverified = "email_unverified"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
@@ -105,6 +107,7 @@ var Columns = []string{
 	FieldRole,
 	FieldDisabled,
 	FieldTokenVersion,
+	FieldEmailUnverified,
 	FieldLastLoginAt,
 }
 
@@ -142,6 +145,8 @@ var (
 	DefaultTokenVersion int
 	// TokenVersionValidator is a validator for the "token_version" field. It is called by the builders before save.
 	TokenVersionValidator func(int) error
+	// DefaultEmailUnverified holds the default value on creation for the "email_unverified" field.
+	DefaultEmailUnverified bool
 )
 
 // Role defines the type for the "role" enum field.
@@ -215,6 +220,11 @@ func ByDisabled(opts ...sql.OrderTermOption) OrderOption {
 // ByTokenVersion orders the results by the token_version field.
 func ByTokenVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTokenVersion, opts...).ToFunc()
+}
+
+// ByEmailUnverified orders the results by the email_unverified field.
+func ByEmailUnverified(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmailUnverified, opts...).ToFunc()
 }
 
 // ByLastLoginAt orders the results by the last_login_at field.

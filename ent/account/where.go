@@ -90,6 +90,11 @@ func TokenVersion(v int) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldTokenVersion, v))
 }
 
+// EmailUnverified applies equality check predicate on the "email_unverified" field. It's identical to EmailUnverifiedEQ.
+func EmailUnverified(v bool) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldEmailUnverified, v))
+}
+
 // LastLoginAt applies equality check predicate on the "last_login_at" field. It's identical to LastLoginAtEQ.
 func LastLoginAt(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldLastLoginAt, v))
@@ -393,6 +398,16 @@ func TokenVersionLT(v int) predicate.Account {
 // TokenVersionLTE applies the LTE predicate on the "token_version" field.
 func TokenVersionLTE(v int) predicate.Account {
 	return predicate.Account(sql.FieldLTE(FieldTokenVersion, v))
+}
+
+// EmailUnverifiedEQ applies the EQ predicate on the "email_unverified" field.
+func EmailUnverifiedEQ(v bool) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldEmailUnverified, v))
+}
+
+// EmailUnverifiedNEQ applies the NEQ predicate on the "email_unverified" field.
+func EmailUnverifiedNEQ(v bool) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldEmailUnverified, v))
 }
 
 // LastLoginAtEQ applies the EQ predicate on the "last_login_at" field.

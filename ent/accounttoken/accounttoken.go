@@ -82,6 +82,7 @@ type Purpose string
 // Purpose values.
 const (
 	PurposeSET_PASSWORD Purpose = "SET_PASSWORD"
+	PurposeVERIFY_EMAIL Purpose = "VERIFY_EMAIL"
 )
 
 func (pu Purpose) String() string {
@@ -91,7 +92,7 @@ func (pu Purpose) String() string {
 // PurposeValidator is a validator for the "purpose" field enum values. It is called by the builders before save.
 func PurposeValidator(pu Purpose) error {
 	switch pu {
-	case PurposeSET_PASSWORD:
+	case PurposeSET_PASSWORD, PurposeVERIFY_EMAIL:
 		return nil
 	default:
 		return fmt.Errorf("accounttoken: invalid enum value for purpose field: %q", pu)

@@ -129,6 +129,18 @@ func (f ConflictDateNoticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConflictDateNoticeMutation", m)
 }
 
+// The ConsentFunc type is an adapter to allow the use of ordinary
+// function as Consent mutator.
+type ConsentFunc func(context.Context, *ent.ConsentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ConsentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ConsentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConsentMutation", m)
+}
+
 // The ContactLogFunc type is an adapter to allow the use of ordinary
 // function as ContactLog mutator.
 type ContactLogFunc func(context.Context, *ent.ContactLogMutation) (ent.Value, error)

@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -357,6 +358,33 @@ func (f TraverseConflictDateNotice) Traverse(ctx context.Context, q ent.Query) e
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ConflictDateNoticeQuery", q)
+}
+
+// The ConsentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConsentFunc func(context.Context, *ent.ConsentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConsentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConsentQuery", q)
+}
+
+// The TraverseConsent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConsent func(context.Context, *ent.ConsentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConsent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConsent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConsentQuery", q)
 }
 
 // The ContactLogFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -706,6 +734,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ClientSiteQuery, predicate.ClientSite, clientsite.OrderOption]{typ: ent.TypeClientSite, tq: q}, nil
 	case *ent.ConflictDateNoticeQuery:
 		return &query[*ent.ConflictDateNoticeQuery, predicate.ConflictDateNotice, conflictdatenotice.OrderOption]{typ: ent.TypeConflictDateNotice, tq: q}, nil
+	case *ent.ConsentQuery:
+		return &query[*ent.ConsentQuery, predicate.Consent, consent.OrderOption]{typ: ent.TypeConsent, tq: q}, nil
 	case *ent.ContactLogQuery:
 		return &query[*ent.ContactLogQuery, predicate.ContactLog, contactlog.OrderOption]{typ: ent.TypeContactLog, tq: q}, nil
 	case *ent.CoordinatorQuery:

@@ -19,6 +19,7 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "COORDINATOR", "SALES_REP", "REGISTRANT"}},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
 		{Name: "token_version", Type: field.TypeInt, Default: 0},
+		{Name: "email_unverified", Type: field.TypeBool, Default: false},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt},
 	}
@@ -30,7 +31,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "accounts_agencies_agency",
-				Columns:    []*schema.Column{AccountsColumns[9]},
+				Columns:    []*schema.Column{AccountsColumns[10]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -39,19 +40,19 @@ var (
 			{
 				Name:    "account_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[9]},
+				Columns: []*schema.Column{AccountsColumns[10]},
 			},
 			{
 				Name:    "account_agency_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{AccountsColumns[9], AccountsColumns[5]},
+				Columns: []*schema.Column{AccountsColumns[10], AccountsColumns[5]},
 			},
 		},
 	}
 	// AccountTokensColumns holds the columns for the "account_tokens" table.
 	AccountTokensColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"SET_PASSWORD"}},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"SET_PASSWORD", "VERIFY_EMAIL"}},
 		{Name: "token_hash", Type: field.TypeString, Unique: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "expires_at", Type: field.TypeTime},
@@ -533,6 +534,47 @@ var (
 			},
 		},
 	}
+	// ConsentsColumns holds the columns for the "consents" table.
+	ConsentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PRIVACY_POLICY", "SKILL_SHEET_PROVISION"}},
+		{Name: "version", Type: field.TypeString, Size: 50},
+		{Name: "granted_at", Type: field.TypeTime},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "registrant_id", Type: field.TypeInt},
+	}
+	// ConsentsTable holds the schema information for the "consents" table.
+	ConsentsTable = &schema.Table{
+		Name:       "consents",
+		Columns:    ConsentsColumns,
+		PrimaryKey: []*schema.Column{ConsentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "consents_agencies_agency",
+				Columns:    []*schema.Column{ConsentsColumns[4]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "consents_registrants_consents",
+				Columns:    []*schema.Column{ConsentsColumns[5]},
+				RefColumns: []*schema.Column{RegistrantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "consent_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{ConsentsColumns[4]},
+			},
+			{
+				Name:    "consent_registrant_id_kind",
+				Unique:  false,
+				Columns: []*schema.Column{ConsentsColumns[5], ConsentsColumns[1]},
+			},
+		},
+	}
 	// ContactLogsColumns holds the columns for the "contact_logs" table.
 	ContactLogsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -984,6 +1026,7 @@ var (
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "education", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"FEMALE", "MALE", "OTHER", "UNDISCLOSED"}},
+		{Name: "anonymized_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "agency_id", Type: field.TypeInt},
 	}
@@ -995,13 +1038,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[25]},
+				Columns:    []*schema.Column{RegistrantsColumns[26]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[26]},
+				Columns:    []*schema.Column{RegistrantsColumns[27]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1010,22 +1053,22 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[26]},
+				Columns: []*schema.Column{RegistrantsColumns[27]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[8]},
+				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[8]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[17]},
+				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[17]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[26], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[4]},
 			},
 		},
 	}
@@ -1269,6 +1312,7 @@ var (
 		ClientsTable,
 		ClientSitesTable,
 		ConflictDateNoticesTable,
+		ConsentsTable,
 		ContactLogsTable,
 		CoordinatorsTable,
 		InquiriesTable,
@@ -1338,6 +1382,11 @@ func init() {
 	ConflictDateNoticesTable.ForeignKeys[2].RefTable = AccountsTable
 	ConflictDateNoticesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	ConsentsTable.ForeignKeys[0].RefTable = AgenciesTable
+	ConsentsTable.ForeignKeys[1].RefTable = RegistrantsTable
+	ConsentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	ContactLogsTable.ForeignKeys[0].RefTable = AgenciesTable
 	ContactLogsTable.ForeignKeys[1].RefTable = AccountsTable

@@ -36,6 +36,9 @@ type ClientSite func(*sql.Selector)
 // ConflictDateNotice is the predicate function for conflictdatenotice builders.
 type ConflictDateNotice func(*sql.Selector)
 
+// Consent is the predicate function for consent builders.
+type Consent func(*sql.Selector)
+
 // ContactLog is the predicate function for contactlog builders.
 type ContactLog func(*sql.Selector)
 

@@ -351,6 +351,30 @@ func (f ConflictDateNoticeMutationRuleFunc) EvalMutation(ctx context.Context, m 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConflictDateNoticeMutation", m)
 }
 
+// The ConsentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConsentQueryRuleFunc func(context.Context, *ent.ConsentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConsentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConsentQuery", q)
+}
+
+// The ConsentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConsentMutationRuleFunc func(context.Context, *ent.ConsentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConsentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConsentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConsentMutation", m)
+}
+
 // The ContactLogQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ContactLogQueryRuleFunc func(context.Context, *ent.ContactLogQuery) error
@@ -694,6 +718,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ConflictDateNoticeQuery:
 		return q.Filter(), nil
+	case *ent.ConsentQuery:
+		return q.Filter(), nil
 	case *ent.ContactLogQuery:
 		return q.Filter(), nil
 	case *ent.CoordinatorQuery:
@@ -744,6 +770,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ClientSiteMutation:
 		return m.Filter(), nil
 	case *ent.ConflictDateNoticeMutation:
+		return m.Filter(), nil
+	case *ent.ConsentMutation:
 		return m.Filter(), nil
 	case *ent.ContactLogMutation:
 		return m.Filter(), nil

@@ -70,6 +70,8 @@ const (
 	FieldEducation = "education"
 	// FieldGender holds the string denoting the gender field in the database.
 	FieldGender = "gender"
+	// FieldAnonymizedAt holds the string denoting the anonymized_at field in the database.
+	FieldAnonymizedAt = "anonymized_at"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
@@ -86,6 +88,8 @@ const (
 	EdgeAssignments = "assignments"
 	// EdgeContactLogs holds the string denoting the contact_logs edge name in mutations.
 	EdgeContactLogs = "contact_logs"
+	// EdgeConsents holds the string denoting the consents edge name in mutations.
+	EdgeConsents = "consents"
 	// Table holds the table name of the registrant in the database.
 	Table = "registrants"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -144,6 +148,13 @@ const (
 	ContactLogsInverseTable = "contact_logs"
 	// ContactLogsColumn is the table column denoting the contact_logs relation/edge.
 	ContactLogsColumn = "registrant_id"
+	// ConsentsTable is the table that holds the consents relation/edge.
+	ConsentsTable = "consents"
+	// ConsentsInverseTable is the table name for the Consent entity.
+	// It exists in this package in order to avoid circular dependency with the "consent" package.
+	ConsentsInverseTable = "consents"
+	// ConsentsColumn is the table column denoting the consents relation/edge.
+	ConsentsColumn = "registrant_id"
 )
 
 // Columns holds all SQL columns for registrant fields.
@@ -175,6 +186,7 @@ var Columns = []string{
 	FieldBirthDate,
 	FieldEducation,
 	FieldGender,
+	FieldAnonymizedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -433,6 +445,11 @@ func ByGender(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldGender, opts...).ToFunc()
 }
 
+// ByAnonymizedAt orders the results by the anonymized_at field.
+func ByAnonymizedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAnonymizedAt, opts...).ToFunc()
+}
+
 // ByAgencyField orders the results by agency field.
 func ByAgencyField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -530,6 +547,20 @@ func ByContactLogs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newContactLogsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByConsentsCount orders the results by consents count.
+func ByConsentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newConsentsStep(), opts...)
+	}
+}
+
+// ByConsents orders the results by consents terms.
+func ByConsents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newConsentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -584,6 +615,13 @@ func newContactLogsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ContactLogsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ContactLogsTable, ContactLogsColumn),
+	)
+}
+func newConsentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ConsentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ConsentsTable, ConsentsColumn),
 	)
 }
 

@@ -170,6 +170,11 @@ func Education(v string) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldEducation, v))
 }
 
+// AnonymizedAt applies equality check predicate on the "anonymized_at" field. It's identical to AnonymizedAtEQ.
+func AnonymizedAt(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldAnonymizedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldCreatedAt, v))
@@ -1285,6 +1290,56 @@ func GenderNotNil() predicate.Registrant {
 	return predicate.Registrant(sql.FieldNotNull(FieldGender))
 }
 
+// AnonymizedAtEQ applies the EQ predicate on the "anonymized_at" field.
+func AnonymizedAtEQ(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtNEQ applies the NEQ predicate on the "anonymized_at" field.
+func AnonymizedAtNEQ(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtIn applies the In predicate on the "anonymized_at" field.
+func AnonymizedAtIn(vs ...time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldIn(FieldAnonymizedAt, vs...))
+}
+
+// AnonymizedAtNotIn applies the NotIn predicate on the "anonymized_at" field.
+func AnonymizedAtNotIn(vs ...time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotIn(FieldAnonymizedAt, vs...))
+}
+
+// AnonymizedAtGT applies the GT predicate on the "anonymized_at" field.
+func AnonymizedAtGT(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGT(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtGTE applies the GTE predicate on the "anonymized_at" field.
+func AnonymizedAtGTE(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGTE(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtLT applies the LT predicate on the "anonymized_at" field.
+func AnonymizedAtLT(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLT(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtLTE applies the LTE predicate on the "anonymized_at" field.
+func AnonymizedAtLTE(v time.Time) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLTE(FieldAnonymizedAt, v))
+}
+
+// AnonymizedAtIsNil applies the IsNil predicate on the "anonymized_at" field.
+func AnonymizedAtIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldAnonymizedAt))
+}
+
+// AnonymizedAtNotNil applies the NotNil predicate on the "anonymized_at" field.
+func AnonymizedAtNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldAnonymizedAt))
+}
+
 // HasAgency applies the HasEdge predicate on the "agency" edge.
 func HasAgency() predicate.Registrant {
 	return predicate.Registrant(func(s *sql.Selector) {
@@ -1461,6 +1516,29 @@ func HasContactLogs() predicate.Registrant {
 func HasContactLogsWith(preds ...predicate.ContactLog) predicate.Registrant {
 	return predicate.Registrant(func(s *sql.Selector) {
 		step := newContactLogsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasConsents applies the HasEdge predicate on the "consents" edge.
+func HasConsents() predicate.Registrant {
+	return predicate.Registrant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ConsentsTable, ConsentsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasConsentsWith applies the HasEdge predicate on the "consents" edge with a given conditions (other predicates).
+func HasConsentsWith(preds ...predicate.Consent) predicate.Registrant {
+	return predicate.Registrant(func(s *sql.Selector) {
+		step := newConsentsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

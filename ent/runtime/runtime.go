@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -104,6 +105,10 @@ func init() {
 	account.DefaultTokenVersion = accountDescTokenVersion.Default.(int)
 	// account.TokenVersionValidator is a validator for the "token_version" field. It is called by the builders before save.
 	account.TokenVersionValidator = accountDescTokenVersion.Validators[0].(func(int) error)
+	// accountDescEmailUnverified is the schema descriptor for email_unverified field.
+	accountDescEmailUnverified := accountFields[5].Descriptor()
+	// account.DefaultEmailUnverified holds the default value on creation for the email_unverified field.
+	account.DefaultEmailUnverified = accountDescEmailUnverified.Default.(bool)
 	accounttoken.Policy = privacy.NewPolicies(schema.AccountToken{})
 	accounttoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -543,6 +548,45 @@ func init() {
 	conflictdatenoticeDescCreatedAt := conflictdatenoticeFields[4].Descriptor()
 	// conflictdatenotice.DefaultCreatedAt holds the default value on creation for the created_at field.
 	conflictdatenotice.DefaultCreatedAt = conflictdatenoticeDescCreatedAt.Default.(func() time.Time)
+	consentMixin := schema.Consent{}.Mixin()
+	consent.Policy = privacy.NewPolicies(schema.Consent{})
+	consent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consentMixinHooks0 := consentMixin[0].Hooks()
+
+	consent.Hooks[1] = consentMixinHooks0[0]
+
+	consent.Hooks[2] = consentMixinHooks0[1]
+	consentFields := schema.Consent{}.Fields()
+	_ = consentFields
+	// consentDescVersion is the schema descriptor for version field.
+	consentDescVersion := consentFields[2].Descriptor()
+	// consent.VersionValidator is a validator for the "version" field. It is called by the builders before save.
+	consent.VersionValidator = func() func(string) error {
+		validators := consentDescVersion.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(version string) error {
+			for _, fn := range fns {
+				if err := fn(version); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// consentDescGrantedAt is the schema descriptor for granted_at field.
+	consentDescGrantedAt := consentFields[3].Descriptor()
+	// consent.DefaultGrantedAt holds the default value on creation for the granted_at field.
+	consent.DefaultGrantedAt = consentDescGrantedAt.Default.(func() time.Time)
 	contactlogMixin := schema.ContactLog{}.Mixin()
 	contactlog.Policy = privacy.NewPolicies(schema.ContactLog{})
 	contactlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -33,6 +33,11 @@ func (Account) Fields() []ent.Field {
 		field.Int("token_version").Default(0).NonNegative().
 			Comment("bumped to invalidate every access and refresh token of the account").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// A flag rather than a verified-at time, so accounts made before self-registration existed
+		// (by admins and the seed) need no data migration on either store.
+		field.Bool("email_unverified").Default(false).
+			Comment("true while a self-registered account waits for its e-mail to be verified; such an account cannot sign in").
+			Annotations(entgql.Skip(entgql.SkipAll)), // GraphQL: Account.emailVerified (graph/api/registrants.graphql)
 		field.Time("last_login_at").Optional().Nillable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}

@@ -12,15 +12,15 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// AccountToken is a one-time link token sent by e-mail (an invited staff member's set-password
-// link). Only its SHA-256 is stored; it is used at most once (used_at, set by a conditional update)
-// and never after expires_at. Only internal/staff touches these rows, through named System contexts.
+// AccountToken is a one-time link token sent by e-mail: a set-password link (an invited staff
+// member's, or anyone's password reset) or a registrant's e-mail verification link. Only its SHA-256 is stored; it is used at most once (used_at, set by a conditional update)
+// and never after expires_at. Only internal/onetime touches these rows, through named System contexts.
 type AccountToken struct{ ent.Schema }
 
 func (AccountToken) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("account_id").Immutable(),
-		field.Enum("purpose").Values("SET_PASSWORD").Immutable(),
+		field.Enum("purpose").Values("SET_PASSWORD", "VERIFY_EMAIL").Immutable(),
 		field.String("token_hash").Unique().Immutable().Sensitive(),
 		field.Time("created_at").Default(time.Now).Immutable(),
 		field.Time("expires_at").Immutable(),

@@ -213,6 +213,14 @@ func (Registrant) Policy() ent.Policy {
 	)
 }
 
+// Consent: staff read the agency's consents (a skill sheet goes to a client only with hers); a
+// registrant reads her own. No viewer writes one, admins included (a consent is hers to give): only
+// internal/registrants does, at sign-up, through System.
+func (Consent) Policy() ent.Policy {
+	read := policy(reads(all(admin, coordinator, salesRep), scoped(registrant, ownRegistrant)), nil)
+	return privacy.Policy{Query: read.(privacy.Policy).Query, Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()}}
+}
+
 func (Skill) Policy() ent.Policy {
 	return policy(registrantChild(), writes(access.AllowRoles(coordinator), access.AllowCreate(registrant), scoped(registrant, ownRegistrant)))
 }

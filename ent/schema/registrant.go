@@ -50,6 +50,9 @@ func (Registrant) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.Enum("gender").Values("FEMALE", "MALE", "OTHER", "UNDISCLOSED").Optional().Nillable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.Time("anonymized_at").Optional().Nillable().
+			Comment("set when she asked for deletion: personal data gone, what the dispatch law keeps kept (internal/registrants)").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -63,6 +66,7 @@ func (Registrant) Edges() []ent.Edge {
 		edge.To("applications", Application.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 		edge.To("contact_logs", ContactLog.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("consents", Consent.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -16,10 +16,16 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/salesrep"
+	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
 )
+
+type AddRegistrantWorkHistoryInput struct {
+	RegistrantID int               `json:"registrantId"`
+	Entry        *WorkHistoryInput `json:"entry"`
+}
 
 type AdvanceApplicationInput struct {
 	ApplicationID int                `json:"applicationId"`
@@ -74,6 +80,11 @@ type AuthPayload struct {
 	RefreshToken          string       `json:"refreshToken"`
 	RefreshTokenExpiresAt time.Time    `json:"refreshTokenExpiresAt"`
 	Viewer                *ent.Account `json:"viewer"`
+}
+
+type ChangeWorkHistoryInput struct {
+	ID  int                 `json:"id"`
+	Set *WorkHistoryChanges `json:"set"`
 }
 
 type ClientChangesInput struct {
@@ -141,6 +152,28 @@ type CreateInquiryPayload struct {
 	MyInquiry *portal.MyInquiry `json:"myInquiry,omitempty"`
 	// Staff: what you may know of the inquiry you opened even when routing took it out of your view (a colleague handles the registrant).
 	Receipt *InquiryReceipt `json:"receipt,omitempty"`
+}
+
+type DeleteMyAccountInput struct {
+	// Her current password, to confirm.
+	Password string `json:"password"`
+}
+
+type DeleteMyAccountPayload struct {
+	// Until when the records the law makes the agency keep are kept; null when nothing had to be kept.
+	RetainedUntil *time.Time `json:"retainedUntil,omitempty"`
+	// What was kept and why.
+	Retained []string `json:"retained"`
+}
+
+type EmailInput struct {
+	Email string `json:"email"`
+}
+
+// The same answer whether or not the address already has an account; only the mailbox learns which.
+type EmailReceipt struct {
+	Email   string `json:"email"`
+	Message string `json:"message"`
 }
 
 type ImportMinimumWagesInput struct {
@@ -243,6 +276,13 @@ type MatchingWeightsInput struct {
 	History      *float64 `json:"history,omitempty"`
 }
 
+// The copy of her data: one JSON document to save or share, and what it leaves out.
+type MyDataExport struct {
+	GeneratedAt time.Time `json:"generatedAt"`
+	// JSON (UTF-8): account, profile, skills, work history, consents, applications, inquiries, assignments, contacts.
+	JSON string `json:"json"`
+}
+
 type NewClientInput struct {
 	Name     string `json:"name"`
 	Industry string `json:"industry"`
@@ -334,6 +374,23 @@ type RefreshTokenInput struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
+type RegisterRegistrantInput struct {
+	AgencySlug string `json:"agencySlug"`
+	Email      string `json:"email"`
+	// At least 12 characters.
+	Password string `json:"password"`
+	Name     string `json:"name"`
+	// Reading of the name, in hiragana or katakana.
+	Kana  string  `json:"kana"`
+	Phone *string `json:"phone,omitempty"`
+	// e.g. 東京都
+	Prefecture string `json:"prefecture"`
+	// The version of the privacy policy she accepted (signupTerms.policyVersion).
+	PrivacyPolicyVersion string `json:"privacyPolicyVersion"`
+	// The version of the consent to providing her anonymous skill sheet to clients that she accepted.
+	SkillSheetProvisionVersion string `json:"skillSheetProvisionVersion"`
+}
+
 type RegistrantMatchConnection struct {
 	Edges      []*RegistrantMatchEdge `json:"edges"`
 	PageInfo   *entgql.PageInfo[int]  `json:"pageInfo"`
@@ -350,6 +407,10 @@ type RegistrantMatchEdge struct {
 
 type RegistrantPayload struct {
 	Registrant *ent.Registrant `json:"registrant"`
+}
+
+type RemoveWorkHistoryInput struct {
+	ID int `json:"id"`
 }
 
 type RenewAssignmentInput struct {
@@ -385,6 +446,11 @@ type SetAvailabilityPayload struct {
 	Assigned int `json:"assigned"`
 }
 
+type SetMySkillsInput struct {
+	// The whole list; it replaces the current one.
+	Skills []*SkillInput `json:"skills"`
+}
+
 type SetPasswordInput struct {
 	// The token from the set-password link.
 	Token string `json:"token"`
@@ -397,8 +463,28 @@ type SetPasswordPayload struct {
 	Email string `json:"email"`
 }
 
+type SetRegistrantSkillsInput struct {
+	RegistrantID int           `json:"registrantId"`
+	Skills       []*SkillInput `json:"skills"`
+}
+
 type SetRoutingModeInput struct {
 	Mode agency.RoutingMode `json:"mode"`
+}
+
+// What the sign-up screen shows: whose app it is, and the version of the consent texts to accept.
+type SignupTerms struct {
+	AgencyName string `json:"agencyName"`
+	AgencySlug string `json:"agencySlug"`
+	// Send it back as privacyPolicyVersion and skillSheetProvisionVersion once she has accepted.
+	PolicyVersion string `json:"policyVersion"`
+}
+
+type SkillInput struct {
+	Name string `json:"name"`
+	// 1 (basic) to 5 (expert).
+	Level int     `json:"level"`
+	Years float64 `json:"years"`
 }
 
 type StaffAccountInput struct {
@@ -473,6 +559,45 @@ type UpdateStaffInput struct {
 	Regions []string `json:"regions,omitempty"`
 	// Put the member on or off shift (as setAvailability does for oneself).
 	Available *bool `json:"available,omitempty"`
+}
+
+type VerifyEmailInput struct {
+	// The token from the verification link.
+	Token string `json:"token"`
+}
+
+type VerifyEmailPayload struct {
+	// The verified account; sign in with it.
+	Email string `json:"email"`
+}
+
+type WorkHistoryChanges struct {
+	Company *string `json:"company,omitempty"`
+	// An empty string clears it.
+	LegalEntityNumber *string    `json:"legalEntityNumber,omitempty"`
+	Industry          *string    `json:"industry,omitempty"`
+	JobCategory       *string    `json:"jobCategory,omitempty"`
+	Tasks             *string    `json:"tasks,omitempty"`
+	TaskTags          []string   `json:"taskTags,omitempty"`
+	StartDate         *time.Time `json:"startDate,omitempty"`
+	EndDate           *time.Time `json:"endDate,omitempty"`
+	// Still working there: clears the end date.
+	ClearEndDate *bool             `json:"clearEndDate,omitempty"`
+	Kind         *workhistory.Kind `json:"kind,omitempty"`
+}
+
+type WorkHistoryInput struct {
+	Company string `json:"company"`
+	// 法人番号 (13 digits, check digit verified).
+	LegalEntityNumber *string   `json:"legalEntityNumber,omitempty"`
+	Industry          *string   `json:"industry,omitempty"`
+	JobCategory       string    `json:"jobCategory"`
+	Tasks             *string   `json:"tasks,omitempty"`
+	TaskTags          []string  `json:"taskTags,omitempty"`
+	StartDate         time.Time `json:"startDate"`
+	// Omit while still working there.
+	EndDate *time.Time       `json:"endDate,omitempty"`
+	Kind    workhistory.Kind `json:"kind"`
 }
 
 type PublicPostingOrderField string

@@ -71,6 +71,8 @@ var (
 	// adminOrRep: admins, and sales reps for the rows their row scope gives them (their postings'
 	// assignments); never coordinators.
 	adminOrRep = readers(auth.RoleAdmin, auth.RoleSalesRep)
+	// coordOrAdmin: the staff who edit registrants' data for them.
+	coordOrAdmin = readers(auth.RoleAdmin, auth.RoleCoordinator)
 	// routable: the staff who take inquiries and go on and off shift.
 	routable = readers(auth.RoleCoordinator, auth.RoleSalesRep)
 	// postingBillRate: admins, and the posting's own account rep.
@@ -123,6 +125,8 @@ var fieldRules = map[string]typeRules{
 		fields(everyone, "termsSheet"),
 		fields(staff, "clientNotice ledgerEntry stabilityDuties"),
 		fields(adminOnly, "marginDisclosure"),
+		fields(public, "signupTerms"),
+		fields(registrant, "myDataExport"),
 	),
 	"Mutation": merge(
 		fields(public, "login refreshToken logout"),
@@ -137,6 +141,9 @@ var fieldRules = map[string]typeRules{
 		fields(public, "setPassword"),
 		fields(routable, "setAvailability"),
 		fields(adminOrRep, "createClient updateClient createClientSite updateClientSite recordConflictDateNotice createOrgUnit updateOrgUnit"),
+		fields(public, "registerRegistrant verifyEmail resendVerificationEmail requestPasswordReset"),
+		fields(registrant, "setMySkills addMyWorkHistory updateMyWorkHistory removeMyWorkHistory deleteMyAccount"),
+		fields(coordOrAdmin, "setRegistrantSkills addRegistrantWorkHistory updateRegistrantWorkHistory removeRegistrantWorkHistory"),
 	),
 	"Subscription":                 merge(fields(staff, "inquiryAssigned"), fields(registrant, "myInquiryUpdated")),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
@@ -174,7 +181,7 @@ var fieldRules = map[string]typeRules{
 	// a rate-limited registrant is told the limit anyway).
 	"Agency": merge(fields(staff, "matchingWeights"), fields(everyone, "routingWeightContinuity routingWeightSpecialty routingWeightRegion id name slug routingMode timezone businessOpen businessClose workingWeekdays holidays createdAt updatedAt firstResponseSLAMinutes ackTimeoutMinutes inquiryRateLimit nextJobLeadDays insuranceGapDays")),
 	"Account": merge(
-		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency"),
+		fields(everyone, "id createdAt updatedAt email role disabled lastLoginAt agency emailVerified"),
 		fields(staff, "coordinator salesRep registrant profile"),
 	),
 	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available openInquiries lastAssignedAt account inquiries"),
@@ -188,7 +195,7 @@ var fieldRules = map[string]typeRules{
 		fields(postingBillRate.audited(), "billRate"),
 	),
 	"Registrant": merge(
-		fields(staff, "insurance daytimeStudent incomeExemption retiredAtMandatoryAge contactPressureFlaggedAt id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
+		fields(staff, "anonymizedAt insurance daytimeStudent incomeExemption retiredAtMandatoryAge contactPressureFlaggedAt id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
 		fields(staff, "phone email"),
 		fields(adminOnly.audited(), "birthDate education gender"),
 	),
@@ -217,8 +224,8 @@ var fieldRules = map[string]typeRules{
 	"MyAssignment":           fields(registrant, "id startDate endDate hourlyWage status posting clientName siteAddress"),
 	"MyContactLog":           fields(registrant, "id channel direction outcome occurredAt callbackDueAt"),
 	"MySkill":                fields(registrant, "name level years"),
-	"MyWorkHistory":          fields(registrant, "company industry jobCategory tasks taskTags startDate endDate kind"),
-	"MyProfile":              fields(registrant, "insurance id name kana phone email preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt birthDate education skills workHistories"),
+	"MyWorkHistory":          fields(registrant, "id company industry jobCategory tasks taskTags startDate endDate kind"),
+	"MyProfile":              fields(registrant, "insurance id name kana phone email preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt birthDate education skills workHistories consents"),
 	"UpdateMyProfilePayload": fields(registrant, "profile"),
 	"PostingPayload":         fields(staff, "posting"),
 	"InquiryPayload":         fields(staff, "inquiry"),
@@ -238,6 +245,14 @@ var fieldRules = map[string]typeRules{
 	"ClientPayload":              fields(adminOrRep, "client"),
 	"ClientSitePayload":          fields(adminOrRep, "site"),
 	"OrgUnitPayload":             fields(adminOrRep, "orgUnit"),
+
+	// Registrant accounts (issue 15 item 1).
+	"SignupTerms":            fields(public, "agencyName agencySlug policyVersion"),
+	"EmailReceipt":           fields(public, "email message"),
+	"VerifyEmailPayload":     fields(public, "email"),
+	"MyConsent":              fields(registrant, "kind version grantedAt"),
+	"MyDataExport":           fields(registrant, "generatedAt json"),
+	"DeleteMyAccountPayload": fields(registrant, "retainedUntil retained"),
 }
 
 // FieldReader returns the rule for typ.field. Connection and edge wrappers are transparent (their

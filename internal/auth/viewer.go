@@ -61,6 +61,12 @@ func WithViewer(ctx context.Context, v *Viewer) context.Context {
 	return context.WithValue(ctx, viewerKey, v)
 }
 
+// Anonymous returns ctx with nobody signed in: a public operation (a sign-up) acts for nobody, even
+// when its caller happens to carry a token of some account, perhaps of another agency.
+func Anonymous(ctx context.Context) context.Context {
+	return context.WithValue(ctx, viewerKey, (*Viewer)(nil))
+}
+
 // ViewerFrom returns the viewer in ctx, if any.
 func ViewerFrom(ctx context.Context) (*Viewer, bool) {
 	v, ok := ctx.Value(viewerKey).(*Viewer)

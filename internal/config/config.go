@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/mail"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -45,6 +49,16 @@ type Config struct {
 	// RefreshReuseWindow: a used refresh token presented again within it yields the same successor
 	// (REFRESH_REUSE_WINDOW / -refresh-reuse-window, default 30s; 0 turns it off).
 	RefreshReuseWindow time.Duration
+	// PublicURL is the server's public address, where e-mailed one-time links point (PUBLIC_URL).
+	PublicURL string
+	// PolicyVersion is the version of the consent texts registrants accept at sign-up (POLICY_VERSION).
+	PolicyVersion string
+	// SMTP delivers the agency's mail when SMTPAddr is set (SMTP_ADDR host:port, SMTP_USERNAME,
+	// SMTP_PASSWORD, MAIL_FROM); without it development logs links and production logs none.
+	SMTPAddr     string
+	SMTPUsername string
+	SMTPPassword string
+	MailFrom     string
 }
 
 // Defaults are the settings when neither a flag nor an environment variable gives one: the one place
@@ -56,6 +70,7 @@ var Defaults = Config{
 	MaxDepth: 12, MaxAliases: 30, MaxComplexity: 5000, MaxTokens: 10000, MaxTokensAnon: 2000,
 	MaxBodyBytes: 1 << 20, RequestTimeout: 15 * time.Second, ResponseCacheMB: 16,
 	RefreshReuseWindow: 30 * time.Second,
+	PublicURL:          "http://localhost:8080", PolicyVersion: "2026-04-01",
 }
 
 // Production reports whether APP_ENV is production.
@@ -122,6 +137,11 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&reqTimeout, "request-timeout", env("REQUEST_TIMEOUT", d.RequestTimeout.String()), "per-request timeout (REQUEST_TIMEOUT)")
 	fs.IntVar(&c.ResponseCacheMB, "response-cache-mb", intEnv("RESPONSE_CACHE_MB", d.ResponseCacheMB), "memory for cached query responses, 0 = off (RESPONSE_CACHE_MB)")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", env("PPROF_ADDR", ""), "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (PPROF_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", d.PublicURL), "the server's public address, for e-mailed links (PUBLIC_URL)")
+	fs.StringVar(&c.PolicyVersion, "policy-version", env("POLICY_VERSION", d.PolicyVersion), "version of the consent texts registrants accept (POLICY_VERSION)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("SMTP_ADDR", ""), "SMTP server host:port; empty = no mail transport (SMTP_ADDR)")
+	fs.StringVar(&c.SMTPUsername, "smtp-username", env("SMTP_USERNAME", ""), "SMTP user (SMTP_USERNAME)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("MAIL_FROM", ""), "sender address of the agency's mail (MAIL_FROM)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -131,7 +151,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	c.Args = fs.Args()
 	c.MaxBodyBytes = int64(maxBody)
-	c.JWTSecret = getenv("JWT_SECRET") // never a flag: flags show up in process listings
+	c.JWTSecret = getenv("JWT_SECRET")       // never a flag: flags show up in process listings
+	c.SMTPPassword = getenv("SMTP_PASSWORD") // likewise
 	if v := getenv("DB_MAX_OPEN_CONNS"); v != "" && c.DBMaxOpenConns == 0 {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -165,6 +186,23 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return Config{}, fmt.Errorf("APP_ENV: %q is neither development nor production", c.Env)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Config{}, fmt.Errorf("PUBLIC_URL: %q is not an http(s) address", c.PublicURL)
+	}
+	if c.Production() && !strings.HasPrefix(c.PublicURL, "https://") {
+		return Config{}, fmt.Errorf("PUBLIC_URL: %q must be https in production (it is in every e-mailed link)", c.PublicURL)
+	}
+	if strings.TrimSpace(c.PolicyVersion) == "" {
+		return Config{}, errors.New("POLICY_VERSION: empty")
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			return Config{}, fmt.Errorf("SMTP_ADDR: %q is not host:port", c.SMTPAddr)
+		}
+		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+			return Config{}, fmt.Errorf("MAIL_FROM: %q is not an address (required with SMTP_ADDR)", c.MailFrom)
+		}
 	}
 	if c.Production() && c.JWTSecret == "" && c.JWTKeyFile == "" {
 		return Config{}, errors.New("production needs JWT_SECRET or JWT_PRIVATE_KEY_FILE")

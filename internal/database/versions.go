@@ -15,6 +15,7 @@ var VersionedTables = []string{
 	"client_sites", "clients", "contact_logs", "coordinators", "inquiries", "org_units", "postings",
 	"registrants", "routing_decisions", "sales_reps", "skills", "work_histories",
 	"minimum_wages", // migrations/*_minimum_wages.sql adds its triggers
+	"consents",      // migrations/*_registrant_signup.sql adds its triggers
 }
 
 // DataVersion is a number that changes whenever a write to any of VersionedTables commits, in this

@@ -1,12 +1,15 @@
-// Package mail sends the agency's e-mails (staff invitations now; sign-up verification and password
-// resets later) through a Mailer. A message's Link carries a one-time secret: only a real delivery
+// Package mail sends the agency's e-mails (staff invitations, sign-up verification, password
+// resets) through a Mailer. A message's Link carries a one-time secret: only a real delivery
 // may contain it, and no log line in production ever does.
 package mail
 
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"strings"
+
+	"github.com/example/staffcrm/internal/config"
 )
 
 // Message is one e-mail. Link is the one-time link (a secret); Body is the text around it.
@@ -44,6 +47,16 @@ func (l Log) Send(ctx context.Context, m Message) error {
 	}
 	log.WarnContext(ctx, "mail not sent: no mail transport configured", "purpose", m.Purpose, "to", MaskAddress(m.To))
 	return nil
+}
+
+// Link is the one-time link to path under the server's public address (config.Defaults' when
+// publicURL is empty), carrying the token.
+func Link(publicURL, path, token string) string {
+	base := strings.TrimRight(publicURL, "/")
+	if base == "" {
+		base = config.Defaults.PublicURL
+	}
+	return base + path + "?token=" + url.QueryEscape(token)
 }
 
 // MaskAddress keeps an address's first letter and domain ("a***@example.jp").

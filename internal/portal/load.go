@@ -116,7 +116,7 @@ func (l Loader) Profile(ctx context.Context) (*MyProfile, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := l.Client.Registrant.Query().Where(registrant.ID(id)).WithSkills().WithWorkHistories().Only(ctx)
+	r, err := l.Client.Registrant.Query().Where(registrant.ID(id)).WithSkills().WithWorkHistories().WithConsents().Only(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("my profile: %w", err)
 	}
@@ -312,6 +312,12 @@ func (l Loader) Node(ctx context.Context, n ent.Noder) (ent.Noder, error) {
 		return l.Inquiry(ctx, e.ID)
 	case *ent.Assignment:
 		return l.Assignment(ctx, e.ID)
+	case *ent.WorkHistory:
+		w, err := l.Client.WorkHistory.Get(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		return NewMyWorkHistory(w), nil
 	}
 	return nil, &ent.NotFoundError{}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
@@ -126,6 +127,7 @@ type MySkill struct {
 }
 
 type MyWorkHistory struct {
+	ID          int
 	Company     string
 	Industry    string
 	JobCategory string
@@ -134,6 +136,14 @@ type MyWorkHistory struct {
 	StartDate   time.Time
 	EndDate     *time.Time
 	Kind        workhistory.Kind
+}
+
+func (MyWorkHistory) IsNode() {}
+
+// NewMyWorkHistory maps one entry of her work history.
+func NewMyWorkHistory(w *ent.WorkHistory) *MyWorkHistory {
+	return &MyWorkHistory{ID: w.ID, Company: w.Company, Industry: w.Industry, JobCategory: w.JobCategory,
+		Tasks: w.Tasks, TaskTags: w.TaskTags, StartDate: w.StartDate, EndDate: w.EndDate, Kind: w.Kind}
 }
 
 // MyProfile is the registrant's own profile.
@@ -158,6 +168,14 @@ type MyProfile struct {
 	Education             *string
 	Skills                []*MySkill
 	WorkHistories         []*MyWorkHistory
+	Consents              []*MyConsent
+}
+
+// MyConsent is a consent she gave, with the version of the text and when.
+type MyConsent struct {
+	Kind      consent.Kind
+	Version   string
+	GrantedAt time.Time
 }
 
 func (MyProfile) IsNode() {}
@@ -170,13 +188,14 @@ func NewMyProfile(r *ent.Registrant) *MyProfile {
 		DesiredHourlyWage: r.DesiredHourlyWage, DesiredJobCategories: r.DesiredJobCategories,
 		AvailableFrom: r.AvailableFrom, Employment: r.Employment, RegisteredAt: r.RegisteredAt,
 		BirthDate: r.BirthDate, Education: r.Education}
+	for _, c := range r.Edges.Consents {
+		p.Consents = append(p.Consents, &MyConsent{Kind: c.Kind, Version: c.Version, GrantedAt: c.GrantedAt})
+	}
 	for _, s := range r.Edges.Skills {
 		p.Skills = append(p.Skills, &MySkill{Name: s.Name, Level: s.Level, Years: s.Years})
 	}
 	for _, w := range r.Edges.WorkHistories {
-		p.WorkHistories = append(p.WorkHistories, &MyWorkHistory{Company: w.Company, Industry: w.Industry,
-			JobCategory: w.JobCategory, Tasks: w.Tasks, TaskTags: w.TaskTags, StartDate: w.StartDate,
-			EndDate: w.EndDate, Kind: w.Kind})
+		p.WorkHistories = append(p.WorkHistories, NewMyWorkHistory(w))
 	}
 	return p
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
@@ -20,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/routing/record"
 )
 
@@ -273,7 +275,13 @@ func (w *writer) registrants(ctx context.Context) error {
 	}
 	var ss []*ent.SkillCreate
 	var hs []*ent.WorkHistoryCreate
+	var cs []*ent.ConsentCreate
 	for i, r := range w.ap.registrants {
+		// Everyone registered through the app's sign-up, which records both consents.
+		for _, k := range []consent.Kind{consent.KindPRIVACY_POLICY, consent.KindSKILL_SHEET_PROVISION} {
+			cs = append(cs, w.tx.Consent.Create().SetAgencyID(w.agencyID).SetRegistrantID(w.registrantIDs[i]).
+				SetKind(k).SetVersion(config.Defaults.PolicyVersion).SetGrantedAt(r.registered))
+		}
 		for _, s := range r.skills {
 			ss = append(ss, w.tx.Skill.Create().SetAgencyID(w.agencyID).SetRegistrantID(w.registrantIDs[i]).
 				SetName(s.name).SetLevel(s.level).SetYears(s.years))
@@ -286,6 +294,9 @@ func (w *writer) registrants(ctx context.Context) error {
 		}
 	}
 	if _, err := bulk(ctx, w.tx.Skill.CreateBulk, ss, func(s *ent.Skill) int { return s.ID }); err != nil {
+		return err
+	}
+	if _, err := bulk(ctx, w.tx.Consent.CreateBulk, cs, func(c *ent.Consent) int { return c.ID }); err != nil {
 		return err
 	}
 	_, err = bulk(ctx, w.tx.WorkHistory.CreateBulk, hs, func(h *ent.WorkHistory) int { return h.ID })

@@ -19,9 +19,11 @@ import (
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/routingdecision"
+	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/mail"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -76,7 +78,7 @@ func newMasterEnv(t *testing.T, kind dbtest.Kind) *masterEnv {
 		router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil)}
 	me.w = &mutWalk{e: e, ctx: ctx}
 	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Router: me.router,
-		Pipeline: &pipeline.Service{Client: db.Client}, Mailer: me.mailer, LinkBase: "https://crm.example/set-password"}
+		Pipeline: &pipeline.Service{Client: db.Client}, Mailer: me.mailer, PublicURL: "https://crm.example"}
 	e.schema = graph.NewSchema(resolver).Schema()
 	srv := httptest.NewServer(server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
 		Log: slog.New(slog.NewJSONHandler(testLogOut, nil)), Development: true}))
@@ -180,7 +182,100 @@ func masterCases() []masterCase {
 				return map[string]any{"id": e.w.id("UX"), "name": "課 " + uniq(role)}
 			},
 			adminOrRep(nf)},
+
+		// Registrant accounts (issue 15 item 1). The public ones answer every caller alike.
+		{"registerRegistrant", "RegisterRegistrantInput!", "email message",
+			func(e *masterEnv, role string) map[string]any {
+				return registration("a", "signup-"+uniq(role)+"@example.jp")
+			},
+			everyoneAlike(ok)},
+		{"verifyEmail", "VerifyEmailInput!", "email",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"token": "no-such-token"} },
+			everyoneAlike(bad)},
+		{"resendVerificationEmail", "EmailInput!", "email message",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"email": "nobody-" + uniq(role) + "@example.jp"}
+			},
+			everyoneAlike(ok)},
+		{"requestPasswordReset", "EmailInput!", "email message",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"email": "nobody-" + uniq(role) + "@example.jp"}
+			},
+			everyoneAlike(ok)},
+		{"setMySkills", "SetMySkillsInput!", "profile{skills{name level}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"skills": []map[string]any{{"name": "Excel", "level": 3, "years": 2}}}
+			}, registrantOnly(forb)},
+		{"addMyWorkHistory", "WorkHistoryInput!", "profile{workHistories{id company}}",
+			func(e *masterEnv, role string) map[string]any { return workEntry("前職 " + uniq(role)) },
+			registrantOnly(forb)},
+		{"updateMyWorkHistory", "ChangeWorkHistoryInput!", "profile{workHistories{id company}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"id": e.w.id("W1"), "set": map[string]any{"company": "改名 " + uniq(role)}}
+			}, registrantOnly(forb)},
+		{"removeMyWorkHistory", "RemoveWorkHistoryInput!", "profile{workHistories{id}}",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshWorkHistory(e, "G1")} },
+			registrantOnly(forb)},
+		{"deleteMyAccount", "DeleteMyAccountInput!", "retainedUntil retained",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"password": "whatever it is"} },
+			// G1 has a scheduled assignment: refused before anything is touched.
+			registrantOnly(forb, graph.CodeConflict)},
+		{"setRegistrantSkills", "SetRegistrantSkillsInput!", "registrant{skills{name}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"registrantId": e.w.id("G2"), "skills": []map[string]any{{"name": "Word", "level": 2, "years": 1}}}
+			}, coordOrAdmin(nf)},
+		{"addRegistrantWorkHistory", "AddRegistrantWorkHistoryInput!", "registrant{workHistories{company}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"registrantId": e.w.id("G2"), "entry": workEntry("前職 " + uniq(role))}
+			}, coordOrAdmin(nf)},
+		{"updateRegistrantWorkHistory", "ChangeWorkHistoryInput!", "registrant{workHistories{company}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"id": e.w.id("W1"), "set": map[string]any{"tasks": "請求書 " + uniq(role)}}
+			}, coordOrAdmin(nf)},
+		{"removeRegistrantWorkHistory", "RemoveWorkHistoryInput!", "registrant{id}",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshWorkHistory(e, "G2")} },
+			coordOrAdmin(nf)},
 	}
+}
+
+func everyoneAlike(code string) map[string]string {
+	return map[string]string{roleAdmin: code, roleCoord: code, roleSales: code, roleReg: code, roleAnon: code, roleOther: code}
+}
+
+// registrantOnly: the registrant succeeds (or gets regCode), staff are refused with staffCode.
+func registrantOnly(staffCode string, regCode ...string) map[string]string {
+	reg := ""
+	if len(regCode) > 0 {
+		reg = regCode[0]
+	}
+	return map[string]string{roleAdmin: staffCode, roleCoord: staffCode, roleSales: staffCode, roleReg: reg,
+		roleAnon: graph.CodeUnauthenticated, roleOther: staffCode}
+}
+
+// coordOrAdmin: coordinators and admins edit agency A's registrants; sales reps and registrants may
+// not; agency B's admin does not find A's rows.
+func coordOrAdmin(other string) map[string]string {
+	return map[string]string{roleAdmin: "", roleCoord: "", roleSales: graph.CodeForbidden, roleReg: graph.CodeForbidden,
+		roleAnon: graph.CodeUnauthenticated, roleOther: other}
+}
+
+func registration(slug, email string) map[string]any {
+	return map[string]any{"agencySlug": slug, "email": email, "password": "correct horse battery",
+		"name": "山田 花子", "kana": "ヤマダ ハナコ", "phone": "090-1234-5678", "prefecture": "東京都",
+		"privacyPolicyVersion": config.Defaults.PolicyVersion, "skillSheetProvisionVersion": config.Defaults.PolicyVersion}
+}
+
+func workEntry(company string) map[string]any {
+	return map[string]any{"company": company, "jobCategory": "一般事務", "startDate": "2020-04-01",
+		"endDate": "2023-03-31", "kind": "DISPATCHED", "taskTags": []string{"データ入力", "電話応対"}}
+}
+
+// freshWorkHistory: a new entry on the fixture registrant label, for a removal to take.
+func freshWorkHistory(e *masterEnv, label string) string {
+	w := e.db.Client.WorkHistory.Create().SetAgencyID(e.w.agency()).SetRegistrantID(e.w.row(label).id).
+		SetCompany("消す職歴").SetJobCategory("一般事務").SetStartDate(time.Date(2019, 4, 1, 0, 0, 0, 0, time.UTC)).
+		SetKind(workhistory.KindDIRECT_EMPLOYMENT).SaveX(e.sys())
+	return strconv.Itoa(w.ID)
 }
 
 func (c masterCase) query() string {

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/migrate"
 	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/dbtest"
 )
@@ -167,6 +168,73 @@ var mutationSpecs = map[string]mutationSpec{
 		other:   map[string]string{"id": "I1"},
 		outside: map[string]map[string]string{"id": {roleCoord: "I2"}},
 	},
+	// Skills and work history (issue 15 item 1): the registrant names only her own entries;
+	// coordinators and admins any registrant of the agency; sales reps none.
+	"updateMyWorkHistory":         ownHistoryStep(map[string]any{"tasks": "walk"}),
+	"removeMyWorkHistory":         ownHistoryStep(nil),
+	"updateRegistrantWorkHistory": staffHistoryStep(map[string]any{"tasks": "walk"}),
+	"removeRegistrantWorkHistory": staffHistoryStep(nil),
+	"setRegistrantSkills": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role != roleAdmin && role != roleCoord {
+				return nil
+			}
+			return map[string]any{"registrantId": w.id("G2"), "skills": []map[string]any{{"name": "walk", "level": 2, "years": 1}}}
+		},
+		other: map[string]string{"registrantId": "G1"},
+	},
+	"addRegistrantWorkHistory": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role != roleAdmin && role != roleCoord {
+				return nil
+			}
+			return map[string]any{"registrantId": w.id("G2"), "entry": map[string]any{"company": "walk", "jobCategory": "一般事務",
+				"startDate": "2020-04-01", "kind": "DISPATCHED"}}
+		},
+		other: map[string]string{"registrantId": "G1"},
+	},
+}
+
+// ownHistoryStep: the registrant changes (set != nil) or removes one of her own entries.
+func ownHistoryStep(set map[string]any) mutationSpec {
+	return mutationSpec{
+		input: func(w *mutWalk, role string) map[string]any {
+			if role != roleReg {
+				return nil
+			}
+			return historyInput(w.freshHistory("G1"), set)
+		},
+		other:   map[string]string{"id": "W1"},
+		outside: map[string]map[string]string{"id": {roleReg: "W2"}},
+	}
+}
+
+// staffHistoryStep: coordinators and admins change or remove any registrant's entry.
+func staffHistoryStep(set map[string]any) mutationSpec {
+	return mutationSpec{
+		input: func(w *mutWalk, role string) map[string]any {
+			if role != roleAdmin && role != roleCoord {
+				return nil
+			}
+			return historyInput(w.freshHistory("G2"), set)
+		},
+		other: map[string]string{"id": "W1"},
+	}
+}
+
+func historyInput(id string, set map[string]any) map[string]any {
+	if set == nil {
+		return map[string]any{"id": id}
+	}
+	return map[string]any{"id": id, "set": set}
+}
+
+// freshHistory is a new work-history entry of the registrant labelled reg.
+func (w *mutWalk) freshHistory(reg string) string {
+	h := w.c().WorkHistory.Create().SetAgencyID(w.agency()).SetRegistrantID(w.row(reg).id).SetCompany("walk").
+		SetJobCategory("一般事務").SetStartDate(time.Date(2019, 4, 1, 0, 0, 0, 0, time.UTC)).
+		SetKind(workhistory.KindDIRECT_EMPLOYMENT).SaveX(w.ctx)
+	return strconv.Itoa(h.ID)
 }
 
 func registrantApplicationStep(status application.Status) mutationSpec {

@@ -68,7 +68,9 @@ var rowsVisibleTo = map[string]string{
 	"P3": "admin coord sales reg", // public, open, another rep's
 	"G1": "admin coord sales reg", // applied to R1's posting; handled by C1
 	"G2": "admin coord",
-	"K1": "admin coord sales", "W1": "admin coord sales", // registrants see them inside myProfile only
+	"K1": "admin coord sales",     // registrants see skills inside myProfile only
+	"W1": "admin coord sales reg", // her own entry, as MyWorkHistory (the app edits it by id)
+	"W2": "admin coord",           // G2's, whom the sales rep does not work with
 	"A1": "admin coord sales reg", "A2": "admin",
 	"E1": "admin coord sales", "E2": "admin",
 	"I1": "admin coord sales reg", "I2": "admin",
@@ -82,7 +84,7 @@ var rowsVisibleTo = map[string]string{
 var registrantType = map[string]string{
 	"Posting": "PublicPosting", "Application": "MyApplication", "Inquiry": "MyInquiry",
 	"Assignment": "MyAssignment", "Registrant": "MyProfile", "ContactLog": "MyContactLog",
-	"Account": "Account", "Agency": "Agency",
+	"Account": "Account", "Agency": "Agency", "WorkHistory": "MyWorkHistory",
 }
 
 type fixRow struct {
@@ -219,6 +221,9 @@ func buildAgency(t *testing.T, ctx context.Context, c *ent.Client, slug string) 
 	w1 := c.WorkHistory.Create().SetAgencyID(ag.ID).SetRegistrantID(g1.ID).SetCompany("前職").SetJobCategory("一般事務").
 		SetStartDate(birth.AddDate(25, 0, 0)).SetKind(workhistory.KindDISPATCHED).SaveX(ctx)
 	add("W1", "WorkHistory", w1.ID, w1)
+	w2 := c.WorkHistory.Create().SetAgencyID(ag.ID).SetRegistrantID(g2.ID).SetCompany("前々職").SetJobCategory("受付").
+		SetStartDate(birth.AddDate(23, 0, 0)).SetKind(workhistory.KindDIRECT_EMPLOYMENT).SaveX(ctx)
+	add("W2", "WorkHistory", w2.ID, w2)
 
 	a1 := c.Application.Create().SetAgencyID(ag.ID).SetRegistrantID(g1.ID).SetPostingID(p1.ID).
 		SetStatus(application.StatusSCREENING).SetInternalNotes("良い").SaveX(ctx)

@@ -24,6 +24,9 @@ var (
 	ErrInvalidCredentials = errors.New("invalid e-mail or password")
 	// ErrAccountDisabled is returned after a correct password for a disabled account.
 	ErrAccountDisabled = errors.New("account is disabled")
+	// ErrEmailUnverified is returned after a correct password for a self-registered account whose
+	// e-mail address is not verified yet (only the password's holder learns the account exists).
+	ErrEmailUnverified = errors.New("verify your e-mail address first: follow the link we sent, or ask for a new one with resendVerificationEmail")
 	// ErrRefreshInvalid covers unknown, expired and revoked refresh tokens.
 	ErrRefreshInvalid = errors.New("refresh token is invalid or expired")
 	// ErrRefreshReused means a refresh token was presented twice; its whole family is now revoked.
@@ -110,6 +113,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (*Session, 
 	}
 	if acc.Disabled {
 		return nil, ErrAccountDisabled
+	}
+	if acc.EmailUnverified {
+		return nil, ErrEmailUnverified
 	}
 	if err := s.client.Account.UpdateOneID(acc.ID).SetLastLoginAt(s.now()).
 		Exec(access.System(ctx, "login: stamp last_login_at")); err != nil {

@@ -5,7 +5,6 @@
 package staff
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -27,11 +26,7 @@ const (
 	DefaultCapacity   = 10
 	MaxSpecialties    = 50
 	MaxSpecialtyRunes = 100
-	MinPasswordRunes  = 12
-	MaxPasswordBytes  = 1024
 )
-
-var emailRE = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 
 // Invite is a new staff member.
 type Invite struct {
@@ -56,10 +51,11 @@ type Changes struct {
 // CheckInvite validates an invitation and returns it normalised (e-mail lower-cased and trimmed,
 // name trimmed, the default capacity filled in).
 func CheckInvite(in Invite) (Invite, error) {
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	if len(in.Email) > 254 || !emailRE.MatchString(in.Email) {
-		return Invite{}, invalid.Field("email", "not an e-mail address")
+	email, err := auth.NormalizeEmail(in.Email)
+	if err != nil {
+		return Invite{}, err
 	}
+	in.Email = email
 	name, err := checkName(in.Name)
 	if err != nil {
 		return Invite{}, err
@@ -145,17 +141,6 @@ func CheckChanges(role auth.Role, c Changes) (Changes, error) {
 		c.Regions = out
 	}
 	return c, nil
-}
-
-// CheckPassword validates a new password.
-func CheckPassword(p string) error {
-	if utf8.RuneCountInString(p) < MinPasswordRunes {
-		return invalid.Field("password", "at least %d characters", MinPasswordRunes)
-	}
-	if len(p) > MaxPasswordBytes {
-		return invalid.Field("password", "at most %d bytes", MaxPasswordBytes)
-	}
-	return nil
 }
 
 func checkName(n string) (string, error) {

@@ -66,14 +66,14 @@ func TestCheckChangesAndPassword(t *testing.T) {
 			_, err := CheckChanges(auth.RoleSalesRep, Changes{Regions: []string{"東京都"}})
 			return err
 		}()},
-		{"short password", "password", CheckPassword("short")},
+		{"short password", "password", auth.CheckNewPassword("short")},
 	} {
 		var ie *invalid.Error
 		if !errors.As(tc.err, &ie) || ie.Field != tc.field {
 			t.Errorf("%s: err = %v, want an invalid %s", tc.name, tc.err, tc.field)
 		}
 	}
-	if err := CheckPassword("correct horse battery"); err != nil {
+	if err := auth.CheckNewPassword("correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,17 +3,12 @@ package staff
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
-	"github.com/example/staffcrm/ent/accounttoken"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -22,6 +17,7 @@ import (
 	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/mail"
+	"github.com/example/staffcrm/internal/onetime"
 	"github.com/example/staffcrm/internal/routing"
 )
 
@@ -40,17 +36,14 @@ var (
 // DefaultLinkTTL is how long a set-password link works.
 const DefaultLinkTTL = 72 * time.Hour
 
-// DefaultLinkBase is where set-password links point when the server is not told its public address.
-const DefaultLinkBase = "http://localhost:8080/set-password"
-
 // Service manages the viewer's agency's staff.
 type Service struct {
-	Client   *ent.Client
-	Router   *routing.Router
-	Mailer   mail.Mailer      // nil: mail.Log without links
-	LinkBase string           // "": DefaultLinkBase; the token is added as ?token=
-	LinkTTL  time.Duration    // 0: DefaultLinkTTL
-	Now      func() time.Time // nil: time.Now
+	Client    *ent.Client
+	Router    *routing.Router
+	Mailer    mail.Mailer      // nil: mail.Log without links
+	PublicURL string           // links are PublicURL/set-password?token=…; "": config.Defaults.PublicURL (mail.Link)
+	LinkTTL   time.Duration    // 0: DefaultLinkTTL
+	Now       func() time.Time // nil: time.Now
 }
 
 func (s *Service) now() time.Time {
@@ -101,7 +94,6 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 	if err != nil {
 		return Invited{}, fmt.Errorf("invite staff: %w", err)
 	}
-	raw, hash := newToken()
 	out := Invited{ExpiresAt: s.now().Add(s.ttl())}
 	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		acc, err := tx.Account.Create().SetEmail(in.Email).SetRole(account.Role(in.Role)).SetPasswordHash(placeholder).Save(ctx)
@@ -123,7 +115,7 @@ func (s *Service) Invite(ctx context.Context, in Invite) (Invited, error) {
 		if err != nil {
 			return err
 		}
-		return s.issueLink(ctx, tx, acc, in.Name, raw, hash, out.ExpiresAt)
+		return s.issueLink(ctx, tx, acc, in.Name, out.ExpiresAt)
 	})
 	if err != nil {
 		return Invited{}, fmt.Errorf("invite staff: %w", err)
@@ -146,18 +138,11 @@ func (s *Service) ttl() time.Duration {
 }
 
 // issueLink stores a set-password token for acc (earlier unused ones stop working) and mails the
-// link, inside tx: a mail that cannot be handed over rolls everything back.
-func (s *Service) issueLink(ctx context.Context, tx *ent.Tx, acc *ent.Account, name, raw, hash string, expires time.Time) error {
-	// Token rows are the service's own (no viewer may read or write them); the caller has checked
-	// that the admin may manage acc.
-	sys := access.System(ctx, "staff: store the account's set-password token")
-	now := s.now()
-	if err := tx.AccountToken.Update().Where(accounttoken.AccountID(acc.ID), accounttoken.UsedAtIsNil()).
-		SetUsedAt(now).Exec(sys); err != nil {
-		return err
-	}
-	if err := tx.AccountToken.Create().SetAccountID(acc.ID).SetPurpose(accounttoken.PurposeSET_PASSWORD).
-		SetTokenHash(hash).SetCreatedAt(now).SetExpiresAt(expires).Exec(sys); err != nil {
+// link, inside tx: a mail that cannot be handed over rolls everything back. The caller has checked
+// that the admin may manage acc.
+func (s *Service) issueLink(ctx context.Context, tx *ent.Tx, acc *ent.Account, name string, expires time.Time) error {
+	raw, err := onetime.Issue(ctx, tx, acc.ID, onetime.SetPassword, s.now(), expires)
+	if err != nil {
 		return err
 	}
 	return s.mailer().Send(ctx, mail.Message{To: acc.Email, Purpose: "staff_set_password",
@@ -184,10 +169,9 @@ func (s *Service) SendLink(ctx context.Context, accountID int) (*ent.Account, ti
 	case acc.Edges.SalesRep != nil:
 		name = acc.Edges.SalesRep.Name
 	}
-	raw, hash := newToken()
 	expires := s.now().Add(s.ttl())
 	if err := dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		return s.issueLink(ctx, tx, acc, name, raw, hash, expires)
+		return s.issueLink(ctx, tx, acc, name, expires)
 	}); err != nil {
 		return nil, time.Time{}, fmt.Errorf("send set-password link: %w", err)
 	}
@@ -201,26 +185,7 @@ func orEmpty(ss []string) []string {
 	return ss
 }
 
-func (s *Service) link(raw string) string {
-	base := s.LinkBase
-	if base == "" {
-		base = DefaultLinkBase
-	}
-	return base + "?token=" + url.QueryEscape(raw)
-}
-
-// newToken returns a random link token and the SHA-256 that is stored instead of it.
-func newToken() (raw, hash string) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	raw = base64.RawURLEncoding.EncodeToString(b)
-	return raw, hashToken(raw)
-}
-
-func hashToken(raw string) string {
-	h := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(h[:])
-}
+func (s *Service) link(raw string) string { return mail.Link(s.PublicURL, "/set-password", raw) }
 
 // SetPassword sets the password of the account a set-password link was made for, once: the token is
 // spent by a conditional update, so of two concurrent uses one wins. Unknown, used and expired
@@ -229,34 +194,26 @@ func (s *Service) SetPassword(ctx context.Context, token, password string) (*ent
 	if token == "" {
 		return nil, invalid.Field("token", "required")
 	}
-	if err := CheckPassword(password); err != nil {
+	if err := auth.CheckNewPassword(password); err != nil {
 		return nil, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return nil, fmt.Errorf("set password: %w", err)
 	}
-	sys := access.System(ctx, "staff: spend a set-password token and set the account's password")
 	var out *ent.Account
-	err = dbtx.WithTx(sys, s.Client, func(tx *ent.Tx) error {
-		now := s.now()
-		tok, err := tx.AccountToken.Query().Where(accounttoken.TokenHash(hashToken(token)),
-			accounttoken.PurposeEQ(accounttoken.PurposeSET_PASSWORD)).Only(sys)
-		if ent.IsNotFound(err) {
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		id, err := onetime.Spend(ctx, tx, token, onetime.SetPassword, s.now())
+		if errors.Is(err, onetime.ErrInvalid) {
 			return ErrLinkInvalid
 		}
 		if err != nil {
 			return err
 		}
-		n, err := tx.AccountToken.Update().Where(accounttoken.ID(tok.ID), accounttoken.UsedAtIsNil(),
-			accounttoken.ExpiresAtGT(now)).SetUsedAt(now).Save(sys)
-		if err != nil {
-			return err
-		}
-		if n != 1 {
-			return ErrLinkInvalid
-		}
-		out, err = tx.Account.UpdateOneID(tok.AccountID).SetPasswordHash(hash).AddTokenVersion(1).Save(sys)
+		// The token is the authority for this one account's password. Following the link also proves
+		// the mailbox, so a self-registered account still waiting for verification is verified.
+		out, err = tx.Account.UpdateOneID(id).SetPasswordHash(hash).SetEmailUnverified(false).AddTokenVersion(1).
+			Save(access.System(ctx, "staff: set the password of the account a spent set-password link was made for"))
 		return err
 	})
 	if err != nil {
