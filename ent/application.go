@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -41,6 +42,14 @@ type Application struct {
 	IdempotencyKey *string `json:"idempotency_key,omitempty"`
 	// Active holds the value of the "active" field.
 	Active *bool `json:"active,omitempty"`
+	// MeetingAt holds the value of the "meeting_at" field.
+	MeetingAt *time.Time `json:"meeting_at,omitempty"`
+	// MeetingPlace holds the value of the "meeting_place" field.
+	MeetingPlace *string `json:"meeting_place,omitempty"`
+	// MeetingAttendees holds the value of the "meeting_attendees" field.
+	MeetingAttendees []string `json:"meeting_attendees,omitempty"`
+	// for the registrant: what to bring, whom to ask for
+	MeetingNote *string `json:"meeting_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ApplicationQuery when eager-loading is set.
 	Edges        ApplicationEdges `json:"edges"`
@@ -126,13 +135,15 @@ func (*Application) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case application.FieldMeetingAttendees:
+			values[i] = new([]byte)
 		case application.FieldActive:
 			values[i] = new(sql.NullBool)
 		case application.FieldID, application.FieldAgencyID, application.FieldRegistrantID, application.FieldPostingID:
 			values[i] = new(sql.NullInt64)
-		case application.FieldStatus, application.FieldInternalNotes, application.FieldRejectionReason, application.FieldIdempotencyKey:
+		case application.FieldStatus, application.FieldInternalNotes, application.FieldRejectionReason, application.FieldIdempotencyKey, application.FieldMeetingPlace, application.FieldMeetingNote:
 			values[i] = new(sql.NullString)
-		case application.FieldCreatedAt, application.FieldUpdatedAt:
+		case application.FieldCreatedAt, application.FieldUpdatedAt, application.FieldMeetingAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -218,6 +229,35 @@ func (_m *Application) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Active = new(bool)
 				*_m.Active = value.Bool
+			}
+		case application.FieldMeetingAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field meeting_at", values[i])
+			} else if value.Valid {
+				_m.MeetingAt = new(time.Time)
+				*_m.MeetingAt = value.Time
+			}
+		case application.FieldMeetingPlace:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field meeting_place", values[i])
+			} else if value.Valid {
+				_m.MeetingPlace = new(string)
+				*_m.MeetingPlace = value.String
+			}
+		case application.FieldMeetingAttendees:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field meeting_attendees", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.MeetingAttendees); err != nil {
+					return fmt.Errorf("unmarshal field meeting_attendees: %w", err)
+				}
+			}
+		case application.FieldMeetingNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field meeting_note", values[i])
+			} else if value.Valid {
+				_m.MeetingNote = new(string)
+				*_m.MeetingNote = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -316,6 +356,24 @@ func (_m *Application) String() string {
 	if v := _m.Active; v != nil {
 		builder.WriteString("active=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.MeetingAt; v != nil {
+		builder.WriteString("meeting_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.MeetingPlace; v != nil {
+		builder.WriteString("meeting_place=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("meeting_attendees=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MeetingAttendees))
+	builder.WriteString(", ")
+	if v := _m.MeetingNote; v != nil {
+		builder.WriteString("meeting_note=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -143,6 +143,54 @@ func (_c *ApplicationCreate) SetNillableActive(v *bool) *ApplicationCreate {
 	return _c
 }
 
+// SetMeetingAt sets the "meeting_at" field.
+func (_c *ApplicationCreate) SetMeetingAt(v time.Time) *ApplicationCreate {
+	_c.mutation.SetMeetingAt(v)
+	return _c
+}
+
+// SetNillableMeetingAt sets the "meeting_at" field if the given value is not nil.
+func (_c *ApplicationCreate) SetNillableMeetingAt(v *time.Time) *ApplicationCreate {
+	if v != nil {
+		_c.SetMeetingAt(*v)
+	}
+	return _c
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (_c *ApplicationCreate) SetMeetingPlace(v string) *ApplicationCreate {
+	_c.mutation.SetMeetingPlace(v)
+	return _c
+}
+
+// SetNillableMeetingPlace sets the "meeting_place" field if the given value is not nil.
+func (_c *ApplicationCreate) SetNillableMeetingPlace(v *string) *ApplicationCreate {
+	if v != nil {
+		_c.SetMeetingPlace(*v)
+	}
+	return _c
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (_c *ApplicationCreate) SetMeetingAttendees(v []string) *ApplicationCreate {
+	_c.mutation.SetMeetingAttendees(v)
+	return _c
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (_c *ApplicationCreate) SetMeetingNote(v string) *ApplicationCreate {
+	_c.mutation.SetMeetingNote(v)
+	return _c
+}
+
+// SetNillableMeetingNote sets the "meeting_note" field if the given value is not nil.
+func (_c *ApplicationCreate) SetNillableMeetingNote(v *string) *ApplicationCreate {
+	if v != nil {
+		_c.SetMeetingNote(*v)
+	}
+	return _c
+}
+
 // SetAgency sets the "agency" edge to the Agency entity.
 func (_c *ApplicationCreate) SetAgency(v *Agency) *ApplicationCreate {
 	return _c.SetAgencyID(v.ID)
@@ -290,6 +338,16 @@ func (_c *ApplicationCreate) check() error {
 			return &ValidationError{Name: "idempotency_key", err: fmt.Errorf(`ent: validator failed for field "Application.idempotency_key": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.MeetingPlace(); ok {
+		if err := application.MeetingPlaceValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_place", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_place": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MeetingNote(); ok {
+		if err := application.MeetingNoteValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_note", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_note": %w`, err)}
+		}
+	}
 	if len(_c.mutation.AgencyIDs()) == 0 {
 		return &ValidationError{Name: "agency", err: errors.New(`ent: missing required edge "Application.agency"`)}
 	}
@@ -353,6 +411,22 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(application.FieldActive, field.TypeBool, value)
 		_node.Active = &value
+	}
+	if value, ok := _c.mutation.MeetingAt(); ok {
+		_spec.SetField(application.FieldMeetingAt, field.TypeTime, value)
+		_node.MeetingAt = &value
+	}
+	if value, ok := _c.mutation.MeetingPlace(); ok {
+		_spec.SetField(application.FieldMeetingPlace, field.TypeString, value)
+		_node.MeetingPlace = &value
+	}
+	if value, ok := _c.mutation.MeetingAttendees(); ok {
+		_spec.SetField(application.FieldMeetingAttendees, field.TypeJSON, value)
+		_node.MeetingAttendees = value
+	}
+	if value, ok := _c.mutation.MeetingNote(); ok {
+		_spec.SetField(application.FieldMeetingNote, field.TypeString, value)
+		_node.MeetingNote = &value
 	}
 	if nodes := _c.mutation.AgencyIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -567,6 +641,78 @@ func (u *ApplicationUpsert) ClearActive() *ApplicationUpsert {
 	return u
 }
 
+// SetMeetingAt sets the "meeting_at" field.
+func (u *ApplicationUpsert) SetMeetingAt(v time.Time) *ApplicationUpsert {
+	u.Set(application.FieldMeetingAt, v)
+	return u
+}
+
+// UpdateMeetingAt sets the "meeting_at" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateMeetingAt() *ApplicationUpsert {
+	u.SetExcluded(application.FieldMeetingAt)
+	return u
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (u *ApplicationUpsert) ClearMeetingAt() *ApplicationUpsert {
+	u.SetNull(application.FieldMeetingAt)
+	return u
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (u *ApplicationUpsert) SetMeetingPlace(v string) *ApplicationUpsert {
+	u.Set(application.FieldMeetingPlace, v)
+	return u
+}
+
+// UpdateMeetingPlace sets the "meeting_place" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateMeetingPlace() *ApplicationUpsert {
+	u.SetExcluded(application.FieldMeetingPlace)
+	return u
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (u *ApplicationUpsert) ClearMeetingPlace() *ApplicationUpsert {
+	u.SetNull(application.FieldMeetingPlace)
+	return u
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (u *ApplicationUpsert) SetMeetingAttendees(v []string) *ApplicationUpsert {
+	u.Set(application.FieldMeetingAttendees, v)
+	return u
+}
+
+// UpdateMeetingAttendees sets the "meeting_attendees" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateMeetingAttendees() *ApplicationUpsert {
+	u.SetExcluded(application.FieldMeetingAttendees)
+	return u
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (u *ApplicationUpsert) ClearMeetingAttendees() *ApplicationUpsert {
+	u.SetNull(application.FieldMeetingAttendees)
+	return u
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (u *ApplicationUpsert) SetMeetingNote(v string) *ApplicationUpsert {
+	u.Set(application.FieldMeetingNote, v)
+	return u
+}
+
+// UpdateMeetingNote sets the "meeting_note" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateMeetingNote() *ApplicationUpsert {
+	u.SetExcluded(application.FieldMeetingNote)
+	return u
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (u *ApplicationUpsert) ClearMeetingNote() *ApplicationUpsert {
+	u.SetNull(application.FieldMeetingNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -712,6 +858,90 @@ func (u *ApplicationUpsertOne) UpdateActive() *ApplicationUpsertOne {
 func (u *ApplicationUpsertOne) ClearActive() *ApplicationUpsertOne {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearActive()
+	})
+}
+
+// SetMeetingAt sets the "meeting_at" field.
+func (u *ApplicationUpsertOne) SetMeetingAt(v time.Time) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingAt(v)
+	})
+}
+
+// UpdateMeetingAt sets the "meeting_at" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateMeetingAt() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingAt()
+	})
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (u *ApplicationUpsertOne) ClearMeetingAt() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingAt()
+	})
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (u *ApplicationUpsertOne) SetMeetingPlace(v string) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingPlace(v)
+	})
+}
+
+// UpdateMeetingPlace sets the "meeting_place" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateMeetingPlace() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingPlace()
+	})
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (u *ApplicationUpsertOne) ClearMeetingPlace() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingPlace()
+	})
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (u *ApplicationUpsertOne) SetMeetingAttendees(v []string) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingAttendees(v)
+	})
+}
+
+// UpdateMeetingAttendees sets the "meeting_attendees" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateMeetingAttendees() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingAttendees()
+	})
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (u *ApplicationUpsertOne) ClearMeetingAttendees() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingAttendees()
+	})
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (u *ApplicationUpsertOne) SetMeetingNote(v string) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingNote(v)
+	})
+}
+
+// UpdateMeetingNote sets the "meeting_note" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateMeetingNote() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingNote()
+	})
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (u *ApplicationUpsertOne) ClearMeetingNote() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingNote()
 	})
 }
 
@@ -1026,6 +1256,90 @@ func (u *ApplicationUpsertBulk) UpdateActive() *ApplicationUpsertBulk {
 func (u *ApplicationUpsertBulk) ClearActive() *ApplicationUpsertBulk {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearActive()
+	})
+}
+
+// SetMeetingAt sets the "meeting_at" field.
+func (u *ApplicationUpsertBulk) SetMeetingAt(v time.Time) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingAt(v)
+	})
+}
+
+// UpdateMeetingAt sets the "meeting_at" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateMeetingAt() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingAt()
+	})
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (u *ApplicationUpsertBulk) ClearMeetingAt() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingAt()
+	})
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (u *ApplicationUpsertBulk) SetMeetingPlace(v string) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingPlace(v)
+	})
+}
+
+// UpdateMeetingPlace sets the "meeting_place" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateMeetingPlace() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingPlace()
+	})
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (u *ApplicationUpsertBulk) ClearMeetingPlace() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingPlace()
+	})
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (u *ApplicationUpsertBulk) SetMeetingAttendees(v []string) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingAttendees(v)
+	})
+}
+
+// UpdateMeetingAttendees sets the "meeting_attendees" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateMeetingAttendees() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingAttendees()
+	})
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (u *ApplicationUpsertBulk) ClearMeetingAttendees() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingAttendees()
+	})
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (u *ApplicationUpsertBulk) SetMeetingNote(v string) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetMeetingNote(v)
+	})
+}
+
+// UpdateMeetingNote sets the "meeting_note" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateMeetingNote() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateMeetingNote()
+	})
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (u *ApplicationUpsertBulk) ClearMeetingNote() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearMeetingNote()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/applicationevent"
@@ -108,6 +109,84 @@ func (_u *ApplicationUpdate) SetNillableActive(v *bool) *ApplicationUpdate {
 // ClearActive clears the value of the "active" field.
 func (_u *ApplicationUpdate) ClearActive() *ApplicationUpdate {
 	_u.mutation.ClearActive()
+	return _u
+}
+
+// SetMeetingAt sets the "meeting_at" field.
+func (_u *ApplicationUpdate) SetMeetingAt(v time.Time) *ApplicationUpdate {
+	_u.mutation.SetMeetingAt(v)
+	return _u
+}
+
+// SetNillableMeetingAt sets the "meeting_at" field if the given value is not nil.
+func (_u *ApplicationUpdate) SetNillableMeetingAt(v *time.Time) *ApplicationUpdate {
+	if v != nil {
+		_u.SetMeetingAt(*v)
+	}
+	return _u
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (_u *ApplicationUpdate) ClearMeetingAt() *ApplicationUpdate {
+	_u.mutation.ClearMeetingAt()
+	return _u
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (_u *ApplicationUpdate) SetMeetingPlace(v string) *ApplicationUpdate {
+	_u.mutation.SetMeetingPlace(v)
+	return _u
+}
+
+// SetNillableMeetingPlace sets the "meeting_place" field if the given value is not nil.
+func (_u *ApplicationUpdate) SetNillableMeetingPlace(v *string) *ApplicationUpdate {
+	if v != nil {
+		_u.SetMeetingPlace(*v)
+	}
+	return _u
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (_u *ApplicationUpdate) ClearMeetingPlace() *ApplicationUpdate {
+	_u.mutation.ClearMeetingPlace()
+	return _u
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (_u *ApplicationUpdate) SetMeetingAttendees(v []string) *ApplicationUpdate {
+	_u.mutation.SetMeetingAttendees(v)
+	return _u
+}
+
+// AppendMeetingAttendees appends value to the "meeting_attendees" field.
+func (_u *ApplicationUpdate) AppendMeetingAttendees(v []string) *ApplicationUpdate {
+	_u.mutation.AppendMeetingAttendees(v)
+	return _u
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (_u *ApplicationUpdate) ClearMeetingAttendees() *ApplicationUpdate {
+	_u.mutation.ClearMeetingAttendees()
+	return _u
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (_u *ApplicationUpdate) SetMeetingNote(v string) *ApplicationUpdate {
+	_u.mutation.SetMeetingNote(v)
+	return _u
+}
+
+// SetNillableMeetingNote sets the "meeting_note" field if the given value is not nil.
+func (_u *ApplicationUpdate) SetNillableMeetingNote(v *string) *ApplicationUpdate {
+	if v != nil {
+		_u.SetMeetingNote(*v)
+	}
+	return _u
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (_u *ApplicationUpdate) ClearMeetingNote() *ApplicationUpdate {
+	_u.mutation.ClearMeetingNote()
 	return _u
 }
 
@@ -236,6 +315,16 @@ func (_u *ApplicationUpdate) check() error {
 			return &ValidationError{Name: "rejection_reason", err: fmt.Errorf(`ent: validator failed for field "Application.rejection_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MeetingPlace(); ok {
+		if err := application.MeetingPlaceValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_place", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_place": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MeetingNote(); ok {
+		if err := application.MeetingNoteValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_note", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_note": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Application.agency"`)
 	}
@@ -292,6 +381,35 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.ActiveCleared() {
 		_spec.ClearField(application.FieldActive, field.TypeBool)
+	}
+	if value, ok := _u.mutation.MeetingAt(); ok {
+		_spec.SetField(application.FieldMeetingAt, field.TypeTime, value)
+	}
+	if _u.mutation.MeetingAtCleared() {
+		_spec.ClearField(application.FieldMeetingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MeetingPlace(); ok {
+		_spec.SetField(application.FieldMeetingPlace, field.TypeString, value)
+	}
+	if _u.mutation.MeetingPlaceCleared() {
+		_spec.ClearField(application.FieldMeetingPlace, field.TypeString)
+	}
+	if value, ok := _u.mutation.MeetingAttendees(); ok {
+		_spec.SetField(application.FieldMeetingAttendees, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMeetingAttendees(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, application.FieldMeetingAttendees, value)
+		})
+	}
+	if _u.mutation.MeetingAttendeesCleared() {
+		_spec.ClearField(application.FieldMeetingAttendees, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.MeetingNote(); ok {
+		_spec.SetField(application.FieldMeetingNote, field.TypeString, value)
+	}
+	if _u.mutation.MeetingNoteCleared() {
+		_spec.ClearField(application.FieldMeetingNote, field.TypeString)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -469,6 +587,84 @@ func (_u *ApplicationUpdateOne) ClearActive() *ApplicationUpdateOne {
 	return _u
 }
 
+// SetMeetingAt sets the "meeting_at" field.
+func (_u *ApplicationUpdateOne) SetMeetingAt(v time.Time) *ApplicationUpdateOne {
+	_u.mutation.SetMeetingAt(v)
+	return _u
+}
+
+// SetNillableMeetingAt sets the "meeting_at" field if the given value is not nil.
+func (_u *ApplicationUpdateOne) SetNillableMeetingAt(v *time.Time) *ApplicationUpdateOne {
+	if v != nil {
+		_u.SetMeetingAt(*v)
+	}
+	return _u
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (_u *ApplicationUpdateOne) ClearMeetingAt() *ApplicationUpdateOne {
+	_u.mutation.ClearMeetingAt()
+	return _u
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (_u *ApplicationUpdateOne) SetMeetingPlace(v string) *ApplicationUpdateOne {
+	_u.mutation.SetMeetingPlace(v)
+	return _u
+}
+
+// SetNillableMeetingPlace sets the "meeting_place" field if the given value is not nil.
+func (_u *ApplicationUpdateOne) SetNillableMeetingPlace(v *string) *ApplicationUpdateOne {
+	if v != nil {
+		_u.SetMeetingPlace(*v)
+	}
+	return _u
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (_u *ApplicationUpdateOne) ClearMeetingPlace() *ApplicationUpdateOne {
+	_u.mutation.ClearMeetingPlace()
+	return _u
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (_u *ApplicationUpdateOne) SetMeetingAttendees(v []string) *ApplicationUpdateOne {
+	_u.mutation.SetMeetingAttendees(v)
+	return _u
+}
+
+// AppendMeetingAttendees appends value to the "meeting_attendees" field.
+func (_u *ApplicationUpdateOne) AppendMeetingAttendees(v []string) *ApplicationUpdateOne {
+	_u.mutation.AppendMeetingAttendees(v)
+	return _u
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (_u *ApplicationUpdateOne) ClearMeetingAttendees() *ApplicationUpdateOne {
+	_u.mutation.ClearMeetingAttendees()
+	return _u
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (_u *ApplicationUpdateOne) SetMeetingNote(v string) *ApplicationUpdateOne {
+	_u.mutation.SetMeetingNote(v)
+	return _u
+}
+
+// SetNillableMeetingNote sets the "meeting_note" field if the given value is not nil.
+func (_u *ApplicationUpdateOne) SetNillableMeetingNote(v *string) *ApplicationUpdateOne {
+	if v != nil {
+		_u.SetMeetingNote(*v)
+	}
+	return _u
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (_u *ApplicationUpdateOne) ClearMeetingNote() *ApplicationUpdateOne {
+	_u.mutation.ClearMeetingNote()
+	return _u
+}
+
 // AddEventIDs adds the "events" edge to the ApplicationEvent entity by IDs.
 func (_u *ApplicationUpdateOne) AddEventIDs(ids ...int) *ApplicationUpdateOne {
 	_u.mutation.AddEventIDs(ids...)
@@ -607,6 +803,16 @@ func (_u *ApplicationUpdateOne) check() error {
 			return &ValidationError{Name: "rejection_reason", err: fmt.Errorf(`ent: validator failed for field "Application.rejection_reason": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MeetingPlace(); ok {
+		if err := application.MeetingPlaceValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_place", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_place": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MeetingNote(); ok {
+		if err := application.MeetingNoteValidator(v); err != nil {
+			return &ValidationError{Name: "meeting_note", err: fmt.Errorf(`ent: validator failed for field "Application.meeting_note": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Application.agency"`)
 	}
@@ -680,6 +886,35 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 	}
 	if _u.mutation.ActiveCleared() {
 		_spec.ClearField(application.FieldActive, field.TypeBool)
+	}
+	if value, ok := _u.mutation.MeetingAt(); ok {
+		_spec.SetField(application.FieldMeetingAt, field.TypeTime, value)
+	}
+	if _u.mutation.MeetingAtCleared() {
+		_spec.ClearField(application.FieldMeetingAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.MeetingPlace(); ok {
+		_spec.SetField(application.FieldMeetingPlace, field.TypeString, value)
+	}
+	if _u.mutation.MeetingPlaceCleared() {
+		_spec.ClearField(application.FieldMeetingPlace, field.TypeString)
+	}
+	if value, ok := _u.mutation.MeetingAttendees(); ok {
+		_spec.SetField(application.FieldMeetingAttendees, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedMeetingAttendees(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, application.FieldMeetingAttendees, value)
+		})
+	}
+	if _u.mutation.MeetingAttendeesCleared() {
+		_spec.ClearField(application.FieldMeetingAttendees, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.MeetingNote(); ok {
+		_spec.SetField(application.FieldMeetingNote, field.TypeString, value)
+	}
+	if _u.mutation.MeetingNoteCleared() {
+		_spec.ClearField(application.FieldMeetingNote, field.TypeString)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{

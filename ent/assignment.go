@@ -48,6 +48,14 @@ type Assignment struct {
 	BillRate *int `json:"bill_rate,omitempty"`
 	// Status holds the value of the "status" field.
 	Status assignment.Status `json:"status,omitempty"`
+	// PlannedEndDate holds the value of the "planned_end_date" field.
+	PlannedEndDate *time.Time `json:"planned_end_date,omitempty"`
+	// TerminatedBy holds the value of the "terminated_by" field.
+	TerminatedBy *assignment.TerminatedBy `json:"terminated_by,omitempty"`
+	// TerminationReason holds the value of the "termination_reason" field.
+	TerminationReason *string `json:"termination_reason,omitempty"`
+	// 新たな就業機会の確保・休業手当等の措置
+	TerminationMeasures *string `json:"termination_measures,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AssignmentQuery when eager-loading is set.
 	Edges        AssignmentEdges `json:"edges"`
@@ -161,9 +169,9 @@ func (*Assignment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case assignment.FieldID, assignment.FieldAgencyID, assignment.FieldRegistrantID, assignment.FieldPostingID, assignment.FieldOrgUnitID, assignment.FieldApplicationID, assignment.FieldRenewalOfID, assignment.FieldHourlyWage, assignment.FieldBillRate:
 			values[i] = new(sql.NullInt64)
-		case assignment.FieldStatus:
+		case assignment.FieldStatus, assignment.FieldTerminatedBy, assignment.FieldTerminationReason, assignment.FieldTerminationMeasures:
 			values[i] = new(sql.NullString)
-		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartDate, assignment.FieldEndDate:
+		case assignment.FieldCreatedAt, assignment.FieldUpdatedAt, assignment.FieldStartDate, assignment.FieldEndDate, assignment.FieldPlannedEndDate:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -266,6 +274,34 @@ func (_m *Assignment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = assignment.Status(value.String)
+			}
+		case assignment.FieldPlannedEndDate:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field planned_end_date", values[i])
+			} else if value.Valid {
+				_m.PlannedEndDate = new(time.Time)
+				*_m.PlannedEndDate = value.Time
+			}
+		case assignment.FieldTerminatedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field terminated_by", values[i])
+			} else if value.Valid {
+				_m.TerminatedBy = new(assignment.TerminatedBy)
+				*_m.TerminatedBy = assignment.TerminatedBy(value.String)
+			}
+		case assignment.FieldTerminationReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field termination_reason", values[i])
+			} else if value.Valid {
+				_m.TerminationReason = new(string)
+				*_m.TerminationReason = value.String
+			}
+		case assignment.FieldTerminationMeasures:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field termination_measures", values[i])
+			} else if value.Valid {
+				_m.TerminationMeasures = new(string)
+				*_m.TerminationMeasures = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -382,6 +418,26 @@ func (_m *Assignment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.PlannedEndDate; v != nil {
+		builder.WriteString("planned_end_date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.TerminatedBy; v != nil {
+		builder.WriteString("terminated_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.TerminationReason; v != nil {
+		builder.WriteString("termination_reason=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TerminationMeasures; v != nil {
+		builder.WriteString("termination_measures=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

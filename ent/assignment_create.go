@@ -153,6 +153,62 @@ func (_c *AssignmentCreate) SetNillableStatus(v *assignment.Status) *AssignmentC
 	return _c
 }
 
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (_c *AssignmentCreate) SetPlannedEndDate(v time.Time) *AssignmentCreate {
+	_c.mutation.SetPlannedEndDate(v)
+	return _c
+}
+
+// SetNillablePlannedEndDate sets the "planned_end_date" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillablePlannedEndDate(v *time.Time) *AssignmentCreate {
+	if v != nil {
+		_c.SetPlannedEndDate(*v)
+	}
+	return _c
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (_c *AssignmentCreate) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentCreate {
+	_c.mutation.SetTerminatedBy(v)
+	return _c
+}
+
+// SetNillableTerminatedBy sets the "terminated_by" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableTerminatedBy(v *assignment.TerminatedBy) *AssignmentCreate {
+	if v != nil {
+		_c.SetTerminatedBy(*v)
+	}
+	return _c
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (_c *AssignmentCreate) SetTerminationReason(v string) *AssignmentCreate {
+	_c.mutation.SetTerminationReason(v)
+	return _c
+}
+
+// SetNillableTerminationReason sets the "termination_reason" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableTerminationReason(v *string) *AssignmentCreate {
+	if v != nil {
+		_c.SetTerminationReason(*v)
+	}
+	return _c
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (_c *AssignmentCreate) SetTerminationMeasures(v string) *AssignmentCreate {
+	_c.mutation.SetTerminationMeasures(v)
+	return _c
+}
+
+// SetNillableTerminationMeasures sets the "termination_measures" field if the given value is not nil.
+func (_c *AssignmentCreate) SetNillableTerminationMeasures(v *string) *AssignmentCreate {
+	if v != nil {
+		_c.SetTerminationMeasures(*v)
+	}
+	return _c
+}
+
 // SetAgency sets the "agency" edge to the Agency entity.
 func (_c *AssignmentCreate) SetAgency(v *Agency) *AssignmentCreate {
 	return _c.SetAgencyID(v.ID)
@@ -307,6 +363,21 @@ func (_c *AssignmentCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.TerminatedBy(); ok {
+		if err := assignment.TerminatedByValidator(v); err != nil {
+			return &ValidationError{Name: "terminated_by", err: fmt.Errorf(`ent: validator failed for field "Assignment.terminated_by": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TerminationReason(); ok {
+		if err := assignment.TerminationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "termination_reason", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TerminationMeasures(); ok {
+		if err := assignment.TerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "termination_measures", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_measures": %w`, err)}
+		}
+	}
 	if len(_c.mutation.AgencyIDs()) == 0 {
 		return &ValidationError{Name: "agency", err: errors.New(`ent: missing required edge "Assignment.agency"`)}
 	}
@@ -373,6 +444,22 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.PlannedEndDate(); ok {
+		_spec.SetField(assignment.FieldPlannedEndDate, field.TypeTime, value)
+		_node.PlannedEndDate = &value
+	}
+	if value, ok := _c.mutation.TerminatedBy(); ok {
+		_spec.SetField(assignment.FieldTerminatedBy, field.TypeEnum, value)
+		_node.TerminatedBy = &value
+	}
+	if value, ok := _c.mutation.TerminationReason(); ok {
+		_spec.SetField(assignment.FieldTerminationReason, field.TypeString, value)
+		_node.TerminationReason = &value
+	}
+	if value, ok := _c.mutation.TerminationMeasures(); ok {
+		_spec.SetField(assignment.FieldTerminationMeasures, field.TypeString, value)
+		_node.TerminationMeasures = &value
 	}
 	if nodes := _c.mutation.AgencyIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -634,6 +721,78 @@ func (u *AssignmentUpsert) UpdateStatus() *AssignmentUpsert {
 	return u
 }
 
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (u *AssignmentUpsert) SetPlannedEndDate(v time.Time) *AssignmentUpsert {
+	u.Set(assignment.FieldPlannedEndDate, v)
+	return u
+}
+
+// UpdatePlannedEndDate sets the "planned_end_date" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdatePlannedEndDate() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldPlannedEndDate)
+	return u
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (u *AssignmentUpsert) ClearPlannedEndDate() *AssignmentUpsert {
+	u.SetNull(assignment.FieldPlannedEndDate)
+	return u
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (u *AssignmentUpsert) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentUpsert {
+	u.Set(assignment.FieldTerminatedBy, v)
+	return u
+}
+
+// UpdateTerminatedBy sets the "terminated_by" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateTerminatedBy() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldTerminatedBy)
+	return u
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (u *AssignmentUpsert) ClearTerminatedBy() *AssignmentUpsert {
+	u.SetNull(assignment.FieldTerminatedBy)
+	return u
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (u *AssignmentUpsert) SetTerminationReason(v string) *AssignmentUpsert {
+	u.Set(assignment.FieldTerminationReason, v)
+	return u
+}
+
+// UpdateTerminationReason sets the "termination_reason" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateTerminationReason() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldTerminationReason)
+	return u
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (u *AssignmentUpsert) ClearTerminationReason() *AssignmentUpsert {
+	u.SetNull(assignment.FieldTerminationReason)
+	return u
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (u *AssignmentUpsert) SetTerminationMeasures(v string) *AssignmentUpsert {
+	u.Set(assignment.FieldTerminationMeasures, v)
+	return u
+}
+
+// UpdateTerminationMeasures sets the "termination_measures" field to the value that was provided on create.
+func (u *AssignmentUpsert) UpdateTerminationMeasures() *AssignmentUpsert {
+	u.SetExcluded(assignment.FieldTerminationMeasures)
+	return u
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (u *AssignmentUpsert) ClearTerminationMeasures() *AssignmentUpsert {
+	u.SetNull(assignment.FieldTerminationMeasures)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -799,6 +958,90 @@ func (u *AssignmentUpsertOne) SetStatus(v assignment.Status) *AssignmentUpsertOn
 func (u *AssignmentUpsertOne) UpdateStatus() *AssignmentUpsertOne {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (u *AssignmentUpsertOne) SetPlannedEndDate(v time.Time) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetPlannedEndDate(v)
+	})
+}
+
+// UpdatePlannedEndDate sets the "planned_end_date" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdatePlannedEndDate() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdatePlannedEndDate()
+	})
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (u *AssignmentUpsertOne) ClearPlannedEndDate() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearPlannedEndDate()
+	})
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (u *AssignmentUpsertOne) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminatedBy(v)
+	})
+}
+
+// UpdateTerminatedBy sets the "terminated_by" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateTerminatedBy() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminatedBy()
+	})
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (u *AssignmentUpsertOne) ClearTerminatedBy() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminatedBy()
+	})
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (u *AssignmentUpsertOne) SetTerminationReason(v string) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminationReason(v)
+	})
+}
+
+// UpdateTerminationReason sets the "termination_reason" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateTerminationReason() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminationReason()
+	})
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (u *AssignmentUpsertOne) ClearTerminationReason() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminationReason()
+	})
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (u *AssignmentUpsertOne) SetTerminationMeasures(v string) *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminationMeasures(v)
+	})
+}
+
+// UpdateTerminationMeasures sets the "termination_measures" field to the value that was provided on create.
+func (u *AssignmentUpsertOne) UpdateTerminationMeasures() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminationMeasures()
+	})
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (u *AssignmentUpsertOne) ClearTerminationMeasures() *AssignmentUpsertOne {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminationMeasures()
 	})
 }
 
@@ -1133,6 +1376,90 @@ func (u *AssignmentUpsertBulk) SetStatus(v assignment.Status) *AssignmentUpsertB
 func (u *AssignmentUpsertBulk) UpdateStatus() *AssignmentUpsertBulk {
 	return u.Update(func(s *AssignmentUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (u *AssignmentUpsertBulk) SetPlannedEndDate(v time.Time) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetPlannedEndDate(v)
+	})
+}
+
+// UpdatePlannedEndDate sets the "planned_end_date" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdatePlannedEndDate() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdatePlannedEndDate()
+	})
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (u *AssignmentUpsertBulk) ClearPlannedEndDate() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearPlannedEndDate()
+	})
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (u *AssignmentUpsertBulk) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminatedBy(v)
+	})
+}
+
+// UpdateTerminatedBy sets the "terminated_by" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateTerminatedBy() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminatedBy()
+	})
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (u *AssignmentUpsertBulk) ClearTerminatedBy() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminatedBy()
+	})
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (u *AssignmentUpsertBulk) SetTerminationReason(v string) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminationReason(v)
+	})
+}
+
+// UpdateTerminationReason sets the "termination_reason" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateTerminationReason() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminationReason()
+	})
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (u *AssignmentUpsertBulk) ClearTerminationReason() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminationReason()
+	})
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (u *AssignmentUpsertBulk) SetTerminationMeasures(v string) *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.SetTerminationMeasures(v)
+	})
+}
+
+// UpdateTerminationMeasures sets the "termination_measures" field to the value that was provided on create.
+func (u *AssignmentUpsertBulk) UpdateTerminationMeasures() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.UpdateTerminationMeasures()
+	})
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (u *AssignmentUpsertBulk) ClearTerminationMeasures() *AssignmentUpsertBulk {
+	return u.Update(func(s *AssignmentUpsert) {
+		s.ClearTerminationMeasures()
 	})
 }
 

@@ -125,6 +125,86 @@ func (_u *AssignmentUpdate) SetNillableStatus(v *assignment.Status) *AssignmentU
 	return _u
 }
 
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (_u *AssignmentUpdate) SetPlannedEndDate(v time.Time) *AssignmentUpdate {
+	_u.mutation.SetPlannedEndDate(v)
+	return _u
+}
+
+// SetNillablePlannedEndDate sets the "planned_end_date" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillablePlannedEndDate(v *time.Time) *AssignmentUpdate {
+	if v != nil {
+		_u.SetPlannedEndDate(*v)
+	}
+	return _u
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (_u *AssignmentUpdate) ClearPlannedEndDate() *AssignmentUpdate {
+	_u.mutation.ClearPlannedEndDate()
+	return _u
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (_u *AssignmentUpdate) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentUpdate {
+	_u.mutation.SetTerminatedBy(v)
+	return _u
+}
+
+// SetNillableTerminatedBy sets the "terminated_by" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableTerminatedBy(v *assignment.TerminatedBy) *AssignmentUpdate {
+	if v != nil {
+		_u.SetTerminatedBy(*v)
+	}
+	return _u
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (_u *AssignmentUpdate) ClearTerminatedBy() *AssignmentUpdate {
+	_u.mutation.ClearTerminatedBy()
+	return _u
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (_u *AssignmentUpdate) SetTerminationReason(v string) *AssignmentUpdate {
+	_u.mutation.SetTerminationReason(v)
+	return _u
+}
+
+// SetNillableTerminationReason sets the "termination_reason" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableTerminationReason(v *string) *AssignmentUpdate {
+	if v != nil {
+		_u.SetTerminationReason(*v)
+	}
+	return _u
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (_u *AssignmentUpdate) ClearTerminationReason() *AssignmentUpdate {
+	_u.mutation.ClearTerminationReason()
+	return _u
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (_u *AssignmentUpdate) SetTerminationMeasures(v string) *AssignmentUpdate {
+	_u.mutation.SetTerminationMeasures(v)
+	return _u
+}
+
+// SetNillableTerminationMeasures sets the "termination_measures" field if the given value is not nil.
+func (_u *AssignmentUpdate) SetNillableTerminationMeasures(v *string) *AssignmentUpdate {
+	if v != nil {
+		_u.SetTerminationMeasures(*v)
+	}
+	return _u
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (_u *AssignmentUpdate) ClearTerminationMeasures() *AssignmentUpdate {
+	_u.mutation.ClearTerminationMeasures()
+	return _u
+}
+
 // SetRenewalID sets the "renewal" edge to the Assignment entity by ID.
 func (_u *AssignmentUpdate) SetRenewalID(id int) *AssignmentUpdate {
 	_u.mutation.SetRenewalID(id)
@@ -214,6 +294,21 @@ func (_u *AssignmentUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TerminatedBy(); ok {
+		if err := assignment.TerminatedByValidator(v); err != nil {
+			return &ValidationError{Name: "terminated_by", err: fmt.Errorf(`ent: validator failed for field "Assignment.terminated_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TerminationReason(); ok {
+		if err := assignment.TerminationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "termination_reason", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TerminationMeasures(); ok {
+		if err := assignment.TerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "termination_measures", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_measures": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.agency"`)
 	}
@@ -273,6 +368,30 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.PlannedEndDate(); ok {
+		_spec.SetField(assignment.FieldPlannedEndDate, field.TypeTime, value)
+	}
+	if _u.mutation.PlannedEndDateCleared() {
+		_spec.ClearField(assignment.FieldPlannedEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TerminatedBy(); ok {
+		_spec.SetField(assignment.FieldTerminatedBy, field.TypeEnum, value)
+	}
+	if _u.mutation.TerminatedByCleared() {
+		_spec.ClearField(assignment.FieldTerminatedBy, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.TerminationReason(); ok {
+		_spec.SetField(assignment.FieldTerminationReason, field.TypeString, value)
+	}
+	if _u.mutation.TerminationReasonCleared() {
+		_spec.ClearField(assignment.FieldTerminationReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.TerminationMeasures(); ok {
+		_spec.SetField(assignment.FieldTerminationMeasures, field.TypeString, value)
+	}
+	if _u.mutation.TerminationMeasuresCleared() {
+		_spec.ClearField(assignment.FieldTerminationMeasures, field.TypeString)
 	}
 	if _u.mutation.RenewalCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -421,6 +540,86 @@ func (_u *AssignmentUpdateOne) SetNillableStatus(v *assignment.Status) *Assignme
 	return _u
 }
 
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (_u *AssignmentUpdateOne) SetPlannedEndDate(v time.Time) *AssignmentUpdateOne {
+	_u.mutation.SetPlannedEndDate(v)
+	return _u
+}
+
+// SetNillablePlannedEndDate sets the "planned_end_date" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillablePlannedEndDate(v *time.Time) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetPlannedEndDate(*v)
+	}
+	return _u
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (_u *AssignmentUpdateOne) ClearPlannedEndDate() *AssignmentUpdateOne {
+	_u.mutation.ClearPlannedEndDate()
+	return _u
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (_u *AssignmentUpdateOne) SetTerminatedBy(v assignment.TerminatedBy) *AssignmentUpdateOne {
+	_u.mutation.SetTerminatedBy(v)
+	return _u
+}
+
+// SetNillableTerminatedBy sets the "terminated_by" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableTerminatedBy(v *assignment.TerminatedBy) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetTerminatedBy(*v)
+	}
+	return _u
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (_u *AssignmentUpdateOne) ClearTerminatedBy() *AssignmentUpdateOne {
+	_u.mutation.ClearTerminatedBy()
+	return _u
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (_u *AssignmentUpdateOne) SetTerminationReason(v string) *AssignmentUpdateOne {
+	_u.mutation.SetTerminationReason(v)
+	return _u
+}
+
+// SetNillableTerminationReason sets the "termination_reason" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableTerminationReason(v *string) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetTerminationReason(*v)
+	}
+	return _u
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (_u *AssignmentUpdateOne) ClearTerminationReason() *AssignmentUpdateOne {
+	_u.mutation.ClearTerminationReason()
+	return _u
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (_u *AssignmentUpdateOne) SetTerminationMeasures(v string) *AssignmentUpdateOne {
+	_u.mutation.SetTerminationMeasures(v)
+	return _u
+}
+
+// SetNillableTerminationMeasures sets the "termination_measures" field if the given value is not nil.
+func (_u *AssignmentUpdateOne) SetNillableTerminationMeasures(v *string) *AssignmentUpdateOne {
+	if v != nil {
+		_u.SetTerminationMeasures(*v)
+	}
+	return _u
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (_u *AssignmentUpdateOne) ClearTerminationMeasures() *AssignmentUpdateOne {
+	_u.mutation.ClearTerminationMeasures()
+	return _u
+}
+
 // SetRenewalID sets the "renewal" edge to the Assignment entity by ID.
 func (_u *AssignmentUpdateOne) SetRenewalID(id int) *AssignmentUpdateOne {
 	_u.mutation.SetRenewalID(id)
@@ -523,6 +722,21 @@ func (_u *AssignmentUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Assignment.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TerminatedBy(); ok {
+		if err := assignment.TerminatedByValidator(v); err != nil {
+			return &ValidationError{Name: "terminated_by", err: fmt.Errorf(`ent: validator failed for field "Assignment.terminated_by": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TerminationReason(); ok {
+		if err := assignment.TerminationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "termination_reason", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TerminationMeasures(); ok {
+		if err := assignment.TerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "termination_measures", err: fmt.Errorf(`ent: validator failed for field "Assignment.termination_measures": %w`, err)}
+		}
+	}
 	if _u.mutation.AgencyCleared() && len(_u.mutation.AgencyIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Assignment.agency"`)
 	}
@@ -599,6 +813,30 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(assignment.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.PlannedEndDate(); ok {
+		_spec.SetField(assignment.FieldPlannedEndDate, field.TypeTime, value)
+	}
+	if _u.mutation.PlannedEndDateCleared() {
+		_spec.ClearField(assignment.FieldPlannedEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TerminatedBy(); ok {
+		_spec.SetField(assignment.FieldTerminatedBy, field.TypeEnum, value)
+	}
+	if _u.mutation.TerminatedByCleared() {
+		_spec.ClearField(assignment.FieldTerminatedBy, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.TerminationReason(); ok {
+		_spec.SetField(assignment.FieldTerminationReason, field.TypeString, value)
+	}
+	if _u.mutation.TerminationReasonCleared() {
+		_spec.ClearField(assignment.FieldTerminationReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.TerminationMeasures(); ok {
+		_spec.SetField(assignment.FieldTerminationMeasures, field.TypeString, value)
+	}
+	if _u.mutation.TerminationMeasuresCleared() {
+		_spec.ClearField(assignment.FieldTerminationMeasures, field.TypeString)
 	}
 	if _u.mutation.RenewalCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -122,16 +122,20 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Application",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			application.FieldCreatedAt:       {Type: field.TypeTime, Column: application.FieldCreatedAt},
-			application.FieldUpdatedAt:       {Type: field.TypeTime, Column: application.FieldUpdatedAt},
-			application.FieldAgencyID:        {Type: field.TypeInt, Column: application.FieldAgencyID},
-			application.FieldRegistrantID:    {Type: field.TypeInt, Column: application.FieldRegistrantID},
-			application.FieldPostingID:       {Type: field.TypeInt, Column: application.FieldPostingID},
-			application.FieldStatus:          {Type: field.TypeEnum, Column: application.FieldStatus},
-			application.FieldInternalNotes:   {Type: field.TypeString, Column: application.FieldInternalNotes},
-			application.FieldRejectionReason: {Type: field.TypeString, Column: application.FieldRejectionReason},
-			application.FieldIdempotencyKey:  {Type: field.TypeString, Column: application.FieldIdempotencyKey},
-			application.FieldActive:          {Type: field.TypeBool, Column: application.FieldActive},
+			application.FieldCreatedAt:        {Type: field.TypeTime, Column: application.FieldCreatedAt},
+			application.FieldUpdatedAt:        {Type: field.TypeTime, Column: application.FieldUpdatedAt},
+			application.FieldAgencyID:         {Type: field.TypeInt, Column: application.FieldAgencyID},
+			application.FieldRegistrantID:     {Type: field.TypeInt, Column: application.FieldRegistrantID},
+			application.FieldPostingID:        {Type: field.TypeInt, Column: application.FieldPostingID},
+			application.FieldStatus:           {Type: field.TypeEnum, Column: application.FieldStatus},
+			application.FieldInternalNotes:    {Type: field.TypeString, Column: application.FieldInternalNotes},
+			application.FieldRejectionReason:  {Type: field.TypeString, Column: application.FieldRejectionReason},
+			application.FieldIdempotencyKey:   {Type: field.TypeString, Column: application.FieldIdempotencyKey},
+			application.FieldActive:           {Type: field.TypeBool, Column: application.FieldActive},
+			application.FieldMeetingAt:        {Type: field.TypeTime, Column: application.FieldMeetingAt},
+			application.FieldMeetingPlace:     {Type: field.TypeString, Column: application.FieldMeetingPlace},
+			application.FieldMeetingAttendees: {Type: field.TypeJSON, Column: application.FieldMeetingAttendees},
+			application.FieldMeetingNote:      {Type: field.TypeString, Column: application.FieldMeetingNote},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -165,19 +169,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Assignment",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			assignment.FieldCreatedAt:     {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
-			assignment.FieldUpdatedAt:     {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
-			assignment.FieldAgencyID:      {Type: field.TypeInt, Column: assignment.FieldAgencyID},
-			assignment.FieldRegistrantID:  {Type: field.TypeInt, Column: assignment.FieldRegistrantID},
-			assignment.FieldPostingID:     {Type: field.TypeInt, Column: assignment.FieldPostingID},
-			assignment.FieldOrgUnitID:     {Type: field.TypeInt, Column: assignment.FieldOrgUnitID},
-			assignment.FieldApplicationID: {Type: field.TypeInt, Column: assignment.FieldApplicationID},
-			assignment.FieldRenewalOfID:   {Type: field.TypeInt, Column: assignment.FieldRenewalOfID},
-			assignment.FieldStartDate:     {Type: field.TypeTime, Column: assignment.FieldStartDate},
-			assignment.FieldEndDate:       {Type: field.TypeTime, Column: assignment.FieldEndDate},
-			assignment.FieldHourlyWage:    {Type: field.TypeInt, Column: assignment.FieldHourlyWage},
-			assignment.FieldBillRate:      {Type: field.TypeInt, Column: assignment.FieldBillRate},
-			assignment.FieldStatus:        {Type: field.TypeEnum, Column: assignment.FieldStatus},
+			assignment.FieldCreatedAt:           {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
+			assignment.FieldUpdatedAt:           {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
+			assignment.FieldAgencyID:            {Type: field.TypeInt, Column: assignment.FieldAgencyID},
+			assignment.FieldRegistrantID:        {Type: field.TypeInt, Column: assignment.FieldRegistrantID},
+			assignment.FieldPostingID:           {Type: field.TypeInt, Column: assignment.FieldPostingID},
+			assignment.FieldOrgUnitID:           {Type: field.TypeInt, Column: assignment.FieldOrgUnitID},
+			assignment.FieldApplicationID:       {Type: field.TypeInt, Column: assignment.FieldApplicationID},
+			assignment.FieldRenewalOfID:         {Type: field.TypeInt, Column: assignment.FieldRenewalOfID},
+			assignment.FieldStartDate:           {Type: field.TypeTime, Column: assignment.FieldStartDate},
+			assignment.FieldEndDate:             {Type: field.TypeTime, Column: assignment.FieldEndDate},
+			assignment.FieldHourlyWage:          {Type: field.TypeInt, Column: assignment.FieldHourlyWage},
+			assignment.FieldBillRate:            {Type: field.TypeInt, Column: assignment.FieldBillRate},
+			assignment.FieldStatus:              {Type: field.TypeEnum, Column: assignment.FieldStatus},
+			assignment.FieldPlannedEndDate:      {Type: field.TypeTime, Column: assignment.FieldPlannedEndDate},
+			assignment.FieldTerminatedBy:        {Type: field.TypeEnum, Column: assignment.FieldTerminatedBy},
+			assignment.FieldTerminationReason:   {Type: field.TypeString, Column: assignment.FieldTerminationReason},
+			assignment.FieldTerminationMeasures: {Type: field.TypeString, Column: assignment.FieldTerminationMeasures},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -2080,6 +2088,26 @@ func (f *ApplicationFilter) WhereActive(p entql.BoolP) {
 	f.Where(p.Field(application.FieldActive))
 }
 
+// WhereMeetingAt applies the entql time.Time predicate on the meeting_at field.
+func (f *ApplicationFilter) WhereMeetingAt(p entql.TimeP) {
+	f.Where(p.Field(application.FieldMeetingAt))
+}
+
+// WhereMeetingPlace applies the entql string predicate on the meeting_place field.
+func (f *ApplicationFilter) WhereMeetingPlace(p entql.StringP) {
+	f.Where(p.Field(application.FieldMeetingPlace))
+}
+
+// WhereMeetingAttendees applies the entql json.RawMessage predicate on the meeting_attendees field.
+func (f *ApplicationFilter) WhereMeetingAttendees(p entql.BytesP) {
+	f.Where(p.Field(application.FieldMeetingAttendees))
+}
+
+// WhereMeetingNote applies the entql string predicate on the meeting_note field.
+func (f *ApplicationFilter) WhereMeetingNote(p entql.StringP) {
+	f.Where(p.Field(application.FieldMeetingNote))
+}
+
 // WhereHasAgency applies a predicate to check if query has an edge agency.
 func (f *ApplicationFilter) WhereHasAgency() {
 	f.Where(entql.HasEdge("agency"))
@@ -2370,6 +2398,26 @@ func (f *AssignmentFilter) WhereBillRate(p entql.IntP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *AssignmentFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(assignment.FieldStatus))
+}
+
+// WherePlannedEndDate applies the entql time.Time predicate on the planned_end_date field.
+func (f *AssignmentFilter) WherePlannedEndDate(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldPlannedEndDate))
+}
+
+// WhereTerminatedBy applies the entql string predicate on the terminated_by field.
+func (f *AssignmentFilter) WhereTerminatedBy(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldTerminatedBy))
+}
+
+// WhereTerminationReason applies the entql string predicate on the termination_reason field.
+func (f *AssignmentFilter) WhereTerminationReason(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldTerminationReason))
+}
+
+// WhereTerminationMeasures applies the entql string predicate on the termination_measures field.
+func (f *AssignmentFilter) WhereTerminationMeasures(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldTerminationMeasures))
 }
 
 // WhereHasAgency applies a predicate to check if query has an edge agency.

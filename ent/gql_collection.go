@@ -452,6 +452,26 @@ func (_q *ApplicationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, application.FieldRejectionReason)
 				fieldSeen[application.FieldRejectionReason] = struct{}{}
 			}
+		case "meetingAt":
+			if _, ok := fieldSeen[application.FieldMeetingAt]; !ok {
+				selectedFields = append(selectedFields, application.FieldMeetingAt)
+				fieldSeen[application.FieldMeetingAt] = struct{}{}
+			}
+		case "meetingPlace":
+			if _, ok := fieldSeen[application.FieldMeetingPlace]; !ok {
+				selectedFields = append(selectedFields, application.FieldMeetingPlace)
+				fieldSeen[application.FieldMeetingPlace] = struct{}{}
+			}
+		case "meetingAttendees":
+			if _, ok := fieldSeen[application.FieldMeetingAttendees]; !ok {
+				selectedFields = append(selectedFields, application.FieldMeetingAttendees)
+				fieldSeen[application.FieldMeetingAttendees] = struct{}{}
+			}
+		case "meetingNote":
+			if _, ok := fieldSeen[application.FieldMeetingNote]; !ok {
+				selectedFields = append(selectedFields, application.FieldMeetingNote)
+				fieldSeen[application.FieldMeetingNote] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -790,6 +810,26 @@ func (_q *AssignmentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[assignment.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, assignment.FieldStatus)
 				fieldSeen[assignment.FieldStatus] = struct{}{}
+			}
+		case "plannedEndDate":
+			if _, ok := fieldSeen[assignment.FieldPlannedEndDate]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldPlannedEndDate)
+				fieldSeen[assignment.FieldPlannedEndDate] = struct{}{}
+			}
+		case "terminatedBy":
+			if _, ok := fieldSeen[assignment.FieldTerminatedBy]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldTerminatedBy)
+				fieldSeen[assignment.FieldTerminatedBy] = struct{}{}
+			}
+		case "terminationReason":
+			if _, ok := fieldSeen[assignment.FieldTerminationReason]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldTerminationReason)
+				fieldSeen[assignment.FieldTerminationReason] = struct{}{}
+			}
+		case "terminationMeasures":
+			if _, ok := fieldSeen[assignment.FieldTerminationMeasures]; !ok {
+				selectedFields = append(selectedFields, assignment.FieldTerminationMeasures)
+				fieldSeen[assignment.FieldTerminationMeasures] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -1147,6 +1147,18 @@ type ApplicationWhereInput struct {
 	StatusNEQ   *application.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []application.Status `json:"statusIn,omitempty"`
 	StatusNotIn []application.Status `json:"statusNotIn,omitempty"`
+
+	// "meeting_at" field predicates.
+	MeetingAt       *time.Time  `json:"meetingAt,omitempty"`
+	MeetingAtNEQ    *time.Time  `json:"meetingAtNEQ,omitempty"`
+	MeetingAtIn     []time.Time `json:"meetingAtIn,omitempty"`
+	MeetingAtNotIn  []time.Time `json:"meetingAtNotIn,omitempty"`
+	MeetingAtGT     *time.Time  `json:"meetingAtGT,omitempty"`
+	MeetingAtGTE    *time.Time  `json:"meetingAtGTE,omitempty"`
+	MeetingAtLT     *time.Time  `json:"meetingAtLT,omitempty"`
+	MeetingAtLTE    *time.Time  `json:"meetingAtLTE,omitempty"`
+	MeetingAtIsNil  bool        `json:"meetingAtIsNil,omitempty"`
+	MeetingAtNotNil bool        `json:"meetingAtNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1303,6 +1315,36 @@ func (i *ApplicationWhereInput) P() (predicate.Application, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, application.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.MeetingAt != nil {
+		predicates = append(predicates, application.MeetingAtEQ(*i.MeetingAt))
+	}
+	if i.MeetingAtNEQ != nil {
+		predicates = append(predicates, application.MeetingAtNEQ(*i.MeetingAtNEQ))
+	}
+	if len(i.MeetingAtIn) > 0 {
+		predicates = append(predicates, application.MeetingAtIn(i.MeetingAtIn...))
+	}
+	if len(i.MeetingAtNotIn) > 0 {
+		predicates = append(predicates, application.MeetingAtNotIn(i.MeetingAtNotIn...))
+	}
+	if i.MeetingAtGT != nil {
+		predicates = append(predicates, application.MeetingAtGT(*i.MeetingAtGT))
+	}
+	if i.MeetingAtGTE != nil {
+		predicates = append(predicates, application.MeetingAtGTE(*i.MeetingAtGTE))
+	}
+	if i.MeetingAtLT != nil {
+		predicates = append(predicates, application.MeetingAtLT(*i.MeetingAtLT))
+	}
+	if i.MeetingAtLTE != nil {
+		predicates = append(predicates, application.MeetingAtLTE(*i.MeetingAtLTE))
+	}
+	if i.MeetingAtIsNil {
+		predicates = append(predicates, application.MeetingAtIsNil())
+	}
+	if i.MeetingAtNotNil {
+		predicates = append(predicates, application.MeetingAtNotNil())
 	}
 
 	switch len(predicates) {
@@ -1589,6 +1631,14 @@ type AssignmentWhereInput struct {
 	StatusNEQ   *assignment.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []assignment.Status `json:"statusIn,omitempty"`
 	StatusNotIn []assignment.Status `json:"statusNotIn,omitempty"`
+
+	// "terminated_by" field predicates.
+	TerminatedBy       *assignment.TerminatedBy  `json:"terminatedBy,omitempty"`
+	TerminatedByNEQ    *assignment.TerminatedBy  `json:"terminatedByNEQ,omitempty"`
+	TerminatedByIn     []assignment.TerminatedBy `json:"terminatedByIn,omitempty"`
+	TerminatedByNotIn  []assignment.TerminatedBy `json:"terminatedByNotIn,omitempty"`
+	TerminatedByIsNil  bool                      `json:"terminatedByIsNil,omitempty"`
+	TerminatedByNotNil bool                      `json:"terminatedByNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1817,6 +1867,24 @@ func (i *AssignmentWhereInput) P() (predicate.Assignment, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, assignment.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.TerminatedBy != nil {
+		predicates = append(predicates, assignment.TerminatedByEQ(*i.TerminatedBy))
+	}
+	if i.TerminatedByNEQ != nil {
+		predicates = append(predicates, assignment.TerminatedByNEQ(*i.TerminatedByNEQ))
+	}
+	if len(i.TerminatedByIn) > 0 {
+		predicates = append(predicates, assignment.TerminatedByIn(i.TerminatedByIn...))
+	}
+	if len(i.TerminatedByNotIn) > 0 {
+		predicates = append(predicates, assignment.TerminatedByNotIn(i.TerminatedByNotIn...))
+	}
+	if i.TerminatedByIsNil {
+		predicates = append(predicates, assignment.TerminatedByIsNil())
+	}
+	if i.TerminatedByNotNil {
+		predicates = append(predicates, assignment.TerminatedByNotNil())
 	}
 
 	switch len(predicates) {

@@ -3658,31 +3658,36 @@ func (m *AgencyMutation) ResetEdge(name string) error {
 // ApplicationMutation represents an operation that mutates the Application nodes in the graph.
 type ApplicationMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	status            *application.Status
-	internal_notes    *string
-	rejection_reason  *string
-	idempotency_key   *string
-	active            *bool
-	clearedFields     map[string]struct{}
-	agency            *int
-	clearedagency     bool
-	registrant        *int
-	clearedregistrant bool
-	posting           *int
-	clearedposting    bool
-	events            map[int]struct{}
-	removedevents     map[int]struct{}
-	clearedevents     bool
-	assignment        *int
-	clearedassignment bool
-	done              bool
-	oldValue          func(context.Context) (*Application, error)
-	predicates        []predicate.Application
+	op                      Op
+	typ                     string
+	id                      *int
+	created_at              *time.Time
+	updated_at              *time.Time
+	status                  *application.Status
+	internal_notes          *string
+	rejection_reason        *string
+	idempotency_key         *string
+	active                  *bool
+	meeting_at              *time.Time
+	meeting_place           *string
+	meeting_attendees       *[]string
+	appendmeeting_attendees []string
+	meeting_note            *string
+	clearedFields           map[string]struct{}
+	agency                  *int
+	clearedagency           bool
+	registrant              *int
+	clearedregistrant       bool
+	posting                 *int
+	clearedposting          bool
+	events                  map[int]struct{}
+	removedevents           map[int]struct{}
+	clearedevents           bool
+	assignment              *int
+	clearedassignment       bool
+	done                    bool
+	oldValue                func(context.Context) (*Application, error)
+	predicates              []predicate.Application
 }
 
 var _ ent.Mutation = (*ApplicationMutation)(nil)
@@ -4195,6 +4200,218 @@ func (m *ApplicationMutation) ResetActive() {
 	delete(m.clearedFields, application.FieldActive)
 }
 
+// SetMeetingAt sets the "meeting_at" field.
+func (m *ApplicationMutation) SetMeetingAt(t time.Time) {
+	m.meeting_at = &t
+}
+
+// MeetingAt returns the value of the "meeting_at" field in the mutation.
+func (m *ApplicationMutation) MeetingAt() (r time.Time, exists bool) {
+	v := m.meeting_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeetingAt returns the old "meeting_at" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldMeetingAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeetingAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeetingAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeetingAt: %w", err)
+	}
+	return oldValue.MeetingAt, nil
+}
+
+// ClearMeetingAt clears the value of the "meeting_at" field.
+func (m *ApplicationMutation) ClearMeetingAt() {
+	m.meeting_at = nil
+	m.clearedFields[application.FieldMeetingAt] = struct{}{}
+}
+
+// MeetingAtCleared returns if the "meeting_at" field was cleared in this mutation.
+func (m *ApplicationMutation) MeetingAtCleared() bool {
+	_, ok := m.clearedFields[application.FieldMeetingAt]
+	return ok
+}
+
+// ResetMeetingAt resets all changes to the "meeting_at" field.
+func (m *ApplicationMutation) ResetMeetingAt() {
+	m.meeting_at = nil
+	delete(m.clearedFields, application.FieldMeetingAt)
+}
+
+// SetMeetingPlace sets the "meeting_place" field.
+func (m *ApplicationMutation) SetMeetingPlace(s string) {
+	m.meeting_place = &s
+}
+
+// MeetingPlace returns the value of the "meeting_place" field in the mutation.
+func (m *ApplicationMutation) MeetingPlace() (r string, exists bool) {
+	v := m.meeting_place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeetingPlace returns the old "meeting_place" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldMeetingPlace(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeetingPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeetingPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeetingPlace: %w", err)
+	}
+	return oldValue.MeetingPlace, nil
+}
+
+// ClearMeetingPlace clears the value of the "meeting_place" field.
+func (m *ApplicationMutation) ClearMeetingPlace() {
+	m.meeting_place = nil
+	m.clearedFields[application.FieldMeetingPlace] = struct{}{}
+}
+
+// MeetingPlaceCleared returns if the "meeting_place" field was cleared in this mutation.
+func (m *ApplicationMutation) MeetingPlaceCleared() bool {
+	_, ok := m.clearedFields[application.FieldMeetingPlace]
+	return ok
+}
+
+// ResetMeetingPlace resets all changes to the "meeting_place" field.
+func (m *ApplicationMutation) ResetMeetingPlace() {
+	m.meeting_place = nil
+	delete(m.clearedFields, application.FieldMeetingPlace)
+}
+
+// SetMeetingAttendees sets the "meeting_attendees" field.
+func (m *ApplicationMutation) SetMeetingAttendees(s []string) {
+	m.meeting_attendees = &s
+	m.appendmeeting_attendees = nil
+}
+
+// MeetingAttendees returns the value of the "meeting_attendees" field in the mutation.
+func (m *ApplicationMutation) MeetingAttendees() (r []string, exists bool) {
+	v := m.meeting_attendees
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeetingAttendees returns the old "meeting_attendees" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldMeetingAttendees(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeetingAttendees is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeetingAttendees requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeetingAttendees: %w", err)
+	}
+	return oldValue.MeetingAttendees, nil
+}
+
+// AppendMeetingAttendees adds s to the "meeting_attendees" field.
+func (m *ApplicationMutation) AppendMeetingAttendees(s []string) {
+	m.appendmeeting_attendees = append(m.appendmeeting_attendees, s...)
+}
+
+// AppendedMeetingAttendees returns the list of values that were appended to the "meeting_attendees" field in this mutation.
+func (m *ApplicationMutation) AppendedMeetingAttendees() ([]string, bool) {
+	if len(m.appendmeeting_attendees) == 0 {
+		return nil, false
+	}
+	return m.appendmeeting_attendees, true
+}
+
+// ClearMeetingAttendees clears the value of the "meeting_attendees" field.
+func (m *ApplicationMutation) ClearMeetingAttendees() {
+	m.meeting_attendees = nil
+	m.appendmeeting_attendees = nil
+	m.clearedFields[application.FieldMeetingAttendees] = struct{}{}
+}
+
+// MeetingAttendeesCleared returns if the "meeting_attendees" field was cleared in this mutation.
+func (m *ApplicationMutation) MeetingAttendeesCleared() bool {
+	_, ok := m.clearedFields[application.FieldMeetingAttendees]
+	return ok
+}
+
+// ResetMeetingAttendees resets all changes to the "meeting_attendees" field.
+func (m *ApplicationMutation) ResetMeetingAttendees() {
+	m.meeting_attendees = nil
+	m.appendmeeting_attendees = nil
+	delete(m.clearedFields, application.FieldMeetingAttendees)
+}
+
+// SetMeetingNote sets the "meeting_note" field.
+func (m *ApplicationMutation) SetMeetingNote(s string) {
+	m.meeting_note = &s
+}
+
+// MeetingNote returns the value of the "meeting_note" field in the mutation.
+func (m *ApplicationMutation) MeetingNote() (r string, exists bool) {
+	v := m.meeting_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeetingNote returns the old "meeting_note" field's value of the Application entity.
+// If the Application object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationMutation) OldMeetingNote(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeetingNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeetingNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeetingNote: %w", err)
+	}
+	return oldValue.MeetingNote, nil
+}
+
+// ClearMeetingNote clears the value of the "meeting_note" field.
+func (m *ApplicationMutation) ClearMeetingNote() {
+	m.meeting_note = nil
+	m.clearedFields[application.FieldMeetingNote] = struct{}{}
+}
+
+// MeetingNoteCleared returns if the "meeting_note" field was cleared in this mutation.
+func (m *ApplicationMutation) MeetingNoteCleared() bool {
+	_, ok := m.clearedFields[application.FieldMeetingNote]
+	return ok
+}
+
+// ResetMeetingNote resets all changes to the "meeting_note" field.
+func (m *ApplicationMutation) ResetMeetingNote() {
+	m.meeting_note = nil
+	delete(m.clearedFields, application.FieldMeetingNote)
+}
+
 // ClearAgency clears the "agency" edge to the Agency entity.
 func (m *ApplicationMutation) ClearAgency() {
 	m.clearedagency = true
@@ -4403,7 +4620,7 @@ func (m *ApplicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApplicationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, application.FieldCreatedAt)
 	}
@@ -4434,6 +4651,18 @@ func (m *ApplicationMutation) Fields() []string {
 	if m.active != nil {
 		fields = append(fields, application.FieldActive)
 	}
+	if m.meeting_at != nil {
+		fields = append(fields, application.FieldMeetingAt)
+	}
+	if m.meeting_place != nil {
+		fields = append(fields, application.FieldMeetingPlace)
+	}
+	if m.meeting_attendees != nil {
+		fields = append(fields, application.FieldMeetingAttendees)
+	}
+	if m.meeting_note != nil {
+		fields = append(fields, application.FieldMeetingNote)
+	}
 	return fields
 }
 
@@ -4462,6 +4691,14 @@ func (m *ApplicationMutation) Field(name string) (ent.Value, bool) {
 		return m.IdempotencyKey()
 	case application.FieldActive:
 		return m.Active()
+	case application.FieldMeetingAt:
+		return m.MeetingAt()
+	case application.FieldMeetingPlace:
+		return m.MeetingPlace()
+	case application.FieldMeetingAttendees:
+		return m.MeetingAttendees()
+	case application.FieldMeetingNote:
+		return m.MeetingNote()
 	}
 	return nil, false
 }
@@ -4491,6 +4728,14 @@ func (m *ApplicationMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldIdempotencyKey(ctx)
 	case application.FieldActive:
 		return m.OldActive(ctx)
+	case application.FieldMeetingAt:
+		return m.OldMeetingAt(ctx)
+	case application.FieldMeetingPlace:
+		return m.OldMeetingPlace(ctx)
+	case application.FieldMeetingAttendees:
+		return m.OldMeetingAttendees(ctx)
+	case application.FieldMeetingNote:
+		return m.OldMeetingNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown Application field %s", name)
 }
@@ -4570,6 +4815,34 @@ func (m *ApplicationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActive(v)
 		return nil
+	case application.FieldMeetingAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeetingAt(v)
+		return nil
+	case application.FieldMeetingPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeetingPlace(v)
+		return nil
+	case application.FieldMeetingAttendees:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeetingAttendees(v)
+		return nil
+	case application.FieldMeetingNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeetingNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Application field %s", name)
 }
@@ -4615,6 +4888,18 @@ func (m *ApplicationMutation) ClearedFields() []string {
 	if m.FieldCleared(application.FieldActive) {
 		fields = append(fields, application.FieldActive)
 	}
+	if m.FieldCleared(application.FieldMeetingAt) {
+		fields = append(fields, application.FieldMeetingAt)
+	}
+	if m.FieldCleared(application.FieldMeetingPlace) {
+		fields = append(fields, application.FieldMeetingPlace)
+	}
+	if m.FieldCleared(application.FieldMeetingAttendees) {
+		fields = append(fields, application.FieldMeetingAttendees)
+	}
+	if m.FieldCleared(application.FieldMeetingNote) {
+		fields = append(fields, application.FieldMeetingNote)
+	}
 	return fields
 }
 
@@ -4640,6 +4925,18 @@ func (m *ApplicationMutation) ClearField(name string) error {
 		return nil
 	case application.FieldActive:
 		m.ClearActive()
+		return nil
+	case application.FieldMeetingAt:
+		m.ClearMeetingAt()
+		return nil
+	case application.FieldMeetingPlace:
+		m.ClearMeetingPlace()
+		return nil
+	case application.FieldMeetingAttendees:
+		m.ClearMeetingAttendees()
+		return nil
+	case application.FieldMeetingNote:
+		m.ClearMeetingNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Application nullable field %s", name)
@@ -4678,6 +4975,18 @@ func (m *ApplicationMutation) ResetField(name string) error {
 		return nil
 	case application.FieldActive:
 		m.ResetActive()
+		return nil
+	case application.FieldMeetingAt:
+		m.ResetMeetingAt()
+		return nil
+	case application.FieldMeetingPlace:
+		m.ResetMeetingPlace()
+		return nil
+	case application.FieldMeetingAttendees:
+		m.ResetMeetingAttendees()
+		return nil
+	case application.FieldMeetingNote:
+		m.ResetMeetingNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Application field %s", name)
@@ -5701,36 +6010,40 @@ func (m *ApplicationEventMutation) ResetEdge(name string) error {
 // AssignmentMutation represents an operation that mutates the Assignment nodes in the graph.
 type AssignmentMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	start_date         *time.Time
-	end_date           *time.Time
-	hourly_wage        *int
-	addhourly_wage     *int
-	bill_rate          *int
-	addbill_rate       *int
-	status             *assignment.Status
-	clearedFields      map[string]struct{}
-	agency             *int
-	clearedagency      bool
-	registrant         *int
-	clearedregistrant  bool
-	posting            *int
-	clearedposting     bool
-	org_unit           *int
-	clearedorg_unit    bool
-	application        *int
-	clearedapplication bool
-	renewal_of         *int
-	clearedrenewal_of  bool
-	renewal            *int
-	clearedrenewal     bool
-	done               bool
-	oldValue           func(context.Context) (*Assignment, error)
-	predicates         []predicate.Assignment
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	start_date           *time.Time
+	end_date             *time.Time
+	hourly_wage          *int
+	addhourly_wage       *int
+	bill_rate            *int
+	addbill_rate         *int
+	status               *assignment.Status
+	planned_end_date     *time.Time
+	terminated_by        *assignment.TerminatedBy
+	termination_reason   *string
+	termination_measures *string
+	clearedFields        map[string]struct{}
+	agency               *int
+	clearedagency        bool
+	registrant           *int
+	clearedregistrant    bool
+	posting              *int
+	clearedposting       bool
+	org_unit             *int
+	clearedorg_unit      bool
+	application          *int
+	clearedapplication   bool
+	renewal_of           *int
+	clearedrenewal_of    bool
+	renewal              *int
+	clearedrenewal       bool
+	done                 bool
+	oldValue             func(context.Context) (*Assignment, error)
+	predicates           []predicate.Assignment
 }
 
 var _ ent.Mutation = (*AssignmentMutation)(nil)
@@ -6379,6 +6692,202 @@ func (m *AssignmentMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetPlannedEndDate sets the "planned_end_date" field.
+func (m *AssignmentMutation) SetPlannedEndDate(t time.Time) {
+	m.planned_end_date = &t
+}
+
+// PlannedEndDate returns the value of the "planned_end_date" field in the mutation.
+func (m *AssignmentMutation) PlannedEndDate() (r time.Time, exists bool) {
+	v := m.planned_end_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedEndDate returns the old "planned_end_date" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldPlannedEndDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedEndDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedEndDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedEndDate: %w", err)
+	}
+	return oldValue.PlannedEndDate, nil
+}
+
+// ClearPlannedEndDate clears the value of the "planned_end_date" field.
+func (m *AssignmentMutation) ClearPlannedEndDate() {
+	m.planned_end_date = nil
+	m.clearedFields[assignment.FieldPlannedEndDate] = struct{}{}
+}
+
+// PlannedEndDateCleared returns if the "planned_end_date" field was cleared in this mutation.
+func (m *AssignmentMutation) PlannedEndDateCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldPlannedEndDate]
+	return ok
+}
+
+// ResetPlannedEndDate resets all changes to the "planned_end_date" field.
+func (m *AssignmentMutation) ResetPlannedEndDate() {
+	m.planned_end_date = nil
+	delete(m.clearedFields, assignment.FieldPlannedEndDate)
+}
+
+// SetTerminatedBy sets the "terminated_by" field.
+func (m *AssignmentMutation) SetTerminatedBy(ab assignment.TerminatedBy) {
+	m.terminated_by = &ab
+}
+
+// TerminatedBy returns the value of the "terminated_by" field in the mutation.
+func (m *AssignmentMutation) TerminatedBy() (r assignment.TerminatedBy, exists bool) {
+	v := m.terminated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTerminatedBy returns the old "terminated_by" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldTerminatedBy(ctx context.Context) (v *assignment.TerminatedBy, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTerminatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTerminatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTerminatedBy: %w", err)
+	}
+	return oldValue.TerminatedBy, nil
+}
+
+// ClearTerminatedBy clears the value of the "terminated_by" field.
+func (m *AssignmentMutation) ClearTerminatedBy() {
+	m.terminated_by = nil
+	m.clearedFields[assignment.FieldTerminatedBy] = struct{}{}
+}
+
+// TerminatedByCleared returns if the "terminated_by" field was cleared in this mutation.
+func (m *AssignmentMutation) TerminatedByCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldTerminatedBy]
+	return ok
+}
+
+// ResetTerminatedBy resets all changes to the "terminated_by" field.
+func (m *AssignmentMutation) ResetTerminatedBy() {
+	m.terminated_by = nil
+	delete(m.clearedFields, assignment.FieldTerminatedBy)
+}
+
+// SetTerminationReason sets the "termination_reason" field.
+func (m *AssignmentMutation) SetTerminationReason(s string) {
+	m.termination_reason = &s
+}
+
+// TerminationReason returns the value of the "termination_reason" field in the mutation.
+func (m *AssignmentMutation) TerminationReason() (r string, exists bool) {
+	v := m.termination_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTerminationReason returns the old "termination_reason" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldTerminationReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTerminationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTerminationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTerminationReason: %w", err)
+	}
+	return oldValue.TerminationReason, nil
+}
+
+// ClearTerminationReason clears the value of the "termination_reason" field.
+func (m *AssignmentMutation) ClearTerminationReason() {
+	m.termination_reason = nil
+	m.clearedFields[assignment.FieldTerminationReason] = struct{}{}
+}
+
+// TerminationReasonCleared returns if the "termination_reason" field was cleared in this mutation.
+func (m *AssignmentMutation) TerminationReasonCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldTerminationReason]
+	return ok
+}
+
+// ResetTerminationReason resets all changes to the "termination_reason" field.
+func (m *AssignmentMutation) ResetTerminationReason() {
+	m.termination_reason = nil
+	delete(m.clearedFields, assignment.FieldTerminationReason)
+}
+
+// SetTerminationMeasures sets the "termination_measures" field.
+func (m *AssignmentMutation) SetTerminationMeasures(s string) {
+	m.termination_measures = &s
+}
+
+// TerminationMeasures returns the value of the "termination_measures" field in the mutation.
+func (m *AssignmentMutation) TerminationMeasures() (r string, exists bool) {
+	v := m.termination_measures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTerminationMeasures returns the old "termination_measures" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldTerminationMeasures(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTerminationMeasures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTerminationMeasures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTerminationMeasures: %w", err)
+	}
+	return oldValue.TerminationMeasures, nil
+}
+
+// ClearTerminationMeasures clears the value of the "termination_measures" field.
+func (m *AssignmentMutation) ClearTerminationMeasures() {
+	m.termination_measures = nil
+	m.clearedFields[assignment.FieldTerminationMeasures] = struct{}{}
+}
+
+// TerminationMeasuresCleared returns if the "termination_measures" field was cleared in this mutation.
+func (m *AssignmentMutation) TerminationMeasuresCleared() bool {
+	_, ok := m.clearedFields[assignment.FieldTerminationMeasures]
+	return ok
+}
+
+// ResetTerminationMeasures resets all changes to the "termination_measures" field.
+func (m *AssignmentMutation) ResetTerminationMeasures() {
+	m.termination_measures = nil
+	delete(m.clearedFields, assignment.FieldTerminationMeasures)
+}
+
 // ClearAgency clears the "agency" edge to the Agency entity.
 func (m *AssignmentMutation) ClearAgency() {
 	m.clearedagency = true
@@ -6614,7 +7123,7 @@ func (m *AssignmentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AssignmentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, assignment.FieldCreatedAt)
 	}
@@ -6654,6 +7163,18 @@ func (m *AssignmentMutation) Fields() []string {
 	if m.status != nil {
 		fields = append(fields, assignment.FieldStatus)
 	}
+	if m.planned_end_date != nil {
+		fields = append(fields, assignment.FieldPlannedEndDate)
+	}
+	if m.terminated_by != nil {
+		fields = append(fields, assignment.FieldTerminatedBy)
+	}
+	if m.termination_reason != nil {
+		fields = append(fields, assignment.FieldTerminationReason)
+	}
+	if m.termination_measures != nil {
+		fields = append(fields, assignment.FieldTerminationMeasures)
+	}
 	return fields
 }
 
@@ -6688,6 +7209,14 @@ func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
 		return m.BillRate()
 	case assignment.FieldStatus:
 		return m.Status()
+	case assignment.FieldPlannedEndDate:
+		return m.PlannedEndDate()
+	case assignment.FieldTerminatedBy:
+		return m.TerminatedBy()
+	case assignment.FieldTerminationReason:
+		return m.TerminationReason()
+	case assignment.FieldTerminationMeasures:
+		return m.TerminationMeasures()
 	}
 	return nil, false
 }
@@ -6723,6 +7252,14 @@ func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldBillRate(ctx)
 	case assignment.FieldStatus:
 		return m.OldStatus(ctx)
+	case assignment.FieldPlannedEndDate:
+		return m.OldPlannedEndDate(ctx)
+	case assignment.FieldTerminatedBy:
+		return m.OldTerminatedBy(ctx)
+	case assignment.FieldTerminationReason:
+		return m.OldTerminationReason(ctx)
+	case assignment.FieldTerminationMeasures:
+		return m.OldTerminationMeasures(ctx)
 	}
 	return nil, fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -6823,6 +7360,34 @@ func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case assignment.FieldPlannedEndDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedEndDate(v)
+		return nil
+	case assignment.FieldTerminatedBy:
+		v, ok := value.(assignment.TerminatedBy)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTerminatedBy(v)
+		return nil
+	case assignment.FieldTerminationReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTerminationReason(v)
+		return nil
+	case assignment.FieldTerminationMeasures:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTerminationMeasures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)
 }
@@ -6889,6 +7454,18 @@ func (m *AssignmentMutation) ClearedFields() []string {
 	if m.FieldCleared(assignment.FieldBillRate) {
 		fields = append(fields, assignment.FieldBillRate)
 	}
+	if m.FieldCleared(assignment.FieldPlannedEndDate) {
+		fields = append(fields, assignment.FieldPlannedEndDate)
+	}
+	if m.FieldCleared(assignment.FieldTerminatedBy) {
+		fields = append(fields, assignment.FieldTerminatedBy)
+	}
+	if m.FieldCleared(assignment.FieldTerminationReason) {
+		fields = append(fields, assignment.FieldTerminationReason)
+	}
+	if m.FieldCleared(assignment.FieldTerminationMeasures) {
+		fields = append(fields, assignment.FieldTerminationMeasures)
+	}
 	return fields
 }
 
@@ -6911,6 +7488,18 @@ func (m *AssignmentMutation) ClearField(name string) error {
 		return nil
 	case assignment.FieldBillRate:
 		m.ClearBillRate()
+		return nil
+	case assignment.FieldPlannedEndDate:
+		m.ClearPlannedEndDate()
+		return nil
+	case assignment.FieldTerminatedBy:
+		m.ClearTerminatedBy()
+		return nil
+	case assignment.FieldTerminationReason:
+		m.ClearTerminationReason()
+		return nil
+	case assignment.FieldTerminationMeasures:
+		m.ClearTerminationMeasures()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment nullable field %s", name)
@@ -6958,6 +7547,18 @@ func (m *AssignmentMutation) ResetField(name string) error {
 		return nil
 	case assignment.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case assignment.FieldPlannedEndDate:
+		m.ResetPlannedEndDate()
+		return nil
+	case assignment.FieldTerminatedBy:
+		m.ResetTerminatedBy()
+		return nil
+	case assignment.FieldTerminationReason:
+		m.ResetTerminationReason()
+		return nil
+	case assignment.FieldTerminationMeasures:
+		m.ResetTerminationMeasures()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment field %s", name)

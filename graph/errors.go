@@ -203,6 +203,7 @@ var sentinelCodes = []struct {
 	{routing.ErrPostingRequired, CodeBadUserInput},
 	{routing.ErrRegistrantRequired, CodeBadUserInput},
 	{pipeline.ErrDatesRequired, CodeBadUserInput},
+	{pipeline.ErrNotInMeetingStage, CodeInvalidTransition},
 	{routing.ErrRaced, CodeConflict},
 	{settings.ErrAdminOnly, CodeForbidden},
 	{staff.ErrNotFound, CodeNotFound},

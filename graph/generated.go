@@ -157,16 +157,20 @@ type ComplexityRoot struct {
 	}
 
 	Application struct {
-		Assignment      func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Events          func(childComplexity int) int
-		ID              func(childComplexity int) int
-		InternalNotes   func(childComplexity int) int
-		Posting         func(childComplexity int) int
-		Registrant      func(childComplexity int) int
-		RejectionReason func(childComplexity int) int
-		Status          func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Assignment       func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Events           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		InternalNotes    func(childComplexity int) int
+		MeetingAt        func(childComplexity int) int
+		MeetingAttendees func(childComplexity int) int
+		MeetingNote      func(childComplexity int) int
+		MeetingPlace     func(childComplexity int) int
+		Posting          func(childComplexity int) int
+		Registrant       func(childComplexity int) int
+		RejectionReason  func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	ApplicationConnection struct {
@@ -190,25 +194,33 @@ type ComplexityRoot struct {
 		ToStatus    func(childComplexity int) int
 	}
 
+	ApplicationPayload struct {
+		Application func(childComplexity int) int
+	}
+
 	ApplyPayload struct {
 		Application func(childComplexity int) int
 	}
 
 	Assignment struct {
-		Application func(childComplexity int) int
-		BillRate    func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		EndDate     func(childComplexity int) int
-		HourlyWage  func(childComplexity int) int
-		ID          func(childComplexity int) int
-		OrgUnit     func(childComplexity int) int
-		Posting     func(childComplexity int) int
-		Registrant  func(childComplexity int) int
-		Renewal     func(childComplexity int) int
-		RenewalOf   func(childComplexity int) int
-		StartDate   func(childComplexity int) int
-		Status      func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Application         func(childComplexity int) int
+		BillRate            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		EndDate             func(childComplexity int) int
+		HourlyWage          func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		OrgUnit             func(childComplexity int) int
+		PlannedEndDate      func(childComplexity int) int
+		Posting             func(childComplexity int) int
+		Registrant          func(childComplexity int) int
+		Renewal             func(childComplexity int) int
+		RenewalOf           func(childComplexity int) int
+		StartDate           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		TerminatedBy        func(childComplexity int) int
+		TerminationMeasures func(childComplexity int) int
+		TerminationReason   func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
 	}
 
 	AssignmentConnection struct {
@@ -518,11 +530,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptOffer                 func(childComplexity int, input model.ApplicationIDInput) int
 		AcknowledgeInquiry          func(childComplexity int, input model.InquiryStepInput) int
 		AddMyWorkHistory            func(childComplexity int, input model.WorkHistoryInput) int
 		AddRegistrantWorkHistory    func(childComplexity int, input model.AddRegistrantWorkHistoryInput) int
 		AdvanceApplication          func(childComplexity int, input model.AdvanceApplicationInput) int
 		Apply                       func(childComplexity int, input model.ApplyInput) int
+		CancelMeeting               func(childComplexity int, input model.ApplicationIDInput) int
 		CompleteCallback            func(childComplexity int, input model.ApplicationIDInput) int
 		CreateClient                func(childComplexity int, input model.NewClientInput) int
 		CreateClientSite            func(childComplexity int, input model.NewClientSiteInput) int
@@ -551,6 +565,7 @@ type ComplexityRoot struct {
 		RequestPasswordReset        func(childComplexity int, input model.EmailInput) int
 		ResendVerificationEmail     func(childComplexity int, input model.EmailInput) int
 		ResolveInquiry              func(childComplexity int, input model.InquiryStepInput) int
+		ScheduleMeeting             func(childComplexity int, input model.ScheduleMeetingInput) int
 		SendSetPasswordLink         func(childComplexity int, input model.StaffAccountInput) int
 		SetAvailability             func(childComplexity int, input model.SetAvailabilityInput) int
 		SetMatchingWeights          func(childComplexity int, input model.MatchingWeightsInput) int
@@ -558,6 +573,7 @@ type ComplexityRoot struct {
 		SetPassword                 func(childComplexity int, input model.SetPasswordInput) int
 		SetRegistrantSkills         func(childComplexity int, input model.SetRegistrantSkillsInput) int
 		SetRoutingMode              func(childComplexity int, input model.SetRoutingModeInput) int
+		TerminateAssignment         func(childComplexity int, input model.TerminateAssignmentInput) int
 		UpdateAgencySettings        func(childComplexity int, input model.UpdateAgencySettingsInput) int
 		UpdateClient                func(childComplexity int, input model.ClientChangesInput) int
 		UpdateClientSite            func(childComplexity int, input model.ClientSiteChangesInput) int
@@ -573,8 +589,10 @@ type ComplexityRoot struct {
 	}
 
 	MyApplication struct {
+		Accepted  func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Meeting   func(childComplexity int) int
 		Posting   func(childComplexity int) int
 		Status    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
@@ -620,6 +638,13 @@ type ComplexityRoot struct {
 		Message      func(childComplexity int) int
 		Posting      func(childComplexity int) int
 		Status       func(childComplexity int) int
+	}
+
+	MyMeeting struct {
+		At        func(childComplexity int) int
+		Attendees func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Place     func(childComplexity int) int
 	}
 
 	MyProfile struct {
@@ -1132,6 +1157,10 @@ type MutationResolver interface {
 	RenewAssignment(ctx context.Context, input model.RenewAssignmentInput) (*model.AssignmentPayload, error)
 	LogContact(ctx context.Context, input model.LogContactInput) (*model.ContactLogPayload, error)
 	CompleteCallback(ctx context.Context, input model.ApplicationIDInput) (*model.ContactLogPayload, error)
+	AcceptOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error)
+	ScheduleMeeting(ctx context.Context, input model.ScheduleMeetingInput) (*model.ApplicationPayload, error)
+	CancelMeeting(ctx context.Context, input model.ApplicationIDInput) (*model.ApplicationPayload, error)
+	TerminateAssignment(ctx context.Context, input model.TerminateAssignmentInput) (*model.AssignmentPayload, error)
 	UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error)
 	RegisterRegistrant(ctx context.Context, input model.RegisterRegistrantInput) (*model.EmailReceipt, error)
 	VerifyEmail(ctx context.Context, input model.VerifyEmailInput) (*model.VerifyEmailPayload, error)
@@ -1581,6 +1610,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Application.InternalNotes(childComplexity), true
+	case "Application.meetingAt":
+		if e.complexity.Application.MeetingAt == nil {
+			break
+		}
+
+		return e.complexity.Application.MeetingAt(childComplexity), true
+	case "Application.meetingAttendees":
+		if e.complexity.Application.MeetingAttendees == nil {
+			break
+		}
+
+		return e.complexity.Application.MeetingAttendees(childComplexity), true
+	case "Application.meetingNote":
+		if e.complexity.Application.MeetingNote == nil {
+			break
+		}
+
+		return e.complexity.Application.MeetingNote(childComplexity), true
+	case "Application.meetingPlace":
+		if e.complexity.Application.MeetingPlace == nil {
+			break
+		}
+
+		return e.complexity.Application.MeetingPlace(childComplexity), true
 	case "Application.posting":
 		if e.complexity.Application.Posting == nil {
 			break
@@ -1687,6 +1740,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.ApplicationEvent.ToStatus(childComplexity), true
 
+	case "ApplicationPayload.application":
+		if e.complexity.ApplicationPayload.Application == nil {
+			break
+		}
+
+		return e.complexity.ApplicationPayload.Application(childComplexity), true
+
 	case "ApplyPayload.application":
 		if e.complexity.ApplyPayload.Application == nil {
 			break
@@ -1736,6 +1796,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Assignment.OrgUnit(childComplexity), true
+	case "Assignment.plannedEndDate":
+		if e.complexity.Assignment.PlannedEndDate == nil {
+			break
+		}
+
+		return e.complexity.Assignment.PlannedEndDate(childComplexity), true
 	case "Assignment.posting":
 		if e.complexity.Assignment.Posting == nil {
 			break
@@ -1772,6 +1838,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Assignment.Status(childComplexity), true
+	case "Assignment.terminatedBy":
+		if e.complexity.Assignment.TerminatedBy == nil {
+			break
+		}
+
+		return e.complexity.Assignment.TerminatedBy(childComplexity), true
+	case "Assignment.terminationMeasures":
+		if e.complexity.Assignment.TerminationMeasures == nil {
+			break
+		}
+
+		return e.complexity.Assignment.TerminationMeasures(childComplexity), true
+	case "Assignment.terminationReason":
+		if e.complexity.Assignment.TerminationReason == nil {
+			break
+		}
+
+		return e.complexity.Assignment.TerminationReason(childComplexity), true
 	case "Assignment.updatedAt":
 		if e.complexity.Assignment.UpdatedAt == nil {
 			break
@@ -2916,6 +3000,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.MinimumWage.Sample(childComplexity), true
 
+	case "Mutation.acceptOffer":
+		if e.complexity.Mutation.AcceptOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.AcceptOffer(childComplexity, args["input"].(model.ApplicationIDInput)), true
 	case "Mutation.acknowledgeInquiry":
 		if e.complexity.Mutation.AcknowledgeInquiry == nil {
 			break
@@ -2971,6 +3066,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.Apply(childComplexity, args["input"].(model.ApplyInput)), true
+	case "Mutation.cancelMeeting":
+		if e.complexity.Mutation.CancelMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.CancelMeeting(childComplexity, args["input"].(model.ApplicationIDInput)), true
 	case "Mutation.completeCallback":
 		if e.complexity.Mutation.CompleteCallback == nil {
 			break
@@ -3279,6 +3385,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ResolveInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.scheduleMeeting":
+		if e.complexity.Mutation.ScheduleMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ScheduleMeeting(childComplexity, args["input"].(model.ScheduleMeetingInput)), true
 	case "Mutation.sendSetPasswordLink":
 		if e.complexity.Mutation.SendSetPasswordLink == nil {
 			break
@@ -3356,6 +3473,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetRoutingMode(childComplexity, args["input"].(model.SetRoutingModeInput)), true
+	case "Mutation.terminateAssignment":
+		if e.complexity.Mutation.TerminateAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_terminateAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.TerminateAssignment(childComplexity, args["input"].(model.TerminateAssignmentInput)), true
 	case "Mutation.updateAgencySettings":
 		if e.complexity.Mutation.UpdateAgencySettings == nil {
 			break
@@ -3489,6 +3617,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.Mutation.WithdrawApplication(childComplexity, args["input"].(model.ApplicationIDInput)), true
 
+	case "MyApplication.accepted":
+		if e.complexity.MyApplication.Accepted == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.Accepted(childComplexity), true
 	case "MyApplication.createdAt":
 		if e.complexity.MyApplication.CreatedAt == nil {
 			break
@@ -3501,6 +3635,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyApplication.ID(childComplexity), true
+	case "MyApplication.meeting":
+		if e.complexity.MyApplication.Meeting == nil {
+			break
+		}
+
+		return e.complexity.MyApplication.Meeting(childComplexity), true
 	case "MyApplication.posting":
 		if e.complexity.MyApplication.Posting == nil {
 			break
@@ -3686,6 +3826,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyInquiry.Status(childComplexity), true
+
+	case "MyMeeting.at":
+		if e.complexity.MyMeeting.At == nil {
+			break
+		}
+
+		return e.complexity.MyMeeting.At(childComplexity), true
+	case "MyMeeting.attendees":
+		if e.complexity.MyMeeting.Attendees == nil {
+			break
+		}
+
+		return e.complexity.MyMeeting.Attendees(childComplexity), true
+	case "MyMeeting.note":
+		if e.complexity.MyMeeting.Note == nil {
+			break
+		}
+
+		return e.complexity.MyMeeting.Note(childComplexity), true
+	case "MyMeeting.place":
+		if e.complexity.MyMeeting.Place == nil {
+			break
+		}
+
+		return e.complexity.MyMeeting.Place(childComplexity), true
 
 	case "MyProfile.acceptsBus":
 		if e.complexity.MyProfile.AcceptsBus == nil {
@@ -5949,6 +6114,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRoutingDecisionWhereInput,
 		ec.unmarshalInputSalesRepOrder,
 		ec.unmarshalInputSalesRepWhereInput,
+		ec.unmarshalInputScheduleMeetingInput,
 		ec.unmarshalInputSetAvailabilityInput,
 		ec.unmarshalInputSetMySkillsInput,
 		ec.unmarshalInputSetPasswordInput,
@@ -5958,6 +6124,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSkillOrder,
 		ec.unmarshalInputSkillWhereInput,
 		ec.unmarshalInputStaffAccountInput,
+		ec.unmarshalInputTerminateAssignmentInput,
 		ec.unmarshalInputUpdateAgencyInput,
 		ec.unmarshalInputUpdateAgencySettingsInput,
 		ec.unmarshalInputUpdateClientCompanyInput,
@@ -6218,6 +6385,17 @@ func (ec *executionContext) field_Coordinator_inquiries_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acknowledgeInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6266,6 +6444,17 @@ func (ec *executionContext) field_Mutation_apply_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplyInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNApplicationIdInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationIDInput)
 	if err != nil {
 		return nil, err
 	}
@@ -6581,6 +6770,17 @@ func (ec *executionContext) field_Mutation_resolveInquiry_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_scheduleMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNScheduleMeetingInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScheduleMeetingInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_sendSetPasswordLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6651,6 +6851,17 @@ func (ec *executionContext) field_Mutation_setRoutingMode_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetRoutingModeInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetRoutingModeInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_terminateAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNTerminateAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐTerminateAssignmentInput)
 	if err != nil {
 		return nil, err
 	}
@@ -8718,6 +8929,14 @@ func (ec *executionContext) fieldContext_AdvanceApplicationPayload_application(_
 				return ec.fieldContext_Application_internalNotes(ctx, field)
 			case "rejectionReason":
 				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "meetingAt":
+				return ec.fieldContext_Application_meetingAt(ctx, field)
+			case "meetingPlace":
+				return ec.fieldContext_Application_meetingPlace(ctx, field)
+			case "meetingAttendees":
+				return ec.fieldContext_Application_meetingAttendees(ctx, field)
+			case "meetingNote":
+				return ec.fieldContext_Application_meetingNote(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Application_registrant(ctx, field)
 			case "posting":
@@ -8773,6 +8992,14 @@ func (ec *executionContext) fieldContext_AdvanceApplicationPayload_assignment(_ 
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -9875,6 +10102,122 @@ func (ec *executionContext) fieldContext_Application_rejectionReason(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Application_meetingAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Application_meetingAt,
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Application_meetingAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_meetingPlace(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Application_meetingPlace,
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingPlace, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Application_meetingPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_meetingAttendees(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Application_meetingAttendees,
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingAttendees, nil
+		},
+		nil,
+		ec.marshalOString2ᚕstringᚄ,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Application_meetingAttendees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_meetingNote(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Application_meetingNote,
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingNote, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Application_meetingNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Application_registrant(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10162,6 +10505,14 @@ func (ec *executionContext) fieldContext_Application_assignment(_ context.Contex
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -10320,6 +10671,14 @@ func (ec *executionContext) fieldContext_ApplicationEdge_node(_ context.Context,
 				return ec.fieldContext_Application_internalNotes(ctx, field)
 			case "rejectionReason":
 				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "meetingAt":
+				return ec.fieldContext_Application_meetingAt(ctx, field)
+			case "meetingPlace":
+				return ec.fieldContext_Application_meetingPlace(ctx, field)
+			case "meetingAttendees":
+				return ec.fieldContext_Application_meetingAttendees(ctx, field)
+			case "meetingNote":
+				return ec.fieldContext_Application_meetingNote(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Application_registrant(ctx, field)
 			case "posting":
@@ -10545,6 +10904,14 @@ func (ec *executionContext) fieldContext_ApplicationEvent_application(_ context.
 				return ec.fieldContext_Application_internalNotes(ctx, field)
 			case "rejectionReason":
 				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "meetingAt":
+				return ec.fieldContext_Application_meetingAt(ctx, field)
+			case "meetingPlace":
+				return ec.fieldContext_Application_meetingPlace(ctx, field)
+			case "meetingAttendees":
+				return ec.fieldContext_Application_meetingAttendees(ctx, field)
+			case "meetingNote":
+				return ec.fieldContext_Application_meetingNote(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Application_registrant(ctx, field)
 			case "posting":
@@ -10617,6 +10984,65 @@ func (ec *executionContext) fieldContext_ApplicationEvent_actor(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ApplicationPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.ApplicationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ApplicationPayload_application,
+		func(ctx context.Context) (any, error) {
+			return obj.Application, nil
+		},
+		nil,
+		ec.marshalNApplication2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐApplication,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ApplicationPayload_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApplicationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Application_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Application_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Application_updatedAt(ctx, field)
+			case "status":
+				return ec.fieldContext_Application_status(ctx, field)
+			case "internalNotes":
+				return ec.fieldContext_Application_internalNotes(ctx, field)
+			case "rejectionReason":
+				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "meetingAt":
+				return ec.fieldContext_Application_meetingAt(ctx, field)
+			case "meetingPlace":
+				return ec.fieldContext_Application_meetingPlace(ctx, field)
+			case "meetingAttendees":
+				return ec.fieldContext_Application_meetingAttendees(ctx, field)
+			case "meetingNote":
+				return ec.fieldContext_Application_meetingNote(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Application_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Application_posting(ctx, field)
+			case "events":
+				return ec.fieldContext_Application_events(ctx, field)
+			case "assignment":
+				return ec.fieldContext_Application_assignment(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplyPayload_application(ctx context.Context, field graphql.CollectedField, obj *model.ApplyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10651,6 +11077,10 @@ func (ec *executionContext) fieldContext_ApplyPayload_application(_ context.Cont
 				return ec.fieldContext_MyApplication_status(ctx, field)
 			case "posting":
 				return ec.fieldContext_MyApplication_posting(ctx, field)
+			case "meeting":
+				return ec.fieldContext_MyApplication_meeting(ctx, field)
+			case "accepted":
+				return ec.fieldContext_MyApplication_accepted(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyApplication", field.Name)
 		},
@@ -10885,6 +11315,122 @@ func (ec *executionContext) fieldContext_Assignment_status(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type AssignmentStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_plannedEndDate(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Assignment_plannedEndDate,
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedEndDate, nil
+		},
+		nil,
+		ec.marshalODate2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Assignment_plannedEndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_terminatedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Assignment_terminatedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.TerminatedBy, nil
+		},
+		nil,
+		ec.marshalOAssignmentTerminatedBy2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Assignment_terminatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type AssignmentTerminatedBy does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_terminationReason(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Assignment_terminationReason,
+		func(ctx context.Context) (any, error) {
+			return obj.TerminationReason, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Assignment_terminationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_terminationMeasures(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Assignment_terminationMeasures,
+		func(ctx context.Context) (any, error) {
+			return obj.TerminationMeasures, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Assignment_terminationMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -11173,6 +11719,14 @@ func (ec *executionContext) fieldContext_Assignment_application(_ context.Contex
 				return ec.fieldContext_Application_internalNotes(ctx, field)
 			case "rejectionReason":
 				return ec.fieldContext_Application_rejectionReason(ctx, field)
+			case "meetingAt":
+				return ec.fieldContext_Application_meetingAt(ctx, field)
+			case "meetingPlace":
+				return ec.fieldContext_Application_meetingPlace(ctx, field)
+			case "meetingAttendees":
+				return ec.fieldContext_Application_meetingAttendees(ctx, field)
+			case "meetingNote":
+				return ec.fieldContext_Application_meetingNote(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Application_registrant(ctx, field)
 			case "posting":
@@ -11228,6 +11782,14 @@ func (ec *executionContext) fieldContext_Assignment_renewalOf(_ context.Context,
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -11287,6 +11849,14 @@ func (ec *executionContext) fieldContext_Assignment_renewal(_ context.Context, f
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -11449,6 +12019,14 @@ func (ec *executionContext) fieldContext_AssignmentEdge_node(_ context.Context, 
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -11537,6 +12115,14 @@ func (ec *executionContext) fieldContext_AssignmentPayload_assignment(_ context.
 				return ec.fieldContext_Assignment_billRate(ctx, field)
 			case "status":
 				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
 			case "registrant":
 				return ec.fieldContext_Assignment_registrant(ctx, field)
 			case "posting":
@@ -18557,6 +19143,188 @@ func (ec *executionContext) fieldContext_Mutation_completeCallback(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_acceptOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_acceptOffer,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().AcceptOffer(ctx, fc.Args["input"].(model.ApplicationIDInput))
+		},
+		nil,
+		ec.marshalNApplyPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplyPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_acceptOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplyPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplyPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scheduleMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_scheduleMeeting,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ScheduleMeeting(ctx, fc.Args["input"].(model.ScheduleMeetingInput))
+		},
+		nil,
+		ec.marshalNApplicationPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_scheduleMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplicationPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplicationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scheduleMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_cancelMeeting,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().CancelMeeting(ctx, fc.Args["input"].(model.ApplicationIDInput))
+		},
+		nil,
+		ec.marshalNApplicationPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_cancelMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "application":
+				return ec.fieldContext_ApplicationPayload_application(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ApplicationPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_terminateAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_terminateAssignment,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().TerminateAssignment(ctx, fc.Args["input"].(model.TerminateAssignmentInput))
+		},
+		nil,
+		ec.marshalNAssignmentPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐAssignmentPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_terminateAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "assignment":
+				return ec.fieldContext_AssignmentPayload_assignment(ctx, field)
+			case "warnings":
+				return ec.fieldContext_AssignmentPayload_warnings(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type AssignmentPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_terminateAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateMyProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20267,6 +21035,74 @@ func (ec *executionContext) fieldContext_MyApplication_posting(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MyApplication_meeting(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_meeting,
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		ec.marshalOMyMeeting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyMeeting,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "at":
+				return ec.fieldContext_MyMeeting_at(ctx, field)
+			case "place":
+				return ec.fieldContext_MyMeeting_place(ctx, field)
+			case "attendees":
+				return ec.fieldContext_MyMeeting_attendees(ctx, field)
+			case "note":
+				return ec.fieldContext_MyMeeting_note(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyMeeting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyApplication_accepted(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyApplication_accepted,
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyApplication_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyApplication",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MyAssignment_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyAssignment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21136,6 +21972,122 @@ func (ec *executionContext) _MyInquiry_assigneeName(ctx context.Context, field g
 func (ec *executionContext) fieldContext_MyInquiry_assigneeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyMeeting_at(ctx context.Context, field graphql.CollectedField, obj *portal.MyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyMeeting_at,
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyMeeting_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyMeeting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyMeeting_place(ctx context.Context, field graphql.CollectedField, obj *portal.MyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyMeeting_place,
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyMeeting_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyMeeting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyMeeting_attendees(ctx context.Context, field graphql.CollectedField, obj *portal.MyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyMeeting_attendees,
+		func(ctx context.Context) (any, error) {
+			return obj.Attendees, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyMeeting_attendees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyMeeting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyMeeting_note(ctx context.Context, field graphql.CollectedField, obj *portal.MyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyMeeting_note,
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyMeeting_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyMeeting",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -27085,6 +28037,10 @@ func (ec *executionContext) fieldContext_Query_myApplications(_ context.Context,
 				return ec.fieldContext_MyApplication_status(ctx, field)
 			case "posting":
 				return ec.fieldContext_MyApplication_posting(ctx, field)
+			case "meeting":
+				return ec.fieldContext_MyApplication_meeting(ctx, field)
+			case "accepted":
+				return ec.fieldContext_MyApplication_accepted(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyApplication", field.Name)
 		},
@@ -36680,7 +37636,7 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "meetingAt", "meetingAtNEQ", "meetingAtIn", "meetingAtNotIn", "meetingAtGT", "meetingAtGTE", "meetingAtLT", "meetingAtLTE", "meetingAtIsNil", "meetingAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36904,6 +37860,76 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "meetingAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAt = data
+		case "meetingAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtNEQ = data
+		case "meetingAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtIn = data
+		case "meetingAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtNotIn = data
+		case "meetingAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtGT = data
+		case "meetingAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtGTE = data
+		case "meetingAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtLT = data
+		case "meetingAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtLTE = data
+		case "meetingAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtIsNil = data
+		case "meetingAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingAtNotNil = data
 		}
 	}
 
@@ -36989,7 +38015,7 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "terminatedBy", "terminatedByNEQ", "terminatedByIn", "terminatedByNotIn", "terminatedByIsNil", "terminatedByNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37381,6 +38407,48 @@ func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "terminatedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedBy"))
+			data, err := ec.unmarshalOAssignmentTerminatedBy2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedBy = data
+		case "terminatedByNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedByNEQ"))
+			data, err := ec.unmarshalOAssignmentTerminatedBy2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedByNEQ = data
+		case "terminatedByIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedByIn"))
+			data, err := ec.unmarshalOAssignmentTerminatedBy2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedByᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedByIn = data
+		case "terminatedByNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedByNotIn"))
+			data, err := ec.unmarshalOAssignmentTerminatedBy2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedByᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedByNotIn = data
+		case "terminatedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedByIsNil = data
+		case "terminatedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("terminatedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TerminatedByNotNil = data
 		}
 	}
 
@@ -46993,6 +48061,61 @@ func (ec *executionContext) unmarshalInputSalesRepWhereInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputScheduleMeetingInput(ctx context.Context, obj any) (model.ScheduleMeetingInput, error) {
+	var it model.ScheduleMeetingInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"applicationId", "at", "place", "attendees", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "applicationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("applicationId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApplicationID = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "attendees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attendees"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attendees = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Context, obj any) (model.SetAvailabilityInput, error) {
 	var it model.SetAvailabilityInput
 	asMap := map[string]any{}
@@ -47542,6 +48665,61 @@ func (ec *executionContext) unmarshalInputStaffAccountInput(ctx context.Context,
 				return it, err
 			}
 			it.AccountID = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputTerminateAssignmentInput(ctx context.Context, obj any) (model.TerminateAssignmentInput, error) {
+	var it model.TerminateAssignmentInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"assignmentId", "lastDay", "by", "reason", "measures"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "assignmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "lastDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastDay"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastDay = data
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAssignmentTerminatedBy2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "measures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measures"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measures = data
 		}
 	}
 
@@ -50893,6 +52071,14 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._Application_internalNotes(ctx, field, obj)
 		case "rejectionReason":
 			out.Values[i] = ec._Application_rejectionReason(ctx, field, obj)
+		case "meetingAt":
+			out.Values[i] = ec._Application_meetingAt(ctx, field, obj)
+		case "meetingPlace":
+			out.Values[i] = ec._Application_meetingPlace(ctx, field, obj)
+		case "meetingAttendees":
+			out.Values[i] = ec._Application_meetingAttendees(ctx, field, obj)
+		case "meetingNote":
+			out.Values[i] = ec._Application_meetingNote(ctx, field, obj)
 		case "registrant":
 			out.Values[i] = ec._Application_registrant(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51139,6 +52325,45 @@ func (ec *executionContext) _ApplicationEvent(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var applicationPayloadImplementors = []string{"ApplicationPayload"}
+
+func (ec *executionContext) _ApplicationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplicationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, applicationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApplicationPayload")
+		case "application":
+			out.Values[i] = ec._ApplicationPayload_application(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var applyPayloadImplementors = []string{"ApplyPayload"}
 
 func (ec *executionContext) _ApplyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApplyPayload) graphql.Marshaler {
@@ -51226,6 +52451,14 @@ func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "plannedEndDate":
+			out.Values[i] = ec._Assignment_plannedEndDate(ctx, field, obj)
+		case "terminatedBy":
+			out.Values[i] = ec._Assignment_terminatedBy(ctx, field, obj)
+		case "terminationReason":
+			out.Values[i] = ec._Assignment_terminationReason(ctx, field, obj)
+		case "terminationMeasures":
+			out.Values[i] = ec._Assignment_terminationMeasures(ctx, field, obj)
 		case "registrant":
 			field := field
 
@@ -54229,6 +55462,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "acceptOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scheduleMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminateAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_terminateAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateMyProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyProfile(ctx, field)
@@ -54550,6 +55811,13 @@ func (ec *executionContext) _MyApplication(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "meeting":
+			out.Values[i] = ec._MyApplication_meeting(ctx, field, obj)
+		case "accepted":
+			out.Values[i] = ec._MyApplication_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -54908,6 +56176,57 @@ func (ec *executionContext) _MyInquiry(ctx context.Context, sel ast.SelectionSet
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "assigneeName":
 			out.Values[i] = ec._MyInquiry_assigneeName(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myMeetingImplementors = []string{"MyMeeting"}
+
+func (ec *executionContext) _MyMeeting(ctx context.Context, sel ast.SelectionSet, obj *portal.MyMeeting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myMeetingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyMeeting")
+		case "at":
+			out.Values[i] = ec._MyMeeting_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "place":
+			out.Values[i] = ec._MyMeeting_place(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attendees":
+			out.Values[i] = ec._MyMeeting_attendees(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MyMeeting_note(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -60025,6 +61344,20 @@ func (ec *executionContext) marshalNApplicationOrderField2ᚖgithubᚗcomᚋexam
 	return v
 }
 
+func (ec *executionContext) marshalNApplicationPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationPayload(ctx context.Context, sel ast.SelectionSet, v model.ApplicationPayload) graphql.Marshaler {
+	return ec._ApplicationPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNApplicationPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐApplicationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApplicationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApplicationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNApplicationStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋapplicationᚐStatus(ctx context.Context, v any) (application.Status, error) {
 	var res application.Status
 	err := res.UnmarshalGQL(v)
@@ -60130,6 +61463,16 @@ func (ec *executionContext) unmarshalNAssignmentStatus2githubᚗcomᚋexampleᚋ
 }
 
 func (ec *executionContext) marshalNAssignmentStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v assignment.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentTerminatedBy2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx context.Context, v any) (assignment.TerminatedBy, error) {
+	var res assignment.TerminatedBy
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentTerminatedBy2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx context.Context, sel ast.SelectionSet, v assignment.TerminatedBy) graphql.Marshaler {
 	return v
 }
 
@@ -62468,6 +63811,11 @@ func (ec *executionContext) unmarshalNSalesRepWhereInput2ᚖgithubᚗcomᚋexamp
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNScheduleMeetingInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScheduleMeetingInput(ctx context.Context, v any) (model.ScheduleMeetingInput, error) {
+	res, err := ec.unmarshalInputScheduleMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNScoreComponent2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐScoreComponentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoreComponent) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	var wg sync.WaitGroup
@@ -62919,6 +64267,11 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTerminateAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐTerminateAssignmentInput(ctx context.Context, v any) (model.TerminateAssignmentInput, error) {
+	res, err := ec.unmarshalInputTerminateAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -64204,6 +65557,87 @@ func (ec *executionContext) unmarshalOAssignmentStatus2ᚖgithubᚗcomᚋexample
 }
 
 func (ec *executionContext) marshalOAssignmentStatus2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *assignment.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentTerminatedBy2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedByᚄ(ctx context.Context, v any) ([]assignment.TerminatedBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]assignment.TerminatedBy, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentTerminatedBy2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentTerminatedBy2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedByᚄ(ctx context.Context, sel ast.SelectionSet, v []assignment.TerminatedBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNAssignmentTerminatedBy2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentTerminatedBy2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx context.Context, v any) (*assignment.TerminatedBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(assignment.TerminatedBy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentTerminatedBy2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋassignmentᚐTerminatedBy(ctx context.Context, sel ast.SelectionSet, v *assignment.TerminatedBy) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -65771,6 +67205,13 @@ func (ec *executionContext) marshalOMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffc
 		return graphql.Null
 	}
 	return ec._MyInquiry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMyMeeting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyMeeting(ctx context.Context, sel ast.SelectionSet, v *portal.MyMeeting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MyMeeting(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {

@@ -96,6 +96,44 @@ func (r *mutationResolver) CompleteCallback(ctx context.Context, input model.App
 	return &model.ContactLogPayload{ContactLog: log}, nil
 }
 
+// AcceptOffer is the resolver for the acceptOffer field.
+func (r *mutationResolver) AcceptOffer(ctx context.Context, input model.ApplicationIDInput) (*model.ApplyPayload, error) {
+	res, err := r.Pipeline.Advance(ctx, pipeline.Move{ApplicationID: input.ID, To: pipeline.Accepted})
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplyPayload{Application: portal.NewMyApplication(res.Application)}, nil
+}
+
+// ScheduleMeeting is the resolver for the scheduleMeeting field.
+func (r *mutationResolver) ScheduleMeeting(ctx context.Context, input model.ScheduleMeetingInput) (*model.ApplicationPayload, error) {
+	a, err := r.Pipeline.ScheduleMeeting(ctx, input.ApplicationID, pipeline.MeetingPlan{At: input.At, Place: input.Place,
+		Attendees: input.Attendees, Note: deref(input.Note)})
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplicationPayload{Application: a}, nil
+}
+
+// CancelMeeting is the resolver for the cancelMeeting field.
+func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.ApplicationIDInput) (*model.ApplicationPayload, error) {
+	a, err := r.Pipeline.CancelMeeting(ctx, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ApplicationPayload{Application: a}, nil
+}
+
+// TerminateAssignment is the resolver for the terminateAssignment field.
+func (r *mutationResolver) TerminateAssignment(ctx context.Context, input model.TerminateAssignmentInput) (*model.AssignmentPayload, error) {
+	a, err := r.Pipeline.Terminate(ctx, pipeline.Termination{AssignmentID: input.AssignmentID, LastDay: input.LastDay,
+		By: input.By.String(), Reason: input.Reason, Measures: input.Measures}, r.Router)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AssignmentPayload{Assignment: a, Warnings: []*compliance.Finding{}}, nil
+}
+
 // Insurance is the resolver for the insurance field.
 func (r *myProfileResolver) Insurance(ctx context.Context, obj *portal.MyProfile) (*model.InsuranceContinuity, error) {
 	return r.insurance(ctx, obj.ID)

@@ -38,6 +38,14 @@ const (
 	FieldIdempotencyKey = "idempotency_key"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
+	// FieldMeetingAt holds the string denoting the meeting_at field in the database.
+	FieldMeetingAt = "meeting_at"
+	// FieldMeetingPlace holds the string denoting the meeting_place field in the database.
+	FieldMeetingPlace = "meeting_place"
+	// FieldMeetingAttendees holds the string denoting the meeting_attendees field in the database.
+	FieldMeetingAttendees = "meeting_attendees"
+	// FieldMeetingNote holds the string denoting the meeting_note field in the database.
+	FieldMeetingNote = "meeting_note"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
 	// EdgeRegistrant holds the string denoting the registrant edge name in mutations.
@@ -100,6 +108,10 @@ var Columns = []string{
 	FieldRejectionReason,
 	FieldIdempotencyKey,
 	FieldActive,
+	FieldMeetingAt,
+	FieldMeetingPlace,
+	FieldMeetingAttendees,
+	FieldMeetingNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -132,6 +144,10 @@ var (
 	RejectionReasonValidator func(string) error
 	// IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	IdempotencyKeyValidator func(string) error
+	// MeetingPlaceValidator is a validator for the "meeting_place" field. It is called by the builders before save.
+	MeetingPlaceValidator func(string) error
+	// MeetingNoteValidator is a validator for the "meeting_note" field. It is called by the builders before save.
+	MeetingNoteValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -225,6 +241,21 @@ func ByIdempotencyKey(opts ...sql.OrderTermOption) OrderOption {
 // ByActive orders the results by the active field.
 func ByActive(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActive, opts...).ToFunc()
+}
+
+// ByMeetingAt orders the results by the meeting_at field.
+func ByMeetingAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMeetingAt, opts...).ToFunc()
+}
+
+// ByMeetingPlace orders the results by the meeting_place field.
+func ByMeetingPlace(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMeetingPlace, opts...).ToFunc()
+}
+
+// ByMeetingNote orders the results by the meeting_note field.
+func ByMeetingNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMeetingNote, opts...).ToFunc()
 }
 
 // ByAgencyField orders the results by agency field.

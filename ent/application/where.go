@@ -100,6 +100,21 @@ func Active(v bool) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldActive, v))
 }
 
+// MeetingAt applies equality check predicate on the "meeting_at" field. It's identical to MeetingAtEQ.
+func MeetingAt(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingAt, v))
+}
+
+// MeetingPlace applies equality check predicate on the "meeting_place" field. It's identical to MeetingPlaceEQ.
+func MeetingPlace(v string) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingPlace, v))
+}
+
+// MeetingNote applies equality check predicate on the "meeting_note" field. It's identical to MeetingNoteEQ.
+func MeetingNote(v string) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldCreatedAt, v))
@@ -503,6 +518,216 @@ func ActiveIsNil() predicate.Application {
 // ActiveNotNil applies the NotNil predicate on the "active" field.
 func ActiveNotNil() predicate.Application {
 	return predicate.Application(sql.FieldNotNull(FieldActive))
+}
+
+// MeetingAtEQ applies the EQ predicate on the "meeting_at" field.
+func MeetingAtEQ(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingAt, v))
+}
+
+// MeetingAtNEQ applies the NEQ predicate on the "meeting_at" field.
+func MeetingAtNEQ(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldNEQ(FieldMeetingAt, v))
+}
+
+// MeetingAtIn applies the In predicate on the "meeting_at" field.
+func MeetingAtIn(vs ...time.Time) predicate.Application {
+	return predicate.Application(sql.FieldIn(FieldMeetingAt, vs...))
+}
+
+// MeetingAtNotIn applies the NotIn predicate on the "meeting_at" field.
+func MeetingAtNotIn(vs ...time.Time) predicate.Application {
+	return predicate.Application(sql.FieldNotIn(FieldMeetingAt, vs...))
+}
+
+// MeetingAtGT applies the GT predicate on the "meeting_at" field.
+func MeetingAtGT(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldGT(FieldMeetingAt, v))
+}
+
+// MeetingAtGTE applies the GTE predicate on the "meeting_at" field.
+func MeetingAtGTE(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldGTE(FieldMeetingAt, v))
+}
+
+// MeetingAtLT applies the LT predicate on the "meeting_at" field.
+func MeetingAtLT(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldLT(FieldMeetingAt, v))
+}
+
+// MeetingAtLTE applies the LTE predicate on the "meeting_at" field.
+func MeetingAtLTE(v time.Time) predicate.Application {
+	return predicate.Application(sql.FieldLTE(FieldMeetingAt, v))
+}
+
+// MeetingAtIsNil applies the IsNil predicate on the "meeting_at" field.
+func MeetingAtIsNil() predicate.Application {
+	return predicate.Application(sql.FieldIsNull(FieldMeetingAt))
+}
+
+// MeetingAtNotNil applies the NotNil predicate on the "meeting_at" field.
+func MeetingAtNotNil() predicate.Application {
+	return predicate.Application(sql.FieldNotNull(FieldMeetingAt))
+}
+
+// MeetingPlaceEQ applies the EQ predicate on the "meeting_place" field.
+func MeetingPlaceEQ(v string) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceNEQ applies the NEQ predicate on the "meeting_place" field.
+func MeetingPlaceNEQ(v string) predicate.Application {
+	return predicate.Application(sql.FieldNEQ(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceIn applies the In predicate on the "meeting_place" field.
+func MeetingPlaceIn(vs ...string) predicate.Application {
+	return predicate.Application(sql.FieldIn(FieldMeetingPlace, vs...))
+}
+
+// MeetingPlaceNotIn applies the NotIn predicate on the "meeting_place" field.
+func MeetingPlaceNotIn(vs ...string) predicate.Application {
+	return predicate.Application(sql.FieldNotIn(FieldMeetingPlace, vs...))
+}
+
+// MeetingPlaceGT applies the GT predicate on the "meeting_place" field.
+func MeetingPlaceGT(v string) predicate.Application {
+	return predicate.Application(sql.FieldGT(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceGTE applies the GTE predicate on the "meeting_place" field.
+func MeetingPlaceGTE(v string) predicate.Application {
+	return predicate.Application(sql.FieldGTE(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceLT applies the LT predicate on the "meeting_place" field.
+func MeetingPlaceLT(v string) predicate.Application {
+	return predicate.Application(sql.FieldLT(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceLTE applies the LTE predicate on the "meeting_place" field.
+func MeetingPlaceLTE(v string) predicate.Application {
+	return predicate.Application(sql.FieldLTE(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceContains applies the Contains predicate on the "meeting_place" field.
+func MeetingPlaceContains(v string) predicate.Application {
+	return predicate.Application(sql.FieldContains(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceHasPrefix applies the HasPrefix predicate on the "meeting_place" field.
+func MeetingPlaceHasPrefix(v string) predicate.Application {
+	return predicate.Application(sql.FieldHasPrefix(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceHasSuffix applies the HasSuffix predicate on the "meeting_place" field.
+func MeetingPlaceHasSuffix(v string) predicate.Application {
+	return predicate.Application(sql.FieldHasSuffix(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceIsNil applies the IsNil predicate on the "meeting_place" field.
+func MeetingPlaceIsNil() predicate.Application {
+	return predicate.Application(sql.FieldIsNull(FieldMeetingPlace))
+}
+
+// MeetingPlaceNotNil applies the NotNil predicate on the "meeting_place" field.
+func MeetingPlaceNotNil() predicate.Application {
+	return predicate.Application(sql.FieldNotNull(FieldMeetingPlace))
+}
+
+// MeetingPlaceEqualFold applies the EqualFold predicate on the "meeting_place" field.
+func MeetingPlaceEqualFold(v string) predicate.Application {
+	return predicate.Application(sql.FieldEqualFold(FieldMeetingPlace, v))
+}
+
+// MeetingPlaceContainsFold applies the ContainsFold predicate on the "meeting_place" field.
+func MeetingPlaceContainsFold(v string) predicate.Application {
+	return predicate.Application(sql.FieldContainsFold(FieldMeetingPlace, v))
+}
+
+// MeetingAttendeesIsNil applies the IsNil predicate on the "meeting_attendees" field.
+func MeetingAttendeesIsNil() predicate.Application {
+	return predicate.Application(sql.FieldIsNull(FieldMeetingAttendees))
+}
+
+// MeetingAttendeesNotNil applies the NotNil predicate on the "meeting_attendees" field.
+func MeetingAttendeesNotNil() predicate.Application {
+	return predicate.Application(sql.FieldNotNull(FieldMeetingAttendees))
+}
+
+// MeetingNoteEQ applies the EQ predicate on the "meeting_note" field.
+func MeetingNoteEQ(v string) predicate.Application {
+	return predicate.Application(sql.FieldEQ(FieldMeetingNote, v))
+}
+
+// MeetingNoteNEQ applies the NEQ predicate on the "meeting_note" field.
+func MeetingNoteNEQ(v string) predicate.Application {
+	return predicate.Application(sql.FieldNEQ(FieldMeetingNote, v))
+}
+
+// MeetingNoteIn applies the In predicate on the "meeting_note" field.
+func MeetingNoteIn(vs ...string) predicate.Application {
+	return predicate.Application(sql.FieldIn(FieldMeetingNote, vs...))
+}
+
+// MeetingNoteNotIn applies the NotIn predicate on the "meeting_note" field.
+func MeetingNoteNotIn(vs ...string) predicate.Application {
+	return predicate.Application(sql.FieldNotIn(FieldMeetingNote, vs...))
+}
+
+// MeetingNoteGT applies the GT predicate on the "meeting_note" field.
+func MeetingNoteGT(v string) predicate.Application {
+	return predicate.Application(sql.FieldGT(FieldMeetingNote, v))
+}
+
+// MeetingNoteGTE applies the GTE predicate on the "meeting_note" field.
+func MeetingNoteGTE(v string) predicate.Application {
+	return predicate.Application(sql.FieldGTE(FieldMeetingNote, v))
+}
+
+// MeetingNoteLT applies the LT predicate on the "meeting_note" field.
+func MeetingNoteLT(v string) predicate.Application {
+	return predicate.Application(sql.FieldLT(FieldMeetingNote, v))
+}
+
+// MeetingNoteLTE applies the LTE predicate on the "meeting_note" field.
+func MeetingNoteLTE(v string) predicate.Application {
+	return predicate.Application(sql.FieldLTE(FieldMeetingNote, v))
+}
+
+// MeetingNoteContains applies the Contains predicate on the "meeting_note" field.
+func MeetingNoteContains(v string) predicate.Application {
+	return predicate.Application(sql.FieldContains(FieldMeetingNote, v))
+}
+
+// MeetingNoteHasPrefix applies the HasPrefix predicate on the "meeting_note" field.
+func MeetingNoteHasPrefix(v string) predicate.Application {
+	return predicate.Application(sql.FieldHasPrefix(FieldMeetingNote, v))
+}
+
+// MeetingNoteHasSuffix applies the HasSuffix predicate on the "meeting_note" field.
+func MeetingNoteHasSuffix(v string) predicate.Application {
+	return predicate.Application(sql.FieldHasSuffix(FieldMeetingNote, v))
+}
+
+// MeetingNoteIsNil applies the IsNil predicate on the "meeting_note" field.
+func MeetingNoteIsNil() predicate.Application {
+	return predicate.Application(sql.FieldIsNull(FieldMeetingNote))
+}
+
+// MeetingNoteNotNil applies the NotNil predicate on the "meeting_note" field.
+func MeetingNoteNotNil() predicate.Application {
+	return predicate.Application(sql.FieldNotNull(FieldMeetingNote))
+}
+
+// MeetingNoteEqualFold applies the EqualFold predicate on the "meeting_note" field.
+func MeetingNoteEqualFold(v string) predicate.Application {
+	return predicate.Application(sql.FieldEqualFold(FieldMeetingNote, v))
+}
+
+// MeetingNoteContainsFold applies the ContainsFold predicate on the "meeting_note" field.
+func MeetingNoteContainsFold(v string) predicate.Application {
+	return predicate.Application(sql.FieldContainsFold(FieldMeetingNote, v))
 }
 
 // HasAgency applies the HasEdge predicate on the "agency" edge.

@@ -44,6 +44,14 @@ const (
 	FieldBillRate = "bill_rate"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldPlannedEndDate holds the string denoting the planned_end_date field in the database.
+	FieldPlannedEndDate = "planned_end_date"
+	// FieldTerminatedBy holds the string denoting the terminated_by field in the database.
+	FieldTerminatedBy = "terminated_by"
+	// FieldTerminationReason holds the string denoting the termination_reason field in the database.
+	FieldTerminationReason = "termination_reason"
+	// FieldTerminationMeasures holds the string denoting the termination_measures field in the database.
+	FieldTerminationMeasures = "termination_measures"
 	// EdgeAgency holds the string denoting the agency edge name in mutations.
 	EdgeAgency = "agency"
 	// EdgeRegistrant holds the string denoting the registrant edge name in mutations.
@@ -121,6 +129,10 @@ var Columns = []string{
 	FieldHourlyWage,
 	FieldBillRate,
 	FieldStatus,
+	FieldPlannedEndDate,
+	FieldTerminatedBy,
+	FieldTerminationReason,
+	FieldTerminationMeasures,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -151,6 +163,10 @@ var (
 	HourlyWageValidator func(int) error
 	// BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
 	BillRateValidator func(int) error
+	// TerminationReasonValidator is a validator for the "termination_reason" field. It is called by the builders before save.
+	TerminationReasonValidator func(string) error
+	// TerminationMeasuresValidator is a validator for the "termination_measures" field. It is called by the builders before save.
+	TerminationMeasuresValidator func(string) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -178,6 +194,30 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("assignment: invalid enum value for status field: %q", s)
+	}
+}
+
+// TerminatedBy defines the type for the "terminated_by" enum field.
+type TerminatedBy string
+
+// TerminatedBy values.
+const (
+	TerminatedByCLIENT TerminatedBy = "CLIENT"
+	TerminatedByAGENCY TerminatedBy = "AGENCY"
+	TerminatedByWORKER TerminatedBy = "WORKER"
+)
+
+func (tb TerminatedBy) String() string {
+	return string(tb)
+}
+
+// TerminatedByValidator is a validator for the "terminated_by" field enum values. It is called by the builders before save.
+func TerminatedByValidator(tb TerminatedBy) error {
+	switch tb {
+	case TerminatedByCLIENT, TerminatedByAGENCY, TerminatedByWORKER:
+		return nil
+	default:
+		return fmt.Errorf("assignment: invalid enum value for terminated_by field: %q", tb)
 	}
 }
 
@@ -252,6 +292,26 @@ func ByBillRate(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByPlannedEndDate orders the results by the planned_end_date field.
+func ByPlannedEndDate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlannedEndDate, opts...).ToFunc()
+}
+
+// ByTerminatedBy orders the results by the terminated_by field.
+func ByTerminatedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTerminatedBy, opts...).ToFunc()
+}
+
+// ByTerminationReason orders the results by the termination_reason field.
+func ByTerminationReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTerminationReason, opts...).ToFunc()
+}
+
+// ByTerminationMeasures orders the results by the termination_measures field.
+func ByTerminationMeasures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTerminationMeasures, opts...).ToFunc()
 }
 
 // ByAgencyField orders the results by agency field.
@@ -366,6 +426,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e TerminatedBy) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *TerminatedBy) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = TerminatedBy(str)
+	if err := TerminatedByValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid TerminatedBy", str)
 	}
 	return nil
 }

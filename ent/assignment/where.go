@@ -115,6 +115,21 @@ func BillRate(v int) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldBillRate, v))
 }
 
+// PlannedEndDate applies equality check predicate on the "planned_end_date" field. It's identical to PlannedEndDateEQ.
+func PlannedEndDate(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldPlannedEndDate, v))
+}
+
+// TerminationReason applies equality check predicate on the "termination_reason" field. It's identical to TerminationReasonEQ.
+func TerminationReason(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldTerminationReason, v))
+}
+
+// TerminationMeasures applies equality check predicate on the "termination_measures" field. It's identical to TerminationMeasuresEQ.
+func TerminationMeasures(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldTerminationMeasures, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Assignment {
 	return predicate.Assignment(sql.FieldEQ(FieldCreatedAt, v))
@@ -523,6 +538,236 @@ func StatusIn(vs ...Status) predicate.Assignment {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.Assignment {
 	return predicate.Assignment(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// PlannedEndDateEQ applies the EQ predicate on the "planned_end_date" field.
+func PlannedEndDateEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateNEQ applies the NEQ predicate on the "planned_end_date" field.
+func PlannedEndDateNEQ(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateIn applies the In predicate on the "planned_end_date" field.
+func PlannedEndDateIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldPlannedEndDate, vs...))
+}
+
+// PlannedEndDateNotIn applies the NotIn predicate on the "planned_end_date" field.
+func PlannedEndDateNotIn(vs ...time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldPlannedEndDate, vs...))
+}
+
+// PlannedEndDateGT applies the GT predicate on the "planned_end_date" field.
+func PlannedEndDateGT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateGTE applies the GTE predicate on the "planned_end_date" field.
+func PlannedEndDateGTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateLT applies the LT predicate on the "planned_end_date" field.
+func PlannedEndDateLT(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateLTE applies the LTE predicate on the "planned_end_date" field.
+func PlannedEndDateLTE(v time.Time) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldPlannedEndDate, v))
+}
+
+// PlannedEndDateIsNil applies the IsNil predicate on the "planned_end_date" field.
+func PlannedEndDateIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldPlannedEndDate))
+}
+
+// PlannedEndDateNotNil applies the NotNil predicate on the "planned_end_date" field.
+func PlannedEndDateNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldPlannedEndDate))
+}
+
+// TerminatedByEQ applies the EQ predicate on the "terminated_by" field.
+func TerminatedByEQ(v TerminatedBy) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldTerminatedBy, v))
+}
+
+// TerminatedByNEQ applies the NEQ predicate on the "terminated_by" field.
+func TerminatedByNEQ(v TerminatedBy) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldTerminatedBy, v))
+}
+
+// TerminatedByIn applies the In predicate on the "terminated_by" field.
+func TerminatedByIn(vs ...TerminatedBy) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldTerminatedBy, vs...))
+}
+
+// TerminatedByNotIn applies the NotIn predicate on the "terminated_by" field.
+func TerminatedByNotIn(vs ...TerminatedBy) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldTerminatedBy, vs...))
+}
+
+// TerminatedByIsNil applies the IsNil predicate on the "terminated_by" field.
+func TerminatedByIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldTerminatedBy))
+}
+
+// TerminatedByNotNil applies the NotNil predicate on the "terminated_by" field.
+func TerminatedByNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldTerminatedBy))
+}
+
+// TerminationReasonEQ applies the EQ predicate on the "termination_reason" field.
+func TerminationReasonEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldTerminationReason, v))
+}
+
+// TerminationReasonNEQ applies the NEQ predicate on the "termination_reason" field.
+func TerminationReasonNEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldTerminationReason, v))
+}
+
+// TerminationReasonIn applies the In predicate on the "termination_reason" field.
+func TerminationReasonIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldTerminationReason, vs...))
+}
+
+// TerminationReasonNotIn applies the NotIn predicate on the "termination_reason" field.
+func TerminationReasonNotIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldTerminationReason, vs...))
+}
+
+// TerminationReasonGT applies the GT predicate on the "termination_reason" field.
+func TerminationReasonGT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldTerminationReason, v))
+}
+
+// TerminationReasonGTE applies the GTE predicate on the "termination_reason" field.
+func TerminationReasonGTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldTerminationReason, v))
+}
+
+// TerminationReasonLT applies the LT predicate on the "termination_reason" field.
+func TerminationReasonLT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldTerminationReason, v))
+}
+
+// TerminationReasonLTE applies the LTE predicate on the "termination_reason" field.
+func TerminationReasonLTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldTerminationReason, v))
+}
+
+// TerminationReasonContains applies the Contains predicate on the "termination_reason" field.
+func TerminationReasonContains(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContains(FieldTerminationReason, v))
+}
+
+// TerminationReasonHasPrefix applies the HasPrefix predicate on the "termination_reason" field.
+func TerminationReasonHasPrefix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasPrefix(FieldTerminationReason, v))
+}
+
+// TerminationReasonHasSuffix applies the HasSuffix predicate on the "termination_reason" field.
+func TerminationReasonHasSuffix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasSuffix(FieldTerminationReason, v))
+}
+
+// TerminationReasonIsNil applies the IsNil predicate on the "termination_reason" field.
+func TerminationReasonIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldTerminationReason))
+}
+
+// TerminationReasonNotNil applies the NotNil predicate on the "termination_reason" field.
+func TerminationReasonNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldTerminationReason))
+}
+
+// TerminationReasonEqualFold applies the EqualFold predicate on the "termination_reason" field.
+func TerminationReasonEqualFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEqualFold(FieldTerminationReason, v))
+}
+
+// TerminationReasonContainsFold applies the ContainsFold predicate on the "termination_reason" field.
+func TerminationReasonContainsFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContainsFold(FieldTerminationReason, v))
+}
+
+// TerminationMeasuresEQ applies the EQ predicate on the "termination_measures" field.
+func TerminationMeasuresEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEQ(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresNEQ applies the NEQ predicate on the "termination_measures" field.
+func TerminationMeasuresNEQ(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNEQ(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresIn applies the In predicate on the "termination_measures" field.
+func TerminationMeasuresIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldIn(FieldTerminationMeasures, vs...))
+}
+
+// TerminationMeasuresNotIn applies the NotIn predicate on the "termination_measures" field.
+func TerminationMeasuresNotIn(vs ...string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotIn(FieldTerminationMeasures, vs...))
+}
+
+// TerminationMeasuresGT applies the GT predicate on the "termination_measures" field.
+func TerminationMeasuresGT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGT(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresGTE applies the GTE predicate on the "termination_measures" field.
+func TerminationMeasuresGTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldGTE(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresLT applies the LT predicate on the "termination_measures" field.
+func TerminationMeasuresLT(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLT(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresLTE applies the LTE predicate on the "termination_measures" field.
+func TerminationMeasuresLTE(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldLTE(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresContains applies the Contains predicate on the "termination_measures" field.
+func TerminationMeasuresContains(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContains(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresHasPrefix applies the HasPrefix predicate on the "termination_measures" field.
+func TerminationMeasuresHasPrefix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasPrefix(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresHasSuffix applies the HasSuffix predicate on the "termination_measures" field.
+func TerminationMeasuresHasSuffix(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldHasSuffix(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresIsNil applies the IsNil predicate on the "termination_measures" field.
+func TerminationMeasuresIsNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldIsNull(FieldTerminationMeasures))
+}
+
+// TerminationMeasuresNotNil applies the NotNil predicate on the "termination_measures" field.
+func TerminationMeasuresNotNil() predicate.Assignment {
+	return predicate.Assignment(sql.FieldNotNull(FieldTerminationMeasures))
+}
+
+// TerminationMeasuresEqualFold applies the EqualFold predicate on the "termination_measures" field.
+func TerminationMeasuresEqualFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldEqualFold(FieldTerminationMeasures, v))
+}
+
+// TerminationMeasuresContainsFold applies the ContainsFold predicate on the "termination_measures" field.
+func TerminationMeasuresContainsFold(v string) predicate.Assignment {
+	return predicate.Assignment(sql.FieldContainsFold(FieldTerminationMeasures, v))
 }
 
 // HasAgency applies the HasEdge predicate on the "agency" edge.

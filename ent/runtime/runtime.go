@@ -292,6 +292,14 @@ func init() {
 	applicationDescIdempotencyKey := applicationFields[5].Descriptor()
 	// application.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	application.IdempotencyKeyValidator = applicationDescIdempotencyKey.Validators[0].(func(string) error)
+	// applicationDescMeetingPlace is the schema descriptor for meeting_place field.
+	applicationDescMeetingPlace := applicationFields[8].Descriptor()
+	// application.MeetingPlaceValidator is a validator for the "meeting_place" field. It is called by the builders before save.
+	application.MeetingPlaceValidator = applicationDescMeetingPlace.Validators[0].(func(string) error)
+	// applicationDescMeetingNote is the schema descriptor for meeting_note field.
+	applicationDescMeetingNote := applicationFields[10].Descriptor()
+	// application.MeetingNoteValidator is a validator for the "meeting_note" field. It is called by the builders before save.
+	application.MeetingNoteValidator = applicationDescMeetingNote.Validators[0].(func(string) error)
 	applicationeventMixin := schema.ApplicationEvent{}.Mixin()
 	applicationevent.Policy = privacy.NewPolicies(schema.ApplicationEvent{})
 	applicationevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -354,6 +362,14 @@ func init() {
 	assignmentDescBillRate := assignmentFields[8].Descriptor()
 	// assignment.BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
 	assignment.BillRateValidator = assignmentDescBillRate.Validators[0].(func(int) error)
+	// assignmentDescTerminationReason is the schema descriptor for termination_reason field.
+	assignmentDescTerminationReason := assignmentFields[12].Descriptor()
+	// assignment.TerminationReasonValidator is a validator for the "termination_reason" field. It is called by the builders before save.
+	assignment.TerminationReasonValidator = assignmentDescTerminationReason.Validators[0].(func(string) error)
+	// assignmentDescTerminationMeasures is the schema descriptor for termination_measures field.
+	assignmentDescTerminationMeasures := assignmentFields[13].Descriptor()
+	// assignment.TerminationMeasuresValidator is a validator for the "termination_measures" field. It is called by the builders before save.
+	assignment.TerminationMeasuresValidator = assignmentDescTerminationMeasures.Validators[0].(func(string) error)
 	auditeventMixin := schema.AuditEvent{}.Mixin()
 	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {

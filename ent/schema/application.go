@@ -46,6 +46,17 @@ func (Application) Fields() []ent.Field {
 		// a unique index, so (registrant, posting, active) allows one active application per pair on
 		// both PostgreSQL and SQLite without a dialect-specific partial index.
 		field.Bool("active").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
+		// The client meeting or workplace visit staff scheduled (internal/pipeline ScheduleMeeting);
+		// the registrant sees all four (MyApplication.meeting).
+		field.Time("meeting_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.String("meeting_place").Optional().Nillable().MaxLen(300).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.Strings("meeting_attendees").Optional().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Text("meeting_note").Optional().Nillable().MaxLen(2000).
+			Comment("for the registrant: what to bring, whom to ask for").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 
@@ -143,6 +154,18 @@ func (Assignment) Fields() []ent.Field {
 		field.Int("bill_rate").Optional().Nillable().Range(1, 200000).Annotations(confidential()),
 		field.Enum("status").Values("SCHEDULED", "ACTIVE", "ENDED", "TERMINATED").Default("SCHEDULED").
 			Annotations(entgql.OrderField("STATUS")),
+		// 中途解除 (internal/pipeline Terminate): end_date becomes the last day worked; the contract's
+		// planned end, who ended it, why, and the measures taken for the worker (the dispatch act's
+		// required record) are kept.
+		field.Time("planned_end_date").Optional().Nillable().SchemaType(dateType).
+			Annotations(entgql.Type("Date"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.Enum("terminated_by").Values("CLIENT", "AGENCY", "WORKER").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Text("termination_reason").Optional().Nillable().MaxLen(2000).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		field.Text("termination_measures").Optional().Nillable().MaxLen(2000).
+			Comment("新たな就業機会の確保・休業手当等の措置").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
+	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -56,6 +57,10 @@ type AgencyPayload struct {
 
 type ApplicationIDInput struct {
 	ID int `json:"id"`
+}
+
+type ApplicationPayload struct {
+	Application *ent.Application `json:"application"`
 }
 
 type ApplyInput struct {
@@ -425,6 +430,16 @@ type RequestNextJobInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+type ScheduleMeetingInput struct {
+	ApplicationID int       `json:"applicationId"`
+	At            time.Time `json:"at"`
+	Place         string    `json:"place"`
+	// Who attends, on both sides (e.g. 派遣先 総務課 山田様, 営業 佐藤).
+	Attendees []string `json:"attendees,omitempty"`
+	// For the registrant: what to bring, whom to ask for.
+	Note *string `json:"note,omitempty"`
+}
+
 type ScoreComponent struct {
 	Name  string  `json:"name"`
 	Value float64 `json:"value"`
@@ -504,6 +519,16 @@ type StaffPayload struct {
 }
 
 type Subscription struct {
+}
+
+type TerminateAssignmentInput struct {
+	AssignmentID int `json:"assignmentId"`
+	// The last day worked.
+	LastDay time.Time               `json:"lastDay"`
+	By      assignment.TerminatedBy `json:"by"`
+	Reason  string                  `json:"reason"`
+	// What the agency does for the worker (a new job, leave allowance, …) — the dispatch act requires it to be recorded.
+	Measures string `json:"measures"`
 }
 
 type UpdateAgencySettingsInput struct {

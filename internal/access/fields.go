@@ -133,7 +133,8 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "updateMyProfile"),
 		fields(staff, "createPosting updatePosting updateRegistrant acknowledgeInquiry declineInquiry handOffInquiry resolveInquiry reassignInquiry"),
 		fields(everyone, "createInquiry"),
-		fields(registrant, "requestNextJob apply withdrawApplication declineOffer"),
+		fields(registrant, "requestNextJob apply withdrawApplication declineOffer acceptOffer"),
+		fields(staff, "scheduleMeeting cancelMeeting terminateAssignment"),
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
 		fields(adminOnly, "setRoutingMode setMatchingWeights"),
 		fields(adminOnly, "importMinimumWages"),
@@ -206,12 +207,13 @@ var fieldRules = map[string]typeRules{
 	"RoutingCandidate": fields(staff, "kind id name score components excluded"),
 	"ScoreComponent":   fields(staff, "name value"),
 	"Application": merge(
-		fields(staff, "id createdAt updatedAt status registrant posting events assignment"),
+		fields(staff, "id createdAt updatedAt status registrant posting events assignment meetingAt meetingPlace meetingAttendees meetingNote"),
 		fields(staff, "internalNotes rejectionReason"),
 	),
 	"ApplicationEvent": fields(staff, "id fromStatus toStatus reason at application actor"),
 	"Assignment": merge(
 		fields(staff, "id createdAt updatedAt startDate endDate hourlyWage status registrant posting orgUnit application renewalOf renewal"),
+		fields(staff, "plannedEndDate terminatedBy terminationReason terminationMeasures"),
 		fields(adminOrRep.audited(), "billRate"),
 	),
 	"ContactLog": fields(staff, "id channel direction outcome note occurredAt callbackDueAt callbackDone registrant staff"),
@@ -219,7 +221,9 @@ var fieldRules = map[string]typeRules{
 
 	// Registrant portal types: no confidential field exists on them. Staff may preview the feed.
 	"PublicPosting":          fields(everyone, "wageVsAreaMedian areaMedianWage id createdAt type title description jobCategory requiredSkills hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount clientName siteAddress introduced"),
-	"MyApplication":          fields(registrant, "id createdAt updatedAt status posting"),
+	"MyApplication":          fields(registrant, "id createdAt updatedAt status posting meeting accepted"),
+	"MyMeeting":              fields(registrant, "at place attendees note"),
+	"ApplicationPayload":     fields(staff, "application"),
 	"MyInquiry":              fields(registrant, "id createdAt kind channel status message posting assigneeName"),
 	"MyAssignment":           fields(registrant, "id startDate endDate hourlyWage status posting clientName siteAddress"),
 	"MyContactLog":           fields(registrant, "id channel direction outcome occurredAt callbackDueAt"),

@@ -48,12 +48,14 @@ var staffMoves = map[string][]string{
 }
 
 // CanTransition reports whether actor may move an application from one status to another.
-// Registrants withdraw at any time before PLACED and decline an offer; everything else is staff's.
+// Registrants withdraw at any time before PLACED and accept or decline an offer (staff may record
+// her acceptance too); everything else is staff's.
 func CanTransition(from, to string, actor Actor) error {
 	ok := false
 	switch actor {
 	case ByRegistrant:
-		ok = (to == WithdrawnStatus && IsActive(from) && from != PlacedStatus) || (to == Declined && from == OfferedStatus)
+		ok = (to == WithdrawnStatus && IsActive(from) && from != PlacedStatus) ||
+			(from == OfferedStatus && (to == Declined || to == Accepted))
 	case ByStaff:
 		ok = slices.Contains(staffMoves[from], to)
 	}

@@ -23,6 +23,9 @@ func TestCanTransition(t *testing.T) {
 		{OfferedStatus, PlacedStatus, ByStaff, false},
 		{PlacedStatus, WithdrawnStatus, ByRegistrant, false},
 		{Accepted, WithdrawnStatus, ByRegistrant, true},
+		{OfferedStatus, Accepted, ByRegistrant, true}, // acceptOffer in the app
+		{Accepted, PlacedStatus, ByRegistrant, false},
+		{ScreeningPassed, Accepted, ByRegistrant, false},
 		{Applied, WithdrawnStatus, ByRegistrant, true},
 		{OfferedStatus, Declined, ByRegistrant, true},
 		{ClientMeeting, Declined, ByRegistrant, false},

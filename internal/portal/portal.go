@@ -69,14 +69,40 @@ type MyApplication struct {
 	UpdatedAt time.Time
 	Status    string
 	PostingID int
+	Meeting   *MyMeeting
+	// Accepted: she accepted the offer (the simplified status stays OFFERED until she is placed).
+	Accepted bool
 }
 
 func (MyApplication) IsNode() {}
 
+// MyMeeting is the client meeting or workplace visit staff scheduled for her application.
+type MyMeeting struct {
+	At        time.Time
+	Place     string
+	Attendees []string
+	Note      *string
+}
+
 // NewMyApplication maps an application; its posting is resolved separately.
 func NewMyApplication(a *ent.Application) *MyApplication {
-	return &MyApplication{ID: a.ID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
-		Status: pipeline.RegistrantStatus(a.Status.String()), PostingID: a.PostingID}
+	out := &MyApplication{ID: a.ID, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Status: pipeline.RegistrantStatus(a.Status.String()), PostingID: a.PostingID,
+		Accepted: a.Status.String() == pipeline.Accepted}
+	if a.MeetingAt != nil {
+		out.Meeting = &MyMeeting{At: *a.MeetingAt, Place: deref(a.MeetingPlace), Attendees: a.MeetingAttendees, Note: a.MeetingNote}
+		if out.Meeting.Attendees == nil {
+			out.Meeting.Attendees = []string{}
+		}
+	}
+	return out
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // MyInquiry is an inquiry without routing internals.

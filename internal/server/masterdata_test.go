@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
 	"github.com/example/staffcrm/ent/accounttoken"
+	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/inquiry"
@@ -235,7 +236,34 @@ func masterCases() []masterCase {
 		{"removeRegistrantWorkHistory", "RemoveWorkHistoryInput!", "registrant{id}",
 			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshWorkHistory(e, "G2")} },
 			coordOrAdmin(nf)},
+
+		// Pipeline gaps (issue 15 item 6).
+		{"acceptOffer", "ApplicationIdInput!", "application{status accepted}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"id": e.w.freshApplication(application.StatusOFFERED)}
+			}, registrantOnly(forb)},
+		{"scheduleMeeting", "ScheduleMeetingInput!", "application{meetingAt}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"applicationId": e.w.freshApplication(application.StatusCLIENT_MEETING),
+					"at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339), "place": "本社"}
+			}, staffInScope(nf)},
+		{"cancelMeeting", "ApplicationIdInput!", "application{meetingAt}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"id": e.w.freshApplication(application.StatusCLIENT_MEETING)}
+			}, staffInScope(nf)},
+		{"terminateAssignment", "TerminateAssignmentInput!", "assignment{status}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"assignmentId": e.w.freshAssignment(), "lastDay": "2026-06-30", "by": "AGENCY",
+					"reason": "就業規則違反", "measures": "指導記録を残し、別就業先を紹介"}
+			}, staffInScope(nf)},
 	}
+}
+
+// staffInScope: every staff role succeeds on rows of its scope; registrants are refused, agency B's
+// admin does not find A's rows.
+func staffInScope(other string) map[string]string {
+	return map[string]string{roleAdmin: "", roleCoord: "", roleSales: "", roleReg: graph.CodeForbidden,
+		roleAnon: graph.CodeUnauthenticated, roleOther: other}
 }
 
 func everyoneAlike(code string) map[string]string {

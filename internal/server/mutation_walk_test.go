@@ -97,6 +97,39 @@ var mutationSpecs = map[string]mutationSpec{
 	},
 	"withdrawApplication": registrantApplicationStep(application.StatusSCREENING),
 	"declineOffer":        registrantApplicationStep(application.StatusOFFERED),
+	"acceptOffer":         registrantApplicationStep(application.StatusOFFERED),
+	"scheduleMeeting": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role == roleReg || role == roleAnon {
+				return nil
+			}
+			return map[string]any{"applicationId": w.freshApplication(application.StatusCLIENT_MEETING),
+				"at": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339), "place": "本社 3階 受付"}
+		},
+		other:   map[string]string{"applicationId": "A1"},
+		outside: map[string]map[string]string{"applicationId": {roleCoord: "A2", roleSales: "A2"}},
+	},
+	"cancelMeeting": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role == roleReg || role == roleAnon {
+				return nil
+			}
+			return map[string]any{"id": w.freshApplication(application.StatusCLIENT_MEETING)}
+		},
+		other:   map[string]string{"id": "A1"},
+		outside: map[string]map[string]string{"id": {roleCoord: "A2", roleSales: "A2"}},
+	},
+	"terminateAssignment": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role == roleReg || role == roleAnon {
+				return nil
+			}
+			return map[string]any{"assignmentId": w.freshAssignment(), "lastDay": "2026-06-30", "by": "CLIENT",
+				"reason": "派遣先の事業縮小", "measures": "同条件の別就業先を紹介"}
+		},
+		other:   map[string]string{"assignmentId": "AS1"},
+		outside: map[string]map[string]string{"assignmentId": {roleCoord: "AS2", roleSales: "AS2"}},
+	},
 	"advanceApplication": {
 		input: func(w *mutWalk, role string) map[string]any {
 			if role == roleReg || role == roleAnon {
