@@ -191,7 +191,7 @@ func (s *Service) Terminate(ctx context.Context, t Termination, opener InquiryOp
 	open := access.System(ctx, "pipeline: open the SYSTEM next-job inquiry of a terminated assignment")
 	if _, err := opener.Create(open, routing.NewInquiry{AgencyID: a.AgencyID, RegistrantID: a.RegistrantID,
 		Kind: inquiry.KindNEXT_JOB, Channel: inquiry.ChannelAPP, Origin: inquiry.OriginSYSTEM,
-		Message: fmt.Sprintf("派遣契約が %s で中途解除されました。次のお仕事探しをお手伝いします。", t.LastDay.Format(time.DateOnly)),
+		Message:        fmt.Sprintf("派遣契約が %s で中途解除されました。次のお仕事探しをお手伝いします。", t.LastDay.Format(time.DateOnly)),
 		IdempotencyKey: &key}); err != nil {
 		return a.Unwrap(), fmt.Errorf("terminate assignment: open the next-job inquiry: %w", err)
 	}
