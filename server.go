@@ -4,13 +4,17 @@
 //	go run . seed                   seed demo data into an empty database
 //	go run . migrate up             apply migrations and exit
 //	go run . migrate diff NAME      write migrations/<ts>_NAME.sql from ent/schema (PostgreSQL dev DB)
+//	go run . admin create -agency-slug S [-agency-name N] -email E
+//	                                an agency's first admin (and the agency), printing a set-password link
 package main
 
 import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,6 +41,7 @@ import (
 	"github.com/example/staffcrm/internal/seed"
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
+	"github.com/example/staffcrm/internal/staff"
 	"github.com/example/staffcrm/internal/tracing"
 )
 
@@ -63,8 +68,10 @@ func run(ctx context.Context) error {
 		return withDB(ctx, cfg, log, func(db *database.DB) error { return seedIfEmpty(ctx, db, log) })
 	case "migrate":
 		return migrateCmd(ctx, cfg, log)
+	case "admin":
+		return adminCmd(ctx, cfg, log, os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, seed or migrate)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, seed, migrate or admin)", cmd)
 	}
 }
 
@@ -94,7 +101,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 		defer bus.Close()
-		router := routing.NewRouter(db.Client, !db.Embedded(), routing.BusEvents{Client: db.Client, Bus: bus, Log: log})
+		events := routing.BusEvents{Client: db.Client, Bus: bus, Log: log}
+		router := routing.NewRouter(db.Client, !db.Embedded(), events)
 		go router.RunSweeper(ctx, cfg.SweepInterval, func(res routing.SweepResult, err error) {
 			switch {
 			case err != nil:
@@ -125,7 +133,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
 			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits(),
-			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion}
+			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion, Threads: events}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
@@ -187,6 +195,32 @@ func seedIfEmpty(ctx context.Context, db *database.DB, log *slog.Logger) error {
 	}
 	log.Info("demo data seeded", "password", seed.DemoPassword, "logins", emails)
 	return nil
+}
+
+// adminCmd: `admin create` makes an agency's first admin from the command line and prints the
+// one-time set-password link (to the operator's terminal only: nothing is mailed or logged).
+func adminCmd(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) error {
+	if first(cfg.Args[1:]) != "create" {
+		return errors.New("usage: admin create -agency-slug SLUG [-agency-name NAME] [-timezone TZ] -email EMAIL")
+	}
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	var b staff.Bootstrap
+	fs.StringVar(&b.AgencySlug, "agency-slug", "", "the agency's slug (required)")
+	fs.StringVar(&b.AgencyName, "agency-name", "", "create the agency with this name (omit to add an admin to an existing agency)")
+	fs.StringVar(&b.Timezone, "timezone", "", "a new agency's time zone (default Asia/Tokyo)")
+	fs.StringVar(&b.Email, "email", "", "the admin's e-mail (required)")
+	if err := fs.Parse(cfg.Args[2:]); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, log, func(db *database.DB) error {
+		svc := &staff.Service{Client: db.Client, PublicURL: cfg.PublicURL}
+		link, expires, err := svc.CreateAdmin(access.System(ctx, "admin create: the operator bootstraps an agency's admin"), b)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(out, "admin %s created; set the password (once, before %s):\n%s\n", b.Email, expires.Format(time.RFC3339), link)
+		return err
+	})
 }
 
 // mailer is SMTP when configured; otherwise development logs one-time links and production logs

@@ -29,6 +29,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -75,6 +76,8 @@ type Client struct {
 	Coordinator *CoordinatorClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
+	// InquiryMessage is the client for interacting with the InquiryMessage builders.
+	InquiryMessage *InquiryMessageClient
 	// MinimumWage is the client for interacting with the MinimumWage builders.
 	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
@@ -118,6 +121,7 @@ func (c *Client) init() {
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
+	c.InquiryMessage = NewInquiryMessageClient(c.config)
 	c.MinimumWage = NewMinimumWageClient(c.config)
 	c.OrgUnit = NewOrgUnitClient(c.config)
 	c.Posting = NewPostingClient(c.config)
@@ -233,6 +237,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
+		InquiryMessage:     NewInquiryMessageClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
@@ -275,6 +280,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
+		InquiryMessage:     NewInquiryMessageClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
@@ -316,8 +322,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
 		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
-		c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
-		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
+		c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken,
+		c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -330,8 +336,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
 		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
-		c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
-		c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
+		c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken,
+		c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -368,6 +374,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Coordinator.mutate(ctx, m)
 	case *InquiryMutation:
 		return c.Inquiry.mutate(ctx, m)
+	case *InquiryMessageMutation:
+		return c.InquiryMessage.mutate(ctx, m)
 	case *MinimumWageMutation:
 		return c.MinimumWage.mutate(ctx, m)
 	case *OrgUnitMutation:
@@ -3009,6 +3017,22 @@ func (c *InquiryClient) QueryRoutingDecisions(_m *Inquiry) *RoutingDecisionQuery
 	return query
 }
 
+// QueryMessages queries the messages edge of a Inquiry.
+func (c *InquiryClient) QueryMessages(_m *Inquiry) *InquiryMessageQuery {
+	query := (&InquiryMessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inquiry.Table, inquiry.FieldID, id),
+			sqlgraph.To(inquirymessage.Table, inquirymessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, inquiry.MessagesTable, inquiry.MessagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *InquiryClient) Hooks() []Hook {
 	hooks := c.hooks.Inquiry
@@ -3032,6 +3056,172 @@ func (c *InquiryClient) mutate(ctx context.Context, m *InquiryMutation) (Value, 
 		return (&InquiryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Inquiry mutation op: %q", m.Op())
+	}
+}
+
+// InquiryMessageClient is a client for the InquiryMessage schema.
+type InquiryMessageClient struct {
+	config
+}
+
+// NewInquiryMessageClient returns a client for the InquiryMessage from the given config.
+func NewInquiryMessageClient(c config) *InquiryMessageClient {
+	return &InquiryMessageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `inquirymessage.Hooks(f(g(h())))`.
+func (c *InquiryMessageClient) Use(hooks ...Hook) {
+	c.hooks.InquiryMessage = append(c.hooks.InquiryMessage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `inquirymessage.Intercept(f(g(h())))`.
+func (c *InquiryMessageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.InquiryMessage = append(c.inters.InquiryMessage, interceptors...)
+}
+
+// Create returns a builder for creating a InquiryMessage entity.
+func (c *InquiryMessageClient) Create() *InquiryMessageCreate {
+	mutation := newInquiryMessageMutation(c.config, OpCreate)
+	return &InquiryMessageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of InquiryMessage entities.
+func (c *InquiryMessageClient) CreateBulk(builders ...*InquiryMessageCreate) *InquiryMessageCreateBulk {
+	return &InquiryMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InquiryMessageClient) MapCreateBulk(slice any, setFunc func(*InquiryMessageCreate, int)) *InquiryMessageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InquiryMessageCreateBulk{err: fmt.Errorf("calling to InquiryMessageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InquiryMessageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InquiryMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for InquiryMessage.
+func (c *InquiryMessageClient) Update() *InquiryMessageUpdate {
+	mutation := newInquiryMessageMutation(c.config, OpUpdate)
+	return &InquiryMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InquiryMessageClient) UpdateOne(_m *InquiryMessage) *InquiryMessageUpdateOne {
+	mutation := newInquiryMessageMutation(c.config, OpUpdateOne, withInquiryMessage(_m))
+	return &InquiryMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InquiryMessageClient) UpdateOneID(id int) *InquiryMessageUpdateOne {
+	mutation := newInquiryMessageMutation(c.config, OpUpdateOne, withInquiryMessageID(id))
+	return &InquiryMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for InquiryMessage.
+func (c *InquiryMessageClient) Delete() *InquiryMessageDelete {
+	mutation := newInquiryMessageMutation(c.config, OpDelete)
+	return &InquiryMessageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InquiryMessageClient) DeleteOne(_m *InquiryMessage) *InquiryMessageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InquiryMessageClient) DeleteOneID(id int) *InquiryMessageDeleteOne {
+	builder := c.Delete().Where(inquirymessage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InquiryMessageDeleteOne{builder}
+}
+
+// Query returns a query builder for InquiryMessage.
+func (c *InquiryMessageClient) Query() *InquiryMessageQuery {
+	return &InquiryMessageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInquiryMessage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a InquiryMessage entity by its id.
+func (c *InquiryMessageClient) Get(ctx context.Context, id int) (*InquiryMessage, error) {
+	return c.Query().Where(inquirymessage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InquiryMessageClient) GetX(ctx context.Context, id int) *InquiryMessage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a InquiryMessage.
+func (c *InquiryMessageClient) QueryAgency(_m *InquiryMessage) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inquirymessage.Table, inquirymessage.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, inquirymessage.AgencyTable, inquirymessage.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInquiry queries the inquiry edge of a InquiryMessage.
+func (c *InquiryMessageClient) QueryInquiry(_m *InquiryMessage) *InquiryQuery {
+	query := (&InquiryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inquirymessage.Table, inquirymessage.FieldID, id),
+			sqlgraph.To(inquiry.Table, inquiry.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, inquirymessage.InquiryTable, inquirymessage.InquiryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InquiryMessageClient) Hooks() []Hook {
+	hooks := c.hooks.InquiryMessage
+	return append(hooks[:len(hooks):len(hooks)], inquirymessage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InquiryMessageClient) Interceptors() []Interceptor {
+	return c.inters.InquiryMessage
+}
+
+func (c *InquiryMessageClient) mutate(ctx context.Context, m *InquiryMessageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InquiryMessageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InquiryMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InquiryMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InquiryMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown InquiryMessage mutation op: %q", m.Op())
 	}
 }
 
@@ -4806,14 +4996,16 @@ type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
-		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Hook
+		Coordinator, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
+		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
+		WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, Inquiry, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
-		RoutingDecision, SalesRep, Skill, WorkHistory []ent.Interceptor
+		Coordinator, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
+		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
+		WorkHistory []ent.Interceptor
 	}
 )
 

@@ -20,6 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -475,6 +476,8 @@ func (m *InquiryMutation) CountEdgeTargets(ctx context.Context, edge string, ids
 		return m.Client().SalesRep.Query().Where(salesrep.IDIn(ids...)).Count(ctx)
 	case inquiry.EdgeRoutingDecisions:
 		return m.Client().RoutingDecision.Query().Where(routingdecision.IDIn(ids...)).Count(ctx)
+	case inquiry.EdgeMessages:
+		return m.Client().InquiryMessage.Query().Where(inquirymessage.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("Inquiry has no edge %q", edge)
 }
@@ -485,6 +488,8 @@ func (m *InquiryMutation) EdgeKeyOnTarget(edge string) bool {
 	switch edge {
 	case inquiry.EdgeRoutingDecisions:
 		return true
+	case inquiry.EdgeMessages:
+		return true
 	}
 	return false
 }
@@ -492,6 +497,34 @@ func (m *InquiryMutation) EdgeKeyOnTarget(edge string) bool {
 // EdgeServerOwned reports whether the named edge of a Inquiry is set only by the service that
 // owns it (annotated access.ServerOwnedEdge in ent/schema).
 func (m *InquiryMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a InquiryMessage may point at: rows the caller cannot see are not counted.
+func (m *InquiryMessageMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case inquirymessage.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case inquirymessage.EdgeInquiry:
+		return m.Client().Inquiry.Query().Where(inquiry.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("InquiryMessage has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a InquiryMessage writes the target's row
+// (its foreign key or a join table) rather than the InquiryMessage's own.
+func (m *InquiryMessageMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a InquiryMessage is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *InquiryMessageMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	}
 	return false

@@ -26,6 +26,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -109,6 +110,7 @@ func checkColumn(t, c string) error {
 			contactlog.Table:         contactlog.ValidColumn,
 			coordinator.Table:        coordinator.ValidColumn,
 			inquiry.Table:            inquiry.ValidColumn,
+			inquirymessage.Table:     inquirymessage.ValidColumn,
 			minimumwage.Table:        minimumwage.ValidColumn,
 			orgunit.Table:            orgunit.ValidColumn,
 			posting.Table:            posting.ValidColumn,

@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -36,7 +37,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -370,6 +371,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   inquirymessage.Table,
+			Columns: inquirymessage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: inquirymessage.FieldID,
+			},
+		},
+		Type: "InquiryMessage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			inquirymessage.FieldAgencyID:        {Type: field.TypeInt, Column: inquirymessage.FieldAgencyID},
+			inquirymessage.FieldInquiryID:       {Type: field.TypeInt, Column: inquirymessage.FieldInquiryID},
+			inquirymessage.FieldAuthorAccountID: {Type: field.TypeInt, Column: inquirymessage.FieldAuthorAccountID},
+			inquirymessage.FieldFromStaff:       {Type: field.TypeBool, Column: inquirymessage.FieldFromStaff},
+			inquirymessage.FieldAuthorName:      {Type: field.TypeString, Column: inquirymessage.FieldAuthorName},
+			inquirymessage.FieldBody:            {Type: field.TypeString, Column: inquirymessage.FieldBody},
+			inquirymessage.FieldCreatedAt:       {Type: field.TypeTime, Column: inquirymessage.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   minimumwage.Table,
 			Columns: minimumwage.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -387,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -405,7 +426,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -450,7 +471,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -472,7 +493,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -512,7 +533,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldAnonymizedAt:             {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -534,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -558,7 +579,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -576,7 +597,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -1175,6 +1196,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Inquiry",
 		"RoutingDecision",
+	)
+	graph.MustAddE(
+		"messages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+		},
+		"Inquiry",
+		"InquiryMessage",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   inquirymessage.AgencyTable,
+			Columns: []string{inquirymessage.AgencyColumn},
+			Bidi:    false,
+		},
+		"InquiryMessage",
+		"Agency",
+	)
+	graph.MustAddE(
+		"inquiry",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   inquirymessage.InquiryTable,
+			Columns: []string{inquirymessage.InquiryColumn},
+			Bidi:    false,
+		},
+		"InquiryMessage",
+		"Inquiry",
 	)
 	graph.MustAddE(
 		"agency",
@@ -3582,6 +3639,123 @@ func (f *InquiryFilter) WhereHasRoutingDecisionsWith(preds ...predicate.RoutingD
 	})))
 }
 
+// WhereHasMessages applies a predicate to check if query has an edge messages.
+func (f *InquiryFilter) WhereHasMessages() {
+	f.Where(entql.HasEdge("messages"))
+}
+
+// WhereHasMessagesWith applies a predicate to check if query has an edge messages with a given conditions (other predicates).
+func (f *InquiryFilter) WhereHasMessagesWith(preds ...predicate.InquiryMessage) {
+	f.Where(entql.HasEdgeWith("messages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *InquiryMessageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InquiryMessageQuery builder.
+func (_q *InquiryMessageQuery) Filter() *InquiryMessageFilter {
+	return &InquiryMessageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InquiryMessageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InquiryMessageMutation builder.
+func (m *InquiryMessageMutation) Filter() *InquiryMessageFilter {
+	return &InquiryMessageFilter{config: m.config, predicateAdder: m}
+}
+
+// InquiryMessageFilter provides a generic filtering capability at runtime for InquiryMessageQuery.
+type InquiryMessageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InquiryMessageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InquiryMessageFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(inquirymessage.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *InquiryMessageFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(inquirymessage.FieldAgencyID))
+}
+
+// WhereInquiryID applies the entql int predicate on the inquiry_id field.
+func (f *InquiryMessageFilter) WhereInquiryID(p entql.IntP) {
+	f.Where(p.Field(inquirymessage.FieldInquiryID))
+}
+
+// WhereAuthorAccountID applies the entql int predicate on the author_account_id field.
+func (f *InquiryMessageFilter) WhereAuthorAccountID(p entql.IntP) {
+	f.Where(p.Field(inquirymessage.FieldAuthorAccountID))
+}
+
+// WhereFromStaff applies the entql bool predicate on the from_staff field.
+func (f *InquiryMessageFilter) WhereFromStaff(p entql.BoolP) {
+	f.Where(p.Field(inquirymessage.FieldFromStaff))
+}
+
+// WhereAuthorName applies the entql string predicate on the author_name field.
+func (f *InquiryMessageFilter) WhereAuthorName(p entql.StringP) {
+	f.Where(p.Field(inquirymessage.FieldAuthorName))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *InquiryMessageFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(inquirymessage.FieldBody))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InquiryMessageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(inquirymessage.FieldCreatedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *InquiryMessageFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *InquiryMessageFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInquiry applies a predicate to check if query has an edge inquiry.
+func (f *InquiryMessageFilter) WhereHasInquiry() {
+	f.Where(entql.HasEdge("inquiry"))
+}
+
+// WhereHasInquiryWith applies a predicate to check if query has an edge inquiry with a given conditions (other predicates).
+func (f *InquiryMessageFilter) WhereHasInquiryWith(preds ...predicate.Inquiry) {
+	f.Where(entql.HasEdgeWith("inquiry", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *MinimumWageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3611,7 +3785,7 @@ type MinimumWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MinimumWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3695,7 +3869,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3816,7 +3990,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4100,7 +4274,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4199,7 +4373,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4500,7 +4674,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4655,7 +4829,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4820,7 +4994,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4913,7 +5087,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -84,13 +84,16 @@ type InquiryEdges struct {
 	SalesRep *SalesRep `json:"sales_rep,omitempty"`
 	// RoutingDecisions holds the value of the routing_decisions edge.
 	RoutingDecisions []*RoutingDecision `json:"routing_decisions,omitempty"`
+	// Messages holds the value of the messages edge.
+	Messages []*InquiryMessage `json:"messages,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
 	totalCount [5]map[string]int
 
 	namedRoutingDecisions map[string][]*RoutingDecision
+	namedMessages         map[string][]*InquiryMessage
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -155,6 +158,15 @@ func (e InquiryEdges) RoutingDecisionsOrErr() ([]*RoutingDecision, error) {
 		return e.RoutingDecisions, nil
 	}
 	return nil, &NotLoadedError{edge: "routing_decisions"}
+}
+
+// MessagesOrErr returns the Messages value or an error if the edge
+// was not loaded in eager-loading.
+func (e InquiryEdges) MessagesOrErr() ([]*InquiryMessage, error) {
+	if e.loadedTypes[6] {
+		return e.Messages, nil
+	}
+	return nil, &NotLoadedError{edge: "messages"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -369,6 +381,11 @@ func (_m *Inquiry) QueryRoutingDecisions() *RoutingDecisionQuery {
 	return NewInquiryClient(_m.config).QueryRoutingDecisions(_m)
 }
 
+// QueryMessages queries the "messages" edge of the Inquiry entity.
+func (_m *Inquiry) QueryMessages() *InquiryMessageQuery {
+	return NewInquiryClient(_m.config).QueryMessages(_m)
+}
+
 // Update returns a builder for updating this Inquiry.
 // Note that you need to call Inquiry.Unwrap() before calling this method if this Inquiry
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -501,6 +518,30 @@ func (_m *Inquiry) appendNamedRoutingDecisions(name string, edges ...*RoutingDec
 		_m.Edges.namedRoutingDecisions[name] = []*RoutingDecision{}
 	} else {
 		_m.Edges.namedRoutingDecisions[name] = append(_m.Edges.namedRoutingDecisions[name], edges...)
+	}
+}
+
+// NamedMessages returns the Messages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Inquiry) NamedMessages(name string) ([]*InquiryMessage, error) {
+	if _m.Edges.namedMessages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMessages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Inquiry) appendNamedMessages(name string, edges ...*InquiryMessage) {
+	if _m.Edges.namedMessages == nil {
+		_m.Edges.namedMessages = make(map[string][]*InquiryMessage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMessages[name] = []*InquiryMessage{}
+	} else {
+		_m.Edges.namedMessages[name] = append(_m.Edges.namedMessages[name], edges...)
 	}
 }
 

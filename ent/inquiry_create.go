@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/routingdecision"
@@ -336,6 +337,21 @@ func (_c *InquiryCreate) AddRoutingDecisions(v ...*RoutingDecision) *InquiryCrea
 		ids[i] = v[i].ID
 	}
 	return _c.AddRoutingDecisionIDs(ids...)
+}
+
+// AddMessageIDs adds the "messages" edge to the InquiryMessage entity by IDs.
+func (_c *InquiryCreate) AddMessageIDs(ids ...int) *InquiryCreate {
+	_c.mutation.AddMessageIDs(ids...)
+	return _c
+}
+
+// AddMessages adds the "messages" edges to the InquiryMessage entity.
+func (_c *InquiryCreate) AddMessages(v ...*InquiryMessage) *InquiryCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMessageIDs(ids...)
 }
 
 // Mutation returns the InquiryMutation object of the builder.
@@ -670,6 +686,22 @@ func (_c *InquiryCreate) createSpec() (*Inquiry, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(routingdecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

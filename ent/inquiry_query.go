@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/ent/registrant"
@@ -37,9 +38,11 @@ type InquiryQuery struct {
 	withCoordinator           *CoordinatorQuery
 	withSalesRep              *SalesRepQuery
 	withRoutingDecisions      *RoutingDecisionQuery
+	withMessages              *InquiryMessageQuery
 	loadTotal                 []func(context.Context, []*Inquiry) error
 	modifiers                 []func(*sql.Selector)
 	withNamedRoutingDecisions map[string]*RoutingDecisionQuery
+	withNamedMessages         map[string]*InquiryMessageQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -201,6 +204,28 @@ func (_q *InquiryQuery) QueryRoutingDecisions() *RoutingDecisionQuery {
 			sqlgraph.From(inquiry.Table, inquiry.FieldID, selector),
 			sqlgraph.To(routingdecision.Table, routingdecision.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, inquiry.RoutingDecisionsTable, inquiry.RoutingDecisionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMessages chains the current query on the "messages" edge.
+func (_q *InquiryQuery) QueryMessages() *InquiryMessageQuery {
+	query := (&InquiryMessageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(inquiry.Table, inquiry.FieldID, selector),
+			sqlgraph.To(inquirymessage.Table, inquirymessage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, inquiry.MessagesTable, inquiry.MessagesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -406,6 +431,7 @@ func (_q *InquiryQuery) Clone() *InquiryQuery {
 		withCoordinator:      _q.withCoordinator.Clone(),
 		withSalesRep:         _q.withSalesRep.Clone(),
 		withRoutingDecisions: _q.withRoutingDecisions.Clone(),
+		withMessages:         _q.withMessages.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -476,6 +502,17 @@ func (_q *InquiryQuery) WithRoutingDecisions(opts ...func(*RoutingDecisionQuery)
 		opt(query)
 	}
 	_q.withRoutingDecisions = query
+	return _q
+}
+
+// WithMessages tells the query-builder to eager-load the nodes that are connected to
+// the "messages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InquiryQuery) WithMessages(opts ...func(*InquiryMessageQuery)) *InquiryQuery {
+	query := (&InquiryMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMessages = query
 	return _q
 }
 
@@ -563,13 +600,14 @@ func (_q *InquiryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Inqu
 	var (
 		nodes       = []*Inquiry{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withAgency != nil,
 			_q.withRegistrant != nil,
 			_q.withPosting != nil,
 			_q.withCoordinator != nil,
 			_q.withSalesRep != nil,
 			_q.withRoutingDecisions != nil,
+			_q.withMessages != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -630,10 +668,24 @@ func (_q *InquiryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Inqu
 			return nil, err
 		}
 	}
+	if query := _q.withMessages; query != nil {
+		if err := _q.loadMessages(ctx, query, nodes,
+			func(n *Inquiry) { n.Edges.Messages = []*InquiryMessage{} },
+			func(n *Inquiry, e *InquiryMessage) { n.Edges.Messages = append(n.Edges.Messages, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedRoutingDecisions {
 		if err := _q.loadRoutingDecisions(ctx, query, nodes,
 			func(n *Inquiry) { n.appendNamedRoutingDecisions(name) },
 			func(n *Inquiry, e *RoutingDecision) { n.appendNamedRoutingDecisions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMessages {
+		if err := _q.loadMessages(ctx, query, nodes,
+			func(n *Inquiry) { n.appendNamedMessages(name) },
+			func(n *Inquiry, e *InquiryMessage) { n.appendNamedMessages(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -829,6 +881,36 @@ func (_q *InquiryQuery) loadRoutingDecisions(ctx context.Context, query *Routing
 	}
 	return nil
 }
+func (_q *InquiryQuery) loadMessages(ctx context.Context, query *InquiryMessageQuery, nodes []*Inquiry, init func(*Inquiry), assign func(*Inquiry, *InquiryMessage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Inquiry)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(inquirymessage.FieldInquiryID)
+	}
+	query.Where(predicate.InquiryMessage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(inquiry.MessagesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InquiryID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "inquiry_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *InquiryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -975,6 +1057,20 @@ func (_q *InquiryQuery) WithNamedRoutingDecisions(name string, opts ...func(*Rou
 		_q.withNamedRoutingDecisions = make(map[string]*RoutingDecisionQuery)
 	}
 	_q.withNamedRoutingDecisions[name] = query
+	return _q
+}
+
+// WithNamedMessages tells the query-builder to eager-load the nodes that are connected to the "messages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InquiryQuery) WithNamedMessages(name string, opts ...func(*InquiryMessageQuery)) *InquiryQuery {
+	query := (&InquiryMessageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMessages == nil {
+		_q.withNamedMessages = make(map[string]*InquiryMessageQuery)
+	}
+	_q.withNamedMessages[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -292,6 +293,21 @@ func (_u *InquiryUpdate) AddRoutingDecisions(v ...*RoutingDecision) *InquiryUpda
 	return _u.AddRoutingDecisionIDs(ids...)
 }
 
+// AddMessageIDs adds the "messages" edge to the InquiryMessage entity by IDs.
+func (_u *InquiryUpdate) AddMessageIDs(ids ...int) *InquiryUpdate {
+	_u.mutation.AddMessageIDs(ids...)
+	return _u
+}
+
+// AddMessages adds the "messages" edges to the InquiryMessage entity.
+func (_u *InquiryUpdate) AddMessages(v ...*InquiryMessage) *InquiryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMessageIDs(ids...)
+}
+
 // Mutation returns the InquiryMutation object of the builder.
 func (_u *InquiryUpdate) Mutation() *InquiryMutation {
 	return _u.mutation
@@ -328,6 +344,27 @@ func (_u *InquiryUpdate) RemoveRoutingDecisions(v ...*RoutingDecision) *InquiryU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRoutingDecisionIDs(ids...)
+}
+
+// ClearMessages clears all "messages" edges to the InquiryMessage entity.
+func (_u *InquiryUpdate) ClearMessages() *InquiryUpdate {
+	_u.mutation.ClearMessages()
+	return _u
+}
+
+// RemoveMessageIDs removes the "messages" edge to InquiryMessage entities by IDs.
+func (_u *InquiryUpdate) RemoveMessageIDs(ids ...int) *InquiryUpdate {
+	_u.mutation.RemoveMessageIDs(ids...)
+	return _u
+}
+
+// RemoveMessages removes "messages" edges to InquiryMessage entities.
+func (_u *InquiryUpdate) RemoveMessages(v ...*InquiryMessage) *InquiryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMessageIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -572,6 +609,51 @@ func (_u *InquiryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(routingdecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMessagesIDs(); len(nodes) > 0 && !_u.mutation.MessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -861,6 +943,21 @@ func (_u *InquiryUpdateOne) AddRoutingDecisions(v ...*RoutingDecision) *InquiryU
 	return _u.AddRoutingDecisionIDs(ids...)
 }
 
+// AddMessageIDs adds the "messages" edge to the InquiryMessage entity by IDs.
+func (_u *InquiryUpdateOne) AddMessageIDs(ids ...int) *InquiryUpdateOne {
+	_u.mutation.AddMessageIDs(ids...)
+	return _u
+}
+
+// AddMessages adds the "messages" edges to the InquiryMessage entity.
+func (_u *InquiryUpdateOne) AddMessages(v ...*InquiryMessage) *InquiryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMessageIDs(ids...)
+}
+
 // Mutation returns the InquiryMutation object of the builder.
 func (_u *InquiryUpdateOne) Mutation() *InquiryMutation {
 	return _u.mutation
@@ -897,6 +994,27 @@ func (_u *InquiryUpdateOne) RemoveRoutingDecisions(v ...*RoutingDecision) *Inqui
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveRoutingDecisionIDs(ids...)
+}
+
+// ClearMessages clears all "messages" edges to the InquiryMessage entity.
+func (_u *InquiryUpdateOne) ClearMessages() *InquiryUpdateOne {
+	_u.mutation.ClearMessages()
+	return _u
+}
+
+// RemoveMessageIDs removes the "messages" edge to InquiryMessage entities by IDs.
+func (_u *InquiryUpdateOne) RemoveMessageIDs(ids ...int) *InquiryUpdateOne {
+	_u.mutation.RemoveMessageIDs(ids...)
+	return _u
+}
+
+// RemoveMessages removes "messages" edges to InquiryMessage entities.
+func (_u *InquiryUpdateOne) RemoveMessages(v ...*InquiryMessage) *InquiryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMessageIDs(ids...)
 }
 
 // Where appends a list predicates to the InquiryUpdate builder.
@@ -1171,6 +1289,51 @@ func (_u *InquiryUpdateOne) sqlSave(ctx context.Context) (_node *Inquiry, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(routingdecision.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMessagesIDs(); len(nodes) > 0 && !_u.mutation.MessagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MessagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   inquiry.MessagesTable,
+			Columns: []string{inquiry.MessagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(inquirymessage.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

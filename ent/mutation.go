@@ -25,6 +25,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -61,6 +62,7 @@ const (
 	TypeContactLog         = "ContactLog"
 	TypeCoordinator        = "Coordinator"
 	TypeInquiry            = "Inquiry"
+	TypeInquiryMessage     = "InquiryMessage"
 	TypeMinimumWage        = "MinimumWage"
 	TypeOrgUnit            = "OrgUnit"
 	TypePosting            = "Posting"
@@ -14163,6 +14165,9 @@ type InquiryMutation struct {
 	routing_decisions        map[int]struct{}
 	removedrouting_decisions map[int]struct{}
 	clearedrouting_decisions bool
+	messages                 map[int]struct{}
+	removedmessages          map[int]struct{}
+	clearedmessages          bool
 	done                     bool
 	oldValue                 func(context.Context) (*Inquiry, error)
 	predicates               []predicate.Inquiry
@@ -15374,6 +15379,60 @@ func (m *InquiryMutation) ResetRoutingDecisions() {
 	m.removedrouting_decisions = nil
 }
 
+// AddMessageIDs adds the "messages" edge to the InquiryMessage entity by ids.
+func (m *InquiryMutation) AddMessageIDs(ids ...int) {
+	if m.messages == nil {
+		m.messages = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.messages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMessages clears the "messages" edge to the InquiryMessage entity.
+func (m *InquiryMutation) ClearMessages() {
+	m.clearedmessages = true
+}
+
+// MessagesCleared reports if the "messages" edge to the InquiryMessage entity was cleared.
+func (m *InquiryMutation) MessagesCleared() bool {
+	return m.clearedmessages
+}
+
+// RemoveMessageIDs removes the "messages" edge to the InquiryMessage entity by IDs.
+func (m *InquiryMutation) RemoveMessageIDs(ids ...int) {
+	if m.removedmessages == nil {
+		m.removedmessages = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.messages, ids[i])
+		m.removedmessages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMessages returns the removed IDs of the "messages" edge to the InquiryMessage entity.
+func (m *InquiryMutation) RemovedMessagesIDs() (ids []int) {
+	for id := range m.removedmessages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MessagesIDs returns the "messages" edge IDs in the mutation.
+func (m *InquiryMutation) MessagesIDs() (ids []int) {
+	for id := range m.messages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMessages resets all changes to the "messages" edge.
+func (m *InquiryMutation) ResetMessages() {
+	m.messages = nil
+	m.clearedmessages = false
+	m.removedmessages = nil
+}
+
 // Where appends a list predicates to the InquiryMutation builder.
 func (m *InquiryMutation) Where(ps ...predicate.Inquiry) {
 	m.predicates = append(m.predicates, ps...)
@@ -15931,7 +15990,7 @@ func (m *InquiryMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InquiryMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.agency != nil {
 		edges = append(edges, inquiry.EdgeAgency)
 	}
@@ -15949,6 +16008,9 @@ func (m *InquiryMutation) AddedEdges() []string {
 	}
 	if m.routing_decisions != nil {
 		edges = append(edges, inquiry.EdgeRoutingDecisions)
+	}
+	if m.messages != nil {
+		edges = append(edges, inquiry.EdgeMessages)
 	}
 	return edges
 }
@@ -15983,15 +16045,24 @@ func (m *InquiryMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case inquiry.EdgeMessages:
+		ids := make([]ent.Value, 0, len(m.messages))
+		for id := range m.messages {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InquiryMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedrouting_decisions != nil {
 		edges = append(edges, inquiry.EdgeRoutingDecisions)
+	}
+	if m.removedmessages != nil {
+		edges = append(edges, inquiry.EdgeMessages)
 	}
 	return edges
 }
@@ -16006,13 +16077,19 @@ func (m *InquiryMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case inquiry.EdgeMessages:
+		ids := make([]ent.Value, 0, len(m.removedmessages))
+		for id := range m.removedmessages {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InquiryMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedagency {
 		edges = append(edges, inquiry.EdgeAgency)
 	}
@@ -16030,6 +16107,9 @@ func (m *InquiryMutation) ClearedEdges() []string {
 	}
 	if m.clearedrouting_decisions {
 		edges = append(edges, inquiry.EdgeRoutingDecisions)
+	}
+	if m.clearedmessages {
+		edges = append(edges, inquiry.EdgeMessages)
 	}
 	return edges
 }
@@ -16050,6 +16130,8 @@ func (m *InquiryMutation) EdgeCleared(name string) bool {
 		return m.clearedsales_rep
 	case inquiry.EdgeRoutingDecisions:
 		return m.clearedrouting_decisions
+	case inquiry.EdgeMessages:
+		return m.clearedmessages
 	}
 	return false
 }
@@ -16099,8 +16181,820 @@ func (m *InquiryMutation) ResetEdge(name string) error {
 	case inquiry.EdgeRoutingDecisions:
 		m.ResetRoutingDecisions()
 		return nil
+	case inquiry.EdgeMessages:
+		m.ResetMessages()
+		return nil
 	}
 	return fmt.Errorf("unknown Inquiry edge %s", name)
+}
+
+// InquiryMessageMutation represents an operation that mutates the InquiryMessage nodes in the graph.
+type InquiryMessageMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	author_account_id    *int
+	addauthor_account_id *int
+	from_staff           *bool
+	author_name          *string
+	body                 *string
+	created_at           *time.Time
+	clearedFields        map[string]struct{}
+	agency               *int
+	clearedagency        bool
+	inquiry              *int
+	clearedinquiry       bool
+	done                 bool
+	oldValue             func(context.Context) (*InquiryMessage, error)
+	predicates           []predicate.InquiryMessage
+}
+
+var _ ent.Mutation = (*InquiryMessageMutation)(nil)
+
+// inquirymessageOption allows management of the mutation configuration using functional options.
+type inquirymessageOption func(*InquiryMessageMutation)
+
+// newInquiryMessageMutation creates new mutation for the InquiryMessage entity.
+func newInquiryMessageMutation(c config, op Op, opts ...inquirymessageOption) *InquiryMessageMutation {
+	m := &InquiryMessageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInquiryMessage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInquiryMessageID sets the ID field of the mutation.
+func withInquiryMessageID(id int) inquirymessageOption {
+	return func(m *InquiryMessageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *InquiryMessage
+		)
+		m.oldValue = func(ctx context.Context) (*InquiryMessage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().InquiryMessage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInquiryMessage sets the old InquiryMessage of the mutation.
+func withInquiryMessage(node *InquiryMessage) inquirymessageOption {
+	return func(m *InquiryMessageMutation) {
+		m.oldValue = func(context.Context) (*InquiryMessage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InquiryMessageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InquiryMessageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InquiryMessageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InquiryMessageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().InquiryMessage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *InquiryMessageMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *InquiryMessageMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *InquiryMessageMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetInquiryID sets the "inquiry_id" field.
+func (m *InquiryMessageMutation) SetInquiryID(i int) {
+	m.inquiry = &i
+}
+
+// InquiryID returns the value of the "inquiry_id" field in the mutation.
+func (m *InquiryMessageMutation) InquiryID() (r int, exists bool) {
+	v := m.inquiry
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInquiryID returns the old "inquiry_id" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldInquiryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInquiryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInquiryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInquiryID: %w", err)
+	}
+	return oldValue.InquiryID, nil
+}
+
+// ResetInquiryID resets all changes to the "inquiry_id" field.
+func (m *InquiryMessageMutation) ResetInquiryID() {
+	m.inquiry = nil
+}
+
+// SetAuthorAccountID sets the "author_account_id" field.
+func (m *InquiryMessageMutation) SetAuthorAccountID(i int) {
+	m.author_account_id = &i
+	m.addauthor_account_id = nil
+}
+
+// AuthorAccountID returns the value of the "author_account_id" field in the mutation.
+func (m *InquiryMessageMutation) AuthorAccountID() (r int, exists bool) {
+	v := m.author_account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorAccountID returns the old "author_account_id" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldAuthorAccountID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorAccountID: %w", err)
+	}
+	return oldValue.AuthorAccountID, nil
+}
+
+// AddAuthorAccountID adds i to the "author_account_id" field.
+func (m *InquiryMessageMutation) AddAuthorAccountID(i int) {
+	if m.addauthor_account_id != nil {
+		*m.addauthor_account_id += i
+	} else {
+		m.addauthor_account_id = &i
+	}
+}
+
+// AddedAuthorAccountID returns the value that was added to the "author_account_id" field in this mutation.
+func (m *InquiryMessageMutation) AddedAuthorAccountID() (r int, exists bool) {
+	v := m.addauthor_account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAuthorAccountID clears the value of the "author_account_id" field.
+func (m *InquiryMessageMutation) ClearAuthorAccountID() {
+	m.author_account_id = nil
+	m.addauthor_account_id = nil
+	m.clearedFields[inquirymessage.FieldAuthorAccountID] = struct{}{}
+}
+
+// AuthorAccountIDCleared returns if the "author_account_id" field was cleared in this mutation.
+func (m *InquiryMessageMutation) AuthorAccountIDCleared() bool {
+	_, ok := m.clearedFields[inquirymessage.FieldAuthorAccountID]
+	return ok
+}
+
+// ResetAuthorAccountID resets all changes to the "author_account_id" field.
+func (m *InquiryMessageMutation) ResetAuthorAccountID() {
+	m.author_account_id = nil
+	m.addauthor_account_id = nil
+	delete(m.clearedFields, inquirymessage.FieldAuthorAccountID)
+}
+
+// SetFromStaff sets the "from_staff" field.
+func (m *InquiryMessageMutation) SetFromStaff(b bool) {
+	m.from_staff = &b
+}
+
+// FromStaff returns the value of the "from_staff" field in the mutation.
+func (m *InquiryMessageMutation) FromStaff() (r bool, exists bool) {
+	v := m.from_staff
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromStaff returns the old "from_staff" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldFromStaff(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromStaff is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromStaff requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromStaff: %w", err)
+	}
+	return oldValue.FromStaff, nil
+}
+
+// ResetFromStaff resets all changes to the "from_staff" field.
+func (m *InquiryMessageMutation) ResetFromStaff() {
+	m.from_staff = nil
+}
+
+// SetAuthorName sets the "author_name" field.
+func (m *InquiryMessageMutation) SetAuthorName(s string) {
+	m.author_name = &s
+}
+
+// AuthorName returns the value of the "author_name" field in the mutation.
+func (m *InquiryMessageMutation) AuthorName() (r string, exists bool) {
+	v := m.author_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorName returns the old "author_name" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldAuthorName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorName: %w", err)
+	}
+	return oldValue.AuthorName, nil
+}
+
+// ResetAuthorName resets all changes to the "author_name" field.
+func (m *InquiryMessageMutation) ResetAuthorName() {
+	m.author_name = nil
+}
+
+// SetBody sets the "body" field.
+func (m *InquiryMessageMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *InquiryMessageMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *InquiryMessageMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InquiryMessageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InquiryMessageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the InquiryMessage entity.
+// If the InquiryMessage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InquiryMessageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InquiryMessageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *InquiryMessageMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[inquirymessage.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *InquiryMessageMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *InquiryMessageMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *InquiryMessageMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearInquiry clears the "inquiry" edge to the Inquiry entity.
+func (m *InquiryMessageMutation) ClearInquiry() {
+	m.clearedinquiry = true
+	m.clearedFields[inquirymessage.FieldInquiryID] = struct{}{}
+}
+
+// InquiryCleared reports if the "inquiry" edge to the Inquiry entity was cleared.
+func (m *InquiryMessageMutation) InquiryCleared() bool {
+	return m.clearedinquiry
+}
+
+// InquiryIDs returns the "inquiry" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InquiryID instead. It exists only for internal usage by the builders.
+func (m *InquiryMessageMutation) InquiryIDs() (ids []int) {
+	if id := m.inquiry; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInquiry resets all changes to the "inquiry" edge.
+func (m *InquiryMessageMutation) ResetInquiry() {
+	m.inquiry = nil
+	m.clearedinquiry = false
+}
+
+// Where appends a list predicates to the InquiryMessageMutation builder.
+func (m *InquiryMessageMutation) Where(ps ...predicate.InquiryMessage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InquiryMessageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InquiryMessageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.InquiryMessage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InquiryMessageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InquiryMessageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (InquiryMessage).
+func (m *InquiryMessageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InquiryMessageMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.agency != nil {
+		fields = append(fields, inquirymessage.FieldAgencyID)
+	}
+	if m.inquiry != nil {
+		fields = append(fields, inquirymessage.FieldInquiryID)
+	}
+	if m.author_account_id != nil {
+		fields = append(fields, inquirymessage.FieldAuthorAccountID)
+	}
+	if m.from_staff != nil {
+		fields = append(fields, inquirymessage.FieldFromStaff)
+	}
+	if m.author_name != nil {
+		fields = append(fields, inquirymessage.FieldAuthorName)
+	}
+	if m.body != nil {
+		fields = append(fields, inquirymessage.FieldBody)
+	}
+	if m.created_at != nil {
+		fields = append(fields, inquirymessage.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InquiryMessageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case inquirymessage.FieldAgencyID:
+		return m.AgencyID()
+	case inquirymessage.FieldInquiryID:
+		return m.InquiryID()
+	case inquirymessage.FieldAuthorAccountID:
+		return m.AuthorAccountID()
+	case inquirymessage.FieldFromStaff:
+		return m.FromStaff()
+	case inquirymessage.FieldAuthorName:
+		return m.AuthorName()
+	case inquirymessage.FieldBody:
+		return m.Body()
+	case inquirymessage.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InquiryMessageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case inquirymessage.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case inquirymessage.FieldInquiryID:
+		return m.OldInquiryID(ctx)
+	case inquirymessage.FieldAuthorAccountID:
+		return m.OldAuthorAccountID(ctx)
+	case inquirymessage.FieldFromStaff:
+		return m.OldFromStaff(ctx)
+	case inquirymessage.FieldAuthorName:
+		return m.OldAuthorName(ctx)
+	case inquirymessage.FieldBody:
+		return m.OldBody(ctx)
+	case inquirymessage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown InquiryMessage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InquiryMessageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case inquirymessage.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case inquirymessage.FieldInquiryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInquiryID(v)
+		return nil
+	case inquirymessage.FieldAuthorAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorAccountID(v)
+		return nil
+	case inquirymessage.FieldFromStaff:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromStaff(v)
+		return nil
+	case inquirymessage.FieldAuthorName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorName(v)
+		return nil
+	case inquirymessage.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case inquirymessage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InquiryMessageMutation) AddedFields() []string {
+	var fields []string
+	if m.addauthor_account_id != nil {
+		fields = append(fields, inquirymessage.FieldAuthorAccountID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InquiryMessageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case inquirymessage.FieldAuthorAccountID:
+		return m.AddedAuthorAccountID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InquiryMessageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case inquirymessage.FieldAuthorAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAuthorAccountID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InquiryMessageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(inquirymessage.FieldAuthorAccountID) {
+		fields = append(fields, inquirymessage.FieldAuthorAccountID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InquiryMessageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InquiryMessageMutation) ClearField(name string) error {
+	switch name {
+	case inquirymessage.FieldAuthorAccountID:
+		m.ClearAuthorAccountID()
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InquiryMessageMutation) ResetField(name string) error {
+	switch name {
+	case inquirymessage.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case inquirymessage.FieldInquiryID:
+		m.ResetInquiryID()
+		return nil
+	case inquirymessage.FieldAuthorAccountID:
+		m.ResetAuthorAccountID()
+		return nil
+	case inquirymessage.FieldFromStaff:
+		m.ResetFromStaff()
+		return nil
+	case inquirymessage.FieldAuthorName:
+		m.ResetAuthorName()
+		return nil
+	case inquirymessage.FieldBody:
+		m.ResetBody()
+		return nil
+	case inquirymessage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InquiryMessageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.agency != nil {
+		edges = append(edges, inquirymessage.EdgeAgency)
+	}
+	if m.inquiry != nil {
+		edges = append(edges, inquirymessage.EdgeInquiry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InquiryMessageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case inquirymessage.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case inquirymessage.EdgeInquiry:
+		if id := m.inquiry; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InquiryMessageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InquiryMessageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InquiryMessageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedagency {
+		edges = append(edges, inquirymessage.EdgeAgency)
+	}
+	if m.clearedinquiry {
+		edges = append(edges, inquirymessage.EdgeInquiry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InquiryMessageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case inquirymessage.EdgeAgency:
+		return m.clearedagency
+	case inquirymessage.EdgeInquiry:
+		return m.clearedinquiry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InquiryMessageMutation) ClearEdge(name string) error {
+	switch name {
+	case inquirymessage.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case inquirymessage.EdgeInquiry:
+		m.ClearInquiry()
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InquiryMessageMutation) ResetEdge(name string) error {
+	switch name {
+	case inquirymessage.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case inquirymessage.EdgeInquiry:
+		m.ResetInquiry()
+		return nil
+	}
+	return fmt.Errorf("unknown InquiryMessage edge %s", name)
 }
 
 // MinimumWageMutation represents an operation that mutates the MinimumWage nodes in the graph.

@@ -42,6 +42,8 @@ type Tx struct {
 	Coordinator *CoordinatorClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
+	// InquiryMessage is the client for interacting with the InquiryMessage builders.
+	InquiryMessage *InquiryMessageClient
 	// MinimumWage is the client for interacting with the MinimumWage builders.
 	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
@@ -205,6 +207,7 @@ func (tx *Tx) init() {
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)
+	tx.InquiryMessage = NewInquiryMessageClient(tx.config)
 	tx.MinimumWage = NewMinimumWageClient(tx.config)
 	tx.OrgUnit = NewOrgUnitClient(tx.config)
 	tx.Posting = NewPostingClient(tx.config)

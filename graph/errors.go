@@ -31,6 +31,7 @@ import (
 	"github.com/example/staffcrm/internal/settings"
 	"github.com/example/staffcrm/internal/signup"
 	"github.com/example/staffcrm/internal/staff"
+	"github.com/example/staffcrm/internal/threads"
 )
 
 // Error codes of DESIGN.md §9, the only values extensions.code takes.
@@ -217,6 +218,9 @@ var sentinelCodes = []struct {
 	{records.ErrAdminOnly, CodeForbidden},
 	{minwage.ErrAdminOnly, CodeForbidden},
 	{signup.ErrLinkInvalid, CodeBadUserInput},
+	{threads.ErrNotFound, CodeNotFound},
+	{threads.ErrNotAssignee, CodeForbidden},
+	{threads.ErrClosed, CodeInvalidTransition},
 	{registrants.ErrNotFound, CodeNotFound},
 	{registrants.ErrCannotEdit, CodeForbidden},
 	{registrants.ErrNotRegistrant, CodeForbidden},

@@ -70,6 +70,7 @@ type ResolverRoot interface {
 	MyApplication() MyApplicationResolver
 	MyAssignment() MyAssignmentResolver
 	MyInquiry() MyInquiryResolver
+	MyInquiryPayload() MyInquiryPayloadResolver
 	MyProfile() MyProfileResolver
 	Posting() PostingResolver
 	PublicPosting() PublicPostingResolver
@@ -438,6 +439,7 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Message          func(childComplexity int) int
+		Messages         func(childComplexity int) int
 		Origin           func(childComplexity int) int
 		Posting          func(childComplexity int) int
 		Priority         func(childComplexity int) int
@@ -458,6 +460,13 @@ type ComplexityRoot struct {
 	InquiryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InquiryMessage struct {
+		AuthorName func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		FromStaff  func(childComplexity int) int
 	}
 
 	InquiryPayload struct {
@@ -554,6 +563,7 @@ type ComplexityRoot struct {
 		LogContact                  func(childComplexity int, input model.LogContactInput) int
 		Login                       func(childComplexity int, input model.LoginInput) int
 		Logout                      func(childComplexity int, input model.LogoutInput) int
+		PostMyInquiryMessage        func(childComplexity int, input model.PostMyInquiryMessageInput) int
 		ReassignInquiry             func(childComplexity int, input model.InquiryStepInput) int
 		RecordConflictDateNotice    func(childComplexity int, input model.RecordConflictDateNoticeInput) int
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
@@ -561,6 +571,7 @@ type ComplexityRoot struct {
 		RemoveMyWorkHistory         func(childComplexity int, input model.RemoveWorkHistoryInput) int
 		RemoveRegistrantWorkHistory func(childComplexity int, input model.RemoveWorkHistoryInput) int
 		RenewAssignment             func(childComplexity int, input model.RenewAssignmentInput) int
+		ReplyToInquiry              func(childComplexity int, input model.ReplyToInquiryInput) int
 		RequestNextJob              func(childComplexity int, input model.RequestNextJobInput) int
 		RequestPasswordReset        func(childComplexity int, input model.EmailInput) int
 		ResendVerificationEmail     func(childComplexity int, input model.EmailInput) int
@@ -636,8 +647,20 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		Message      func(childComplexity int) int
+		Messages     func(childComplexity int) int
 		Posting      func(childComplexity int) int
 		Status       func(childComplexity int) int
+	}
+
+	MyInquiryMessage struct {
+		AuthorName func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		FromStaff  func(childComplexity int) int
+	}
+
+	MyInquiryPayload struct {
+		MyInquiry func(childComplexity int) int
 	}
 
 	MyMeeting struct {
@@ -1097,6 +1120,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		InquiryAssigned  func(childComplexity int) int
+		InquiryMessage   func(childComplexity int) int
 		MyInquiryUpdated func(childComplexity int) int
 	}
 
@@ -1136,6 +1160,7 @@ type ComplianceFindingResolver interface {
 }
 type InquiryResolver interface {
 	Assignee(ctx context.Context, obj *ent.Inquiry) (ent.Noder, error)
+	Messages(ctx context.Context, obj *ent.Inquiry) ([]*ent.InquiryMessage, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
@@ -1194,6 +1219,8 @@ type MutationResolver interface {
 	SendSetPasswordLink(ctx context.Context, input model.StaffAccountInput) (*model.SendSetPasswordLinkPayload, error)
 	UpdateStaff(ctx context.Context, input model.UpdateStaffInput) (*model.StaffPayload, error)
 	SetAvailability(ctx context.Context, input model.SetAvailabilityInput) (*model.SetAvailabilityPayload, error)
+	ReplyToInquiry(ctx context.Context, input model.ReplyToInquiryInput) (*model.InquiryPayload, error)
+	PostMyInquiryMessage(ctx context.Context, input model.PostMyInquiryMessageInput) (*MyInquiryPayload, error)
 }
 type MyApplicationResolver interface {
 	Posting(ctx context.Context, obj *portal.MyApplication) (*portal.PublicPosting, error)
@@ -1203,6 +1230,11 @@ type MyAssignmentResolver interface {
 }
 type MyInquiryResolver interface {
 	Posting(ctx context.Context, obj *portal.MyInquiry) (*portal.PublicPosting, error)
+
+	Messages(ctx context.Context, obj *portal.MyInquiry) ([]*ent.InquiryMessage, error)
+}
+type MyInquiryPayloadResolver interface {
+	MyInquiry(ctx context.Context, obj *MyInquiryPayload) (*portal.MyInquiry, error)
 }
 type MyProfileResolver interface {
 	Insurance(ctx context.Context, obj *portal.MyProfile) (*model.InsuranceContinuity, error)
@@ -1269,6 +1301,7 @@ type StatutoryRecordResolver interface {
 type SubscriptionResolver interface {
 	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
 	MyInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error)
+	InquiryMessage(ctx context.Context) (<-chan *ent.Inquiry, error)
 }
 
 type executableSchema struct {
@@ -2669,6 +2702,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Inquiry.Message(childComplexity), true
+	case "Inquiry.messages":
+		if e.complexity.Inquiry.Messages == nil {
+			break
+		}
+
+		return e.complexity.Inquiry.Messages(childComplexity), true
 	case "Inquiry.origin":
 		if e.complexity.Inquiry.Origin == nil {
 			break
@@ -2755,6 +2794,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.InquiryEdge.Node(childComplexity), true
+
+	case "InquiryMessage.authorName":
+		if e.complexity.InquiryMessage.AuthorName == nil {
+			break
+		}
+
+		return e.complexity.InquiryMessage.AuthorName(childComplexity), true
+	case "InquiryMessage.body":
+		if e.complexity.InquiryMessage.Body == nil {
+			break
+		}
+
+		return e.complexity.InquiryMessage.Body(childComplexity), true
+	case "InquiryMessage.at":
+		if e.complexity.InquiryMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.InquiryMessage.CreatedAt(childComplexity), true
+	case "InquiryMessage.fromStaff":
+		if e.complexity.InquiryMessage.FromStaff == nil {
+			break
+		}
+
+		return e.complexity.InquiryMessage.FromStaff(childComplexity), true
 
 	case "InquiryPayload.inquiry":
 		if e.complexity.InquiryPayload.Inquiry == nil {
@@ -3264,6 +3328,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.Logout(childComplexity, args["input"].(model.LogoutInput)), true
+	case "Mutation.postMyInquiryMessage":
+		if e.complexity.Mutation.PostMyInquiryMessage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_postMyInquiryMessage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.PostMyInquiryMessage(childComplexity, args["input"].(model.PostMyInquiryMessageInput)), true
 	case "Mutation.reassignInquiry":
 		if e.complexity.Mutation.ReassignInquiry == nil {
 			break
@@ -3341,6 +3416,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RenewAssignment(childComplexity, args["input"].(model.RenewAssignmentInput)), true
+	case "Mutation.replyToInquiry":
+		if e.complexity.Mutation.ReplyToInquiry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replyToInquiry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ReplyToInquiry(childComplexity, args["input"].(model.ReplyToInquiryInput)), true
 	case "Mutation.requestNextJob":
 		if e.complexity.Mutation.RequestNextJob == nil {
 			break
@@ -3814,6 +3900,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyInquiry.Message(childComplexity), true
+	case "MyInquiry.messages":
+		if e.complexity.MyInquiry.Messages == nil {
+			break
+		}
+
+		return e.complexity.MyInquiry.Messages(childComplexity), true
 	case "MyInquiry.posting":
 		if e.complexity.MyInquiry.Posting == nil {
 			break
@@ -3826,6 +3918,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MyInquiry.Status(childComplexity), true
+
+	case "MyInquiryMessage.authorName":
+		if e.complexity.MyInquiryMessage.AuthorName == nil {
+			break
+		}
+
+		return e.complexity.MyInquiryMessage.AuthorName(childComplexity), true
+	case "MyInquiryMessage.body":
+		if e.complexity.MyInquiryMessage.Body == nil {
+			break
+		}
+
+		return e.complexity.MyInquiryMessage.Body(childComplexity), true
+	case "MyInquiryMessage.at":
+		if e.complexity.MyInquiryMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.MyInquiryMessage.CreatedAt(childComplexity), true
+	case "MyInquiryMessage.fromStaff":
+		if e.complexity.MyInquiryMessage.FromStaff == nil {
+			break
+		}
+
+		return e.complexity.MyInquiryMessage.FromStaff(childComplexity), true
+
+	case "MyInquiryPayload.myInquiry":
+		if e.complexity.MyInquiryPayload.MyInquiry == nil {
+			break
+		}
+
+		return e.complexity.MyInquiryPayload.MyInquiry(childComplexity), true
 
 	case "MyMeeting.at":
 		if e.complexity.MyMeeting.At == nil {
@@ -5947,6 +6071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Subscription.InquiryAssigned(childComplexity), true
+	case "Subscription.inquiryMessage":
+		if e.complexity.Subscription.InquiryMessage == nil {
+			break
+		}
+
+		return e.complexity.Subscription.InquiryMessage(childComplexity), true
 	case "Subscription.myInquiryUpdated":
 		if e.complexity.Subscription.MyInquiryUpdated == nil {
 			break
@@ -6098,6 +6228,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOrgUnitChangesInput,
 		ec.unmarshalInputOrgUnitOrder,
 		ec.unmarshalInputOrgUnitWhereInput,
+		ec.unmarshalInputPostMyInquiryMessageInput,
 		ec.unmarshalInputPostingOrder,
 		ec.unmarshalInputPostingWhereInput,
 		ec.unmarshalInputPublicPostingOrder,
@@ -6109,6 +6240,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRegistrantWhereInput,
 		ec.unmarshalInputRemoveWorkHistoryInput,
 		ec.unmarshalInputRenewAssignmentInput,
+		ec.unmarshalInputReplyToInquiryInput,
 		ec.unmarshalInputRequestNextJobInput,
 		ec.unmarshalInputRoutingDecisionOrder,
 		ec.unmarshalInputRoutingDecisionWhereInput,
@@ -6258,7 +6390,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql" "api/threads.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6285,6 +6417,7 @@ var sources = []*ast.Source{
 	{Name: "api/staff.graphql", Input: sourceData("api/staff.graphql"), BuiltIn: false},
 	{Name: "api/subscriptions.graphql", Input: sourceData("api/subscriptions.graphql"), BuiltIn: false},
 	{Name: "api/team.graphql", Input: sourceData("api/team.graphql"), BuiltIn: false},
+	{Name: "api/threads.graphql", Input: sourceData("api/threads.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6649,6 +6782,17 @@ func (ec *executionContext) field_Mutation_logout_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_postMyInquiryMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNPostMyInquiryMessageInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostMyInquiryMessageInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_reassignInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6719,6 +6863,17 @@ func (ec *executionContext) field_Mutation_renewAssignment_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRenewAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRenewAssignmentInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replyToInquiry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNReplyToInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐReplyToInquiryInput)
 	if err != nil {
 		return nil, err
 	}
@@ -15703,6 +15858,8 @@ func (ec *executionContext) fieldContext_CreateInquiryPayload_inquiry(_ context.
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
 			case "assignee":
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -15750,6 +15907,8 @@ func (ec *executionContext) fieldContext_CreateInquiryPayload_myInquiry(_ contex
 				return ec.fieldContext_MyInquiry_posting(ctx, field)
 			case "assigneeName":
 				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			case "messages":
+				return ec.fieldContext_MyInquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
@@ -16840,6 +16999,45 @@ func (ec *executionContext) fieldContext_Inquiry_assignee(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Inquiry_messages(ctx context.Context, field graphql.CollectedField, obj *ent.Inquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Inquiry_messages,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Inquiry().Messages(ctx, obj)
+		},
+		nil,
+		ec.marshalNInquiryMessage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessageᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Inquiry_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Inquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "body":
+				return ec.fieldContext_InquiryMessage_body(ctx, field)
+			case "at":
+				return ec.fieldContext_InquiryMessage_at(ctx, field)
+			case "fromStaff":
+				return ec.fieldContext_InquiryMessage_fromStaff(ctx, field)
+			case "authorName":
+				return ec.fieldContext_InquiryMessage_authorName(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryMessage", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InquiryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17011,6 +17209,8 @@ func (ec *executionContext) fieldContext_InquiryEdge_node(_ context.Context, fie
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
 			case "assignee":
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -17042,6 +17242,122 @@ func (ec *executionContext) fieldContext_InquiryEdge_cursor(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Cursor does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryMessage_body,
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryMessage_at(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryMessage_at,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryMessage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryMessage_fromStaff(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryMessage_fromStaff,
+		func(ctx context.Context) (any, error) {
+			return obj.FromStaff, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryMessage_fromStaff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InquiryMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_InquiryMessage_authorName,
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_InquiryMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -17115,6 +17431,8 @@ func (ec *executionContext) fieldContext_InquiryPayload_inquiry(_ context.Contex
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
 			case "assignee":
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -20842,6 +21160,96 @@ func (ec *executionContext) fieldContext_Mutation_setAvailability(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_replyToInquiry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_replyToInquiry,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ReplyToInquiry(ctx, fc.Args["input"].(model.ReplyToInquiryInput))
+		},
+		nil,
+		ec.marshalNInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_replyToInquiry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_InquiryPayload_inquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type InquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replyToInquiry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_postMyInquiryMessage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_postMyInquiryMessage,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().PostMyInquiryMessage(ctx, fc.Args["input"].(model.PostMyInquiryMessageInput))
+		},
+		nil,
+		ec.marshalNMyInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚐMyInquiryPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_postMyInquiryMessage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "myInquiry":
+				return ec.fieldContext_MyInquiryPayload_myInquiry(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiryPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_postMyInquiryMessage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MyApplication_id(ctx context.Context, field graphql.CollectedField, obj *portal.MyApplication) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21977,6 +22385,210 @@ func (ec *executionContext) fieldContext_MyInquiry_assigneeName(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiry_messages(ctx context.Context, field graphql.CollectedField, obj *portal.MyInquiry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiry_messages,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyInquiry().Messages(ctx, obj)
+		},
+		nil,
+		ec.marshalNMyInquiryMessage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessageᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiry_messages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "body":
+				return ec.fieldContext_MyInquiryMessage_body(ctx, field)
+			case "at":
+				return ec.fieldContext_MyInquiryMessage_at(ctx, field)
+			case "fromStaff":
+				return ec.fieldContext_MyInquiryMessage_fromStaff(ctx, field)
+			case "authorName":
+				return ec.fieldContext_MyInquiryMessage_authorName(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiryMessage", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiryMessage_body(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiryMessage_body,
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiryMessage_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiryMessage_at(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiryMessage_at,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiryMessage_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiryMessage_fromStaff(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiryMessage_fromStaff,
+		func(ctx context.Context) (any, error) {
+			return obj.FromStaff, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiryMessage_fromStaff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiryMessage_authorName(ctx context.Context, field graphql.CollectedField, obj *ent.InquiryMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiryMessage_authorName,
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiryMessage_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiryMessage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MyInquiryPayload_myInquiry(ctx context.Context, field graphql.CollectedField, obj *MyInquiryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MyInquiryPayload_myInquiry,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.MyInquiryPayload().MyInquiry(ctx, obj)
+		},
+		nil,
+		ec.marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MyInquiryPayload_myInquiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MyInquiryPayload",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_MyInquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_MyInquiry_createdAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_MyInquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_MyInquiry_channel(ctx, field)
+			case "status":
+				return ec.fieldContext_MyInquiry_status(ctx, field)
+			case "message":
+				return ec.fieldContext_MyInquiry_message(ctx, field)
+			case "posting":
+				return ec.fieldContext_MyInquiry_posting(ctx, field)
+			case "assigneeName":
+				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			case "messages":
+				return ec.fieldContext_MyInquiry_messages(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
 	}
 	return fc, nil
@@ -28088,6 +28700,8 @@ func (ec *executionContext) fieldContext_Query_myInquiries(_ context.Context, fi
 				return ec.fieldContext_MyInquiry_posting(ctx, field)
 			case "assigneeName":
 				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			case "messages":
+				return ec.fieldContext_MyInquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
@@ -31230,6 +31844,8 @@ func (ec *executionContext) fieldContext_RoutingDecision_inquiry(_ context.Conte
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
 			case "assignee":
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -33551,6 +34167,8 @@ func (ec *executionContext) fieldContext_Subscription_inquiryAssigned(_ context.
 				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
 			case "assignee":
 				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
@@ -33598,8 +34216,87 @@ func (ec *executionContext) fieldContext_Subscription_myInquiryUpdated(_ context
 				return ec.fieldContext_MyInquiry_posting(ctx, field)
 			case "assigneeName":
 				return ec.fieldContext_MyInquiry_assigneeName(ctx, field)
+			case "messages":
+				return ec.fieldContext_MyInquiry_messages(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_inquiryMessage(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subscription_inquiryMessage,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Subscription().InquiryMessage(ctx)
+		},
+		nil,
+		ec.marshalNInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subscription_inquiryMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Inquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Inquiry_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Inquiry_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_Inquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_Inquiry_channel(ctx, field)
+			case "origin":
+				return ec.fieldContext_Inquiry_origin(ctx, field)
+			case "message":
+				return ec.fieldContext_Inquiry_message(ctx, field)
+			case "status":
+				return ec.fieldContext_Inquiry_status(ctx, field)
+			case "dueAt":
+				return ec.fieldContext_Inquiry_dueAt(ctx, field)
+			case "priority":
+				return ec.fieldContext_Inquiry_priority(ctx, field)
+			case "assignedAt":
+				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
+			case "acknowledgedAt":
+				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
+			case "resolvedAt":
+				return ec.fieldContext_Inquiry_resolvedAt(ctx, field)
+			case "escalatedAt":
+				return ec.fieldContext_Inquiry_escalatedAt(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Inquiry_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Inquiry_posting(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Inquiry_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Inquiry_salesRep(ctx, field)
+			case "routingDecisions":
+				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
 		},
 	}
 	return fc, nil
@@ -44130,6 +44827,40 @@ func (ec *executionContext) unmarshalInputOrgUnitWhereInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPostMyInquiryMessageInput(ctx context.Context, obj any) (model.PostMyInquiryMessageInput, error) {
+	var it model.PostMyInquiryMessageInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"inquiryId", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "inquiryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InquiryID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputPostingOrder(ctx context.Context, obj any) (ent.PostingOrder, error) {
 	var it ent.PostingOrder
 	asMap := map[string]any{}
@@ -47149,6 +47880,51 @@ func (ec *executionContext) unmarshalInputRenewAssignmentInput(ctx context.Conte
 				return it, err
 			}
 			it.BillRate = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputReplyToInquiryInput(ctx context.Context, obj any) (model.ReplyToInquiryInput, error) {
+	var it model.ReplyToInquiryInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["resolve"]; !present {
+		asMap["resolve"] = false
+	}
+
+	fieldsInOrder := [...]string{"inquiryId", "body", "resolve"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "inquiryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inquiryId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InquiryID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "resolve":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolve"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolve = data
 		}
 	}
 
@@ -54674,6 +55450,42 @@ func (ec *executionContext) _Inquiry(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "messages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Inquiry_messages(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -54758,6 +55570,60 @@ func (ec *executionContext) _InquiryEdge(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._InquiryEdge_node(ctx, field, obj)
 		case "cursor":
 			out.Values[i] = ec._InquiryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var inquiryMessageImplementors = []string{"InquiryMessage"}
+
+func (ec *executionContext) _InquiryMessage(ctx context.Context, sel ast.SelectionSet, obj *ent.InquiryMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inquiryMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InquiryMessage")
+		case "body":
+			out.Values[i] = ec._InquiryMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._InquiryMessage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromStaff":
+			out.Values[i] = ec._InquiryMessage_fromStaff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorName":
+			out.Values[i] = ec._InquiryMessage_authorName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55721,6 +56587,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "replyToInquiry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replyToInquiry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "postMyInquiryMessage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_postMyInquiryMessage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -56176,6 +57056,166 @@ func (ec *executionContext) _MyInquiry(ctx context.Context, sel ast.SelectionSet
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "assigneeName":
 			out.Values[i] = ec._MyInquiry_assigneeName(ctx, field, obj)
+		case "messages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyInquiry_messages(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myInquiryMessageImplementors = []string{"MyInquiryMessage"}
+
+func (ec *executionContext) _MyInquiryMessage(ctx context.Context, sel ast.SelectionSet, obj *ent.InquiryMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myInquiryMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyInquiryMessage")
+		case "body":
+			out.Values[i] = ec._MyInquiryMessage_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._MyInquiryMessage_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromStaff":
+			out.Values[i] = ec._MyInquiryMessage_fromStaff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorName":
+			out.Values[i] = ec._MyInquiryMessage_authorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var myInquiryPayloadImplementors = []string{"MyInquiryPayload"}
+
+func (ec *executionContext) _MyInquiryPayload(ctx context.Context, sel ast.SelectionSet, obj *MyInquiryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, myInquiryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MyInquiryPayload")
+		case "myInquiry":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MyInquiryPayload_myInquiry(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -60560,6 +61600,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_inquiryAssigned(ctx, fields[0])
 	case "myInquiryUpdated":
 		return ec._Subscription_myInquiryUpdated(ctx, fields[0])
+	case "inquiryMessage":
+		return ec._Subscription_inquiryMessage(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -62167,6 +63209,60 @@ func (ec *executionContext) marshalNInquiryKind2githubᚗcomᚋexampleᚋstaffcr
 	return v
 }
 
+func (ec *executionContext) marshalNInquiryMessage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.InquiryMessage) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNInquiryMessage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessage(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInquiryMessage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessage(ctx context.Context, sel ast.SelectionSet, v *ent.InquiryMessage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InquiryMessage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInquiryOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryOrderField(ctx context.Context, v any) (*ent.InquiryOrderField, error) {
 	var res = new(ent.InquiryOrderField)
 	err := res.UnmarshalGQL(v)
@@ -62804,6 +63900,74 @@ func (ec *executionContext) marshalNMyInquiry2ᚖgithubᚗcomᚋexampleᚋstaffc
 	return ec._MyInquiry(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMyInquiryMessage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessageᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.InquiryMessage) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNMyInquiryMessage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessage(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMyInquiryMessage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiryMessage(ctx context.Context, sel ast.SelectionSet, v *ent.InquiryMessage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyInquiryMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMyInquiryPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚐMyInquiryPayload(ctx context.Context, sel ast.SelectionSet, v MyInquiryPayload) graphql.Marshaler {
+	return ec._MyInquiryPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMyInquiryPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚐMyInquiryPayload(ctx context.Context, sel ast.SelectionSet, v *MyInquiryPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MyInquiryPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMyProfile2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋportalᚐMyProfile(ctx context.Context, sel ast.SelectionSet, v portal.MyProfile) graphql.Marshaler {
 	return ec._MyProfile(ctx, sel, &v)
 }
@@ -63065,6 +64229,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPostMyInquiryMessageInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostMyInquiryMessageInput(ctx context.Context, v any) (model.PostMyInquiryMessageInput, error) {
+	res, err := ec.unmarshalInputPostMyInquiryMessageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPosting(ctx context.Context, sel ast.SelectionSet, v *ent.Posting) graphql.Marshaler {
@@ -63659,6 +64828,11 @@ func (ec *executionContext) unmarshalNRemoveWorkHistoryInput2githubᚗcomᚋexam
 
 func (ec *executionContext) unmarshalNRenewAssignmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRenewAssignmentInput(ctx context.Context, v any) (model.RenewAssignmentInput, error) {
 	res, err := ec.unmarshalInputRenewAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReplyToInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐReplyToInquiryInput(ctx context.Context, v any) (model.ReplyToInquiryInput, error) {
+	res, err := ec.unmarshalInputReplyToInquiryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/threads"
 )
 
 // loaders batch the per-row lookups of hand-written resolvers (entgql's field collection covers the
@@ -27,7 +28,8 @@ type loaders struct {
 	salesRep    *dataloadgen.Loader[int, *ent.SalesRep]    // by account id
 	registrant  *dataloadgen.Loader[int, *ent.Registrant]  // by account id
 	insurance   *dataloadgen.Loader[int, pipeline.Continuity]
-	market      *memo[int, []matching.MarketPosting] // by agency id
+	market      *memo[int, []matching.MarketPosting]            // by agency id
+	messages    *dataloadgen.Loader[int, []*ent.InquiryMessage] // by inquiry id
 }
 
 // memo computes a value once per key for the operation. For keys nearly every row shares (the
@@ -131,6 +133,20 @@ func newLoaders(c *ent.Client) *loaders {
 		}, w),
 		// Matching checks the viewer belongs to the agency before it reads all its open postings' wages.
 		market: newMemo((&matching.Service{Client: c}).Market),
+		messages: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([][]*ent.InquiryMessage, []error) {
+			m, err := (&threads.Service{Client: c}).Messages(ctx, ids)
+			if err != nil {
+				return fail[[]*ent.InquiryMessage](len(ids), err)
+			}
+			out := make([][]*ent.InquiryMessage, len(ids))
+			for i, id := range ids {
+				out[i] = m[id]
+				if out[i] == nil {
+					out[i] = []*ent.InquiryMessage{}
+				}
+			}
+			return out, nil
+		}, w),
 	}
 }
 

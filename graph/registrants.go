@@ -1,9 +1,13 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/internal/registrants"
 	"github.com/example/staffcrm/internal/signup"
+	"github.com/example/staffcrm/internal/threads"
 )
 
 // The registrant-account edge: input mapping for registrants.resolvers.go. The rules are in
@@ -56,4 +60,18 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// MyInquiryPayload names the inquiry a registrant wrote in; its myInquiry field reads her view of it.
+type MyInquiryPayload struct{ InquiryID int }
+
+func (r *Resolver) threads() *threads.Service {
+	return &threads.Service{Client: r.Client, Steps: r.Router, Notifier: r.Threads}
+}
+
+// threadOf reads an inquiry's thread through the operation's batch.
+func (r *Resolver) threadOf(ctx context.Context, inquiryID int) ([]*ent.InquiryMessage, error) {
+	l := loadersOf(ctx, r.Client).messages
+	prime(ctx, l)
+	return l.Load(ctx, inquiryID)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
+	"github.com/example/staffcrm/internal/threads"
 )
 
 // Resolver holds the dependencies of the resolvers.
@@ -22,7 +23,10 @@ type Resolver struct {
 	Bus      notify.Subscriber
 	Pipeline *pipeline.Service
 	Limits   *RateLimits // nil: no abuse limits (tests)
-	Mailer   mail.Mailer // nil: mail.Log, which logs no links
+	// Threads tells the other side of an inquiry thread about a new message (routing.BusEvents; nil:
+	// nobody is told).
+	Threads threads.Notifier
+	Mailer  mail.Mailer // nil: mail.Log, which logs no links
 	// PublicURL is the server's public address, where e-mailed one-time links point ("" =
 	// mail.DefaultPublicURL).
 	PublicURL string

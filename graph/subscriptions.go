@@ -61,8 +61,16 @@ func (r *Resolver) inquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, er
 	})
 }
 
+// inquiryMessage: the registrant wrote in the thread of an inquiry assigned to the viewer.
+func (r *Resolver) inquiryMessage(ctx context.Context) (<-chan *ent.Inquiry, error) {
+	return subscribe(ctx, r, []string{notify.TopicInquiryMessage}, func(ctx context.Context, id int) (*ent.Inquiry, bool) {
+		inq, err := r.Router.AssignedToViewer(ctx, id)
+		return inq, err == nil
+	})
+}
+
 func (r *Resolver) myInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error) {
-	return subscribe(ctx, r, []string{notify.TopicInquiryAssigned, notify.TopicInquiryUpdated}, func(ctx context.Context, id int) (*portal.MyInquiry, bool) {
+	return subscribe(ctx, r, []string{notify.TopicInquiryAssigned, notify.TopicInquiryUpdated, notify.TopicInquiryMessage}, func(ctx context.Context, id int) (*portal.MyInquiry, bool) {
 		mine, err := r.portal().Inquiry(ctx, id)
 		return mine, err == nil
 	})

@@ -177,6 +177,18 @@ func (f InquiryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InquiryMutation", m)
 }
 
+// The InquiryMessageFunc type is an adapter to allow the use of ordinary
+// function as InquiryMessage mutator.
+type InquiryMessageFunc func(context.Context, *ent.InquiryMessageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InquiryMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InquiryMessageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InquiryMessageMutation", m)
+}
+
 // The MinimumWageFunc type is an adapter to allow the use of ordinary
 // function as MinimumWage mutator.
 type MinimumWageFunc func(context.Context, *ent.MinimumWageMutation) (ent.Value, error)

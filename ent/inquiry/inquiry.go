@@ -72,6 +72,8 @@ const (
 	EdgeSalesRep = "sales_rep"
 	// EdgeRoutingDecisions holds the string denoting the routing_decisions edge name in mutations.
 	EdgeRoutingDecisions = "routing_decisions"
+	// EdgeMessages holds the string denoting the messages edge name in mutations.
+	EdgeMessages = "messages"
 	// Table holds the table name of the inquiry in the database.
 	Table = "inquiries"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -116,6 +118,13 @@ const (
 	RoutingDecisionsInverseTable = "routing_decisions"
 	// RoutingDecisionsColumn is the table column denoting the routing_decisions relation/edge.
 	RoutingDecisionsColumn = "inquiry_id"
+	// MessagesTable is the table that holds the messages relation/edge.
+	MessagesTable = "inquiry_messages"
+	// MessagesInverseTable is the table name for the InquiryMessage entity.
+	// It exists in this package in order to avoid circular dependency with the "inquirymessage" package.
+	MessagesInverseTable = "inquiry_messages"
+	// MessagesColumn is the table column denoting the messages relation/edge.
+	MessagesColumn = "inquiry_id"
 )
 
 // Columns holds all SQL columns for inquiry fields.
@@ -450,6 +459,20 @@ func ByRoutingDecisions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption 
 		sqlgraph.OrderByNeighborTerms(s, newRoutingDecisionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByMessagesCount orders the results by messages count.
+func ByMessagesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMessagesStep(), opts...)
+	}
+}
+
+// ByMessages orders the results by messages terms.
+func ByMessages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMessagesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -490,6 +513,13 @@ func newRoutingDecisionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RoutingDecisionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, RoutingDecisionsTable, RoutingDecisionsColumn),
+	)
+}
+func newMessagesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MessagesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MessagesTable, MessagesColumn),
 	)
 }
 

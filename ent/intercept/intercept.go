@@ -22,6 +22,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -468,6 +469,33 @@ func (f TraverseInquiry) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.InquiryQuery", q)
 }
 
+// The InquiryMessageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InquiryMessageFunc func(context.Context, *ent.InquiryMessageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InquiryMessageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InquiryMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InquiryMessageQuery", q)
+}
+
+// The TraverseInquiryMessage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInquiryMessage func(context.Context, *ent.InquiryMessageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInquiryMessage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInquiryMessage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InquiryMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InquiryMessageQuery", q)
+}
+
 // The MinimumWageFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MinimumWageFunc func(context.Context, *ent.MinimumWageQuery) (ent.Value, error)
 
@@ -742,6 +770,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CoordinatorQuery, predicate.Coordinator, coordinator.OrderOption]{typ: ent.TypeCoordinator, tq: q}, nil
 	case *ent.InquiryQuery:
 		return &query[*ent.InquiryQuery, predicate.Inquiry, inquiry.OrderOption]{typ: ent.TypeInquiry, tq: q}, nil
+	case *ent.InquiryMessageQuery:
+		return &query[*ent.InquiryMessageQuery, predicate.InquiryMessage, inquirymessage.OrderOption]{typ: ent.TypeInquiryMessage, tq: q}, nil
 	case *ent.MinimumWageQuery:
 		return &query[*ent.MinimumWageQuery, predicate.MinimumWage, minimumwage.OrderOption]{typ: ent.TypeMinimumWage, tq: q}, nil
 	case *ent.OrgUnitQuery:

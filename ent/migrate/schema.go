@@ -797,6 +797,49 @@ var (
 			},
 		},
 	}
+	// InquiryMessagesColumns holds the columns for the "inquiry_messages" table.
+	InquiryMessagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "author_account_id", Type: field.TypeInt, Nullable: true},
+		{Name: "from_staff", Type: field.TypeBool},
+		{Name: "author_name", Type: field.TypeString, Size: 100},
+		{Name: "body", Type: field.TypeString, Size: 5000},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "inquiry_id", Type: field.TypeInt},
+		{Name: "agency_id", Type: field.TypeInt},
+	}
+	// InquiryMessagesTable holds the schema information for the "inquiry_messages" table.
+	InquiryMessagesTable = &schema.Table{
+		Name:       "inquiry_messages",
+		Columns:    InquiryMessagesColumns,
+		PrimaryKey: []*schema.Column{InquiryMessagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "inquiry_messages_inquiries_messages",
+				Columns:    []*schema.Column{InquiryMessagesColumns[6]},
+				RefColumns: []*schema.Column{InquiriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "inquiry_messages_agencies_agency",
+				Columns:    []*schema.Column{InquiryMessagesColumns[7]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "inquirymessage_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{InquiryMessagesColumns[7]},
+			},
+			{
+				Name:    "inquirymessage_inquiry_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{InquiryMessagesColumns[6], InquiryMessagesColumns[5]},
+			},
+		},
+	}
 	// MinimumWagesColumns holds the columns for the "minimum_wages" table.
 	MinimumWagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1324,6 +1367,7 @@ var (
 		ContactLogsTable,
 		CoordinatorsTable,
 		InquiriesTable,
+		InquiryMessagesTable,
 		MinimumWagesTable,
 		OrgUnitsTable,
 		PostingsTable,
@@ -1414,6 +1458,11 @@ func init() {
 	InquiriesTable.ForeignKeys[4].RefTable = SalesRepsTable
 	InquiriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
+	InquiryMessagesTable.ForeignKeys[0].RefTable = InquiriesTable
+	InquiryMessagesTable.ForeignKeys[1].RefTable = AgenciesTable
+	InquiryMessagesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	MinimumWagesTable.ForeignKeys[0].RefTable = AgenciesTable
 	MinimumWagesTable.Annotation = &entsql.Annotation{

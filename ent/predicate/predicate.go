@@ -48,6 +48,9 @@ type Coordinator func(*sql.Selector)
 // Inquiry is the predicate function for inquiry builders.
 type Inquiry func(*sql.Selector)
 
+// InquiryMessage is the predicate function for inquirymessage builders.
+type InquiryMessage func(*sql.Selector)
+
 // MinimumWage is the predicate function for minimumwage builders.
 type MinimumWage func(*sql.Selector)
 

@@ -447,6 +447,30 @@ func (f InquiryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InquiryMutation", m)
 }
 
+// The InquiryMessageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InquiryMessageQueryRuleFunc func(context.Context, *ent.InquiryMessageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InquiryMessageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InquiryMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InquiryMessageQuery", q)
+}
+
+// The InquiryMessageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InquiryMessageMutationRuleFunc func(context.Context, *ent.InquiryMessageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InquiryMessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InquiryMessageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InquiryMessageMutation", m)
+}
+
 // The MinimumWageQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MinimumWageQueryRuleFunc func(context.Context, *ent.MinimumWageQuery) error
@@ -726,6 +750,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InquiryQuery:
 		return q.Filter(), nil
+	case *ent.InquiryMessageQuery:
+		return q.Filter(), nil
 	case *ent.MinimumWageQuery:
 		return q.Filter(), nil
 	case *ent.OrgUnitQuery:
@@ -778,6 +804,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CoordinatorMutation:
 		return m.Filter(), nil
 	case *ent.InquiryMutation:
+		return m.Filter(), nil
+	case *ent.InquiryMessageMutation:
 		return m.Filter(), nil
 	case *ent.MinimumWageMutation:
 		return m.Filter(), nil

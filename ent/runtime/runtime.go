@@ -20,6 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -760,6 +761,49 @@ func init() {
 	inquiryDescIdempotencyKey := inquiryFields[11].Descriptor()
 	// inquiry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	inquiry.IdempotencyKeyValidator = inquiryDescIdempotencyKey.Validators[0].(func(string) error)
+	inquirymessageMixin := schema.InquiryMessage{}.Mixin()
+	inquirymessage.Policy = privacy.NewPolicies(schema.InquiryMessage{})
+	inquirymessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := inquirymessage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	inquirymessageMixinHooks0 := inquirymessageMixin[0].Hooks()
+
+	inquirymessage.Hooks[1] = inquirymessageMixinHooks0[0]
+
+	inquirymessage.Hooks[2] = inquirymessageMixinHooks0[1]
+	inquirymessageFields := schema.InquiryMessage{}.Fields()
+	_ = inquirymessageFields
+	// inquirymessageDescAuthorName is the schema descriptor for author_name field.
+	inquirymessageDescAuthorName := inquirymessageFields[3].Descriptor()
+	// inquirymessage.AuthorNameValidator is a validator for the "author_name" field. It is called by the builders before save.
+	inquirymessage.AuthorNameValidator = inquirymessageDescAuthorName.Validators[0].(func(string) error)
+	// inquirymessageDescBody is the schema descriptor for body field.
+	inquirymessageDescBody := inquirymessageFields[4].Descriptor()
+	// inquirymessage.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	inquirymessage.BodyValidator = func() func(string) error {
+		validators := inquirymessageDescBody.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(body string) error {
+			for _, fn := range fns {
+				if err := fn(body); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// inquirymessageDescCreatedAt is the schema descriptor for created_at field.
+	inquirymessageDescCreatedAt := inquirymessageFields[5].Descriptor()
+	// inquirymessage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	inquirymessage.DefaultCreatedAt = inquirymessageDescCreatedAt.Default.(func() time.Time)
 	minimumwageMixin := schema.MinimumWage{}.Mixin()
 	minimumwage.Policy = privacy.NewPolicies(schema.MinimumWage{})
 	minimumwage.Hooks[0] = func(next ent.Mutator) ent.Mutator {

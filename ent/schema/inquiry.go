@@ -56,6 +56,7 @@ func (Inquiry) Edges() []ent.Edge {
 		edge.From("sales_rep", SalesRep.Type).Ref("inquiries").Field("sales_rep_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("routing_decisions", RoutingDecision.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entsql.OnDelete(entsql.Cascade)),
+		edge.To("messages", InquiryMessage.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

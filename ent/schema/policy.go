@@ -238,17 +238,29 @@ func (WorkHistory) Hooks() []ent.Hook {
 // Inquiry: coordinators see theirs and, in COORDINATOR mode, the agency queue; sales reps see theirs
 // and those about their postings; registrants their own.
 func (Inquiry) Policy() ent.Policy {
-	coord := func(v *auth.Viewer) entql.P {
-		return entql.Or(eq("coordinator_id", v.ProfileID),
-			entql.And(eq("status", "QUEUED"), has("agency", eq("routing_mode", "COORDINATOR"))))
-	}
-	rep := func(v *auth.Viewer) entql.P {
-		return entql.Or(eq("sales_rep_id", v.ProfileID), has("posting", repPostings(v)))
-	}
 	return policy(
-		reads(all(admin), scoped(coordinator, coord), scoped(salesRep, rep), scoped(registrant, ownRegistrant)),
+		reads(all(admin), scoped(coordinator, coordinatorInquiries), scoped(salesRep, repInquiries), scoped(registrant, ownRegistrant)),
 		writes(access.AllowCreate(registrant)),
 	)
+}
+
+func coordinatorInquiries(v *auth.Viewer) entql.P {
+	return entql.Or(eq("coordinator_id", v.ProfileID),
+		entql.And(eq("status", "QUEUED"), has("agency", eq("routing_mode", "COORDINATOR"))))
+}
+
+func repInquiries(v *auth.Viewer) entql.P {
+	return entql.Or(eq("sales_rep_id", v.ProfileID), has("posting", repPostings(v)))
+}
+
+// InquiryMessage: whoever sees the inquiry reads its thread. No viewer writes one directly:
+// internal/threads checks that the author may post (the registrant, the assignee, an admin).
+func (InquiryMessage) Policy() ent.Policy {
+	return policy(reads(all(admin),
+		scoped(coordinator, func(v *auth.Viewer) entql.P { return has("inquiry", coordinatorInquiries(v)) }),
+		scoped(salesRep, func(v *auth.Viewer) entql.P { return has("inquiry", repInquiries(v)) }),
+		scoped(registrant, func(v *auth.Viewer) entql.P { return has("inquiry", ownRegistrant(v)) }),
+	), nil)
 }
 
 func (Inquiry) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(registrant, "registrant_id")} }

@@ -319,6 +319,11 @@ type OrgUnitPayload struct {
 	OrgUnit *ent.OrgUnit `json:"orgUnit"`
 }
 
+type PostMyInquiryMessageInput struct {
+	InquiryID int    `json:"inquiryId"`
+	Body      string `json:"body"`
+}
+
 type PostingMatchConnection struct {
 	Edges      []*PostingMatchEdge   `json:"edges"`
 	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
@@ -423,6 +428,13 @@ type RenewAssignmentInput struct {
 	EndDate      time.Time `json:"endDate"`
 	HourlyWage   *int      `json:"hourlyWage,omitempty"`
 	BillRate     *int      `json:"billRate,omitempty"`
+}
+
+type ReplyToInquiryInput struct {
+	InquiryID int    `json:"inquiryId"`
+	Body      string `json:"body"`
+	// Resolve the inquiry with this answer.
+	Resolve *bool `json:"resolve,omitempty"`
 }
 
 type RequestNextJobInput struct {

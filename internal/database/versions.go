@@ -14,8 +14,9 @@ var VersionedTables = []string{
 	"accounts", "agencies", "application_events", "applications", "assignments",
 	"client_sites", "clients", "contact_logs", "coordinators", "inquiries", "org_units", "postings",
 	"registrants", "routing_decisions", "sales_reps", "skills", "work_histories",
-	"minimum_wages", // migrations/*_minimum_wages.sql adds its triggers
-	"consents",      // migrations/*_registrant_signup.sql adds its triggers
+	"minimum_wages",    // migrations/*_minimum_wages.sql adds its triggers
+	"consents",         // migrations/*_registrant_signup.sql adds its triggers
+	"inquiry_messages", // migrations/*_inquiry_messages.sql adds its triggers
 }
 
 // DataVersion is a number that changes whenever a write to any of VersionedTables commits, in this

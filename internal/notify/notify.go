@@ -24,6 +24,7 @@ const (
 	TopicInquiryAssigned    = "inquiry.assigned"
 	TopicInquiryUpdated     = "inquiry.updated"
 	TopicApplicationUpdated = "application.updated"
+	TopicInquiryMessage     = "inquiry.message"
 
 	// TopicResync means "you may have missed events; re-read your state". It is delivered to every
 	// subscriber regardless of its match function, after a lost LISTEN connection is re-established

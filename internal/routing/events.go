@@ -18,6 +18,44 @@ type BusEvents struct {
 	Log    *slog.Logger
 }
 
+// MessagePosted tells the other side of inq's thread about a new message: the registrant when staff
+// wrote, the assignee when she did.
+func (e BusEvents) MessagePosted(ctx context.Context, inq *ent.Inquiry, fromStaff bool) {
+	sys := access.System(ctx, "events: find the account to notify about a new message")
+	var (
+		id  *int
+		err error
+	)
+	switch {
+	case fromStaff:
+		var r *ent.Registrant
+		if r, err = e.Client.Registrant.Get(sys, inq.RegistrantID); err == nil {
+			id = r.AccountID
+		}
+	case inq.CoordinatorID != nil:
+		var c *ent.Coordinator
+		if c, err = e.Client.Coordinator.Get(sys, *inq.CoordinatorID); err == nil {
+			id = c.AccountID
+		}
+	case inq.SalesRepID != nil:
+		var r *ent.SalesRep
+		if r, err = e.Client.SalesRep.Get(sys, *inq.SalesRepID); err == nil {
+			id = r.AccountID
+		}
+	}
+	if err != nil {
+		e.Log.ErrorContext(ctx, "message event audience", "err", err, "inquiry", inq.ID)
+		return
+	}
+	if id == nil {
+		return // nobody to tell (queued, or the other side has no account)
+	}
+	ev := notify.Event{Topic: notify.TopicInquiryMessage, AgencyID: inq.AgencyID, EntityID: inq.ID, AccountIDs: []int{*id}}
+	if err := e.Bus.Publish(ctx, ev); err != nil {
+		e.Log.ErrorContext(ctx, "publish message event", "err", err, "inquiry", inq.ID)
+	}
+}
+
 // InquiryChanged publishes who should hear about inq. A lookup that fails leaves that account out
 // of the audience and is logged; the event still goes to the others.
 func (e BusEvents) InquiryChanged(ctx context.Context, inq *ent.Inquiry) {

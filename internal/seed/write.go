@@ -618,7 +618,21 @@ func (w *writer) inquiries(ctx context.Context) error {
 		}
 		rbs = append(rbs, b)
 	}
-	_, err = bulk(ctx, w.tx.RoutingDecision.CreateBulk, rbs, func(r *ent.RoutingDecision) int { return r.ID })
+	if _, err = bulk(ctx, w.tx.RoutingDecision.CreateBulk, rbs, func(r *ent.RoutingDecision) int { return r.ID }); err != nil {
+		return err
+	}
+	// The e-mailed general question has a follow-up in its thread; the demo registrant's question
+	// about the predecessor is still waiting for its answer.
+	var mbs []*ent.InquiryMessageCreate
+	for i, q := range routedPlans {
+		if q.kind == "GENERAL" && q.channel == "EMAIL" {
+			r := w.ap.registrants[q.reg]
+			mbs = append(mbs, w.tx.InquiryMessage.Create().SetAgencyID(w.agencyID).SetInquiryID(ids[i]).
+				SetFromStaff(false).SetAuthorName(r.name.family+" "+r.name.given).
+				SetBody("追記です。平日の午前中でしたらお電話に出られます。").SetCreatedAt(q.created.Add(20*time.Minute)))
+		}
+	}
+	_, err = bulk(ctx, w.tx.InquiryMessage.CreateBulk, mbs, func(m *ent.InquiryMessage) int { return m.ID })
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +49,7 @@ type masterEnv struct {
 	*walkEnv
 	w      *mutWalk
 	mailer *mail.Recorder
+	posted *postedRecorder
 	router *routing.Router
 	issuer *auth.Tokens
 }
@@ -75,17 +77,39 @@ func newMasterEnv(t *testing.T, kind dbtest.Kind) *masterEnv {
 		issue(role, v)
 	}
 	issue(roleOther, viewersB[roleAdmin])
-	me := &masterEnv{walkEnv: e, mailer: &mail.Recorder{}, issuer: tokens,
+	me := &masterEnv{walkEnv: e, mailer: &mail.Recorder{}, issuer: tokens, posted: &postedRecorder{},
 		router: routing.NewRouter(db.Client, kind == dbtest.Postgres, nil)}
 	me.w = &mutWalk{e: e, ctx: ctx}
 	resolver := &graph.Resolver{Client: db.Client, Sessions: session.New(db.Client, tokens, 0), Router: me.router,
-		Pipeline: &pipeline.Service{Client: db.Client}, Mailer: me.mailer, PublicURL: "https://crm.example"}
+		Pipeline: &pipeline.Service{Client: db.Client}, Mailer: me.mailer, PublicURL: "https://crm.example", Threads: me.posted}
 	e.schema = graph.NewSchema(resolver).Schema()
 	srv := httptest.NewServer(server.Handler(server.Options{Resolver: resolver, Tokens: tokens, Ready: db.Ready,
 		Log: slog.New(slog.NewJSONHandler(testLogOut, nil)), Development: true}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 	return me
+}
+
+// postedRecorder is the thread notifier of the tests: which inquiry got a message from which side.
+type postedRecorder struct {
+	mu    sync.Mutex
+	posts []string
+}
+
+func (p *postedRecorder) MessagePosted(_ context.Context, inq *ent.Inquiry, fromStaff bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	side := "registrant"
+	if fromStaff {
+		side = "staff"
+	}
+	p.posts = append(p.posts, fmt.Sprintf("%d:%s", inq.ID, side))
+}
+
+func (p *postedRecorder) list() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.posts)
 }
 
 func (e *masterEnv) run(t *testing.T, role, q string, vars map[string]any) gqlResponse {
@@ -236,6 +260,16 @@ func masterCases() []masterCase {
 		{"removeRegistrantWorkHistory", "RemoveWorkHistoryInput!", "registrant{id}",
 			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshWorkHistory(e, "G2")} },
 			coordOrAdmin(nf)},
+
+		// Inquiry threads (issue 15 item 5).
+		{"replyToInquiry", "ReplyToInquiryInput!", "inquiry{status}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"inquiryId": e.w.freshInquiry(role, inquiry.StatusACKNOWLEDGED, false), "body": "お答えします"}
+			}, staffInScope(nf)},
+		{"postMyInquiryMessage", "PostMyInquiryMessageInput!", "myInquiry{messages{body}}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"inquiryId": e.w.freshInquiry(roleCoord, inquiry.StatusASSIGNED, false), "body": "追記です"}
+			}, registrantOnly(forb)},
 
 		// Pipeline gaps (issue 15 item 6).
 		{"acceptOffer", "ApplicationIdInput!", "application{status accepted}",

@@ -201,6 +201,29 @@ var mutationSpecs = map[string]mutationSpec{
 		other:   map[string]string{"id": "I1"},
 		outside: map[string]map[string]string{"id": {roleCoord: "I2"}},
 	},
+	// Inquiry threads (issue 15 item 5): staff reply on inquiries assigned to them (admins on any);
+	// the registrant writes in her own.
+	"replyToInquiry": {
+		input: func(w *mutWalk, role string) map[string]any {
+			switch role {
+			case roleAdmin, roleCoord, roleSales:
+				return map[string]any{"inquiryId": w.freshInquiry(role, inquiry.StatusACKNOWLEDGED, false), "body": "お答えします"}
+			}
+			return nil
+		},
+		other:   map[string]string{"inquiryId": "I1"},
+		outside: map[string]map[string]string{"inquiryId": {roleCoord: "I2", roleSales: "I1"}},
+	},
+	"postMyInquiryMessage": {
+		input: func(w *mutWalk, role string) map[string]any {
+			if role != roleReg {
+				return nil
+			}
+			return map[string]any{"inquiryId": w.freshInquiry(roleCoord, inquiry.StatusASSIGNED, false), "body": "追記です"}
+		},
+		other:   map[string]string{"inquiryId": "I1"},
+		outside: map[string]map[string]string{"inquiryId": {roleReg: "I2"}},
+	},
 	// Skills and work history (issue 15 item 1): the registrant names only her own entries;
 	// coordinators and admins any registrant of the agency; sales reps none.
 	"updateMyWorkHistory":         ownHistoryStep(map[string]any{"tasks": "walk"}),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
+	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -441,4 +442,74 @@ func (s *Service) SetAvailability(ctx context.Context, available bool) (Shift, e
 		}
 	}
 	return out, nil
+}
+
+// Bootstrap is the first admin of an agency, made from the command line (`admin create`).
+type Bootstrap struct {
+	AgencySlug string
+	AgencyName string // set: create the agency; empty: the agency with AgencySlug must exist
+	Timezone   string // new agencies; "": the schema's default (Asia/Tokyo)
+	Email      string
+}
+
+// ErrNotCLI: Bootstrap is for trusted callers (the command line), never a signed-in viewer.
+var ErrNotCLI = errors.New("admin bootstrap runs from the command line only")
+
+// CreateAdmin makes an admin account (and, with AgencyName, its agency) for a trusted caller and
+// returns its one-time set-password link for the operator to hand over; nothing is mailed or logged.
+// An existing e-mail or agency slug is refused, so running it twice changes nothing.
+func (s *Service) CreateAdmin(ctx context.Context, b Bootstrap) (link string, expires time.Time, err error) {
+	if v, check, err := access.Caller(ctx); err != nil || check || v != nil {
+		return "", time.Time{}, ErrNotCLI
+	}
+	email, err := auth.NormalizeEmail(b.Email)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	placeholder, err := auth.HashPassword(rand.Text())
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("create admin: %w", err)
+	}
+	expires = s.now().Add(s.ttl())
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
+		var agencyID int
+		if b.AgencyName != "" {
+			c := tx.Agency.Create().SetName(b.AgencyName).SetSlug(b.AgencySlug)
+			if b.Timezone != "" {
+				c.SetTimezone(b.Timezone)
+			}
+			ag, err := c.Save(ctx)
+			if ent.IsConstraintError(err) {
+				return invalid.Field("agency-slug", "an agency with slug %q exists; omit -agency-name to add an admin to it", b.AgencySlug)
+			}
+			if err != nil {
+				return err
+			}
+			agencyID = ag.ID
+		} else {
+			ag, err := tx.Agency.Query().Where(agency.Slug(b.AgencySlug)).Only(ctx)
+			if ent.IsNotFound(err) {
+				return invalid.Field("agency-slug", "no agency with slug %q; give -agency-name to create it", b.AgencySlug)
+			}
+			if err != nil {
+				return err
+			}
+			agencyID = ag.ID
+		}
+		acc, err := tx.Account.Create().SetAgencyID(agencyID).SetEmail(email).SetRole(account.RoleADMIN).
+			SetPasswordHash(placeholder).Save(ctx)
+		if ent.IsConstraintError(err) {
+			return invalid.Field("email", "an account with %s exists", email)
+		}
+		if err != nil {
+			return err
+		}
+		raw, err := onetime.Issue(ctx, tx, acc.ID, onetime.SetPassword, s.now(), expires)
+		link = s.link(raw)
+		return err
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("create admin: %w", err)
+	}
+	return link, expires, nil
 }
