@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/clients"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/dashboard"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/minwage"
@@ -219,6 +220,7 @@ var sentinelCodes = []struct {
 	{minwage.ErrAdminOnly, CodeForbidden},
 	{signup.ErrLinkInvalid, CodeBadUserInput},
 	{threads.ErrNotFound, CodeNotFound},
+	{dashboard.ErrRepsAndAdmins, CodeForbidden},
 	{threads.ErrNotAssignee, CodeForbidden},
 	{threads.ErrClosed, CodeInvalidTransition},
 	{registrants.ErrNotFound, CodeNotFound},

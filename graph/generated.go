@@ -34,6 +34,7 @@ import (
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/dashboard"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/records"
@@ -80,6 +81,7 @@ type ResolverRoot interface {
 	RoutingDecision() RoutingDecisionResolver
 	StatutoryRecord() StatutoryRecordResolver
 	Subscription() SubscriptionResolver
+	WaitingInquiry() WaitingInquiryResolver
 }
 
 type DirectiveRoot struct {
@@ -402,6 +404,12 @@ type ComplexityRoot struct {
 	CoordinatorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CoordinatorWorkload struct {
+		Capacity    func(childComplexity int) int
+		Coordinator func(childComplexity int) int
+		Open        func(childComplexity int) int
 	}
 
 	CreateInquiryPayload struct {
@@ -745,6 +753,12 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PartnerDashboard struct {
+		Coordinators func(childComplexity int) int
+		LeadDays     func(childComplexity int) int
+		Reps         func(childComplexity int) int
+	}
+
 	Posting struct {
 		AccountRep              func(childComplexity int) int
 		Applications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
@@ -811,6 +825,12 @@ type ComplexityRoot struct {
 
 	PostingPayload struct {
 		Posting func(childComplexity int) int
+	}
+
+	PostingPipeline struct {
+		Placed  func(childComplexity int) int
+		Posting func(childComplexity int) int
+		Stages  func(childComplexity int) int
 	}
 
 	PostingSignals struct {
@@ -886,6 +906,7 @@ type ComplexityRoot struct {
 		Node                       func(childComplexity int, id int) int
 		Nodes                      func(childComplexity int, ids []int) int
 		OrgUnits                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder, where *ent.OrgUnitWhereInput) int
+		PartnerDashboard           func(childComplexity int) int
 		Postings                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder, where *ent.PostingWhereInput) int
 		PublicPostings             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *model.PublicPostingOrder, where *portal.FeedFilter) int
 		RecommendedPostings        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
@@ -987,6 +1008,15 @@ type ComplexityRoot struct {
 
 	RegistrantPayload struct {
 		Registrant func(childComplexity int) int
+	}
+
+	RepDashboard struct {
+		EndingWithoutRenewal func(childComplexity int) int
+		FillRate             func(childComplexity int) int
+		MedianDaysToFill     func(childComplexity int) int
+		OpenPostings         func(childComplexity int) int
+		Rep                  func(childComplexity int) int
+		Waiting              func(childComplexity int) int
 	}
 
 	RoutingCandidate struct {
@@ -1110,6 +1140,11 @@ type ComplexityRoot struct {
 		Staff func(childComplexity int) int
 	}
 
+	StageCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	StatutoryRecord struct {
 		Complete func(childComplexity int) int
 		Gaps     func(childComplexity int) int
@@ -1130,6 +1165,11 @@ type ComplexityRoot struct {
 
 	VerifyEmailPayload struct {
 		Email func(childComplexity int) int
+	}
+
+	WaitingInquiry struct {
+		Inquiry  func(childComplexity int) int
+		SLAState func(childComplexity int) int
 	}
 
 	WorkHistory struct {
@@ -1264,6 +1304,7 @@ type QueryResolver interface {
 	Registrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) (*ent.RegistrantConnection, error)
 	SalesReps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) (*ent.SalesRepConnection, error)
 	Viewer(ctx context.Context) (*ent.Account, error)
+	PartnerDashboard(ctx context.Context) (*dashboard.Dashboard, error)
 	MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error)
 	MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error)
 	RecommendedPostings(ctx context.Context, first *int, after *entgql.Cursor[int]) (*model.RecommendedPostingConnection, error)
@@ -1302,6 +1343,9 @@ type SubscriptionResolver interface {
 	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
 	MyInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error)
 	InquiryMessage(ctx context.Context) (<-chan *ent.Inquiry, error)
+}
+type WaitingInquiryResolver interface {
+	SLAState(ctx context.Context, obj *dashboard.Waiting) (model.SLAState, error)
 }
 
 type executableSchema struct {
@@ -2565,6 +2609,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.CoordinatorEdge.Node(childComplexity), true
+
+	case "CoordinatorWorkload.capacity":
+		if e.complexity.CoordinatorWorkload.Capacity == nil {
+			break
+		}
+
+		return e.complexity.CoordinatorWorkload.Capacity(childComplexity), true
+	case "CoordinatorWorkload.coordinator":
+		if e.complexity.CoordinatorWorkload.Coordinator == nil {
+			break
+		}
+
+		return e.complexity.CoordinatorWorkload.Coordinator(childComplexity), true
+	case "CoordinatorWorkload.openInquiries":
+		if e.complexity.CoordinatorWorkload.Open == nil {
+			break
+		}
+
+		return e.complexity.CoordinatorWorkload.Open(childComplexity), true
 
 	case "CreateInquiryPayload.inquiry":
 		if e.complexity.CreateInquiryPayload.Inquiry == nil {
@@ -4300,6 +4363,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.PageInfo.StartCursor(childComplexity), true
 
+	case "PartnerDashboard.coordinators":
+		if e.complexity.PartnerDashboard.Coordinators == nil {
+			break
+		}
+
+		return e.complexity.PartnerDashboard.Coordinators(childComplexity), true
+	case "PartnerDashboard.leadDays":
+		if e.complexity.PartnerDashboard.LeadDays == nil {
+			break
+		}
+
+		return e.complexity.PartnerDashboard.LeadDays(childComplexity), true
+	case "PartnerDashboard.reps":
+		if e.complexity.PartnerDashboard.Reps == nil {
+			break
+		}
+
+		return e.complexity.PartnerDashboard.Reps(childComplexity), true
+
 	case "Posting.accountRep":
 		if e.complexity.Posting.AccountRep == nil {
 			break
@@ -4620,6 +4702,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.PostingPayload.Posting(childComplexity), true
+
+	case "PostingPipeline.placed":
+		if e.complexity.PostingPipeline.Placed == nil {
+			break
+		}
+
+		return e.complexity.PostingPipeline.Placed(childComplexity), true
+	case "PostingPipeline.posting":
+		if e.complexity.PostingPipeline.Posting == nil {
+			break
+		}
+
+		return e.complexity.PostingPipeline.Posting(childComplexity), true
+	case "PostingPipeline.stages":
+		if e.complexity.PostingPipeline.Stages == nil {
+			break
+		}
+
+		return e.complexity.PostingPipeline.Stages(childComplexity), true
 
 	case "PostingSignals.areaMedianWage":
 		if e.complexity.PostingSignals.AreaMedianWage == nil {
@@ -5085,6 +5186,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.OrgUnits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OrgUnitOrder), args["where"].(*ent.OrgUnitWhereInput)), true
+	case "Query.partnerDashboard":
+		if e.complexity.Query.PartnerDashboard == nil {
+			break
+		}
+
+		return e.complexity.Query.PartnerDashboard(childComplexity), true
 	case "Query.postings":
 		if e.complexity.Query.Postings == nil {
 			break
@@ -5582,6 +5689,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.RegistrantPayload.Registrant(childComplexity), true
 
+	case "RepDashboard.endingWithoutRenewal":
+		if e.complexity.RepDashboard.EndingWithoutRenewal == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.EndingWithoutRenewal(childComplexity), true
+	case "RepDashboard.fillRate":
+		if e.complexity.RepDashboard.FillRate == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.FillRate(childComplexity), true
+	case "RepDashboard.medianDaysToFill":
+		if e.complexity.RepDashboard.MedianDaysToFill == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.MedianDaysToFill(childComplexity), true
+	case "RepDashboard.openPostings":
+		if e.complexity.RepDashboard.OpenPostings == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.OpenPostings(childComplexity), true
+	case "RepDashboard.rep":
+		if e.complexity.RepDashboard.Rep == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.Rep(childComplexity), true
+	case "RepDashboard.waitingInquiries":
+		if e.complexity.RepDashboard.Waiting == nil {
+			break
+		}
+
+		return e.complexity.RepDashboard.Waiting(childComplexity), true
+
 	case "RoutingCandidate.components":
 		if e.complexity.RoutingCandidate.Components == nil {
 			break
@@ -6034,6 +6178,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.StaffPayload.Staff(childComplexity), true
 
+	case "StageCount.count":
+		if e.complexity.StageCount.Count == nil {
+			break
+		}
+
+		return e.complexity.StageCount.Count(childComplexity), true
+	case "StageCount.status":
+		if e.complexity.StageCount.Status == nil {
+			break
+		}
+
+		return e.complexity.StageCount.Status(childComplexity), true
+
 	case "StatutoryRecord.complete":
 		if e.complexity.StatutoryRecord.Complete == nil {
 			break
@@ -6097,6 +6254,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.VerifyEmailPayload.Email(childComplexity), true
+
+	case "WaitingInquiry.inquiry":
+		if e.complexity.WaitingInquiry.Inquiry == nil {
+			break
+		}
+
+		return e.complexity.WaitingInquiry.Inquiry(childComplexity), true
+	case "WaitingInquiry.slaState":
+		if e.complexity.WaitingInquiry.SLAState == nil {
+			break
+		}
+
+		return e.complexity.WaitingInquiry.SLAState(childComplexity), true
 
 	case "WorkHistory.company":
 		if e.complexity.WorkHistory.Company == nil {
@@ -6390,7 +6560,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql" "api/threads.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/dashboard.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql" "api/threads.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6405,6 +6575,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
 	{Name: "api/clients.graphql", Input: sourceData("api/clients.graphql"), BuiltIn: false},
+	{Name: "api/dashboard.graphql", Input: sourceData("api/dashboard.graphql"), BuiltIn: false},
 	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
 	{Name: "api/minwage.graphql", Input: sourceData("api/minwage.graphql"), BuiltIn: false},
 	{Name: "api/pipeline.graphql", Input: sourceData("api/pipeline.graphql"), BuiltIn: false},
@@ -15790,6 +15961,119 @@ func (ec *executionContext) fieldContext_CoordinatorEdge_cursor(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _CoordinatorWorkload_coordinator(ctx context.Context, field graphql.CollectedField, obj *dashboard.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CoordinatorWorkload_coordinator,
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinator, nil
+		},
+		nil,
+		ec.marshalNCoordinator2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinator,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CoordinatorWorkload_coordinator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinatorWorkload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Coordinator_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Coordinator_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Coordinator_updatedAt(ctx, field)
+			case "regions":
+				return ec.fieldContext_Coordinator_regions(ctx, field)
+			case "name":
+				return ec.fieldContext_Coordinator_name(ctx, field)
+			case "specialties":
+				return ec.fieldContext_Coordinator_specialties(ctx, field)
+			case "capacity":
+				return ec.fieldContext_Coordinator_capacity(ctx, field)
+			case "available":
+				return ec.fieldContext_Coordinator_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_Coordinator_openInquiries(ctx, field)
+			case "lastAssignedAt":
+				return ec.fieldContext_Coordinator_lastAssignedAt(ctx, field)
+			case "account":
+				return ec.fieldContext_Coordinator_account(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Coordinator_inquiries(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Coordinator", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinatorWorkload_openInquiries(ctx context.Context, field graphql.CollectedField, obj *dashboard.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CoordinatorWorkload_openInquiries,
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CoordinatorWorkload_openInquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinatorWorkload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinatorWorkload_capacity(ctx context.Context, field graphql.CollectedField, obj *dashboard.Workload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_CoordinatorWorkload_capacity,
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_CoordinatorWorkload_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinatorWorkload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateInquiryPayload_inquiry(ctx context.Context, field graphql.CollectedField, obj *model.CreateInquiryPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24349,6 +24633,115 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _PartnerDashboard_leadDays(ctx context.Context, field graphql.CollectedField, obj *dashboard.Dashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PartnerDashboard_leadDays,
+		func(ctx context.Context) (any, error) {
+			return obj.LeadDays, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PartnerDashboard_leadDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerDashboard_reps(ctx context.Context, field graphql.CollectedField, obj *dashboard.Dashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PartnerDashboard_reps,
+		func(ctx context.Context) (any, error) {
+			return obj.Reps, nil
+		},
+		nil,
+		ec.marshalNRepDashboard2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐRepᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PartnerDashboard_reps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rep":
+				return ec.fieldContext_RepDashboard_rep(ctx, field)
+			case "openPostings":
+				return ec.fieldContext_RepDashboard_openPostings(ctx, field)
+			case "fillRate":
+				return ec.fieldContext_RepDashboard_fillRate(ctx, field)
+			case "medianDaysToFill":
+				return ec.fieldContext_RepDashboard_medianDaysToFill(ctx, field)
+			case "endingWithoutRenewal":
+				return ec.fieldContext_RepDashboard_endingWithoutRenewal(ctx, field)
+			case "waitingInquiries":
+				return ec.fieldContext_RepDashboard_waitingInquiries(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RepDashboard", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerDashboard_coordinators(ctx context.Context, field graphql.CollectedField, obj *dashboard.Dashboard) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PartnerDashboard_coordinators,
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinators, nil
+		},
+		nil,
+		ec.marshalNCoordinatorWorkload2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWorkloadᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PartnerDashboard_coordinators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "coordinator":
+				return ec.fieldContext_CoordinatorWorkload_coordinator(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_CoordinatorWorkload_openInquiries(ctx, field)
+			case "capacity":
+				return ec.fieldContext_CoordinatorWorkload_capacity(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type CoordinatorWorkload", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Posting_id(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26184,6 +26577,173 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_billRate(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingPipeline_posting(ctx context.Context, field graphql.CollectedField, obj *dashboard.PostingPipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingPipeline_posting,
+		func(ctx context.Context) (any, error) {
+			return obj.Posting, nil
+		},
+		nil,
+		ec.marshalNPosting2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐPosting,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingPipeline_posting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingPipeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Posting_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Posting_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Posting_updatedAt(ctx, field)
+			case "type":
+				return ec.fieldContext_Posting_type(ctx, field)
+			case "visibility":
+				return ec.fieldContext_Posting_visibility(ctx, field)
+			case "status":
+				return ec.fieldContext_Posting_status(ctx, field)
+			case "title":
+				return ec.fieldContext_Posting_title(ctx, field)
+			case "description":
+				return ec.fieldContext_Posting_description(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_Posting_jobCategory(ctx, field)
+			case "requiredSkills":
+				return ec.fieldContext_Posting_requiredSkills(ctx, field)
+			case "taskTags":
+				return ec.fieldContext_Posting_taskTags(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Posting_hourlyWage(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Posting_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Posting_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Posting_nearestStation(ctx, field)
+			case "walkMinutes":
+				return ec.fieldContext_Posting_walkMinutes(ctx, field)
+			case "busRequired":
+				return ec.fieldContext_Posting_busRequired(ctx, field)
+			case "workingHours":
+				return ec.fieldContext_Posting_workingHours(ctx, field)
+			case "avgMonthlyOvertimeHours":
+				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Posting_startDate(ctx, field)
+			case "expectedDurationMonths":
+				return ec.fieldContext_Posting_expectedDurationMonths(ctx, field)
+			case "headcount":
+				return ec.fieldContext_Posting_headcount(ctx, field)
+			case "disclosesClient":
+				return ec.fieldContext_Posting_disclosesClient(ctx, field)
+			case "repostCount":
+				return ec.fieldContext_Posting_repostCount(ctx, field)
+			case "departmentDetails":
+				return ec.fieldContext_Posting_departmentDetails(ctx, field)
+			case "hiringReason":
+				return ec.fieldContext_Posting_hiringReason(ctx, field)
+			case "atmosphereNotes":
+				return ec.fieldContext_Posting_atmosphereNotes(ctx, field)
+			case "predecessorTenureMonths":
+				return ec.fieldContext_Posting_predecessorTenureMonths(ctx, field)
+			case "clientContact":
+				return ec.fieldContext_Posting_clientContact(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Posting_orgUnit(ctx, field)
+			case "accountRep":
+				return ec.fieldContext_Posting_accountRep(ctx, field)
+			case "applications":
+				return ec.fieldContext_Posting_applications(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Posting_inquiries(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Posting_assignments(ctx, field)
+			case "signals":
+				return ec.fieldContext_Posting_signals(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Posting_billRate(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Posting", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingPipeline_stages(ctx context.Context, field graphql.CollectedField, obj *dashboard.PostingPipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingPipeline_stages,
+		func(ctx context.Context) (any, error) {
+			return obj.Stages, nil
+		},
+		nil,
+		ec.marshalNStageCount2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐStageCountᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingPipeline_stages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingPipeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "status":
+				return ec.fieldContext_StageCount_status(ctx, field)
+			case "count":
+				return ec.fieldContext_StageCount_count(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type StageCount", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PostingPipeline_placed(ctx context.Context, field graphql.CollectedField, obj *dashboard.PostingPipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_PostingPipeline_placed,
+		func(ctx context.Context) (any, error) {
+			return obj.Placed, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_PostingPipeline_placed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PostingPipeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
 		},
 	}
 	return fc, nil
@@ -28030,6 +28590,43 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 				return ec.fieldContext_Account_emailVerified(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerDashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_partnerDashboard,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().PartnerDashboard(ctx)
+		},
+		nil,
+		ec.marshalNPartnerDashboard2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐDashboard,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_partnerDashboard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "leadDays":
+				return ec.fieldContext_PartnerDashboard_leadDays(ctx, field)
+			case "reps":
+				return ec.fieldContext_PartnerDashboard_reps(ctx, field)
+			case "coordinators":
+				return ec.fieldContext_PartnerDashboard_coordinators(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PartnerDashboard", field.Name)
 		},
 	}
 	return fc, nil
@@ -31480,6 +32077,262 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _RepDashboard_rep(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_rep,
+		func(ctx context.Context) (any, error) {
+			return obj.Rep, nil
+		},
+		nil,
+		ec.marshalNSalesRep2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRep,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_rep(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_SalesRep_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_SalesRep_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_SalesRep_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_SalesRep_kind(ctx, field)
+			case "name":
+				return ec.fieldContext_SalesRep_name(ctx, field)
+			case "specialties":
+				return ec.fieldContext_SalesRep_specialties(ctx, field)
+			case "capacity":
+				return ec.fieldContext_SalesRep_capacity(ctx, field)
+			case "available":
+				return ec.fieldContext_SalesRep_available(ctx, field)
+			case "openInquiries":
+				return ec.fieldContext_SalesRep_openInquiries(ctx, field)
+			case "lastAssignedAt":
+				return ec.fieldContext_SalesRep_lastAssignedAt(ctx, field)
+			case "account":
+				return ec.fieldContext_SalesRep_account(ctx, field)
+			case "postings":
+				return ec.fieldContext_SalesRep_postings(ctx, field)
+			case "servedClients":
+				return ec.fieldContext_SalesRep_servedClients(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_SalesRep_inquiries(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type SalesRep", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepDashboard_openPostings(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_openPostings,
+		func(ctx context.Context) (any, error) {
+			return obj.OpenPostings, nil
+		},
+		nil,
+		ec.marshalNPostingPipeline2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐPostingPipelineᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_openPostings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "posting":
+				return ec.fieldContext_PostingPipeline_posting(ctx, field)
+			case "stages":
+				return ec.fieldContext_PostingPipeline_stages(ctx, field)
+			case "placed":
+				return ec.fieldContext_PostingPipeline_placed(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type PostingPipeline", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepDashboard_fillRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_fillRate,
+		func(ctx context.Context) (any, error) {
+			return obj.FillRate, nil
+		},
+		nil,
+		ec.marshalOFloat2ᚖfloat64,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_fillRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepDashboard_medianDaysToFill(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_medianDaysToFill,
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToFill, nil
+		},
+		nil,
+		ec.marshalOFloat2ᚖfloat64,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_medianDaysToFill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepDashboard_endingWithoutRenewal(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_endingWithoutRenewal,
+		func(ctx context.Context) (any, error) {
+			return obj.EndingWithoutRenewal, nil
+		},
+		nil,
+		ec.marshalNAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_endingWithoutRenewal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Assignment_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Assignment_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Assignment_updatedAt(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Assignment_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_Assignment_endDate(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Assignment_hourlyWage(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Assignment_billRate(ctx, field)
+			case "status":
+				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Assignment_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Assignment_posting(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Assignment_orgUnit(ctx, field)
+			case "application":
+				return ec.fieldContext_Assignment_application(ctx, field)
+			case "renewalOf":
+				return ec.fieldContext_Assignment_renewalOf(ctx, field)
+			case "renewal":
+				return ec.fieldContext_Assignment_renewal(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepDashboard_waitingInquiries(ctx context.Context, field graphql.CollectedField, obj *dashboard.Rep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RepDashboard_waitingInquiries,
+		func(ctx context.Context) (any, error) {
+			return obj.Waiting, nil
+		},
+		nil,
+		ec.marshalNWaitingInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWaitingᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RepDashboard_waitingInquiries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepDashboard",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "inquiry":
+				return ec.fieldContext_WaitingInquiry_inquiry(ctx, field)
+			case "slaState":
+				return ec.fieldContext_WaitingInquiry_slaState(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type WaitingInquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RoutingCandidate_kind(ctx context.Context, field graphql.CollectedField, obj *record.Candidate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33940,6 +34793,64 @@ func (ec *executionContext) fieldContext_StaffPayload_staff(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _StageCount_status(ctx context.Context, field graphql.CollectedField, obj *dashboard.StageCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StageCount_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNApplicationStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋapplicationᚐStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StageCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ApplicationStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageCount_count(ctx context.Context, field graphql.CollectedField, obj *dashboard.StageCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_StageCount_count,
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_StageCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatutoryRecord_title(ctx context.Context, field graphql.CollectedField, obj *records.Record) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34401,6 +35312,112 @@ func (ec *executionContext) fieldContext_VerifyEmailPayload_email(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WaitingInquiry_inquiry(ctx context.Context, field graphql.CollectedField, obj *dashboard.Waiting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_WaitingInquiry_inquiry,
+		func(ctx context.Context) (any, error) {
+			return obj.Inquiry, nil
+		},
+		nil,
+		ec.marshalNInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_WaitingInquiry_inquiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WaitingInquiry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Inquiry_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Inquiry_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Inquiry_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_Inquiry_kind(ctx, field)
+			case "channel":
+				return ec.fieldContext_Inquiry_channel(ctx, field)
+			case "origin":
+				return ec.fieldContext_Inquiry_origin(ctx, field)
+			case "message":
+				return ec.fieldContext_Inquiry_message(ctx, field)
+			case "status":
+				return ec.fieldContext_Inquiry_status(ctx, field)
+			case "dueAt":
+				return ec.fieldContext_Inquiry_dueAt(ctx, field)
+			case "priority":
+				return ec.fieldContext_Inquiry_priority(ctx, field)
+			case "assignedAt":
+				return ec.fieldContext_Inquiry_assignedAt(ctx, field)
+			case "ackDueAt":
+				return ec.fieldContext_Inquiry_ackDueAt(ctx, field)
+			case "handedOffAt":
+				return ec.fieldContext_Inquiry_handedOffAt(ctx, field)
+			case "acknowledgedAt":
+				return ec.fieldContext_Inquiry_acknowledgedAt(ctx, field)
+			case "resolvedAt":
+				return ec.fieldContext_Inquiry_resolvedAt(ctx, field)
+			case "escalatedAt":
+				return ec.fieldContext_Inquiry_escalatedAt(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Inquiry_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Inquiry_posting(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Inquiry_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Inquiry_salesRep(ctx, field)
+			case "routingDecisions":
+				return ec.fieldContext_Inquiry_routingDecisions(ctx, field)
+			case "assignee":
+				return ec.fieldContext_Inquiry_assignee(ctx, field)
+			case "messages":
+				return ec.fieldContext_Inquiry_messages(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Inquiry", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WaitingInquiry_slaState(ctx context.Context, field graphql.CollectedField, obj *dashboard.Waiting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_WaitingInquiry_slaState,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.WaitingInquiry().SLAState(ctx, obj)
+		},
+		nil,
+		ec.marshalNSLAState2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSLAState,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_WaitingInquiry_slaState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WaitingInquiry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type SLAState does not have child fields")
 		},
 	}
 	return fc, nil
@@ -55010,6 +56027,55 @@ func (ec *executionContext) _CoordinatorEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var coordinatorWorkloadImplementors = []string{"CoordinatorWorkload"}
+
+func (ec *executionContext) _CoordinatorWorkload(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Workload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinatorWorkloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoordinatorWorkload")
+		case "coordinator":
+			out.Values[i] = ec._CoordinatorWorkload_coordinator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openInquiries":
+			out.Values[i] = ec._CoordinatorWorkload_openInquiries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._CoordinatorWorkload_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var createInquiryPayloadImplementors = []string{"CreateInquiryPayload"}
 
 func (ec *executionContext) _CreateInquiryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateInquiryPayload) graphql.Marshaler {
@@ -57815,6 +58881,55 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var partnerDashboardImplementors = []string{"PartnerDashboard"}
+
+func (ec *executionContext) _PartnerDashboard(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Dashboard) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerDashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerDashboard")
+		case "leadDays":
+			out.Values[i] = ec._PartnerDashboard_leadDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reps":
+			out.Values[i] = ec._PartnerDashboard_reps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coordinators":
+			out.Values[i] = ec._PartnerDashboard_coordinators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var postingImplementors = []string{"Posting", "Node"}
 
 func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, obj *ent.Posting) graphql.Marshaler {
@@ -58213,6 +59328,55 @@ func (ec *executionContext) _PostingPayload(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("PostingPayload")
 		case "posting":
 			out.Values[i] = ec._PostingPayload_posting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var postingPipelineImplementors = []string{"PostingPipeline"}
+
+func (ec *executionContext) _PostingPipeline(ctx context.Context, sel ast.SelectionSet, obj *dashboard.PostingPipeline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postingPipelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostingPipeline")
+		case "posting":
+			out.Values[i] = ec._PostingPipeline_posting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stages":
+			out.Values[i] = ec._PostingPipeline_stages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "placed":
+			out.Values[i] = ec._PostingPipeline_placed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58900,6 +60064,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_viewer(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "partnerDashboard":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_partnerDashboard(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -60251,6 +61437,64 @@ func (ec *executionContext) _RegistrantPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var repDashboardImplementors = []string{"RepDashboard"}
+
+func (ec *executionContext) _RepDashboard(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Rep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repDashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepDashboard")
+		case "rep":
+			out.Values[i] = ec._RepDashboard_rep(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openPostings":
+			out.Values[i] = ec._RepDashboard_openPostings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fillRate":
+			out.Values[i] = ec._RepDashboard_fillRate(ctx, field, obj)
+		case "medianDaysToFill":
+			out.Values[i] = ec._RepDashboard_medianDaysToFill(ctx, field, obj)
+		case "endingWithoutRenewal":
+			out.Values[i] = ec._RepDashboard_endingWithoutRenewal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "waitingInquiries":
+			out.Values[i] = ec._RepDashboard_waitingInquiries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var routingCandidateImplementors = []string{"RoutingCandidate"}
 
 func (ec *executionContext) _RoutingCandidate(ctx context.Context, sel ast.SelectionSet, obj *record.Candidate) graphql.Marshaler {
@@ -61493,6 +62737,50 @@ func (ec *executionContext) _StaffPayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var stageCountImplementors = []string{"StageCount"}
+
+func (ec *executionContext) _StageCount(ctx context.Context, sel ast.SelectionSet, obj *dashboard.StageCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageCount")
+		case "status":
+			out.Values[i] = ec._StageCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StageCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var statutoryRecordImplementors = []string{"StatutoryRecord"}
 
 func (ec *executionContext) _StatutoryRecord(ctx context.Context, sel ast.SelectionSet, obj *records.Record) graphql.Marshaler {
@@ -61662,6 +62950,81 @@ func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var waitingInquiryImplementors = []string{"WaitingInquiry"}
+
+func (ec *executionContext) _WaitingInquiry(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Waiting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, waitingInquiryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WaitingInquiry")
+		case "inquiry":
+			out.Values[i] = ec._WaitingInquiry_inquiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaState":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._WaitingInquiry_slaState(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62444,6 +63807,50 @@ func (ec *executionContext) marshalNAssignee2githubᚗcomᚋexampleᚋstaffcrm�
 	return ec._Assignee(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAssignment2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Assignment) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -62957,6 +64364,16 @@ func (ec *executionContext) unmarshalNContactLogWhereInput2ᚖgithubᚗcomᚋexa
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCoordinator2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinator(ctx context.Context, sel ast.SelectionSet, v *ent.Coordinator) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Coordinator(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoordinatorConnection2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinatorConnection(ctx context.Context, sel ast.SelectionSet, v ent.CoordinatorConnection) graphql.Marshaler {
 	return ec._CoordinatorConnection(ctx, sel, &v)
 }
@@ -62990,6 +64407,60 @@ func (ec *executionContext) marshalNCoordinatorOrderField2ᚖgithubᚗcomᚋexam
 func (ec *executionContext) unmarshalNCoordinatorWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐCoordinatorWhereInput(ctx context.Context, v any) (*ent.CoordinatorWhereInput, error) {
 	res, err := ec.unmarshalInputCoordinatorWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoordinatorWorkload2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWorkloadᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.Workload) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNCoordinatorWorkload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWorkload(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoordinatorWorkload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWorkload(ctx context.Context, sel ast.SelectionSet, v *dashboard.Workload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CoordinatorWorkload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐCreateInquiryInput(ctx context.Context, v any) (model.CreateInquiryInput, error) {
@@ -64231,6 +65702,20 @@ func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerDashboard2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐDashboard(ctx context.Context, sel ast.SelectionSet, v dashboard.Dashboard) graphql.Marshaler {
+	return ec._PartnerDashboard(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartnerDashboard2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐDashboard(ctx context.Context, sel ast.SelectionSet, v *dashboard.Dashboard) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PartnerDashboard(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPostMyInquiryMessageInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostMyInquiryMessageInput(ctx context.Context, v any) (model.PostMyInquiryMessageInput, error) {
 	res, err := ec.unmarshalInputPostMyInquiryMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -64356,6 +65841,60 @@ func (ec *executionContext) marshalNPostingPayload2ᚖgithubᚗcomᚋexampleᚋs
 		return graphql.Null
 	}
 	return ec._PostingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPostingPipeline2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐPostingPipelineᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.PostingPipeline) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNPostingPipeline2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐPostingPipeline(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPostingPipeline2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐPostingPipeline(ctx context.Context, sel ast.SelectionSet, v *dashboard.PostingPipeline) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PostingPipeline(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPostingSignals2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐPostingSignals(ctx context.Context, sel ast.SelectionSet, v model.PostingSignals) graphql.Marshaler {
@@ -64831,6 +66370,60 @@ func (ec *executionContext) unmarshalNRenewAssignmentInput2githubᚗcomᚋexampl
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNRepDashboard2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐRepᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.Rep) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNRepDashboard2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐRep(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRepDashboard2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐRep(ctx context.Context, sel ast.SelectionSet, v *dashboard.Rep) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RepDashboard(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNReplyToInquiryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐReplyToInquiryInput(ctx context.Context, v any) (model.ReplyToInquiryInput, error) {
 	res, err := ec.unmarshalInputReplyToInquiryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -64928,6 +66521,16 @@ func (ec *executionContext) marshalNRoutingDecisionOrderField2ᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNRoutingDecisionWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRoutingDecisionWhereInput(ctx context.Context, v any) (*ent.RoutingDecisionWhereInput, error) {
 	res, err := ec.unmarshalInputRoutingDecisionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSLAState2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSLAState(ctx context.Context, v any) (model.SLAState, error) {
+	var res model.SLAState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSLAState2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSLAState(ctx context.Context, sel ast.SelectionSet, v model.SLAState) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSalesRep2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐSalesRep(ctx context.Context, sel ast.SelectionSet, v *ent.SalesRep) graphql.Marshaler {
@@ -65383,6 +66986,54 @@ func (ec *executionContext) marshalNStaffRole2githubᚗcomᚋexampleᚋstaffcrm�
 	return v
 }
 
+func (ec *executionContext) marshalNStageCount2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐStageCount(ctx context.Context, sel ast.SelectionSet, v dashboard.StageCount) graphql.Marshaler {
+	return ec._StageCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStageCount2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐStageCountᚄ(ctx context.Context, sel ast.SelectionSet, v []dashboard.StageCount) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNStageCount2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐStageCount(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStatutoryRecord2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐRecord(ctx context.Context, sel ast.SelectionSet, v records.Record) graphql.Marshaler {
 	return ec._StatutoryRecord(ctx, sel, &v)
 }
@@ -65530,6 +67181,60 @@ func (ec *executionContext) marshalNVerifyEmailPayload2ᚖgithubᚗcomᚋexample
 		return graphql.Null
 	}
 	return ec._VerifyEmailPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWaitingInquiry2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWaitingᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.Waiting) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNWaitingInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWaiting(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWaitingInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋdashboardᚐWaiting(ctx context.Context, sel ast.SelectionSet, v *dashboard.Waiting) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WaitingInquiry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWorkHistory2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐWorkHistory(ctx context.Context, sel ast.SelectionSet, v *ent.WorkHistory) graphql.Marshaler {

@@ -694,6 +694,65 @@ func (e PublicPostingOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type SLAState string
+
+const (
+	SLAStateOnTime SLAState = "ON_TIME"
+	// Due within 30 minutes.
+	SLAStateDueSoon SLAState = "DUE_SOON"
+	// Past its first-response deadline, or escalated.
+	SLAStateOverdue SLAState = "OVERDUE"
+)
+
+var AllSLAState = []SLAState{
+	SLAStateOnTime,
+	SLAStateDueSoon,
+	SLAStateOverdue,
+}
+
+func (e SLAState) IsValid() bool {
+	switch e {
+	case SLAStateOnTime, SLAStateDueSoon, SLAStateOverdue:
+		return true
+	}
+	return false
+}
+
+func (e SLAState) String() string {
+	return string(e)
+}
+
+func (e *SLAState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SLAState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SLAState", str)
+	}
+	return nil
+}
+
+func (e SLAState) MarshalGQL(w io.Writer) {
+	fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SLAState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SLAState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type StaffRole string
 
 const (

@@ -126,6 +126,7 @@ var fieldRules = map[string]typeRules{
 		fields(staff, "clientNotice ledgerEntry stabilityDuties"),
 		fields(adminOnly, "marginDisclosure"),
 		fields(public, "signupTerms"),
+		fields(adminOrRep, "partnerDashboard"),
 		fields(registrant, "myDataExport"),
 	),
 	"Mutation": merge(
@@ -253,6 +254,14 @@ var fieldRules = map[string]typeRules{
 	"ClientPayload":              fields(adminOrRep, "client"),
 	"ClientSitePayload":          fields(adminOrRep, "site"),
 	"OrgUnitPayload":             fields(adminOrRep, "orgUnit"),
+
+	// The partner dashboard (issue 15 item 7): the service gives a rep only their own part.
+	"PartnerDashboard":    fields(adminOrRep, "leadDays reps coordinators"),
+	"RepDashboard":        fields(adminOrRep, "rep openPostings fillRate medianDaysToFill endingWithoutRenewal waitingInquiries"),
+	"PostingPipeline":     fields(adminOrRep, "posting stages placed"),
+	"StageCount":          fields(adminOrRep, "status count"),
+	"WaitingInquiry":      fields(adminOrRep, "inquiry slaState"),
+	"CoordinatorWorkload": fields(adminOnly, "coordinator openInquiries capacity"),
 
 	// Registrant accounts (issue 15 item 1).
 	"SignupTerms":            fields(public, "agencyName agencySlug policyVersion"),
