@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // Versions gives the current data version (database.DataVersion).
@@ -47,6 +48,8 @@ type request struct {
 	OperationName string          `json:"operationName"`
 	Variables     json.RawMessage `json:"variables"`
 	Extensions    json.RawMessage `json:"extensions"`
+	// Lang is the language the response's texts are in (explanations, findings): part of the key.
+	Lang lang.Lang `json:"-"`
 }
 
 // Handler answers cacheable queries from the cache. Everything else goes to next unchanged; a miss
@@ -70,6 +73,7 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			c.bypass(next, w, r, body)
 			return
 		}
+		req.Lang = lang.From(r.Context())
 		k, ok := keyOf(v, &req)
 		if !ok {
 			c.bypass(next, w, r, body)
@@ -138,7 +142,7 @@ func keyOf(v *auth.Viewer, req *request) (key, bool) {
 	binary.LittleEndian.PutUint64(ids[32:], uint64(len(req.Query)))
 	h.Write(ids[:])
 	h.Write([]byte(v.Role))
-	h.Write([]byte{0})
+	h.Write([]byte{0, byte(req.Lang), 0})
 	h.Write([]byte(req.OperationName))
 	h.Write([]byte{0})
 	h.Write([]byte(req.Query))

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/lang"
 )
 
 func TestStoreBound(t *testing.T) {
@@ -57,6 +58,7 @@ func TestKeyCoversViewerAndRequest(t *testing.T) {
 		"query":         func(_ *auth.Viewer, r *request) { r.Query = "{b}" },
 		"operation":     func(_ *auth.Viewer, r *request) { r.OperationName = "A" },
 		"variables":     func(_ *auth.Viewer, r *request) { r.Variables = []byte(`{"x": 2}`) },
+		"language":      func(_ *auth.Viewer, r *request) { r.Lang = lang.English },
 	} {
 		v, r := base, req
 		change(&v, &r)

@@ -27,6 +27,7 @@ import (
 	"github.com/ravilushqa/otelgqlgen"
 
 	"github.com/example/staffcrm/graph"
+	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
@@ -150,7 +151,7 @@ func Handler(o Options) http.Handler {
 			socks.closeAll(200 * time.Millisecond)
 		}()
 	}
-	return withRequestID(withClientIP(withAccessLog(o.Log, socks, mux)))
+	return withRequestID(withClientIP(withLanguage(withAccessLog(o.Log, socks, mux))))
 }
 
 type requestIDKey struct{}
@@ -348,6 +349,15 @@ func withTimeout(d time.Duration, closing <-chan struct{}, next http.Handler) ht
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// withLanguage records the language the caller reads (Accept-Language; Japanese by default) for the
+// messages it is sent — errors, compliance findings, match explanations. A websocket keeps the one
+// of its upgrade request.
+func withLanguage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(lang.With(r.Context(), lang.FromAcceptLanguage(r.Header.Get("Accept-Language")))))
 	})
 }
 
