@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/dashboard"
 	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/minwage"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -130,6 +131,14 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			gqlErr.Extensions = map[string]any{"code": code}
 			for k, v := range extra {
 				gqlErr.Extensions[k] = v
+			}
+		}
+		if lang.From(ctx) == lang.Japanese {
+			if ja := japanese(err, code); ja != "" {
+				if code != CodeInternal {
+					gqlErr.Extensions["detail"] = msg
+				}
+				msg = ja
 			}
 		}
 		gqlErr.Message = msg

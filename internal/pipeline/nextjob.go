@@ -52,7 +52,7 @@ func (s *Service) OpenNextJobInquiries(ctx context.Context, opener InquiryOpener
 			open := access.System(ctx, "next-job job: open the SYSTEM inquiry of an assignment ending soon")
 			inq, err := opener.Create(open, routing.NewInquiry{AgencyID: ag.ID, RegistrantID: a.RegistrantID,
 				Kind: inquiry.KindNEXT_JOB, Channel: inquiry.ChannelAPP, Origin: inquiry.OriginSYSTEM,
-				Message:        fmt.Sprintf("Assignment ends on %s and no next assignment is settled.", a.EndDate.Format(time.DateOnly)),
+				Message:        fmt.Sprintf("現在の派遣契約は %s に終了します。次のお仕事がまだ決まっていないため、担当者からご連絡します。", a.EndDate.Format(time.DateOnly)),
 				IdempotencyKey: &key})
 			if err != nil {
 				return opened, fmt.Errorf("next-job job: %w", err)

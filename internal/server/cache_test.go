@@ -201,6 +201,7 @@ func TestResponseCache(t *testing.T) {
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("Authorization", "Bearer "+reg)
 					req.Header.Set("Accept-Encoding", enc)
+					req.Header.Set("Accept-Language", "en") // as fetch: the cache keys on the language
 					resp, err := http.DefaultClient.Do(req)
 					if err != nil {
 						t.Fatal(err)

@@ -78,7 +78,7 @@ func TestPanicBecomesInternalWithRequestID(t *testing.T) {
 		t.Fatalf("want INTERNAL, got %s", raw)
 	case body.Errors[0].Extensions["requestId"] != rid || rid == "":
 		t.Fatalf("requestId %v, header %q", body.Errors[0].Extensions["requestId"], rid)
-	case body.Errors[0].Message != "internal error" || strings.Contains(string(raw), "goroutine") || strings.Contains(string(raw), ".go"):
+	case body.Errors[0].Message != "システムエラーが発生しました。" || strings.Contains(string(raw), "goroutine") || strings.Contains(string(raw), ".go"):
 		t.Fatalf("internals leaked: %s", raw)
 	case !strings.Contains(logs.String(), rid) || !strings.Contains(logs.String(), "panic"):
 		t.Fatalf("the log does not tie the panic to request %s:\n%s", rid, logs.String())

@@ -27,10 +27,10 @@ import (
 	"github.com/ravilushqa/otelgqlgen"
 
 	"github.com/example/staffcrm/graph"
-	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
+	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/respcache"
 )

@@ -84,6 +84,8 @@ func send(t *testing.T, url, token, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url+"/query", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	// The tests read messages in English; Japanese, the default, is tested in TestJapaneseByDefault.
+	req.Header.Set("Accept-Language", "en")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

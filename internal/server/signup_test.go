@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -330,4 +331,29 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+// TestJapaneseOverHTTP: a client that sends no Accept-Language (or prefers Japanese) reads Japanese
+// messages; one that prefers English reads English.
+func TestJapaneseOverHTTP(t *testing.T) {
+	e := newMasterEnv(t, dbtest.SQLite)
+	body := query(loginQ, map[string]any{"e": "nobody@example.jp", "p": "wrong password 123"})
+	for header, want := range map[string]string{"": "メールアドレスまたはパスワードが正しくありません。",
+		"ja-JP,ja;q=0.9": "メールアドレスまたはパスワードが正しくありません。", "en-US,en;q=0.9": "invalid e-mail or password"} {
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/query", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if header != "" {
+			req.Header.Set("Accept-Language", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r gqlResponse
+		_ = json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		if len(r.Errors) != 1 || r.Errors[0].Message != want || r.Errors[0].Extensions["code"] != graph.CodeUnauthenticated {
+			t.Errorf("Accept-Language %q: %+v, want %q", header, r.Errors, want)
+		}
+	}
 }

@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"errors"
+
+	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/registrants"
+	"github.com/example/staffcrm/internal/routing"
+	"github.com/example/staffcrm/internal/session"
+	"github.com/example/staffcrm/internal/signup"
+	"github.com/example/staffcrm/internal/staff"
+	"github.com/example/staffcrm/internal/threads"
+)
+
+// Japanese messages (the default language; English with Accept-Language: en). An error people act
+// on has its own sentence; any other gets its code's, and the English text stays in
+// extensions.detail for developers.
+
+var japaneseSentinels = []struct {
+	err error
+	ja  string
+}{
+	{session.ErrInvalidCredentials, "メールアドレスまたはパスワードが正しくありません。"},
+	{session.ErrAccountDisabled, "このアカウントは無効になっています。管理者にお問い合わせください。"},
+	{session.ErrEmailUnverified, "メールアドレスの確認が済んでいません。お送りしたリンクを開くか、確認メールを再送してください。"},
+	{session.ErrRefreshReused, "セッションの安全のため、もう一度サインインしてください。"},
+	{session.ErrSessionEnded, "セッションが終了しました。もう一度サインインしてください。"},
+	{staff.ErrLinkInvalid, "このリンクは無効か期限切れです。新しいリンクを依頼してください。"},
+	{signup.ErrLinkInvalid, "確認リンクが無効か期限切れです。確認メールを再送してください。"},
+	{threads.ErrClosed, "このお問い合わせは解決済みです。新しいお問い合わせをお送りください。"},
+	{threads.ErrNotAssignee, "このお問い合わせの担当者（または管理者）のみ返信できます。"},
+	{registrants.ErrAssignmentOngoing, "就業中または就業予定の派遣契約があるため、現在は退会できません。担当者にご相談ください。"},
+	{routing.ErrOpenInquiryExists, "同じ内容のお問い合わせが受付中です。"},
+}
+
+var japaneseCodes = map[string]string{
+	CodeUnauthenticated:     "サインインが必要です。",
+	CodeForbidden:           "この操作を行う権限がありません。",
+	CodeNotFound:            "見つかりません。",
+	CodeBadUserInput:        "入力内容に誤りがあります。",
+	CodeConflict:            "ほかの変更と競合しました。もう一度お試しください。",
+	CodeInvalidTransition:   "現在の状態ではこの操作はできません。",
+	CodeComplianceViolation: "労働者派遣法上の要件を満たしていません。",
+	CodeRateLimited:         "操作が多すぎます。しばらくしてからお試しください。",
+	CodeInternal:            "システムエラーが発生しました。",
+}
+
+// japanese is the Japanese message for err answered with code.
+func japanese(err error, code string) string {
+	for _, s := range japaneseSentinels {
+		if errors.Is(err, s.err) {
+			return s.ja
+		}
+	}
+	var ie *invalid.Error
+	if code == CodeBadUserInput && errors.As(err, &ie) {
+		return "入力内容に誤りがあります（" + ie.Field + "）。"
+	}
+	return japaneseCodes[code]
+}
