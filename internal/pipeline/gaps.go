@@ -46,18 +46,11 @@ func CheckMeeting(m MeetingPlan, now time.Time) (MeetingPlan, error) {
 	if m.Place == "" || utf8.RuneCountInString(m.Place) > maxPlaceRunes {
 		return m, invalid.Field("place", "1 to %d characters", maxPlaceRunes)
 	}
-	if len(m.Attendees) > maxAttendees {
-		return m, invalid.Field("attendees", "at most %d", maxAttendees)
+	attendees, err := invalid.List("attendees", m.Attendees, maxAttendees, maxAttendeeRunes)
+	if err != nil {
+		return m, err
 	}
-	out := make([]string, 0, len(m.Attendees))
-	for _, a := range m.Attendees {
-		a = strings.TrimSpace(a)
-		if a == "" || utf8.RuneCountInString(a) > maxAttendeeRunes {
-			return m, invalid.Field("attendees", "each 1 to %d characters", maxAttendeeRunes)
-		}
-		out = append(out, a)
-	}
-	m.Attendees = out
+	m.Attendees = attendees
 	if utf8.RuneCountInString(m.Note) > maxNoteRunes {
 		return m, invalid.Field("note", "at most %d characters", maxNoteRunes)
 	}

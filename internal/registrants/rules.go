@@ -108,16 +108,9 @@ func CheckWorkHistory(in WorkHistory, create bool, current WorkHistory, today ti
 		return in, invalid.Field("tasks", "at most %d characters", MaxTasksRunes)
 	}
 	if in.TaskTags != nil {
-		if len(in.TaskTags) > MaxTaskTags {
-			return in, invalid.Field("taskTags", "at most %d tags", MaxTaskTags)
-		}
-		tags := make([]string, 0, len(in.TaskTags))
-		for _, t := range in.TaskTags {
-			t = strings.TrimSpace(t)
-			if t == "" || utf8.RuneCountInString(t) > MaxTagRunes {
-				return in, invalid.Field("taskTags", "each tag 1 to %d characters", MaxTagRunes)
-			}
-			tags = append(tags, t)
+		tags, err := invalid.List("taskTags", in.TaskTags, MaxTaskTags, MaxTagRunes)
+		if err != nil {
+			return in, err
 		}
 		in.TaskTags = tags
 	}
