@@ -10,6 +10,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -187,7 +188,7 @@ func (s *Service) Of(ctx context.Context) (*Dashboard, error) {
 	}
 
 	if v.Role == auth.RoleAdmin {
-		cs, err := s.Client.Coordinator.Query().Order(ent.Asc("name"), ent.Asc("id")).All(ctx)
+		cs, err := s.Client.Coordinator.Query().Order(ent.Asc(coordinator.FieldName), ent.Asc(coordinator.FieldID)).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("dashboard: coordinators: %w", err)
 		}

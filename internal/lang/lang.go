@@ -1,6 +1,6 @@
 // Package lang is the language people read messages in: Japanese by default (the product's users are
 // Japanese agencies and their registrants), English for a client that asks for it with
-// Accept-Language. Producers of texts people read carry both (T); the edge picks one per request.
+// Accept-Language. The edge records it per request; what people read is chosen by it.
 package lang
 
 import (
@@ -46,17 +46,3 @@ func From(ctx context.Context) Lang {
 	l, _ := ctx.Value(ctxKey{}).(Lang)
 	return l
 }
-
-// T is a text in both languages.
-type T struct{ JA, EN string }
-
-// In picks the text for l (the other language when one is missing).
-func (t T) In(l Lang) string {
-	if l == English && t.EN != "" || t.JA == "" {
-		return t.EN
-	}
-	return t.JA
-}
-
-// For picks the text for ctx's language.
-func (t T) For(ctx context.Context) string { return t.In(From(ctx)) }

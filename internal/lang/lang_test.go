@@ -1,9 +1,6 @@
 package lang
 
-import (
-	"context"
-	"testing"
-)
+import "testing"
 
 func TestFromAcceptLanguage(t *testing.T) {
 	for h, want := range map[string]Lang{
@@ -13,15 +10,5 @@ func TestFromAcceptLanguage(t *testing.T) {
 		if got := FromAcceptLanguage(h); got != want {
 			t.Errorf("%q: %v, want %v", h, got, want)
 		}
-	}
-}
-
-func TestT(t *testing.T) {
-	x := T{JA: "見つかりません", EN: "not found"}
-	if x.For(context.Background()) != "見つかりません" || x.For(With(context.Background(), English)) != "not found" {
-		t.Fatal("wrong pick")
-	}
-	if (T{EN: "only english"}).In(Japanese) != "only english" {
-		t.Fatal("a missing translation must fall back")
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/internal/access"
-	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/routing"
 )
@@ -160,23 +159,16 @@ func (s *Service) Terminate(ctx context.Context, t Termination, opener InquiryOp
 	if t, err = CheckTermination(t, a.StartDate, a.EndDate); err != nil {
 		return nil, err
 	}
-	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
-		// Assignment rows are written by admins only; the caller's scope over this one was checked
-		// by reading it above, and the update is conditional on the status read.
-		n, err := tx.Assignment.Update().Where(assignment.ID(a.ID), assignment.StatusEQ(a.Status)).
-			SetStatus(assignment.StatusTERMINATED).SetEndDate(t.LastDay).SetPlannedEndDate(a.EndDate).
-			SetTerminatedBy(assignment.TerminatedBy(t.By)).SetTerminationReason(t.Reason).
-			SetTerminationMeasures(t.Measures).SetUpdatedAt(s.now()).
-			Save(access.System(ctx, "pipeline: record the early termination of an assignment in the caller's scope"))
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("%w: the assignment changed meanwhile", ErrInvalidTransition)
-		}
-		a, err = tx.Assignment.Get(access.System(ctx, "pipeline: read back the terminated assignment"), a.ID)
-		return err
-	})
+	// Assignment rows are written by admins only; the caller's scope over this one was checked by
+	// reading it above, and the update is conditional on the status read.
+	a, err = s.Client.Assignment.UpdateOneID(a.ID).Where(assignment.StatusEQ(a.Status)).
+		SetStatus(assignment.StatusTERMINATED).SetEndDate(t.LastDay).SetPlannedEndDate(a.EndDate).
+		SetTerminatedBy(assignment.TerminatedBy(t.By)).SetTerminationReason(t.Reason).
+		SetTerminationMeasures(t.Measures).SetUpdatedAt(s.now()).
+		Save(access.System(ctx, "pipeline: record the early termination of an assignment in the caller's scope"))
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("terminate assignment: %w: the assignment changed meanwhile", ErrInvalidTransition)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("terminate assignment: %w", err)
 	}
@@ -186,7 +178,7 @@ func (s *Service) Terminate(ctx context.Context, t Termination, opener InquiryOp
 		Kind: inquiry.KindNEXT_JOB, Channel: inquiry.ChannelAPP, Origin: inquiry.OriginSYSTEM,
 		Message:        fmt.Sprintf("派遣契約が %s で中途解除されました。次のお仕事探しをお手伝いします。", t.LastDay.Format(time.DateOnly)),
 		IdempotencyKey: &key}); err != nil {
-		return a.Unwrap(), fmt.Errorf("terminate assignment: open the next-job inquiry: %w", err)
+		return a, fmt.Errorf("terminate assignment: open the next-job inquiry: %w", err)
 	}
-	return a.Unwrap(), nil
+	return a, nil
 }

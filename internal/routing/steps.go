@@ -17,7 +17,8 @@ import (
 // Actor is who takes a step: a staff viewer, or nil for the system (sweeper).
 type Actor = *auth.Viewer
 
-func isAssignee(a Actor, inq *ent.Inquiry) bool {
+// IsAssignee reports whether the staff viewer a is the inquiry's current assignee.
+func IsAssignee(a Actor, inq *ent.Inquiry) bool {
 	switch a.Role {
 	case auth.RoleCoordinator:
 		return inq.CoordinatorID != nil && *inq.CoordinatorID == a.ProfileID
@@ -88,7 +89,7 @@ func (r *Router) step(ctx context.Context, a Actor, name string, id int, f func(
 // Acknowledge: the assignee confirms they have it.
 func (r *Router) Acknowledge(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
 	return r.step(ctx, a, "acknowledge", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, _ *ent.Agency) (*ent.Inquiry, bool, error) {
-		if !isAssignee(a, inq) {
+		if !IsAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
 		if inq.Status != inquiry.StatusASSIGNED && inq.Status != inquiry.StatusHANDED_OFF {
@@ -104,7 +105,7 @@ func (r *Router) Acknowledge(ctx context.Context, a Actor, id int) (*ent.Inquiry
 // Decline: the assignee gives it back; it goes to the next eligible candidate, never back to them.
 func (r *Router) Decline(ctx context.Context, a Actor, id int, reason string) (*ent.Inquiry, error) {
 	return r.step(ctx, a, "decline", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
-		if !isAssignee(a, inq) {
+		if !IsAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
 		out, err := r.requeue(ctx, tx, ag, inq, routingdecision.ActionDECLINE, &a.AccountID, "declined by the assignee: "+reason)
@@ -115,7 +116,7 @@ func (r *Router) Decline(ctx context.Context, a Actor, id int, reason string) (*
 // HandOff: a coordinator passes an inquiry about a posting to its account rep, keeping the history.
 func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*ent.Inquiry, error) {
 	return r.step(ctx, a, "hand off", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
-		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
+		if a.Role != auth.RoleAdmin && !IsAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
 		if inq.CoordinatorID == nil || !isOpen(inq.Status) {
@@ -144,7 +145,7 @@ func (r *Router) HandOff(ctx context.Context, a Actor, id int, note string) (*en
 // Resolve closes the inquiry and frees the assignee's capacity.
 func (r *Router) Resolve(ctx context.Context, a Actor, id int) (*ent.Inquiry, error) {
 	return r.step(ctx, a, "resolve", id, func(ctx context.Context, tx *ent.Tx, inq *ent.Inquiry, ag *ent.Agency) (*ent.Inquiry, bool, error) {
-		if a.Role != auth.RoleAdmin && !isAssignee(a, inq) {
+		if a.Role != auth.RoleAdmin && !IsAssignee(a, inq) {
 			return nil, false, ErrNotAssignee
 		}
 		if !isOpen(inq.Status) {

@@ -258,8 +258,11 @@ func (s *Service) ResendVerification(ctx context.Context, email string) (Receipt
 		return Receipt{}, err
 	}
 	acc, err := s.findAccount(ctx, email)
-	if err != nil || acc == nil || !acc.EmailUnverified || acc.Disabled || !s.mayMail(email) {
-		return receipt(email), err
+	if err != nil {
+		return Receipt{}, fmt.Errorf("resend verification: %w", err)
+	}
+	if acc == nil || !acc.EmailUnverified || acc.Disabled || !s.mayMail(email) {
+		return receipt(email), nil
 	}
 	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		name, agencyName, err := s.names(ctx, tx, acc)
@@ -283,8 +286,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (Recei
 		return Receipt{}, err
 	}
 	acc, err := s.findAccount(ctx, email)
-	if err != nil || acc == nil || acc.Disabled || !s.mayMail(email) {
-		return receipt(email), err
+	if err != nil {
+		return Receipt{}, fmt.Errorf("request password reset: %w", err)
+	}
+	if acc == nil || acc.Disabled || !s.mayMail(email) {
+		return receipt(email), nil
 	}
 	now := s.now()
 	expires := now.Add(ttl(s.ResetTTL, DefaultResetTTL))
@@ -314,10 +320,7 @@ func (s *Service) findAccount(ctx context.Context, email string) (*ent.Account, 
 		// token write, no mail hand-over). Delivering through the outbox (issue 18) removes it.
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("find account: %w", err)
-	}
-	return acc, nil
+	return acc, err
 }
 
 func (s *Service) names(ctx context.Context, tx *ent.Tx, acc *ent.Account) (name, agencyName string, err error) {

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/routing"
 )
 
 var (
@@ -88,14 +89,14 @@ func (s *Service) Post(ctx context.Context, inquiryID int, body string, resolve 
 		return nil, ErrClosed
 	}
 	fromStaff := v.Role != auth.RoleRegistrant
-	if fromStaff && v.Role != auth.RoleAdmin && !assignee(v, inq) {
+	if fromStaff && v.Role != auth.RoleAdmin && !routing.IsAssignee(v, inq) {
 		return nil, ErrNotAssignee
 	}
 	name, err := s.displayName(ctx, v)
 	if err != nil {
 		return nil, fmt.Errorf("post message: %w", err)
 	}
-	if fromStaff && inq.Status == inquiry.StatusASSIGNED && assignee(v, inq) {
+	if fromStaff && inq.Status == inquiry.StatusASSIGNED && routing.IsAssignee(v, inq) {
 		if inq, err = s.Steps.Acknowledge(ctx, v, inq.ID); err != nil {
 			return nil, fmt.Errorf("post message: %w", err)
 		}
@@ -118,20 +119,10 @@ func (s *Service) Post(ctx context.Context, inquiryID int, body string, resolve 
 	return inq, nil
 }
 
-func assignee(v *auth.Viewer, inq *ent.Inquiry) bool {
-	switch v.Role {
-	case auth.RoleCoordinator:
-		return inq.CoordinatorID != nil && *inq.CoordinatorID == v.ProfileID
-	case auth.RoleSalesRep:
-		return inq.SalesRepID != nil && *inq.SalesRepID == v.ProfileID
-	}
-	return false
-}
-
 // displayName is the name the other side sees: a staff member's profile name ("担当者" for an admin
-// without one), the registrant's own name.
+// without one), the registrant's own name. Read as the viewer: staff read staff profiles and a
+// registrant her own.
 func (s *Service) displayName(ctx context.Context, v *auth.Viewer) (string, error) {
-	sys := access.System(ctx, "threads: the author's display name for the message")
 	var (
 		name string
 		err  error
@@ -139,19 +130,19 @@ func (s *Service) displayName(ctx context.Context, v *auth.Viewer) (string, erro
 	switch v.Role {
 	case auth.RoleCoordinator:
 		var c *ent.Coordinator
-		c, err = s.Client.Coordinator.Query().Where(coordinator.ID(v.ProfileID)).Only(sys)
+		c, err = s.Client.Coordinator.Query().Where(coordinator.ID(v.ProfileID)).Only(ctx)
 		if err == nil {
 			name = c.Name
 		}
 	case auth.RoleSalesRep:
 		var r *ent.SalesRep
-		r, err = s.Client.SalesRep.Query().Where(salesrep.ID(v.ProfileID)).Only(sys)
+		r, err = s.Client.SalesRep.Query().Where(salesrep.ID(v.ProfileID)).Only(ctx)
 		if err == nil {
 			name = r.Name
 		}
 	case auth.RoleRegistrant:
 		var r *ent.Registrant
-		r, err = s.Client.Registrant.Query().Where(registrant.ID(v.ProfileID)).Only(sys)
+		r, err = s.Client.Registrant.Query().Where(registrant.ID(v.ProfileID)).Only(ctx)
 		if err == nil {
 			name = r.Name
 		}
