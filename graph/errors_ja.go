@@ -3,7 +3,10 @@ package graph
 import (
 	"errors"
 
+	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/lang"
+	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/registrants"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
@@ -56,5 +59,24 @@ func japanese(err error, code string) string {
 	if code == CodeBadUserInput && errors.As(err, &ie) {
 		return "入力内容に誤りがあります（" + ie.Field + "）。"
 	}
+	if code == CodeComplianceViolation {
+		if fs := findings(err); len(fs) > 0 {
+			return fs[0].Text.In(lang.Japanese)
+		}
+	}
 	return japaneseCodes[code]
+}
+
+// findings are the compliance findings a COMPLIANCE_VIOLATION error carries (their rules are in
+// extensions.rules): the first says what blocked, as the English message does.
+func findings(err error) []compliance.Finding {
+	var co *pipeline.ComplianceError
+	var cv *compliance.ViolationError
+	switch {
+	case errors.As(err, &co):
+		return co.Findings
+	case errors.As(err, &cv):
+		return cv.Findings
+	}
+	return nil
 }

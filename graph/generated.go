@@ -67,6 +67,7 @@ type ResolverRoot interface {
 	Agency() AgencyResolver
 	ComplianceFinding() ComplianceFindingResolver
 	Inquiry() InquiryResolver
+	MatchExplanation() MatchExplanationResolver
 	Mutation() MutationResolver
 	MyApplication() MyApplicationResolver
 	MyAssignment() MyAssignmentResolver
@@ -522,6 +523,8 @@ type ComplexityRoot struct {
 	MatchExplanation struct {
 		Component    func(childComplexity int) int
 		Contribution func(childComplexity int) int
+		Matched      func(childComplexity int) int
+		Missing      func(childComplexity int) int
 		Text         func(childComplexity int) int
 		Value        func(childComplexity int) int
 		Weight       func(childComplexity int) int
@@ -1197,10 +1200,14 @@ type AgencyResolver interface {
 }
 type ComplianceFindingResolver interface {
 	Severity(ctx context.Context, obj *compliance.Finding) (string, error)
+	Message(ctx context.Context, obj *compliance.Finding) (string, error)
 }
 type InquiryResolver interface {
 	Assignee(ctx context.Context, obj *ent.Inquiry) (ent.Noder, error)
 	Messages(ctx context.Context, obj *ent.Inquiry) ([]*ent.InquiryMessage, error)
+}
+type MatchExplanationResolver interface {
+	Text(ctx context.Context, obj *matching.Explanation) (string, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
@@ -3028,6 +3035,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.MatchExplanation.Contribution(childComplexity), true
+	case "MatchExplanation.matched":
+		if e.complexity.MatchExplanation.Matched == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Matched(childComplexity), true
+	case "MatchExplanation.missing":
+		if e.complexity.MatchExplanation.Missing == nil {
+			break
+		}
+
+		return e.complexity.MatchExplanation.Missing(childComplexity), true
 	case "MatchExplanation.text":
 		if e.complexity.MatchExplanation.Text == nil {
 			break
@@ -14268,7 +14287,7 @@ func (ec *executionContext) _ComplianceFinding_message(ctx context.Context, fiel
 		field,
 		ec.fieldContext_ComplianceFinding_message,
 		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
+			return ec.resolvers.ComplianceFinding().Message(ctx, obj)
 		},
 		nil,
 		ec.marshalNString2string,
@@ -14281,8 +14300,8 @@ func (ec *executionContext) fieldContext_ComplianceFinding_message(_ context.Con
 	fc = &graphql.FieldContext{
 		Object:     "ComplianceFinding",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -18467,7 +18486,7 @@ func (ec *executionContext) _MatchExplanation_text(ctx context.Context, field gr
 		field,
 		ec.fieldContext_MatchExplanation_text,
 		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
+			return ec.resolvers.MatchExplanation().Text(ctx, obj)
 		},
 		nil,
 		ec.marshalNString2string,
@@ -18477,6 +18496,64 @@ func (ec *executionContext) _MatchExplanation_text(ctx context.Context, field gr
 }
 
 func (ec *executionContext) fieldContext_MatchExplanation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_matched(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_matched,
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchExplanation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchExplanation_missing(ctx context.Context, field graphql.CollectedField, obj *matching.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_MatchExplanation_missing,
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_MatchExplanation_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MatchExplanation",
 		Field:      field,
@@ -26472,6 +26549,10 @@ func (ec *executionContext) fieldContext_PostingMatchEdge_explanations(_ context
 				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
 			case "text":
 				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			case "matched":
+				return ec.fieldContext_MatchExplanation_matched(ctx, field)
+			case "missing":
+				return ec.fieldContext_MatchExplanation_missing(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
@@ -30117,6 +30198,10 @@ func (ec *executionContext) fieldContext_RecommendedPostingEdge_explanations(_ c
 				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
 			case "text":
 				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			case "matched":
+				return ec.fieldContext_MatchExplanation_matched(ctx, field)
+			case "missing":
+				return ec.fieldContext_MatchExplanation_missing(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
@@ -31971,6 +32056,10 @@ func (ec *executionContext) fieldContext_RegistrantMatchEdge_explanations(_ cont
 				return ec.fieldContext_MatchExplanation_contribution(ctx, field)
 			case "text":
 				return ec.fieldContext_MatchExplanation_text(ctx, field)
+			case "matched":
+				return ec.fieldContext_MatchExplanation_matched(ctx, field)
+			case "missing":
+				return ec.fieldContext_MatchExplanation_missing(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MatchExplanation", field.Name)
 		},
@@ -55270,48 +55359,17 @@ func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.Sele
 		case "rule":
 			out.Values[i] = ec._ComplianceFinding_rule(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "severity":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ComplianceFinding_severity(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ComplianceFinding_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.Deferrable != nil {
-				dfs, ok := deferred[field.Deferrable.Label]
-				di := 0
-				if ok {
-					dfs.AddField(field)
-					di = len(dfs.Values) - 1
-				} else {
-					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
-					deferred[field.Deferrable.Label] = dfs
-				}
-				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, dfs)
-				})
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "message":
 			out.Values[i] = ec._ComplianceFinding_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -57083,6 +57141,16 @@ func (ec *executionContext) _MatchExplanation(ctx context.Context, sel ast.Selec
 			}
 		case "text":
 			out.Values[i] = ec._MatchExplanation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._MatchExplanation_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._MatchExplanation_missing(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

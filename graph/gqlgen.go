@@ -31,8 +31,9 @@ func (sdlWriter) GenerateCode(data *codegen.Data) error {
 
 // inlineFields resolves the fields of the hot list types in the goroutine of their row instead of one
 // goroutine per field per row. Their context-taking fields are ent edges already loaded by field
-// collection, or per-request memoised lookups, so concurrency bought nothing; the goroutines cost a
-// fifth of the staff board's server CPU in stack growth alone (pprof). Rows of a list still resolve
+// collection, per-request memoised lookups, or pure (a text in the request's language, eight
+// explanations per match), so concurrency bought nothing; the goroutines cost a fifth of the staff
+// board's server CPU in stack growth alone (pprof). Rows of a list still resolve
 // concurrently (gqlgen), so dataloader batches still gather across rows. Types with dataloader-backed
 // fields (Account.profile, Registrant.insurance) are deliberately not listed.
 type inlineFields []string
@@ -57,6 +58,7 @@ func main() {
 		"Posting", "PostingConnection", "PostingEdge", "OrgUnit", "ClientSite", "ClientCompany",
 		"Application", "ApplicationConnection", "ApplicationEdge",
 		"PublicPosting", "PublicPostingConnection", "PublicPostingEdge",
+		"MatchExplanation", "ComplianceFinding",
 	})); err != nil {
 		log.Fatalf("gqlgen: %v", err)
 	}

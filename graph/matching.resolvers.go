@@ -11,6 +11,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
+	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
 )
@@ -19,6 +20,11 @@ import (
 func (r *agencyResolver) MatchingWeights(ctx context.Context, obj *ent.Agency) (*matching.Weights, error) {
 	w := matching.WeightsFrom(obj.MatchingWeights)
 	return &w, nil
+}
+
+// Text is the resolver for the text field.
+func (r *matchExplanationResolver) Text(ctx context.Context, obj *matching.Explanation) (string, error) {
+	return obj.Text.In(lang.From(ctx)), nil
 }
 
 // SetMatchingWeights is the resolver for the setMatchingWeights field.
@@ -41,8 +47,12 @@ func (r *postingResolver) Signals(ctx context.Context, obj *ent.Posting) (*model
 	s := matching.SignalsFor(matching.PostingFacts{ID: obj.ID, JobCategory: obj.JobCategory, Prefecture: obj.Prefecture,
 		HourlyWage: obj.HourlyWage, BusRequired: obj.BusRequired, PredecessorTenureMonths: obj.PredecessorTenureMonths,
 		RepostCount: obj.RepostCount}, market)
+	texts := make([]string, len(s.RiskTexts))
+	for i, t := range s.RiskTexts {
+		texts[i] = t.In(lang.From(ctx))
+	}
 	return &model.PostingSignals{WagePercentile: s.WagePercentile, AreaMedianWage: s.AreaMedianWage,
-		RiskLevel: s.RiskLevel, RiskReasons: s.RiskReasons, RiskTexts: s.RiskTexts}, nil
+		RiskLevel: s.RiskLevel, RiskReasons: s.RiskReasons, RiskTexts: texts}, nil
 }
 
 // WageVsAreaMedian is the resolver for the wageVsAreaMedian field.
@@ -111,3 +121,8 @@ func (r *queryResolver) RecommendedPostings(ctx context.Context, first *int, aft
 	})
 	return &model.RecommendedPostingConnection{Edges: edges, PageInfo: info, TotalCount: pg.Total}, nil
 }
+
+// MatchExplanation returns MatchExplanationResolver implementation.
+func (r *Resolver) MatchExplanation() MatchExplanationResolver { return &matchExplanationResolver{r} }
+
+type matchExplanationResolver struct{ *Resolver }

@@ -12,6 +12,7 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/portal"
 )
@@ -19,6 +20,11 @@ import (
 // Severity is the resolver for the severity field.
 func (r *complianceFindingResolver) Severity(ctx context.Context, obj *compliance.Finding) (string, error) {
 	return string(obj.Severity), nil
+}
+
+// Message is the resolver for the message field.
+func (r *complianceFindingResolver) Message(ctx context.Context, obj *compliance.Finding) (string, error) {
+	return obj.Text.In(lang.From(ctx)), nil
 }
 
 // Apply is the resolver for the apply field.

@@ -350,7 +350,8 @@ type PostingSignals struct {
 	AreaMedianWage int      `json:"areaMedianWage"`
 	RiskLevel      string   `json:"riskLevel"`
 	RiskReasons    []string `json:"riskReasons"`
-	RiskTexts      []string `json:"riskTexts"`
+	// riskTexts[i] explains riskReasons[i], in Japanese, or in English with Accept-Language: en.
+	RiskTexts []string `json:"riskTexts"`
 }
 
 type PublicPostingOrder struct {

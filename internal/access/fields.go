@@ -161,7 +161,7 @@ var fieldRules = map[string]typeRules{
 	"SkillSheetHistory":            fields(staff, "industry jobCategory tasks durationMonths"),
 	"InsuranceContinuity":          fields(everyone, "applies lastContractEnd deadline atRisk lost"),
 	"ContactLogPayload":            fields(staff, "contactLog"),
-	"MatchExplanation":             fields(everyone, "component weight value contribution text"),
+	"MatchExplanation":             fields(everyone, "component weight value contribution text matched missing"),
 	"PostingMatchEdge":             fields(staff, "node cursor score blocked explanations"),
 	"PostingMatchConnection":       fields(staff, "edges pageInfo totalCount"),
 	"RegistrantMatchEdge":          fields(staff, "node cursor score blocked explanations"),

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // Severity says whether a finding rejects the action or is returned alongside it.
@@ -34,6 +36,27 @@ const (
 	RuleDayLabourExempt      = "DAY_LABOUR_EXEMPT"
 	RulePreSelection         = "PRE_SELECTION"
 )
+
+// ruleNamesJA are the rules as Japanese staff name them.
+var ruleNamesJA = map[string]string{
+	RuleIndividual3Y:         "個人単位の期間制限",
+	RuleSiteNoticeMissing:    "抵触日の通知未了",
+	RuleSiteConflictDate:     "事業所単位の期間制限",
+	RuleFormerDirectEmployee: "離職後1年以内の労働者派遣の禁止",
+	RuleDayLabour:            "日雇派遣の原則禁止",
+	RuleDayLabourExempt:      "日雇派遣（例外に該当）",
+	RulePreSelection:         "事前面接の禁止",
+	RuleMinimumWage:          "最低賃金",
+}
+
+// RuleName is the rule's name for a Japanese text that lists rules (a match's compliance
+// component); a rule code of another package is named by its code.
+func RuleName(rule string) string {
+	if n, ok := ruleNamesJA[rule]; ok {
+		return n
+	}
+	return rule
+}
 
 // Employment kinds of the registrant's contract with the agency.
 const (
@@ -63,11 +86,12 @@ var (
 	ErrContractMissing = errors.New("compliance: contract date is required")
 )
 
-// Finding is one rule outcome.
+// Finding is one rule outcome. Text says it to staff in both languages (the edge picks one); the
+// English is also what errors carrying the finding say.
 type Finding struct {
 	Rule     string
 	Severity Severity
-	Message  string
+	Text     lang.Text
 }
 
 // Result collects the findings of Check and the dates they were judged against.
@@ -213,13 +237,19 @@ func IndividualLimit(p Proposal) []Finding {
 	if !day(p.End).After(last) {
 		return nil
 	}
+	first := last.AddDate(0, 0, 1)
 	return []Finding{{
 		Rule:     RuleIndividual3Y,
 		Severity: Block,
-		Message: fmt.Sprintf("assignment would exceed the 3-year limit at this org unit on %s: "+
-			"the registrant's continuous run there counts from %s, so the last allowed day is %s "+
-			"(only a break of more than 3 months resets the count)",
-			fmtDate(last.AddDate(0, 0, 1)), fmtDate(since), fmtDate(last)),
+		Text: lang.Text{
+			JA: fmt.Sprintf("個人単位の期間制限（3年）に抵触します。この組織単位での就業は%sから継続しているため、"+
+				"就業できるのは%sまでで、%s以降は就業できません（3か月を超える空白期間があった場合のみ期間の通算がリセットされます）。",
+				jaDate(since), jaDate(last), jaDate(first)),
+			EN: fmt.Sprintf("assignment would exceed the 3-year limit at this org unit on %s: "+
+				"the registrant's continuous run there counts from %s, so the last allowed day is %s "+
+				"(only a break of more than 3 months resets the count)",
+				fmtDate(first), fmtDate(since), fmtDate(last)),
+		},
 	}}
 }
 
@@ -279,26 +309,34 @@ func SiteLimit(p Proposal) []Finding {
 	s := p.Site
 	switch {
 	case s.ConflictDate == nil || s.ConflictNotifiedAt == nil:
-		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block,
-			Message: "the client has not notified this site's conflict date (抵触日); a dispatch contract " +
-				"cannot be concluded until it does"}}
+		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block, Text: lang.Text{
+			JA: "派遣先からこの事業所の抵触日の通知を受けていません。通知を受けるまで労働者派遣契約は締結できません。",
+			EN: "the client has not notified this site's conflict date (抵触日); a dispatch contract " +
+				"cannot be concluded until it does"}}}
 	case p.ContractSignedOn.IsZero():
-		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block,
-			Message: "the dispatch contract date is missing, so the site's conflict-date notice cannot be " +
-				"shown to precede it"}}
+		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block, Text: lang.Text{
+			JA: "労働者派遣契約の締結日が入力されていないため、抵触日の通知が契約の締結までに行われたことを確認できません。",
+			EN: "the dispatch contract date is missing, so the site's conflict-date notice cannot be " +
+				"shown to precede it"}}}
 	case day(*s.ConflictNotifiedAt).After(day(p.ContractSignedOn)):
-		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block,
-			Message: fmt.Sprintf("the site's conflict date was notified on %s, after the dispatch contract "+
+		return []Finding{{Rule: RuleSiteNoticeMissing, Severity: Block, Text: lang.Text{
+			JA: fmt.Sprintf("抵触日の通知日（%s）が労働者派遣契約の締結日（%s）より後になっています。"+
+				"抵触日の通知は契約の締結までに受けなければなりません。",
+				jaDate(*s.ConflictNotifiedAt), jaDate(p.ContractSignedOn)),
+			EN: fmt.Sprintf("the site's conflict date was notified on %s, after the dispatch contract "+
 				"date %s; it must be notified before the contract is concluded",
-				fmtDate(*s.ConflictNotifiedAt), fmtDate(p.ContractSignedOn))}}
+				fmtDate(*s.ConflictNotifiedAt), fmtDate(p.ContractSignedOn))}}}
 	}
 	conflict := day(*s.ConflictDate)
 	if day(p.End).Before(conflict) {
 		return nil
 	}
-	return []Finding{{Rule: RuleSiteConflictDate, Severity: Block,
-		Message: fmt.Sprintf("assignment ending %s would run on or past the site's conflict date %s; "+
-			"the last allowed day is %s", fmtDate(p.End), fmtDate(conflict), fmtDate(conflict.AddDate(0, 0, -1)))}}
+	last := conflict.AddDate(0, 0, -1)
+	return []Finding{{Rule: RuleSiteConflictDate, Severity: Block, Text: lang.Text{
+		JA: fmt.Sprintf("事業所単位の期間制限に抵触します。派遣期間の終了日（%s）が事業所の抵触日（%s）以降にかかっており、"+
+			"この事業所に派遣できるのは%sまでです。", jaDate(p.End), jaDate(conflict), jaDate(last)),
+		EN: fmt.Sprintf("assignment ending %s would run on or past the site's conflict date %s; "+
+			"the last allowed day is %s", fmtDate(p.End), fmtDate(conflict), fmtDate(last))}}}
 }
 
 // FormerEmployee bars dispatch to a client legal entity (any site) that employed the registrant
@@ -335,20 +373,27 @@ func FormerEmployee(p Proposal) []Finding {
 			continue
 		}
 		if e.End == nil {
-			return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Block,
-				Message: "the registrant is currently directly employed by this client's legal entity; " +
-					"they cannot be dispatched to any of its sites"}}
+			return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Block, Text: lang.Text{
+				JA: "この登録者は派遣先と同一の法人に現在直接雇用されているため、その法人のいずれの事業所にも派遣できません。",
+				EN: "the registrant is currently directly employed by this client's legal entity; " +
+					"they cannot be dispatched to any of its sites"}}}
 		}
-		return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Block,
-			Message: fmt.Sprintf("the registrant left direct employment at this client's legal entity on %s; "+
+		earliest := barredThrough.AddDate(0, 0, 1)
+		return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Block, Text: lang.Text{
+			JA: fmt.Sprintf("離職後1年以内の労働者派遣の禁止に該当します。この登録者は%sに派遣先と同一の法人を離職しているため、"+
+				"%sまではその法人のいずれの事業所にも派遣できません（派遣開始は%s以降）。",
+				jaDate(*e.End), jaDate(barredThrough), jaDate(earliest)),
+			EN: fmt.Sprintf("the registrant left direct employment at this client's legal entity on %s; "+
 				"dispatch to any of its sites is barred for one year, through %s (earliest start %s)",
-				fmtDate(*e.End), fmtDate(barredThrough), fmtDate(barredThrough.AddDate(0, 0, 1)))}}
+				fmtDate(*e.End), fmtDate(barredThrough), fmtDate(earliest))}}}
 	}
 	if unchecked {
-		return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Warn,
-			Message: "the registrant left a direct employer within the last year, but a legal entity number " +
+		return []Finding{{Rule: RuleFormerDirectEmployee, Severity: Warn, Text: lang.Text{
+			JA: "1年以内に離職した直接雇用の勤務先がありますが、職歴または派遣先の法人番号が登録されていないため、" +
+				"離職後1年以内の労働者派遣の禁止に該当するかを確認できませんでした。個別に確認してください。",
+			EN: "the registrant left a direct employer within the last year, but a legal entity number " +
 				"is missing on the work history or the client, so the one-year bar could not be checked; " +
-				"verify by hand"}}
+				"verify by hand"}}}
 	}
 	return nil
 }
@@ -372,27 +417,32 @@ func DayLabour(p Proposal, exemptCategories map[string]bool) []Finding {
 	if days > dayLabourMaxDays {
 		return nil
 	}
-	var why []string
+	var why, whyJA []string
 	if Is60Plus(p.Person.BirthDate, p.Start) {
-		why = append(why, ExemptAge60Plus)
+		why, whyJA = append(why, ExemptAge60Plus), append(whyJA, "60歳以上")
 	}
 	if p.Person.DaytimeStudent {
-		why = append(why, ExemptDaytimeStudent)
+		why, whyJA = append(why, ExemptDaytimeStudent), append(whyJA, "昼間学生")
 	}
 	if p.Person.IncomeExemption {
-		why = append(why, ExemptIncome)
+		why, whyJA = append(why, ExemptIncome), append(whyJA, "収入要件")
 	}
 	if p.JobCategory != "" && exemptCategories[p.JobCategory] {
 		why = append(why, fmt.Sprintf("%s (%s)", ExemptJobCategory, p.JobCategory))
+		whyJA = append(whyJA, fmt.Sprintf("日雇派遣が認められる業務（%s）", p.JobCategory))
 	}
 	if len(why) == 0 {
-		return []Finding{{Rule: RuleDayLabour, Severity: Block,
-			Message: fmt.Sprintf("assignment of %d days is day labour (30 days or less) and no exemption "+
-				"applies (60+, daytime student, income, or exempt job category)", days)}}
+		return []Finding{{Rule: RuleDayLabour, Severity: Block, Text: lang.Text{
+			JA: fmt.Sprintf("派遣期間%d日は日雇派遣（30日以内）に該当し、例外（60歳以上、昼間学生、収入要件、"+
+				"日雇派遣が認められる業務）のいずれにも当たらないため、派遣できません。", days),
+			EN: fmt.Sprintf("assignment of %d days is day labour (30 days or less) and no exemption "+
+				"applies (60+, daytime student, income, or exempt job category)", days)}}}
 	}
-	return []Finding{{Rule: RuleDayLabourExempt, Severity: Warn,
-		Message: fmt.Sprintf("assignment of %d days is day labour (30 days or less); allowed under the "+
-			"exemption: %s (record it)", days, strings.Join(why, "; "))}}
+	return []Finding{{Rule: RuleDayLabourExempt, Severity: Warn, Text: lang.Text{
+		JA: fmt.Sprintf("派遣期間%d日は日雇派遣（30日以内）に該当しますが、例外として認められます（%s）。"+
+			"例外に該当することを記録してください。", days, strings.Join(whyJA, "、")),
+		EN: fmt.Sprintf("assignment of %d days is day labour (30 days or less); allowed under the "+
+			"exemption: %s (record it)", days, strings.Join(why, "; "))}}}
 }
 
 // PreSelection enforces the ban on client pre-selection (事前面接の禁止): a client interview exists
@@ -408,16 +458,21 @@ func PreSelection(postingType, stage string, requestedByRegistrant bool) []Findi
 		if requestedByRegistrant {
 			return nil
 		}
-		return []Finding{{Rule: RulePreSelection, Severity: Block,
-			Message: "a workplace visit for a dispatch posting is allowed only when the registrant asks for it"}}
+		return []Finding{{Rule: RulePreSelection, Severity: Block, Text: lang.Text{
+			JA: "事前面接の禁止により、紹介予定派遣以外の求人での職場見学は、登録者本人が希望した場合に限り実施できます。",
+			EN: "a workplace visit for a dispatch posting is allowed only when the registrant asks for it"}}}
 	case StageInterview:
-		return []Finding{{Rule: RulePreSelection, Severity: Block,
-			Message: "client interviews are allowed only for temp-to-perm postings; a dispatch client may not " +
-				"select the worker"}}
+		return []Finding{{Rule: RulePreSelection, Severity: Block, Text: lang.Text{
+			JA: "派遣先による面接は紹介予定派遣に限り認められます。通常の派遣では、派遣先が派遣労働者を特定することは" +
+				"禁止されています（事前面接の禁止）。",
+			EN: "client interviews are allowed only for temp-to-perm postings; a dispatch client may not " +
+				"select the worker"}}}
 	default:
-		return []Finding{{Rule: RulePreSelection, Severity: Block,
-			Message: fmt.Sprintf("client meeting stage %q is not allowed for a dispatch posting; only a "+
-				"workplace visit the registrant asked for is", stage)}}
+		return []Finding{{Rule: RulePreSelection, Severity: Block, Text: lang.Text{
+			JA: fmt.Sprintf("派遣先との面談区分「%s」は通常の派遣では認められません。認められるのは登録者本人が"+
+				"希望した職場見学のみです（事前面接の禁止）。", stage),
+			EN: fmt.Sprintf("client meeting stage %q is not allowed for a dispatch posting; only a "+
+				"workplace visit the registrant asked for is", stage)}}}
 	}
 }
 
@@ -469,3 +524,9 @@ func periodEnd(start time.Time, years, months int) time.Time {
 }
 
 func fmtDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// jaDate writes a date the Japanese way, as in every Japanese finding: 2026年4月1日.
+func jaDate(t time.Time) string {
+	y, m, d := t.Date()
+	return fmt.Sprintf("%d年%d月%d日", y, int(m), d)
+}

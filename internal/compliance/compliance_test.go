@@ -143,8 +143,8 @@ func TestIndividualLimit(t *testing.T) {
 			if rules(got) != want {
 				t.Fatalf("IndividualLimit = %q, want %q (%v)", rules(got), want, got)
 			}
-			if tc.msg != "" && !strings.Contains(got[0].Message, tc.msg) {
-				t.Errorf("message %q does not mention %q", got[0].Message, tc.msg)
+			if tc.msg != "" && !strings.Contains(got[0].Text.EN, tc.msg) {
+				t.Errorf("message %q does not mention %q", got[0].Text.EN, tc.msg)
 			}
 		})
 	}
@@ -313,8 +313,8 @@ func TestDayLabour(t *testing.T) {
 				t.Fatalf("DayLabour = %q, want %q (%v)", rules(got), tc.want, got)
 			}
 			for _, b := range tc.because {
-				if !strings.Contains(got[0].Message, b) {
-					t.Errorf("message %q does not name exemption %q", got[0].Message, b)
+				if !strings.Contains(got[0].Text.EN, b) {
+					t.Errorf("message %q does not name exemption %q", got[0].Text.EN, b)
 				}
 			}
 		})
@@ -467,7 +467,7 @@ func TestCheck(t *testing.T) {
 	known := map[string]bool{RuleIndividual3Y: true, RuleSiteNoticeMissing: true, RuleSiteConflictDate: true,
 		RuleFormerDirectEmployee: true, RuleDayLabour: true, RuleDayLabourExempt: true, RulePreSelection: true}
 	for _, f := range r.Findings {
-		if !known[f.Rule] || f.Message == "" {
+		if !known[f.Rule] || f.Text.EN == "" {
 			t.Errorf("finding %+v has an unknown rule or no message", f)
 		}
 	}

@@ -2,7 +2,11 @@ package compliance
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // RuleMinimumWage: a posting's hourly wage is below the prefecture's minimum wage (最低賃金法 4条).
@@ -41,13 +45,15 @@ func MinimumWage(wage int, prefecture string, floors []WageFloor, on ...time.Tim
 		if !ok || wage >= f.HourlyWage {
 			continue
 		}
-		note := ""
+		note, noteJA := "", ""
 		if f.Sample {
-			note = " (sample figure, not the official table)"
+			note, noteJA = " (sample figure, not the official table)", "（サンプル値・公式の数値ではありません）"
 		}
-		return []Finding{{Rule: RuleMinimumWage, Severity: Block,
-			Message: fmt.Sprintf("hourly wage %d yen is below the minimum wage of %s, %d yen from %s%s",
-				wage, prefecture, f.HourlyWage, fmtDate(f.EffectiveFrom), note)}}
+		return []Finding{{Rule: RuleMinimumWage, Severity: Block, Text: lang.Text{
+			JA: fmt.Sprintf("時給%s円は、%sから適用される%sの最低賃金%s円%sを下回っています。",
+				jaYen(wage), jaDate(f.EffectiveFrom), prefecture, jaYen(f.HourlyWage), noteJA),
+			EN: fmt.Sprintf("hourly wage %d yen is below the minimum wage of %s, %d yen from %s%s",
+				wage, prefecture, f.HourlyWage, fmtDate(f.EffectiveFrom), note)}}}
 	}
 	return nil
 }
@@ -60,5 +66,21 @@ func (e *ViolationError) Error() string {
 	if len(e.Findings) == 0 {
 		return "compliance violation"
 	}
-	return "compliance violation: " + e.Findings[0].Message
+	return "compliance violation: " + e.Findings[0].Text.EN
+}
+
+// jaYen writes an amount with thousands separators, as Japanese texts show yen: 1163 → "1,163".
+func jaYen(n int) string {
+	if n < 0 {
+		return "-" + jaYen(-n)
+	}
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

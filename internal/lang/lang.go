@@ -46,3 +46,23 @@ func From(ctx context.Context) Lang {
 	l, _ := ctx.Value(ctxKey{}).(Lang)
 	return l
 }
+
+// Text is a message in both languages. The packages that word messages (compliance findings, match
+// explanations) cannot know who will read them, and one result may be served to readers of either
+// language, so they write both and the edge picks one with In(From(ctx)).
+type Text struct{ JA, EN string }
+
+// In is the text in l: English for English, Japanese otherwise. A text missing in l falls back to
+// the other language rather than showing nothing.
+func (t Text) In(l Lang) string {
+	if l == English {
+		if t.EN != "" {
+			return t.EN
+		}
+		return t.JA
+	}
+	if t.JA != "" {
+		return t.JA
+	}
+	return t.EN
+}

@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // Experience is one work-history row; Months is computed by the caller.
@@ -112,10 +113,15 @@ var Components = []string{
 
 // Explanation is one component of a score. Value is in [0,1];
 // Contribution = Weight*Value/sum(weights), so the contributions add up to Match.Score.
+// Text says it in both languages (the edge picks one). Matched and Missing list, for the TASKS and
+// SKILLS components, the posting's task tags or required skills the registrant has and lacks, in
+// the posting's spelling and in its order, all of them (Text names at most five); for the other
+// components, and when the posting lists none, both are empty, never nil.
 type Explanation struct {
 	Component                   string
 	Weight, Value, Contribution float64
-	Text                        string
+	Text                        lang.Text
+	Matched, Missing            []string
 }
 
 // Match is the score of one pair. A blocked pair keeps its score so staff can see why it would
@@ -145,7 +151,7 @@ const (
 	commuteSameCity          = 0.2
 	commuteWalkPenalty       = 0.5 // walking the whole max commute halves the value
 
-	listMax = 5 // items named in a text before "…"
+	listMax = 5 // items named in a text before "…" (Matched and Missing list them all)
 )
 
 // Score rates how well r fits p. Each component yields a value in [0,1] and an explanation;
@@ -186,6 +192,7 @@ func Score(r Registrant, p Posting, c Context, w Weights) Match {
 		score += contrib
 		m.Explanations = append(m.Explanations, Explanation{
 			Component: pt.name, Weight: pt.weight, Value: v, Contribution: contrib, Text: pt.text,
+			Matched: orEmpty(pt.matched), Missing: orEmpty(pt.missing),
 		})
 	}
 	m.Score = clamp01(score)
@@ -237,10 +244,17 @@ func compareRanked(a, b Ranked) int {
 	return cmp.Compare(a.ID, b.ID)
 }
 
-// part is one component's value (before clamping) and its explanation text.
+// part is one component's value (before clamping), its explanation text and, for tasks and
+// skills, what of the posting's list the registrant has and lacks.
 type part struct {
-	value float64
-	text  string
+	value            float64
+	text             lang.Text
+	matched, missing []string
+}
+
+// say is a part with only a value and a text.
+func say(value float64, ja, en string) part {
+	return part{value: value, text: lang.Text{JA: ja, EN: en}}
 }
 
 // experienceValue: months in the posting's job category, min(months, 36)/36. Rows in other
@@ -248,7 +262,7 @@ type part struct {
 func experienceValue(r Registrant, p Posting) part {
 	cat := norm(p.JobCategory)
 	if cat == "" {
-		return part{neutral, "posting has no job category (neutral)"}
+		return say(neutral, "求人に職種の指定がありません（中立）", "posting has no job category (neutral)")
 	}
 	months := 0
 	for _, e := range r.Experience {
@@ -257,12 +271,11 @@ func experienceValue(r Registrant, p Posting) part {
 		}
 	}
 	if months == 0 {
-		return part{0, "no experience as " + p.JobCategory}
+		return say(0, p.JobCategory+"の経験なし", "no experience as "+p.JobCategory)
 	}
-	return part{
-		float64(min(months, experienceFullMonths)) / experienceFullMonths,
-		plural(months, "month") + " as " + p.JobCategory,
-	}
+	return say(float64(min(months, experienceFullMonths))/experienceFullMonths,
+		fmt.Sprintf("%sの経験 %dか月", p.JobCategory, months),
+		plural(months, "month")+" as "+p.JobCategory)
 }
 
 // tasksValue: |posting tags ∩ registrant tags| / |posting tags|, where the registrant's tags are the
@@ -271,7 +284,7 @@ func experienceValue(r Registrant, p Posting) part {
 func tasksValue(r Registrant, p Posting) part {
 	want := uniq(p.TaskTags)
 	if len(want) == 0 {
-		return part{neutral, "posting lists no task tags (neutral)"}
+		return say(neutral, "求人にタスクの指定がありません（中立）", "posting lists no task tags (neutral)")
 	}
 	have := make(map[string]bool)
 	for _, e := range r.Experience {
@@ -279,7 +292,7 @@ func tasksValue(r Registrant, p Posting) part {
 			have[norm(t)] = true
 		}
 	}
-	var hit, miss []string
+	hit, miss := []string{}, []string{}
 	for _, t := range want {
 		if have[norm(t)] {
 			hit = append(hit, t)
@@ -287,14 +300,10 @@ func tasksValue(r Registrant, p Posting) part {
 			miss = append(miss, t)
 		}
 	}
-	text := fmt.Sprintf("%d of %d task tags match", len(hit), len(want))
-	if len(hit) > 0 {
-		text += ": " + list(hit)
-	}
-	if len(miss) > 0 {
-		text += "; missing: " + list(miss)
-	}
-	return part{float64(len(hit)) / float64(len(want)), text}
+	text := listed(hit, miss,
+		fmt.Sprintf("タスク %d件中%d件が一致", len(want), len(hit)),
+		fmt.Sprintf("%d of %d task tags match", len(hit), len(want)))
+	return part{float64(len(hit)) / float64(len(want)), text, hit, miss}
 }
 
 // skillsValue: mean credit over the required skills. A missing skill earns 0; a covered one
@@ -303,7 +312,7 @@ func tasksValue(r Registrant, p Posting) part {
 func skillsValue(r Registrant, p Posting) part {
 	req := uniq(p.RequiredSkills)
 	if len(req) == 0 {
-		return part{neutral, "posting lists no required skills (neutral)"}
+		return say(neutral, "求人に必須スキルの指定がありません（中立）", "posting lists no required skills (neutral)")
 	}
 	best := make(map[string]float64, len(r.Skills))
 	for _, s := range r.Skills {
@@ -317,7 +326,7 @@ func skillsValue(r Registrant, p Posting) part {
 		}
 	}
 	var sum float64
-	var hit, miss []string
+	hit, miss := []string{}, []string{}
 	for _, name := range req {
 		if st, ok := best[norm(name)]; ok {
 			sum += skillCoveredBase + (1-skillCoveredBase)*st
@@ -326,14 +335,10 @@ func skillsValue(r Registrant, p Posting) part {
 			miss = append(miss, name)
 		}
 	}
-	text := fmt.Sprintf("%d of %d required skills", len(hit), len(req))
-	if len(hit) > 0 {
-		text += ": " + list(hit)
-	}
-	if len(miss) > 0 {
-		text += "; missing: " + list(miss)
-	}
-	return part{sum / float64(len(req)), text}
+	text := listed(hit, miss,
+		fmt.Sprintf("必須スキル %d件中%d件あり", len(req), len(hit)),
+		fmt.Sprintf("%d of %d required skills", len(hit), len(req)))
+	return part{sum / float64(len(req)), text, hit, miss}
 }
 
 // wageValue: 1 at or above the desired wage, falling linearly to 0 at 30% below it:
@@ -342,19 +347,20 @@ func wageValue(r Registrant, p Posting) part {
 	d, wg := r.DesiredHourlyWage, p.HourlyWage
 	switch {
 	case d <= 0:
-		return part{neutral, "no desired wage stated (neutral)"}
+		return say(neutral, "希望時給の登録なし（中立）", "no desired wage stated (neutral)")
 	case wg <= 0:
-		return part{neutral, "posting wage not stated (neutral)"}
+		return say(neutral, "求人の時給が未設定（中立）", "posting wage not stated (neutral)")
 	case wg == d:
-		return part{1, fmt.Sprintf("wage %s equals desired %s", yen(wg), yen(d))}
+		return say(1, fmt.Sprintf("時給 %s円（希望どおり）", yen(wg)),
+			fmt.Sprintf("wage %s equals desired %s", yen(wg), yen(d)))
 	case wg > d:
-		return part{1, fmt.Sprintf("wage %s is %s above desired %s", yen(wg), yen(wg-d), yen(d))}
+		return say(1, fmt.Sprintf("時給 %s円（希望 %s円より%s円高い）", yen(wg), yen(d), yen(wg-d)),
+			fmt.Sprintf("wage %s is %s above desired %s", yen(wg), yen(wg-d), yen(d)))
 	}
 	shortfall := float64(d-wg) / float64(d)
-	return part{
-		1 - shortfall/wageZeroShortfall,
-		fmt.Sprintf("wage %s is %s below desired %s", yen(wg), yen(d-wg), yen(d)),
-	}
+	return say(1-shortfall/wageZeroShortfall,
+		fmt.Sprintf("時給 %s円（希望 %s円より%s円低い）", yen(wg), yen(d), yen(d-wg)),
+		fmt.Sprintf("wage %s is %s below desired %s", yen(wg), yen(d-wg), yen(d)))
 }
 
 // commuteValue:
@@ -372,46 +378,50 @@ func wageValue(r Registrant, p Posting) part {
 func commuteValue(r Registrant, p Posting) part {
 	walk := max(p.WalkMinutes, 0)
 	if p.BusRequired && !r.AcceptsBus {
-		return part{0, "bus required but registrant does not accept bus"}
+		return say(0, "バス通勤が必要ですが、登録者はバス通勤を希望していません", "bus required but registrant does not accept bus")
 	}
 	if r.MaxCommuteMinutes > 0 && walk > r.MaxCommuteMinutes {
-		return part{0, fmt.Sprintf("walk %d minutes from the station exceeds max commute %d minutes",
-			walk, r.MaxCommuteMinutes)}
+		return say(0, fmt.Sprintf("駅から徒歩%d分で、希望の通勤時間（最大%d分）を超えています", walk, r.MaxCommuteMinutes),
+			fmt.Sprintf("walk %d minutes from the station exceeds max commute %d minutes", walk, r.MaxCommuteMinutes))
 	}
-	var notes []string
+	var ja, en []string
+	note := func(j, e string) { ja, en = append(ja, j), append(en, e) }
 	var v float64
 	rp, pp := norm(r.Prefecture), norm(p.Prefecture)
 	switch {
 	case rp == "" || pp == "":
 		v = commuteUnknownPrefecture
-		notes = append(notes, "prefecture unknown")
+		note("都道府県不明", "prefecture unknown")
 	case rp == pp:
 		v = commuteSamePrefecture
-		notes = append(notes, "same prefecture "+p.Prefecture)
+		note("同じ都道府県（"+p.Prefecture+"）", "same prefecture "+p.Prefecture)
 	default:
 		v = commuteOtherPrefecture
-		notes = append(notes, fmt.Sprintf("other prefecture (%s → %s)", r.Prefecture, p.Prefecture))
+		note(fmt.Sprintf("他の都道府県（%s→%s）", r.Prefecture, p.Prefecture),
+			fmt.Sprintf("other prefecture (%s → %s)", r.Prefecture, p.Prefecture))
 	}
 	if rp == "" || pp == "" || rp == pp {
 		if st := station(p.NearestStation); st != "" && st == station(r.NearestStation) {
 			v += commuteSameStation
-			notes = append(notes, "same nearest station "+p.NearestStation)
+			note("最寄駅が同じ（"+p.NearestStation+"）", "same nearest station "+p.NearestStation)
 		} else if c := norm(p.City); c != "" && c == norm(r.City) {
 			v += commuteSameCity
-			notes = append(notes, "same city "+p.City)
+			note("同じ市区町村（"+p.City+"）", "same city "+p.City)
 		}
 	}
 	switch {
 	case r.MaxCommuteMinutes > 0:
 		v *= 1 - commuteWalkPenalty*float64(walk)/float64(r.MaxCommuteMinutes)
-		notes = append(notes, fmt.Sprintf("walk %d of max %d minutes", walk, r.MaxCommuteMinutes))
+		note(fmt.Sprintf("駅から徒歩%d分（希望の通勤時間は最大%d分）", walk, r.MaxCommuteMinutes),
+			fmt.Sprintf("walk %d of max %d minutes", walk, r.MaxCommuteMinutes))
 	case walk > 0:
-		notes = append(notes, fmt.Sprintf("walk %d minutes (no max commute stated)", walk))
+		note(fmt.Sprintf("駅から徒歩%d分（希望の通勤時間の登録なし）", walk),
+			fmt.Sprintf("walk %d minutes (no max commute stated)", walk))
 	}
 	if p.BusRequired {
-		notes = append(notes, "bus required, registrant accepts bus")
+		note("バス通勤あり（登録者はバス通勤可）", "bus required, registrant accepts bus")
 	}
-	return part{v, strings.Join(notes, "; ")}
+	return part{value: v, text: lang.Text{JA: strings.Join(ja, "、"), EN: strings.Join(en, "; ")}}
 }
 
 // availabilityValue: 1 when the registrant is available by the start, then 1 − daysLate/60.
@@ -419,56 +429,59 @@ func commuteValue(r Registrant, p Posting) part {
 // as soon as possible, so lateness is measured from today.
 func availabilityValue(r Registrant, p Posting, now time.Time) part {
 	if r.AvailableFrom == nil {
-		return part{1, "available now"}
+		return say(1, "すぐに就業可能", "available now")
 	}
 	if p.StartDate == nil {
-		return part{1, "posting has no fixed start date"}
+		return say(1, "求人に就業開始日の指定なし", "posting has no fixed start date")
 	}
 	from, start := day(*r.AvailableFrom), day(*p.StartDate)
-	label := "start " + start.Format(time.DateOnly)
+	label, labelJA := "start "+start.Format(time.DateOnly), "就業開始日 "+jaDate(start)
 	if !now.IsZero() && day(now).After(start) {
 		start = day(now)
 		label = "today " + start.Format(time.DateOnly) + " (start date passed)"
+		labelJA = "就業開始日経過のため本日 " + jaDate(start)
 	}
 	late := int(from.Sub(start).Hours() / 24)
 	if late <= 0 {
-		return part{1, fmt.Sprintf("available from %s, by %s", from.Format(time.DateOnly), label)}
+		return say(1, fmt.Sprintf("%sから就業可能（%sに間に合う）", jaDate(from), labelJA),
+			fmt.Sprintf("available from %s, by %s", from.Format(time.DateOnly), label))
 	}
-	return part{
-		1 - float64(late)/availabilityZeroDays,
-		fmt.Sprintf("available from %s, %s after %s", from.Format(time.DateOnly), plural(late, "day"), label),
-	}
+	return say(1-float64(late)/availabilityZeroDays,
+		fmt.Sprintf("%sから就業可能（%sより%d日遅い）", jaDate(from), labelJA, late),
+		fmt.Sprintf("available from %s, %s after %s", from.Format(time.DateOnly), plural(late, "day"), label))
 }
 
 // complianceValue: 1 with no findings, 0.5 with warnings only, 0 and blocked with any BLOCK.
 // A finding of unknown severity counts as a warning: it should not vanish, nor block on a typo.
 func complianceValue(fs []compliance.Finding) (part, bool) {
 	if len(fs) == 0 {
-		return part{1, "no compliance findings"}, false
+		return say(1, "コンプライアンス上の指摘なし", "no compliance findings"), false
 	}
-	var blocks, warns []string
+	var blocks, warns, blocksJA, warnsJA []string
 	for _, f := range fs {
 		if f.Severity == compliance.Block {
-			blocks = append(blocks, f.Rule)
+			blocks, blocksJA = append(blocks, f.Rule), append(blocksJA, compliance.RuleName(f.Rule))
 		} else {
-			warns = append(warns, f.Rule)
+			warns, warnsJA = append(warns, f.Rule), append(warnsJA, compliance.RuleName(f.Rule))
 		}
 	}
 	if len(blocks) > 0 {
-		text := "blocked by compliance: " + strings.Join(blocks, ", ")
+		ja, en := "コンプライアンス上の理由で不可: "+strings.Join(blocksJA, "、"), "blocked by compliance: "+strings.Join(blocks, ", ")
 		if len(warns) > 0 {
-			text += "; warnings: " + strings.Join(warns, ", ")
+			ja += "; 注意: " + strings.Join(warnsJA, "、")
+			en += "; warnings: " + strings.Join(warns, ", ")
 		}
-		return part{0, text}, true
+		return say(0, ja, en), true
 	}
-	return part{neutral, "compliance warnings: " + strings.Join(warns, ", ")}, false
+	return say(neutral, "コンプライアンス上の注意: "+strings.Join(warnsJA, "、"),
+		"compliance warnings: "+strings.Join(warns, ", ")), false
 }
 
 func historyValue(rejected bool) part {
 	if rejected {
-		return part{0, "rejected at this client before"}
+		return say(0, "この派遣先で過去に不採用あり", "rejected at this client before")
 	}
-	return part{1, "no earlier rejection at this client"}
+	return say(1, "この派遣先での過去の不採用なし", "no earlier rejection at this client")
 }
 
 // norm makes names comparable: trimmed, inner spaces collapsed, full-width ASCII (Ｅｘｃｅｌ) folded
@@ -519,11 +532,33 @@ func uniq(xs []string) []string {
 	return out
 }
 
-func list(xs []string) string {
-	if len(xs) > listMax {
-		return strings.Join(xs[:listMax], ", ") + ", …"
+// listed is the text of a list component: the count, then what matched and what is missing, each
+// named up to listMax.
+func listed(hit, miss []string, ja, en string) lang.Text {
+	if len(hit) > 0 {
+		ja += ": " + list(hit, "、")
+		en += ": " + list(hit, ", ")
 	}
-	return strings.Join(xs, ", ")
+	if len(miss) > 0 {
+		ja += "; 不足: " + list(miss, "、")
+		en += "; missing: " + list(miss, ", ")
+	}
+	return lang.Text{JA: ja, EN: en}
+}
+
+func list(xs []string, sep string) string {
+	if len(xs) > listMax {
+		return strings.Join(xs[:listMax], sep) + sep + "…"
+	}
+	return strings.Join(xs, sep)
+}
+
+// orEmpty is xs, or an empty list for nil: the API renders lists, never null.
+func orEmpty(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }
 
 func plural(n int, unit string) string {
@@ -549,6 +584,12 @@ func yen(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// jaDate writes a date the Japanese way, as internal/compliance does: 2026年4月1日.
+func jaDate(t time.Time) string {
+	y, m, d := t.Date()
+	return fmt.Sprintf("%d年%d月%d日", y, int(m), d)
 }
 
 // day reduces t to its calendar date at midnight UTC, as internal/compliance does.

@@ -104,10 +104,10 @@ func runComponent(t *testing.T, comp string, cases []componentCase) {
 			}
 			e := component(t, Score(r, p, c, DefaultWeights()), comp)
 			if !near(e.Value, tc.want) {
-				t.Errorf("%s value = %v, want %v (%q)", comp, e.Value, tc.want, e.Text)
+				t.Errorf("%s value = %v, want %v (%q)", comp, e.Value, tc.want, e.Text.EN)
 			}
-			if tc.wantText != "" && !strings.Contains(e.Text, tc.wantText) {
-				t.Errorf("%s text = %q, want it to contain %q", comp, e.Text, tc.wantText)
+			if tc.wantText != "" && !strings.Contains(e.Text.EN, tc.wantText) {
+				t.Errorf("%s text = %q, want it to contain %q", comp, e.Text.EN, tc.wantText)
 			}
 		})
 	}
@@ -295,8 +295,8 @@ func TestAvailability(t *testing.T) {
 }
 
 func TestComplianceComponent(t *testing.T) {
-	block := compliance.Finding{Rule: compliance.RuleFormerDirectEmployee, Severity: compliance.Block, Message: "x"}
-	warn := compliance.Finding{Rule: compliance.RuleDayLabourExempt, Severity: compliance.Warn, Message: "y"}
+	block := compliance.Finding{Rule: compliance.RuleFormerDirectEmployee, Severity: compliance.Block}
+	warn := compliance.Finding{Rule: compliance.RuleDayLabourExempt, Severity: compliance.Warn}
 	for _, tc := range []struct {
 		name        string
 		findings    []compliance.Finding
@@ -317,8 +317,8 @@ func TestComplianceComponent(t *testing.T) {
 			if !near(e.Value, tc.want) || m.Blocked != tc.wantBlocked {
 				t.Errorf("value %v blocked %v, want %v %v", e.Value, m.Blocked, tc.want, tc.wantBlocked)
 			}
-			if !strings.Contains(e.Text, tc.wantText) {
-				t.Errorf("text %q, want it to contain %q", e.Text, tc.wantText)
+			if !strings.Contains(e.Text.EN, tc.wantText) {
+				t.Errorf("text %q, want it to contain %q", e.Text.EN, tc.wantText)
 			}
 		})
 	}
@@ -714,7 +714,8 @@ func TestScoreAlwaysInRange(t *testing.T) {
 		}
 		var sum float64
 		for j, e := range m.Explanations {
-			if e.Component != Components[j] || !(e.Value >= 0 && e.Value <= 1) || e.Text == "" ||
+			if e.Component != Components[j] || !(e.Value >= 0 && e.Value <= 1) || e.Text.EN == "" || e.Text.JA == "" ||
+				e.Matched == nil || e.Missing == nil ||
 				!(e.Contribution >= 0 && e.Contribution <= 1) {
 				t.Fatalf("bad explanation %+v; %s", e, describe())
 			}

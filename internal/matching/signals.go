@@ -3,6 +3,8 @@ package matching
 import (
 	"fmt"
 	"slices"
+
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // MarketPosting is one of the agency's open postings, as the wage signals need it.
@@ -78,11 +80,11 @@ const (
 )
 
 // Risk is the hard-to-fill assessment of a posting, for staff only: it draws on confidential
-// data (predecessor tenure). Texts[i] explains Reasons[i].
+// data (predecessor tenure). Texts[i] explains Reasons[i], in both languages.
 type Risk struct {
 	Level   string
 	Reasons []RiskReason
-	Texts   []string
+	Texts   []lang.Text
 }
 
 // RiskInput holds the facts HardToFill weighs. PredecessorTenureMonths nil means unknown (or no
@@ -103,29 +105,34 @@ const shortTenureMonths = 3
 // a posting that failed to fill repeatedly is hard to fill whatever the reason.
 // Level: 0 points LOW, 1 MEDIUM, 2+ HIGH. Reasons come in a fixed order.
 func HardToFill(in RiskInput) Risk {
-	r := Risk{Reasons: []RiskReason{}, Texts: []string{}} // empty, not nil: callers render lists
+	r := Risk{Reasons: []RiskReason{}, Texts: []lang.Text{}} // empty, not nil: callers render lists
 	points := 0
-	add := func(reason RiskReason, weight int, text string) {
+	add := func(reason RiskReason, weight int, ja, en string) {
 		r.Reasons = append(r.Reasons, reason)
-		r.Texts = append(r.Texts, text)
+		r.Texts = append(r.Texts, lang.Text{JA: ja, EN: en})
 		points += weight
 	}
 	if in.AreaMedianWage > 0 && in.HourlyWage > 0 && in.HourlyWage < in.AreaMedianWage {
-		add(RiskBelowMedianWage, 1, fmt.Sprintf("wage %s is %s below the area median %s",
-			yen(in.HourlyWage), yen(in.AreaMedianWage-in.HourlyWage), yen(in.AreaMedianWage)))
+		add(RiskBelowMedianWage, 1,
+			fmt.Sprintf("時給 %s円（エリアの中央値 %s円より%s円低い）",
+				yen(in.HourlyWage), yen(in.AreaMedianWage), yen(in.AreaMedianWage-in.HourlyWage)),
+			fmt.Sprintf("wage %s is %s below the area median %s",
+				yen(in.HourlyWage), yen(in.AreaMedianWage-in.HourlyWage), yen(in.AreaMedianWage)))
 	}
 	if in.BusRequired {
-		add(RiskBusOnly, 1, "reachable only by bus")
+		add(RiskBusOnly, 1, "通勤はバスのみ", "reachable only by bus")
 	}
 	if t := in.PredecessorTenureMonths; t != nil && *t >= 0 && *t < shortTenureMonths {
-		add(RiskShortPredecessorTenure, 1, fmt.Sprintf("predecessor left after %s (under %d)",
-			plural(*t, "month"), shortTenureMonths))
+		add(RiskShortPredecessorTenure, 1,
+			fmt.Sprintf("前任者が%dか月で退職（%dか月未満）", *t, shortTenureMonths),
+			fmt.Sprintf("predecessor left after %s (under %d)", plural(*t, "month"), shortTenureMonths))
 	}
 	switch {
 	case in.RepostCount >= 2:
-		add(RiskReposted, 2, fmt.Sprintf("reposted %s (counts double)", plural(in.RepostCount, "time")))
+		add(RiskReposted, 2, fmt.Sprintf("再掲載 %d回（2点として計上）", in.RepostCount),
+			fmt.Sprintf("reposted %s (counts double)", plural(in.RepostCount, "time")))
 	case in.RepostCount == 1:
-		add(RiskReposted, 1, "reposted once")
+		add(RiskReposted, 1, "再掲載 1回", "reposted once")
 	}
 	switch {
 	case points == 0:
@@ -175,13 +182,13 @@ type PostingFacts struct {
 
 // Signals are a posting's staff-facing signals (§8): its wage against the agency's open postings of
 // the same job category and prefecture, and its hard-to-fill risk. RiskTexts[i] explains
-// RiskReasons[i]; both are empty, not nil, when there is no risk.
+// RiskReasons[i] in both languages; both are empty, not nil, when there is no risk.
 type Signals struct {
 	WagePercentile float64
 	AreaMedianWage int // 0 = no market to compare with
 	RiskLevel      string
 	RiskReasons    []string
-	RiskTexts      []string
+	RiskTexts      []lang.Text
 }
 
 // SignalsFor assembles the staff signals of p from market (the agency's open postings, see

@@ -28,7 +28,7 @@ func (e *ComplianceError) Error() string {
 	if len(e.Findings) == 0 {
 		return "compliance violation"
 	}
-	return "compliance violation: " + e.Findings[0].Message
+	return "compliance violation: " + e.Findings[0].Text.EN
 }
 
 // ErrDatesRequired: offering or placing needs the planned assignment dates.

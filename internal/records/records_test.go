@@ -173,6 +173,8 @@ func TestEqualPay(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, fs)
 		case tc.rule != "" && (len(fs) != 1 || fs[0].Rule != tc.rule || (fs[0].Severity == compliance.Block) != tc.block):
 			t.Errorf("%s: %v, want %s block=%v", tc.name, fs, tc.rule, tc.block)
+		case tc.rule != "" && (fs[0].Text.EN == "" || fs[0].Text.JA == "" || fs[0].Text.EN == fs[0].Text.JA):
+			t.Errorf("%s: the finding needs a Japanese and an English text: %+v", tc.name, fs[0].Text)
 		}
 	}
 }

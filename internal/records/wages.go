@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/lang"
 )
 
 // Rule codes of the records' checks, alongside compliance's.
@@ -86,21 +87,27 @@ type WageProposal struct {
 func EqualPay(p WageProposal, table WageTable) []compliance.Finding {
 	switch {
 	case p.Worker.AgreementCovered == nil:
-		return []compliance.Finding{{Rule: RuleEqualPayUndecided, Severity: compliance.Warn,
-			Message: "協定対象派遣労働者か否かが未登録のため、一般賃金との比較を行っていません"}}
+		return []compliance.Finding{{Rule: RuleEqualPayUndecided, Severity: compliance.Warn, Text: lang.Text{
+			JA: "協定対象派遣労働者か否かが未登録のため、一般賃金との比較を行っていません",
+			EN: "whether the worker is covered by the labour-management agreement is not recorded, so the wage " +
+				"was not compared with the general wage"}}}
 	case !*p.Worker.AgreementCovered:
 		return nil
 	}
 	fy := FiscalYear(p.Start)
 	g, ok := table.Lookup(fy, p.JobCategory, p.Prefecture, p.ExperienceYears)
 	if !ok {
-		return []compliance.Finding{{Rule: RuleEqualPayNoTable, Severity: compliance.Warn,
-			Message: fmt.Sprintf("%d年度の一般賃金（%s・%s）が登録されていません", fy, p.JobCategory, p.Prefecture)}}
+		return []compliance.Finding{{Rule: RuleEqualPayNoTable, Severity: compliance.Warn, Text: lang.Text{
+			JA: fmt.Sprintf("%d年度の一般賃金（%s・%s）が登録されていません", fy, p.JobCategory, p.Prefecture),
+			EN: fmt.Sprintf("no general wage is registered for fiscal year %d (%s, %s)", fy, p.JobCategory, p.Prefecture)}}}
 	}
 	if min := g.Hourly(); p.HourlyWage < min {
-		return []compliance.Finding{{Rule: RuleEqualPayGeneralWage, Severity: compliance.Block,
-			Message: fmt.Sprintf("時給%sは%d年度の一般賃金%s（%s・%s・経験%d年）を下回っています（法30条の4）",
-				yen(p.HourlyWage), fy, yen(min), p.JobCategory, p.Prefecture, g.ExperienceYears)}}
+		return []compliance.Finding{{Rule: RuleEqualPayGeneralWage, Severity: compliance.Block, Text: lang.Text{
+			JA: fmt.Sprintf("時給%sは%d年度の一般賃金%s（%s・%s・経験%d年）を下回っています（法30条の4）",
+				yen(p.HourlyWage), fy, yen(min), p.JobCategory, p.Prefecture, g.ExperienceYears),
+			EN: fmt.Sprintf("hourly wage %s yen is below the general wage of %s yen for fiscal year %d (%s, %s, "+
+				"%d years of experience; Art. 30-4)", thousands(p.HourlyWage), thousands(min), fy, p.JobCategory,
+				p.Prefecture, g.ExperienceYears)}}}
 	}
 	return nil
 }
