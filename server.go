@@ -36,6 +36,7 @@ import (
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/records"
 	"github.com/example/staffcrm/internal/respcache"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
@@ -43,6 +44,7 @@ import (
 	"github.com/example/staffcrm/internal/session"
 	"github.com/example/staffcrm/internal/staff"
 	"github.com/example/staffcrm/internal/tracing"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 func main() {
@@ -118,7 +120,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		})
 		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
-		go runNextJobs(ctx, pipe, router, cfg.NextJobInterval, log)
+		go runNextJobs(ctx, pipe, router, &records.Service{Client: db.Client}, cfg.NextJobInterval, log)
 		sessions := session.New(db.Client, tokens, cfg.RefreshTTL, session.WithReuseWindow(cfg.RefreshReuseWindow))
 		if !db.Embedded() {
 			// Sessions ended through any process reach this one's session state by NOTIFY.
@@ -131,9 +133,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 		}
+		targets := webhooks.Targets{Public: cfg.Production()}
+		stopHooks := runWebhooks(ctx, db, targets, mailer(cfg, log), log)
+		defer stopHooks()
 		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
 			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits(),
-			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion, Threads: events}
+			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion, Threads: events,
+			WebhookTargets: targets}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
@@ -162,6 +168,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			"graphiql", graphiql(cfg, ln.Addr()), "env", cfg.Env, "database", db.Dialect)
 		return server.Serve(ctx, srv, ln, cfg.ShutdownGrace, closing)
 	})
+}
+
+// runWebhooks delivers outbound webhooks until the returned stop, which waits for the calls in
+// flight (each bounded by its timeout) so a restart does not send an event twice.
+func runWebhooks(ctx context.Context, db *database.DB, targets webhooks.Targets, m mail.Mailer, log *slog.Logger) (stop func()) {
+	cfg := webhooks.DefaultConfig()
+	w := &webhooks.Worker{Client: db.Client, Postgres: !db.Embedded(), HTTP: targets.HTTPClient(cfg.Timeout),
+		Config: cfg, Log: log, Alert: webhooks.MailAlert{Client: db.Client, Mailer: m, Log: log}}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(wctx) }()
+	return func() { cancel(); <-done }
 }
 
 func withDB(ctx context.Context, cfg config.Config, log *slog.Logger, f func(*database.DB) error) error {
@@ -251,14 +269,20 @@ func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 }
 
-// runNextJobs opens the SYSTEM next-job inquiries (§7.2) at start-up and then every interval. Safe
-// with several processes: each assignment's inquiry is idempotent under its registrant's row lock.
-func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Router, every time.Duration, log *slog.Logger) {
+// runNextJobs opens the SYSTEM next-job inquiries (§7.2) and reports the compliance dates falling
+// due (webhooks) at start-up and then every interval. Safe with several processes: each
+// assignment's inquiry is idempotent under its registrant's row lock, each reminder by its key.
+func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Router, rec *records.Service, every time.Duration, log *slog.Logger) {
 	for {
 		if n, err := pipe.OpenNextJobInquiries(ctx, router); err != nil {
 			log.Error("next-job job", "err", err)
 		} else if n > 0 {
 			log.Info("next-job job", "opened", n)
+		}
+		if n, err := rec.RemindCompliance(ctx); err != nil {
+			log.Error("compliance reminders job", "err", err)
+		} else if n > 0 {
+			log.Info("compliance reminders job", "due", n)
 		}
 		select {
 		case <-ctx.Done():

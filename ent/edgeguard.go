@@ -29,6 +29,9 @@ import (
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/skill"
+	"github.com/example/staffcrm/ent/webhookdelivery"
+	"github.com/example/staffcrm/ent/webhookendpoint"
+	"github.com/example/staffcrm/ent/webhookevent"
 	"github.com/example/staffcrm/ent/workhistory"
 )
 
@@ -817,6 +820,96 @@ func (m *SkillMutation) EdgeKeyOnTarget(edge string) bool {
 // EdgeServerOwned reports whether the named edge of a Skill is set only by the service that
 // owns it (annotated access.ServerOwnedEdge in ent/schema).
 func (m *SkillMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a WebhookDelivery may point at: rows the caller cannot see are not counted.
+func (m *WebhookDeliveryMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case webhookdelivery.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case webhookdelivery.EdgeEvent:
+		return m.Client().WebhookEvent.Query().Where(webhookevent.IDIn(ids...)).Count(ctx)
+	case webhookdelivery.EdgeEndpoint:
+		return m.Client().WebhookEndpoint.Query().Where(webhookendpoint.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("WebhookDelivery has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a WebhookDelivery writes the target's row
+// (its foreign key or a join table) rather than the WebhookDelivery's own.
+func (m *WebhookDeliveryMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a WebhookDelivery is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *WebhookDeliveryMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a WebhookEndpoint may point at: rows the caller cannot see are not counted.
+func (m *WebhookEndpointMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case webhookendpoint.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case webhookendpoint.EdgeDeliveries:
+		return m.Client().WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("WebhookEndpoint has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a WebhookEndpoint writes the target's row
+// (its foreign key or a join table) rather than the WebhookEndpoint's own.
+func (m *WebhookEndpointMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	case webhookendpoint.EdgeDeliveries:
+		return true
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a WebhookEndpoint is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *WebhookEndpointMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a WebhookEvent may point at: rows the caller cannot see are not counted.
+func (m *WebhookEventMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case webhookevent.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case webhookevent.EdgeDeliveries:
+		return m.Client().WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("WebhookEvent has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a WebhookEvent writes the target's row
+// (its foreign key or a join table) rather than the WebhookEvent's own.
+func (m *WebhookEventMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	case webhookevent.EdgeDeliveries:
+		return true
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a WebhookEvent is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *WebhookEventMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	}
 	return false

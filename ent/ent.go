@@ -35,6 +35,9 @@ import (
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/skill"
+	"github.com/example/staffcrm/ent/webhookdelivery"
+	"github.com/example/staffcrm/ent/webhookendpoint"
+	"github.com/example/staffcrm/ent/webhookevent"
 	"github.com/example/staffcrm/ent/workhistory"
 )
 
@@ -119,6 +122,9 @@ func checkColumn(t, c string) error {
 			routingdecision.Table:    routingdecision.ValidColumn,
 			salesrep.Table:           salesrep.ValidColumn,
 			skill.Table:              skill.ValidColumn,
+			webhookdelivery.Table:    webhookdelivery.ValidColumn,
+			webhookendpoint.Table:    webhookendpoint.ValidColumn,
+			webhookevent.Table:       webhookevent.ValidColumn,
 			workhistory.Table:        workhistory.ValidColumn,
 		})
 	})

@@ -60,6 +60,12 @@ type Tx struct {
 	SalesRep *SalesRepClient
 	// Skill is the client for interacting with the Skill builders.
 	Skill *SkillClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookEvent is the client for interacting with the WebhookEvent builders.
+	WebhookEvent *WebhookEventClient
 	// WorkHistory is the client for interacting with the WorkHistory builders.
 	WorkHistory *WorkHistoryClient
 
@@ -216,6 +222,9 @@ func (tx *Tx) init() {
 	tx.RoutingDecision = NewRoutingDecisionClient(tx.config)
 	tx.SalesRep = NewSalesRepClient(tx.config)
 	tx.Skill = NewSkillClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
+	tx.WebhookEvent = NewWebhookEventClient(tx.config)
 	tx.WorkHistory = NewWorkHistoryClient(tx.config)
 }
 

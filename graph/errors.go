@@ -34,6 +34,7 @@ import (
 	"github.com/example/staffcrm/internal/signup"
 	"github.com/example/staffcrm/internal/staff"
 	"github.com/example/staffcrm/internal/threads"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 // Error codes of DESIGN.md §9, the only values extensions.code takes.
@@ -227,6 +228,8 @@ var sentinelCodes = []struct {
 	{records.ErrStaffOnly, CodeForbidden},
 	{records.ErrAdminOnly, CodeForbidden},
 	{minwage.ErrAdminOnly, CodeForbidden},
+	{webhooks.ErrAdminOnly, CodeForbidden},
+	{webhooks.ErrNotFound, CodeNotFound},
 	{signup.ErrLinkInvalid, CodeBadUserInput},
 	{threads.ErrNotFound, CodeNotFound},
 	{dashboard.ErrRepsAndAdmins, CodeForbidden},

@@ -13,6 +13,7 @@ import (
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
 	"github.com/example/staffcrm/internal/threads"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 // Resolver holds the dependencies of the resolvers.
@@ -30,6 +31,8 @@ type Resolver struct {
 	// PublicURL is the server's public address, where e-mailed one-time links point ("" =
 	// mail.DefaultPublicURL).
 	PublicURL string
+	// WebhookTargets decides where webhook endpoints may point (production: public https only).
+	WebhookTargets webhooks.Targets
 	// PolicyVersion is the current version of the consent texts registrants accept at sign-up.
 	PolicyVersion string
 }

@@ -14,7 +14,7 @@ import (
 
 // CreatePosting is the resolver for the createPosting field.
 func (r *mutationResolver) CreatePosting(ctx context.Context, input ent.CreatePostingInput) (*model.PostingPayload, error) {
-	p, err := r.Client.Posting.Create().SetInput(input).Save(ctx)
+	p, err := r.postings().Create(ctx, input)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (r *mutationResolver) CreatePosting(ctx context.Context, input ent.CreatePo
 
 // UpdatePosting is the resolver for the updatePosting field.
 func (r *mutationResolver) UpdatePosting(ctx context.Context, input model.UpdatePostingMutationInput) (*model.PostingPayload, error) {
-	p, err := r.Client.Posting.UpdateOneID(input.ID).SetInput(*input.Set).Save(ctx)
+	p, err := r.postings().Update(ctx, input.ID, *input.Set)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 // applicationStatuses is the §7.1 state set; terminalApplication are the states that free the
@@ -60,9 +61,9 @@ func (Application) Fields() []ent.Field {
 	}
 }
 
-// Hooks keep the active marker in step with the status.
+// Hooks keep the active marker in step with the status and report status changes to webhooks.
 func (Application) Hooks() []ent.Hook {
-	return []ent.Hook{access.OwnerHook(registrant, "registrant_id"), func(next ent.Mutator) ent.Mutator {
+	return []ent.Hook{access.OwnerHook(registrant, "registrant_id"), webhooks.ApplicationHook(), func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			v, set := m.Field("status")
 			var err error

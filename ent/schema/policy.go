@@ -11,6 +11,7 @@ import (
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/minwage"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 // Row scope of DESIGN.md §4. Every policy: anonymous callers denied, rows filtered to the viewer's
@@ -200,7 +201,7 @@ func (Posting) Policy() ent.Policy {
 // Hooks: a sales rep's new posting is theirs; no write leaves a posting OPEN below its prefecture's
 // minimum wage (internal/minwage).
 func (Posting) Hooks() []ent.Hook {
-	return []ent.Hook{access.OwnerHook(salesRep, "account_rep_id"), minwage.PostingHook()}
+	return []ent.Hook{access.OwnerHook(salesRep, "account_rep_id"), minwage.PostingHook(), webhooks.PostingHook()}
 }
 
 // Registrant: admins and coordinators read and edit all; sales reps read the registrants they work
@@ -263,7 +264,9 @@ func (InquiryMessage) Policy() ent.Policy {
 	), nil)
 }
 
-func (Inquiry) Hooks() []ent.Hook { return []ent.Hook{access.OwnerHook(registrant, "registrant_id")} }
+func (Inquiry) Hooks() []ent.Hook {
+	return []ent.Hook{access.OwnerHook(registrant, "registrant_id"), webhooks.InquiryHook()}
+}
 
 // RoutingDecision: staff see the decisions that concern them; registrants never.
 func (RoutingDecision) Policy() ent.Policy {
@@ -316,6 +319,9 @@ func (Assignment) Policy() ent.Policy {
 		scoped(registrant, ownRegistrant),
 	), writes(access.AllowCreate(coordinator, salesRep)))
 }
+
+// Hooks: new, renewed and terminated assignments are reported to webhooks.
+func (Assignment) Hooks() []ent.Hook { return []ent.Hook{webhooks.AssignmentHook()} }
 
 // ContactLog: coordinators work the phones and see all; sales reps their own logs. Staff log contacts
 // (owned by them, set by a hook) and close only their own callbacks.

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 type AddRegistrantWorkHistoryInput struct {
@@ -159,6 +160,15 @@ type CreateInquiryPayload struct {
 	Receipt *InquiryReceipt `json:"receipt,omitempty"`
 }
 
+type CreateWebhookEndpointInput struct {
+	// https in production, to a public address (loopback, private and link-local addresses are refused); redirects are never followed.
+	URL         string   `json:"url"`
+	Description *string  `json:"description,omitempty"`
+	EventTypes  []string `json:"eventTypes"`
+	// Your own whsec_ secret (base64 of 24–64 bytes); omitted, the server makes one.
+	Secret *string `json:"secret,omitempty"`
+}
+
 type DeleteMyAccountInput struct {
 	// Her current password, to confirm.
 	Password string `json:"password"`
@@ -169,6 +179,10 @@ type DeleteMyAccountPayload struct {
 	RetainedUntil *time.Time `json:"retainedUntil,omitempty"`
 	// What was kept and why.
 	Retained []string `json:"retained"`
+}
+
+type DeleteWebhookEndpointPayload struct {
+	DeletedID int `json:"deletedId"`
 }
 
 type EmailInput struct {
@@ -431,6 +445,11 @@ type RenewAssignmentInput struct {
 	BillRate     *int      `json:"billRate,omitempty"`
 }
 
+type ReplayWebhookDeliveryInput struct {
+	// A delivery of the log; its event is sent again to the same endpoint, with the same event id.
+	DeliveryID int `json:"deliveryId"`
+}
+
 type ReplyToInquiryInput struct {
 	InquiryID int    `json:"inquiryId"`
 	Body      string `json:"body"`
@@ -599,6 +618,15 @@ type UpdateStaffInput struct {
 	Available *bool `json:"available,omitempty"`
 }
 
+type UpdateWebhookEndpointInput struct {
+	ID          int      `json:"id"`
+	URL         *string  `json:"url,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	EventTypes  []string `json:"eventTypes,omitempty"`
+	// true re-enables a disabled endpoint (its pending events are then delivered); false pauses it.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 type VerifyEmailInput struct {
 	// The token from the verification link.
 	Token string `json:"token"`
@@ -607,6 +635,24 @@ type VerifyEmailInput struct {
 type VerifyEmailPayload struct {
 	// The verified account; sign in with it.
 	Email string `json:"email"`
+}
+
+type WebhookDeliveryPayload struct {
+	Delivery *webhooks.Delivery `json:"delivery"`
+}
+
+type WebhookEndpointIDInput struct {
+	ID int `json:"id"`
+}
+
+type WebhookEndpointPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+}
+
+// An endpoint and its signing secret (whsec_…), shown this once: store it where the receiver verifies signatures.
+type WebhookEndpointSecretPayload struct {
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	Secret   string               `json:"secret"`
 }
 
 type WorkHistoryChanges struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/dbtx"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/routing"
 )
@@ -161,11 +162,14 @@ func (s *Service) Terminate(ctx context.Context, t Termination, opener InquiryOp
 	}
 	// Assignment rows are written by admins only; the caller's scope over this one was checked by
 	// reading it above, and the update is conditional on the status read.
-	a, err = s.Client.Assignment.UpdateOneID(a.ID).Where(assignment.StatusEQ(a.Status)).
-		SetStatus(assignment.StatusTERMINATED).SetEndDate(t.LastDay).SetPlannedEndDate(a.EndDate).
-		SetTerminatedBy(assignment.TerminatedBy(t.By)).SetTerminationReason(t.Reason).
-		SetTerminationMeasures(t.Measures).SetUpdatedAt(s.now()).
-		Save(access.System(ctx, "pipeline: record the early termination of an assignment in the caller's scope"))
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error { // with its webhook event (internal/webhooks)
+		a, err = tx.Assignment.UpdateOneID(a.ID).Where(assignment.StatusEQ(a.Status)).
+			SetStatus(assignment.StatusTERMINATED).SetEndDate(t.LastDay).SetPlannedEndDate(a.EndDate).
+			SetTerminatedBy(assignment.TerminatedBy(t.By)).SetTerminationReason(t.Reason).
+			SetTerminationMeasures(t.Measures).SetUpdatedAt(s.now()).
+			Save(access.System(ctx, "pipeline: record the early termination of an assignment in the caller's scope"))
+		return err
+	})
 	if ent.IsNotFound(err) {
 		return nil, fmt.Errorf("terminate assignment: %w: the assignment changed meanwhile", ErrInvalidTransition)
 	}

@@ -168,13 +168,13 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error {
 		now := s.now()
 		// Conditional on the status read above: a concurrent move makes this one fail, not double.
-		n, err := tx.Application.Update().Where(application.ID(a.ID), application.StatusEQ(a.Status)).
-			SetStatus(application.Status(m.To)).SetUpdatedAt(now).Save(ctx)
+		err := tx.Application.UpdateOneID(a.ID).Where(application.StatusEQ(a.Status)).
+			SetStatus(application.Status(m.To)).SetUpdatedAt(now).Exec(ctx)
+		if ent.IsNotFound(err) {
+			return fmt.Errorf("%w: the application changed meanwhile", ErrInvalidTransition)
+		}
 		if err != nil {
 			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("%w: the application changed meanwhile", ErrInvalidTransition)
 		}
 		if m.To == ScreeningRejected || m.To == ClientRejected {
 			if err := tx.Application.UpdateOneID(a.ID).SetRejectionReason(m.Reason).Exec(ctx); err != nil {
@@ -257,9 +257,13 @@ func (s *Service) Renew(ctx context.Context, prevID int, end time.Time, wage, bi
 	if bill != nil {
 		b = bill
 	}
-	next, err := s.Client.Assignment.Create().SetAgencyID(prev.AgencyID).SetRegistrantID(prev.RegistrantID).
-		SetPostingID(prev.PostingID).SetOrgUnitID(prev.OrgUnitID).SetRenewalOfID(prev.ID).
-		SetStartDate(start).SetEndDate(end).SetHourlyWage(w).SetNillableBillRate(b).Save(ctx)
+	var next *ent.Assignment
+	err = dbtx.WithTx(ctx, s.Client, func(tx *ent.Tx) error { // with its webhook event (internal/webhooks)
+		next, err = tx.Assignment.Create().SetAgencyID(prev.AgencyID).SetRegistrantID(prev.RegistrantID).
+			SetPostingID(prev.PostingID).SetOrgUnitID(prev.OrgUnitID).SetRenewalOfID(prev.ID).
+			SetStartDate(start).SetEndDate(end).SetHourlyWage(w).SetNillableBillRate(b).Save(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("renew: %w", err)
 	}

@@ -23,7 +23,7 @@ func ResolveNextJob(ctx context.Context, tx *ent.Tx, registrantID int, actorID *
 	}
 	var out []*ent.Inquiry
 	for _, inq := range open {
-		u := tx.Inquiry.Update().Where(inquiry.ID(inq.ID), inquiry.StatusEQ(inq.Status))
+		u := tx.Inquiry.UpdateOneID(inq.ID).Where(inquiry.StatusEQ(inq.Status))
 		if inq.CoordinatorID != nil {
 			u = u.Where(inquiry.CoordinatorID(*inq.CoordinatorID))
 		} else {
@@ -34,12 +34,12 @@ func ResolveNextJob(ctx context.Context, tx *ent.Tx, registrantID int, actorID *
 		} else {
 			u = u.Where(inquiry.SalesRepIDIsNil())
 		}
-		n, err := u.SetStatus(inquiry.StatusRESOLVED).SetResolvedAt(now).ClearAckDueAt().SetUpdatedAt(now).Save(ctx)
+		err := u.SetStatus(inquiry.StatusRESOLVED).SetResolvedAt(now).ClearAckDueAt().SetUpdatedAt(now).Exec(ctx)
+		if ent.IsNotFound(err) {
+			return nil, ErrRaced
+		}
 		if err != nil {
 			return nil, err
-		}
-		if n == 0 {
-			return nil, ErrRaced
 		}
 		if err := release(ctx, tx, inq); err != nil {
 			return nil, err

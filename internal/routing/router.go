@@ -300,7 +300,7 @@ func (r *Router) route(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *ent
 		if in.HandOff {
 			status = inquiry.StatusHANDED_OFF
 		}
-		upd := tx.Inquiry.Update().Where(inquiry.ID(inq.ID), inquiry.StatusEQ(inquiry.StatusQUEUED),
+		upd := tx.Inquiry.UpdateOneID(inq.ID).Where(inquiry.StatusEQ(inquiry.StatusQUEUED),
 			inquiry.CoordinatorIDIsNil(), inquiry.SalesRepIDIsNil()).
 			SetStatus(status).SetAssignedAt(now).SetUpdatedAt(now).
 			SetAckDueAt(cal.AddBusinessMinutes(now, time.Duration(ag.AckTimeoutMinutes)*time.Minute))
@@ -309,17 +309,17 @@ func (r *Router) route(ctx context.Context, tx *ent.Tx, ag *ent.Agency, inq *ent
 		} else {
 			upd.SetSalesRepID(d.Chosen.ID)
 		}
-		n, err := upd.Save(ctx)
+		out, err := upd.Save(ctx)
+		if ent.IsNotFound(err) {
+			return nil, ErrRaced
+		}
 		if err != nil {
 			return nil, err
-		}
-		if n == 0 {
-			return nil, ErrRaced
 		}
 		if err := r.record(ctx, tx, ag.ID, inq.ID, action, d, actorID); err != nil {
 			return nil, err
 		}
-		return tx.Inquiry.Get(ctx, inq.ID)
+		return out, nil
 	}
 }
 

@@ -290,6 +290,24 @@ func masterCases() []masterCase {
 				return map[string]any{"assignmentId": e.w.freshAssignment(), "lastDay": "2026-06-30", "by": "AGENCY",
 					"reason": "就業規則違反", "measures": "指導記録を残し、別就業先を紹介"}
 			}, staffInScope(nf)},
+
+		// Webhooks (issue 18 item 1): admins of the agency only.
+		{"createWebhookEndpoint", "CreateWebhookEndpointInput!", "endpoint{url eventTypes} secret",
+			func(e *masterEnv, role string) map[string]any {
+				// Subscribed to what the other cases never cause: their fixtures are written outside
+				// transactions, which a subscribed change may not be (internal/webhooks).
+				return map[string]any{"url": "https://hooks.example.jp/" + uniq(role), "eventTypes": []string{"compliance.reminder"}}
+			}, adminOnly(ok)},
+		{"updateWebhookEndpoint", "UpdateWebhookEndpointInput!", "endpoint{description}",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"id": freshEndpoint(e.w), "description": uniq(role)}
+			}, adminOnly(nf)},
+		{"rotateWebhookSecret", "WebhookEndpointIdInput!", "secret",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshEndpoint(e.w)} }, adminOnly(nf)},
+		{"deleteWebhookEndpoint", "WebhookEndpointIdInput!", "deletedId",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"id": freshEndpoint(e.w)} }, adminOnly(nf)},
+		{"replayWebhookDelivery", "ReplayWebhookDeliveryInput!", "delivery{eventId status}",
+			func(e *masterEnv, role string) map[string]any { return map[string]any{"deliveryId": e.w.id("WD")} }, adminOnly(nf)},
 	}
 }
 

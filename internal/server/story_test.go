@@ -2,12 +2,16 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +26,7 @@ import (
 	"github.com/example/staffcrm/internal/server"
 	"github.com/example/staffcrm/internal/session"
 	"github.com/example/staffcrm/internal/staff"
+	"github.com/example/staffcrm/internal/webhooks"
 )
 
 // TestAgencyStory (issue 15): from an empty database with one admin made by `admin create`, through
@@ -84,6 +89,26 @@ func TestAgencyStory(t *testing.T) {
 			admin := signIn("owner@sakura.example")
 
 			gql(admin, `mutation{updateAgencySettings(input:{businessOpen:"00:00",businessClose:"23:59",workingWeekdays:[0,1,2,3,4,5,6],ackTimeoutMinutes:60}){agency{businessOpen}}}`, nil)
+			// The agency's payroll system hears everything (issue 18): each change below must commit
+			// with its event, whatever path the API takes.
+			var hooksMu sync.Mutex
+			var heard []string
+			var hookSecret string
+			receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				hooksMu.Lock()
+				defer hooksMu.Unlock()
+				var ev struct{ Type string }
+				if err := webhooks.Verify(r.Header, hookSecret, body, time.Now(), time.Minute); err != nil || json.Unmarshal(body, &ev) != nil {
+					t.Errorf("webhook %s: %v", body, err)
+				}
+				heard = append(heard, ev.Type)
+			}))
+			defer receiver.Close()
+			types := gql(admin, `{webhookEventTypes}`, nil)["webhookEventTypes"]
+			created := gql(admin, `mutation($u:String!,$t:[String!]!){createWebhookEndpoint(input:{url:$u,eventTypes:$t}){secret endpoint{id}}}`,
+				map[string]any{"u": receiver.URL, "t": types})
+			hookSecret = pick(created, "createWebhookEndpoint", "secret").(string)
 			invite := func(email, role, extra string) string {
 				gql(admin, fmt.Sprintf(`mutation{inviteStaff(input:{email:%q,name:%q,role:%s%s}){linkExpiresAt}}`, email, strings.Split(email, "@")[0], role, extra), nil)
 				setPassword(mailer.Sent[len(mailer.Sent)-1].Link)
@@ -148,6 +173,27 @@ func TestAgencyStory(t *testing.T) {
 			mine := gql(reg, `{myAssignments{startDate status clientName}}`, nil)["myAssignments"].([]any)
 			if len(mine) != 1 || mine[0].(map[string]any)["startDate"] != start {
 				t.Fatalf("her assignments: %+v", mine)
+			}
+
+			worker := &webhooks.Worker{Client: db.Client, Postgres: kind == dbtest.Postgres, HTTP: webhooks.Targets{}.HTTPClient(5 * time.Second),
+				Config: webhooks.DefaultConfig(), Log: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+			if _, err := worker.Drain(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			hooksMu.Lock()
+			got := slices.Sorted(slices.Values(heard))
+			hooksMu.Unlock()
+			want := slices.Concat(slices.Repeat([]string{"application.status_changed"}, 7), // APPLIED … ACCEPTED, PLACED
+				[]string{"assignment.created", "inquiry.assigned", "inquiry.resolved", "posting.opened"})
+			if !slices.Equal(got, want) {
+				t.Errorf("webhooks heard %v\nwant %v", got, want)
+			}
+			log := gql(admin, `{webhookDeliveries{status eventType}}`, nil)["webhookDeliveries"].([]any)
+			for _, d := range log {
+				if d.(map[string]any)["status"] != "DELIVERED" {
+					t.Errorf("delivery log: %v", log)
+					break
+				}
 			}
 		})
 	}

@@ -55,7 +55,8 @@ var walkRoles = []string{roleAnon, roleAdmin, roleCoord, roleSales, roleReg}
 // rowsVisibleTo: fixture label → roles that may see the row (§4). The coordinator is C1, the sales rep
 // R1 (account rep of P1), the registrant G1. Anonymous callers see nothing.
 var rowsVisibleTo = map[string]string{
-	"agency":    "admin coord sales reg",
+	"agency": "admin coord sales reg",
+	"WE":     "admin", "WD": "admin",
 	"acc.admin": "admin", "acc.coord": "admin coord", "acc.sales": "admin sales", "acc.sales2": "admin",
 	"acc.reg": "admin reg", "acc.reg2": "admin",
 	"C1": "admin coord sales", "C2": "admin coord sales",
@@ -273,6 +274,16 @@ func buildAgency(t *testing.T, ctx context.Context, c *ent.Client, slug string) 
 		roleSales: {AccountID: sales.ID, AgencyID: ag.ID, Role: auth.RoleSalesRep, ProfileID: r1.ID},
 		roleReg:   {AccountID: reg.ID, AgencyID: ag.ID, Role: auth.RoleRegistrant, ProfileID: g1.ID},
 	}
+	// A webhook endpoint with one delivery (admins only; not GraphQL nodes), subscribed to what no
+	// fixture causes.
+	we := c.WebhookEndpoint.Create().SetAgencyID(ag.ID).SetURL("https://hooks." + slug + ".example/h").
+		SetSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").SetEventTypes([]string{"compliance.reminder"}).SaveX(ctx)
+	add("WE", "WebhookEndpoint", we.ID, we)
+	wev := c.WebhookEvent.Create().SetAgencyID(ag.ID).SetEventID("evt_fixture_" + slug).SetType("posting.opened").
+		SetPayload([]byte(`{}`)).SaveX(ctx)
+	wd := c.WebhookDelivery.Create().SetAgencyID(ag.ID).SetEventID(wev.ID).SetEndpointID(we.ID).
+		SetStatus("DELIVERED").SaveX(ctx)
+	add("WD", "WebhookDelivery", wd.ID, wd)
 	if len(rows) != len(rowsVisibleTo) {
 		t.Fatalf("fixture has %d rows, rowsVisibleTo %d: keep them in step", len(rows), len(rowsVisibleTo))
 	}
@@ -500,6 +511,9 @@ func (e *walkEnv) walkNodes(t *testing.T, role string) {
 	for _, label := range labels {
 		row := e.rows[label]
 		typ := typeFor(row, role)
+		if d := e.schema.Types[typ]; d == nil || !slices.Contains(d.Interfaces, "Node") {
+			typ = "" // a row the API lists but does not serve as a node (webhook endpoints)
+		}
 		sel := "__typename"
 		if typ != "" {
 			sel = "__typename ... on " + typ + "{" + e.selection(typ, nil) + "}"
