@@ -156,8 +156,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Closing:       closing,
 			Limits: graph.Limits{MaxDepth: cfg.MaxDepth, MaxAliases: cfg.MaxAliases, MaxComplexity: cfg.MaxComplexity,
 				MaxTokens: cfg.MaxTokens, MaxTokensAnonymous: cfg.MaxTokensAnon},
-			MaxBodySize:    cfg.MaxBodyBytes,
-			RequestTimeout: cfg.RequestTimeout,
+			MaxBodySize:      cfg.MaxBodyBytes,
+			RequestTimeout:   cfg.RequestTimeout,
+			TrustedDocuments: cfg.TrustedDocuments,
 		})
 		srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: server.ReadHeaderTimeout}
 		ln, err := net.Listen("tcp", cfg.Addr)
@@ -165,7 +166,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("listen: %w", err)
 		}
 		log.Info("serving", "graphql", "http://"+displayAddr(ln.Addr())+"/query",
-			"graphiql", graphiql(cfg, ln.Addr()), "env", cfg.Env, "database", db.Dialect)
+			"graphiql", graphiql(cfg, ln.Addr()), "env", cfg.Env, "database", db.Dialect, "trusted_documents", trustedDocuments(cfg))
 		return server.Serve(ctx, srv, ln, cfg.ShutdownGrace, closing)
 	})
 }
@@ -350,10 +351,21 @@ func displayAddr(a net.Addr) string {
 }
 
 func graphiql(cfg config.Config, a net.Addr) string {
-	if cfg.Production() {
+	switch {
+	case cfg.Production():
 		return "off (production)"
+	case cfg.TrustedDocuments != nil:
+		return "off (trusted documents only)"
 	}
 	return "http://" + displayAddr(a) + "/"
+}
+
+// trustedDocuments says what runs: the manifest's documents only, or any document.
+func trustedDocuments(cfg config.Config) string {
+	if cfg.TrustedDocuments == nil {
+		return "off (any document runs; ids are APQ)"
+	}
+	return fmt.Sprintf("%d documents from %s, nothing else", cfg.TrustedDocuments.Len(), cfg.TrustedDocumentsFile)
 }
 
 // tuneGC: GraphQL execution allocates per field, so collecting at 4× the live heap instead of 2×

@@ -10,9 +10,12 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/example/staffcrm/internal/persisted"
 )
 
 // Config is the whole runtime configuration. Flags win over environment variables, which win over
@@ -59,6 +62,12 @@ type Config struct {
 	SMTPUsername string
 	SMTPPassword string
 	MailFrom     string
+
+	// TrustedDocumentsFile is TRUSTED_DOCUMENTS / -trusted-documents: the manifest (or manifests,
+	// separated by ':') of the only documents the server runs, named by id; empty = any document
+	// (APQ for ids). TrustedDocuments is what it lists, checked at start-up.
+	TrustedDocumentsFile string
+	TrustedDocuments     *persisted.Manifest
 }
 
 // Defaults are the settings when neither a flag nor an environment variable gives one: the one place
@@ -142,6 +151,8 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("SMTP_ADDR", ""), "SMTP server host:port; empty = no mail transport (SMTP_ADDR)")
 	fs.StringVar(&c.SMTPUsername, "smtp-username", env("SMTP_USERNAME", ""), "SMTP user (SMTP_USERNAME)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("MAIL_FROM", ""), "sender address of the agency's mail (MAIL_FROM)")
+	fs.StringVar(&c.TrustedDocumentsFile, "trusted-documents", env("TRUSTED_DOCUMENTS", ""),
+		"persisted-documents.json of the only documents to run, by id; several separated by ':' (TRUSTED_DOCUMENTS)")
 	seed := fs.String("seed-demo", env("SEED_DEMO", ""), "seed demo data into an empty database: true/false (SEED_DEMO; default true for the embedded store)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -202,6 +213,11 @@ func Load(args []string, getenv func(string) string, stderr io.Writer) (Config, 
 		}
 		if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 			return Config{}, fmt.Errorf("MAIL_FROM: %q is not an address (required with SMTP_ADDR)", c.MailFrom)
+		}
+	}
+	if c.TrustedDocumentsFile != "" {
+		if c.TrustedDocuments, err = persisted.Load(filepath.SplitList(c.TrustedDocumentsFile)...); err != nil {
+			return Config{}, fmt.Errorf("TRUSTED_DOCUMENTS (-trusted-documents): %w", err)
 		}
 	}
 	if c.Production() && c.JWTSecret == "" && c.JWTKeyFile == "" {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -80,7 +79,7 @@ func guardTransport(o Options, next http.Handler) http.Handler {
 // readRequest reads a POST body into params, answering (and returning false) when it is too large
 // or not one GraphQL-over-HTTP request object. The body is decoded once; only a body that fails is
 // looked at again, to say why.
-func readRequest(w http.ResponseWriter, r *http.Request, params *graphql.RawParams) bool {
+func readRequest(w http.ResponseWriter, r *http.Request, params *request) bool {
 	body, err := io.ReadAll(r.Body)
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -117,7 +116,7 @@ func requestShapeProblem(body []byte) string {
 			return "the request body is not valid JSON"
 		}
 	}
-	kinds := map[string]byte{"query": '"', "operationName": '"', "variables": '{', "extensions": '{'}
+	kinds := map[string]byte{"query": '"', "operationName": '"', "documentId": '"', "variables": '{', "extensions": '{'}
 	for member, want := range kinds {
 		raw := bytes.TrimSpace(req[member])
 		if len(raw) == 0 || string(raw) == "null" {

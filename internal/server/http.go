@@ -11,6 +11,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/example/staffcrm/internal/persisted"
 )
 
 // The two response media types of the GraphQL-over-HTTP spec. With application/json a request
@@ -104,6 +106,13 @@ func (w *mediaWriter) Write(p []byte) (int, error) {
 
 func (w *mediaWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// request is one GraphQL-over-HTTP request object: gqlgen's parameters plus documentId, the
+// persisted-documents appendix's id of a document the server holds (internal/persisted).
+type request struct {
+	graphql.RawParams
+	DocumentID string `json:"documentId"`
+}
+
 // httpTransport is GraphQL over HTTP, GET and POST. It replaces gqlgen's transport.GET/POST,
 // which answer request errors 422 under application/json and include "data": null under
 // application/graphql-response+json, and answer a GET mutation 406 where the spec says 405.
@@ -123,23 +132,25 @@ func (httpTransport) Supports(r *http.Request) bool {
 func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	start := graphql.Now()
-	params := &graphql.RawParams{Headers: r.Header}
+	req := &request{RawParams: graphql.RawParams{Headers: r.Header}}
+	params := &req.RawParams
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
-		params.Query, params.OperationName = q.Get("query"), q.Get("operationName")
+		params.Query, params.OperationName, req.DocumentID = q.Get("query"), q.Get("operationName"), q.Get("documentId")
 		for member, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
 			if s := q.Get(member); s != "" && decodeJSON(strings.NewReader(s), into) != nil {
 				writeErrors(w, http.StatusBadRequest, badRequest("%q must be a JSON object", member))
 				return
 			}
 		}
-	} else if !readRequest(w, r, params) {
+	} else if !readRequest(w, r, req) {
 		return
 	}
-	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
-		writeErrors(w, http.StatusBadRequest, badRequest("the request has no query"))
+	if params.Query == "" && req.DocumentID == "" && params.Extensions["persistedQuery"] == nil {
+		writeErrors(w, http.StatusBadRequest, badRequest("the request has no query (nor a documentId)"))
 		return
 	}
+	ctx = persisted.WithDocumentID(ctx, req.DocumentID)
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {

@@ -1,5 +1,5 @@
-// Package server wires the HTTP surface: GraphQL at /query, GraphiQL at / in development, health
-// checks, request ids and access logs.
+// Package server wires the HTTP surface: GraphQL at /query, GraphiQL at / in development (unless
+// only trusted documents run), health checks, request ids and access logs.
 package server
 
 import (
@@ -32,6 +32,7 @@ import (
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/metrics"
+	"github.com/example/staffcrm/internal/persisted"
 	"github.com/example/staffcrm/internal/respcache"
 )
 
@@ -60,6 +61,10 @@ type Options struct {
 	// Closing, when closed, ends every websocket (subscriptions) cleanly: http.Server.Shutdown
 	// drains plain requests but does not see hijacked connections.
 	Closing <-chan struct{}
+	// TrustedDocuments, when set (TRUSTED_DOCUMENTS), is the only documents the server runs, over
+	// HTTP and websockets alike, named by id; query text is refused and GraphiQL is not served.
+	// Without it, ids are Apollo's automatic persisted queries.
+	TrustedDocuments *persisted.Manifest
 }
 
 // Handler returns the root HTTP handler.
@@ -83,7 +88,7 @@ func Handler(o Options) http.Handler {
 	gql.AroundRootFields(refuseEndedSessions)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(httpTransport{})
-	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	gql.Use(persisted.Documents{Trusted: o.TrustedDocuments, Cache: lru.New[string](100)})
 	if o.Development {
 		gql.Use(extension.Introspection{})
 	} else {
@@ -101,7 +106,7 @@ func Handler(o Options) http.Handler {
 	if o.Metrics != nil {
 		gql.AroundResponses(o.Metrics.Operations)
 	}
-	gql.SetErrorPresenter(graph.ErrorPresenter(o.Log, RequestID))
+	gql.SetErrorPresenter(persisted.Presenter(graph.ErrorPresenter(o.Log, RequestID)))
 	gql.SetRecoverFunc(graph.Recover)
 
 	mux := http.NewServeMux()
@@ -139,7 +144,7 @@ func Handler(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics.Handler())
 	}
-	if o.Development {
+	if o.Development && o.TrustedDocuments == nil { // GraphiQL sends query text, which trusted documents refuse
 		page, assets := graphiqlHandler()
 		mux.Handle("GET /{$}", page)
 		mux.Handle("GET /graphiql/", gz(assets))

@@ -13,6 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/example/staffcrm/internal/persisted"
 )
 
 // The graphql-transport-ws protocol (the graphql-ws library's PROTOCOL.md) and its close codes.
@@ -236,11 +238,12 @@ func (c *wsConn) subscribe(m wsMessage) bool {
 		c.close(closeBadRequest, "Invalid message received: subscribe without an id")
 		return false
 	}
-	var params graphql.RawParams
+	var req request
 	dec := json.NewDecoder(bytes.NewReader(m.Payload))
 	dec.UseNumber()
-	if len(m.Payload) == 0 || dec.Decode(&params) != nil || params.Query == "" {
-		c.close(closeBadRequest, "Invalid message received: subscribe payload needs a query")
+	if len(m.Payload) == 0 || dec.Decode(&req) != nil ||
+		(req.Query == "" && req.DocumentID == "" && req.Extensions["persistedQuery"] == nil) {
+		c.close(closeBadRequest, "Invalid message received: subscribe payload needs a query or a documentId")
 		return false
 	}
 	id := *m.ID
@@ -258,7 +261,7 @@ func (c *wsConn) subscribe(m wsMessage) bool {
 		return false
 	}
 	c.running.Add(1)
-	go c.run(subCtx, id, s, &params)
+	go c.run(persisted.WithDocumentID(subCtx, req.DocumentID), id, s, &req.RawParams)
 	return true
 }
 
