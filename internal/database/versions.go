@@ -31,20 +31,57 @@ func (d *DB) DataVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
+// AgencyVersion is DataVersion for one agency: it changes whenever a write to a row of that agency
+// commits (or a TRUNCATE, which counts for every agency), and only then. Every row the API serves a
+// viewer is of the viewer's agency, so a response stored under it stays right until it changes.
+func (d *DB) AgencyVersion(ctx context.Context, agencyID int) (int64, error) {
+	count(ctx)
+	var v int64
+	if err := d.SQL.QueryRowContext(ctx, `SELECT COALESCE(SUM(version), 0) FROM data_versions WHERE agency_id IN (0, $1)`,
+		agencyID).Scan(&v); err != nil {
+		return 0, fmt.Errorf("agency data version: %w", err)
+	}
+	return v, nil
+}
+
 // installSQLiteVersioning creates the embedded store's data version table and triggers (PostgreSQL
-// gets them from its migration). SQLite runs one writer at a time, so one row per table suffices and
-// a row trigger bumps it inside the writing transaction.
+// gets them from its migration). SQLite runs one writer at a time, so one row per table and agency
+// suffices and a row trigger bumps it inside the writing transaction. A table of the shape before
+// agencies counted apart is replaced: the counters only matter to this process's cache, which starts
+// empty.
 func (d *DB) installSQLiteVersioning(ctx context.Context) error {
-	stmts := []string{`CREATE TABLE IF NOT EXISTS data_versions (
-		table_name text NOT NULL, stripe integer NOT NULL, version integer NOT NULL DEFAULT 0,
-		PRIMARY KEY (table_name, stripe))`}
+	var perAgency int
+	if err := d.SQL.QueryRowContext(ctx,
+		`SELECT count(*) FROM pragma_table_info('data_versions') WHERE name = 'agency_id'`).Scan(&perAgency); err != nil {
+		return fmt.Errorf("install data versions: %w", err)
+	}
+	var stmts []string
+	if perAgency == 0 {
+		stmts = append(stmts, `DROP TABLE IF EXISTS data_versions`)
+		for _, t := range VersionedTables {
+			for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+				stmts = append(stmts, fmt.Sprintf(`DROP TRIGGER IF EXISTS bump_data_version_%s_%s`, t, op))
+			}
+		}
+	}
+	stmts = append(stmts, `CREATE TABLE IF NOT EXISTS data_versions (
+		agency_id integer NOT NULL, table_name text NOT NULL, stripe integer NOT NULL, version integer NOT NULL DEFAULT 0,
+		PRIMARY KEY (agency_id, table_name, stripe))`)
 	for _, t := range VersionedTables {
+		agency := "agency_id"
+		if t == "agencies" {
+			agency = "id"
+		}
 		for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+			row := "NEW"
+			if op == "DELETE" {
+				row = "OLD"
+			}
 			stmts = append(stmts, fmt.Sprintf(`CREATE TRIGGER IF NOT EXISTS bump_data_version_%[1]s_%[2]s
 				AFTER %[2]s ON %[1]s FOR EACH ROW BEGIN
-				INSERT INTO data_versions (table_name, stripe, version) VALUES ('%[1]s', 0, 1)
-				ON CONFLICT (table_name, stripe) DO UPDATE SET version = version + 1;
-				END`, t, op))
+				INSERT INTO data_versions (agency_id, table_name, stripe, version) VALUES (%[3]s.%[4]s, '%[1]s', 0, 1)
+				ON CONFLICT (agency_id, table_name, stripe) DO UPDATE SET version = version + 1;
+				END`, t, op, row, agency))
 		}
 	}
 	for _, s := range stmts {

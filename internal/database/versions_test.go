@@ -179,6 +179,15 @@ func tableVersion(ctx context.Context, t *testing.T, db *database.DB, table stri
 	return v
 }
 
+func agencyVersion(ctx context.Context, t *testing.T, db *database.DB, agencyID int) int64 {
+	t.Helper()
+	v, err := db.AgencyVersion(ctx, agencyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func dataVersion(ctx context.Context, t *testing.T, db *database.DB) int64 {
 	t.Helper()
 	v, err := db.DataVersion(ctx)
@@ -209,6 +218,18 @@ func TestDataVersionBumpsOnEveryWrite(t *testing.T) {
 						t.Fatalf("the demo seed left %s empty: nothing to exercise its triggers with", table)
 					}
 					newID := maxID + 1000
+					// The row's agency counts the writes; the seed's other agency does not see them.
+					col := "agency_id"
+					if table == "agencies" {
+						col = "id"
+					}
+					var own, other int
+					if err := db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT %s FROM %s WHERE id = %d`, col, table, minID)).Scan(&own); err != nil {
+						t.Fatal(err)
+					}
+					if err := db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT id FROM agencies WHERE id <> %d ORDER BY id LIMIT 1`, own)).Scan(&other); err != nil {
+						t.Fatal(err)
+					}
 					insert := copyRowSQL(ctx, t, db.SQL, table, minID, newID)
 					update := fmt.Sprintf(`UPDATE %s SET id = id WHERE id = %d`, table, minID)
 					del := fmt.Sprintf(`DELETE FROM %s WHERE id = %d`, table, newID)
@@ -216,6 +237,7 @@ func TestDataVersionBumpsOnEveryWrite(t *testing.T) {
 					// Each committed write bumps, in its own transaction.
 					for _, w := range []struct{ op, stmt string }{{"INSERT", insert}, {"UPDATE", update}, {"DELETE", del}} {
 						before, beforeT := dataVersion(ctx, t, db), tableVersion(ctx, t, db, table)
+						beforeOwn, beforeOther := agencyVersion(ctx, t, db, own), agencyVersion(ctx, t, db, other)
 						tx, err := db.SQL.BeginTx(ctx, nil)
 						if err != nil {
 							t.Fatal(err)
@@ -238,6 +260,17 @@ func TestDataVersionBumpsOnEveryWrite(t *testing.T) {
 						}
 						if afterT <= beforeT {
 							t.Errorf("committed %s on %s: its version %d -> %d, want it larger", w.op, table, beforeT, afterT)
+						}
+						ownV, otherV := agencyVersion(ctx, t, db, own), agencyVersion(ctx, t, db, other)
+						// A copied agency row is a new agency: its writes count for it, not the original.
+						if table != "agencies" || w.op == "UPDATE" {
+							if ownV <= beforeOwn {
+								t.Errorf("committed %s on %s: its agency's version %d -> %d, want it larger", w.op, table, beforeOwn, ownV)
+							}
+						}
+						if otherV != beforeOther {
+							t.Errorf("committed %s on %s of agency %d: agency %d's version %d -> %d, want it unchanged",
+								w.op, table, own, other, beforeOther, otherV)
 						}
 					}
 
@@ -268,8 +301,16 @@ func TestDataVersionBumpsOnEveryWrite(t *testing.T) {
 			t.Run("truncate", func(t *testing.T) {
 				// Nothing references skills, so it truncates without CASCADE; done last, as it empties it.
 				before, beforeT := dataVersion(ctx, t, db), tableVersion(ctx, t, db, "skills")
+				var ag int
+				if err := db.SQL.QueryRowContext(ctx, `SELECT id FROM agencies ORDER BY id LIMIT 1`).Scan(&ag); err != nil {
+					t.Fatal(err)
+				}
+				beforeAg := agencyVersion(ctx, t, db, ag)
 				if _, err := db.SQL.ExecContext(ctx, `TRUNCATE skills`); err != nil {
 					t.Fatal(err)
+				}
+				if a := agencyVersion(ctx, t, db, ag); a <= beforeAg {
+					t.Errorf("TRUNCATE skills: agency %d's version %d -> %d, want it larger (a truncate counts for every agency)", ag, beforeAg, a)
 				}
 				after, afterT := dataVersion(ctx, t, db), tableVersion(ctx, t, db, "skills")
 				if after <= before || afterT <= beforeT {

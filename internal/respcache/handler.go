@@ -14,15 +14,17 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
+	"golang.org/x/sync/singleflight"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/lang"
 )
 
-// Versions gives the current data version (database.DataVersion).
+// Versions gives the current data version of an agency (database.AgencyVersion): every row a
+// viewer is served is of the viewer's agency, so a write elsewhere leaves its entries standing.
 type Versions interface {
-	DataVersion(ctx context.Context) (int64, error)
+	AgencyVersion(ctx context.Context, agencyID int) (int64, error)
 }
 
 // Cache is the response cache of one process.
@@ -30,6 +32,7 @@ type Cache struct {
 	planner  *Planner
 	store    *store
 	versions Versions
+	flight   singleflight.Group
 	// Observe, when set, is told "hit", "miss" or "bypass" for every request the cache sees.
 	Observe func(result string)
 }
@@ -79,7 +82,7 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			c.bypass(next, w, r, body)
 			return
 		}
-		version, err := c.versions.DataVersion(r.Context())
+		version, err := c.versions.AgencyVersion(r.Context(), v.AgencyID)
 		if err != nil {
 			c.bypass(next, w, r, body)
 			return
@@ -90,23 +93,47 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			return
 		}
 		c.observe("miss")
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
-		ctx, noStore := withNoStore(r.Context())
-		r2 := r.WithContext(ctx)
-		r2.Body = io.NopCloser(bytes.NewReader(body))
-		exec.ServeHTTP(rec, r2)
-		e := &entry{key: k, version: version, body: rec.body.Bytes()}
-		if len(e.body) >= gzipMinSize {
-			e.body, e.gzipped = compress(e.body), true
+		// Concurrent misses of one entry at one version run it once: after a write, every client
+		// polling the same view would otherwise recompute it together. Only a storable answer is
+		// shared; anything else each request computes for itself.
+		fk := string(k[:]) + strconv.FormatInt(version, 36)
+		ran := false
+		v2, _, _ := c.flight.Do(fk, func() (any, error) { ran = true; return c.compute(exec, r, body, k, version), nil })
+		res := v2.(*computed)
+		if !ran && !res.stored {
+			res = c.compute(exec, r, body, k, version)
 		}
-		if rec.status == http.StatusOK && !noStore.Load() && clean(rec.body.Bytes()) {
-			c.store.put(e)
-		}
-		for name, vals := range rec.header {
+		for name, vals := range res.header {
 			w.Header()[name] = vals
 		}
-		writeEntryStatus(w, r, e, "miss", rec.status)
+		writeEntryStatus(w, r, res.entry, "miss", res.status)
 	})
+}
+
+// computed is one execution of a missed entry.
+type computed struct {
+	entry  *entry
+	header http.Header
+	status int
+	stored bool
+}
+
+func (c *Cache) compute(exec http.Handler, r *http.Request, body []byte, k key, version int64) *computed {
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	ctx, noStore := withNoStore(r.Context())
+	r2 := r.WithContext(ctx)
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	exec.ServeHTTP(rec, r2)
+	e := &entry{key: k, version: version, body: rec.body.Bytes()}
+	if len(e.body) >= gzipMinSize {
+		e.body, e.gzipped = compress(e.body), true
+	}
+	out := &computed{entry: e, header: rec.header, status: rec.status}
+	if rec.status == http.StatusOK && !noStore.Load() && clean(rec.body.Bytes()) {
+		c.store.put(e)
+		out.stored = true
+	}
+	return out
 }
 
 func (c *Cache) bypass(next http.Handler, w http.ResponseWriter, r *http.Request, body []byte) {

@@ -1,8 +1,8 @@
 // Package respcache serves repeated GraphQL queries from memory while the data under them is
 // unchanged. A response is stored under everything it can depend on — the viewer (account, role,
 // agency, profile, token version), the operation text, its name and its variables — together with
-// the database's data version (database.DataVersion), which every committed write to a domain table
-// changes, in any process. A hit therefore costs one tiny statement instead of the query, and a write
+// the data version of the viewer's agency (database.AgencyVersion), which every committed write to a
+// domain row of that agency changes, in any process. A hit therefore costs one tiny statement instead of the query, and a write
 // anywhere makes every older entry unreachable at once.
 //
 // Only operations that are provably functions of (viewer, request, data) are cached: queries whose

@@ -138,6 +138,30 @@ func TestResponseCache(t *testing.T) {
 				})
 			}
 
+			t.Run("a write in another agency leaves entries served", func(t *testing.T) {
+				direct := loginAt(t, one.URL, "admin@direct.example")
+				theirs := fetch(t, one.URL, direct, `{postings(first: 1, orderBy:{field: CREATED_AT, direction: DESC}){edges{node{id title}}}}`, nil)
+				theirID := theirs.resp.Data["postings"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+				theirVars := map[string]any{"id": theirID}
+				for _, url := range []string{one.URL, two.URL} {
+					fetch(t, url, sales, onePosting, vars)
+					fetch(t, url, direct, onePosting, theirVars)
+				}
+				r := do(t, two.URL, direct, query(`mutation($id: ID!, $t: String!){updatePosting(input:{id: $id, set:{title: $t}}){posting{id}}}`,
+					map[string]any{"id": theirID, "t": "direct's own change"}))
+				if len(r.Errors) > 0 {
+					t.Fatalf("update: %v", r.Errors)
+				}
+				for _, url := range []string{one.URL, two.URL} {
+					if c := fetch(t, url, sales, onePosting, vars); c.xcache != "hit" {
+						t.Errorf("%s: agency demo's entry after a write in agency direct: X-Cache %q, want hit", url, c.xcache)
+					}
+					if got := titleOf(t, fetch(t, url, direct, onePosting, theirVars)); got != "direct's own change" {
+						t.Errorf("%s: agency direct's own entry after its write: title %q (stale)", url, got)
+					}
+				}
+			})
+
 			t.Run("viewers never share entries", func(t *testing.T) {
 				// Sales reps see only the registrants they work with; coordinators and admins see all;
 				// registrants see the feed with what was introduced to them.
