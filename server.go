@@ -37,6 +37,7 @@ import (
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
 	"github.com/example/staffcrm/internal/records"
+	"github.com/example/staffcrm/internal/registrants"
 	"github.com/example/staffcrm/internal/respcache"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/seed"
@@ -120,7 +121,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		})
 		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
-		go runNextJobs(ctx, pipe, router, &records.Service{Client: db.Client}, cfg.NextJobInterval, log)
+		go runNextJobs(ctx, pipe, router, &records.Service{Client: db.Client}, &registrants.Service{Client: db.Client}, cfg.NextJobInterval, log)
 		sessions := session.New(db.Client, tokens, cfg.RefreshTTL, session.WithReuseWindow(cfg.RefreshReuseWindow))
 		if !db.Embedded() {
 			// Sessions ended through any process reach this one's session state by NOTIFY.
@@ -270,10 +271,12 @@ func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 }
 
-// runNextJobs opens the SYSTEM next-job inquiries (§7.2) and reports the compliance dates falling
-// due (webhooks) at start-up and then every interval. Safe with several processes: each
+// runNextJobs opens the SYSTEM next-job inquiries (§7.2), reports the compliance dates falling due
+// (webhooks) and purges what retention no longer justifies, at start-up and then every interval.
+// Safe with several processes: each
 // assignment's inquiry is idempotent under its registrant's row lock, each reminder by its key.
-func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Router, rec *records.Service, every time.Duration, log *slog.Logger) {
+func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Router, rec *records.Service,
+	regs *registrants.Service, every time.Duration, log *slog.Logger) {
 	for {
 		if n, err := pipe.OpenNextJobInquiries(ctx, router); err != nil {
 			log.Error("next-job job", "err", err)
@@ -284,6 +287,11 @@ func runNextJobs(ctx context.Context, pipe *pipeline.Service, router *routing.Ro
 			log.Error("compliance reminders job", "err", err)
 		} else if n > 0 {
 			log.Info("compliance reminders job", "due", n)
+		}
+		if p, err := regs.Purge(ctx); err != nil {
+			log.Error("retention purge job", "err", err)
+		} else if p != (registrants.Purged{}) {
+			log.Info("retention purge job", "names", p.Names, "signups", p.Signups)
 		}
 		select {
 		case <-ctx.Done():
