@@ -19,6 +19,7 @@ import (
 
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/lang"
+	"github.com/example/staffcrm/internal/persisted"
 )
 
 // Versions gives the current data version of an agency (database.AgencyVersion): every row a
@@ -27,12 +28,21 @@ type Versions interface {
 	AgencyVersion(ctx context.Context, agencyID int) (int64, error)
 }
 
+// Documents resolves trusted document ids (persisted.Manifest).
+type Documents interface {
+	Document(hash string) (string, bool)
+}
+
 // Cache is the response cache of one process.
 type Cache struct {
 	planner  *Planner
 	store    *store
 	versions Versions
 	flight   singleflight.Group
+	// Trusted, when set (TRUSTED_DOCUMENTS), is the allow-list: requests naming a listed document
+	// by id are cached under its text, and requests with query text are left to the server, which
+	// refuses them.
+	Trusted Documents
 	// Observe, when set, is told "hit", "miss" or "bypass" for every request the cache sees.
 	Observe func(result string)
 }
@@ -48,6 +58,7 @@ const gzipMinSize = 1024
 // request is the part of a GraphQL POST body the cache keys on.
 type request struct {
 	Query         string          `json:"query"`
+	DocumentID    string          `json:"documentId"`
 	OperationName string          `json:"operationName"`
 	Variables     json.RawMessage `json:"variables"`
 	Extensions    json.RawMessage `json:"extensions"`
@@ -71,8 +82,7 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			return
 		}
 		var req request
-		if json.Unmarshal(body, &req) != nil || req.Query == "" || len(req.Extensions) > 0 ||
-			!c.planner.Cacheable(req.Query, req.OperationName) {
+		if json.Unmarshal(body, &req) != nil || !c.resolve(&req) || !c.planner.Cacheable(req.Query, req.OperationName) {
 			c.bypass(next, w, r, body)
 			return
 		}
@@ -134,6 +144,46 @@ func (c *Cache) compute(exec http.Handler, r *http.Request, body []byte, k key, 
 		out.stored = true
 	}
 	return out
+}
+
+// resolve says whether req can be looked up, and gives it the text of the document it names. Without
+// an allow-list only query text can (APQ ids are left to the executor); with one, only a listed
+// document named by its id (documentId or Apollo's persistedQuery extension, nothing else there).
+func (c *Cache) resolve(req *request) bool {
+	if c.Trusted == nil {
+		return req.Query != "" && req.DocumentID == "" && len(req.Extensions) == 0
+	}
+	if req.Query != "" {
+		return false // refused by the server: never answer it from an entry
+	}
+	id := req.DocumentID
+	if len(req.Extensions) > 0 {
+		var ext struct {
+			PersistedQuery *struct {
+				Version    json.Number `json:"version"`
+				SHA256Hash string      `json:"sha256Hash"`
+			} `json:"persistedQuery"`
+		}
+		var all map[string]json.RawMessage
+		if json.Unmarshal(req.Extensions, &all) != nil || len(all) != 1 || json.Unmarshal(req.Extensions, &ext) != nil ||
+			ext.PersistedQuery == nil || ext.PersistedQuery.Version != "1" || (id != "" && id != ext.PersistedQuery.SHA256Hash &&
+			id != "sha256:"+ext.PersistedQuery.SHA256Hash) {
+			return false
+		}
+		if id == "" {
+			id = ext.PersistedQuery.SHA256Hash
+		}
+	}
+	hash, ok := persisted.HashOf(id)
+	if !ok {
+		return false
+	}
+	doc, ok := c.Trusted.Document(hash)
+	if !ok {
+		return false
+	}
+	req.Query = doc
+	return true
 }
 
 func (c *Cache) bypass(next http.Handler, w http.ResponseWriter, r *http.Request, body []byte) {

@@ -123,6 +123,9 @@ func Handler(o Options) http.Handler {
 		if o.Metrics != nil {
 			o.ResponseCache.Observe = o.Metrics.CacheResult
 		}
+		if o.TrustedDocuments != nil {
+			o.ResponseCache.Trusted = o.TrustedDocuments // ids are the only way in: cache them
+		}
 		query = o.ResponseCache.Handler(query, gql)
 	}
 	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
