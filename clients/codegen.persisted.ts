@@ -17,7 +17,7 @@ const config: CodegenConfig = {
       },
       config: {
         strictScalars: true,
-        scalars: { Time: 'string', Date: 'string', Cursor: 'string' },
+        scalars: { Time: 'string', Date: 'string', Cursor: 'string', Upload: 'File' },
         enumsAsTypes: true,
         useTypeImports: true,
       },

@@ -15,6 +15,7 @@ const config: CodegenConfig = {
           Time: 'string', // RFC 3339 date-time, e.g. "2026-04-01T09:30:00+09:00"
           Date: 'string', // ISO 8601 calendar date, e.g. "2026-04-01"
           Cursor: 'string', // opaque Relay cursor: pass back as after/before
+          Upload: 'File', // a multipart/form-data part (bulk import), never JSON
         },
         enumsAsTypes: true,
         useTypeImports: true,

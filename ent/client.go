@@ -28,6 +28,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
@@ -77,6 +78,8 @@ type Client struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
 	// InquiryMessage is the client for interacting with the InquiryMessage builders.
@@ -129,6 +132,7 @@ func (c *Client) init() {
 	c.Consent = NewConsentClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
+	c.ImportJob = NewImportJobClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
 	c.InquiryMessage = NewInquiryMessageClient(c.config)
 	c.MinimumWage = NewMinimumWageClient(c.config)
@@ -248,6 +252,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
@@ -294,6 +299,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
@@ -339,10 +345,10 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
-		c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken,
-		c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill, c.WebhookDelivery,
-		c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.ImportJob,
+		c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
+		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -354,10 +360,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.Inquiry,
-		c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken,
-		c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill, c.WebhookDelivery,
-		c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.ImportJob,
+		c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
+		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -392,6 +398,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ContactLog.mutate(ctx, m)
 	case *CoordinatorMutation:
 		return c.Coordinator.mutate(ctx, m)
+	case *ImportJobMutation:
+		return c.ImportJob.mutate(ctx, m)
 	case *InquiryMutation:
 		return c.Inquiry.mutate(ctx, m)
 	case *InquiryMessageMutation:
@@ -2836,6 +2844,156 @@ func (c *CoordinatorClient) mutate(ctx context.Context, m *CoordinatorMutation) 
 		return (&CoordinatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Coordinator mutation op: %q", m.Op())
+	}
+}
+
+// ImportJobClient is a client for the ImportJob schema.
+type ImportJobClient struct {
+	config
+}
+
+// NewImportJobClient returns a client for the ImportJob from the given config.
+func NewImportJobClient(c config) *ImportJobClient {
+	return &ImportJobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `importjob.Hooks(f(g(h())))`.
+func (c *ImportJobClient) Use(hooks ...Hook) {
+	c.hooks.ImportJob = append(c.hooks.ImportJob, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `importjob.Intercept(f(g(h())))`.
+func (c *ImportJobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ImportJob = append(c.inters.ImportJob, interceptors...)
+}
+
+// Create returns a builder for creating a ImportJob entity.
+func (c *ImportJobClient) Create() *ImportJobCreate {
+	mutation := newImportJobMutation(c.config, OpCreate)
+	return &ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ImportJob entities.
+func (c *ImportJobClient) CreateBulk(builders ...*ImportJobCreate) *ImportJobCreateBulk {
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ImportJobClient) MapCreateBulk(slice any, setFunc func(*ImportJobCreate, int)) *ImportJobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ImportJobCreateBulk{err: fmt.Errorf("calling to ImportJobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ImportJobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ImportJobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ImportJob.
+func (c *ImportJobClient) Update() *ImportJobUpdate {
+	mutation := newImportJobMutation(c.config, OpUpdate)
+	return &ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ImportJobClient) UpdateOne(_m *ImportJob) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJob(_m))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ImportJobClient) UpdateOneID(id int) *ImportJobUpdateOne {
+	mutation := newImportJobMutation(c.config, OpUpdateOne, withImportJobID(id))
+	return &ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ImportJob.
+func (c *ImportJobClient) Delete() *ImportJobDelete {
+	mutation := newImportJobMutation(c.config, OpDelete)
+	return &ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ImportJobClient) DeleteOne(_m *ImportJob) *ImportJobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ImportJobClient) DeleteOneID(id int) *ImportJobDeleteOne {
+	builder := c.Delete().Where(importjob.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ImportJobDeleteOne{builder}
+}
+
+// Query returns a query builder for ImportJob.
+func (c *ImportJobClient) Query() *ImportJobQuery {
+	return &ImportJobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeImportJob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ImportJob entity by its id.
+func (c *ImportJobClient) Get(ctx context.Context, id int) (*ImportJob, error) {
+	return c.Query().Where(importjob.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ImportJobClient) GetX(ctx context.Context, id int) *ImportJob {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a ImportJob.
+func (c *ImportJobClient) QueryAgency(_m *ImportJob) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importjob.Table, importjob.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importjob.AgencyTable, importjob.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ImportJobClient) Hooks() []Hook {
+	hooks := c.hooks.ImportJob
+	return append(hooks[:len(hooks):len(hooks)], importjob.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ImportJobClient) Interceptors() []Interceptor {
+	return c.inters.ImportJob
+}
+
+func (c *ImportJobClient) mutate(ctx context.Context, m *ImportJobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ImportJobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ImportJobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ImportJobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ImportJobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ImportJob mutation op: %q", m.Op())
 	}
 }
 
@@ -5536,14 +5694,14 @@ type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
+		Coordinator, ImportJob, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
 		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill, WebhookDelivery,
 		WebhookEndpoint, WebhookEvent, WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
+		Coordinator, ImportJob, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
 		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill, WebhookDelivery,
 		WebhookEndpoint, WebhookEvent, WorkHistory []ent.Interceptor
 	}

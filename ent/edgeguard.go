@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
@@ -459,6 +460,32 @@ func (m *CoordinatorMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	case coordinator.EdgeAccount:
 		return true
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a ImportJob may point at: rows the caller cannot see are not counted.
+func (m *ImportJobMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case importjob.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("ImportJob has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a ImportJob writes the target's row
+// (its foreign key or a join table) rather than the ImportJob's own.
+func (m *ImportJobMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a ImportJob is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *ImportJobMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
 	}
 	return false
 }

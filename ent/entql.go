@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
@@ -40,7 +41,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -340,6 +341,38 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   importjob.Table,
+			Columns: importjob.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: importjob.FieldID,
+			},
+		},
+		Type: "ImportJob",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			importjob.FieldAgencyID:   {Type: field.TypeInt, Column: importjob.FieldAgencyID},
+			importjob.FieldCreatedAt:  {Type: field.TypeTime, Column: importjob.FieldCreatedAt},
+			importjob.FieldUpdatedAt:  {Type: field.TypeTime, Column: importjob.FieldUpdatedAt},
+			importjob.FieldAccountID:  {Type: field.TypeInt, Column: importjob.FieldAccountID},
+			importjob.FieldKind:       {Type: field.TypeEnum, Column: importjob.FieldKind},
+			importjob.FieldMode:       {Type: field.TypeEnum, Column: importjob.FieldMode},
+			importjob.FieldStatus:     {Type: field.TypeEnum, Column: importjob.FieldStatus},
+			importjob.FieldFileName:   {Type: field.TypeString, Column: importjob.FieldFileName},
+			importjob.FieldEncoding:   {Type: field.TypeString, Column: importjob.FieldEncoding},
+			importjob.FieldTotal:      {Type: field.TypeInt, Column: importjob.FieldTotal},
+			importjob.FieldDone:       {Type: field.TypeInt, Column: importjob.FieldDone},
+			importjob.FieldImported:   {Type: field.TypeInt, Column: importjob.FieldImported},
+			importjob.FieldUpdated:    {Type: field.TypeInt, Column: importjob.FieldUpdated},
+			importjob.FieldUnchanged:  {Type: field.TypeInt, Column: importjob.FieldUnchanged},
+			importjob.FieldFailed:     {Type: field.TypeInt, Column: importjob.FieldFailed},
+			importjob.FieldErrors:     {Type: field.TypeJSON, Column: importjob.FieldErrors},
+			importjob.FieldMessage:    {Type: field.TypeString, Column: importjob.FieldMessage},
+			importjob.FieldStartedAt:  {Type: field.TypeTime, Column: importjob.FieldStartedAt},
+			importjob.FieldFinishedAt: {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquiry.Table,
 			Columns: inquiry.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -372,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquirymessage.Table,
 			Columns: inquirymessage.Columns,
@@ -392,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquirymessage.FieldCreatedAt:       {Type: field.TypeTime, Column: inquirymessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   minimumwage.Table,
 			Columns: minimumwage.Columns,
@@ -411,7 +444,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -429,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -449,6 +482,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldVisibility:              {Type: field.TypeEnum, Column: posting.FieldVisibility},
 			posting.FieldStatus:                  {Type: field.TypeEnum, Column: posting.FieldStatus},
 			posting.FieldTitle:                   {Type: field.TypeString, Column: posting.FieldTitle},
+			posting.FieldExternalKey:             {Type: field.TypeString, Column: posting.FieldExternalKey},
 			posting.FieldDescription:             {Type: field.TypeString, Column: posting.FieldDescription},
 			posting.FieldJobCategory:             {Type: field.TypeString, Column: posting.FieldJobCategory},
 			posting.FieldRequiredSkills:          {Type: field.TypeJSON, Column: posting.FieldRequiredSkills},
@@ -474,7 +508,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -496,7 +530,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -512,6 +546,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldAgencyID:                 {Type: field.TypeInt, Column: registrant.FieldAgencyID},
 			registrant.FieldAccountID:                {Type: field.TypeInt, Column: registrant.FieldAccountID},
 			registrant.FieldName:                     {Type: field.TypeString, Column: registrant.FieldName},
+			registrant.FieldExternalKey:              {Type: field.TypeString, Column: registrant.FieldExternalKey},
 			registrant.FieldKana:                     {Type: field.TypeString, Column: registrant.FieldKana},
 			registrant.FieldPhone:                    {Type: field.TypeString, Column: registrant.FieldPhone},
 			registrant.FieldEmail:                    {Type: field.TypeString, Column: registrant.FieldEmail},
@@ -536,7 +571,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldAnonymizedAt:             {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -558,7 +593,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -582,7 +617,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -600,7 +635,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -625,7 +660,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -648,7 +683,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldDisabledReason: {Type: field.TypeString, Column: webhookendpoint.FieldDisabledReason},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookevent.Table,
 			Columns: webhookevent.Columns,
@@ -667,7 +702,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookevent.FieldCreatedAt: {Type: field.TypeTime, Column: webhookevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -1194,6 +1229,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Coordinator",
 		"Inquiry",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importjob.AgencyTable,
+			Columns: []string{importjob.AgencyColumn},
+			Bidi:    false,
+		},
+		"ImportJob",
+		"Agency",
 	)
 	graph.MustAddE(
 		"agency",
@@ -3565,6 +3612,155 @@ func (f *CoordinatorFilter) WhereHasInquiriesWith(preds ...predicate.Inquiry) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ImportJobQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ImportJobQuery builder.
+func (_q *ImportJobQuery) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ImportJobMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ImportJobMutation builder.
+func (m *ImportJobMutation) Filter() *ImportJobFilter {
+	return &ImportJobFilter{config: m.config, predicateAdder: m}
+}
+
+// ImportJobFilter provides a generic filtering capability at runtime for ImportJobQuery.
+type ImportJobFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ImportJobFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ImportJobFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *ImportJobFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldAgencyID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ImportJobFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ImportJobFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldUpdatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *ImportJobFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldAccountID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ImportJobFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldKind))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *ImportJobFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldMode))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ImportJobFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldStatus))
+}
+
+// WhereFileName applies the entql string predicate on the file_name field.
+func (f *ImportJobFilter) WhereFileName(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldFileName))
+}
+
+// WhereEncoding applies the entql string predicate on the encoding field.
+func (f *ImportJobFilter) WhereEncoding(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldEncoding))
+}
+
+// WhereTotal applies the entql int predicate on the total field.
+func (f *ImportJobFilter) WhereTotal(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldTotal))
+}
+
+// WhereDone applies the entql int predicate on the done field.
+func (f *ImportJobFilter) WhereDone(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldDone))
+}
+
+// WhereImported applies the entql int predicate on the imported field.
+func (f *ImportJobFilter) WhereImported(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldImported))
+}
+
+// WhereUpdated applies the entql int predicate on the updated field.
+func (f *ImportJobFilter) WhereUpdated(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldUpdated))
+}
+
+// WhereUnchanged applies the entql int predicate on the unchanged field.
+func (f *ImportJobFilter) WhereUnchanged(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldUnchanged))
+}
+
+// WhereFailed applies the entql int predicate on the failed field.
+func (f *ImportJobFilter) WhereFailed(p entql.IntP) {
+	f.Where(p.Field(importjob.FieldFailed))
+}
+
+// WhereErrors applies the entql json.RawMessage predicate on the errors field.
+func (f *ImportJobFilter) WhereErrors(p entql.BytesP) {
+	f.Where(p.Field(importjob.FieldErrors))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *ImportJobFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(importjob.FieldMessage))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *ImportJobFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *ImportJobFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(importjob.FieldFinishedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *ImportJobFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *ImportJobFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *InquiryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3593,7 +3789,7 @@ type InquiryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3836,7 +4032,7 @@ type InquiryMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3939,7 +4135,7 @@ type MinimumWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MinimumWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4023,7 +4219,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4144,7 +4340,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4198,6 +4394,11 @@ func (f *PostingFilter) WhereStatus(p entql.StringP) {
 // WhereTitle applies the entql string predicate on the title field.
 func (f *PostingFilter) WhereTitle(p entql.StringP) {
 	f.Where(p.Field(posting.FieldTitle))
+}
+
+// WhereExternalKey applies the entql string predicate on the external_key field.
+func (f *PostingFilter) WhereExternalKey(p entql.StringP) {
+	f.Where(p.Field(posting.FieldExternalKey))
 }
 
 // WhereDescription applies the entql string predicate on the description field.
@@ -4428,7 +4629,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4527,7 +4728,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4561,6 +4762,11 @@ func (f *RegistrantFilter) WhereAccountID(p entql.IntP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *RegistrantFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(registrant.FieldName))
+}
+
+// WhereExternalKey applies the entql string predicate on the external_key field.
+func (f *RegistrantFilter) WhereExternalKey(p entql.StringP) {
+	f.Where(p.Field(registrant.FieldExternalKey))
 }
 
 // WhereKana applies the entql string predicate on the kana field.
@@ -4828,7 +5034,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4983,7 +5189,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5148,7 +5354,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5241,7 +5447,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5383,7 +5589,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5501,7 +5707,7 @@ type WebhookEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5599,7 +5805,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -2828,6 +2828,11 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, posting.FieldTitle)
 				fieldSeen[posting.FieldTitle] = struct{}{}
 			}
+		case "externalKey":
+			if _, ok := fieldSeen[posting.FieldExternalKey]; !ok {
+				selectedFields = append(selectedFields, posting.FieldExternalKey)
+				fieldSeen[posting.FieldExternalKey] = struct{}{}
+			}
 		case "description":
 			if _, ok := fieldSeen[posting.FieldDescription]; !ok {
 				selectedFields = append(selectedFields, posting.FieldDescription)
@@ -3433,6 +3438,11 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[registrant.FieldName]; !ok {
 				selectedFields = append(selectedFields, registrant.FieldName)
 				fieldSeen[registrant.FieldName] = struct{}{}
+			}
+		case "externalKey":
+			if _, ok := fieldSeen[registrant.FieldExternalKey]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldExternalKey)
+				fieldSeen[registrant.FieldExternalKey] = struct{}{}
 			}
 		case "kana":
 			if _, ok := fieldSeen[registrant.FieldKana]; !ok {

@@ -4833,6 +4833,23 @@ type PostingWhereInput struct {
 	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
 	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
 
+	// "external_key" field predicates.
+	ExternalKey             *string  `json:"externalKey,omitempty"`
+	ExternalKeyNEQ          *string  `json:"externalKeyNEQ,omitempty"`
+	ExternalKeyIn           []string `json:"externalKeyIn,omitempty"`
+	ExternalKeyNotIn        []string `json:"externalKeyNotIn,omitempty"`
+	ExternalKeyGT           *string  `json:"externalKeyGT,omitempty"`
+	ExternalKeyGTE          *string  `json:"externalKeyGTE,omitempty"`
+	ExternalKeyLT           *string  `json:"externalKeyLT,omitempty"`
+	ExternalKeyLTE          *string  `json:"externalKeyLTE,omitempty"`
+	ExternalKeyContains     *string  `json:"externalKeyContains,omitempty"`
+	ExternalKeyHasPrefix    *string  `json:"externalKeyHasPrefix,omitempty"`
+	ExternalKeyHasSuffix    *string  `json:"externalKeyHasSuffix,omitempty"`
+	ExternalKeyIsNil        bool     `json:"externalKeyIsNil,omitempty"`
+	ExternalKeyNotNil       bool     `json:"externalKeyNotNil,omitempty"`
+	ExternalKeyEqualFold    *string  `json:"externalKeyEqualFold,omitempty"`
+	ExternalKeyContainsFold *string  `json:"externalKeyContainsFold,omitempty"`
+
 	// "description" field predicates.
 	Description             *string  `json:"description,omitempty"`
 	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
@@ -5223,6 +5240,51 @@ func (i *PostingWhereInput) P() (predicate.Posting, error) {
 	}
 	if i.TitleContainsFold != nil {
 		predicates = append(predicates, posting.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.ExternalKey != nil {
+		predicates = append(predicates, posting.ExternalKeyEQ(*i.ExternalKey))
+	}
+	if i.ExternalKeyNEQ != nil {
+		predicates = append(predicates, posting.ExternalKeyNEQ(*i.ExternalKeyNEQ))
+	}
+	if len(i.ExternalKeyIn) > 0 {
+		predicates = append(predicates, posting.ExternalKeyIn(i.ExternalKeyIn...))
+	}
+	if len(i.ExternalKeyNotIn) > 0 {
+		predicates = append(predicates, posting.ExternalKeyNotIn(i.ExternalKeyNotIn...))
+	}
+	if i.ExternalKeyGT != nil {
+		predicates = append(predicates, posting.ExternalKeyGT(*i.ExternalKeyGT))
+	}
+	if i.ExternalKeyGTE != nil {
+		predicates = append(predicates, posting.ExternalKeyGTE(*i.ExternalKeyGTE))
+	}
+	if i.ExternalKeyLT != nil {
+		predicates = append(predicates, posting.ExternalKeyLT(*i.ExternalKeyLT))
+	}
+	if i.ExternalKeyLTE != nil {
+		predicates = append(predicates, posting.ExternalKeyLTE(*i.ExternalKeyLTE))
+	}
+	if i.ExternalKeyContains != nil {
+		predicates = append(predicates, posting.ExternalKeyContains(*i.ExternalKeyContains))
+	}
+	if i.ExternalKeyHasPrefix != nil {
+		predicates = append(predicates, posting.ExternalKeyHasPrefix(*i.ExternalKeyHasPrefix))
+	}
+	if i.ExternalKeyHasSuffix != nil {
+		predicates = append(predicates, posting.ExternalKeyHasSuffix(*i.ExternalKeyHasSuffix))
+	}
+	if i.ExternalKeyIsNil {
+		predicates = append(predicates, posting.ExternalKeyIsNil())
+	}
+	if i.ExternalKeyNotNil {
+		predicates = append(predicates, posting.ExternalKeyNotNil())
+	}
+	if i.ExternalKeyEqualFold != nil {
+		predicates = append(predicates, posting.ExternalKeyEqualFold(*i.ExternalKeyEqualFold))
+	}
+	if i.ExternalKeyContainsFold != nil {
+		predicates = append(predicates, posting.ExternalKeyContainsFold(*i.ExternalKeyContainsFold))
 	}
 	if i.Description != nil {
 		predicates = append(predicates, posting.DescriptionEQ(*i.Description))
@@ -5713,6 +5775,23 @@ type RegistrantWhereInput struct {
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
 
+	// "external_key" field predicates.
+	ExternalKey             *string  `json:"externalKey,omitempty"`
+	ExternalKeyNEQ          *string  `json:"externalKeyNEQ,omitempty"`
+	ExternalKeyIn           []string `json:"externalKeyIn,omitempty"`
+	ExternalKeyNotIn        []string `json:"externalKeyNotIn,omitempty"`
+	ExternalKeyGT           *string  `json:"externalKeyGT,omitempty"`
+	ExternalKeyGTE          *string  `json:"externalKeyGTE,omitempty"`
+	ExternalKeyLT           *string  `json:"externalKeyLT,omitempty"`
+	ExternalKeyLTE          *string  `json:"externalKeyLTE,omitempty"`
+	ExternalKeyContains     *string  `json:"externalKeyContains,omitempty"`
+	ExternalKeyHasPrefix    *string  `json:"externalKeyHasPrefix,omitempty"`
+	ExternalKeyHasSuffix    *string  `json:"externalKeyHasSuffix,omitempty"`
+	ExternalKeyIsNil        bool     `json:"externalKeyIsNil,omitempty"`
+	ExternalKeyNotNil       bool     `json:"externalKeyNotNil,omitempty"`
+	ExternalKeyEqualFold    *string  `json:"externalKeyEqualFold,omitempty"`
+	ExternalKeyContainsFold *string  `json:"externalKeyContainsFold,omitempty"`
+
 	// "kana" field predicates.
 	Kana             *string  `json:"kana,omitempty"`
 	KanaNEQ          *string  `json:"kanaNEQ,omitempty"`
@@ -6060,6 +6139,51 @@ func (i *RegistrantWhereInput) P() (predicate.Registrant, error) {
 	}
 	if i.NameContainsFold != nil {
 		predicates = append(predicates, registrant.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.ExternalKey != nil {
+		predicates = append(predicates, registrant.ExternalKeyEQ(*i.ExternalKey))
+	}
+	if i.ExternalKeyNEQ != nil {
+		predicates = append(predicates, registrant.ExternalKeyNEQ(*i.ExternalKeyNEQ))
+	}
+	if len(i.ExternalKeyIn) > 0 {
+		predicates = append(predicates, registrant.ExternalKeyIn(i.ExternalKeyIn...))
+	}
+	if len(i.ExternalKeyNotIn) > 0 {
+		predicates = append(predicates, registrant.ExternalKeyNotIn(i.ExternalKeyNotIn...))
+	}
+	if i.ExternalKeyGT != nil {
+		predicates = append(predicates, registrant.ExternalKeyGT(*i.ExternalKeyGT))
+	}
+	if i.ExternalKeyGTE != nil {
+		predicates = append(predicates, registrant.ExternalKeyGTE(*i.ExternalKeyGTE))
+	}
+	if i.ExternalKeyLT != nil {
+		predicates = append(predicates, registrant.ExternalKeyLT(*i.ExternalKeyLT))
+	}
+	if i.ExternalKeyLTE != nil {
+		predicates = append(predicates, registrant.ExternalKeyLTE(*i.ExternalKeyLTE))
+	}
+	if i.ExternalKeyContains != nil {
+		predicates = append(predicates, registrant.ExternalKeyContains(*i.ExternalKeyContains))
+	}
+	if i.ExternalKeyHasPrefix != nil {
+		predicates = append(predicates, registrant.ExternalKeyHasPrefix(*i.ExternalKeyHasPrefix))
+	}
+	if i.ExternalKeyHasSuffix != nil {
+		predicates = append(predicates, registrant.ExternalKeyHasSuffix(*i.ExternalKeyHasSuffix))
+	}
+	if i.ExternalKeyIsNil {
+		predicates = append(predicates, registrant.ExternalKeyIsNil())
+	}
+	if i.ExternalKeyNotNil {
+		predicates = append(predicates, registrant.ExternalKeyNotNil())
+	}
+	if i.ExternalKeyEqualFold != nil {
+		predicates = append(predicates, registrant.ExternalKeyEqualFold(*i.ExternalKeyEqualFold))
+	}
+	if i.ExternalKeyContainsFold != nil {
+		predicates = append(predicates, registrant.ExternalKeyContainsFold(*i.ExternalKeyContainsFold))
 	}
 	if i.Kana != nil {
 		predicates = append(predicates, registrant.KanaEQ(*i.Kana))

@@ -39,6 +39,8 @@ type Posting struct {
 	Status posting.Status `json:"status,omitempty"`
 	// Title holds the value of the "title" field.
 	Title string `json:"title,omitempty"`
+	// the posting's key in the agency's other system, unique in the agency: a bulk import (internal/bulk) updates the row with the same key instead of adding one
+	ExternalKey *string `json:"external_key,omitempty"`
 	// Description holds the value of the "description" field.
 	Description string `json:"description,omitempty"`
 	// JobCategory holds the value of the "job_category" field.
@@ -187,7 +189,7 @@ func (*Posting) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case posting.FieldID, posting.FieldAgencyID, posting.FieldOrgUnitID, posting.FieldAccountRepID, posting.FieldHourlyWage, posting.FieldWalkMinutes, posting.FieldAvgMonthlyOvertimeHours, posting.FieldExpectedDurationMonths, posting.FieldHeadcount, posting.FieldRepostCount, posting.FieldPredecessorTenureMonths, posting.FieldBillRate:
 			values[i] = new(sql.NullInt64)
-		case posting.FieldType, posting.FieldVisibility, posting.FieldStatus, posting.FieldTitle, posting.FieldDescription, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldCity, posting.FieldNearestStation, posting.FieldWorkingHours, posting.FieldDepartmentDetails, posting.FieldHiringReason, posting.FieldAtmosphereNotes, posting.FieldClientContact:
+		case posting.FieldType, posting.FieldVisibility, posting.FieldStatus, posting.FieldTitle, posting.FieldExternalKey, posting.FieldDescription, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldCity, posting.FieldNearestStation, posting.FieldWorkingHours, posting.FieldDepartmentDetails, posting.FieldHiringReason, posting.FieldAtmosphereNotes, posting.FieldClientContact:
 			values[i] = new(sql.NullString)
 		case posting.FieldCreatedAt, posting.FieldUpdatedAt, posting.FieldStartDate:
 			values[i] = new(sql.NullTime)
@@ -265,6 +267,13 @@ func (_m *Posting) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field title", values[i])
 			} else if value.Valid {
 				_m.Title = value.String
+			}
+		case posting.FieldExternalKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_key", values[i])
+			} else if value.Valid {
+				_m.ExternalKey = new(string)
+				*_m.ExternalKey = value.String
 			}
 		case posting.FieldDescription:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -508,6 +517,11 @@ func (_m *Posting) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)
+	builder.WriteString(", ")
+	if v := _m.ExternalKey; v != nil {
+		builder.WriteString("external_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)

@@ -122,6 +122,20 @@ func (_c *PostingCreate) SetTitle(v string) *PostingCreate {
 	return _c
 }
 
+// SetExternalKey sets the "external_key" field.
+func (_c *PostingCreate) SetExternalKey(v string) *PostingCreate {
+	_c.mutation.SetExternalKey(v)
+	return _c
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableExternalKey(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetExternalKey(*v)
+	}
+	return _c
+}
+
 // SetDescription sets the "description" field.
 func (_c *PostingCreate) SetDescription(v string) *PostingCreate {
 	_c.mutation.SetDescription(v)
@@ -627,6 +641,11 @@ func (_c *PostingCreate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Posting.title": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ExternalKey(); ok {
+		if err := posting.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Posting.external_key": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Description(); !ok {
 		return &ValidationError{Name: "description", err: errors.New(`ent: missing required field "Posting.description"`)}
 	}
@@ -831,6 +850,10 @@ func (_c *PostingCreate) createSpec() (*Posting, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(posting.FieldTitle, field.TypeString, value)
 		_node.Title = value
+	}
+	if value, ok := _c.mutation.ExternalKey(); ok {
+		_spec.SetField(posting.FieldExternalKey, field.TypeString, value)
+		_node.ExternalKey = &value
 	}
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(posting.FieldDescription, field.TypeString, value)
@@ -1156,6 +1179,24 @@ func (u *PostingUpsert) SetTitle(v string) *PostingUpsert {
 // UpdateTitle sets the "title" field to the value that was provided on create.
 func (u *PostingUpsert) UpdateTitle() *PostingUpsert {
 	u.SetExcluded(posting.FieldTitle)
+	return u
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *PostingUpsert) SetExternalKey(v string) *PostingUpsert {
+	u.Set(posting.FieldExternalKey, v)
+	return u
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateExternalKey() *PostingUpsert {
+	u.SetExcluded(posting.FieldExternalKey)
+	return u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *PostingUpsert) ClearExternalKey() *PostingUpsert {
+	u.SetNull(posting.FieldExternalKey)
 	return u
 }
 
@@ -1674,6 +1715,27 @@ func (u *PostingUpsertOne) SetTitle(v string) *PostingUpsertOne {
 func (u *PostingUpsertOne) UpdateTitle() *PostingUpsertOne {
 	return u.Update(func(s *PostingUpsert) {
 		s.UpdateTitle()
+	})
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *PostingUpsertOne) SetExternalKey(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetExternalKey(v)
+	})
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateExternalKey() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateExternalKey()
+	})
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *PostingUpsertOne) ClearExternalKey() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.ClearExternalKey()
 	})
 }
 
@@ -2420,6 +2482,27 @@ func (u *PostingUpsertBulk) SetTitle(v string) *PostingUpsertBulk {
 func (u *PostingUpsertBulk) UpdateTitle() *PostingUpsertBulk {
 	return u.Update(func(s *PostingUpsert) {
 		s.UpdateTitle()
+	})
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *PostingUpsertBulk) SetExternalKey(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetExternalKey(v)
+	})
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateExternalKey() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateExternalKey()
+	})
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *PostingUpsertBulk) ClearExternalKey() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.ClearExternalKey()
 	})
 }
 

@@ -125,6 +125,26 @@ func (_u *PostingUpdate) SetNillableTitle(v *string) *PostingUpdate {
 	return _u
 }
 
+// SetExternalKey sets the "external_key" field.
+func (_u *PostingUpdate) SetExternalKey(v string) *PostingUpdate {
+	_u.mutation.SetExternalKey(v)
+	return _u
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableExternalKey(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetExternalKey(*v)
+	}
+	return _u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (_u *PostingUpdate) ClearExternalKey() *PostingUpdate {
+	_u.mutation.ClearExternalKey()
+	return _u
+}
+
 // SetDescription sets the "description" field.
 func (_u *PostingUpdate) SetDescription(v string) *PostingUpdate {
 	_u.mutation.SetDescription(v)
@@ -746,6 +766,11 @@ func (_u *PostingUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Posting.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalKey(); ok {
+		if err := posting.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Posting.external_key": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Description(); ok {
 		if err := posting.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Posting.description": %w`, err)}
@@ -890,6 +915,12 @@ func (_u *PostingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(posting.FieldTitle, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ExternalKey(); ok {
+		_spec.SetField(posting.FieldExternalKey, field.TypeString, value)
+	}
+	if _u.mutation.ExternalKeyCleared() {
+		_spec.ClearField(posting.FieldExternalKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(posting.FieldDescription, field.TypeString, value)
@@ -1320,6 +1351,26 @@ func (_u *PostingUpdateOne) SetNillableTitle(v *string) *PostingUpdateOne {
 	if v != nil {
 		_u.SetTitle(*v)
 	}
+	return _u
+}
+
+// SetExternalKey sets the "external_key" field.
+func (_u *PostingUpdateOne) SetExternalKey(v string) *PostingUpdateOne {
+	_u.mutation.SetExternalKey(v)
+	return _u
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableExternalKey(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetExternalKey(*v)
+	}
+	return _u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (_u *PostingUpdateOne) ClearExternalKey() *PostingUpdateOne {
+	_u.mutation.ClearExternalKey()
 	return _u
 }
 
@@ -1957,6 +2008,11 @@ func (_u *PostingUpdateOne) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Posting.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalKey(); ok {
+		if err := posting.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Posting.external_key": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Description(); ok {
 		if err := posting.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Posting.description": %w`, err)}
@@ -2118,6 +2174,12 @@ func (_u *PostingUpdateOne) sqlSave(ctx context.Context) (_node *Posting, err er
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(posting.FieldTitle, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ExternalKey(); ok {
+		_spec.SetField(posting.FieldExternalKey, field.TypeString, value)
+	}
+	if _u.mutation.ExternalKeyCleared() {
+		_spec.ClearField(posting.FieldExternalKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(posting.FieldDescription, field.TypeString, value)

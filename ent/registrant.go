@@ -30,6 +30,8 @@ type Registrant struct {
 	AccountID *int `json:"account_id,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
+	// the registrant's key in the agency's other system, unique in the agency: a bulk import (internal/bulk) updates the row with the same key instead of adding one
+	ExternalKey *string `json:"external_key,omitempty"`
 	// Kana holds the value of the "kana" field.
 	Kana string `json:"kana,omitempty"`
 	// Phone holds the value of the "phone" field.
@@ -211,7 +213,7 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case registrant.FieldID, registrant.FieldAgencyID, registrant.FieldAccountID, registrant.FieldMaxCommuteMinutes, registrant.FieldDesiredHourlyWage:
 			values[i] = new(sql.NullInt64)
-		case registrant.FieldName, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldEducation, registrant.FieldGender:
+		case registrant.FieldName, registrant.FieldExternalKey, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldEducation, registrant.FieldGender:
 			values[i] = new(sql.NullString)
 		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldContactPressureFlaggedAt, registrant.FieldBirthDate, registrant.FieldAnonymizedAt:
 			values[i] = new(sql.NullTime)
@@ -266,6 +268,13 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case registrant.FieldExternalKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field external_key", values[i])
+			} else if value.Valid {
+				_m.ExternalKey = new(string)
+				*_m.ExternalKey = value.String
 			}
 		case registrant.FieldKana:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -507,6 +516,11 @@ func (_m *Registrant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	if v := _m.ExternalKey; v != nil {
+		builder.WriteString("external_key=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("kana=")
 	builder.WriteString(_m.Kana)

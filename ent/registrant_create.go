@@ -85,6 +85,20 @@ func (_c *RegistrantCreate) SetName(v string) *RegistrantCreate {
 	return _c
 }
 
+// SetExternalKey sets the "external_key" field.
+func (_c *RegistrantCreate) SetExternalKey(v string) *RegistrantCreate {
+	_c.mutation.SetExternalKey(v)
+	return _c
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableExternalKey(v *string) *RegistrantCreate {
+	if v != nil {
+		_c.SetExternalKey(*v)
+	}
+	return _c
+}
+
 // SetKana sets the "kana" field.
 func (_c *RegistrantCreate) SetKana(v string) *RegistrantCreate {
 	_c.mutation.SetKana(v)
@@ -616,6 +630,11 @@ func (_c *RegistrantCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Registrant.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ExternalKey(); ok {
+		if err := registrant.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Registrant.external_key": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kana(); !ok {
 		return &ValidationError{Name: "kana", err: errors.New(`ent: missing required field "Registrant.kana"`)}
 	}
@@ -761,6 +780,10 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(registrant.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.ExternalKey(); ok {
+		_spec.SetField(registrant.FieldExternalKey, field.TypeString, value)
+		_node.ExternalKey = &value
 	}
 	if value, ok := _c.mutation.Kana(); ok {
 		_spec.SetField(registrant.FieldKana, field.TypeString, value)
@@ -1087,6 +1110,24 @@ func (u *RegistrantUpsert) SetName(v string) *RegistrantUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *RegistrantUpsert) UpdateName() *RegistrantUpsert {
 	u.SetExcluded(registrant.FieldName)
+	return u
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *RegistrantUpsert) SetExternalKey(v string) *RegistrantUpsert {
+	u.Set(registrant.FieldExternalKey, v)
+	return u
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateExternalKey() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldExternalKey)
+	return u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *RegistrantUpsert) ClearExternalKey() *RegistrantUpsert {
+	u.SetNull(registrant.FieldExternalKey)
 	return u
 }
 
@@ -1505,6 +1546,27 @@ func (u *RegistrantUpsertOne) SetName(v string) *RegistrantUpsertOne {
 func (u *RegistrantUpsertOne) UpdateName() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *RegistrantUpsertOne) SetExternalKey(v string) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetExternalKey(v)
+	})
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateExternalKey() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateExternalKey()
+	})
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *RegistrantUpsertOne) ClearExternalKey() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearExternalKey()
 	})
 }
 
@@ -2142,6 +2204,27 @@ func (u *RegistrantUpsertBulk) SetName(v string) *RegistrantUpsertBulk {
 func (u *RegistrantUpsertBulk) UpdateName() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetExternalKey sets the "external_key" field.
+func (u *RegistrantUpsertBulk) SetExternalKey(v string) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetExternalKey(v)
+	})
+}
+
+// UpdateExternalKey sets the "external_key" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateExternalKey() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateExternalKey()
+	})
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (u *RegistrantUpsertBulk) ClearExternalKey() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearExternalKey()
 	})
 }
 

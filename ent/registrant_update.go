@@ -78,6 +78,26 @@ func (_u *RegistrantUpdate) SetNillableName(v *string) *RegistrantUpdate {
 	return _u
 }
 
+// SetExternalKey sets the "external_key" field.
+func (_u *RegistrantUpdate) SetExternalKey(v string) *RegistrantUpdate {
+	_u.mutation.SetExternalKey(v)
+	return _u
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableExternalKey(v *string) *RegistrantUpdate {
+	if v != nil {
+		_u.SetExternalKey(*v)
+	}
+	return _u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (_u *RegistrantUpdate) ClearExternalKey() *RegistrantUpdate {
+	_u.mutation.ClearExternalKey()
+	return _u
+}
+
 // SetKana sets the "kana" field.
 func (_u *RegistrantUpdate) SetKana(v string) *RegistrantUpdate {
 	_u.mutation.SetKana(v)
@@ -755,6 +775,11 @@ func (_u *RegistrantUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Registrant.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalKey(); ok {
+		if err := registrant.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Registrant.external_key": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kana(); ok {
 		if err := registrant.KanaValidator(v); err != nil {
 			return &ValidationError{Name: "kana", err: fmt.Errorf(`ent: validator failed for field "Registrant.kana": %w`, err)}
@@ -849,6 +874,12 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(registrant.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ExternalKey(); ok {
+		_spec.SetField(registrant.FieldExternalKey, field.TypeString, value)
+	}
+	if _u.mutation.ExternalKeyCleared() {
+		_spec.ClearField(registrant.FieldExternalKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kana(); ok {
 		_spec.SetField(registrant.FieldKana, field.TypeString, value)
@@ -1354,6 +1385,26 @@ func (_u *RegistrantUpdateOne) SetNillableName(v *string) *RegistrantUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetExternalKey sets the "external_key" field.
+func (_u *RegistrantUpdateOne) SetExternalKey(v string) *RegistrantUpdateOne {
+	_u.mutation.SetExternalKey(v)
+	return _u
+}
+
+// SetNillableExternalKey sets the "external_key" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableExternalKey(v *string) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetExternalKey(*v)
+	}
+	return _u
+}
+
+// ClearExternalKey clears the value of the "external_key" field.
+func (_u *RegistrantUpdateOne) ClearExternalKey() *RegistrantUpdateOne {
+	_u.mutation.ClearExternalKey()
 	return _u
 }
 
@@ -2047,6 +2098,11 @@ func (_u *RegistrantUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Registrant.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ExternalKey(); ok {
+		if err := registrant.ExternalKeyValidator(v); err != nil {
+			return &ValidationError{Name: "external_key", err: fmt.Errorf(`ent: validator failed for field "Registrant.external_key": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kana(); ok {
 		if err := registrant.KanaValidator(v); err != nil {
 			return &ValidationError{Name: "kana", err: fmt.Errorf(`ent: validator failed for field "Registrant.kana": %w`, err)}
@@ -2158,6 +2214,12 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(registrant.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ExternalKey(); ok {
+		_spec.SetField(registrant.FieldExternalKey, field.TypeString, value)
+	}
+	if _u.mutation.ExternalKeyCleared() {
+		_spec.ClearField(registrant.FieldExternalKey, field.TypeString)
 	}
 	if value, ok := _u.mutation.Kana(); ok {
 		_spec.SetField(registrant.FieldKana, field.TypeString, value)

@@ -40,6 +40,8 @@ type Tx struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// ImportJob is the client for interacting with the ImportJob builders.
+	ImportJob *ImportJobClient
 	// Inquiry is the client for interacting with the Inquiry builders.
 	Inquiry *InquiryClient
 	// InquiryMessage is the client for interacting with the InquiryMessage builders.
@@ -212,6 +214,7 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
+	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)
 	tx.InquiryMessage = NewInquiryMessageClient(tx.config)
 	tx.MinimumWage = NewMinimumWageClient(tx.config)

@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/graph/scalar"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/bulk"
 	"github.com/example/staffcrm/internal/clients"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/dashboard"
@@ -239,6 +240,10 @@ var sentinelCodes = []struct {
 	{registrants.ErrCannotEdit, CodeForbidden},
 	{registrants.ErrNotRegistrant, CodeForbidden},
 	{registrants.ErrAssignmentOngoing, CodeConflict},
+	{bulk.ErrRegistrantsScope, CodeForbidden},
+	{bulk.ErrPostingsScope, CodeForbidden},
+	{bulk.ErrStaffOnly, CodeForbidden},
+	{bulk.ErrNotFound, CodeNotFound},
 }
 
 // domainError codes the services' typed errors (with their details as extensions) and sentinels.

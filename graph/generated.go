@@ -25,6 +25,7 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -33,6 +34,8 @@ import (
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/graph/scalar"
+	"github.com/example/staffcrm/internal/bulk"
+	"github.com/example/staffcrm/internal/bulk/report"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/dashboard"
 	"github.com/example/staffcrm/internal/matching"
@@ -434,9 +437,39 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	ImportJob struct {
+		CreatedAt  func(childComplexity int) int
+		Done       func(childComplexity int) int
+		Encoding   func(childComplexity int) int
+		Errors     func(childComplexity int) int
+		Failed     func(childComplexity int) int
+		FileName   func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Imported   func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Message    func(childComplexity int) int
+		Mode       func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unchanged  func(childComplexity int) int
+		Updated    func(childComplexity int) int
+	}
+
+	ImportJobPayload struct {
+		Job func(childComplexity int) int
+	}
+
 	ImportMinimumWagesPayload struct {
 		Imported     func(childComplexity int) int
 		MinimumWages func(childComplexity int) int
+	}
+
+	ImportRowError struct {
+		Column func(childComplexity int) int
+		Line   func(childComplexity int) int
+		Reason func(childComplexity int) int
 	}
 
 	Inquiry struct {
@@ -577,6 +610,8 @@ type ComplexityRoot struct {
 		EnableStaff                 func(childComplexity int, input model.StaffAccountInput) int
 		HandOffInquiry              func(childComplexity int, input model.InquiryStepInput) int
 		ImportMinimumWages          func(childComplexity int, input model.ImportMinimumWagesInput) int
+		ImportPostings              func(childComplexity int, input model.ImportCSVInput) int
+		ImportRegistrants           func(childComplexity int, input model.ImportCSVInput) int
 		InviteStaff                 func(childComplexity int, input model.InviteStaffInput) int
 		LogContact                  func(childComplexity int, input model.LogContactInput) int
 		Login                       func(childComplexity int, input model.LoginInput) int
@@ -787,6 +822,7 @@ type ComplexityRoot struct {
 		Description             func(childComplexity int) int
 		DisclosesClient         func(childComplexity int) int
 		ExpectedDurationMonths  func(childComplexity int) int
+		ExternalKey             func(childComplexity int) int
 		Headcount               func(childComplexity int) int
 		HiringReason            func(childComplexity int) int
 		HourlyWage              func(childComplexity int) int
@@ -903,6 +939,8 @@ type ComplexityRoot struct {
 		ComplianceCheck            func(childComplexity int, registrantID int, postingID int, start time.Time, end time.Time) int
 		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
 		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
+		ImportJob                  func(childComplexity int, id int) int
+		ImportJobs                 func(childComplexity int, kind *importjob.Kind, first *int) int
 		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
 		LedgerEntry                func(childComplexity int, assignmentID int) int
 		MarginDisclosure           func(childComplexity int, fiscalYear int) int
@@ -978,6 +1016,7 @@ type ComplexityRoot struct {
 		Education                func(childComplexity int) int
 		Email                    func(childComplexity int) int
 		Employment               func(childComplexity int) int
+		ExternalKey              func(childComplexity int) int
 		Gender                   func(childComplexity int) int
 		ID                       func(childComplexity int) int
 		IncomeExemption          func(childComplexity int) int
@@ -1170,9 +1209,10 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		InquiryAssigned  func(childComplexity int) int
-		InquiryMessage   func(childComplexity int) int
-		MyInquiryUpdated func(childComplexity int) int
+		ImportJobProgress func(childComplexity int, id int) int
+		InquiryAssigned   func(childComplexity int) int
+		InquiryMessage    func(childComplexity int) int
+		MyInquiryUpdated  func(childComplexity int) int
 	}
 
 	UpdateMyProfilePayload struct {
@@ -1265,6 +1305,8 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error)
 	RefreshToken(ctx context.Context, input model.RefreshTokenInput) (*model.AuthPayload, error)
 	Logout(ctx context.Context, input model.LogoutInput) (*model.LogoutPayload, error)
+	ImportRegistrants(ctx context.Context, input model.ImportCSVInput) (*model.ImportJobPayload, error)
+	ImportPostings(ctx context.Context, input model.ImportCSVInput) (*model.ImportJobPayload, error)
 	CreateClient(ctx context.Context, input model.NewClientInput) (*model.ClientPayload, error)
 	UpdateClient(ctx context.Context, input model.ClientChangesInput) (*model.ClientPayload, error)
 	CreateClientSite(ctx context.Context, input model.NewClientSiteInput) (*model.ClientSitePayload, error)
@@ -1368,6 +1410,8 @@ type QueryResolver interface {
 	Registrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegistrantOrder, where *ent.RegistrantWhereInput) (*ent.RegistrantConnection, error)
 	SalesReps(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SalesRepOrder, where *ent.SalesRepWhereInput) (*ent.SalesRepConnection, error)
 	Viewer(ctx context.Context) (*ent.Account, error)
+	ImportJob(ctx context.Context, id int) (*ent.ImportJob, error)
+	ImportJobs(ctx context.Context, kind *importjob.Kind, first *int) ([]*ent.ImportJob, error)
 	PartnerDashboard(ctx context.Context) (*dashboard.Dashboard, error)
 	MatchPostings(ctx context.Context, registrantID int, first *int, after *entgql.Cursor[int]) (*model.PostingMatchConnection, error)
 	MatchRegistrants(ctx context.Context, postingID int, first *int, after *entgql.Cursor[int]) (*model.RegistrantMatchConnection, error)
@@ -1409,6 +1453,7 @@ type StatutoryRecordResolver interface {
 type SubscriptionResolver interface {
 	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
 	MyInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error)
+	ImportJobProgress(ctx context.Context, id int) (<-chan *ent.ImportJob, error)
 	InquiryMessage(ctx context.Context) (<-chan *ent.Inquiry, error)
 }
 type WaitingInquiryResolver interface {
@@ -2748,6 +2793,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.EmailReceipt.Message(childComplexity), true
 
+	case "ImportJob.createdAt":
+		if e.complexity.ImportJob.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.CreatedAt(childComplexity), true
+	case "ImportJob.done":
+		if e.complexity.ImportJob.Done == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Done(childComplexity), true
+	case "ImportJob.encoding":
+		if e.complexity.ImportJob.Encoding == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Encoding(childComplexity), true
+	case "ImportJob.errors":
+		if e.complexity.ImportJob.Errors == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Errors(childComplexity), true
+	case "ImportJob.failed":
+		if e.complexity.ImportJob.Failed == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Failed(childComplexity), true
+	case "ImportJob.fileName":
+		if e.complexity.ImportJob.FileName == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.FileName(childComplexity), true
+	case "ImportJob.finishedAt":
+		if e.complexity.ImportJob.FinishedAt == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.FinishedAt(childComplexity), true
+	case "ImportJob.id":
+		if e.complexity.ImportJob.ID == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.ID(childComplexity), true
+	case "ImportJob.imported":
+		if e.complexity.ImportJob.Imported == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Imported(childComplexity), true
+	case "ImportJob.kind":
+		if e.complexity.ImportJob.Kind == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Kind(childComplexity), true
+	case "ImportJob.message":
+		if e.complexity.ImportJob.Message == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Message(childComplexity), true
+	case "ImportJob.mode":
+		if e.complexity.ImportJob.Mode == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Mode(childComplexity), true
+	case "ImportJob.startedAt":
+		if e.complexity.ImportJob.StartedAt == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.StartedAt(childComplexity), true
+	case "ImportJob.status":
+		if e.complexity.ImportJob.Status == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Status(childComplexity), true
+	case "ImportJob.total":
+		if e.complexity.ImportJob.Total == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Total(childComplexity), true
+	case "ImportJob.unchanged":
+		if e.complexity.ImportJob.Unchanged == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Unchanged(childComplexity), true
+	case "ImportJob.updated":
+		if e.complexity.ImportJob.Updated == nil {
+			break
+		}
+
+		return e.complexity.ImportJob.Updated(childComplexity), true
+
+	case "ImportJobPayload.job":
+		if e.complexity.ImportJobPayload.Job == nil {
+			break
+		}
+
+		return e.complexity.ImportJobPayload.Job(childComplexity), true
+
 	case "ImportMinimumWagesPayload.imported":
 		if e.complexity.ImportMinimumWagesPayload.Imported == nil {
 			break
@@ -2760,6 +2915,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ImportMinimumWagesPayload.MinimumWages(childComplexity), true
+
+	case "ImportRowError.column":
+		if e.complexity.ImportRowError.Column == nil {
+			break
+		}
+
+		return e.complexity.ImportRowError.Column(childComplexity), true
+	case "ImportRowError.line":
+		if e.complexity.ImportRowError.Line == nil {
+			break
+		}
+
+		return e.complexity.ImportRowError.Line(childComplexity), true
+	case "ImportRowError.reason":
+		if e.complexity.ImportRowError.Reason == nil {
+			break
+		}
+
+		return e.complexity.ImportRowError.Reason(childComplexity), true
 
 	case "Inquiry.ackDueAt":
 		if e.complexity.Inquiry.AckDueAt == nil {
@@ -3455,6 +3629,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.ImportMinimumWages(childComplexity, args["input"].(model.ImportMinimumWagesInput)), true
+	case "Mutation.importPostings":
+		if e.complexity.Mutation.ImportPostings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importPostings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ImportPostings(childComplexity, args["input"].(model.ImportCSVInput)), true
+	case "Mutation.importRegistrants":
+		if e.complexity.Mutation.ImportRegistrants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importRegistrants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ImportRegistrants(childComplexity, args["input"].(model.ImportCSVInput)), true
 	case "Mutation.inviteStaff":
 		if e.complexity.Mutation.InviteStaff == nil {
 			break
@@ -4617,6 +4813,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.ExpectedDurationMonths(childComplexity), true
+	case "Posting.externalKey":
+		if e.complexity.Posting.ExternalKey == nil {
+			break
+		}
+
+		return e.complexity.Posting.ExternalKey(childComplexity), true
 	case "Posting.headcount":
 		if e.complexity.Posting.Headcount == nil {
 			break
@@ -5186,6 +5388,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Coordinators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CoordinatorOrder), args["where"].(*ent.CoordinatorWhereInput)), true
+	case "Query.importJob":
+		if e.complexity.Query.ImportJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.ImportJob(childComplexity, args["id"].(int)), true
+	case "Query.importJobs":
+		if e.complexity.Query.ImportJobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.ImportJobs(childComplexity, args["kind"].(*importjob.Kind), args["first"].(*int)), true
 	case "Query.inquiries":
 		if e.complexity.Query.Inquiries == nil {
 			break
@@ -5656,6 +5880,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Employment(childComplexity), true
+	case "Registrant.externalKey":
+		if e.complexity.Registrant.ExternalKey == nil {
+			break
+		}
+
+		return e.complexity.Registrant.ExternalKey(childComplexity), true
 	case "Registrant.gender":
 		if e.complexity.Registrant.Gender == nil {
 			break
@@ -6386,6 +6616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.StatutoryRecord.Title(childComplexity), true
 
+	case "Subscription.importJobProgress":
+		if e.complexity.Subscription.ImportJobProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_importJobProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Subscription.ImportJobProgress(childComplexity, args["id"].(int)), true
 	case "Subscription.inquiryAssigned":
 		if e.complexity.Subscription.InquiryAssigned == nil {
 			break
@@ -6697,6 +6938,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateWorkHistoryInput,
 		ec.unmarshalInputDeleteMyAccountInput,
 		ec.unmarshalInputEmailInput,
+		ec.unmarshalInputImportCsvInput,
 		ec.unmarshalInputImportMinimumWagesInput,
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
@@ -6877,7 +7119,7 @@ func (ec *executionContext) introspectType(name string) (*introspection.Type, er
 	return introspection.WrapTypeFromDef(ec.Schema(), ec.Schema().Types[name]), nil
 }
 
-//go:embed "ent.graphql" "api/auth.graphql" "api/clients.graphql" "api/dashboard.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql" "api/threads.graphql" "api/webhooks.graphql"
+//go:embed "ent.graphql" "api/auth.graphql" "api/bulk.graphql" "api/clients.graphql" "api/dashboard.graphql" "api/matching.graphql" "api/minwage.graphql" "api/pipeline.graphql" "api/portal.graphql" "api/records.graphql" "api/registrants.graphql" "api/routing.graphql" "api/scalars.graphql" "api/settings.graphql" "api/staff.graphql" "api/subscriptions.graphql" "api/team.graphql" "api/threads.graphql" "api/webhooks.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6891,6 +7133,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 	{Name: "api/auth.graphql", Input: sourceData("api/auth.graphql"), BuiltIn: false},
+	{Name: "api/bulk.graphql", Input: sourceData("api/bulk.graphql"), BuiltIn: false},
 	{Name: "api/clients.graphql", Input: sourceData("api/clients.graphql"), BuiltIn: false},
 	{Name: "api/dashboard.graphql", Input: sourceData("api/dashboard.graphql"), BuiltIn: false},
 	{Name: "api/matching.graphql", Input: sourceData("api/matching.graphql"), BuiltIn: false},
@@ -7242,6 +7485,28 @@ func (ec *executionContext) field_Mutation_importMinimumWages_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNImportMinimumWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importPostings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNImportCsvInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportCSVInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importRegistrants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNImportCsvInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportCSVInput)
 	if err != nil {
 		return nil, err
 	}
@@ -8227,6 +8492,33 @@ func (ec *executionContext) field_Query_coordinators_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importJobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind", ec.unmarshalOImportKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind)
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_inquiries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8827,6 +9119,17 @@ func (ec *executionContext) field_SalesRep_servedClients_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_importJobProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id", ec.unmarshalNID2int)
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9228,6 +9531,8 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -10970,6 +11275,8 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -11075,6 +11382,8 @@ func (ec *executionContext) fieldContext_Application_posting(_ context.Context, 
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -12188,6 +12497,8 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -12293,6 +12604,8 @@ func (ec *executionContext) fieldContext_Assignment_posting(_ context.Context, f
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -15414,6 +15727,8 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -16776,6 +17091,572 @@ func (ec *executionContext) fieldContext_EmailReceipt_message(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_kind(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNImportKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ImportKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_mode(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_mode,
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		ec.marshalNImportMode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ImportMode does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_status(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_status,
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		ec.marshalNImportJobStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐStatus,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ImportJobStatus does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_fileName(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_fileName,
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_encoding(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_encoding,
+		func(ctx context.Context) (any, error) {
+			return obj.Encoding, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_total(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_total,
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_done(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_done,
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_imported(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_imported,
+		func(ctx context.Context) (any, error) {
+			return obj.Imported, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_updated(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_updated,
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_unchanged(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_unchanged,
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_failed(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_failed,
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_errors(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_errors,
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		ec.marshalNImportRowError2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚋreportᚐLineᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "line":
+				return ec.fieldContext_ImportRowError_line(ctx, field)
+			case "column":
+				return ec.fieldContext_ImportRowError_column(ctx, field)
+			case "reason":
+				return ec.fieldContext_ImportRowError_reason(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportRowError", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_message(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_message,
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_startedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJob_finishedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		ec.marshalOTime2ᚖtimeᚐTime,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJobPayload_job(ctx context.Context, field graphql.CollectedField, obj *model.ImportJobPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportJobPayload_job,
+		func(ctx context.Context) (any, error) {
+			return obj.Job, nil
+		},
+		nil,
+		ec.marshalNImportJob2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportJobPayload_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJobPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ImportJob_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_ImportJob_kind(ctx, field)
+			case "mode":
+				return ec.fieldContext_ImportJob_mode(ctx, field)
+			case "status":
+				return ec.fieldContext_ImportJob_status(ctx, field)
+			case "fileName":
+				return ec.fieldContext_ImportJob_fileName(ctx, field)
+			case "encoding":
+				return ec.fieldContext_ImportJob_encoding(ctx, field)
+			case "total":
+				return ec.fieldContext_ImportJob_total(ctx, field)
+			case "done":
+				return ec.fieldContext_ImportJob_done(ctx, field)
+			case "imported":
+				return ec.fieldContext_ImportJob_imported(ctx, field)
+			case "updated":
+				return ec.fieldContext_ImportJob_updated(ctx, field)
+			case "unchanged":
+				return ec.fieldContext_ImportJob_unchanged(ctx, field)
+			case "failed":
+				return ec.fieldContext_ImportJob_failed(ctx, field)
+			case "errors":
+				return ec.fieldContext_ImportJob_errors(ctx, field)
+			case "message":
+				return ec.fieldContext_ImportJob_message(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ImportJob_createdAt(ctx, field)
+			case "startedAt":
+				return ec.fieldContext_ImportJob_startedAt(ctx, field)
+			case "finishedAt":
+				return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportMinimumWagesPayload_imported(ctx context.Context, field graphql.CollectedField, obj *model.ImportMinimumWagesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16841,6 +17722,93 @@ func (ec *executionContext) fieldContext_ImportMinimumWagesPayload_minimumWages(
 				return ec.fieldContext_MinimumWage_sample(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MinimumWage", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportRowError_line(ctx context.Context, field graphql.CollectedField, obj *report.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportRowError_line,
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportRowError_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportRowError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *report.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportRowError_column,
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportRowError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportRowError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportRowError_reason(ctx context.Context, field graphql.CollectedField, obj *report.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportRowError_reason,
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportRowError_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportRowError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
 		},
 	}
 	return fc, nil
@@ -17342,6 +18310,8 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -17447,6 +18417,8 @@ func (ec *executionContext) fieldContext_Inquiry_posting(_ context.Context, fiel
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -19492,6 +20464,96 @@ func (ec *executionContext) fieldContext_Mutation_logout(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_logout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importRegistrants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_importRegistrants,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ImportRegistrants(ctx, fc.Args["input"].(model.ImportCSVInput))
+		},
+		nil,
+		ec.marshalNImportJobPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportJobPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_importRegistrants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "job":
+				return ec.fieldContext_ImportJobPayload_job(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJobPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importRegistrants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importPostings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_importPostings,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ImportPostings(ctx, fc.Args["input"].(model.ImportCSVInput))
+		},
+		nil,
+		ec.marshalNImportJobPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportJobPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_importPostings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "job":
+				return ec.fieldContext_ImportJobPayload_job(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJobPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importPostings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25655,6 +26717,35 @@ func (ec *executionContext) fieldContext_Posting_title(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Posting_externalKey(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_externalKey,
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalKey, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Posting_description(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26755,6 +27846,8 @@ func (ec *executionContext) fieldContext_PostingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -26996,6 +28089,8 @@ func (ec *executionContext) fieldContext_PostingMatchEdge_node(_ context.Context
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -27231,6 +28326,8 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -27334,6 +28431,8 @@ func (ec *executionContext) fieldContext_PostingPipeline_posting(_ context.Conte
 				return ec.fieldContext_Posting_status(ctx, field)
 			case "title":
 				return ec.fieldContext_Posting_title(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Posting_externalKey(ctx, field)
 			case "description":
 				return ec.fieldContext_Posting_description(ctx, field)
 			case "jobCategory":
@@ -29309,6 +30408,160 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_importJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_importJob,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().ImportJob(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		ec.marshalNImportJob2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_importJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ImportJob_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_ImportJob_kind(ctx, field)
+			case "mode":
+				return ec.fieldContext_ImportJob_mode(ctx, field)
+			case "status":
+				return ec.fieldContext_ImportJob_status(ctx, field)
+			case "fileName":
+				return ec.fieldContext_ImportJob_fileName(ctx, field)
+			case "encoding":
+				return ec.fieldContext_ImportJob_encoding(ctx, field)
+			case "total":
+				return ec.fieldContext_ImportJob_total(ctx, field)
+			case "done":
+				return ec.fieldContext_ImportJob_done(ctx, field)
+			case "imported":
+				return ec.fieldContext_ImportJob_imported(ctx, field)
+			case "updated":
+				return ec.fieldContext_ImportJob_updated(ctx, field)
+			case "unchanged":
+				return ec.fieldContext_ImportJob_unchanged(ctx, field)
+			case "failed":
+				return ec.fieldContext_ImportJob_failed(ctx, field)
+			case "errors":
+				return ec.fieldContext_ImportJob_errors(ctx, field)
+			case "message":
+				return ec.fieldContext_ImportJob_message(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ImportJob_createdAt(ctx, field)
+			case "startedAt":
+				return ec.fieldContext_ImportJob_startedAt(ctx, field)
+			case "finishedAt":
+				return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importJobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_importJobs,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().ImportJobs(ctx, fc.Args["kind"].(*importjob.Kind), fc.Args["first"].(*int))
+		},
+		nil,
+		ec.marshalNImportJob2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJobᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_importJobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ImportJob_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_ImportJob_kind(ctx, field)
+			case "mode":
+				return ec.fieldContext_ImportJob_mode(ctx, field)
+			case "status":
+				return ec.fieldContext_ImportJob_status(ctx, field)
+			case "fileName":
+				return ec.fieldContext_ImportJob_fileName(ctx, field)
+			case "encoding":
+				return ec.fieldContext_ImportJob_encoding(ctx, field)
+			case "total":
+				return ec.fieldContext_ImportJob_total(ctx, field)
+			case "done":
+				return ec.fieldContext_ImportJob_done(ctx, field)
+			case "imported":
+				return ec.fieldContext_ImportJob_imported(ctx, field)
+			case "updated":
+				return ec.fieldContext_ImportJob_updated(ctx, field)
+			case "unchanged":
+				return ec.fieldContext_ImportJob_unchanged(ctx, field)
+			case "failed":
+				return ec.fieldContext_ImportJob_failed(ctx, field)
+			case "errors":
+				return ec.fieldContext_ImportJob_errors(ctx, field)
+			case "message":
+				return ec.fieldContext_ImportJob_message(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ImportJob_createdAt(ctx, field)
+			case "startedAt":
+				return ec.fieldContext_ImportJob_startedAt(ctx, field)
+			case "finishedAt":
+				return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_partnerDashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29684,6 +30937,8 @@ func (ec *executionContext) fieldContext_Query_registrantsAtInsuranceRisk(_ cont
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -31246,6 +32501,35 @@ func (ec *executionContext) fieldContext_Registrant_name(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_externalKey(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_externalKey,
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalKey, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_externalKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_kana(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32407,6 +33691,8 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -32644,6 +33930,8 @@ func (ec *executionContext) fieldContext_RegistrantMatchEdge_node(_ context.Cont
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -32875,6 +34163,8 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -34965,6 +36255,8 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -35997,6 +37289,83 @@ func (ec *executionContext) fieldContext_Subscription_myInquiryUpdated(_ context
 			}
 			return nil, fmt.Errorf("no field named %q was found under type MyInquiry", field.Name)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_importJobProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subscription_importJobProgress,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Subscription().ImportJobProgress(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		ec.marshalNImportJob2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subscription_importJobProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ImportJob_id(ctx, field)
+			case "kind":
+				return ec.fieldContext_ImportJob_kind(ctx, field)
+			case "mode":
+				return ec.fieldContext_ImportJob_mode(ctx, field)
+			case "status":
+				return ec.fieldContext_ImportJob_status(ctx, field)
+			case "fileName":
+				return ec.fieldContext_ImportJob_fileName(ctx, field)
+			case "encoding":
+				return ec.fieldContext_ImportJob_encoding(ctx, field)
+			case "total":
+				return ec.fieldContext_ImportJob_total(ctx, field)
+			case "done":
+				return ec.fieldContext_ImportJob_done(ctx, field)
+			case "imported":
+				return ec.fieldContext_ImportJob_imported(ctx, field)
+			case "updated":
+				return ec.fieldContext_ImportJob_updated(ctx, field)
+			case "unchanged":
+				return ec.fieldContext_ImportJob_unchanged(ctx, field)
+			case "failed":
+				return ec.fieldContext_ImportJob_failed(ctx, field)
+			case "errors":
+				return ec.fieldContext_ImportJob_errors(ctx, field)
+			case "message":
+				return ec.fieldContext_ImportJob_message(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ImportJob_createdAt(ctx, field)
+			case "startedAt":
+				return ec.fieldContext_ImportJob_startedAt(ctx, field)
+			case "finishedAt":
+				return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_importJobProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -37368,6 +38737,8 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_updatedAt(ctx, field)
 			case "name":
 				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
 			case "kana":
 				return ec.fieldContext_Registrant_kana(ctx, field)
 			case "phone":
@@ -45677,6 +47048,61 @@ func (ec *executionContext) unmarshalInputEmailInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputImportCsvInput(ctx context.Context, obj any) (model.ImportCSVInput, error) {
+	var it model.ImportCSVInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"file", "csv", "fileName", "mode", "encoding"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		case "csv":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("csv"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CSV = data
+		case "fileName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fileName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FileName = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOImportMode2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "encoding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encoding"))
+			data, err := ec.unmarshalOCsvEncoding2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚐEncoding(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Encoding = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputImportMinimumWagesInput(ctx context.Context, obj any) (model.ImportMinimumWagesInput, error) {
 	var it model.ImportMinimumWagesInput
 	asMap := map[string]any{}
@@ -47594,7 +49020,7 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "externalKey", "externalKeyNEQ", "externalKeyIn", "externalKeyNotIn", "externalKeyGT", "externalKeyGTE", "externalKeyLT", "externalKeyLTE", "externalKeyContains", "externalKeyHasPrefix", "externalKeyHasSuffix", "externalKeyIsNil", "externalKeyNotNil", "externalKeyEqualFold", "externalKeyContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47965,6 +49391,111 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.TitleContainsFold = data
+		case "externalKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKey = data
+		case "externalKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNEQ = data
+		case "externalKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyIn = data
+		case "externalKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNotIn = data
+		case "externalKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyGT = data
+		case "externalKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyGTE = data
+		case "externalKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyLT = data
+		case "externalKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyLTE = data
+		case "externalKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyContains = data
+		case "externalKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyHasPrefix = data
+		case "externalKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyHasSuffix = data
+		case "externalKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyIsNil = data
+		case "externalKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNotNil = data
+		case "externalKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyEqualFold = data
+		case "externalKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyContainsFold = data
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -49275,7 +50806,7 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil", "daytimeStudent", "daytimeStudentNEQ", "incomeExemption", "incomeExemptionNEQ", "retiredAtMandatoryAge", "retiredAtMandatoryAgeNEQ", "anonymizedAt", "anonymizedAtNEQ", "anonymizedAtIn", "anonymizedAtNotIn", "anonymizedAtGT", "anonymizedAtGTE", "anonymizedAtLT", "anonymizedAtLTE", "anonymizedAtIsNil", "anonymizedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "externalKey", "externalKeyNEQ", "externalKeyIn", "externalKeyNotIn", "externalKeyGT", "externalKeyGTE", "externalKeyLT", "externalKeyLTE", "externalKeyContains", "externalKeyHasPrefix", "externalKeyHasSuffix", "externalKeyIsNil", "externalKeyNotNil", "externalKeyEqualFold", "externalKeyContainsFold", "kana", "kanaNEQ", "kanaIn", "kanaNotIn", "kanaGT", "kanaGTE", "kanaLT", "kanaLTE", "kanaContains", "kanaHasPrefix", "kanaHasSuffix", "kanaEqualFold", "kanaContainsFold", "preferredContactHours", "preferredContactHoursNEQ", "preferredContactHoursIn", "preferredContactHoursNotIn", "preferredContactHoursGT", "preferredContactHoursGTE", "preferredContactHoursLT", "preferredContactHoursLTE", "preferredContactHoursContains", "preferredContactHoursHasPrefix", "preferredContactHoursHasSuffix", "preferredContactHoursEqualFold", "preferredContactHoursContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "maxCommuteMinutes", "maxCommuteMinutesNEQ", "maxCommuteMinutesIn", "maxCommuteMinutesNotIn", "maxCommuteMinutesGT", "maxCommuteMinutesGTE", "maxCommuteMinutesLT", "maxCommuteMinutesLTE", "acceptsBus", "acceptsBusNEQ", "desiredHourlyWage", "desiredHourlyWageNEQ", "desiredHourlyWageIn", "desiredHourlyWageNotIn", "desiredHourlyWageGT", "desiredHourlyWageGTE", "desiredHourlyWageLT", "desiredHourlyWageLTE", "desiredHourlyWageIsNil", "desiredHourlyWageNotNil", "availableFrom", "availableFromNEQ", "availableFromIn", "availableFromNotIn", "availableFromGT", "availableFromGTE", "availableFromLT", "availableFromLTE", "availableFromIsNil", "availableFromNotNil", "employment", "employmentNEQ", "employmentIn", "employmentNotIn", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "contactPressureFlaggedAt", "contactPressureFlaggedAtNEQ", "contactPressureFlaggedAtIn", "contactPressureFlaggedAtNotIn", "contactPressureFlaggedAtGT", "contactPressureFlaggedAtGTE", "contactPressureFlaggedAtLT", "contactPressureFlaggedAtLTE", "contactPressureFlaggedAtIsNil", "contactPressureFlaggedAtNotNil", "daytimeStudent", "daytimeStudentNEQ", "incomeExemption", "incomeExemptionNEQ", "retiredAtMandatoryAge", "retiredAtMandatoryAgeNEQ", "anonymizedAt", "anonymizedAtNEQ", "anonymizedAtIn", "anonymizedAtNotIn", "anonymizedAtGT", "anonymizedAtGTE", "anonymizedAtLT", "anonymizedAtLTE", "anonymizedAtIsNil", "anonymizedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -49562,6 +51093,111 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.NameContainsFold = data
+		case "externalKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKey = data
+		case "externalKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNEQ = data
+		case "externalKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyIn = data
+		case "externalKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNotIn = data
+		case "externalKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyGT = data
+		case "externalKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyGTE = data
+		case "externalKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyLT = data
+		case "externalKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyLTE = data
+		case "externalKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyContains = data
+		case "externalKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyHasPrefix = data
+		case "externalKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyHasSuffix = data
+		case "externalKeyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyIsNil = data
+		case "externalKeyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyNotNil = data
+		case "externalKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyEqualFold = data
+		case "externalKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalKeyContainsFold = data
 		case "kana":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kana"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -57989,6 +59625,158 @@ func (ec *executionContext) _EmailReceipt(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var importJobImplementors = []string{"ImportJob"}
+
+func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet, obj *ent.ImportJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJob")
+		case "id":
+			out.Values[i] = ec._ImportJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ImportJob_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._ImportJob_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ImportJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileName":
+			out.Values[i] = ec._ImportJob_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "encoding":
+			out.Values[i] = ec._ImportJob_encoding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ImportJob_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._ImportJob_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imported":
+			out.Values[i] = ec._ImportJob_imported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportJob_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportJob_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._ImportJob_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ImportJob_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImportJob_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ImportJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._ImportJob_startedAt(ctx, field, obj)
+		case "finishedAt":
+			out.Values[i] = ec._ImportJob_finishedAt(ctx, field, obj)
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var importJobPayloadImplementors = []string{"ImportJobPayload"}
+
+func (ec *executionContext) _ImportJobPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportJobPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJobPayload")
+		case "job":
+			out.Values[i] = ec._ImportJobPayload_job(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var importMinimumWagesPayloadImplementors = []string{"ImportMinimumWagesPayload"}
 
 func (ec *executionContext) _ImportMinimumWagesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportMinimumWagesPayload) graphql.Marshaler {
@@ -58007,6 +59795,55 @@ func (ec *executionContext) _ImportMinimumWagesPayload(ctx context.Context, sel 
 			}
 		case "minimumWages":
 			out.Values[i] = ec._ImportMinimumWagesPayload_minimumWages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var importRowErrorImplementors = []string{"ImportRowError"}
+
+func (ec *executionContext) _ImportRowError(ctx context.Context, sel ast.SelectionSet, obj *report.Line) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importRowErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportRowError")
+		case "line":
+			out.Values[i] = ec._ImportRowError_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportRowError_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportRowError_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59076,6 +60913,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importRegistrants":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importRegistrants(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importPostings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importPostings(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -60809,6 +62660,8 @@ func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "externalKey":
+			out.Values[i] = ec._Posting_externalKey(ctx, field, obj)
 		case "description":
 			out.Values[i] = ec._Posting_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -61909,6 +63762,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "importJob":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_importJob(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "importJobs":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_importJobs(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "partnerDashboard":
 			field := field
 
@@ -62717,6 +64614,8 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "externalKey":
+			out.Values[i] = ec._Registrant_externalKey(ctx, field, obj)
 		case "kana":
 			out.Values[i] = ec._Registrant_kana(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -64787,6 +66686,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_inquiryAssigned(ctx, fields[0])
 	case "myInquiryUpdated":
 		return ec._Subscription_myInquiryUpdated(ctx, fields[0])
+	case "importJobProgress":
+		return ec._Subscription_importJobProgress(ctx, fields[0])
 	case "inquiryMessage":
 		return ec._Subscription_inquiryMessage(ctx, fields[0])
 	default:
@@ -66809,6 +68710,103 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalNImportCsvInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportCSVInput(ctx context.Context, v any) (model.ImportCSVInput, error) {
+	res, err := ec.unmarshalInputImportCsvInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJob2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v ent.ImportJob) graphql.Marshaler {
+	return ec._ImportJob(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportJob2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJobᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ImportJob) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNImportJob2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportJob2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v *ent.ImportJob) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportJobPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportJobPayload(ctx context.Context, sel ast.SelectionSet, v model.ImportJobPayload) graphql.Marshaler {
+	return ec._ImportJobPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportJobPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportJobPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportJobPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportJobPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportJobStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐStatus(ctx context.Context, v any) (importjob.Status, error) {
+	var res importjob.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportJobStatus2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐStatus(ctx context.Context, sel ast.SelectionSet, v importjob.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNImportKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind(ctx context.Context, v any) (importjob.Kind, error) {
+	var res importjob.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind(ctx context.Context, sel ast.SelectionSet, v importjob.Kind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNImportMinimumWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportMinimumWagesInput(ctx context.Context, v any) (model.ImportMinimumWagesInput, error) {
 	res, err := ec.unmarshalInputImportMinimumWagesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -66826,6 +68824,64 @@ func (ec *executionContext) marshalNImportMinimumWagesPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._ImportMinimumWagesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportMode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode(ctx context.Context, v any) (importjob.Mode, error) {
+	var res importjob.Mode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportMode2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode(ctx context.Context, sel ast.SelectionSet, v importjob.Mode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNImportRowError2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚋreportᚐLine(ctx context.Context, sel ast.SelectionSet, v report.Line) graphql.Marshaler {
+	return ec._ImportRowError(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportRowError2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚋreportᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Line) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNImportRowError2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚋreportᚐLine(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInquiry2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry(ctx context.Context, sel ast.SelectionSet, v ent.Inquiry) graphql.Marshaler {
@@ -71782,6 +73838,22 @@ func (ec *executionContext) unmarshalOCoordinatorWhereInput2ᚖgithubᚗcomᚋex
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOCsvEncoding2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚐEncoding(ctx context.Context, v any) (*bulk.Encoding, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(bulk.Encoding)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCsvEncoding2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋbulkᚐEncoding(ctx context.Context, sel ast.SelectionSet, v *bulk.Encoding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -71957,6 +74029,38 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	_ = ctx
 	res := scalar.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOImportKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind(ctx context.Context, v any) (*importjob.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(importjob.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐKind(ctx context.Context, sel ast.SelectionSet, v *importjob.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOImportMode2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode(ctx context.Context, v any) (*importjob.Mode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(importjob.Mode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportMode2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋimportjobᚐMode(ctx context.Context, sel ast.SelectionSet, v *importjob.Mode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOInquiry2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐInquiry(ctx context.Context, sel ast.SelectionSet, v *ent.Inquiry) graphql.Marshaler {
@@ -73660,6 +75764,24 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
 	return res
 }
 

@@ -3,9 +3,12 @@
 package graph
 
 import (
+	"sync"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/internal/bulk"
 	"github.com/example/staffcrm/internal/mail"
 	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -35,6 +38,11 @@ type Resolver struct {
 	WebhookTargets webhooks.Targets
 	// PolicyVersion is the current version of the consent texts registrants accept at sign-up.
 	PolicyVersion string
+	// Bulk runs CSV imports in the background (nil: one made on first use from Client and Bus; a
+	// test that waits for imports sets its own and calls Wait).
+	Bulk *bulk.Service
+
+	bulkOnce sync.Once
 }
 
 func (r *Resolver) portal() portal.Loader { return portal.Loader{Client: r.Client} }

@@ -687,6 +687,60 @@ var (
 			},
 		},
 	}
+	// ImportJobsColumns holds the columns for the "import_jobs" table.
+	ImportJobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REGISTRANTS", "POSTINGS"}},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"ALL_OR_NOTHING", "VALID_ROWS"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "DONE", "FAILED"}, Default: "QUEUED"},
+		{Name: "file_name", Type: field.TypeString, Size: 255, Default: ""},
+		{Name: "encoding", Type: field.TypeString, Default: ""},
+		{Name: "total", Type: field.TypeInt, Default: 0},
+		{Name: "done", Type: field.TypeInt, Default: 0},
+		{Name: "imported", Type: field.TypeInt, Default: 0},
+		{Name: "updated", Type: field.TypeInt, Default: 0},
+		{Name: "unchanged", Type: field.TypeInt, Default: 0},
+		{Name: "failed", Type: field.TypeInt, Default: 0},
+		{Name: "errors", Type: field.TypeJSON},
+		{Name: "message", Type: field.TypeString, Default: ""},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt},
+	}
+	// ImportJobsTable holds the schema information for the "import_jobs" table.
+	ImportJobsTable = &schema.Table{
+		Name:       "import_jobs",
+		Columns:    ImportJobsColumns,
+		PrimaryKey: []*schema.Column{ImportJobsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "import_jobs_agencies_agency",
+				Columns:    []*schema.Column{ImportJobsColumns[19]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "importjob_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{ImportJobsColumns[19]},
+			},
+			{
+				Name:    "importjob_agency_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ImportJobsColumns[19], ImportJobsColumns[1]},
+			},
+			{
+				Name:    "importjob_account_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ImportJobsColumns[3], ImportJobsColumns[1]},
+			},
+		},
+	}
 	// InquiriesColumns holds the columns for the "inquiries" table.
 	InquiriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -926,6 +980,7 @@ var (
 		{Name: "visibility", Type: field.TypeEnum, Enums: []string{"PUBLIC", "NON_PUBLIC"}, Default: "PUBLIC"},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "OPEN", "PAUSED", "FILLED", "CLOSED"}, Default: "DRAFT"},
 		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "external_key", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "description", Type: field.TypeString, Size: 20000, Default: ""},
 		{Name: "job_category", Type: field.TypeString, Size: 100},
 		{Name: "required_skills", Type: field.TypeJSON},
@@ -961,19 +1016,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "postings_org_units_postings",
-				Columns:    []*schema.Column{PostingsColumns[30]},
+				Columns:    []*schema.Column{PostingsColumns[31]},
 				RefColumns: []*schema.Column{OrgUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "postings_agencies_agency",
-				Columns:    []*schema.Column{PostingsColumns[31]},
+				Columns:    []*schema.Column{PostingsColumns[32]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "postings_sales_reps_postings",
-				Columns:    []*schema.Column{PostingsColumns[32]},
+				Columns:    []*schema.Column{PostingsColumns[33]},
 				RefColumns: []*schema.Column{SalesRepsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -982,32 +1037,37 @@ var (
 			{
 				Name:    "posting_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[31]},
+				Columns: []*schema.Column{PostingsColumns[32]},
 			},
 			{
 				Name:    "posting_agency_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[31], PostingsColumns[5], PostingsColumns[1]},
+				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[5], PostingsColumns[1]},
 			},
 			{
 				Name:    "posting_agency_id_visibility_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[31], PostingsColumns[4], PostingsColumns[5], PostingsColumns[1]},
+				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[4], PostingsColumns[5], PostingsColumns[1]},
 			},
 			{
 				Name:    "posting_agency_id_job_category_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[31], PostingsColumns[8], PostingsColumns[12]},
+				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[9], PostingsColumns[13]},
 			},
 			{
 				Name:    "posting_org_unit_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[30]},
+				Columns: []*schema.Column{PostingsColumns[31]},
 			},
 			{
 				Name:    "posting_account_rep_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[32]},
+				Columns: []*schema.Column{PostingsColumns[33]},
+			},
+			{
+				Name:    "posting_agency_id_external_key",
+				Unique:  true,
+				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[7]},
 			},
 		},
 	}
@@ -1056,6 +1116,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "external_key", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "kana", Type: field.TypeString, Size: 100, Default: ""},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 30},
 		{Name: "email", Type: field.TypeString, Nullable: true, Size: 254},
@@ -1089,13 +1150,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[26]},
+				Columns:    []*schema.Column{RegistrantsColumns[27]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[27]},
+				Columns:    []*schema.Column{RegistrantsColumns[28]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1104,22 +1165,27 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[27]},
+				Columns: []*schema.Column{RegistrantsColumns[28]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[8]},
+				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[9]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[17]},
+				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[18]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[27], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[5]},
+			},
+			{
+				Name:    "registrant_agency_id_external_key",
+				Unique:  true,
+				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[4]},
 			},
 		},
 	}
@@ -1501,6 +1567,7 @@ var (
 		ConsentsTable,
 		ContactLogsTable,
 		CoordinatorsTable,
+		ImportJobsTable,
 		InquiriesTable,
 		InquiryMessagesTable,
 		MinimumWagesTable,
@@ -1588,6 +1655,10 @@ func init() {
 	CoordinatorsTable.ForeignKeys[1].RefTable = AgenciesTable
 	CoordinatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	ImportJobsTable.ForeignKeys[0].RefTable = AgenciesTable
+	ImportJobsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
 	}
 	InquiriesTable.ForeignKeys[0].RefTable = CoordinatorsTable
 	InquiriesTable.ForeignKeys[1].RefTable = AgenciesTable

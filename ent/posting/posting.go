@@ -36,6 +36,8 @@ const (
 	FieldStatus = "status"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
+	// FieldExternalKey holds the string denoting the external_key field in the database.
+	FieldExternalKey = "external_key"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
 	// FieldJobCategory holds the string denoting the job_category field in the database.
@@ -152,6 +154,7 @@ var Columns = []string{
 	FieldVisibility,
 	FieldStatus,
 	FieldTitle,
+	FieldExternalKey,
 	FieldDescription,
 	FieldJobCategory,
 	FieldRequiredSkills,
@@ -203,6 +206,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// ExternalKeyValidator is a validator for the "external_key" field. It is called by the builders before save.
+	ExternalKeyValidator func(string) error
 	// DefaultDescription holds the default value on creation for the "description" field.
 	DefaultDescription string
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
@@ -401,6 +406,11 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByTitle orders the results by the title field.
 func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitle, opts...).ToFunc()
+}
+
+// ByExternalKey orders the results by the external_key field.
+func ByExternalKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExternalKey, opts...).ToFunc()
 }
 
 // ByDescription orders the results by the description field.

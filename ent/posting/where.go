@@ -85,6 +85,11 @@ func Title(v string) predicate.Posting {
 	return predicate.Posting(sql.FieldEQ(FieldTitle, v))
 }
 
+// ExternalKey applies equality check predicate on the "external_key" field. It's identical to ExternalKeyEQ.
+func ExternalKey(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldExternalKey, v))
+}
+
 // Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
 func Description(v string) predicate.Posting {
 	return predicate.Posting(sql.FieldEQ(FieldDescription, v))
@@ -453,6 +458,81 @@ func TitleEqualFold(v string) predicate.Posting {
 // TitleContainsFold applies the ContainsFold predicate on the "title" field.
 func TitleContainsFold(v string) predicate.Posting {
 	return predicate.Posting(sql.FieldContainsFold(FieldTitle, v))
+}
+
+// ExternalKeyEQ applies the EQ predicate on the "external_key" field.
+func ExternalKeyEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldExternalKey, v))
+}
+
+// ExternalKeyNEQ applies the NEQ predicate on the "external_key" field.
+func ExternalKeyNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldExternalKey, v))
+}
+
+// ExternalKeyIn applies the In predicate on the "external_key" field.
+func ExternalKeyIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldExternalKey, vs...))
+}
+
+// ExternalKeyNotIn applies the NotIn predicate on the "external_key" field.
+func ExternalKeyNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldExternalKey, vs...))
+}
+
+// ExternalKeyGT applies the GT predicate on the "external_key" field.
+func ExternalKeyGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldExternalKey, v))
+}
+
+// ExternalKeyGTE applies the GTE predicate on the "external_key" field.
+func ExternalKeyGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldExternalKey, v))
+}
+
+// ExternalKeyLT applies the LT predicate on the "external_key" field.
+func ExternalKeyLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldExternalKey, v))
+}
+
+// ExternalKeyLTE applies the LTE predicate on the "external_key" field.
+func ExternalKeyLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldExternalKey, v))
+}
+
+// ExternalKeyContains applies the Contains predicate on the "external_key" field.
+func ExternalKeyContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldExternalKey, v))
+}
+
+// ExternalKeyHasPrefix applies the HasPrefix predicate on the "external_key" field.
+func ExternalKeyHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldExternalKey, v))
+}
+
+// ExternalKeyHasSuffix applies the HasSuffix predicate on the "external_key" field.
+func ExternalKeyHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldExternalKey, v))
+}
+
+// ExternalKeyIsNil applies the IsNil predicate on the "external_key" field.
+func ExternalKeyIsNil() predicate.Posting {
+	return predicate.Posting(sql.FieldIsNull(FieldExternalKey))
+}
+
+// ExternalKeyNotNil applies the NotNil predicate on the "external_key" field.
+func ExternalKeyNotNil() predicate.Posting {
+	return predicate.Posting(sql.FieldNotNull(FieldExternalKey))
+}
+
+// ExternalKeyEqualFold applies the EqualFold predicate on the "external_key" field.
+func ExternalKeyEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldExternalKey, v))
+}
+
+// ExternalKeyContainsFold applies the ContainsFold predicate on the "external_key" field.
+func ExternalKeyContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldExternalKey, v))
 }
 
 // DescriptionEQ applies the EQ predicate on the "description" field.

@@ -45,6 +45,9 @@ type ContactLog func(*sql.Selector)
 // Coordinator is the predicate function for coordinator builders.
 type Coordinator func(*sql.Selector)
 
+// ImportJob is the predicate function for importjob builders.
+type ImportJob func(*sql.Selector)
+
 // Inquiry is the predicate function for inquiry builders.
 type Inquiry func(*sql.Selector)
 

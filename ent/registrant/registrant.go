@@ -28,6 +28,8 @@ const (
 	FieldAccountID = "account_id"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldExternalKey holds the string denoting the external_key field in the database.
+	FieldExternalKey = "external_key"
 	// FieldKana holds the string denoting the kana field in the database.
 	FieldKana = "kana"
 	// FieldPhone holds the string denoting the phone field in the database.
@@ -165,6 +167,7 @@ var Columns = []string{
 	FieldAgencyID,
 	FieldAccountID,
 	FieldName,
+	FieldExternalKey,
 	FieldKana,
 	FieldPhone,
 	FieldEmail,
@@ -215,6 +218,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// ExternalKeyValidator is a validator for the "external_key" field. It is called by the builders before save.
+	ExternalKeyValidator func(string) error
 	// DefaultKana holds the default value on creation for the "kana" field.
 	DefaultKana string
 	// KanaValidator is a validator for the "kana" field. It is called by the builders before save.
@@ -343,6 +348,11 @@ func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByExternalKey orders the results by the external_key field.
+func ByExternalKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExternalKey, opts...).ToFunc()
 }
 
 // ByKana orders the results by the kana field.

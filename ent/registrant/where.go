@@ -80,6 +80,11 @@ func Name(v string) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldName, v))
 }
 
+// ExternalKey applies equality check predicate on the "external_key" field. It's identical to ExternalKeyEQ.
+func ExternalKey(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldExternalKey, v))
+}
+
 // Kana applies equality check predicate on the "kana" field. It's identical to KanaEQ.
 func Kana(v string) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldKana, v))
@@ -368,6 +373,81 @@ func NameEqualFold(v string) predicate.Registrant {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Registrant {
 	return predicate.Registrant(sql.FieldContainsFold(FieldName, v))
+}
+
+// ExternalKeyEQ applies the EQ predicate on the "external_key" field.
+func ExternalKeyEQ(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldExternalKey, v))
+}
+
+// ExternalKeyNEQ applies the NEQ predicate on the "external_key" field.
+func ExternalKeyNEQ(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldExternalKey, v))
+}
+
+// ExternalKeyIn applies the In predicate on the "external_key" field.
+func ExternalKeyIn(vs ...string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldIn(FieldExternalKey, vs...))
+}
+
+// ExternalKeyNotIn applies the NotIn predicate on the "external_key" field.
+func ExternalKeyNotIn(vs ...string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotIn(FieldExternalKey, vs...))
+}
+
+// ExternalKeyGT applies the GT predicate on the "external_key" field.
+func ExternalKeyGT(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGT(FieldExternalKey, v))
+}
+
+// ExternalKeyGTE applies the GTE predicate on the "external_key" field.
+func ExternalKeyGTE(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGTE(FieldExternalKey, v))
+}
+
+// ExternalKeyLT applies the LT predicate on the "external_key" field.
+func ExternalKeyLT(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLT(FieldExternalKey, v))
+}
+
+// ExternalKeyLTE applies the LTE predicate on the "external_key" field.
+func ExternalKeyLTE(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLTE(FieldExternalKey, v))
+}
+
+// ExternalKeyContains applies the Contains predicate on the "external_key" field.
+func ExternalKeyContains(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldContains(FieldExternalKey, v))
+}
+
+// ExternalKeyHasPrefix applies the HasPrefix predicate on the "external_key" field.
+func ExternalKeyHasPrefix(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldHasPrefix(FieldExternalKey, v))
+}
+
+// ExternalKeyHasSuffix applies the HasSuffix predicate on the "external_key" field.
+func ExternalKeyHasSuffix(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldHasSuffix(FieldExternalKey, v))
+}
+
+// ExternalKeyIsNil applies the IsNil predicate on the "external_key" field.
+func ExternalKeyIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldExternalKey))
+}
+
+// ExternalKeyNotNil applies the NotNil predicate on the "external_key" field.
+func ExternalKeyNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldExternalKey))
+}
+
+// ExternalKeyEqualFold applies the EqualFold predicate on the "external_key" field.
+func ExternalKeyEqualFold(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEqualFold(FieldExternalKey, v))
+}
+
+// ExternalKeyContainsFold applies the ContainsFold predicate on the "external_key" field.
+func ExternalKeyContainsFold(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldContainsFold(FieldExternalKey, v))
 }
 
 // KanaEQ applies the EQ predicate on the "kana" field.

@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
 	"github.com/example/staffcrm/ent/minimumwage"
@@ -34,6 +35,7 @@ import (
 	"github.com/example/staffcrm/ent/webhookendpoint"
 	"github.com/example/staffcrm/ent/webhookevent"
 	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/bulk/report"
 	"github.com/example/staffcrm/internal/routing/record"
 
 	"entgo.io/ent"
@@ -721,6 +723,89 @@ func init() {
 	coordinator.DefaultOpenInquiries = coordinatorDescOpenInquiries.Default.(int)
 	// coordinator.OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
 	coordinator.OpenInquiriesValidator = coordinatorDescOpenInquiries.Validators[0].(func(int) error)
+	importjobMixin := schema.ImportJob{}.Mixin()
+	importjob.Policy = privacy.NewPolicies(schema.ImportJob{})
+	importjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := importjob.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	importjobMixinHooks0 := importjobMixin[0].Hooks()
+
+	importjob.Hooks[1] = importjobMixinHooks0[0]
+
+	importjob.Hooks[2] = importjobMixinHooks0[1]
+	importjobMixinFields1 := importjobMixin[1].Fields()
+	_ = importjobMixinFields1
+	importjobFields := schema.ImportJob{}.Fields()
+	_ = importjobFields
+	// importjobDescCreatedAt is the schema descriptor for created_at field.
+	importjobDescCreatedAt := importjobMixinFields1[0].Descriptor()
+	// importjob.DefaultCreatedAt holds the default value on creation for the created_at field.
+	importjob.DefaultCreatedAt = importjobDescCreatedAt.Default.(func() time.Time)
+	// importjobDescUpdatedAt is the schema descriptor for updated_at field.
+	importjobDescUpdatedAt := importjobMixinFields1[1].Descriptor()
+	// importjob.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	importjob.DefaultUpdatedAt = importjobDescUpdatedAt.Default.(func() time.Time)
+	// importjob.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	importjob.UpdateDefaultUpdatedAt = importjobDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// importjobDescFileName is the schema descriptor for file_name field.
+	importjobDescFileName := importjobFields[4].Descriptor()
+	// importjob.DefaultFileName holds the default value on creation for the file_name field.
+	importjob.DefaultFileName = importjobDescFileName.Default.(string)
+	// importjob.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
+	importjob.FileNameValidator = importjobDescFileName.Validators[0].(func(string) error)
+	// importjobDescEncoding is the schema descriptor for encoding field.
+	importjobDescEncoding := importjobFields[5].Descriptor()
+	// importjob.DefaultEncoding holds the default value on creation for the encoding field.
+	importjob.DefaultEncoding = importjobDescEncoding.Default.(string)
+	// importjobDescTotal is the schema descriptor for total field.
+	importjobDescTotal := importjobFields[6].Descriptor()
+	// importjob.DefaultTotal holds the default value on creation for the total field.
+	importjob.DefaultTotal = importjobDescTotal.Default.(int)
+	// importjob.TotalValidator is a validator for the "total" field. It is called by the builders before save.
+	importjob.TotalValidator = importjobDescTotal.Validators[0].(func(int) error)
+	// importjobDescDone is the schema descriptor for done field.
+	importjobDescDone := importjobFields[7].Descriptor()
+	// importjob.DefaultDone holds the default value on creation for the done field.
+	importjob.DefaultDone = importjobDescDone.Default.(int)
+	// importjob.DoneValidator is a validator for the "done" field. It is called by the builders before save.
+	importjob.DoneValidator = importjobDescDone.Validators[0].(func(int) error)
+	// importjobDescImported is the schema descriptor for imported field.
+	importjobDescImported := importjobFields[8].Descriptor()
+	// importjob.DefaultImported holds the default value on creation for the imported field.
+	importjob.DefaultImported = importjobDescImported.Default.(int)
+	// importjob.ImportedValidator is a validator for the "imported" field. It is called by the builders before save.
+	importjob.ImportedValidator = importjobDescImported.Validators[0].(func(int) error)
+	// importjobDescUpdated is the schema descriptor for updated field.
+	importjobDescUpdated := importjobFields[9].Descriptor()
+	// importjob.DefaultUpdated holds the default value on creation for the updated field.
+	importjob.DefaultUpdated = importjobDescUpdated.Default.(int)
+	// importjob.UpdatedValidator is a validator for the "updated" field. It is called by the builders before save.
+	importjob.UpdatedValidator = importjobDescUpdated.Validators[0].(func(int) error)
+	// importjobDescUnchanged is the schema descriptor for unchanged field.
+	importjobDescUnchanged := importjobFields[10].Descriptor()
+	// importjob.DefaultUnchanged holds the default value on creation for the unchanged field.
+	importjob.DefaultUnchanged = importjobDescUnchanged.Default.(int)
+	// importjob.UnchangedValidator is a validator for the "unchanged" field. It is called by the builders before save.
+	importjob.UnchangedValidator = importjobDescUnchanged.Validators[0].(func(int) error)
+	// importjobDescFailed is the schema descriptor for failed field.
+	importjobDescFailed := importjobFields[11].Descriptor()
+	// importjob.DefaultFailed holds the default value on creation for the failed field.
+	importjob.DefaultFailed = importjobDescFailed.Default.(int)
+	// importjob.FailedValidator is a validator for the "failed" field. It is called by the builders before save.
+	importjob.FailedValidator = importjobDescFailed.Validators[0].(func(int) error)
+	// importjobDescErrors is the schema descriptor for errors field.
+	importjobDescErrors := importjobFields[12].Descriptor()
+	// importjob.DefaultErrors holds the default value on creation for the errors field.
+	importjob.DefaultErrors = importjobDescErrors.Default.([]report.Line)
+	// importjobDescMessage is the schema descriptor for message field.
+	importjobDescMessage := importjobFields[13].Descriptor()
+	// importjob.DefaultMessage holds the default value on creation for the message field.
+	importjob.DefaultMessage = importjobDescMessage.Default.(string)
 	inquiryMixin := schema.Inquiry{}.Mixin()
 	inquiry.Policy = privacy.NewPolicies(schema.Inquiry{})
 	inquiry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -948,14 +1033,32 @@ func init() {
 			return nil
 		}
 	}()
+	// postingDescExternalKey is the schema descriptor for external_key field.
+	postingDescExternalKey := postingFields[6].Descriptor()
+	// posting.ExternalKeyValidator is a validator for the "external_key" field. It is called by the builders before save.
+	posting.ExternalKeyValidator = func() func(string) error {
+		validators := postingDescExternalKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_key string) error {
+			for _, fn := range fns {
+				if err := fn(external_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// postingDescDescription is the schema descriptor for description field.
-	postingDescDescription := postingFields[6].Descriptor()
+	postingDescDescription := postingFields[7].Descriptor()
 	// posting.DefaultDescription holds the default value on creation for the description field.
 	posting.DefaultDescription = postingDescDescription.Default.(string)
 	// posting.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	posting.DescriptionValidator = postingDescDescription.Validators[0].(func(string) error)
 	// postingDescJobCategory is the schema descriptor for job_category field.
-	postingDescJobCategory := postingFields[7].Descriptor()
+	postingDescJobCategory := postingFields[8].Descriptor()
 	// posting.JobCategoryValidator is a validator for the "job_category" field. It is called by the builders before save.
 	posting.JobCategoryValidator = func() func(string) error {
 		validators := postingDescJobCategory.Validators
@@ -973,101 +1076,101 @@ func init() {
 		}
 	}()
 	// postingDescRequiredSkills is the schema descriptor for required_skills field.
-	postingDescRequiredSkills := postingFields[8].Descriptor()
+	postingDescRequiredSkills := postingFields[9].Descriptor()
 	// posting.DefaultRequiredSkills holds the default value on creation for the required_skills field.
 	posting.DefaultRequiredSkills = postingDescRequiredSkills.Default.([]string)
 	// posting.RequiredSkillsValidator is a validator for the "required_skills" field. It is called by the builders before save.
 	posting.RequiredSkillsValidator = postingDescRequiredSkills.Validators[0].(func([]string) error)
 	// postingDescTaskTags is the schema descriptor for task_tags field.
-	postingDescTaskTags := postingFields[9].Descriptor()
+	postingDescTaskTags := postingFields[10].Descriptor()
 	// posting.DefaultTaskTags holds the default value on creation for the task_tags field.
 	posting.DefaultTaskTags = postingDescTaskTags.Default.([]string)
 	// posting.TaskTagsValidator is a validator for the "task_tags" field. It is called by the builders before save.
 	posting.TaskTagsValidator = postingDescTaskTags.Validators[0].(func([]string) error)
 	// postingDescHourlyWage is the schema descriptor for hourly_wage field.
-	postingDescHourlyWage := postingFields[10].Descriptor()
+	postingDescHourlyWage := postingFields[11].Descriptor()
 	// posting.HourlyWageValidator is a validator for the "hourly_wage" field. It is called by the builders before save.
 	posting.HourlyWageValidator = postingDescHourlyWage.Validators[0].(func(int) error)
 	// postingDescPrefecture is the schema descriptor for prefecture field.
-	postingDescPrefecture := postingFields[11].Descriptor()
+	postingDescPrefecture := postingFields[12].Descriptor()
 	// posting.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	posting.PrefectureValidator = postingDescPrefecture.Validators[0].(func(string) error)
 	// postingDescCity is the schema descriptor for city field.
-	postingDescCity := postingFields[12].Descriptor()
+	postingDescCity := postingFields[13].Descriptor()
 	// posting.DefaultCity holds the default value on creation for the city field.
 	posting.DefaultCity = postingDescCity.Default.(string)
 	// posting.CityValidator is a validator for the "city" field. It is called by the builders before save.
 	posting.CityValidator = postingDescCity.Validators[0].(func(string) error)
 	// postingDescNearestStation is the schema descriptor for nearest_station field.
-	postingDescNearestStation := postingFields[13].Descriptor()
+	postingDescNearestStation := postingFields[14].Descriptor()
 	// posting.DefaultNearestStation holds the default value on creation for the nearest_station field.
 	posting.DefaultNearestStation = postingDescNearestStation.Default.(string)
 	// posting.NearestStationValidator is a validator for the "nearest_station" field. It is called by the builders before save.
 	posting.NearestStationValidator = postingDescNearestStation.Validators[0].(func(string) error)
 	// postingDescWalkMinutes is the schema descriptor for walk_minutes field.
-	postingDescWalkMinutes := postingFields[14].Descriptor()
+	postingDescWalkMinutes := postingFields[15].Descriptor()
 	// posting.DefaultWalkMinutes holds the default value on creation for the walk_minutes field.
 	posting.DefaultWalkMinutes = postingDescWalkMinutes.Default.(int)
 	// posting.WalkMinutesValidator is a validator for the "walk_minutes" field. It is called by the builders before save.
 	posting.WalkMinutesValidator = postingDescWalkMinutes.Validators[0].(func(int) error)
 	// postingDescBusRequired is the schema descriptor for bus_required field.
-	postingDescBusRequired := postingFields[15].Descriptor()
+	postingDescBusRequired := postingFields[16].Descriptor()
 	// posting.DefaultBusRequired holds the default value on creation for the bus_required field.
 	posting.DefaultBusRequired = postingDescBusRequired.Default.(bool)
 	// postingDescWorkingHours is the schema descriptor for working_hours field.
-	postingDescWorkingHours := postingFields[16].Descriptor()
+	postingDescWorkingHours := postingFields[17].Descriptor()
 	// posting.DefaultWorkingHours holds the default value on creation for the working_hours field.
 	posting.DefaultWorkingHours = postingDescWorkingHours.Default.(string)
 	// posting.WorkingHoursValidator is a validator for the "working_hours" field. It is called by the builders before save.
 	posting.WorkingHoursValidator = postingDescWorkingHours.Validators[0].(func(string) error)
 	// postingDescAvgMonthlyOvertimeHours is the schema descriptor for avg_monthly_overtime_hours field.
-	postingDescAvgMonthlyOvertimeHours := postingFields[17].Descriptor()
+	postingDescAvgMonthlyOvertimeHours := postingFields[18].Descriptor()
 	// posting.DefaultAvgMonthlyOvertimeHours holds the default value on creation for the avg_monthly_overtime_hours field.
 	posting.DefaultAvgMonthlyOvertimeHours = postingDescAvgMonthlyOvertimeHours.Default.(int)
 	// posting.AvgMonthlyOvertimeHoursValidator is a validator for the "avg_monthly_overtime_hours" field. It is called by the builders before save.
 	posting.AvgMonthlyOvertimeHoursValidator = postingDescAvgMonthlyOvertimeHours.Validators[0].(func(int) error)
 	// postingDescExpectedDurationMonths is the schema descriptor for expected_duration_months field.
-	postingDescExpectedDurationMonths := postingFields[19].Descriptor()
+	postingDescExpectedDurationMonths := postingFields[20].Descriptor()
 	// posting.ExpectedDurationMonthsValidator is a validator for the "expected_duration_months" field. It is called by the builders before save.
 	posting.ExpectedDurationMonthsValidator = postingDescExpectedDurationMonths.Validators[0].(func(int) error)
 	// postingDescHeadcount is the schema descriptor for headcount field.
-	postingDescHeadcount := postingFields[20].Descriptor()
+	postingDescHeadcount := postingFields[21].Descriptor()
 	// posting.DefaultHeadcount holds the default value on creation for the headcount field.
 	posting.DefaultHeadcount = postingDescHeadcount.Default.(int)
 	// posting.HeadcountValidator is a validator for the "headcount" field. It is called by the builders before save.
 	posting.HeadcountValidator = postingDescHeadcount.Validators[0].(func(int) error)
 	// postingDescDisclosesClient is the schema descriptor for discloses_client field.
-	postingDescDisclosesClient := postingFields[21].Descriptor()
+	postingDescDisclosesClient := postingFields[22].Descriptor()
 	// posting.DefaultDisclosesClient holds the default value on creation for the discloses_client field.
 	posting.DefaultDisclosesClient = postingDescDisclosesClient.Default.(bool)
 	// postingDescRepostCount is the schema descriptor for repost_count field.
-	postingDescRepostCount := postingFields[22].Descriptor()
+	postingDescRepostCount := postingFields[23].Descriptor()
 	// posting.DefaultRepostCount holds the default value on creation for the repost_count field.
 	posting.DefaultRepostCount = postingDescRepostCount.Default.(int)
 	// posting.RepostCountValidator is a validator for the "repost_count" field. It is called by the builders before save.
 	posting.RepostCountValidator = postingDescRepostCount.Validators[0].(func(int) error)
 	// postingDescDepartmentDetails is the schema descriptor for department_details field.
-	postingDescDepartmentDetails := postingFields[23].Descriptor()
+	postingDescDepartmentDetails := postingFields[24].Descriptor()
 	// posting.DepartmentDetailsValidator is a validator for the "department_details" field. It is called by the builders before save.
 	posting.DepartmentDetailsValidator = postingDescDepartmentDetails.Validators[0].(func(string) error)
 	// postingDescHiringReason is the schema descriptor for hiring_reason field.
-	postingDescHiringReason := postingFields[24].Descriptor()
+	postingDescHiringReason := postingFields[25].Descriptor()
 	// posting.HiringReasonValidator is a validator for the "hiring_reason" field. It is called by the builders before save.
 	posting.HiringReasonValidator = postingDescHiringReason.Validators[0].(func(string) error)
 	// postingDescAtmosphereNotes is the schema descriptor for atmosphere_notes field.
-	postingDescAtmosphereNotes := postingFields[25].Descriptor()
+	postingDescAtmosphereNotes := postingFields[26].Descriptor()
 	// posting.AtmosphereNotesValidator is a validator for the "atmosphere_notes" field. It is called by the builders before save.
 	posting.AtmosphereNotesValidator = postingDescAtmosphereNotes.Validators[0].(func(string) error)
 	// postingDescPredecessorTenureMonths is the schema descriptor for predecessor_tenure_months field.
-	postingDescPredecessorTenureMonths := postingFields[26].Descriptor()
+	postingDescPredecessorTenureMonths := postingFields[27].Descriptor()
 	// posting.PredecessorTenureMonthsValidator is a validator for the "predecessor_tenure_months" field. It is called by the builders before save.
 	posting.PredecessorTenureMonthsValidator = postingDescPredecessorTenureMonths.Validators[0].(func(int) error)
 	// postingDescBillRate is the schema descriptor for bill_rate field.
-	postingDescBillRate := postingFields[27].Descriptor()
+	postingDescBillRate := postingFields[28].Descriptor()
 	// posting.BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
 	posting.BillRateValidator = postingDescBillRate.Validators[0].(func(int) error)
 	// postingDescClientContact is the schema descriptor for client_contact field.
-	postingDescClientContact := postingFields[28].Descriptor()
+	postingDescClientContact := postingFields[29].Descriptor()
 	// posting.ClientContactValidator is a validator for the "client_contact" field. It is called by the builders before save.
 	posting.ClientContactValidator = postingDescClientContact.Validators[0].(func(string) error)
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
@@ -1136,80 +1239,98 @@ func init() {
 			return nil
 		}
 	}()
+	// registrantDescExternalKey is the schema descriptor for external_key field.
+	registrantDescExternalKey := registrantFields[2].Descriptor()
+	// registrant.ExternalKeyValidator is a validator for the "external_key" field. It is called by the builders before save.
+	registrant.ExternalKeyValidator = func() func(string) error {
+		validators := registrantDescExternalKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_key string) error {
+			for _, fn := range fns {
+				if err := fn(external_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// registrantDescKana is the schema descriptor for kana field.
-	registrantDescKana := registrantFields[2].Descriptor()
+	registrantDescKana := registrantFields[3].Descriptor()
 	// registrant.DefaultKana holds the default value on creation for the kana field.
 	registrant.DefaultKana = registrantDescKana.Default.(string)
 	// registrant.KanaValidator is a validator for the "kana" field. It is called by the builders before save.
 	registrant.KanaValidator = registrantDescKana.Validators[0].(func(string) error)
 	// registrantDescPhone is the schema descriptor for phone field.
-	registrantDescPhone := registrantFields[3].Descriptor()
+	registrantDescPhone := registrantFields[4].Descriptor()
 	// registrant.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	registrant.PhoneValidator = registrantDescPhone.Validators[0].(func(string) error)
 	// registrantDescEmail is the schema descriptor for email field.
-	registrantDescEmail := registrantFields[4].Descriptor()
+	registrantDescEmail := registrantFields[5].Descriptor()
 	// registrant.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	registrant.EmailValidator = registrantDescEmail.Validators[0].(func(string) error)
 	// registrantDescPreferredContactHours is the schema descriptor for preferred_contact_hours field.
-	registrantDescPreferredContactHours := registrantFields[5].Descriptor()
+	registrantDescPreferredContactHours := registrantFields[6].Descriptor()
 	// registrant.DefaultPreferredContactHours holds the default value on creation for the preferred_contact_hours field.
 	registrant.DefaultPreferredContactHours = registrantDescPreferredContactHours.Default.(string)
 	// registrant.PreferredContactHoursValidator is a validator for the "preferred_contact_hours" field. It is called by the builders before save.
 	registrant.PreferredContactHoursValidator = registrantDescPreferredContactHours.Validators[0].(func(string) error)
 	// registrantDescPrefecture is the schema descriptor for prefecture field.
-	registrantDescPrefecture := registrantFields[6].Descriptor()
+	registrantDescPrefecture := registrantFields[7].Descriptor()
 	// registrant.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	registrant.PrefectureValidator = registrantDescPrefecture.Validators[0].(func(string) error)
 	// registrantDescCity is the schema descriptor for city field.
-	registrantDescCity := registrantFields[7].Descriptor()
+	registrantDescCity := registrantFields[8].Descriptor()
 	// registrant.DefaultCity holds the default value on creation for the city field.
 	registrant.DefaultCity = registrantDescCity.Default.(string)
 	// registrant.CityValidator is a validator for the "city" field. It is called by the builders before save.
 	registrant.CityValidator = registrantDescCity.Validators[0].(func(string) error)
 	// registrantDescNearestStation is the schema descriptor for nearest_station field.
-	registrantDescNearestStation := registrantFields[8].Descriptor()
+	registrantDescNearestStation := registrantFields[9].Descriptor()
 	// registrant.DefaultNearestStation holds the default value on creation for the nearest_station field.
 	registrant.DefaultNearestStation = registrantDescNearestStation.Default.(string)
 	// registrant.NearestStationValidator is a validator for the "nearest_station" field. It is called by the builders before save.
 	registrant.NearestStationValidator = registrantDescNearestStation.Validators[0].(func(string) error)
 	// registrantDescMaxCommuteMinutes is the schema descriptor for max_commute_minutes field.
-	registrantDescMaxCommuteMinutes := registrantFields[9].Descriptor()
+	registrantDescMaxCommuteMinutes := registrantFields[10].Descriptor()
 	// registrant.DefaultMaxCommuteMinutes holds the default value on creation for the max_commute_minutes field.
 	registrant.DefaultMaxCommuteMinutes = registrantDescMaxCommuteMinutes.Default.(int)
 	// registrant.MaxCommuteMinutesValidator is a validator for the "max_commute_minutes" field. It is called by the builders before save.
 	registrant.MaxCommuteMinutesValidator = registrantDescMaxCommuteMinutes.Validators[0].(func(int) error)
 	// registrantDescAcceptsBus is the schema descriptor for accepts_bus field.
-	registrantDescAcceptsBus := registrantFields[10].Descriptor()
+	registrantDescAcceptsBus := registrantFields[11].Descriptor()
 	// registrant.DefaultAcceptsBus holds the default value on creation for the accepts_bus field.
 	registrant.DefaultAcceptsBus = registrantDescAcceptsBus.Default.(bool)
 	// registrantDescDesiredHourlyWage is the schema descriptor for desired_hourly_wage field.
-	registrantDescDesiredHourlyWage := registrantFields[11].Descriptor()
+	registrantDescDesiredHourlyWage := registrantFields[12].Descriptor()
 	// registrant.DesiredHourlyWageValidator is a validator for the "desired_hourly_wage" field. It is called by the builders before save.
 	registrant.DesiredHourlyWageValidator = registrantDescDesiredHourlyWage.Validators[0].(func(int) error)
 	// registrantDescDesiredJobCategories is the schema descriptor for desired_job_categories field.
-	registrantDescDesiredJobCategories := registrantFields[12].Descriptor()
+	registrantDescDesiredJobCategories := registrantFields[13].Descriptor()
 	// registrant.DefaultDesiredJobCategories holds the default value on creation for the desired_job_categories field.
 	registrant.DefaultDesiredJobCategories = registrantDescDesiredJobCategories.Default.([]string)
 	// registrant.DesiredJobCategoriesValidator is a validator for the "desired_job_categories" field. It is called by the builders before save.
 	registrant.DesiredJobCategoriesValidator = registrantDescDesiredJobCategories.Validators[0].(func([]string) error)
 	// registrantDescRegisteredAt is the schema descriptor for registered_at field.
-	registrantDescRegisteredAt := registrantFields[15].Descriptor()
+	registrantDescRegisteredAt := registrantFields[16].Descriptor()
 	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
 	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
 	// registrantDescDaytimeStudent is the schema descriptor for daytime_student field.
-	registrantDescDaytimeStudent := registrantFields[17].Descriptor()
+	registrantDescDaytimeStudent := registrantFields[18].Descriptor()
 	// registrant.DefaultDaytimeStudent holds the default value on creation for the daytime_student field.
 	registrant.DefaultDaytimeStudent = registrantDescDaytimeStudent.Default.(bool)
 	// registrantDescIncomeExemption is the schema descriptor for income_exemption field.
-	registrantDescIncomeExemption := registrantFields[18].Descriptor()
+	registrantDescIncomeExemption := registrantFields[19].Descriptor()
 	// registrant.DefaultIncomeExemption holds the default value on creation for the income_exemption field.
 	registrant.DefaultIncomeExemption = registrantDescIncomeExemption.Default.(bool)
 	// registrantDescRetiredAtMandatoryAge is the schema descriptor for retired_at_mandatory_age field.
-	registrantDescRetiredAtMandatoryAge := registrantFields[19].Descriptor()
+	registrantDescRetiredAtMandatoryAge := registrantFields[20].Descriptor()
 	// registrant.DefaultRetiredAtMandatoryAge holds the default value on creation for the retired_at_mandatory_age field.
 	registrant.DefaultRetiredAtMandatoryAge = registrantDescRetiredAtMandatoryAge.Default.(bool)
 	// registrantDescEducation is the schema descriptor for education field.
-	registrantDescEducation := registrantFields[21].Descriptor()
+	registrantDescEducation := registrantFields[22].Descriptor()
 	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
 	routingdecisionMixin := schema.RoutingDecision{}.Mixin()

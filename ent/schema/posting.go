@@ -23,6 +23,9 @@ func (Posting) Fields() []ent.Field {
 		field.Enum("status").Values("DRAFT", "OPEN", "PAUSED", "FILLED", "CLOSED").Default("DRAFT").
 			Annotations(entgql.OrderField("STATUS")),
 		field.String("title").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("TITLE")),
+		field.String("external_key").Optional().Nillable().NotEmpty().MaxLen(100).
+			Comment("the posting's key in the agency's other system, unique in the agency: a bulk import (internal/bulk) updates the row with the same key instead of adding one").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipOrderField)),
 		field.Text("description").Default("").MaxLen(20000),
 		field.String("job_category").NotEmpty().MaxLen(100),
 		field.Strings("required_skills").Default([]string{}).Validate(nonEmptyStrings),
@@ -76,6 +79,7 @@ func (Posting) Indexes() []ent.Index {
 		index.Fields("agency_id", "job_category", "prefecture"),
 		index.Fields("org_unit_id"),
 		index.Fields("account_rep_id"),
+		index.Fields("agency_id", "external_key").Unique(),
 	}
 }
 

@@ -21,6 +21,9 @@ func (Registrant) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("account_id").Optional().Nillable().Unique().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("name").NotEmpty().MaxLen(100).Annotations(entgql.OrderField("NAME")),
+		field.String("external_key").Optional().Nillable().NotEmpty().MaxLen(100).
+			Comment("the registrant's key in the agency's other system, unique in the agency: a bulk import (internal/bulk) updates the row with the same key instead of adding one").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipOrderField)),
 		field.String("kana").Default("").MaxLen(100).Annotations(entgql.OrderField("KANA")),
 		field.String("phone").Optional().Nillable().MaxLen(30).Annotations(confidential()),
 		field.String("email").Optional().Nillable().MaxLen(254).Annotations(confidential()),
@@ -75,6 +78,7 @@ func (Registrant) Indexes() []ent.Index {
 		index.Fields("agency_id", "prefecture"),
 		index.Fields("agency_id", "registered_at"),
 		index.Fields("agency_id", "kana"),
+		index.Fields("agency_id", "external_key").Unique(),
 	}
 }
 

@@ -10,14 +10,17 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/workhistory"
+	"github.com/example/staffcrm/internal/bulk"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/matching"
 	"github.com/example/staffcrm/internal/portal"
@@ -193,6 +196,39 @@ type EmailInput struct {
 type EmailReceipt struct {
 	Email   string `json:"email"`
 	Message string `json:"message"`
+}
+
+// A CSV file to import. A header row is required, naming the columns (the English names listed on
+// importRegistrants and importPostings, in any order; an unknown or repeated name refuses the file);
+// then one row a registrant or posting. A column left out of the header leaves that field as it is.
+//
+// Rows are matched by external_key (unique in the agency): a row whose key exists updates that row —
+// only the fields that differ; a row equal to what is stored is counted unchanged and not written, so
+// importing the same file twice changes nothing. A row without a key may name an existing row by id
+// (the API's id); a key and the id of a row without a key gives that row the key.
+//
+// Values: dates YYYY-MM-DD; booleans true/false; enums by their GraphQL value (FIXED_TERM, OPEN…);
+// lists of short texts separated by ";". An empty cell clears an optional field (phone, bill_rate…),
+// empties a text or list whose default is empty (kana, city, task_tags…) and leaves a required field
+// (name, prefecture, hourly_wage…) as it is.
+//
+// Text: a UTF-8 BOM means UTF-8; valid UTF-8 is UTF-8; anything else is read as encoding says
+// (Shift_JIS unless told). The job records what it read.
+type ImportCSVInput struct {
+	// The CSV file, uploaded (any size up to the server's upload limit, any supported encoding).
+	File *graphql.Upload `json:"file,omitempty"`
+	// Or the CSV text itself, for small files (UTF-8; the request body limit applies).
+	CSV *string `json:"csv,omitempty"`
+	// A name to show for the file; defaults to the upload's file name.
+	FileName *string `json:"fileName,omitempty"`
+	// ALL_OR_NOTHING unless told.
+	Mode *importjob.Mode `json:"mode,omitempty"`
+	// How to read an upload that is neither UTF-8 nor marked with a BOM; Shift_JIS unless told.
+	Encoding *bulk.Encoding `json:"encoding,omitempty"`
+}
+
+type ImportJobPayload struct {
+	Job *ent.ImportJob `json:"job"`
 }
 
 type ImportMinimumWagesInput struct {

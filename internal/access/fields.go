@@ -129,6 +129,8 @@ var fieldRules = map[string]typeRules{
 		fields(adminOrRep, "partnerDashboard"),
 		fields(registrant, "myDataExport"),
 		fields(adminOnly, "webhookEventTypes webhookEndpoints webhookDeliveries"),
+		// Bulk import (issue 18 item 3): the service narrows to the agency's (admins) or one's own.
+		fields(staff, "importJob importJobs"),
 	),
 	"Mutation": merge(
 		fields(public, "login refreshToken logout"),
@@ -149,8 +151,16 @@ var fieldRules = map[string]typeRules{
 		fields(registrant, "setMySkills addMyWorkHistory updateMyWorkHistory removeMyWorkHistory deleteMyAccount"),
 		fields(coordOrAdmin, "setRegistrantSkills addRegistrantWorkHistory updateRegistrantWorkHistory removeRegistrantWorkHistory"),
 		fields(adminOnly, "createWebhookEndpoint updateWebhookEndpoint rotateWebhookSecret deleteWebhookEndpoint replayWebhookDelivery"),
+		fields(coordOrAdmin, "importRegistrants"),
+		fields(adminOrRep, "importPostings"), // a sales rep only postings of which they are the account rep
 	),
-	"Subscription":                 merge(fields(staff, "inquiryAssigned inquiryMessage"), fields(registrant, "myInquiryUpdated")),
+	"Subscription": merge(fields(staff, "inquiryAssigned inquiryMessage"), fields(registrant, "myInquiryUpdated"),
+		fields(staff, "importJobProgress")),
+	// An import's report names lines and columns of the file its reader sent (or an admin of the
+	// agency reads): no field of a row is in it beyond what the file said.
+	"ImportJob":                    fields(staff, "id kind mode status fileName encoding total done imported updated unchanged failed errors message createdAt startedAt finishedAt"),
+	"ImportRowError":               fields(staff, "line column reason"),
+	"ImportJobPayload":             fields(staff, "job"),
 	"ComplianceFinding":            fields(staff, "rule severity message"),
 	"WebhookEndpoint":              fields(adminOnly, "id url description eventTypes enabled disabledAt disabledReason createdAt"),
 	"WebhookEndpointSecretPayload": fields(adminOnly, "endpoint secret"),
@@ -203,9 +213,11 @@ var fieldRules = map[string]typeRules{
 	"Posting": merge(
 		fields(staff, "id createdAt updatedAt type visibility status title description jobCategory requiredSkills taskTags hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount disclosesClient repostCount orgUnit accountRep applications inquiries assignments"),
 		fields(staff, "departmentDetails hiringReason atmosphereNotes predecessorTenureMonths clientContact signals"),
+		fields(staff, "externalKey"),
 		fields(postingBillRate.audited(), "billRate"),
 	),
 	"Registrant": merge(
+		fields(staff, "externalKey"),
 		fields(staff, "anonymizedAt insurance daytimeStudent incomeExemption retiredAtMandatoryAge contactPressureFlaggedAt id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
 		fields(staff, "phone email"),
 		fields(adminOnly.audited(), "birthDate education gender"),

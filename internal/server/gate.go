@@ -61,17 +61,29 @@ func guardTransport(o Options, next http.Handler) http.Handler {
 			writeErrors(w, http.StatusMethodNotAllowed, badRequest("method %s is not supported: use POST (or GET for queries)", r.Method))
 			return
 		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			writeErrors(w, http.StatusUnsupportedMediaType, badRequest("content type %q is not supported: send application/json", mt))
+		limit := o.MaxBodySize
+		switch mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt {
+		case "application/json":
+		case "multipart/form-data":
+			// A file upload (bulk import): only a signed-in caller's is read, up to its own cap.
+			if r.Header.Get("Authorization") == "" {
+				writeErrors(w, http.StatusUnauthorized, &gqlerror.Error{Message: "uploads need an access token (Authorization: Bearer)",
+					Extensions: map[string]any{"code": graph.CodeUnauthenticated}})
+				return
+			}
+			limit = max(limit, MaxUploadBytes)
+		default:
+			writeErrors(w, http.StatusUnsupportedMediaType,
+				badRequest("content type %q is not supported: send application/json (multipart/form-data for a file upload)", mt))
 			return
 		}
-		if r.ContentLength > o.MaxBodySize {
-			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", o.MaxBodySize))
+		if r.ContentLength > limit {
+			writeErrors(w, http.StatusRequestEntityTooLarge, badRequest("request body exceeds %d bytes", limit))
 			return
 		}
 		// The transport reads the body once (readRequest); the cap makes an over-long chunked body
 		// fail there as too large.
-		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodySize)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -16,9 +16,7 @@ import (
 // coded by the API's one error table, with the matching HTTP status.
 func recordPDF(o Options) http.Handler {
 	svc := &records.Service{Client: o.Resolver.Client}
-	present := graph.ErrorPresenter(o.Log, RequestID)
-	status := map[string]int{graph.CodeUnauthenticated: http.StatusUnauthorized, graph.CodeForbidden: http.StatusForbidden,
-		graph.CodeNotFound: http.StatusNotFound, graph.CodeBadUserInput: http.StatusBadRequest}
+	coded := codedErrors(o)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		kind := r.PathValue("kind")
 		idText, isPDF := strings.CutSuffix(r.PathValue("file"), ".pdf")
@@ -33,13 +31,7 @@ func recordPDF(o Options) http.Handler {
 			err = records.WritePDF(&pdf, rec, "staffcrm")
 		}
 		if err != nil {
-			e := present(r.Context(), err)
-			code, _ := e.Extensions["code"].(string)
-			st, ok := status[code]
-			if !ok {
-				st = http.StatusInternalServerError
-			}
-			writeErrors(w, st, e)
+			coded(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/pdf")
@@ -47,4 +39,21 @@ func recordPDF(o Options) http.Handler {
 		w.Header().Set("Cache-Control", "no-store") // personal data: never in a shared cache
 		_, _ = pdf.WriteTo(w)
 	})
+}
+
+// codedErrors answers a service's error outside GraphQL (a download) as the API would: coded by its
+// one error table, with the matching HTTP status.
+func codedErrors(o Options) func(w http.ResponseWriter, r *http.Request, err error) {
+	present := graph.ErrorPresenter(o.Log, RequestID)
+	status := map[string]int{graph.CodeUnauthenticated: http.StatusUnauthorized, graph.CodeForbidden: http.StatusForbidden,
+		graph.CodeNotFound: http.StatusNotFound, graph.CodeBadUserInput: http.StatusBadRequest}
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		e := present(r.Context(), err)
+		code, _ := e.Extensions["code"].(string)
+		st, ok := status[code]
+		if !ok {
+			st = http.StatusInternalServerError
+		}
+		writeErrors(w, st, e)
+	}
 }

@@ -88,6 +88,7 @@ func Handler(o Options) http.Handler {
 	gql.AroundRootFields(refuseEndedSessions)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(httpTransport{})
+	gql.AddTransport(uploads()) // multipart/form-data file uploads, at most MaxUploadBytes (bulk import)
 	gql.Use(persisted.Documents{Trusted: o.TrustedDocuments, Cache: lru.New[string](100)})
 	if o.Development {
 		gql.Use(extension.Introspection{})
@@ -131,6 +132,7 @@ func Handler(o Options) http.Handler {
 	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
 		withStatementCount(authenticate(o, query))))))
 	mux.Handle("GET /records/{kind}/{file}", withTimeout(o.RequestTimeout, o.Closing, authenticate(o, recordPDF(o))))
+	mux.Handle("GET /export/{file}", withTimeout(exportTimeout, o.Closing, authenticate(o, gz(exportCSV(o)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("ok\n"))

@@ -20,6 +20,7 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/routingdecision"
@@ -28,6 +29,7 @@ import (
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/bulk/report"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/dbtest"
 	"github.com/example/staffcrm/internal/pipeline"
@@ -57,6 +59,7 @@ var walkRoles = []string{roleAnon, roleAdmin, roleCoord, roleSales, roleReg}
 var rowsVisibleTo = map[string]string{
 	"agency": "admin coord sales reg",
 	"WE":     "admin", "WD": "admin",
+	"IJ":        "admin coord", // an import the coordinator started (admins read the agency's)
 	"acc.admin": "admin", "acc.coord": "admin coord", "acc.sales": "admin sales", "acc.sales2": "admin",
 	"acc.reg": "admin reg", "acc.reg2": "admin",
 	"C1": "admin coord sales", "C2": "admin coord sales",
@@ -284,6 +287,11 @@ func buildAgency(t *testing.T, ctx context.Context, c *ent.Client, slug string) 
 	wd := c.WebhookDelivery.Create().SetAgencyID(ag.ID).SetEventID(wev.ID).SetEndpointID(we.ID).
 		SetStatus("DELIVERED").SaveX(ctx)
 	add("WD", "WebhookDelivery", wd.ID, wd)
+	// An import job (not a GraphQL node) the coordinator started, with a refused row in its report.
+	ij := c.ImportJob.Create().SetAgencyID(ag.ID).SetAccountID(coord.ID).SetKind(importjob.KindREGISTRANTS).
+		SetMode(importjob.ModeVALID_ROWS).SetStatus(importjob.StatusDONE).SetFileName("staff.csv").SetTotal(2).SetDone(2).
+		SetImported(1).SetFailed(1).SetErrors([]report.Line{{Line: 3, Column: "prefecture", Reason: "not a prefecture"}}).SaveX(ctx)
+	add("IJ", "ImportJob", ij.ID, ij)
 	if len(rows) != len(rowsVisibleTo) {
 		t.Fatalf("fixture has %d rows, rowsVisibleTo %d: keep them in step", len(rows), len(rowsVisibleTo))
 	}
