@@ -30,6 +30,7 @@ import (
 	"github.com/example/staffcrm/graph"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/bulk"
 	"github.com/example/staffcrm/internal/config"
 	"github.com/example/staffcrm/internal/database"
 	"github.com/example/staffcrm/internal/mail"
@@ -134,13 +135,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 		}
+		// Imports run in the background; a stop waits for them (each is one transaction or batches
+		// of them, and a re-run of the same file finishes an interrupted one).
+		imports := &bulk.Service{Client: db.Client, Publisher: bus, Subscriber: bus, Log: log}
+		defer imports.Wait()
 		targets := webhooks.Targets{Public: cfg.Production()}
 		stopHooks := runWebhooks(ctx, db, targets, mailer(cfg, log), log)
 		defer stopHooks()
 		resolver := &graph.Resolver{Client: db.Client, Sessions: sessions,
 			Router: router, Bus: bus, Pipeline: pipe, Limits: graph.DefaultRateLimits(),
 			Mailer: mailer(cfg, log), PublicURL: cfg.PublicURL, PolicyVersion: cfg.PolicyVersion, Threads: events,
-			WebhookTargets: targets}
+			WebhookTargets: targets, Bulk: imports}
 		var cache *respcache.Cache
 		if cfg.ResponseCacheMB > 0 {
 			cache = respcache.New(graph.NewSchema(resolver).Schema(), db, int64(cfg.ResponseCacheMB)<<20)
