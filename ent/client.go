@@ -28,6 +28,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -78,6 +79,8 @@ type Client struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// GeneralWage is the client for interacting with the GeneralWage builders.
+	GeneralWage *GeneralWageClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
 	// Inquiry is the client for interacting with the Inquiry builders.
@@ -132,6 +135,7 @@ func (c *Client) init() {
 	c.Consent = NewConsentClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
+	c.GeneralWage = NewGeneralWageClient(c.config)
 	c.ImportJob = NewImportJobClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
 	c.InquiryMessage = NewInquiryMessageClient(c.config)
@@ -252,6 +256,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		GeneralWage:        NewGeneralWageClient(cfg),
 		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
@@ -299,6 +304,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		GeneralWage:        NewGeneralWageClient(cfg),
 		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
@@ -345,8 +351,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.ImportJob,
-		c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.GeneralWage,
+		c.ImportJob, c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
 		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
 		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
 	} {
@@ -360,8 +366,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.ImportJob,
-		c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.GeneralWage,
+		c.ImportJob, c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
 		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
 		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
 	} {
@@ -398,6 +404,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ContactLog.mutate(ctx, m)
 	case *CoordinatorMutation:
 		return c.Coordinator.mutate(ctx, m)
+	case *GeneralWageMutation:
+		return c.GeneralWage.mutate(ctx, m)
 	case *ImportJobMutation:
 		return c.ImportJob.mutate(ctx, m)
 	case *InquiryMutation:
@@ -2844,6 +2852,156 @@ func (c *CoordinatorClient) mutate(ctx context.Context, m *CoordinatorMutation) 
 		return (&CoordinatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Coordinator mutation op: %q", m.Op())
+	}
+}
+
+// GeneralWageClient is a client for the GeneralWage schema.
+type GeneralWageClient struct {
+	config
+}
+
+// NewGeneralWageClient returns a client for the GeneralWage from the given config.
+func NewGeneralWageClient(c config) *GeneralWageClient {
+	return &GeneralWageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `generalwage.Hooks(f(g(h())))`.
+func (c *GeneralWageClient) Use(hooks ...Hook) {
+	c.hooks.GeneralWage = append(c.hooks.GeneralWage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `generalwage.Intercept(f(g(h())))`.
+func (c *GeneralWageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.GeneralWage = append(c.inters.GeneralWage, interceptors...)
+}
+
+// Create returns a builder for creating a GeneralWage entity.
+func (c *GeneralWageClient) Create() *GeneralWageCreate {
+	mutation := newGeneralWageMutation(c.config, OpCreate)
+	return &GeneralWageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of GeneralWage entities.
+func (c *GeneralWageClient) CreateBulk(builders ...*GeneralWageCreate) *GeneralWageCreateBulk {
+	return &GeneralWageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *GeneralWageClient) MapCreateBulk(slice any, setFunc func(*GeneralWageCreate, int)) *GeneralWageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &GeneralWageCreateBulk{err: fmt.Errorf("calling to GeneralWageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*GeneralWageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &GeneralWageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for GeneralWage.
+func (c *GeneralWageClient) Update() *GeneralWageUpdate {
+	mutation := newGeneralWageMutation(c.config, OpUpdate)
+	return &GeneralWageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *GeneralWageClient) UpdateOne(_m *GeneralWage) *GeneralWageUpdateOne {
+	mutation := newGeneralWageMutation(c.config, OpUpdateOne, withGeneralWage(_m))
+	return &GeneralWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *GeneralWageClient) UpdateOneID(id int) *GeneralWageUpdateOne {
+	mutation := newGeneralWageMutation(c.config, OpUpdateOne, withGeneralWageID(id))
+	return &GeneralWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for GeneralWage.
+func (c *GeneralWageClient) Delete() *GeneralWageDelete {
+	mutation := newGeneralWageMutation(c.config, OpDelete)
+	return &GeneralWageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *GeneralWageClient) DeleteOne(_m *GeneralWage) *GeneralWageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *GeneralWageClient) DeleteOneID(id int) *GeneralWageDeleteOne {
+	builder := c.Delete().Where(generalwage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &GeneralWageDeleteOne{builder}
+}
+
+// Query returns a query builder for GeneralWage.
+func (c *GeneralWageClient) Query() *GeneralWageQuery {
+	return &GeneralWageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeGeneralWage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a GeneralWage entity by its id.
+func (c *GeneralWageClient) Get(ctx context.Context, id int) (*GeneralWage, error) {
+	return c.Query().Where(generalwage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *GeneralWageClient) GetX(ctx context.Context, id int) *GeneralWage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a GeneralWage.
+func (c *GeneralWageClient) QueryAgency(_m *GeneralWage) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(generalwage.Table, generalwage.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, generalwage.AgencyTable, generalwage.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *GeneralWageClient) Hooks() []Hook {
+	hooks := c.hooks.GeneralWage
+	return append(hooks[:len(hooks):len(hooks)], generalwage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *GeneralWageClient) Interceptors() []Interceptor {
+	return c.inters.GeneralWage
+}
+
+func (c *GeneralWageClient) mutate(ctx context.Context, m *GeneralWageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&GeneralWageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&GeneralWageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&GeneralWageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&GeneralWageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown GeneralWage mutation op: %q", m.Op())
 	}
 }
 
@@ -5694,16 +5852,16 @@ type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, ImportJob, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
-		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill, WebhookDelivery,
-		WebhookEndpoint, WebhookEvent, WorkHistory []ent.Hook
+		Coordinator, GeneralWage, ImportJob, Inquiry, InquiryMessage, MinimumWage,
+		OrgUnit, Posting, RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
+		WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, ImportJob, Inquiry, InquiryMessage, MinimumWage, OrgUnit, Posting,
-		RefreshToken, Registrant, RoutingDecision, SalesRep, Skill, WebhookDelivery,
-		WebhookEndpoint, WebhookEvent, WorkHistory []ent.Interceptor
+		Coordinator, GeneralWage, ImportJob, Inquiry, InquiryMessage, MinimumWage,
+		OrgUnit, Posting, RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
+		WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkHistory []ent.Interceptor
 	}
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -460,6 +461,32 @@ func (m *CoordinatorMutation) EdgeServerOwned(edge string) bool {
 	switch edge {
 	case coordinator.EdgeAccount:
 		return true
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a GeneralWage may point at: rows the caller cannot see are not counted.
+func (m *GeneralWageMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case generalwage.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("GeneralWage has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a GeneralWage writes the target's row
+// (its foreign key or a join table) rather than the GeneralWage's own.
+func (m *GeneralWageMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a GeneralWage is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *GeneralWageMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
 	}
 	return false
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -113,6 +114,7 @@ func checkColumn(t, c string) error {
 			consent.Table:            consent.ValidColumn,
 			contactlog.Table:         contactlog.ValidColumn,
 			coordinator.Table:        coordinator.ValidColumn,
+			generalwage.Table:        generalwage.ValidColumn,
 			importjob.Table:          importjob.ValidColumn,
 			inquiry.Table:            inquiry.ValidColumn,
 			inquirymessage.Table:     inquirymessage.ValidColumn,

@@ -16,6 +16,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -41,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -341,6 +342,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   generalwage.Table,
+			Columns: generalwage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: generalwage.FieldID,
+			},
+		},
+		Type: "GeneralWage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			generalwage.FieldAgencyID:        {Type: field.TypeInt, Column: generalwage.FieldAgencyID},
+			generalwage.FieldFiscalYear:      {Type: field.TypeInt, Column: generalwage.FieldFiscalYear},
+			generalwage.FieldJobCategory:     {Type: field.TypeString, Column: generalwage.FieldJobCategory},
+			generalwage.FieldExperienceYears: {Type: field.TypeInt, Column: generalwage.FieldExperienceYears},
+			generalwage.FieldPrefecture:      {Type: field.TypeString, Column: generalwage.FieldPrefecture},
+			generalwage.FieldBaseWage:        {Type: field.TypeInt, Column: generalwage.FieldBaseWage},
+			generalwage.FieldExperienceIndex: {Type: field.TypeInt, Column: generalwage.FieldExperienceIndex},
+			generalwage.FieldAreaIndex:       {Type: field.TypeInt, Column: generalwage.FieldAreaIndex},
+			generalwage.FieldSample:          {Type: field.TypeBool, Column: generalwage.FieldSample},
+			generalwage.FieldCreatedAt:       {Type: field.TypeTime, Column: generalwage.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -371,7 +395,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldFinishedAt: {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquiry.Table,
 			Columns: inquiry.Columns,
@@ -405,7 +429,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquirymessage.Table,
 			Columns: inquirymessage.Columns,
@@ -425,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquirymessage.FieldCreatedAt:       {Type: field.TypeTime, Column: inquirymessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   minimumwage.Table,
 			Columns: minimumwage.Columns,
@@ -444,7 +468,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -462,7 +486,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -508,7 +532,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -530,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -560,6 +584,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldDesiredJobCategories:     {Type: field.TypeJSON, Column: registrant.FieldDesiredJobCategories},
 			registrant.FieldAvailableFrom:            {Type: field.TypeTime, Column: registrant.FieldAvailableFrom},
 			registrant.FieldEmployment:               {Type: field.TypeEnum, Column: registrant.FieldEmployment},
+			registrant.FieldAgreementCovered:         {Type: field.TypeBool, Column: registrant.FieldAgreementCovered},
 			registrant.FieldRegisteredAt:             {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
 			registrant.FieldContactPressureFlaggedAt: {Type: field.TypeTime, Column: registrant.FieldContactPressureFlaggedAt},
 			registrant.FieldDaytimeStudent:           {Type: field.TypeBool, Column: registrant.FieldDaytimeStudent},
@@ -571,7 +596,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registrant.FieldAnonymizedAt:             {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -593,7 +618,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -617,7 +642,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -635,7 +660,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -660,7 +685,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -683,7 +708,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldDisabledReason: {Type: field.TypeString, Column: webhookendpoint.FieldDisabledReason},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookevent.Table,
 			Columns: webhookevent.Columns,
@@ -702,7 +727,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookevent.FieldCreatedAt: {Type: field.TypeTime, Column: webhookevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -1229,6 +1254,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Coordinator",
 		"Inquiry",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   generalwage.AgencyTable,
+			Columns: []string{generalwage.AgencyColumn},
+			Bidi:    false,
+		},
+		"GeneralWage",
+		"Agency",
 	)
 	graph.MustAddE(
 		"agency",
@@ -3612,6 +3649,110 @@ func (f *CoordinatorFilter) WhereHasInquiriesWith(preds ...predicate.Inquiry) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *GeneralWageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the GeneralWageQuery builder.
+func (_q *GeneralWageQuery) Filter() *GeneralWageFilter {
+	return &GeneralWageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *GeneralWageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the GeneralWageMutation builder.
+func (m *GeneralWageMutation) Filter() *GeneralWageFilter {
+	return &GeneralWageFilter{config: m.config, predicateAdder: m}
+}
+
+// GeneralWageFilter provides a generic filtering capability at runtime for GeneralWageQuery.
+type GeneralWageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *GeneralWageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *GeneralWageFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldID))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *GeneralWageFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldAgencyID))
+}
+
+// WhereFiscalYear applies the entql int predicate on the fiscal_year field.
+func (f *GeneralWageFilter) WhereFiscalYear(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldFiscalYear))
+}
+
+// WhereJobCategory applies the entql string predicate on the job_category field.
+func (f *GeneralWageFilter) WhereJobCategory(p entql.StringP) {
+	f.Where(p.Field(generalwage.FieldJobCategory))
+}
+
+// WhereExperienceYears applies the entql int predicate on the experience_years field.
+func (f *GeneralWageFilter) WhereExperienceYears(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldExperienceYears))
+}
+
+// WherePrefecture applies the entql string predicate on the prefecture field.
+func (f *GeneralWageFilter) WherePrefecture(p entql.StringP) {
+	f.Where(p.Field(generalwage.FieldPrefecture))
+}
+
+// WhereBaseWage applies the entql int predicate on the base_wage field.
+func (f *GeneralWageFilter) WhereBaseWage(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldBaseWage))
+}
+
+// WhereExperienceIndex applies the entql int predicate on the experience_index field.
+func (f *GeneralWageFilter) WhereExperienceIndex(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldExperienceIndex))
+}
+
+// WhereAreaIndex applies the entql int predicate on the area_index field.
+func (f *GeneralWageFilter) WhereAreaIndex(p entql.IntP) {
+	f.Where(p.Field(generalwage.FieldAreaIndex))
+}
+
+// WhereSample applies the entql bool predicate on the sample field.
+func (f *GeneralWageFilter) WhereSample(p entql.BoolP) {
+	f.Where(p.Field(generalwage.FieldSample))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *GeneralWageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(generalwage.FieldCreatedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *GeneralWageFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *GeneralWageFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ImportJobQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3640,7 +3781,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3789,7 +3930,7 @@ type InquiryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4032,7 +4173,7 @@ type InquiryMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4135,7 +4276,7 @@ type MinimumWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MinimumWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4219,7 +4360,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4340,7 +4481,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4629,7 +4770,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4728,7 +4869,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4832,6 +4973,11 @@ func (f *RegistrantFilter) WhereAvailableFrom(p entql.TimeP) {
 // WhereEmployment applies the entql string predicate on the employment field.
 func (f *RegistrantFilter) WhereEmployment(p entql.StringP) {
 	f.Where(p.Field(registrant.FieldEmployment))
+}
+
+// WhereAgreementCovered applies the entql bool predicate on the agreement_covered field.
+func (f *RegistrantFilter) WhereAgreementCovered(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldAgreementCovered))
 }
 
 // WhereRegisteredAt applies the entql time.Time predicate on the registered_at field.
@@ -5034,7 +5180,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5189,7 +5335,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5354,7 +5500,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5447,7 +5593,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5589,7 +5735,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5707,7 +5853,7 @@ type WebhookEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5805,7 +5951,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

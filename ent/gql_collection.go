@@ -3509,6 +3509,11 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, registrant.FieldEmployment)
 				fieldSeen[registrant.FieldEmployment] = struct{}{}
 			}
+		case "agreementCovered":
+			if _, ok := fieldSeen[registrant.FieldAgreementCovered]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldAgreementCovered)
+				fieldSeen[registrant.FieldAgreementCovered] = struct{}{}
+			}
 		case "registeredAt":
 			if _, ok := fieldSeen[registrant.FieldRegisteredAt]; !ok {
 				selectedFields = append(selectedFields, registrant.FieldRegisteredAt)

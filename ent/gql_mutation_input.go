@@ -672,6 +672,7 @@ type CreateRegistrantInput struct {
 	DesiredJobCategories  []string
 	AvailableFrom         *time.Time
 	Employment            *registrant.Employment
+	AgreementCovered      *bool
 	DaytimeStudent        *bool
 	IncomeExemption       *bool
 	RetiredAtMandatoryAge *bool
@@ -720,6 +721,9 @@ func (i *CreateRegistrantInput) Mutate(m *RegistrantMutation) {
 	if v := i.Employment; v != nil {
 		m.SetEmployment(*v)
 	}
+	if v := i.AgreementCovered; v != nil {
+		m.SetAgreementCovered(*v)
+	}
 	if v := i.DaytimeStudent; v != nil {
 		m.SetDaytimeStudent(*v)
 	}
@@ -767,6 +771,8 @@ type UpdateRegistrantInput struct {
 	ClearAvailableFrom            bool
 	AvailableFrom                 *time.Time
 	Employment                    *registrant.Employment
+	ClearAgreementCovered         bool
+	AgreementCovered              *bool
 	ClearContactPressureFlaggedAt bool
 	ContactPressureFlaggedAt      *time.Time
 	DaytimeStudent                *bool
@@ -838,6 +844,12 @@ func (i *UpdateRegistrantInput) Mutate(m *RegistrantMutation) {
 	}
 	if v := i.Employment; v != nil {
 		m.SetEmployment(*v)
+	}
+	if i.ClearAgreementCovered {
+		m.ClearAgreementCovered()
+	}
+	if v := i.AgreementCovered; v != nil {
+		m.SetAgreementCovered(*v)
 	}
 	if i.ClearContactPressureFlaggedAt {
 		m.ClearContactPressureFlaggedAt()

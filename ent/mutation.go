@@ -24,6 +24,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -66,6 +67,7 @@ const (
 	TypeConsent            = "Consent"
 	TypeContactLog         = "ContactLog"
 	TypeCoordinator        = "Coordinator"
+	TypeGeneralWage        = "GeneralWage"
 	TypeImportJob          = "ImportJob"
 	TypeInquiry            = "Inquiry"
 	TypeInquiryMessage     = "InquiryMessage"
@@ -14137,6 +14139,1040 @@ func (m *CoordinatorMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Coordinator edge %s", name)
 }
 
+// GeneralWageMutation represents an operation that mutates the GeneralWage nodes in the graph.
+type GeneralWageMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	fiscal_year         *int
+	addfiscal_year      *int
+	job_category        *string
+	experience_years    *int
+	addexperience_years *int
+	prefecture          *string
+	base_wage           *int
+	addbase_wage        *int
+	experience_index    *int
+	addexperience_index *int
+	area_index          *int
+	addarea_index       *int
+	sample              *bool
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	agency              *int
+	clearedagency       bool
+	done                bool
+	oldValue            func(context.Context) (*GeneralWage, error)
+	predicates          []predicate.GeneralWage
+}
+
+var _ ent.Mutation = (*GeneralWageMutation)(nil)
+
+// generalwageOption allows management of the mutation configuration using functional options.
+type generalwageOption func(*GeneralWageMutation)
+
+// newGeneralWageMutation creates new mutation for the GeneralWage entity.
+func newGeneralWageMutation(c config, op Op, opts ...generalwageOption) *GeneralWageMutation {
+	m := &GeneralWageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeGeneralWage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withGeneralWageID sets the ID field of the mutation.
+func withGeneralWageID(id int) generalwageOption {
+	return func(m *GeneralWageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *GeneralWage
+		)
+		m.oldValue = func(ctx context.Context) (*GeneralWage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().GeneralWage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withGeneralWage sets the old GeneralWage of the mutation.
+func withGeneralWage(node *GeneralWage) generalwageOption {
+	return func(m *GeneralWageMutation) {
+		m.oldValue = func(context.Context) (*GeneralWage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m GeneralWageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m GeneralWageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *GeneralWageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *GeneralWageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().GeneralWage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *GeneralWageMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *GeneralWageMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *GeneralWageMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetFiscalYear sets the "fiscal_year" field.
+func (m *GeneralWageMutation) SetFiscalYear(i int) {
+	m.fiscal_year = &i
+	m.addfiscal_year = nil
+}
+
+// FiscalYear returns the value of the "fiscal_year" field in the mutation.
+func (m *GeneralWageMutation) FiscalYear() (r int, exists bool) {
+	v := m.fiscal_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFiscalYear returns the old "fiscal_year" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldFiscalYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFiscalYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFiscalYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFiscalYear: %w", err)
+	}
+	return oldValue.FiscalYear, nil
+}
+
+// AddFiscalYear adds i to the "fiscal_year" field.
+func (m *GeneralWageMutation) AddFiscalYear(i int) {
+	if m.addfiscal_year != nil {
+		*m.addfiscal_year += i
+	} else {
+		m.addfiscal_year = &i
+	}
+}
+
+// AddedFiscalYear returns the value that was added to the "fiscal_year" field in this mutation.
+func (m *GeneralWageMutation) AddedFiscalYear() (r int, exists bool) {
+	v := m.addfiscal_year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFiscalYear resets all changes to the "fiscal_year" field.
+func (m *GeneralWageMutation) ResetFiscalYear() {
+	m.fiscal_year = nil
+	m.addfiscal_year = nil
+}
+
+// SetJobCategory sets the "job_category" field.
+func (m *GeneralWageMutation) SetJobCategory(s string) {
+	m.job_category = &s
+}
+
+// JobCategory returns the value of the "job_category" field in the mutation.
+func (m *GeneralWageMutation) JobCategory() (r string, exists bool) {
+	v := m.job_category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobCategory returns the old "job_category" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldJobCategory(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobCategory: %w", err)
+	}
+	return oldValue.JobCategory, nil
+}
+
+// ResetJobCategory resets all changes to the "job_category" field.
+func (m *GeneralWageMutation) ResetJobCategory() {
+	m.job_category = nil
+}
+
+// SetExperienceYears sets the "experience_years" field.
+func (m *GeneralWageMutation) SetExperienceYears(i int) {
+	m.experience_years = &i
+	m.addexperience_years = nil
+}
+
+// ExperienceYears returns the value of the "experience_years" field in the mutation.
+func (m *GeneralWageMutation) ExperienceYears() (r int, exists bool) {
+	v := m.experience_years
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperienceYears returns the old "experience_years" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldExperienceYears(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperienceYears is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperienceYears requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperienceYears: %w", err)
+	}
+	return oldValue.ExperienceYears, nil
+}
+
+// AddExperienceYears adds i to the "experience_years" field.
+func (m *GeneralWageMutation) AddExperienceYears(i int) {
+	if m.addexperience_years != nil {
+		*m.addexperience_years += i
+	} else {
+		m.addexperience_years = &i
+	}
+}
+
+// AddedExperienceYears returns the value that was added to the "experience_years" field in this mutation.
+func (m *GeneralWageMutation) AddedExperienceYears() (r int, exists bool) {
+	v := m.addexperience_years
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExperienceYears resets all changes to the "experience_years" field.
+func (m *GeneralWageMutation) ResetExperienceYears() {
+	m.experience_years = nil
+	m.addexperience_years = nil
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (m *GeneralWageMutation) SetPrefecture(s string) {
+	m.prefecture = &s
+}
+
+// Prefecture returns the value of the "prefecture" field in the mutation.
+func (m *GeneralWageMutation) Prefecture() (r string, exists bool) {
+	v := m.prefecture
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefecture returns the old "prefecture" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldPrefecture(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefecture is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefecture requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefecture: %w", err)
+	}
+	return oldValue.Prefecture, nil
+}
+
+// ResetPrefecture resets all changes to the "prefecture" field.
+func (m *GeneralWageMutation) ResetPrefecture() {
+	m.prefecture = nil
+}
+
+// SetBaseWage sets the "base_wage" field.
+func (m *GeneralWageMutation) SetBaseWage(i int) {
+	m.base_wage = &i
+	m.addbase_wage = nil
+}
+
+// BaseWage returns the value of the "base_wage" field in the mutation.
+func (m *GeneralWageMutation) BaseWage() (r int, exists bool) {
+	v := m.base_wage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBaseWage returns the old "base_wage" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldBaseWage(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBaseWage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBaseWage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBaseWage: %w", err)
+	}
+	return oldValue.BaseWage, nil
+}
+
+// AddBaseWage adds i to the "base_wage" field.
+func (m *GeneralWageMutation) AddBaseWage(i int) {
+	if m.addbase_wage != nil {
+		*m.addbase_wage += i
+	} else {
+		m.addbase_wage = &i
+	}
+}
+
+// AddedBaseWage returns the value that was added to the "base_wage" field in this mutation.
+func (m *GeneralWageMutation) AddedBaseWage() (r int, exists bool) {
+	v := m.addbase_wage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBaseWage resets all changes to the "base_wage" field.
+func (m *GeneralWageMutation) ResetBaseWage() {
+	m.base_wage = nil
+	m.addbase_wage = nil
+}
+
+// SetExperienceIndex sets the "experience_index" field.
+func (m *GeneralWageMutation) SetExperienceIndex(i int) {
+	m.experience_index = &i
+	m.addexperience_index = nil
+}
+
+// ExperienceIndex returns the value of the "experience_index" field in the mutation.
+func (m *GeneralWageMutation) ExperienceIndex() (r int, exists bool) {
+	v := m.experience_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperienceIndex returns the old "experience_index" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldExperienceIndex(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperienceIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperienceIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperienceIndex: %w", err)
+	}
+	return oldValue.ExperienceIndex, nil
+}
+
+// AddExperienceIndex adds i to the "experience_index" field.
+func (m *GeneralWageMutation) AddExperienceIndex(i int) {
+	if m.addexperience_index != nil {
+		*m.addexperience_index += i
+	} else {
+		m.addexperience_index = &i
+	}
+}
+
+// AddedExperienceIndex returns the value that was added to the "experience_index" field in this mutation.
+func (m *GeneralWageMutation) AddedExperienceIndex() (r int, exists bool) {
+	v := m.addexperience_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExperienceIndex resets all changes to the "experience_index" field.
+func (m *GeneralWageMutation) ResetExperienceIndex() {
+	m.experience_index = nil
+	m.addexperience_index = nil
+}
+
+// SetAreaIndex sets the "area_index" field.
+func (m *GeneralWageMutation) SetAreaIndex(i int) {
+	m.area_index = &i
+	m.addarea_index = nil
+}
+
+// AreaIndex returns the value of the "area_index" field in the mutation.
+func (m *GeneralWageMutation) AreaIndex() (r int, exists bool) {
+	v := m.area_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAreaIndex returns the old "area_index" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldAreaIndex(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAreaIndex is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAreaIndex requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAreaIndex: %w", err)
+	}
+	return oldValue.AreaIndex, nil
+}
+
+// AddAreaIndex adds i to the "area_index" field.
+func (m *GeneralWageMutation) AddAreaIndex(i int) {
+	if m.addarea_index != nil {
+		*m.addarea_index += i
+	} else {
+		m.addarea_index = &i
+	}
+}
+
+// AddedAreaIndex returns the value that was added to the "area_index" field in this mutation.
+func (m *GeneralWageMutation) AddedAreaIndex() (r int, exists bool) {
+	v := m.addarea_index
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAreaIndex resets all changes to the "area_index" field.
+func (m *GeneralWageMutation) ResetAreaIndex() {
+	m.area_index = nil
+	m.addarea_index = nil
+}
+
+// SetSample sets the "sample" field.
+func (m *GeneralWageMutation) SetSample(b bool) {
+	m.sample = &b
+}
+
+// Sample returns the value of the "sample" field in the mutation.
+func (m *GeneralWageMutation) Sample() (r bool, exists bool) {
+	v := m.sample
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSample returns the old "sample" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldSample(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSample is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSample requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSample: %w", err)
+	}
+	return oldValue.Sample, nil
+}
+
+// ResetSample resets all changes to the "sample" field.
+func (m *GeneralWageMutation) ResetSample() {
+	m.sample = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *GeneralWageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *GeneralWageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the GeneralWage entity.
+// If the GeneralWage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *GeneralWageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *GeneralWageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *GeneralWageMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[generalwage.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *GeneralWageMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *GeneralWageMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *GeneralWageMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// Where appends a list predicates to the GeneralWageMutation builder.
+func (m *GeneralWageMutation) Where(ps ...predicate.GeneralWage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the GeneralWageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *GeneralWageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.GeneralWage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *GeneralWageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *GeneralWageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (GeneralWage).
+func (m *GeneralWageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *GeneralWageMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.agency != nil {
+		fields = append(fields, generalwage.FieldAgencyID)
+	}
+	if m.fiscal_year != nil {
+		fields = append(fields, generalwage.FieldFiscalYear)
+	}
+	if m.job_category != nil {
+		fields = append(fields, generalwage.FieldJobCategory)
+	}
+	if m.experience_years != nil {
+		fields = append(fields, generalwage.FieldExperienceYears)
+	}
+	if m.prefecture != nil {
+		fields = append(fields, generalwage.FieldPrefecture)
+	}
+	if m.base_wage != nil {
+		fields = append(fields, generalwage.FieldBaseWage)
+	}
+	if m.experience_index != nil {
+		fields = append(fields, generalwage.FieldExperienceIndex)
+	}
+	if m.area_index != nil {
+		fields = append(fields, generalwage.FieldAreaIndex)
+	}
+	if m.sample != nil {
+		fields = append(fields, generalwage.FieldSample)
+	}
+	if m.created_at != nil {
+		fields = append(fields, generalwage.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *GeneralWageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case generalwage.FieldAgencyID:
+		return m.AgencyID()
+	case generalwage.FieldFiscalYear:
+		return m.FiscalYear()
+	case generalwage.FieldJobCategory:
+		return m.JobCategory()
+	case generalwage.FieldExperienceYears:
+		return m.ExperienceYears()
+	case generalwage.FieldPrefecture:
+		return m.Prefecture()
+	case generalwage.FieldBaseWage:
+		return m.BaseWage()
+	case generalwage.FieldExperienceIndex:
+		return m.ExperienceIndex()
+	case generalwage.FieldAreaIndex:
+		return m.AreaIndex()
+	case generalwage.FieldSample:
+		return m.Sample()
+	case generalwage.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *GeneralWageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case generalwage.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case generalwage.FieldFiscalYear:
+		return m.OldFiscalYear(ctx)
+	case generalwage.FieldJobCategory:
+		return m.OldJobCategory(ctx)
+	case generalwage.FieldExperienceYears:
+		return m.OldExperienceYears(ctx)
+	case generalwage.FieldPrefecture:
+		return m.OldPrefecture(ctx)
+	case generalwage.FieldBaseWage:
+		return m.OldBaseWage(ctx)
+	case generalwage.FieldExperienceIndex:
+		return m.OldExperienceIndex(ctx)
+	case generalwage.FieldAreaIndex:
+		return m.OldAreaIndex(ctx)
+	case generalwage.FieldSample:
+		return m.OldSample(ctx)
+	case generalwage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown GeneralWage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GeneralWageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case generalwage.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case generalwage.FieldFiscalYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFiscalYear(v)
+		return nil
+	case generalwage.FieldJobCategory:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobCategory(v)
+		return nil
+	case generalwage.FieldExperienceYears:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperienceYears(v)
+		return nil
+	case generalwage.FieldPrefecture:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefecture(v)
+		return nil
+	case generalwage.FieldBaseWage:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBaseWage(v)
+		return nil
+	case generalwage.FieldExperienceIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperienceIndex(v)
+		return nil
+	case generalwage.FieldAreaIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAreaIndex(v)
+		return nil
+	case generalwage.FieldSample:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSample(v)
+		return nil
+	case generalwage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GeneralWage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *GeneralWageMutation) AddedFields() []string {
+	var fields []string
+	if m.addfiscal_year != nil {
+		fields = append(fields, generalwage.FieldFiscalYear)
+	}
+	if m.addexperience_years != nil {
+		fields = append(fields, generalwage.FieldExperienceYears)
+	}
+	if m.addbase_wage != nil {
+		fields = append(fields, generalwage.FieldBaseWage)
+	}
+	if m.addexperience_index != nil {
+		fields = append(fields, generalwage.FieldExperienceIndex)
+	}
+	if m.addarea_index != nil {
+		fields = append(fields, generalwage.FieldAreaIndex)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *GeneralWageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case generalwage.FieldFiscalYear:
+		return m.AddedFiscalYear()
+	case generalwage.FieldExperienceYears:
+		return m.AddedExperienceYears()
+	case generalwage.FieldBaseWage:
+		return m.AddedBaseWage()
+	case generalwage.FieldExperienceIndex:
+		return m.AddedExperienceIndex()
+	case generalwage.FieldAreaIndex:
+		return m.AddedAreaIndex()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *GeneralWageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case generalwage.FieldFiscalYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFiscalYear(v)
+		return nil
+	case generalwage.FieldExperienceYears:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExperienceYears(v)
+		return nil
+	case generalwage.FieldBaseWage:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBaseWage(v)
+		return nil
+	case generalwage.FieldExperienceIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExperienceIndex(v)
+		return nil
+	case generalwage.FieldAreaIndex:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAreaIndex(v)
+		return nil
+	}
+	return fmt.Errorf("unknown GeneralWage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *GeneralWageMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *GeneralWageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *GeneralWageMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown GeneralWage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *GeneralWageMutation) ResetField(name string) error {
+	switch name {
+	case generalwage.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case generalwage.FieldFiscalYear:
+		m.ResetFiscalYear()
+		return nil
+	case generalwage.FieldJobCategory:
+		m.ResetJobCategory()
+		return nil
+	case generalwage.FieldExperienceYears:
+		m.ResetExperienceYears()
+		return nil
+	case generalwage.FieldPrefecture:
+		m.ResetPrefecture()
+		return nil
+	case generalwage.FieldBaseWage:
+		m.ResetBaseWage()
+		return nil
+	case generalwage.FieldExperienceIndex:
+		m.ResetExperienceIndex()
+		return nil
+	case generalwage.FieldAreaIndex:
+		m.ResetAreaIndex()
+		return nil
+	case generalwage.FieldSample:
+		m.ResetSample()
+		return nil
+	case generalwage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown GeneralWage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *GeneralWageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.agency != nil {
+		edges = append(edges, generalwage.EdgeAgency)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *GeneralWageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case generalwage.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *GeneralWageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *GeneralWageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *GeneralWageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedagency {
+		edges = append(edges, generalwage.EdgeAgency)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *GeneralWageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case generalwage.EdgeAgency:
+		return m.clearedagency
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *GeneralWageMutation) ClearEdge(name string) error {
+	switch name {
+	case generalwage.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown GeneralWage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *GeneralWageMutation) ResetEdge(name string) error {
+	switch name {
+	case generalwage.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	}
+	return fmt.Errorf("unknown GeneralWage edge %s", name)
+}
+
 // ImportJobMutation represents an operation that mutates the ImportJob nodes in the graph.
 type ImportJobMutation struct {
 	config
@@ -24009,6 +25045,7 @@ type RegistrantMutation struct {
 	appenddesired_job_categories []string
 	available_from               *time.Time
 	employment                   *registrant.Employment
+	agreement_covered            *bool
 	registered_at                *time.Time
 	contact_pressure_flagged_at  *time.Time
 	daytime_student              *bool
@@ -24965,6 +26002,55 @@ func (m *RegistrantMutation) ResetEmployment() {
 	m.employment = nil
 }
 
+// SetAgreementCovered sets the "agreement_covered" field.
+func (m *RegistrantMutation) SetAgreementCovered(b bool) {
+	m.agreement_covered = &b
+}
+
+// AgreementCovered returns the value of the "agreement_covered" field in the mutation.
+func (m *RegistrantMutation) AgreementCovered() (r bool, exists bool) {
+	v := m.agreement_covered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgreementCovered returns the old "agreement_covered" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldAgreementCovered(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgreementCovered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgreementCovered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgreementCovered: %w", err)
+	}
+	return oldValue.AgreementCovered, nil
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (m *RegistrantMutation) ClearAgreementCovered() {
+	m.agreement_covered = nil
+	m.clearedFields[registrant.FieldAgreementCovered] = struct{}{}
+}
+
+// AgreementCoveredCleared returns if the "agreement_covered" field was cleared in this mutation.
+func (m *RegistrantMutation) AgreementCoveredCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldAgreementCovered]
+	return ok
+}
+
+// ResetAgreementCovered resets all changes to the "agreement_covered" field.
+func (m *RegistrantMutation) ResetAgreementCovered() {
+	m.agreement_covered = nil
+	delete(m.clearedFields, registrant.FieldAgreementCovered)
+}
+
 // SetRegisteredAt sets the "registered_at" field.
 func (m *RegistrantMutation) SetRegisteredAt(t time.Time) {
 	m.registered_at = &t
@@ -25820,7 +26906,7 @@ func (m *RegistrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrantMutation) Fields() []string {
-	fields := make([]string, 0, 28)
+	fields := make([]string, 0, 29)
 	if m.created_at != nil {
 		fields = append(fields, registrant.FieldCreatedAt)
 	}
@@ -25877,6 +26963,9 @@ func (m *RegistrantMutation) Fields() []string {
 	}
 	if m.employment != nil {
 		fields = append(fields, registrant.FieldEmployment)
+	}
+	if m.agreement_covered != nil {
+		fields = append(fields, registrant.FieldAgreementCovered)
 	}
 	if m.registered_at != nil {
 		fields = append(fields, registrant.FieldRegisteredAt)
@@ -25951,6 +27040,8 @@ func (m *RegistrantMutation) Field(name string) (ent.Value, bool) {
 		return m.AvailableFrom()
 	case registrant.FieldEmployment:
 		return m.Employment()
+	case registrant.FieldAgreementCovered:
+		return m.AgreementCovered()
 	case registrant.FieldRegisteredAt:
 		return m.RegisteredAt()
 	case registrant.FieldContactPressureFlaggedAt:
@@ -26016,6 +27107,8 @@ func (m *RegistrantMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldAvailableFrom(ctx)
 	case registrant.FieldEmployment:
 		return m.OldEmployment(ctx)
+	case registrant.FieldAgreementCovered:
+		return m.OldAgreementCovered(ctx)
 	case registrant.FieldRegisteredAt:
 		return m.OldRegisteredAt(ctx)
 	case registrant.FieldContactPressureFlaggedAt:
@@ -26176,6 +27269,13 @@ func (m *RegistrantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmployment(v)
 		return nil
+	case registrant.FieldAgreementCovered:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgreementCovered(v)
+		return nil
 	case registrant.FieldRegisteredAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -26314,6 +27414,9 @@ func (m *RegistrantMutation) ClearedFields() []string {
 	if m.FieldCleared(registrant.FieldAvailableFrom) {
 		fields = append(fields, registrant.FieldAvailableFrom)
 	}
+	if m.FieldCleared(registrant.FieldAgreementCovered) {
+		fields = append(fields, registrant.FieldAgreementCovered)
+	}
 	if m.FieldCleared(registrant.FieldContactPressureFlaggedAt) {
 		fields = append(fields, registrant.FieldContactPressureFlaggedAt)
 	}
@@ -26360,6 +27463,9 @@ func (m *RegistrantMutation) ClearField(name string) error {
 		return nil
 	case registrant.FieldAvailableFrom:
 		m.ClearAvailableFrom()
+		return nil
+	case registrant.FieldAgreementCovered:
+		m.ClearAgreementCovered()
 		return nil
 	case registrant.FieldContactPressureFlaggedAt:
 		m.ClearContactPressureFlaggedAt()
@@ -26440,6 +27546,9 @@ func (m *RegistrantMutation) ResetField(name string) error {
 		return nil
 	case registrant.FieldEmployment:
 		m.ResetEmployment()
+		return nil
+	case registrant.FieldAgreementCovered:
+		m.ResetAgreementCovered()
 		return nil
 	case registrant.FieldRegisteredAt:
 		m.ResetRegisteredAt()

@@ -58,6 +58,8 @@ type Registrant struct {
 	AvailableFrom *time.Time `json:"available_from,omitempty"`
 	// Employment holds the value of the "employment" field.
 	Employment registrant.Employment `json:"employment,omitempty"`
+	// 協定対象派遣労働者 (労使協定方式, 法30条の4): her wage is checked against the general wage; null: not decided
+	AgreementCovered *bool `json:"agreement_covered,omitempty"`
 	// RegisteredAt holds the value of the "registered_at" field.
 	RegisteredAt time.Time `json:"registered_at,omitempty"`
 	// set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)
@@ -209,7 +211,7 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case registrant.FieldDesiredJobCategories:
 			values[i] = new([]byte)
-		case registrant.FieldAcceptsBus, registrant.FieldDaytimeStudent, registrant.FieldIncomeExemption, registrant.FieldRetiredAtMandatoryAge:
+		case registrant.FieldAcceptsBus, registrant.FieldAgreementCovered, registrant.FieldDaytimeStudent, registrant.FieldIncomeExemption, registrant.FieldRetiredAtMandatoryAge:
 			values[i] = new(sql.NullBool)
 		case registrant.FieldID, registrant.FieldAgencyID, registrant.FieldAccountID, registrant.FieldMaxCommuteMinutes, registrant.FieldDesiredHourlyWage:
 			values[i] = new(sql.NullInt64)
@@ -359,6 +361,13 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field employment", values[i])
 			} else if value.Valid {
 				_m.Employment = registrant.Employment(value.String)
+			}
+		case registrant.FieldAgreementCovered:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field agreement_covered", values[i])
+			} else if value.Valid {
+				_m.AgreementCovered = new(bool)
+				*_m.AgreementCovered = value.Bool
 			}
 		case registrant.FieldRegisteredAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -568,6 +577,11 @@ func (_m *Registrant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("employment=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Employment))
+	builder.WriteString(", ")
+	if v := _m.AgreementCovered; v != nil {
+		builder.WriteString("agreement_covered=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("registered_at=")
 	builder.WriteString(_m.RegisteredAt.Format(time.ANSIC))

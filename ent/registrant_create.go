@@ -265,6 +265,20 @@ func (_c *RegistrantCreate) SetNillableEmployment(v *registrant.Employment) *Reg
 	return _c
 }
 
+// SetAgreementCovered sets the "agreement_covered" field.
+func (_c *RegistrantCreate) SetAgreementCovered(v bool) *RegistrantCreate {
+	_c.mutation.SetAgreementCovered(v)
+	return _c
+}
+
+// SetNillableAgreementCovered sets the "agreement_covered" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableAgreementCovered(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetAgreementCovered(*v)
+	}
+	return _c
+}
+
 // SetRegisteredAt sets the "registered_at" field.
 func (_c *RegistrantCreate) SetRegisteredAt(v time.Time) *RegistrantCreate {
 	_c.mutation.SetRegisteredAt(v)
@@ -837,6 +851,10 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 		_spec.SetField(registrant.FieldEmployment, field.TypeEnum, value)
 		_node.Employment = value
 	}
+	if value, ok := _c.mutation.AgreementCovered(); ok {
+		_spec.SetField(registrant.FieldAgreementCovered, field.TypeBool, value)
+		_node.AgreementCovered = &value
+	}
 	if value, ok := _c.mutation.RegisteredAt(); ok {
 		_spec.SetField(registrant.FieldRegisteredAt, field.TypeTime, value)
 		_node.RegisteredAt = value
@@ -1323,6 +1341,24 @@ func (u *RegistrantUpsert) UpdateEmployment() *RegistrantUpsert {
 	return u
 }
 
+// SetAgreementCovered sets the "agreement_covered" field.
+func (u *RegistrantUpsert) SetAgreementCovered(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldAgreementCovered, v)
+	return u
+}
+
+// UpdateAgreementCovered sets the "agreement_covered" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateAgreementCovered() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldAgreementCovered)
+	return u
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (u *RegistrantUpsert) ClearAgreementCovered() *RegistrantUpsert {
+	u.SetNull(registrant.FieldAgreementCovered)
+	return u
+}
+
 // SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
 func (u *RegistrantUpsert) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpsert {
 	u.Set(registrant.FieldContactPressureFlaggedAt, v)
@@ -1791,6 +1827,27 @@ func (u *RegistrantUpsertOne) SetEmployment(v registrant.Employment) *Registrant
 func (u *RegistrantUpsertOne) UpdateEmployment() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateEmployment()
+	})
+}
+
+// SetAgreementCovered sets the "agreement_covered" field.
+func (u *RegistrantUpsertOne) SetAgreementCovered(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetAgreementCovered(v)
+	})
+}
+
+// UpdateAgreementCovered sets the "agreement_covered" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateAgreementCovered() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateAgreementCovered()
+	})
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (u *RegistrantUpsertOne) ClearAgreementCovered() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearAgreementCovered()
 	})
 }
 
@@ -2449,6 +2506,27 @@ func (u *RegistrantUpsertBulk) SetEmployment(v registrant.Employment) *Registran
 func (u *RegistrantUpsertBulk) UpdateEmployment() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.UpdateEmployment()
+	})
+}
+
+// SetAgreementCovered sets the "agreement_covered" field.
+func (u *RegistrantUpsertBulk) SetAgreementCovered(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetAgreementCovered(v)
+	})
+}
+
+// UpdateAgreementCovered sets the "agreement_covered" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateAgreementCovered() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateAgreementCovered()
+	})
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (u *RegistrantUpsertBulk) ClearAgreementCovered() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearAgreementCovered()
 	})
 }
 

@@ -316,6 +316,26 @@ func (_u *RegistrantUpdate) SetNillableEmployment(v *registrant.Employment) *Reg
 	return _u
 }
 
+// SetAgreementCovered sets the "agreement_covered" field.
+func (_u *RegistrantUpdate) SetAgreementCovered(v bool) *RegistrantUpdate {
+	_u.mutation.SetAgreementCovered(v)
+	return _u
+}
+
+// SetNillableAgreementCovered sets the "agreement_covered" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableAgreementCovered(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetAgreementCovered(*v)
+	}
+	return _u
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (_u *RegistrantUpdate) ClearAgreementCovered() *RegistrantUpdate {
+	_u.mutation.ClearAgreementCovered()
+	return _u
+}
+
 // SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
 func (_u *RegistrantUpdate) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdate {
 	_u.mutation.SetContactPressureFlaggedAt(v)
@@ -942,6 +962,12 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Employment(); ok {
 		_spec.SetField(registrant.FieldEmployment, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AgreementCovered(); ok {
+		_spec.SetField(registrant.FieldAgreementCovered, field.TypeBool, value)
+	}
+	if _u.mutation.AgreementCoveredCleared() {
+		_spec.ClearField(registrant.FieldAgreementCovered, field.TypeBool)
 	}
 	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
 		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
@@ -1626,6 +1652,26 @@ func (_u *RegistrantUpdateOne) SetNillableEmployment(v *registrant.Employment) *
 	return _u
 }
 
+// SetAgreementCovered sets the "agreement_covered" field.
+func (_u *RegistrantUpdateOne) SetAgreementCovered(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetAgreementCovered(v)
+	return _u
+}
+
+// SetNillableAgreementCovered sets the "agreement_covered" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableAgreementCovered(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetAgreementCovered(*v)
+	}
+	return _u
+}
+
+// ClearAgreementCovered clears the value of the "agreement_covered" field.
+func (_u *RegistrantUpdateOne) ClearAgreementCovered() *RegistrantUpdateOne {
+	_u.mutation.ClearAgreementCovered()
+	return _u
+}
+
 // SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
 func (_u *RegistrantUpdateOne) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdateOne {
 	_u.mutation.SetContactPressureFlaggedAt(v)
@@ -2282,6 +2328,12 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if value, ok := _u.mutation.Employment(); ok {
 		_spec.SetField(registrant.FieldEmployment, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.AgreementCovered(); ok {
+		_spec.SetField(registrant.FieldAgreementCovered, field.TypeBool, value)
+	}
+	if _u.mutation.AgreementCoveredCleared() {
+		_spec.ClearField(registrant.FieldAgreementCovered, field.TypeBool)
 	}
 	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
 		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)

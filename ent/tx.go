@@ -40,6 +40,8 @@ type Tx struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// GeneralWage is the client for interacting with the GeneralWage builders.
+	GeneralWage *GeneralWageClient
 	// ImportJob is the client for interacting with the ImportJob builders.
 	ImportJob *ImportJobClient
 	// Inquiry is the client for interacting with the Inquiry builders.
@@ -214,6 +216,7 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
+	tx.GeneralWage = NewGeneralWageClient(tx.config)
 	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)
 	tx.InquiryMessage = NewInquiryMessageClient(tx.config)

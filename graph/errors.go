@@ -228,6 +228,8 @@ var sentinelCodes = []struct {
 	{records.ErrNotFound, CodeNotFound},
 	{records.ErrStaffOnly, CodeForbidden},
 	{records.ErrAdminOnly, CodeForbidden},
+	{records.ErrWagesAdminOnly, CodeForbidden},
+	{records.ErrNoRows, CodeBadUserInput},
 	{minwage.ErrAdminOnly, CodeForbidden},
 	{webhooks.ErrAdminOnly, CodeForbidden},
 	{webhooks.ErrNotFound, CodeNotFound},
@@ -255,6 +257,7 @@ func domainError(err error) (*codedError, bool) {
 		cv *compliance.ViolationError
 		we *matching.WeightError
 		ie *invalid.Error
+		wi *records.ImportError
 	)
 	switch {
 	case errors.As(err, &rl):
@@ -276,6 +279,12 @@ func domainError(err error) (*codedError, bool) {
 		return &codedError{code: CodeComplianceViolation, msg: cv.Error(), err: err, ext: map[string]any{"rules": rules}}, true
 	case errors.As(err, &we):
 		return &codedError{code: CodeBadUserInput, msg: we.Error(), err: err}, true
+	case errors.As(err, &wi):
+		lines := make([]map[string]any, len(wi.Lines))
+		for i, l := range wi.Lines {
+			lines[i] = map[string]any{"line": l.Line, "reason": l.Reason}
+		}
+		return &codedError{code: CodeBadUserInput, msg: wi.Error(), err: err, ext: map[string]any{"field": "csv", "lines": lines}}, true
 	case errors.As(err, &ie):
 		return &codedError{code: CodeBadUserInput, msg: ie.Error(), err: err, ext: map[string]any{"field": ie.Field}}, true
 	}

@@ -2,11 +2,13 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/invalid"
 	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/pipeline"
+	"github.com/example/staffcrm/internal/records"
 	"github.com/example/staffcrm/internal/registrants"
 	"github.com/example/staffcrm/internal/routing"
 	"github.com/example/staffcrm/internal/session"
@@ -54,6 +56,10 @@ func japanese(err error, code string) string {
 		if errors.Is(err, s.err) {
 			return s.ja
 		}
+	}
+	var bad *records.ImportError
+	if errors.As(err, &bad) {
+		return fmt.Sprintf("CSV の %d 行に誤りがあるため、何も取り込んでいません（extensions.lines に行番号と理由があります）。", len(bad.Lines))
 	}
 	var ie *invalid.Error
 	if code == CodeBadUserInput && errors.As(err, &ie) {

@@ -70,6 +70,7 @@ type ResolverRoot interface {
 	Account() AccountResolver
 	Agency() AgencyResolver
 	ComplianceFinding() ComplianceFindingResolver
+	GeneralWage() GeneralWageResolver
 	Inquiry() InquiryResolver
 	MatchExplanation() MatchExplanationResolver
 	Mutation() MutationResolver
@@ -437,6 +438,22 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	GeneralWage struct {
+		AreaIndex       func(childComplexity int) int
+		BaseWage        func(childComplexity int) int
+		ExperienceIndex func(childComplexity int) int
+		ExperienceYears func(childComplexity int) int
+		FiscalYear      func(childComplexity int) int
+		HourlyWage      func(childComplexity int) int
+		JobCategory     func(childComplexity int) int
+		Prefecture      func(childComplexity int) int
+		Sample          func(childComplexity int) int
+	}
+
+	ImportGeneralWagesPayload struct {
+		Imported func(childComplexity int) int
+	}
+
 	ImportJob struct {
 		CreatedAt  func(childComplexity int) int
 		Done       func(childComplexity int) int
@@ -609,6 +626,7 @@ type ComplexityRoot struct {
 		DisableStaff                func(childComplexity int, input model.StaffAccountInput) int
 		EnableStaff                 func(childComplexity int, input model.StaffAccountInput) int
 		HandOffInquiry              func(childComplexity int, input model.InquiryStepInput) int
+		ImportGeneralWages          func(childComplexity int, input model.ImportGeneralWagesInput) int
 		ImportMinimumWages          func(childComplexity int, input model.ImportMinimumWagesInput) int
 		ImportPostings              func(childComplexity int, input model.ImportCSVInput) int
 		ImportRegistrants           func(childComplexity int, input model.ImportCSVInput) int
@@ -939,6 +957,7 @@ type ComplexityRoot struct {
 		ComplianceCheck            func(childComplexity int, registrantID int, postingID int, start time.Time, end time.Time) int
 		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
 		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
+		GeneralWages               func(childComplexity int, fiscalYear *int) int
 		ImportJob                  func(childComplexity int, id int) int
 		ImportJobs                 func(childComplexity int, kind *importjob.Kind, first *int) int
 		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
@@ -1001,6 +1020,7 @@ type ComplexityRoot struct {
 	Registrant struct {
 		AcceptsBus               func(childComplexity int) int
 		Account                  func(childComplexity int) int
+		AgreementCovered         func(childComplexity int) int
 		AnonymizedAt             func(childComplexity int) int
 		Applications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
 		Assignments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
@@ -1294,6 +1314,11 @@ type ComplianceFindingResolver interface {
 	Severity(ctx context.Context, obj *compliance.Finding) (string, error)
 	Message(ctx context.Context, obj *compliance.Finding) (string, error)
 }
+type GeneralWageResolver interface {
+	ExperienceIndex(ctx context.Context, obj *records.GeneralWage) (float64, error)
+	AreaIndex(ctx context.Context, obj *records.GeneralWage) (float64, error)
+	HourlyWage(ctx context.Context, obj *records.GeneralWage) (int, error)
+}
 type InquiryResolver interface {
 	Assignee(ctx context.Context, obj *ent.Inquiry) (ent.Noder, error)
 	Messages(ctx context.Context, obj *ent.Inquiry) ([]*ent.InquiryMessage, error)
@@ -1328,6 +1353,7 @@ type MutationResolver interface {
 	CancelMeeting(ctx context.Context, input model.ApplicationIDInput) (*model.ApplicationPayload, error)
 	TerminateAssignment(ctx context.Context, input model.TerminateAssignmentInput) (*model.AssignmentPayload, error)
 	UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error)
+	ImportGeneralWages(ctx context.Context, input model.ImportGeneralWagesInput) (*model.ImportGeneralWagesPayload, error)
 	RegisterRegistrant(ctx context.Context, input model.RegisterRegistrantInput) (*model.EmailReceipt, error)
 	VerifyEmail(ctx context.Context, input model.VerifyEmailInput) (*model.VerifyEmailPayload, error)
 	ResendVerificationEmail(ctx context.Context, input model.EmailInput) (*model.EmailReceipt, error)
@@ -1432,6 +1458,7 @@ type QueryResolver interface {
 	LedgerEntry(ctx context.Context, assignmentID int) (*records.Ledger, error)
 	MarginDisclosure(ctx context.Context, fiscalYear int) ([]*records.Margin, error)
 	StabilityDuties(ctx context.Context) ([]*records.StabilityCase, error)
+	GeneralWages(ctx context.Context, fiscalYear *int) ([]*records.GeneralWage, error)
 	SignupTerms(ctx context.Context, agencySlug string) (*model.SignupTerms, error)
 	MyDataExport(ctx context.Context) (*model.MyDataExport, error)
 	WebhookEventTypes(ctx context.Context) ([]string, error)
@@ -2793,6 +2820,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.EmailReceipt.Message(childComplexity), true
 
+	case "GeneralWage.areaIndex":
+		if e.complexity.GeneralWage.AreaIndex == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.AreaIndex(childComplexity), true
+	case "GeneralWage.baseWage":
+		if e.complexity.GeneralWage.BaseWage == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.BaseWage(childComplexity), true
+	case "GeneralWage.experienceIndex":
+		if e.complexity.GeneralWage.ExperienceIndex == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.ExperienceIndex(childComplexity), true
+	case "GeneralWage.experienceYears":
+		if e.complexity.GeneralWage.ExperienceYears == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.ExperienceYears(childComplexity), true
+	case "GeneralWage.fiscalYear":
+		if e.complexity.GeneralWage.FiscalYear == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.FiscalYear(childComplexity), true
+	case "GeneralWage.hourlyWage":
+		if e.complexity.GeneralWage.HourlyWage == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.HourlyWage(childComplexity), true
+	case "GeneralWage.jobCategory":
+		if e.complexity.GeneralWage.JobCategory == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.JobCategory(childComplexity), true
+	case "GeneralWage.prefecture":
+		if e.complexity.GeneralWage.Prefecture == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.Prefecture(childComplexity), true
+	case "GeneralWage.sample":
+		if e.complexity.GeneralWage.Sample == nil {
+			break
+		}
+
+		return e.complexity.GeneralWage.Sample(childComplexity), true
+
+	case "ImportGeneralWagesPayload.imported":
+		if e.complexity.ImportGeneralWagesPayload.Imported == nil {
+			break
+		}
+
+		return e.complexity.ImportGeneralWagesPayload.Imported(childComplexity), true
+
 	case "ImportJob.createdAt":
 		if e.complexity.ImportJob.CreatedAt == nil {
 			break
@@ -3618,6 +3707,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.HandOffInquiry(childComplexity, args["input"].(model.InquiryStepInput)), true
+	case "Mutation.importGeneralWages":
+		if e.complexity.Mutation.ImportGeneralWages == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importGeneralWages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.ImportGeneralWages(childComplexity, args["input"].(model.ImportGeneralWagesInput)), true
 	case "Mutation.importMinimumWages":
 		if e.complexity.Mutation.ImportMinimumWages == nil {
 			break
@@ -5388,6 +5488,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Coordinators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CoordinatorOrder), args["where"].(*ent.CoordinatorWhereInput)), true
+	case "Query.generalWages":
+		if e.complexity.Query.GeneralWages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_generalWages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.GeneralWages(childComplexity, args["fiscalYear"].(*int)), true
 	case "Query.importJob":
 		if e.complexity.Query.ImportJob == nil {
 			break
@@ -5775,6 +5886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Account(childComplexity), true
+	case "Registrant.agreementCovered":
+		if e.complexity.Registrant.AgreementCovered == nil {
+			break
+		}
+
+		return e.complexity.Registrant.AgreementCovered(childComplexity), true
 	case "Registrant.anonymizedAt":
 		if e.complexity.Registrant.AnonymizedAt == nil {
 			break
@@ -6939,6 +7056,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteMyAccountInput,
 		ec.unmarshalInputEmailInput,
 		ec.unmarshalInputImportCsvInput,
+		ec.unmarshalInputImportGeneralWagesInput,
 		ec.unmarshalInputImportMinimumWagesInput,
 		ec.unmarshalInputInquiryOrder,
 		ec.unmarshalInputInquiryStepInput,
@@ -7474,6 +7592,17 @@ func (ec *executionContext) field_Mutation_handOffInquiry_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNInquiryStepInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐInquiryStepInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importGeneralWages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNImportGeneralWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportGeneralWagesInput)
 	if err != nil {
 		return nil, err
 	}
@@ -8489,6 +8618,17 @@ func (ec *executionContext) field_Query_coordinators_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_generalWages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fiscalYear", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["fiscalYear"] = arg0
 	return args, nil
 }
 
@@ -9559,6 +9699,8 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -11303,6 +11445,8 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -12525,6 +12669,8 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -15755,6 +15901,8 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -17091,6 +17239,296 @@ func (ec *executionContext) fieldContext_EmailReceipt_message(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _GeneralWage_fiscalYear(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_fiscalYear,
+		func(ctx context.Context) (any, error) {
+			return obj.FiscalYear, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_fiscalYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_jobCategory(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_jobCategory,
+		func(ctx context.Context) (any, error) {
+			return obj.JobCategory, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_jobCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_experienceYears(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_experienceYears,
+		func(ctx context.Context) (any, error) {
+			return obj.ExperienceYears, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_experienceYears(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_prefecture(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_prefecture,
+		func(ctx context.Context) (any, error) {
+			return obj.Prefecture, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_prefecture(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_baseWage(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_baseWage,
+		func(ctx context.Context) (any, error) {
+			return obj.BaseWage, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_baseWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_experienceIndex(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_experienceIndex,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.GeneralWage().ExperienceIndex(ctx, obj)
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_experienceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_areaIndex(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_areaIndex,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.GeneralWage().AreaIndex(ctx, obj)
+		},
+		nil,
+		ec.marshalNFloat2float64,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_areaIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Float does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_hourlyWage(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_hourlyWage,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.GeneralWage().HourlyWage(ctx, obj)
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_hourlyWage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GeneralWage_sample(ctx context.Context, field graphql.CollectedField, obj *records.GeneralWage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_GeneralWage_sample,
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		ec.marshalNBoolean2bool,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_GeneralWage_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GeneralWage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportGeneralWagesPayload_imported(ctx context.Context, field graphql.CollectedField, obj *model.ImportGeneralWagesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ImportGeneralWagesPayload_imported,
+		func(ctx context.Context) (any, error) {
+			return obj.Imported, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ImportGeneralWagesPayload_imported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportGeneralWagesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *ent.ImportJob) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18338,6 +18776,8 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -21509,6 +21949,51 @@ func (ec *executionContext) fieldContext_Mutation_updateMyProfile(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateMyProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importGeneralWages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_importGeneralWages,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().ImportGeneralWages(ctx, fc.Args["input"].(model.ImportGeneralWagesInput))
+		},
+		nil,
+		ec.marshalNImportGeneralWagesPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportGeneralWagesPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_importGeneralWages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "imported":
+				return ec.fieldContext_ImportGeneralWagesPayload_imported(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ImportGeneralWagesPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importGeneralWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30965,6 +31450,8 @@ func (ec *executionContext) fieldContext_Query_registrantsAtInsuranceRisk(_ cont
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -31614,6 +32101,67 @@ func (ec *executionContext) fieldContext_Query_stabilityDuties(_ context.Context
 			}
 			return nil, fmt.Errorf("no field named %q was found under type StabilityCase", field.Name)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_generalWages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_generalWages,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().GeneralWages(ctx, fc.Args["fiscalYear"].(*int))
+		},
+		nil,
+		ec.marshalNGeneralWage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGeneralWageᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_generalWages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "fiscalYear":
+				return ec.fieldContext_GeneralWage_fiscalYear(ctx, field)
+			case "jobCategory":
+				return ec.fieldContext_GeneralWage_jobCategory(ctx, field)
+			case "experienceYears":
+				return ec.fieldContext_GeneralWage_experienceYears(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_GeneralWage_prefecture(ctx, field)
+			case "baseWage":
+				return ec.fieldContext_GeneralWage_baseWage(ctx, field)
+			case "experienceIndex":
+				return ec.fieldContext_GeneralWage_experienceIndex(ctx, field)
+			case "areaIndex":
+				return ec.fieldContext_GeneralWage_areaIndex(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_GeneralWage_hourlyWage(ctx, field)
+			case "sample":
+				return ec.fieldContext_GeneralWage_sample(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type GeneralWage", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_generalWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -32907,6 +33455,35 @@ func (ec *executionContext) fieldContext_Registrant_employment(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_agreementCovered(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_agreementCovered,
+		func(ctx context.Context) (any, error) {
+			return obj.AgreementCovered, nil
+		},
+		nil,
+		ec.marshalOBoolean2ᚖbool,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_agreementCovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_registeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33719,6 +34296,8 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -33958,6 +34537,8 @@ func (ec *executionContext) fieldContext_RegistrantMatchEdge_node(_ context.Cont
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -34191,6 +34772,8 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -36283,6 +36866,8 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -38765,6 +39350,8 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_availableFrom(ctx, field)
 			case "employment":
 				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -46600,7 +47187,7 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "education", "gender"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "email", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "desiredJobCategories", "availableFrom", "employment", "agreementCovered", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "education", "gender"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46705,6 +47292,13 @@ func (ec *executionContext) unmarshalInputCreateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.Employment = data
+		case "agreementCovered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementCovered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgreementCovered = data
 		case "daytimeStudent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("daytimeStudent"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -47097,6 +47691,40 @@ func (ec *executionContext) unmarshalInputImportCsvInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Encoding = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputImportGeneralWagesInput(ctx context.Context, obj any) (model.ImportGeneralWagesInput, error) {
+	var it model.ImportGeneralWagesInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"csv", "sample"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "csv":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("csv"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CSV = data
+		case "sample":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sample"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sample = data
 		}
 	}
 
@@ -54775,7 +55403,7 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender"}
+	fieldsInOrder := [...]string{"name", "kana", "phone", "clearPhone", "email", "clearEmail", "preferredContactHours", "prefecture", "city", "nearestStation", "maxCommuteMinutes", "acceptsBus", "desiredHourlyWage", "clearDesiredHourlyWage", "desiredJobCategories", "appendDesiredJobCategories", "availableFrom", "clearAvailableFrom", "employment", "agreementCovered", "clearAgreementCovered", "contactPressureFlaggedAt", "clearContactPressureFlaggedAt", "daytimeStudent", "incomeExemption", "retiredAtMandatoryAge", "birthDate", "clearBirthDate", "education", "clearEducation", "gender", "clearGender"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -54915,6 +55543,20 @@ func (ec *executionContext) unmarshalInputUpdateRegistrantInput(ctx context.Cont
 				return it, err
 			}
 			it.Employment = data
+		case "agreementCovered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementCovered"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgreementCovered = data
+		case "clearAgreementCovered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreementCovered"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAgreementCovered = data
 		case "contactPressureFlaggedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPressureFlaggedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -59625,6 +60267,217 @@ func (ec *executionContext) _EmailReceipt(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var generalWageImplementors = []string{"GeneralWage"}
+
+func (ec *executionContext) _GeneralWage(ctx context.Context, sel ast.SelectionSet, obj *records.GeneralWage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, generalWageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GeneralWage")
+		case "fiscalYear":
+			out.Values[i] = ec._GeneralWage_fiscalYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jobCategory":
+			out.Values[i] = ec._GeneralWage_jobCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experienceYears":
+			out.Values[i] = ec._GeneralWage_experienceYears(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "prefecture":
+			out.Values[i] = ec._GeneralWage_prefecture(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "baseWage":
+			out.Values[i] = ec._GeneralWage_baseWage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experienceIndex":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GeneralWage_experienceIndex(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "areaIndex":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GeneralWage_areaIndex(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "hourlyWage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GeneralWage_hourlyWage(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "sample":
+			out.Values[i] = ec._GeneralWage_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var importGeneralWagesPayloadImplementors = []string{"ImportGeneralWagesPayload"}
+
+func (ec *executionContext) _ImportGeneralWagesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportGeneralWagesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importGeneralWagesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportGeneralWagesPayload")
+		case "imported":
+			out.Values[i] = ec._ImportGeneralWagesPayload_imported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var importJobImplementors = []string{"ImportJob"}
 
 func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet, obj *ent.ImportJob) graphql.Marshaler {
@@ -61074,6 +61927,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateMyProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importGeneralWages":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importGeneralWages(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -64246,6 +65106,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "generalWages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_generalWages(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "signupTerms":
 			field := field
 
@@ -64669,6 +65551,8 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "agreementCovered":
+			out.Values[i] = ec._Registrant_agreementCovered(ctx, field, obj)
 		case "registeredAt":
 			out.Values[i] = ec._Registrant_registeredAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -68664,6 +69548,60 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNGeneralWage2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGeneralWageᚄ(ctx context.Context, sel ast.SelectionSet, v []*records.GeneralWage) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNGeneralWage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGeneralWage(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGeneralWage2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐGeneralWage(ctx context.Context, sel ast.SelectionSet, v *records.GeneralWage) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GeneralWage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := scalar.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68713,6 +69651,25 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 func (ec *executionContext) unmarshalNImportCsvInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportCSVInput(ctx context.Context, v any) (model.ImportCSVInput, error) {
 	res, err := ec.unmarshalInputImportCsvInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNImportGeneralWagesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportGeneralWagesInput(ctx context.Context, v any) (model.ImportGeneralWagesInput, error) {
+	res, err := ec.unmarshalInputImportGeneralWagesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportGeneralWagesPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportGeneralWagesPayload(ctx context.Context, sel ast.SelectionSet, v model.ImportGeneralWagesPayload) graphql.Marshaler {
+	return ec._ImportGeneralWagesPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportGeneralWagesPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐImportGeneralWagesPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportGeneralWagesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportGeneralWagesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNImportJob2githubᚗcomᚋexampleᚋstaffcrmᚋentᚐImportJob(ctx context.Context, sel ast.SelectionSet, v ent.ImportJob) graphql.Marshaler {

@@ -8,8 +8,33 @@ package graph
 import (
 	"context"
 
+	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/internal/records"
 )
+
+// ExperienceIndex is the resolver for the experienceIndex field.
+func (r *generalWageResolver) ExperienceIndex(ctx context.Context, obj *records.GeneralWage) (float64, error) {
+	return obj.ExperiencePercent(), nil
+}
+
+// AreaIndex is the resolver for the areaIndex field.
+func (r *generalWageResolver) AreaIndex(ctx context.Context, obj *records.GeneralWage) (float64, error) {
+	return obj.AreaPercent(), nil
+}
+
+// HourlyWage is the resolver for the hourlyWage field.
+func (r *generalWageResolver) HourlyWage(ctx context.Context, obj *records.GeneralWage) (int, error) {
+	return obj.Hourly(), nil
+}
+
+// ImportGeneralWages is the resolver for the importGeneralWages field.
+func (r *mutationResolver) ImportGeneralWages(ctx context.Context, input model.ImportGeneralWagesInput) (*model.ImportGeneralWagesPayload, error) {
+	n, err := r.records().ImportGeneralWages(ctx, input.CSV, input.Sample != nil && *input.Sample)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ImportGeneralWagesPayload{Imported: n}, nil
+}
 
 // TermsSheet is the resolver for the termsSheet field.
 func (r *queryResolver) TermsSheet(ctx context.Context, assignmentID int) (*records.Record, error) {
@@ -41,12 +66,29 @@ func (r *queryResolver) StabilityDuties(ctx context.Context) ([]*records.Stabili
 	return pointers(cs), err
 }
 
+// GeneralWages is the resolver for the generalWages field.
+func (r *queryResolver) GeneralWages(ctx context.Context, fiscalYear *int) ([]*records.GeneralWage, error) {
+	rows, err := r.records().GeneralWages(ctx, fiscalYear)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*records.GeneralWage, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out, nil
+}
+
 // PDFPath is the resolver for the pdfPath field.
 func (r *statutoryRecordResolver) PDFPath(ctx context.Context, obj *records.Record) (string, error) {
 	return RecordPDFPath(obj.Kind, obj.SubjectID), nil
 }
 
+// GeneralWage returns GeneralWageResolver implementation.
+func (r *Resolver) GeneralWage() GeneralWageResolver { return &generalWageResolver{r} }
+
 // StatutoryRecord returns StatutoryRecordResolver implementation.
 func (r *Resolver) StatutoryRecord() StatutoryRecordResolver { return &statutoryRecordResolver{r} }
 
+type generalWageResolver struct{ *Resolver }
 type statutoryRecordResolver struct{ *Resolver }

@@ -165,6 +165,18 @@ func (f CoordinatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CoordinatorMutation", m)
 }
 
+// The GeneralWageFunc type is an adapter to allow the use of ordinary
+// function as GeneralWage mutator.
+type GeneralWageFunc func(context.Context, *ent.GeneralWageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f GeneralWageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.GeneralWageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.GeneralWageMutation", m)
+}
+
 // The ImportJobFunc type is an adapter to allow the use of ordinary
 // function as ImportJob mutator.
 type ImportJobFunc func(context.Context, *ent.ImportJobMutation) (ent.Value, error)

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -444,6 +445,33 @@ func (f TraverseCoordinator) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CoordinatorQuery", q)
+}
+
+// The GeneralWageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type GeneralWageFunc func(context.Context, *ent.GeneralWageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f GeneralWageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.GeneralWageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.GeneralWageQuery", q)
+}
+
+// The TraverseGeneralWage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseGeneralWage func(context.Context, *ent.GeneralWageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseGeneralWage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseGeneralWage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GeneralWageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.GeneralWageQuery", q)
 }
 
 // The ImportJobFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -880,6 +908,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContactLogQuery, predicate.ContactLog, contactlog.OrderOption]{typ: ent.TypeContactLog, tq: q}, nil
 	case *ent.CoordinatorQuery:
 		return &query[*ent.CoordinatorQuery, predicate.Coordinator, coordinator.OrderOption]{typ: ent.TypeCoordinator, tq: q}, nil
+	case *ent.GeneralWageQuery:
+		return &query[*ent.GeneralWageQuery, predicate.GeneralWage, generalwage.OrderOption]{typ: ent.TypeGeneralWage, tq: q}, nil
 	case *ent.ImportJobQuery:
 		return &query[*ent.ImportJobQuery, predicate.ImportJob, importjob.OrderOption]{typ: ent.TypeImportJob, tq: q}, nil
 	case *ent.InquiryQuery:

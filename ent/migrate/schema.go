@@ -687,6 +687,46 @@ var (
 			},
 		},
 	}
+	// GeneralWagesColumns holds the columns for the "general_wages" table.
+	GeneralWagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "fiscal_year", Type: field.TypeInt},
+		{Name: "job_category", Type: field.TypeString},
+		{Name: "experience_years", Type: field.TypeInt},
+		{Name: "prefecture", Type: field.TypeString},
+		{Name: "base_wage", Type: field.TypeInt},
+		{Name: "experience_index", Type: field.TypeInt},
+		{Name: "area_index", Type: field.TypeInt},
+		{Name: "sample", Type: field.TypeBool, Default: false},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "agency_id", Type: field.TypeInt},
+	}
+	// GeneralWagesTable holds the schema information for the "general_wages" table.
+	GeneralWagesTable = &schema.Table{
+		Name:       "general_wages",
+		Columns:    GeneralWagesColumns,
+		PrimaryKey: []*schema.Column{GeneralWagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "general_wages_agencies_agency",
+				Columns:    []*schema.Column{GeneralWagesColumns[10]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "generalwage_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{GeneralWagesColumns[10]},
+			},
+			{
+				Name:    "generalwage_agency_id_fiscal_year_job_category_experience_years_prefecture",
+				Unique:  true,
+				Columns: []*schema.Column{GeneralWagesColumns[10], GeneralWagesColumns[1], GeneralWagesColumns[2], GeneralWagesColumns[3], GeneralWagesColumns[4]},
+			},
+		},
+	}
 	// ImportJobsColumns holds the columns for the "import_jobs" table.
 	ImportJobsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1130,6 +1170,7 @@ var (
 		{Name: "desired_job_categories", Type: field.TypeJSON},
 		{Name: "available_from", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "employment", Type: field.TypeEnum, Enums: []string{"FIXED_TERM", "INDEFINITE"}, Default: "FIXED_TERM"},
+		{Name: "agreement_covered", Type: field.TypeBool, Nullable: true},
 		{Name: "registered_at", Type: field.TypeTime},
 		{Name: "contact_pressure_flagged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "daytime_student", Type: field.TypeBool, Default: false},
@@ -1150,13 +1191,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[27]},
+				Columns:    []*schema.Column{RegistrantsColumns[28]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[28]},
+				Columns:    []*schema.Column{RegistrantsColumns[29]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1165,27 +1206,27 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[28]},
+				Columns: []*schema.Column{RegistrantsColumns[29]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[9]},
+				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[9]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[18]},
+				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[19]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[5]},
+				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[5]},
 			},
 			{
 				Name:    "registrant_agency_id_external_key",
 				Unique:  true,
-				Columns: []*schema.Column{RegistrantsColumns[28], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[4]},
 			},
 		},
 	}
@@ -1567,6 +1608,7 @@ var (
 		ConsentsTable,
 		ContactLogsTable,
 		CoordinatorsTable,
+		GeneralWagesTable,
 		ImportJobsTable,
 		InquiriesTable,
 		InquiryMessagesTable,
@@ -1655,6 +1697,10 @@ func init() {
 	CoordinatorsTable.ForeignKeys[1].RefTable = AgenciesTable
 	CoordinatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
+	GeneralWagesTable.ForeignKeys[0].RefTable = AgenciesTable
+	GeneralWagesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	ImportJobsTable.ForeignKeys[0].RefTable = AgenciesTable
 	ImportJobsTable.Annotation = &entsql.Annotation{

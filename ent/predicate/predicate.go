@@ -45,6 +45,9 @@ type ContactLog func(*sql.Selector)
 // Coordinator is the predicate function for coordinator builders.
 type Coordinator func(*sql.Selector)
 
+// GeneralWage is the predicate function for generalwage builders.
+type GeneralWage func(*sql.Selector)
+
 // ImportJob is the predicate function for importjob builders.
 type ImportJob func(*sql.Selector)
 

@@ -423,6 +423,30 @@ func (f CoordinatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CoordinatorMutation", m)
 }
 
+// The GeneralWageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type GeneralWageQueryRuleFunc func(context.Context, *ent.GeneralWageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f GeneralWageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.GeneralWageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.GeneralWageQuery", q)
+}
+
+// The GeneralWageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type GeneralWageMutationRuleFunc func(context.Context, *ent.GeneralWageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f GeneralWageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.GeneralWageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.GeneralWageMutation", m)
+}
+
 // The ImportJobQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ImportJobQueryRuleFunc func(context.Context, *ent.ImportJobQuery) error
@@ -844,6 +868,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CoordinatorQuery:
 		return q.Filter(), nil
+	case *ent.GeneralWageQuery:
+		return q.Filter(), nil
 	case *ent.ImportJobQuery:
 		return q.Filter(), nil
 	case *ent.InquiryQuery:
@@ -906,6 +932,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ContactLogMutation:
 		return m.Filter(), nil
 	case *ent.CoordinatorMutation:
+		return m.Filter(), nil
+	case *ent.GeneralWageMutation:
 		return m.Filter(), nil
 	case *ent.ImportJobMutation:
 		return m.Filter(), nil

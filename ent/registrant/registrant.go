@@ -56,6 +56,8 @@ const (
 	FieldAvailableFrom = "available_from"
 	// FieldEmployment holds the string denoting the employment field in the database.
 	FieldEmployment = "employment"
+	// FieldAgreementCovered holds the string denoting the agreement_covered field in the database.
+	FieldAgreementCovered = "agreement_covered"
 	// FieldRegisteredAt holds the string denoting the registered_at field in the database.
 	FieldRegisteredAt = "registered_at"
 	// FieldContactPressureFlaggedAt holds the string denoting the contact_pressure_flagged_at field in the database.
@@ -181,6 +183,7 @@ var Columns = []string{
 	FieldDesiredJobCategories,
 	FieldAvailableFrom,
 	FieldEmployment,
+	FieldAgreementCovered,
 	FieldRegisteredAt,
 	FieldContactPressureFlaggedAt,
 	FieldDaytimeStudent,
@@ -413,6 +416,11 @@ func ByAvailableFrom(opts ...sql.OrderTermOption) OrderOption {
 // ByEmployment orders the results by the employment field.
 func ByEmployment(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmployment, opts...).ToFunc()
+}
+
+// ByAgreementCovered orders the results by the agreement_covered field.
+func ByAgreementCovered(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAgreementCovered, opts...).ToFunc()
 }
 
 // ByRegisteredAt orders the results by the registered_at field.

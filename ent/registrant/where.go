@@ -140,6 +140,11 @@ func AvailableFrom(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldAvailableFrom, v))
 }
 
+// AgreementCovered applies equality check predicate on the "agreement_covered" field. It's identical to AgreementCoveredEQ.
+func AgreementCovered(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldAgreementCovered, v))
+}
+
 // RegisteredAt applies equality check predicate on the "registered_at" field. It's identical to RegisteredAtEQ.
 func RegisteredAt(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldRegisteredAt, v))
@@ -1093,6 +1098,26 @@ func EmploymentIn(vs ...Employment) predicate.Registrant {
 // EmploymentNotIn applies the NotIn predicate on the "employment" field.
 func EmploymentNotIn(vs ...Employment) predicate.Registrant {
 	return predicate.Registrant(sql.FieldNotIn(FieldEmployment, vs...))
+}
+
+// AgreementCoveredEQ applies the EQ predicate on the "agreement_covered" field.
+func AgreementCoveredEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldAgreementCovered, v))
+}
+
+// AgreementCoveredNEQ applies the NEQ predicate on the "agreement_covered" field.
+func AgreementCoveredNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldAgreementCovered, v))
+}
+
+// AgreementCoveredIsNil applies the IsNil predicate on the "agreement_covered" field.
+func AgreementCoveredIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldAgreementCovered))
+}
+
+// AgreementCoveredNotNil applies the NotNil predicate on the "agreement_covered" field.
+func AgreementCoveredNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldAgreementCovered))
 }
 
 // RegisteredAtEQ applies the EQ predicate on the "registered_at" field.

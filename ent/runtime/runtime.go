@@ -19,6 +19,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
@@ -723,6 +724,59 @@ func init() {
 	coordinator.DefaultOpenInquiries = coordinatorDescOpenInquiries.Default.(int)
 	// coordinator.OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
 	coordinator.OpenInquiriesValidator = coordinatorDescOpenInquiries.Validators[0].(func(int) error)
+	generalwageMixin := schema.GeneralWage{}.Mixin()
+	generalwage.Policy = privacy.NewPolicies(schema.GeneralWage{})
+	generalwage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := generalwage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	generalwageMixinHooks0 := generalwageMixin[0].Hooks()
+
+	generalwage.Hooks[1] = generalwageMixinHooks0[0]
+
+	generalwage.Hooks[2] = generalwageMixinHooks0[1]
+	generalwageFields := schema.GeneralWage{}.Fields()
+	_ = generalwageFields
+	// generalwageDescFiscalYear is the schema descriptor for fiscal_year field.
+	generalwageDescFiscalYear := generalwageFields[0].Descriptor()
+	// generalwage.FiscalYearValidator is a validator for the "fiscal_year" field. It is called by the builders before save.
+	generalwage.FiscalYearValidator = generalwageDescFiscalYear.Validators[0].(func(int) error)
+	// generalwageDescJobCategory is the schema descriptor for job_category field.
+	generalwageDescJobCategory := generalwageFields[1].Descriptor()
+	// generalwage.JobCategoryValidator is a validator for the "job_category" field. It is called by the builders before save.
+	generalwage.JobCategoryValidator = generalwageDescJobCategory.Validators[0].(func(string) error)
+	// generalwageDescExperienceYears is the schema descriptor for experience_years field.
+	generalwageDescExperienceYears := generalwageFields[2].Descriptor()
+	// generalwage.ExperienceYearsValidator is a validator for the "experience_years" field. It is called by the builders before save.
+	generalwage.ExperienceYearsValidator = generalwageDescExperienceYears.Validators[0].(func(int) error)
+	// generalwageDescPrefecture is the schema descriptor for prefecture field.
+	generalwageDescPrefecture := generalwageFields[3].Descriptor()
+	// generalwage.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
+	generalwage.PrefectureValidator = generalwageDescPrefecture.Validators[0].(func(string) error)
+	// generalwageDescBaseWage is the schema descriptor for base_wage field.
+	generalwageDescBaseWage := generalwageFields[4].Descriptor()
+	// generalwage.BaseWageValidator is a validator for the "base_wage" field. It is called by the builders before save.
+	generalwage.BaseWageValidator = generalwageDescBaseWage.Validators[0].(func(int) error)
+	// generalwageDescExperienceIndex is the schema descriptor for experience_index field.
+	generalwageDescExperienceIndex := generalwageFields[5].Descriptor()
+	// generalwage.ExperienceIndexValidator is a validator for the "experience_index" field. It is called by the builders before save.
+	generalwage.ExperienceIndexValidator = generalwageDescExperienceIndex.Validators[0].(func(int) error)
+	// generalwageDescAreaIndex is the schema descriptor for area_index field.
+	generalwageDescAreaIndex := generalwageFields[6].Descriptor()
+	// generalwage.AreaIndexValidator is a validator for the "area_index" field. It is called by the builders before save.
+	generalwage.AreaIndexValidator = generalwageDescAreaIndex.Validators[0].(func(int) error)
+	// generalwageDescSample is the schema descriptor for sample field.
+	generalwageDescSample := generalwageFields[7].Descriptor()
+	// generalwage.DefaultSample holds the default value on creation for the sample field.
+	generalwage.DefaultSample = generalwageDescSample.Default.(bool)
+	// generalwageDescCreatedAt is the schema descriptor for created_at field.
+	generalwageDescCreatedAt := generalwageFields[8].Descriptor()
+	// generalwage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	generalwage.DefaultCreatedAt = generalwageDescCreatedAt.Default.(func() time.Time)
 	importjobMixin := schema.ImportJob{}.Mixin()
 	importjob.Policy = privacy.NewPolicies(schema.ImportJob{})
 	importjob.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1314,23 +1368,23 @@ func init() {
 	// registrant.DesiredJobCategoriesValidator is a validator for the "desired_job_categories" field. It is called by the builders before save.
 	registrant.DesiredJobCategoriesValidator = registrantDescDesiredJobCategories.Validators[0].(func([]string) error)
 	// registrantDescRegisteredAt is the schema descriptor for registered_at field.
-	registrantDescRegisteredAt := registrantFields[16].Descriptor()
+	registrantDescRegisteredAt := registrantFields[17].Descriptor()
 	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
 	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
 	// registrantDescDaytimeStudent is the schema descriptor for daytime_student field.
-	registrantDescDaytimeStudent := registrantFields[18].Descriptor()
+	registrantDescDaytimeStudent := registrantFields[19].Descriptor()
 	// registrant.DefaultDaytimeStudent holds the default value on creation for the daytime_student field.
 	registrant.DefaultDaytimeStudent = registrantDescDaytimeStudent.Default.(bool)
 	// registrantDescIncomeExemption is the schema descriptor for income_exemption field.
-	registrantDescIncomeExemption := registrantFields[19].Descriptor()
+	registrantDescIncomeExemption := registrantFields[20].Descriptor()
 	// registrant.DefaultIncomeExemption holds the default value on creation for the income_exemption field.
 	registrant.DefaultIncomeExemption = registrantDescIncomeExemption.Default.(bool)
 	// registrantDescRetiredAtMandatoryAge is the schema descriptor for retired_at_mandatory_age field.
-	registrantDescRetiredAtMandatoryAge := registrantFields[20].Descriptor()
+	registrantDescRetiredAtMandatoryAge := registrantFields[21].Descriptor()
 	// registrant.DefaultRetiredAtMandatoryAge holds the default value on creation for the retired_at_mandatory_age field.
 	registrant.DefaultRetiredAtMandatoryAge = registrantDescRetiredAtMandatoryAge.Default.(bool)
 	// registrantDescEducation is the schema descriptor for education field.
-	registrantDescEducation := registrantFields[22].Descriptor()
+	registrantDescEducation := registrantFields[23].Descriptor()
 	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
 	routingdecisionMixin := schema.RoutingDecision{}.Mixin()

@@ -37,6 +37,9 @@ func (Registrant) Fields() []ent.Field {
 		field.Strings("desired_job_categories").Default([]string{}).Validate(nonEmptyStrings),
 		field.Time("available_from").Optional().Nillable().SchemaType(dateType).Annotations(entgql.Type("Date")),
 		field.Enum("employment").Values("FIXED_TERM", "INDEFINITE").Default("FIXED_TERM"),
+		field.Bool("agreement_covered").Optional().Nillable().
+			Comment("協定対象派遣労働者 (労使協定方式, 法30条の4): her wage is checked against the general wage; null: not decided").
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.Time("registered_at").Default(time.Now).Immutable().
 			Annotations(entgql.OrderField("REGISTERED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
 		field.Time("contact_pressure_flagged_at").Optional().Nillable().

@@ -227,6 +227,18 @@ type ImportCSVInput struct {
 	Encoding *bulk.Encoding `json:"encoding,omitempty"`
 }
 
+type ImportGeneralWagesInput struct {
+	// CSV with the header fiscal_year,job_category,experience_years,prefecture,base_wage,experience_index,area_index (indices as percentages like 112.1); UTF-8, a BOM allowed. Any bad line rejects the whole file: BAD_USER_INPUT on csv with extensions.lines [{line, reason}].
+	CSV string `json:"csv"`
+	// Mark the rows as sample data, not the official figures.
+	Sample *bool `json:"sample,omitempty"`
+}
+
+type ImportGeneralWagesPayload struct {
+	// Rows in the file (each replaces the agency's row of the same year, category, experience and prefecture).
+	Imported int `json:"imported"`
+}
+
 type ImportJobPayload struct {
 	Job *ent.ImportJob `json:"job"`
 }

@@ -18,7 +18,9 @@ import (
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
 	"github.com/example/staffcrm/internal/dbtx"
+	"github.com/example/staffcrm/internal/records"
 	"github.com/example/staffcrm/internal/routing"
+	"github.com/example/staffcrm/internal/tenure"
 )
 
 // ComplianceError is a blocking compliance result (COMPLIANCE_VIOLATION at the edge).
@@ -160,6 +162,15 @@ func (s *Service) Advance(ctx context.Context, m Move) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		wage := a.Edges.Posting.HourlyWage
+		if m.HourlyWage != nil {
+			wage = *m.HourlyWage
+		}
+		ep, err := s.equalPay(ctx, a.RegistrantID, a.Edges.Posting, wage, *m.Start)
+		if err != nil {
+			return nil, fmt.Errorf("advance: %w", err)
+		}
+		r.Findings = append(r.Findings, ep...)
 		if !r.OK() {
 			return nil, &ComplianceError{Findings: r.Blocking()}
 		}
@@ -246,12 +257,21 @@ func (s *Service) Renew(ctx context.Context, prevID int, end time.Time, wage, bi
 	if err != nil {
 		return nil, nil, err
 	}
-	if !r.OK() {
-		return nil, nil, &ComplianceError{Findings: r.Blocking()}
-	}
 	w := prev.HourlyWage
 	if wage != nil {
 		w = *wage
+	}
+	post, err := s.Client.Posting.Get(access.System(ctx, "renew: the posting of an assignment in the caller's scope"), prev.PostingID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
+	ep, err := s.equalPay(ctx, prev.RegistrantID, post, w, start)
+	if err != nil {
+		return nil, nil, fmt.Errorf("renew: %w", err)
+	}
+	r.Findings = append(r.Findings, ep...)
+	if !r.OK() {
+		return nil, nil, &ComplianceError{Findings: r.Blocking()}
 	}
 	b := prev.BillRate
 	if bill != nil {
@@ -339,4 +359,31 @@ func (s *Service) Check(ctx context.Context, registrantID, postingID int, start,
 		prop.DirectEmployments = append(prop.DirectEmployments, de)
 	}
 	return compliance.Check(prop, s.ExemptCategories), nil
+}
+
+// equalPay is the 労使協定方式 wage check (法30条の4, records.EqualPay) of a registrant at a posting
+// for an hourly wage from start: only for an agency that loaded a general-wage table (one using the
+// other method, 派遣先均等・均衡方式, has none and is not checked). Years of experience are her
+// work history in the posting's job category. The registrant and posting were checked visible by
+// the caller; her history and the agency's table are read past the caller's scope.
+func (s *Service) equalPay(ctx context.Context, registrantID int, post *ent.Posting, wage int, start time.Time) ([]compliance.Finding, error) {
+	table, uses, err := records.AgencyWageTable(ctx, s.Client, post.AgencyID, records.FiscalYear(start))
+	if err != nil || !uses {
+		return nil, err
+	}
+	sys := access.System(ctx, "equal pay: the registrant's coverage and experience for a placement check")
+	reg, err := s.Client.Registrant.Get(sys, registrantID)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := s.Client.WorkHistory.Query().Where(workhistory.RegistrantID(registrantID), workhistory.JobCategory(post.JobCategory)).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	months := 0
+	for _, h := range hist {
+		months += tenure.Months(h.StartDate, h.EndDate, start)
+	}
+	return records.EqualPay(records.WageProposal{Worker: records.Worker{Name: reg.Name, AgreementCovered: reg.AgreementCovered},
+		HourlyWage: wage, JobCategory: post.JobCategory, Prefecture: post.Prefecture, ExperienceYears: months / 12, Start: start}, table), nil
 }

@@ -214,7 +214,8 @@ func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment) Assignm
 		a.AgencyName = ag.Name
 	}
 	if reg := r.Edges.Registrant; reg != nil {
-		a.Worker = Worker{Name: reg.Name, Employment: reg.Employment.String(), Is60Plus: compliance.Is60Plus(reg.BirthDate, r.StartDate)}
+		a.Worker = Worker{Name: reg.Name, Employment: reg.Employment.String(), Is60Plus: compliance.Is60Plus(reg.BirthDate, r.StartDate),
+			AgreementCovered: reg.AgreementCovered}
 	}
 	if p := r.Edges.Posting; p != nil {
 		a.accountRepID = p.AccountRepID

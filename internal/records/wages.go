@@ -43,6 +43,10 @@ func (g GeneralWage) Hourly() int {
 	return (n + scale - 1) / scale
 }
 
+// ExperiencePercent and AreaPercent are the indices as the official tables print them (112.1).
+func (g GeneralWage) ExperiencePercent() float64 { return float64(g.ExperienceIndex) / 10 }
+func (g GeneralWage) AreaPercent() float64       { return float64(g.AreaIndex) / 10 }
+
 // FiscalYear is the Japanese fiscal year (April to March) of t.
 func FiscalYear(t time.Time) int {
 	if t.Month() < time.April {

@@ -294,6 +294,13 @@ func masterCases() []masterCase {
 					"reason": "就業規則違反", "measures": "指導記録を残し、別就業先を紹介"}
 			}, staffInScope(nf)},
 
+		// The general-wage table (issue 16 item 4): admins only; each agency loads its own.
+		{"importGeneralWages", "ImportGeneralWagesInput!", "imported",
+			func(e *masterEnv, role string) map[string]any {
+				return map[string]any{"csv": "fiscal_year,job_category,experience_years,prefecture,base_wage,experience_index,area_index\n" +
+					"2026,一般事務,0,東京都,1000,100.0,100.0\n", "sample": true}
+			}, adminOnly(ok)},
+
 		// Webhooks (issue 18 item 1): admins of the agency only.
 		{"createWebhookEndpoint", "CreateWebhookEndpointInput!", "endpoint{url eventTypes} secret",
 			func(e *masterEnv, role string) map[string]any {
