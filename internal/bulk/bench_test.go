@@ -49,4 +49,3 @@ func BenchmarkImport10kRegistrants(b *testing.B) {
 		})
 	}
 }
-

@@ -76,15 +76,16 @@ func (s *Service) GeneralWages(ctx context.Context, fiscalYear *int) ([]GeneralW
 // caller's scope (the table is the agency's, every staff member reads it anyway).
 func AgencyWageTable(ctx context.Context, c *ent.Client, agencyID, fiscalYear int) (WageTable, bool, error) {
 	sys := access.System(ctx, "equal pay: the agency's general-wage table for a placement check")
-	uses, err := c.GeneralWage.Query().Where(generalwage.AgencyID(agencyID)).Exist(sys)
-	if err != nil || !uses {
-		return nil, false, err
-	}
 	rows, err := c.GeneralWage.Query().Where(generalwage.AgencyID(agencyID), generalwage.FiscalYear(fiscalYear)).All(sys)
 	if err != nil {
-		return nil, true, err
+		return nil, false, err
 	}
-	return wageTable(rows), true, nil
+	if len(rows) > 0 {
+		return wageTable(rows), true, nil
+	}
+	// No row for the year: a warning if the agency uses the method at all, nothing if it does not.
+	uses, err := c.GeneralWage.Query().Where(generalwage.AgencyID(agencyID)).Exist(sys)
+	return nil, uses, err
 }
 
 func wageTable(rows []*ent.GeneralWage) WageTable {

@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -55,8 +56,9 @@ func Reminders(asOf time.Time, sites []SiteDate, ps []Placement) []Reminder {
 		conflict[s.SiteID] = s.ConflictDate
 	}
 	seen := map[int]bool{}
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].AssignmentID < ps[j].AssignmentID })
-	for _, p := range ps {
+	byID := slices.Clone(ps) // the earliest assignment names a site's reminder; the caller's order stays
+	sort.SliceStable(byID, func(i, j int) bool { return byID[i].AssignmentID < byID[j].AssignmentID })
+	for _, p := range byID {
 		d, ok := conflict[p.SiteID]
 		if !ok || seen[p.SiteID] || !within(d) || day(p.End).Before(day(d)) {
 			continue

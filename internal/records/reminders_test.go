@@ -12,9 +12,9 @@ func TestReminders(t *testing.T) {
 	ps := []Placement{
 		{AssignmentID: 10, WorkerID: 100, SiteID: 1, OrgUnitID: 11, Start: d("2026-10-01"), End: d("2027-03-31"), Employment: FixedTerm},
 		{AssignmentID: 11, WorkerID: 101, SiteID: 1, OrgUnitID: 11, Start: d("2026-11-01"), End: d("2027-01-31"), Employment: FixedTerm},
-		{AssignmentID: 20, WorkerID: 102, SiteID: 2, OrgUnitID: 21, Start: d("2026-10-01"), End: d("2027-06-30"), Employment: FixedTerm}, // date 87 days off
+		{AssignmentID: 20, WorkerID: 102, SiteID: 2, OrgUnitID: 21, Start: d("2026-10-01"), End: d("2027-06-30"), Employment: FixedTerm},  // date 87 days off
 		{AssignmentID: 30, WorkerID: 103, SiteID: 3, OrgUnitID: 31, Start: d("2026-06-01"), End: d("2026-12-31"), Employment: Indefinite}, // due today
-		{AssignmentID: 40, WorkerID: 104, SiteID: 4, OrgUnitID: 41, Start: d("2026-06-01"), End: d("2026-12-09"), Employment: FixedTerm}, // ends before it
+		{AssignmentID: 40, WorkerID: 104, SiteID: 4, OrgUnitID: 41, Start: d("2026-06-01"), End: d("2026-12-09"), Employment: FixedTerm},  // ends before it
 		// A fixed-term run at unit 51 since 2024-01-03 completes 3 years on 2027-01-02, within 30 days.
 		{AssignmentID: 50, WorkerID: 105, SiteID: 5, OrgUnitID: 51, Start: d("2024-01-03"), End: d("2025-12-31"), Employment: FixedTerm},
 		{AssignmentID: 51, WorkerID: 105, SiteID: 5, OrgUnitID: 51, Start: d("2026-01-01"), End: d("2027-06-30"), Employment: FixedTerm},

@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
-	"golang.org/x/sync/singleflight"
 	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/lang"
@@ -158,21 +158,19 @@ func (c *Cache) resolve(req *request) bool {
 	}
 	id := req.DocumentID
 	if len(req.Extensions) > 0 {
-		var ext struct {
-			PersistedQuery *struct {
-				Version    json.Number `json:"version"`
-				SHA256Hash string      `json:"sha256Hash"`
-			} `json:"persistedQuery"`
+		// Only Apollo's persistedQuery, version 1, naming the same document as documentId if both.
+		var ext map[string]struct {
+			Version    json.Number `json:"version"`
+			SHA256Hash string      `json:"sha256Hash"`
 		}
-		var all map[string]json.RawMessage
-		if json.Unmarshal(req.Extensions, &all) != nil || len(all) != 1 || json.Unmarshal(req.Extensions, &ext) != nil ||
-			ext.PersistedQuery == nil || ext.PersistedQuery.Version != "1" || (id != "" && id != ext.PersistedQuery.SHA256Hash &&
-			id != "sha256:"+ext.PersistedQuery.SHA256Hash) {
+		if json.Unmarshal(req.Extensions, &ext) != nil || len(ext) != 1 {
 			return false
 		}
-		if id == "" {
-			id = ext.PersistedQuery.SHA256Hash
+		pq, ok := ext["persistedQuery"]
+		if !ok || pq.Version != "1" || (id != "" && strings.TrimPrefix(id, "sha256:") != pq.SHA256Hash) {
+			return false
 		}
+		id = pq.SHA256Hash
 	}
 	hash, ok := persisted.HashOf(id)
 	if !ok {

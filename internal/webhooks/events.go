@@ -72,6 +72,7 @@ type Event struct {
 	Data      Refs      `json:"data"`
 	// DedupeKey makes a job's event happen once (see the outbox's dedupe_key); not sent.
 	DedupeKey string `json:"-"`
+	agency    int    // AgencyID as the outbox stores it
 }
 
 // NewEvent stamps an event with a fresh id (the receivers' dedupe key) and the time.
@@ -79,7 +80,7 @@ func NewEvent(typ string, agencyID int, at time.Time, data Refs) Event {
 	var b [12]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return Event{ID: "evt_" + hex.EncodeToString(b[:]), Type: typ, Timestamp: at.UTC().Truncate(time.Second),
-		AgencyID: strconv.Itoa(agencyID), Data: data}
+		AgencyID: strconv.Itoa(agencyID), Data: data, agency: agencyID}
 }
 
 // Payload is the JSON body sent to receivers.

@@ -49,11 +49,8 @@ func outbox[M mutation, B any](kind string, may func(M) []string, pre func(conte
 			if len(types) == 0 {
 				return next.Mutate(ctx, mm)
 			}
-			if m.Op().Is(entgo.OpUpdate) || m.Op().Is(entgo.OpDelete) || m.Op().Is(entgo.OpDeleteOne) {
-				if m.Op().Is(entgo.OpUpdate) {
-					return nil, fmt.Errorf("%w (%s)", ErrBulkChange, kind)
-				}
-				return next.Mutate(ctx, mm)
+			if m.Op().Is(entgo.OpUpdate) {
+				return nil, fmt.Errorf("%w (%s)", ErrBulkChange, kind)
 			}
 			sys := access.System(ctx, "webhooks: the outbox of a change (endpoints subscribed, the row before)")
 			tx, txErr := m.Tx()
@@ -116,19 +113,15 @@ func subscribed(ctx context.Context, c *ent.Client, agencyID int) ([]*ent.Webhoo
 // type; an event nobody subscribed to is not stored. An event with a dedupe key already stored is
 // skipped (a job that finds the same reminder again).
 func write(ctx context.Context, c *ent.Client, evs []Event) error {
-	byAgency := map[string][]*ent.WebhookEndpoint{}
+	byAgency := map[int][]*ent.WebhookEndpoint{}
 	for _, ev := range evs {
-		eps, ok := byAgency[ev.AgencyID]
+		eps, ok := byAgency[ev.agency]
 		if !ok {
-			var agencyID int
-			if _, err := fmt.Sscan(ev.AgencyID, &agencyID); err != nil {
-				return fmt.Errorf("agency id %q: %w", ev.AgencyID, err)
-			}
 			var err error
-			if eps, err = subscribed(ctx, c, agencyID); err != nil {
+			if eps, err = subscribed(ctx, c, ev.agency); err != nil {
 				return err
 			}
-			byAgency[ev.AgencyID] = eps
+			byAgency[ev.agency] = eps
 		}
 		var to []int
 		for _, ep := range eps {
@@ -151,10 +144,7 @@ func store(ctx context.Context, c *ent.Client, ev Event, endpoints []int) error 
 	if err != nil {
 		return err
 	}
-	var agencyID int
-	if _, err := fmt.Sscan(ev.AgencyID, &agencyID); err != nil {
-		return fmt.Errorf("agency id %q: %w", ev.AgencyID, err)
-	}
+	agencyID := ev.agency
 	create := c.WebhookEvent.Create().SetAgencyID(agencyID).SetEventID(ev.ID).SetType(ev.Type).
 		SetPayload(body).SetCreatedAt(ev.Timestamp)
 	var eventID int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -370,9 +371,7 @@ func (s *Service) Replay(ctx context.Context, deliveryID int) (*Delivery, error)
 type MailAlert struct {
 	Client *ent.Client
 	Mailer mail.Mailer
-	Log    interface {
-		ErrorContext(ctx context.Context, msg string, args ...any)
-	}
+	Log    *slog.Logger
 }
 
 // EndpointDisabled implements Alerter.
