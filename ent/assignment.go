@@ -78,11 +78,15 @@ type AssignmentEdges struct {
 	RenewalOf *Assignment `json:"renewal_of,omitempty"`
 	// Renewal holds the value of the renewal edge.
 	Renewal *Assignment `json:"renewal,omitempty"`
+	// LedgerLogs holds the value of the ledger_logs edge.
+	LedgerLogs []*LedgerLog `json:"ledger_logs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
 	totalCount [6]map[string]int
+
+	namedLedgerLogs map[string][]*LedgerLog
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -160,6 +164,15 @@ func (e AssignmentEdges) RenewalOrErr() (*Assignment, error) {
 		return nil, &NotFoundError{label: assignment.Label}
 	}
 	return nil, &NotLoadedError{edge: "renewal"}
+}
+
+// LedgerLogsOrErr returns the LedgerLogs value or an error if the edge
+// was not loaded in eager-loading.
+func (e AssignmentEdges) LedgerLogsOrErr() ([]*LedgerLog, error) {
+	if e.loadedTypes[7] {
+		return e.LedgerLogs, nil
+	}
+	return nil, &NotLoadedError{edge: "ledger_logs"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -351,6 +364,11 @@ func (_m *Assignment) QueryRenewal() *AssignmentQuery {
 	return NewAssignmentClient(_m.config).QueryRenewal(_m)
 }
 
+// QueryLedgerLogs queries the "ledger_logs" edge of the Assignment entity.
+func (_m *Assignment) QueryLedgerLogs() *LedgerLogQuery {
+	return NewAssignmentClient(_m.config).QueryLedgerLogs(_m)
+}
+
 // Update returns a builder for updating this Assignment.
 // Note that you need to call Assignment.Unwrap() before calling this method if this Assignment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -440,6 +458,30 @@ func (_m *Assignment) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedLedgerLogs returns the LedgerLogs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Assignment) NamedLedgerLogs(name string) ([]*LedgerLog, error) {
+	if _m.Edges.namedLedgerLogs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLedgerLogs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Assignment) appendNamedLedgerLogs(name string, edges ...*LedgerLog) {
+	if _m.Edges.namedLedgerLogs == nil {
+		_m.Edges.namedLedgerLogs = make(map[string][]*LedgerLog)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLedgerLogs[name] = []*LedgerLog{}
+	} else {
+		_m.Edges.namedLedgerLogs[name] = append(_m.Edges.namedLedgerLogs[name], edges...)
+	}
 }
 
 // Assignments is a parsable slice of Assignment.

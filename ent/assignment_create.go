@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -256,6 +257,21 @@ func (_c *AssignmentCreate) SetNillableRenewalID(id *int) *AssignmentCreate {
 // SetRenewal sets the "renewal" edge to the Assignment entity.
 func (_c *AssignmentCreate) SetRenewal(v *Assignment) *AssignmentCreate {
 	return _c.SetRenewalID(v.ID)
+}
+
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_c *AssignmentCreate) AddLedgerLogIDs(ids ...int) *AssignmentCreate {
+	_c.mutation.AddLedgerLogIDs(ids...)
+	return _c
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_c *AssignmentCreate) AddLedgerLogs(v ...*LedgerLog) *AssignmentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLedgerLogIDs(ids...)
 }
 
 // Mutation returns the AssignmentMutation object of the builder.
@@ -572,6 +588,22 @@ func (_c *AssignmentCreate) createSpec() (*Assignment, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

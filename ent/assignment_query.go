@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -26,19 +27,21 @@ import (
 // AssignmentQuery is the builder for querying Assignment entities.
 type AssignmentQuery struct {
 	config
-	ctx             *QueryContext
-	order           []assignment.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.Assignment
-	withAgency      *AgencyQuery
-	withRegistrant  *RegistrantQuery
-	withPosting     *PostingQuery
-	withOrgUnit     *OrgUnitQuery
-	withApplication *ApplicationQuery
-	withRenewalOf   *AssignmentQuery
-	withRenewal     *AssignmentQuery
-	loadTotal       []func(context.Context, []*Assignment) error
-	modifiers       []func(*sql.Selector)
+	ctx                 *QueryContext
+	order               []assignment.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Assignment
+	withAgency          *AgencyQuery
+	withRegistrant      *RegistrantQuery
+	withPosting         *PostingQuery
+	withOrgUnit         *OrgUnitQuery
+	withApplication     *ApplicationQuery
+	withRenewalOf       *AssignmentQuery
+	withRenewal         *AssignmentQuery
+	withLedgerLogs      *LedgerLogQuery
+	loadTotal           []func(context.Context, []*Assignment) error
+	modifiers           []func(*sql.Selector)
+	withNamedLedgerLogs map[string]*LedgerLogQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -222,6 +225,28 @@ func (_q *AssignmentQuery) QueryRenewal() *AssignmentQuery {
 			sqlgraph.From(assignment.Table, assignment.FieldID, selector),
 			sqlgraph.To(assignment.Table, assignment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2O, false, assignment.RenewalTable, assignment.RenewalColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLedgerLogs chains the current query on the "ledger_logs" edge.
+func (_q *AssignmentQuery) QueryLedgerLogs() *LedgerLogQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, selector),
+			sqlgraph.To(ledgerlog.Table, ledgerlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, assignment.LedgerLogsTable, assignment.LedgerLogsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -428,6 +453,7 @@ func (_q *AssignmentQuery) Clone() *AssignmentQuery {
 		withApplication: _q.withApplication.Clone(),
 		withRenewalOf:   _q.withRenewalOf.Clone(),
 		withRenewal:     _q.withRenewal.Clone(),
+		withLedgerLogs:  _q.withLedgerLogs.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -509,6 +535,17 @@ func (_q *AssignmentQuery) WithRenewal(opts ...func(*AssignmentQuery)) *Assignme
 		opt(query)
 	}
 	_q.withRenewal = query
+	return _q
+}
+
+// WithLedgerLogs tells the query-builder to eager-load the nodes that are connected to
+// the "ledger_logs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AssignmentQuery) WithLedgerLogs(opts ...func(*LedgerLogQuery)) *AssignmentQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLedgerLogs = query
 	return _q
 }
 
@@ -596,7 +633,7 @@ func (_q *AssignmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	var (
 		nodes       = []*Assignment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withAgency != nil,
 			_q.withRegistrant != nil,
 			_q.withPosting != nil,
@@ -604,6 +641,7 @@ func (_q *AssignmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 			_q.withApplication != nil,
 			_q.withRenewalOf != nil,
 			_q.withRenewal != nil,
+			_q.withLedgerLogs != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -666,6 +704,20 @@ func (_q *AssignmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if query := _q.withRenewal; query != nil {
 		if err := _q.loadRenewal(ctx, query, nodes, nil,
 			func(n *Assignment, e *Assignment) { n.Edges.Renewal = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLedgerLogs; query != nil {
+		if err := _q.loadLedgerLogs(ctx, query, nodes,
+			func(n *Assignment) { n.Edges.LedgerLogs = []*LedgerLog{} },
+			func(n *Assignment, e *LedgerLog) { n.Edges.LedgerLogs = append(n.Edges.LedgerLogs, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLedgerLogs {
+		if err := _q.loadLedgerLogs(ctx, query, nodes,
+			func(n *Assignment) { n.appendNamedLedgerLogs(name) },
+			func(n *Assignment, e *LedgerLog) { n.appendNamedLedgerLogs(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -887,6 +939,39 @@ func (_q *AssignmentQuery) loadRenewal(ctx context.Context, query *AssignmentQue
 	}
 	return nil
 }
+func (_q *AssignmentQuery) loadLedgerLogs(ctx context.Context, query *LedgerLogQuery, nodes []*Assignment, init func(*Assignment), assign func(*Assignment, *LedgerLog)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Assignment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(ledgerlog.FieldAssignmentID)
+	}
+	query.Where(predicate.LedgerLog(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(assignment.LedgerLogsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AssignmentID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "assignment_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "assignment_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *AssignmentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1023,6 +1108,20 @@ func (_q *AssignmentQuery) ForShare(opts ...sql.LockOption) *AssignmentQuery {
 func (_q *AssignmentQuery) Modify(modifiers ...func(s *sql.Selector)) *AssignmentSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedLedgerLogs tells the query-builder to eager-load the nodes that are connected to the "ledger_logs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AssignmentQuery) WithNamedLedgerLogs(name string, opts ...func(*LedgerLogQuery)) *AssignmentQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLedgerLogs == nil {
+		_q.withNamedLedgerLogs = make(map[string]*LedgerLogQuery)
+	}
+	_q.withNamedLedgerLogs[name] = query
+	return _q
 }
 
 // AssignmentGroupBy is the group-by builder for Assignment entities.

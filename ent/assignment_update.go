@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/predicate"
 )
 
@@ -224,6 +225,21 @@ func (_u *AssignmentUpdate) SetRenewal(v *Assignment) *AssignmentUpdate {
 	return _u.SetRenewalID(v.ID)
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_u *AssignmentUpdate) AddLedgerLogIDs(ids ...int) *AssignmentUpdate {
+	_u.mutation.AddLedgerLogIDs(ids...)
+	return _u
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_u *AssignmentUpdate) AddLedgerLogs(v ...*LedgerLog) *AssignmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedgerLogIDs(ids...)
+}
+
 // Mutation returns the AssignmentMutation object of the builder.
 func (_u *AssignmentUpdate) Mutation() *AssignmentMutation {
 	return _u.mutation
@@ -233,6 +249,27 @@ func (_u *AssignmentUpdate) Mutation() *AssignmentMutation {
 func (_u *AssignmentUpdate) ClearRenewal() *AssignmentUpdate {
 	_u.mutation.ClearRenewal()
 	return _u
+}
+
+// ClearLedgerLogs clears all "ledger_logs" edges to the LedgerLog entity.
+func (_u *AssignmentUpdate) ClearLedgerLogs() *AssignmentUpdate {
+	_u.mutation.ClearLedgerLogs()
+	return _u
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to LedgerLog entities by IDs.
+func (_u *AssignmentUpdate) RemoveLedgerLogIDs(ids ...int) *AssignmentUpdate {
+	_u.mutation.RemoveLedgerLogIDs(ids...)
+	return _u
+}
+
+// RemoveLedgerLogs removes "ledger_logs" edges to LedgerLog entities.
+func (_u *AssignmentUpdate) RemoveLedgerLogs(v ...*LedgerLog) *AssignmentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedgerLogIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -415,6 +452,51 @@ func (_u *AssignmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedgerLogsIDs(); len(nodes) > 0 && !_u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -639,6 +721,21 @@ func (_u *AssignmentUpdateOne) SetRenewal(v *Assignment) *AssignmentUpdateOne {
 	return _u.SetRenewalID(v.ID)
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_u *AssignmentUpdateOne) AddLedgerLogIDs(ids ...int) *AssignmentUpdateOne {
+	_u.mutation.AddLedgerLogIDs(ids...)
+	return _u
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_u *AssignmentUpdateOne) AddLedgerLogs(v ...*LedgerLog) *AssignmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedgerLogIDs(ids...)
+}
+
 // Mutation returns the AssignmentMutation object of the builder.
 func (_u *AssignmentUpdateOne) Mutation() *AssignmentMutation {
 	return _u.mutation
@@ -648,6 +745,27 @@ func (_u *AssignmentUpdateOne) Mutation() *AssignmentMutation {
 func (_u *AssignmentUpdateOne) ClearRenewal() *AssignmentUpdateOne {
 	_u.mutation.ClearRenewal()
 	return _u
+}
+
+// ClearLedgerLogs clears all "ledger_logs" edges to the LedgerLog entity.
+func (_u *AssignmentUpdateOne) ClearLedgerLogs() *AssignmentUpdateOne {
+	_u.mutation.ClearLedgerLogs()
+	return _u
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to LedgerLog entities by IDs.
+func (_u *AssignmentUpdateOne) RemoveLedgerLogIDs(ids ...int) *AssignmentUpdateOne {
+	_u.mutation.RemoveLedgerLogIDs(ids...)
+	return _u
+}
+
+// RemoveLedgerLogs removes "ledger_logs" edges to LedgerLog entities.
+func (_u *AssignmentUpdateOne) RemoveLedgerLogs(v ...*LedgerLog) *AssignmentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedgerLogIDs(ids...)
 }
 
 // Where appends a list predicates to the AssignmentUpdate builder.
@@ -860,6 +978,51 @@ func (_u *AssignmentUpdateOne) sqlSave(ctx context.Context) (_node *Assignment, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedgerLogsIDs(); len(nodes) > 0 && !_u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -28,10 +28,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -79,6 +81,8 @@ type Client struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// DispatchContact is the client for interacting with the DispatchContact builders.
+	DispatchContact *DispatchContactClient
 	// GeneralWage is the client for interacting with the GeneralWage builders.
 	GeneralWage *GeneralWageClient
 	// ImportJob is the client for interacting with the ImportJob builders.
@@ -87,6 +91,8 @@ type Client struct {
 	Inquiry *InquiryClient
 	// InquiryMessage is the client for interacting with the InquiryMessage builders.
 	InquiryMessage *InquiryMessageClient
+	// LedgerLog is the client for interacting with the LedgerLog builders.
+	LedgerLog *LedgerLogClient
 	// MinimumWage is the client for interacting with the MinimumWage builders.
 	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
@@ -135,10 +141,12 @@ func (c *Client) init() {
 	c.Consent = NewConsentClient(c.config)
 	c.ContactLog = NewContactLogClient(c.config)
 	c.Coordinator = NewCoordinatorClient(c.config)
+	c.DispatchContact = NewDispatchContactClient(c.config)
 	c.GeneralWage = NewGeneralWageClient(c.config)
 	c.ImportJob = NewImportJobClient(c.config)
 	c.Inquiry = NewInquiryClient(c.config)
 	c.InquiryMessage = NewInquiryMessageClient(c.config)
+	c.LedgerLog = NewLedgerLogClient(c.config)
 	c.MinimumWage = NewMinimumWageClient(c.config)
 	c.OrgUnit = NewOrgUnitClient(c.config)
 	c.Posting = NewPostingClient(c.config)
@@ -256,10 +264,12 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		DispatchContact:    NewDispatchContactClient(cfg),
 		GeneralWage:        NewGeneralWageClient(cfg),
 		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
+		LedgerLog:          NewLedgerLogClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
@@ -304,10 +314,12 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Consent:            NewConsentClient(cfg),
 		ContactLog:         NewContactLogClient(cfg),
 		Coordinator:        NewCoordinatorClient(cfg),
+		DispatchContact:    NewDispatchContactClient(cfg),
 		GeneralWage:        NewGeneralWageClient(cfg),
 		ImportJob:          NewImportJobClient(cfg),
 		Inquiry:            NewInquiryClient(cfg),
 		InquiryMessage:     NewInquiryMessageClient(cfg),
+		LedgerLog:          NewLedgerLogClient(cfg),
 		MinimumWage:        NewMinimumWageClient(cfg),
 		OrgUnit:            NewOrgUnitClient(cfg),
 		Posting:            NewPostingClient(cfg),
@@ -351,10 +363,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.GeneralWage,
-		c.ImportJob, c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
-		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
-		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator,
+		c.DispatchContact, c.GeneralWage, c.ImportJob, c.Inquiry, c.InquiryMessage,
+		c.LedgerLog, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
+		c.RoutingDecision, c.SalesRep, c.Skill, c.WebhookDelivery, c.WebhookEndpoint,
+		c.WebhookEvent, c.WorkHistory,
 	} {
 		n.Use(hooks...)
 	}
@@ -366,10 +379,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.AccountToken, c.Agency, c.Application, c.ApplicationEvent,
 		c.Assignment, c.AuditEvent, c.ClientCompany, c.ClientSite,
-		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator, c.GeneralWage,
-		c.ImportJob, c.Inquiry, c.InquiryMessage, c.MinimumWage, c.OrgUnit, c.Posting,
-		c.RefreshToken, c.Registrant, c.RoutingDecision, c.SalesRep, c.Skill,
-		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent, c.WorkHistory,
+		c.ConflictDateNotice, c.Consent, c.ContactLog, c.Coordinator,
+		c.DispatchContact, c.GeneralWage, c.ImportJob, c.Inquiry, c.InquiryMessage,
+		c.LedgerLog, c.MinimumWage, c.OrgUnit, c.Posting, c.RefreshToken, c.Registrant,
+		c.RoutingDecision, c.SalesRep, c.Skill, c.WebhookDelivery, c.WebhookEndpoint,
+		c.WebhookEvent, c.WorkHistory,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -404,6 +418,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ContactLog.mutate(ctx, m)
 	case *CoordinatorMutation:
 		return c.Coordinator.mutate(ctx, m)
+	case *DispatchContactMutation:
+		return c.DispatchContact.mutate(ctx, m)
 	case *GeneralWageMutation:
 		return c.GeneralWage.mutate(ctx, m)
 	case *ImportJobMutation:
@@ -412,6 +428,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Inquiry.mutate(ctx, m)
 	case *InquiryMessageMutation:
 		return c.InquiryMessage.mutate(ctx, m)
+	case *LedgerLogMutation:
+		return c.LedgerLog.mutate(ctx, m)
 	case *MinimumWageMutation:
 		return c.MinimumWage.mutate(ctx, m)
 	case *OrgUnitMutation:
@@ -1571,6 +1589,22 @@ func (c *AssignmentClient) QueryRenewal(_m *Assignment) *AssignmentQuery {
 	return query
 }
 
+// QueryLedgerLogs queries the ledger_logs edge of a Assignment.
+func (c *AssignmentClient) QueryLedgerLogs(_m *Assignment) *LedgerLogQuery {
+	query := (&LedgerLogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(assignment.Table, assignment.FieldID, id),
+			sqlgraph.To(ledgerlog.Table, ledgerlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, assignment.LedgerLogsTable, assignment.LedgerLogsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AssignmentClient) Hooks() []Hook {
 	hooks := c.hooks.Assignment
@@ -2094,6 +2128,22 @@ func (c *ClientSiteClient) QueryOrgUnits(_m *ClientSite) *OrgUnitQuery {
 			sqlgraph.From(clientsite.Table, clientsite.FieldID, id),
 			sqlgraph.To(orgunit.Table, orgunit.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.OrgUnitsTable, clientsite.OrgUnitsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDispatchContacts queries the dispatch_contacts edge of a ClientSite.
+func (c *ClientSiteClient) QueryDispatchContacts(_m *ClientSite) *DispatchContactQuery {
+	query := (&DispatchContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientsite.Table, clientsite.FieldID, id),
+			sqlgraph.To(dispatchcontact.Table, dispatchcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.DispatchContactsTable, clientsite.DispatchContactsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2855,6 +2905,188 @@ func (c *CoordinatorClient) mutate(ctx context.Context, m *CoordinatorMutation) 
 	}
 }
 
+// DispatchContactClient is a client for the DispatchContact schema.
+type DispatchContactClient struct {
+	config
+}
+
+// NewDispatchContactClient returns a client for the DispatchContact from the given config.
+func NewDispatchContactClient(c config) *DispatchContactClient {
+	return &DispatchContactClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `dispatchcontact.Hooks(f(g(h())))`.
+func (c *DispatchContactClient) Use(hooks ...Hook) {
+	c.hooks.DispatchContact = append(c.hooks.DispatchContact, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `dispatchcontact.Intercept(f(g(h())))`.
+func (c *DispatchContactClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DispatchContact = append(c.inters.DispatchContact, interceptors...)
+}
+
+// Create returns a builder for creating a DispatchContact entity.
+func (c *DispatchContactClient) Create() *DispatchContactCreate {
+	mutation := newDispatchContactMutation(c.config, OpCreate)
+	return &DispatchContactCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DispatchContact entities.
+func (c *DispatchContactClient) CreateBulk(builders ...*DispatchContactCreate) *DispatchContactCreateBulk {
+	return &DispatchContactCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DispatchContactClient) MapCreateBulk(slice any, setFunc func(*DispatchContactCreate, int)) *DispatchContactCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DispatchContactCreateBulk{err: fmt.Errorf("calling to DispatchContactClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DispatchContactCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DispatchContactCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DispatchContact.
+func (c *DispatchContactClient) Update() *DispatchContactUpdate {
+	mutation := newDispatchContactMutation(c.config, OpUpdate)
+	return &DispatchContactUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DispatchContactClient) UpdateOne(_m *DispatchContact) *DispatchContactUpdateOne {
+	mutation := newDispatchContactMutation(c.config, OpUpdateOne, withDispatchContact(_m))
+	return &DispatchContactUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DispatchContactClient) UpdateOneID(id int) *DispatchContactUpdateOne {
+	mutation := newDispatchContactMutation(c.config, OpUpdateOne, withDispatchContactID(id))
+	return &DispatchContactUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DispatchContact.
+func (c *DispatchContactClient) Delete() *DispatchContactDelete {
+	mutation := newDispatchContactMutation(c.config, OpDelete)
+	return &DispatchContactDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DispatchContactClient) DeleteOne(_m *DispatchContact) *DispatchContactDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DispatchContactClient) DeleteOneID(id int) *DispatchContactDeleteOne {
+	builder := c.Delete().Where(dispatchcontact.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DispatchContactDeleteOne{builder}
+}
+
+// Query returns a query builder for DispatchContact.
+func (c *DispatchContactClient) Query() *DispatchContactQuery {
+	return &DispatchContactQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDispatchContact},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DispatchContact entity by its id.
+func (c *DispatchContactClient) Get(ctx context.Context, id int) (*DispatchContact, error) {
+	return c.Query().Where(dispatchcontact.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DispatchContactClient) GetX(ctx context.Context, id int) *DispatchContact {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a DispatchContact.
+func (c *DispatchContactClient) QueryAgency(_m *DispatchContact) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dispatchcontact.Table, dispatchcontact.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, dispatchcontact.AgencyTable, dispatchcontact.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySite queries the site edge of a DispatchContact.
+func (c *DispatchContactClient) QuerySite(_m *DispatchContact) *ClientSiteQuery {
+	query := (&ClientSiteClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dispatchcontact.Table, dispatchcontact.FieldID, id),
+			sqlgraph.To(clientsite.Table, clientsite.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, dispatchcontact.SiteTable, dispatchcontact.SiteColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrgUnit queries the org_unit edge of a DispatchContact.
+func (c *DispatchContactClient) QueryOrgUnit(_m *DispatchContact) *OrgUnitQuery {
+	query := (&OrgUnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dispatchcontact.Table, dispatchcontact.FieldID, id),
+			sqlgraph.To(orgunit.Table, orgunit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, dispatchcontact.OrgUnitTable, dispatchcontact.OrgUnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DispatchContactClient) Hooks() []Hook {
+	hooks := c.hooks.DispatchContact
+	return append(hooks[:len(hooks):len(hooks)], dispatchcontact.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DispatchContactClient) Interceptors() []Interceptor {
+	return c.inters.DispatchContact
+}
+
+func (c *DispatchContactClient) mutate(ctx context.Context, m *DispatchContactMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DispatchContactCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DispatchContactUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DispatchContactUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DispatchContactDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DispatchContact mutation op: %q", m.Op())
+	}
+}
+
 // GeneralWageClient is a client for the GeneralWage schema.
 type GeneralWageClient struct {
 	config
@@ -3567,6 +3799,204 @@ func (c *InquiryMessageClient) mutate(ctx context.Context, m *InquiryMessageMuta
 	}
 }
 
+// LedgerLogClient is a client for the LedgerLog schema.
+type LedgerLogClient struct {
+	config
+}
+
+// NewLedgerLogClient returns a client for the LedgerLog from the given config.
+func NewLedgerLogClient(c config) *LedgerLogClient {
+	return &LedgerLogClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ledgerlog.Hooks(f(g(h())))`.
+func (c *LedgerLogClient) Use(hooks ...Hook) {
+	c.hooks.LedgerLog = append(c.hooks.LedgerLog, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ledgerlog.Intercept(f(g(h())))`.
+func (c *LedgerLogClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LedgerLog = append(c.inters.LedgerLog, interceptors...)
+}
+
+// Create returns a builder for creating a LedgerLog entity.
+func (c *LedgerLogClient) Create() *LedgerLogCreate {
+	mutation := newLedgerLogMutation(c.config, OpCreate)
+	return &LedgerLogCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LedgerLog entities.
+func (c *LedgerLogClient) CreateBulk(builders ...*LedgerLogCreate) *LedgerLogCreateBulk {
+	return &LedgerLogCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LedgerLogClient) MapCreateBulk(slice any, setFunc func(*LedgerLogCreate, int)) *LedgerLogCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LedgerLogCreateBulk{err: fmt.Errorf("calling to LedgerLogClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LedgerLogCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LedgerLogCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LedgerLog.
+func (c *LedgerLogClient) Update() *LedgerLogUpdate {
+	mutation := newLedgerLogMutation(c.config, OpUpdate)
+	return &LedgerLogUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LedgerLogClient) UpdateOne(_m *LedgerLog) *LedgerLogUpdateOne {
+	mutation := newLedgerLogMutation(c.config, OpUpdateOne, withLedgerLog(_m))
+	return &LedgerLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LedgerLogClient) UpdateOneID(id int) *LedgerLogUpdateOne {
+	mutation := newLedgerLogMutation(c.config, OpUpdateOne, withLedgerLogID(id))
+	return &LedgerLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LedgerLog.
+func (c *LedgerLogClient) Delete() *LedgerLogDelete {
+	mutation := newLedgerLogMutation(c.config, OpDelete)
+	return &LedgerLogDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LedgerLogClient) DeleteOne(_m *LedgerLog) *LedgerLogDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LedgerLogClient) DeleteOneID(id int) *LedgerLogDeleteOne {
+	builder := c.Delete().Where(ledgerlog.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LedgerLogDeleteOne{builder}
+}
+
+// Query returns a query builder for LedgerLog.
+func (c *LedgerLogClient) Query() *LedgerLogQuery {
+	return &LedgerLogQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLedgerLog},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LedgerLog entity by its id.
+func (c *LedgerLogClient) Get(ctx context.Context, id int) (*LedgerLog, error) {
+	return c.Query().Where(ledgerlog.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LedgerLogClient) GetX(ctx context.Context, id int) *LedgerLog {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a LedgerLog.
+func (c *LedgerLogClient) QueryAgency(_m *LedgerLog) *AgencyQuery {
+	query := (&AgencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ledgerlog.Table, ledgerlog.FieldID, id),
+			sqlgraph.To(agency.Table, agency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ledgerlog.AgencyTable, ledgerlog.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegistrant queries the registrant edge of a LedgerLog.
+func (c *LedgerLogClient) QueryRegistrant(_m *LedgerLog) *RegistrantQuery {
+	query := (&RegistrantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ledgerlog.Table, ledgerlog.FieldID, id),
+			sqlgraph.To(registrant.Table, registrant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ledgerlog.RegistrantTable, ledgerlog.RegistrantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAssignment queries the assignment edge of a LedgerLog.
+func (c *LedgerLogClient) QueryAssignment(_m *LedgerLog) *AssignmentQuery {
+	query := (&AssignmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ledgerlog.Table, ledgerlog.FieldID, id),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ledgerlog.AssignmentTable, ledgerlog.AssignmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecordedBy queries the recorded_by edge of a LedgerLog.
+func (c *LedgerLogClient) QueryRecordedBy(_m *LedgerLog) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(ledgerlog.Table, ledgerlog.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, ledgerlog.RecordedByTable, ledgerlog.RecordedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LedgerLogClient) Hooks() []Hook {
+	hooks := c.hooks.LedgerLog
+	return append(hooks[:len(hooks):len(hooks)], ledgerlog.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LedgerLogClient) Interceptors() []Interceptor {
+	return c.inters.LedgerLog
+}
+
+func (c *LedgerLogClient) mutate(ctx context.Context, m *LedgerLogMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LedgerLogCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LedgerLogUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LedgerLogUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LedgerLogDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LedgerLog mutation op: %q", m.Op())
+	}
+}
+
 // MinimumWageClient is a client for the MinimumWage schema.
 type MinimumWageClient struct {
 	config
@@ -3882,6 +4312,22 @@ func (c *OrgUnitClient) QueryAssignments(_m *OrgUnit) *AssignmentQuery {
 			sqlgraph.From(orgunit.Table, orgunit.FieldID, id),
 			sqlgraph.To(assignment.Table, assignment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, orgunit.AssignmentsTable, orgunit.AssignmentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDispatchContacts queries the dispatch_contacts edge of a OrgUnit.
+func (c *OrgUnitClient) QueryDispatchContacts(_m *OrgUnit) *DispatchContactQuery {
+	query := (&DispatchContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(orgunit.Table, orgunit.FieldID, id),
+			sqlgraph.To(dispatchcontact.Table, dispatchcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, orgunit.DispatchContactsTable, orgunit.DispatchContactsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4540,6 +4986,22 @@ func (c *RegistrantClient) QueryConsents(_m *Registrant) *ConsentQuery {
 			sqlgraph.From(registrant.Table, registrant.FieldID, id),
 			sqlgraph.To(consent.Table, consent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, registrant.ConsentsTable, registrant.ConsentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLedgerLogs queries the ledger_logs edge of a Registrant.
+func (c *RegistrantClient) QueryLedgerLogs(_m *Registrant) *LedgerLogQuery {
+	query := (&LedgerLogClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registrant.Table, registrant.FieldID, id),
+			sqlgraph.To(ledgerlog.Table, ledgerlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, registrant.LedgerLogsTable, registrant.LedgerLogsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -5852,16 +6314,18 @@ type (
 	hooks struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, GeneralWage, ImportJob, Inquiry, InquiryMessage, MinimumWage,
-		OrgUnit, Posting, RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
-		WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkHistory []ent.Hook
+		Coordinator, DispatchContact, GeneralWage, ImportJob, Inquiry, InquiryMessage,
+		LedgerLog, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
+		RoutingDecision, SalesRep, Skill, WebhookDelivery, WebhookEndpoint,
+		WebhookEvent, WorkHistory []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Agency, Application, ApplicationEvent, Assignment,
 		AuditEvent, ClientCompany, ClientSite, ConflictDateNotice, Consent, ContactLog,
-		Coordinator, GeneralWage, ImportJob, Inquiry, InquiryMessage, MinimumWage,
-		OrgUnit, Posting, RefreshToken, Registrant, RoutingDecision, SalesRep, Skill,
-		WebhookDelivery, WebhookEndpoint, WebhookEvent, WorkHistory []ent.Interceptor
+		Coordinator, DispatchContact, GeneralWage, ImportJob, Inquiry, InquiryMessage,
+		LedgerLog, MinimumWage, OrgUnit, Posting, RefreshToken, Registrant,
+		RoutingDecision, SalesRep, Skill, WebhookDelivery, WebhookEndpoint,
+		WebhookEvent, WorkHistory []ent.Interceptor
 	}
 )
 

@@ -51,15 +51,18 @@ type ClientSiteEdges struct {
 	Client *ClientCompany `json:"client,omitempty"`
 	// OrgUnits holds the value of the org_units edge.
 	OrgUnits []*OrgUnit `json:"org_units,omitempty"`
+	// DispatchContacts holds the value of the dispatch_contacts edge.
+	DispatchContacts []*DispatchContact `json:"dispatch_contacts,omitempty"`
 	// ConflictDateNotices holds the value of the conflict_date_notices edge.
 	ConflictDateNotices []*ConflictDateNotice `json:"conflict_date_notices,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedOrgUnits            map[string][]*OrgUnit
+	namedDispatchContacts    map[string][]*DispatchContact
 	namedConflictDateNotices map[string][]*ConflictDateNotice
 }
 
@@ -94,10 +97,19 @@ func (e ClientSiteEdges) OrgUnitsOrErr() ([]*OrgUnit, error) {
 	return nil, &NotLoadedError{edge: "org_units"}
 }
 
+// DispatchContactsOrErr returns the DispatchContacts value or an error if the edge
+// was not loaded in eager-loading.
+func (e ClientSiteEdges) DispatchContactsOrErr() ([]*DispatchContact, error) {
+	if e.loadedTypes[3] {
+		return e.DispatchContacts, nil
+	}
+	return nil, &NotLoadedError{edge: "dispatch_contacts"}
+}
+
 // ConflictDateNoticesOrErr returns the ConflictDateNotices value or an error if the edge
 // was not loaded in eager-loading.
 func (e ClientSiteEdges) ConflictDateNoticesOrErr() ([]*ConflictDateNotice, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.ConflictDateNotices, nil
 	}
 	return nil, &NotLoadedError{edge: "conflict_date_notices"}
@@ -219,6 +231,11 @@ func (_m *ClientSite) QueryOrgUnits() *OrgUnitQuery {
 	return NewClientSiteClient(_m.config).QueryOrgUnits(_m)
 }
 
+// QueryDispatchContacts queries the "dispatch_contacts" edge of the ClientSite entity.
+func (_m *ClientSite) QueryDispatchContacts() *DispatchContactQuery {
+	return NewClientSiteClient(_m.config).QueryDispatchContacts(_m)
+}
+
 // QueryConflictDateNotices queries the "conflict_date_notices" edge of the ClientSite entity.
 func (_m *ClientSite) QueryConflictDateNotices() *ConflictDateNoticeQuery {
 	return NewClientSiteClient(_m.config).QueryConflictDateNotices(_m)
@@ -302,6 +319,30 @@ func (_m *ClientSite) appendNamedOrgUnits(name string, edges ...*OrgUnit) {
 		_m.Edges.namedOrgUnits[name] = []*OrgUnit{}
 	} else {
 		_m.Edges.namedOrgUnits[name] = append(_m.Edges.namedOrgUnits[name], edges...)
+	}
+}
+
+// NamedDispatchContacts returns the DispatchContacts named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ClientSite) NamedDispatchContacts(name string) ([]*DispatchContact, error) {
+	if _m.Edges.namedDispatchContacts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDispatchContacts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ClientSite) appendNamedDispatchContacts(name string, edges ...*DispatchContact) {
+	if _m.Edges.namedDispatchContacts == nil {
+		_m.Edges.namedDispatchContacts = make(map[string][]*DispatchContact)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDispatchContacts[name] = []*DispatchContact{}
+	} else {
+		_m.Edges.namedDispatchContacts[name] = append(_m.Edges.namedDispatchContacts[name], edges...)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 )
 
@@ -135,6 +136,21 @@ func (_c *ClientSiteCreate) AddOrgUnits(v ...*OrgUnit) *ClientSiteCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddOrgUnitIDs(ids...)
+}
+
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_c *ClientSiteCreate) AddDispatchContactIDs(ids ...int) *ClientSiteCreate {
+	_c.mutation.AddDispatchContactIDs(ids...)
+	return _c
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_c *ClientSiteCreate) AddDispatchContacts(v ...*DispatchContact) *ClientSiteCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDispatchContactIDs(ids...)
 }
 
 // AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
@@ -348,6 +364,22 @@ func (_c *ClientSiteCreate) createSpec() (*ClientSite, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(orgunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

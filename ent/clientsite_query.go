@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/clientcompany"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/predicate"
 )
@@ -32,10 +33,12 @@ type ClientSiteQuery struct {
 	withAgency                   *AgencyQuery
 	withClient                   *ClientCompanyQuery
 	withOrgUnits                 *OrgUnitQuery
+	withDispatchContacts         *DispatchContactQuery
 	withConflictDateNotices      *ConflictDateNoticeQuery
 	loadTotal                    []func(context.Context, []*ClientSite) error
 	modifiers                    []func(*sql.Selector)
 	withNamedOrgUnits            map[string]*OrgUnitQuery
+	withNamedDispatchContacts    map[string]*DispatchContactQuery
 	withNamedConflictDateNotices map[string]*ConflictDateNoticeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -132,6 +135,28 @@ func (_q *ClientSiteQuery) QueryOrgUnits() *OrgUnitQuery {
 			sqlgraph.From(clientsite.Table, clientsite.FieldID, selector),
 			sqlgraph.To(orgunit.Table, orgunit.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.OrgUnitsTable, clientsite.OrgUnitsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDispatchContacts chains the current query on the "dispatch_contacts" edge.
+func (_q *ClientSiteQuery) QueryDispatchContacts() *DispatchContactQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(clientsite.Table, clientsite.FieldID, selector),
+			sqlgraph.To(dispatchcontact.Table, dispatchcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, clientsite.DispatchContactsTable, clientsite.DispatchContactsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +381,7 @@ func (_q *ClientSiteQuery) Clone() *ClientSiteQuery {
 		withAgency:              _q.withAgency.Clone(),
 		withClient:              _q.withClient.Clone(),
 		withOrgUnits:            _q.withOrgUnits.Clone(),
+		withDispatchContacts:    _q.withDispatchContacts.Clone(),
 		withConflictDateNotices: _q.withConflictDateNotices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -394,6 +420,17 @@ func (_q *ClientSiteQuery) WithOrgUnits(opts ...func(*OrgUnitQuery)) *ClientSite
 		opt(query)
 	}
 	_q.withOrgUnits = query
+	return _q
+}
+
+// WithDispatchContacts tells the query-builder to eager-load the nodes that are connected to
+// the "dispatch_contacts" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientSiteQuery) WithDispatchContacts(opts ...func(*DispatchContactQuery)) *ClientSiteQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDispatchContacts = query
 	return _q
 }
 
@@ -492,10 +529,11 @@ func (_q *ClientSiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 	var (
 		nodes       = []*ClientSite{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withAgency != nil,
 			_q.withClient != nil,
 			_q.withOrgUnits != nil,
+			_q.withDispatchContacts != nil,
 			_q.withConflictDateNotices != nil,
 		}
 	)
@@ -539,6 +577,15 @@ func (_q *ClientSiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 			return nil, err
 		}
 	}
+	if query := _q.withDispatchContacts; query != nil {
+		if err := _q.loadDispatchContacts(ctx, query, nodes,
+			func(n *ClientSite) { n.Edges.DispatchContacts = []*DispatchContact{} },
+			func(n *ClientSite, e *DispatchContact) {
+				n.Edges.DispatchContacts = append(n.Edges.DispatchContacts, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withConflictDateNotices; query != nil {
 		if err := _q.loadConflictDateNotices(ctx, query, nodes,
 			func(n *ClientSite) { n.Edges.ConflictDateNotices = []*ConflictDateNotice{} },
@@ -552,6 +599,13 @@ func (_q *ClientSiteQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*C
 		if err := _q.loadOrgUnits(ctx, query, nodes,
 			func(n *ClientSite) { n.appendNamedOrgUnits(name) },
 			func(n *ClientSite, e *OrgUnit) { n.appendNamedOrgUnits(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDispatchContacts {
+		if err := _q.loadDispatchContacts(ctx, query, nodes,
+			func(n *ClientSite) { n.appendNamedDispatchContacts(name) },
+			func(n *ClientSite, e *DispatchContact) { n.appendNamedDispatchContacts(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -653,6 +707,39 @@ func (_q *ClientSiteQuery) loadOrgUnits(ctx context.Context, query *OrgUnitQuery
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "site_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ClientSiteQuery) loadDispatchContacts(ctx context.Context, query *DispatchContactQuery, nodes []*ClientSite, init func(*ClientSite), assign func(*ClientSite, *DispatchContact)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ClientSite)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(dispatchcontact.FieldSiteID)
+	}
+	query.Where(predicate.DispatchContact(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(clientsite.DispatchContactsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SiteID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "site_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "site_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -825,6 +912,20 @@ func (_q *ClientSiteQuery) WithNamedOrgUnits(name string, opts ...func(*OrgUnitQ
 		_q.withNamedOrgUnits = make(map[string]*OrgUnitQuery)
 	}
 	_q.withNamedOrgUnits[name] = query
+	return _q
+}
+
+// WithNamedDispatchContacts tells the query-builder to eager-load the nodes that are connected to the "dispatch_contacts"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ClientSiteQuery) WithNamedDispatchContacts(name string, opts ...func(*DispatchContactQuery)) *ClientSiteQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDispatchContacts == nil {
+		_q.withNamedDispatchContacts = make(map[string]*DispatchContactQuery)
+	}
+	_q.withNamedDispatchContacts[name] = query
 	return _q
 }
 

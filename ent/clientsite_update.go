@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/conflictdatenotice"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/predicate"
 )
@@ -134,6 +135,21 @@ func (_u *ClientSiteUpdate) AddOrgUnits(v ...*OrgUnit) *ClientSiteUpdate {
 	return _u.AddOrgUnitIDs(ids...)
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_u *ClientSiteUpdate) AddDispatchContactIDs(ids ...int) *ClientSiteUpdate {
+	_u.mutation.AddDispatchContactIDs(ids...)
+	return _u
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *ClientSiteUpdate) AddDispatchContacts(v ...*DispatchContact) *ClientSiteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDispatchContactIDs(ids...)
+}
+
 // AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
 func (_u *ClientSiteUpdate) AddConflictDateNoticeIDs(ids ...int) *ClientSiteUpdate {
 	_u.mutation.AddConflictDateNoticeIDs(ids...)
@@ -173,6 +189,27 @@ func (_u *ClientSiteUpdate) RemoveOrgUnits(v ...*OrgUnit) *ClientSiteUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOrgUnitIDs(ids...)
+}
+
+// ClearDispatchContacts clears all "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *ClientSiteUpdate) ClearDispatchContacts() *ClientSiteUpdate {
+	_u.mutation.ClearDispatchContacts()
+	return _u
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to DispatchContact entities by IDs.
+func (_u *ClientSiteUpdate) RemoveDispatchContactIDs(ids ...int) *ClientSiteUpdate {
+	_u.mutation.RemoveDispatchContactIDs(ids...)
+	return _u
+}
+
+// RemoveDispatchContacts removes "dispatch_contacts" edges to DispatchContact entities.
+func (_u *ClientSiteUpdate) RemoveDispatchContacts(v ...*DispatchContact) *ClientSiteUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDispatchContactIDs(ids...)
 }
 
 // ClearConflictDateNotices clears all "conflict_date_notices" edges to the ConflictDateNotice entity.
@@ -351,6 +388,51 @@ func (_u *ClientSiteUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDispatchContactsIDs(); len(nodes) > 0 && !_u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.ConflictDateNoticesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -521,6 +603,21 @@ func (_u *ClientSiteUpdateOne) AddOrgUnits(v ...*OrgUnit) *ClientSiteUpdateOne {
 	return _u.AddOrgUnitIDs(ids...)
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_u *ClientSiteUpdateOne) AddDispatchContactIDs(ids ...int) *ClientSiteUpdateOne {
+	_u.mutation.AddDispatchContactIDs(ids...)
+	return _u
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *ClientSiteUpdateOne) AddDispatchContacts(v ...*DispatchContact) *ClientSiteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDispatchContactIDs(ids...)
+}
+
 // AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by IDs.
 func (_u *ClientSiteUpdateOne) AddConflictDateNoticeIDs(ids ...int) *ClientSiteUpdateOne {
 	_u.mutation.AddConflictDateNoticeIDs(ids...)
@@ -560,6 +657,27 @@ func (_u *ClientSiteUpdateOne) RemoveOrgUnits(v ...*OrgUnit) *ClientSiteUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOrgUnitIDs(ids...)
+}
+
+// ClearDispatchContacts clears all "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *ClientSiteUpdateOne) ClearDispatchContacts() *ClientSiteUpdateOne {
+	_u.mutation.ClearDispatchContacts()
+	return _u
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to DispatchContact entities by IDs.
+func (_u *ClientSiteUpdateOne) RemoveDispatchContactIDs(ids ...int) *ClientSiteUpdateOne {
+	_u.mutation.RemoveDispatchContactIDs(ids...)
+	return _u
+}
+
+// RemoveDispatchContacts removes "dispatch_contacts" edges to DispatchContact entities.
+func (_u *ClientSiteUpdateOne) RemoveDispatchContacts(v ...*DispatchContact) *ClientSiteUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDispatchContactIDs(ids...)
 }
 
 // ClearConflictDateNotices clears all "conflict_date_notices" edges to the ConflictDateNotice entity.
@@ -761,6 +879,51 @@ func (_u *ClientSiteUpdateOne) sqlSave(ctx context.Context) (_node *ClientSite, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(orgunit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDispatchContactsIDs(); len(nodes) > 0 && !_u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,10 +19,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -225,6 +227,8 @@ func (m *AssignmentMutation) CountEdgeTargets(ctx context.Context, edge string, 
 		return m.Client().Assignment.Query().Where(assignment.IDIn(ids...)).Count(ctx)
 	case assignment.EdgeRenewal:
 		return m.Client().Assignment.Query().Where(assignment.IDIn(ids...)).Count(ctx)
+	case assignment.EdgeLedgerLogs:
+		return m.Client().LedgerLog.Query().Where(ledgerlog.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("Assignment has no edge %q", edge)
 }
@@ -234,6 +238,8 @@ func (m *AssignmentMutation) CountEdgeTargets(ctx context.Context, edge string, 
 func (m *AssignmentMutation) EdgeKeyOnTarget(edge string) bool {
 	switch edge {
 	case assignment.EdgeRenewal:
+		return true
+	case assignment.EdgeLedgerLogs:
 		return true
 	}
 	return false
@@ -317,6 +323,8 @@ func (m *ClientSiteMutation) CountEdgeTargets(ctx context.Context, edge string, 
 		return m.Client().ClientCompany.Query().Where(clientcompany.IDIn(ids...)).Count(ctx)
 	case clientsite.EdgeOrgUnits:
 		return m.Client().OrgUnit.Query().Where(orgunit.IDIn(ids...)).Count(ctx)
+	case clientsite.EdgeDispatchContacts:
+		return m.Client().DispatchContact.Query().Where(dispatchcontact.IDIn(ids...)).Count(ctx)
 	case clientsite.EdgeConflictDateNotices:
 		return m.Client().ConflictDateNotice.Query().Where(conflictdatenotice.IDIn(ids...)).Count(ctx)
 	}
@@ -328,6 +336,8 @@ func (m *ClientSiteMutation) CountEdgeTargets(ctx context.Context, edge string, 
 func (m *ClientSiteMutation) EdgeKeyOnTarget(edge string) bool {
 	switch edge {
 	case clientsite.EdgeOrgUnits:
+		return true
+	case clientsite.EdgeDispatchContacts:
 		return true
 	case clientsite.EdgeConflictDateNotices:
 		return true
@@ -466,6 +476,36 @@ func (m *CoordinatorMutation) EdgeServerOwned(edge string) bool {
 }
 
 // CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a DispatchContact may point at: rows the caller cannot see are not counted.
+func (m *DispatchContactMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case dispatchcontact.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case dispatchcontact.EdgeSite:
+		return m.Client().ClientSite.Query().Where(clientsite.IDIn(ids...)).Count(ctx)
+	case dispatchcontact.EdgeOrgUnit:
+		return m.Client().OrgUnit.Query().Where(orgunit.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("DispatchContact has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a DispatchContact writes the target's row
+// (its foreign key or a join table) rather than the DispatchContact's own.
+func (m *DispatchContactMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a DispatchContact is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *DispatchContactMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
 // a GeneralWage may point at: rows the caller cannot see are not counted.
 func (m *GeneralWageMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
 	switch edge {
@@ -588,6 +628,38 @@ func (m *InquiryMessageMutation) EdgeServerOwned(edge string) bool {
 }
 
 // CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
+// a LedgerLog may point at: rows the caller cannot see are not counted.
+func (m *LedgerLogMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
+	switch edge {
+	case ledgerlog.EdgeAgency:
+		return m.Client().Agency.Query().Where(agency.IDIn(ids...)).Count(ctx)
+	case ledgerlog.EdgeRegistrant:
+		return m.Client().Registrant.Query().Where(registrant.IDIn(ids...)).Count(ctx)
+	case ledgerlog.EdgeAssignment:
+		return m.Client().Assignment.Query().Where(assignment.IDIn(ids...)).Count(ctx)
+	case ledgerlog.EdgeRecordedBy:
+		return m.Client().Account.Query().Where(account.IDIn(ids...)).Count(ctx)
+	}
+	return 0, fmt.Errorf("LedgerLog has no edge %q", edge)
+}
+
+// EdgeKeyOnTarget reports whether linking the named edge of a LedgerLog writes the target's row
+// (its foreign key or a join table) rather than the LedgerLog's own.
+func (m *LedgerLogMutation) EdgeKeyOnTarget(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// EdgeServerOwned reports whether the named edge of a LedgerLog is set only by the service that
+// owns it (annotated access.ServerOwnedEdge in ent/schema).
+func (m *LedgerLogMutation) EdgeServerOwned(edge string) bool {
+	switch edge {
+	}
+	return false
+}
+
+// CountEdgeTargets counts, under the privacy rules of ctx, the rows among ids that the named edge of
 // a MinimumWage may point at: rows the caller cannot see are not counted.
 func (m *MinimumWageMutation) CountEdgeTargets(ctx context.Context, edge string, ids []int) (int, error) {
 	switch edge {
@@ -625,6 +697,8 @@ func (m *OrgUnitMutation) CountEdgeTargets(ctx context.Context, edge string, ids
 		return m.Client().Posting.Query().Where(posting.IDIn(ids...)).Count(ctx)
 	case orgunit.EdgeAssignments:
 		return m.Client().Assignment.Query().Where(assignment.IDIn(ids...)).Count(ctx)
+	case orgunit.EdgeDispatchContacts:
+		return m.Client().DispatchContact.Query().Where(dispatchcontact.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("OrgUnit has no edge %q", edge)
 }
@@ -636,6 +710,8 @@ func (m *OrgUnitMutation) EdgeKeyOnTarget(edge string) bool {
 	case orgunit.EdgePostings:
 		return true
 	case orgunit.EdgeAssignments:
+		return true
+	case orgunit.EdgeDispatchContacts:
 		return true
 	}
 	return false
@@ -739,6 +815,8 @@ func (m *RegistrantMutation) CountEdgeTargets(ctx context.Context, edge string, 
 		return m.Client().ContactLog.Query().Where(contactlog.IDIn(ids...)).Count(ctx)
 	case registrant.EdgeConsents:
 		return m.Client().Consent.Query().Where(consent.IDIn(ids...)).Count(ctx)
+	case registrant.EdgeLedgerLogs:
+		return m.Client().LedgerLog.Query().Where(ledgerlog.IDIn(ids...)).Count(ctx)
 	}
 	return 0, fmt.Errorf("Registrant has no edge %q", edge)
 }
@@ -760,6 +838,8 @@ func (m *RegistrantMutation) EdgeKeyOnTarget(edge string) bool {
 	case registrant.EdgeContactLogs:
 		return true
 	case registrant.EdgeConsents:
+		return true
+	case registrant.EdgeLedgerLogs:
 		return true
 	}
 	return false

@@ -25,10 +25,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -114,10 +116,12 @@ func checkColumn(t, c string) error {
 			consent.Table:            consent.ValidColumn,
 			contactlog.Table:         contactlog.ValidColumn,
 			coordinator.Table:        coordinator.ValidColumn,
+			dispatchcontact.Table:    dispatchcontact.ValidColumn,
 			generalwage.Table:        generalwage.ValidColumn,
 			importjob.Table:          importjob.ValidColumn,
 			inquiry.Table:            inquiry.ValidColumn,
 			inquirymessage.Table:     inquirymessage.ValidColumn,
+			ledgerlog.Table:          ledgerlog.ValidColumn,
 			minimumwage.Table:        minimumwage.ValidColumn,
 			orgunit.Table:            orgunit.ValidColumn,
 			posting.Table:            posting.ValidColumn,

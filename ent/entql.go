@@ -16,10 +16,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -42,7 +44,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -342,6 +344,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   dispatchcontact.Table,
+			Columns: dispatchcontact.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: dispatchcontact.FieldID,
+			},
+		},
+		Type: "DispatchContact",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			dispatchcontact.FieldCreatedAt:  {Type: field.TypeTime, Column: dispatchcontact.FieldCreatedAt},
+			dispatchcontact.FieldUpdatedAt:  {Type: field.TypeTime, Column: dispatchcontact.FieldUpdatedAt},
+			dispatchcontact.FieldAgencyID:   {Type: field.TypeInt, Column: dispatchcontact.FieldAgencyID},
+			dispatchcontact.FieldRole:       {Type: field.TypeEnum, Column: dispatchcontact.FieldRole},
+			dispatchcontact.FieldSiteID:     {Type: field.TypeInt, Column: dispatchcontact.FieldSiteID},
+			dispatchcontact.FieldOrgUnitID:  {Type: field.TypeInt, Column: dispatchcontact.FieldOrgUnitID},
+			dispatchcontact.FieldScopeKey:   {Type: field.TypeString, Column: dispatchcontact.FieldScopeKey},
+			dispatchcontact.FieldName:       {Type: field.TypeString, Column: dispatchcontact.FieldName},
+			dispatchcontact.FieldDepartment: {Type: field.TypeString, Column: dispatchcontact.FieldDepartment},
+			dispatchcontact.FieldPhone:      {Type: field.TypeString, Column: dispatchcontact.FieldPhone},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   generalwage.Table,
 			Columns: generalwage.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -363,7 +388,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			generalwage.FieldCreatedAt:       {Type: field.TypeTime, Column: generalwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importjob.Table,
 			Columns: importjob.Columns,
@@ -395,7 +420,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importjob.FieldFinishedAt: {Type: field.TypeTime, Column: importjob.FieldFinishedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquiry.Table,
 			Columns: inquiry.Columns,
@@ -429,7 +454,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquiry.FieldEscalatedAt:    {Type: field.TypeTime, Column: inquiry.FieldEscalatedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   inquirymessage.Table,
 			Columns: inquirymessage.Columns,
@@ -449,7 +474,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			inquirymessage.FieldCreatedAt:       {Type: field.TypeTime, Column: inquirymessage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ledgerlog.Table,
+			Columns: ledgerlog.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ledgerlog.FieldID,
+			},
+		},
+		Type: "LedgerLog",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ledgerlog.FieldCreatedAt:    {Type: field.TypeTime, Column: ledgerlog.FieldCreatedAt},
+			ledgerlog.FieldUpdatedAt:    {Type: field.TypeTime, Column: ledgerlog.FieldUpdatedAt},
+			ledgerlog.FieldAgencyID:     {Type: field.TypeInt, Column: ledgerlog.FieldAgencyID},
+			ledgerlog.FieldKind:         {Type: field.TypeEnum, Column: ledgerlog.FieldKind},
+			ledgerlog.FieldRegistrantID: {Type: field.TypeInt, Column: ledgerlog.FieldRegistrantID},
+			ledgerlog.FieldAssignmentID: {Type: field.TypeInt, Column: ledgerlog.FieldAssignmentID},
+			ledgerlog.FieldOccurredOn:   {Type: field.TypeTime, Column: ledgerlog.FieldOccurredOn},
+			ledgerlog.FieldContent:      {Type: field.TypeString, Column: ledgerlog.FieldContent},
+			ledgerlog.FieldHandling:     {Type: field.TypeString, Column: ledgerlog.FieldHandling},
+			ledgerlog.FieldRecordedByID: {Type: field.TypeInt, Column: ledgerlog.FieldRecordedByID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   minimumwage.Table,
 			Columns: minimumwage.Columns,
@@ -468,7 +516,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			minimumwage.FieldCreatedAt:     {Type: field.TypeTime, Column: minimumwage.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   orgunit.Table,
 			Columns: orgunit.Columns,
@@ -486,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			orgunit.FieldName:      {Type: field.TypeString, Column: orgunit.FieldName},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   posting.Table,
 			Columns: posting.Columns,
@@ -497,42 +545,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Posting",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			posting.FieldCreatedAt:               {Type: field.TypeTime, Column: posting.FieldCreatedAt},
-			posting.FieldUpdatedAt:               {Type: field.TypeTime, Column: posting.FieldUpdatedAt},
-			posting.FieldAgencyID:                {Type: field.TypeInt, Column: posting.FieldAgencyID},
-			posting.FieldOrgUnitID:               {Type: field.TypeInt, Column: posting.FieldOrgUnitID},
-			posting.FieldAccountRepID:            {Type: field.TypeInt, Column: posting.FieldAccountRepID},
-			posting.FieldType:                    {Type: field.TypeEnum, Column: posting.FieldType},
-			posting.FieldVisibility:              {Type: field.TypeEnum, Column: posting.FieldVisibility},
-			posting.FieldStatus:                  {Type: field.TypeEnum, Column: posting.FieldStatus},
-			posting.FieldTitle:                   {Type: field.TypeString, Column: posting.FieldTitle},
-			posting.FieldExternalKey:             {Type: field.TypeString, Column: posting.FieldExternalKey},
-			posting.FieldDescription:             {Type: field.TypeString, Column: posting.FieldDescription},
-			posting.FieldJobCategory:             {Type: field.TypeString, Column: posting.FieldJobCategory},
-			posting.FieldRequiredSkills:          {Type: field.TypeJSON, Column: posting.FieldRequiredSkills},
-			posting.FieldTaskTags:                {Type: field.TypeJSON, Column: posting.FieldTaskTags},
-			posting.FieldHourlyWage:              {Type: field.TypeInt, Column: posting.FieldHourlyWage},
-			posting.FieldPrefecture:              {Type: field.TypeString, Column: posting.FieldPrefecture},
-			posting.FieldCity:                    {Type: field.TypeString, Column: posting.FieldCity},
-			posting.FieldNearestStation:          {Type: field.TypeString, Column: posting.FieldNearestStation},
-			posting.FieldWalkMinutes:             {Type: field.TypeInt, Column: posting.FieldWalkMinutes},
-			posting.FieldBusRequired:             {Type: field.TypeBool, Column: posting.FieldBusRequired},
-			posting.FieldWorkingHours:            {Type: field.TypeString, Column: posting.FieldWorkingHours},
-			posting.FieldAvgMonthlyOvertimeHours: {Type: field.TypeInt, Column: posting.FieldAvgMonthlyOvertimeHours},
-			posting.FieldStartDate:               {Type: field.TypeTime, Column: posting.FieldStartDate},
-			posting.FieldExpectedDurationMonths:  {Type: field.TypeInt, Column: posting.FieldExpectedDurationMonths},
-			posting.FieldHeadcount:               {Type: field.TypeInt, Column: posting.FieldHeadcount},
-			posting.FieldDisclosesClient:         {Type: field.TypeBool, Column: posting.FieldDisclosesClient},
-			posting.FieldRepostCount:             {Type: field.TypeInt, Column: posting.FieldRepostCount},
-			posting.FieldDepartmentDetails:       {Type: field.TypeString, Column: posting.FieldDepartmentDetails},
-			posting.FieldHiringReason:            {Type: field.TypeString, Column: posting.FieldHiringReason},
-			posting.FieldAtmosphereNotes:         {Type: field.TypeString, Column: posting.FieldAtmosphereNotes},
-			posting.FieldPredecessorTenureMonths: {Type: field.TypeInt, Column: posting.FieldPredecessorTenureMonths},
-			posting.FieldBillRate:                {Type: field.TypeInt, Column: posting.FieldBillRate},
-			posting.FieldClientContact:           {Type: field.TypeString, Column: posting.FieldClientContact},
+			posting.FieldCreatedAt:                {Type: field.TypeTime, Column: posting.FieldCreatedAt},
+			posting.FieldUpdatedAt:                {Type: field.TypeTime, Column: posting.FieldUpdatedAt},
+			posting.FieldAgencyID:                 {Type: field.TypeInt, Column: posting.FieldAgencyID},
+			posting.FieldOrgUnitID:                {Type: field.TypeInt, Column: posting.FieldOrgUnitID},
+			posting.FieldAccountRepID:             {Type: field.TypeInt, Column: posting.FieldAccountRepID},
+			posting.FieldType:                     {Type: field.TypeEnum, Column: posting.FieldType},
+			posting.FieldVisibility:               {Type: field.TypeEnum, Column: posting.FieldVisibility},
+			posting.FieldStatus:                   {Type: field.TypeEnum, Column: posting.FieldStatus},
+			posting.FieldTitle:                    {Type: field.TypeString, Column: posting.FieldTitle},
+			posting.FieldExternalKey:              {Type: field.TypeString, Column: posting.FieldExternalKey},
+			posting.FieldDescription:              {Type: field.TypeString, Column: posting.FieldDescription},
+			posting.FieldJobCategory:              {Type: field.TypeString, Column: posting.FieldJobCategory},
+			posting.FieldRequiredSkills:           {Type: field.TypeJSON, Column: posting.FieldRequiredSkills},
+			posting.FieldTaskTags:                 {Type: field.TypeJSON, Column: posting.FieldTaskTags},
+			posting.FieldHourlyWage:               {Type: field.TypeInt, Column: posting.FieldHourlyWage},
+			posting.FieldPrefecture:               {Type: field.TypeString, Column: posting.FieldPrefecture},
+			posting.FieldCity:                     {Type: field.TypeString, Column: posting.FieldCity},
+			posting.FieldNearestStation:           {Type: field.TypeString, Column: posting.FieldNearestStation},
+			posting.FieldWalkMinutes:              {Type: field.TypeInt, Column: posting.FieldWalkMinutes},
+			posting.FieldBusRequired:              {Type: field.TypeBool, Column: posting.FieldBusRequired},
+			posting.FieldWorkingHours:             {Type: field.TypeString, Column: posting.FieldWorkingHours},
+			posting.FieldAvgMonthlyOvertimeHours:  {Type: field.TypeInt, Column: posting.FieldAvgMonthlyOvertimeHours},
+			posting.FieldResponsibility:           {Type: field.TypeString, Column: posting.FieldResponsibility},
+			posting.FieldWorkingDays:              {Type: field.TypeString, Column: posting.FieldWorkingDays},
+			posting.FieldBreaks:                   {Type: field.TypeString, Column: posting.FieldBreaks},
+			posting.FieldOvertimeTerms:            {Type: field.TypeString, Column: posting.FieldOvertimeTerms},
+			posting.FieldHolidayWork:              {Type: field.TypeString, Column: posting.FieldHolidayWork},
+			posting.FieldSafetyHealth:             {Type: field.TypeString, Column: posting.FieldSafetyHealth},
+			posting.FieldWelfare:                  {Type: field.TypeString, Column: posting.FieldWelfare},
+			posting.FieldEarlyTerminationMeasures: {Type: field.TypeString, Column: posting.FieldEarlyTerminationMeasures},
+			posting.FieldTempToPermTerms:          {Type: field.TypeString, Column: posting.FieldTempToPermTerms},
+			posting.FieldStartDate:                {Type: field.TypeTime, Column: posting.FieldStartDate},
+			posting.FieldExpectedDurationMonths:   {Type: field.TypeInt, Column: posting.FieldExpectedDurationMonths},
+			posting.FieldHeadcount:                {Type: field.TypeInt, Column: posting.FieldHeadcount},
+			posting.FieldDisclosesClient:          {Type: field.TypeBool, Column: posting.FieldDisclosesClient},
+			posting.FieldRepostCount:              {Type: field.TypeInt, Column: posting.FieldRepostCount},
+			posting.FieldDepartmentDetails:        {Type: field.TypeString, Column: posting.FieldDepartmentDetails},
+			posting.FieldHiringReason:             {Type: field.TypeString, Column: posting.FieldHiringReason},
+			posting.FieldAtmosphereNotes:          {Type: field.TypeString, Column: posting.FieldAtmosphereNotes},
+			posting.FieldPredecessorTenureMonths:  {Type: field.TypeInt, Column: posting.FieldPredecessorTenureMonths},
+			posting.FieldBillRate:                 {Type: field.TypeInt, Column: posting.FieldBillRate},
+			posting.FieldClientContact:            {Type: field.TypeString, Column: posting.FieldClientContact},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   refreshtoken.Table,
 			Columns: refreshtoken.Columns,
@@ -554,7 +611,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			refreshtoken.FieldSuccessorSealed: {Type: field.TypeBytes, Column: refreshtoken.FieldSuccessorSealed},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registrant.Table,
 			Columns: registrant.Columns,
@@ -565,38 +622,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Registrant",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			registrant.FieldCreatedAt:                {Type: field.TypeTime, Column: registrant.FieldCreatedAt},
-			registrant.FieldUpdatedAt:                {Type: field.TypeTime, Column: registrant.FieldUpdatedAt},
-			registrant.FieldAgencyID:                 {Type: field.TypeInt, Column: registrant.FieldAgencyID},
-			registrant.FieldAccountID:                {Type: field.TypeInt, Column: registrant.FieldAccountID},
-			registrant.FieldName:                     {Type: field.TypeString, Column: registrant.FieldName},
-			registrant.FieldExternalKey:              {Type: field.TypeString, Column: registrant.FieldExternalKey},
-			registrant.FieldKana:                     {Type: field.TypeString, Column: registrant.FieldKana},
-			registrant.FieldPhone:                    {Type: field.TypeString, Column: registrant.FieldPhone},
-			registrant.FieldEmail:                    {Type: field.TypeString, Column: registrant.FieldEmail},
-			registrant.FieldPreferredContactHours:    {Type: field.TypeString, Column: registrant.FieldPreferredContactHours},
-			registrant.FieldPrefecture:               {Type: field.TypeString, Column: registrant.FieldPrefecture},
-			registrant.FieldCity:                     {Type: field.TypeString, Column: registrant.FieldCity},
-			registrant.FieldNearestStation:           {Type: field.TypeString, Column: registrant.FieldNearestStation},
-			registrant.FieldMaxCommuteMinutes:        {Type: field.TypeInt, Column: registrant.FieldMaxCommuteMinutes},
-			registrant.FieldAcceptsBus:               {Type: field.TypeBool, Column: registrant.FieldAcceptsBus},
-			registrant.FieldDesiredHourlyWage:        {Type: field.TypeInt, Column: registrant.FieldDesiredHourlyWage},
-			registrant.FieldDesiredJobCategories:     {Type: field.TypeJSON, Column: registrant.FieldDesiredJobCategories},
-			registrant.FieldAvailableFrom:            {Type: field.TypeTime, Column: registrant.FieldAvailableFrom},
-			registrant.FieldEmployment:               {Type: field.TypeEnum, Column: registrant.FieldEmployment},
-			registrant.FieldAgreementCovered:         {Type: field.TypeBool, Column: registrant.FieldAgreementCovered},
-			registrant.FieldRegisteredAt:             {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
-			registrant.FieldContactPressureFlaggedAt: {Type: field.TypeTime, Column: registrant.FieldContactPressureFlaggedAt},
-			registrant.FieldDaytimeStudent:           {Type: field.TypeBool, Column: registrant.FieldDaytimeStudent},
-			registrant.FieldIncomeExemption:          {Type: field.TypeBool, Column: registrant.FieldIncomeExemption},
-			registrant.FieldRetiredAtMandatoryAge:    {Type: field.TypeBool, Column: registrant.FieldRetiredAtMandatoryAge},
-			registrant.FieldBirthDate:                {Type: field.TypeTime, Column: registrant.FieldBirthDate},
-			registrant.FieldEducation:                {Type: field.TypeString, Column: registrant.FieldEducation},
-			registrant.FieldGender:                   {Type: field.TypeEnum, Column: registrant.FieldGender},
-			registrant.FieldAnonymizedAt:             {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
+			registrant.FieldCreatedAt:                   {Type: field.TypeTime, Column: registrant.FieldCreatedAt},
+			registrant.FieldUpdatedAt:                   {Type: field.TypeTime, Column: registrant.FieldUpdatedAt},
+			registrant.FieldAgencyID:                    {Type: field.TypeInt, Column: registrant.FieldAgencyID},
+			registrant.FieldAccountID:                   {Type: field.TypeInt, Column: registrant.FieldAccountID},
+			registrant.FieldName:                        {Type: field.TypeString, Column: registrant.FieldName},
+			registrant.FieldExternalKey:                 {Type: field.TypeString, Column: registrant.FieldExternalKey},
+			registrant.FieldKana:                        {Type: field.TypeString, Column: registrant.FieldKana},
+			registrant.FieldPhone:                       {Type: field.TypeString, Column: registrant.FieldPhone},
+			registrant.FieldEmail:                       {Type: field.TypeString, Column: registrant.FieldEmail},
+			registrant.FieldPreferredContactHours:       {Type: field.TypeString, Column: registrant.FieldPreferredContactHours},
+			registrant.FieldPrefecture:                  {Type: field.TypeString, Column: registrant.FieldPrefecture},
+			registrant.FieldCity:                        {Type: field.TypeString, Column: registrant.FieldCity},
+			registrant.FieldNearestStation:              {Type: field.TypeString, Column: registrant.FieldNearestStation},
+			registrant.FieldMaxCommuteMinutes:           {Type: field.TypeInt, Column: registrant.FieldMaxCommuteMinutes},
+			registrant.FieldAcceptsBus:                  {Type: field.TypeBool, Column: registrant.FieldAcceptsBus},
+			registrant.FieldDesiredHourlyWage:           {Type: field.TypeInt, Column: registrant.FieldDesiredHourlyWage},
+			registrant.FieldDesiredJobCategories:        {Type: field.TypeJSON, Column: registrant.FieldDesiredJobCategories},
+			registrant.FieldAvailableFrom:               {Type: field.TypeTime, Column: registrant.FieldAvailableFrom},
+			registrant.FieldEmployment:                  {Type: field.TypeEnum, Column: registrant.FieldEmployment},
+			registrant.FieldAgreementCovered:            {Type: field.TypeBool, Column: registrant.FieldAgreementCovered},
+			registrant.FieldHealthInsuranceEnrolled:     {Type: field.TypeBool, Column: registrant.FieldHealthInsuranceEnrolled},
+			registrant.FieldPensionInsuranceEnrolled:    {Type: field.TypeBool, Column: registrant.FieldPensionInsuranceEnrolled},
+			registrant.FieldEmploymentInsuranceEnrolled: {Type: field.TypeBool, Column: registrant.FieldEmploymentInsuranceEnrolled},
+			registrant.FieldInsuranceNotEnrolledReason:  {Type: field.TypeString, Column: registrant.FieldInsuranceNotEnrolledReason},
+			registrant.FieldRegisteredAt:                {Type: field.TypeTime, Column: registrant.FieldRegisteredAt},
+			registrant.FieldContactPressureFlaggedAt:    {Type: field.TypeTime, Column: registrant.FieldContactPressureFlaggedAt},
+			registrant.FieldDaytimeStudent:              {Type: field.TypeBool, Column: registrant.FieldDaytimeStudent},
+			registrant.FieldIncomeExemption:             {Type: field.TypeBool, Column: registrant.FieldIncomeExemption},
+			registrant.FieldRetiredAtMandatoryAge:       {Type: field.TypeBool, Column: registrant.FieldRetiredAtMandatoryAge},
+			registrant.FieldBirthDate:                   {Type: field.TypeTime, Column: registrant.FieldBirthDate},
+			registrant.FieldEducation:                   {Type: field.TypeString, Column: registrant.FieldEducation},
+			registrant.FieldGender:                      {Type: field.TypeEnum, Column: registrant.FieldGender},
+			registrant.FieldAnonymizedAt:                {Type: field.TypeTime, Column: registrant.FieldAnonymizedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   routingdecision.Table,
 			Columns: routingdecision.Columns,
@@ -618,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			routingdecision.FieldCreatedAt:           {Type: field.TypeTime, Column: routingdecision.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   salesrep.Table,
 			Columns: salesrep.Columns,
@@ -642,7 +703,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			salesrep.FieldLastAssignedAt: {Type: field.TypeTime, Column: salesrep.FieldLastAssignedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   skill.Table,
 			Columns: skill.Columns,
@@ -660,7 +721,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			skill.FieldYears:        {Type: field.TypeFloat64, Column: skill.FieldYears},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -685,7 +746,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldUpdatedAt:      {Type: field.TypeTime, Column: webhookdelivery.FieldUpdatedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -708,7 +769,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldDisabledReason: {Type: field.TypeString, Column: webhookendpoint.FieldDisabledReason},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookevent.Table,
 			Columns: webhookevent.Columns,
@@ -727,7 +788,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookevent.FieldCreatedAt: {Type: field.TypeTime, Column: webhookevent.FieldCreatedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workhistory.Table,
 			Columns: workhistory.Columns,
@@ -1016,6 +1077,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Assignment",
 	)
 	graph.MustAddE(
+		"ledger_logs",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   assignment.LedgerLogsTable,
+			Columns: []string{assignment.LedgerLogsColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"LedgerLog",
+	)
+	graph.MustAddE(
 		"agency",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1110,6 +1183,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ClientSite",
 		"OrgUnit",
+	)
+	graph.MustAddE(
+		"dispatch_contacts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   clientsite.DispatchContactsTable,
+			Columns: []string{clientsite.DispatchContactsColumn},
+			Bidi:    false,
+		},
+		"ClientSite",
+		"DispatchContact",
 	)
 	graph.MustAddE(
 		"conflict_date_notices",
@@ -1260,6 +1345,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   dispatchcontact.AgencyTable,
+			Columns: []string{dispatchcontact.AgencyColumn},
+			Bidi:    false,
+		},
+		"DispatchContact",
+		"Agency",
+	)
+	graph.MustAddE(
+		"site",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   dispatchcontact.SiteTable,
+			Columns: []string{dispatchcontact.SiteColumn},
+			Bidi:    false,
+		},
+		"DispatchContact",
+		"ClientSite",
+	)
+	graph.MustAddE(
+		"org_unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   dispatchcontact.OrgUnitTable,
+			Columns: []string{dispatchcontact.OrgUnitColumn},
+			Bidi:    false,
+		},
+		"DispatchContact",
+		"OrgUnit",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   generalwage.AgencyTable,
 			Columns: []string{generalwage.AgencyColumn},
 			Bidi:    false,
@@ -1392,6 +1513,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   ledgerlog.AgencyTable,
+			Columns: []string{ledgerlog.AgencyColumn},
+			Bidi:    false,
+		},
+		"LedgerLog",
+		"Agency",
+	)
+	graph.MustAddE(
+		"registrant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   ledgerlog.RegistrantTable,
+			Columns: []string{ledgerlog.RegistrantColumn},
+			Bidi:    false,
+		},
+		"LedgerLog",
+		"Registrant",
+	)
+	graph.MustAddE(
+		"assignment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   ledgerlog.AssignmentTable,
+			Columns: []string{ledgerlog.AssignmentColumn},
+			Bidi:    false,
+		},
+		"LedgerLog",
+		"Assignment",
+	)
+	graph.MustAddE(
+		"recorded_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   ledgerlog.RecordedByTable,
+			Columns: []string{ledgerlog.RecordedByColumn},
+			Bidi:    false,
+		},
+		"LedgerLog",
+		"Account",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   minimumwage.AgencyTable,
 			Columns: []string{minimumwage.AgencyColumn},
 			Bidi:    false,
@@ -1446,6 +1615,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"OrgUnit",
 		"Assignment",
+	)
+	graph.MustAddE(
+		"dispatch_contacts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+		},
+		"OrgUnit",
+		"DispatchContact",
 	)
 	graph.MustAddE(
 		"agency",
@@ -1638,6 +1819,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Registrant",
 		"Consent",
+	)
+	graph.MustAddE(
+		"ledger_logs",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+		},
+		"Registrant",
+		"LedgerLog",
 	)
 	graph.MustAddE(
 		"agency",
@@ -2813,6 +3006,20 @@ func (f *AssignmentFilter) WhereHasRenewalWith(preds ...predicate.Assignment) {
 	})))
 }
 
+// WhereHasLedgerLogs applies a predicate to check if query has an edge ledger_logs.
+func (f *AssignmentFilter) WhereHasLedgerLogs() {
+	f.Where(entql.HasEdge("ledger_logs"))
+}
+
+// WhereHasLedgerLogsWith applies a predicate to check if query has an edge ledger_logs with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasLedgerLogsWith(preds ...predicate.LedgerLog) {
+	f.Where(entql.HasEdgeWith("ledger_logs", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AuditEventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3154,6 +3361,20 @@ func (f *ClientSiteFilter) WhereHasOrgUnits() {
 // WhereHasOrgUnitsWith applies a predicate to check if query has an edge org_units with a given conditions (other predicates).
 func (f *ClientSiteFilter) WhereHasOrgUnitsWith(preds ...predicate.OrgUnit) {
 	f.Where(entql.HasEdgeWith("org_units", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDispatchContacts applies a predicate to check if query has an edge dispatch_contacts.
+func (f *ClientSiteFilter) WhereHasDispatchContacts() {
+	f.Where(entql.HasEdge("dispatch_contacts"))
+}
+
+// WhereHasDispatchContactsWith applies a predicate to check if query has an edge dispatch_contacts with a given conditions (other predicates).
+func (f *ClientSiteFilter) WhereHasDispatchContactsWith(preds ...predicate.DispatchContact) {
+	f.Where(entql.HasEdgeWith("dispatch_contacts", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3649,6 +3870,138 @@ func (f *CoordinatorFilter) WhereHasInquiriesWith(preds ...predicate.Inquiry) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DispatchContactQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DispatchContactQuery builder.
+func (_q *DispatchContactQuery) Filter() *DispatchContactFilter {
+	return &DispatchContactFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DispatchContactMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DispatchContactMutation builder.
+func (m *DispatchContactMutation) Filter() *DispatchContactFilter {
+	return &DispatchContactFilter{config: m.config, predicateAdder: m}
+}
+
+// DispatchContactFilter provides a generic filtering capability at runtime for DispatchContactQuery.
+type DispatchContactFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DispatchContactFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DispatchContactFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(dispatchcontact.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DispatchContactFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(dispatchcontact.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DispatchContactFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(dispatchcontact.FieldUpdatedAt))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *DispatchContactFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(dispatchcontact.FieldAgencyID))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *DispatchContactFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(dispatchcontact.FieldRole))
+}
+
+// WhereSiteID applies the entql int predicate on the site_id field.
+func (f *DispatchContactFilter) WhereSiteID(p entql.IntP) {
+	f.Where(p.Field(dispatchcontact.FieldSiteID))
+}
+
+// WhereOrgUnitID applies the entql int predicate on the org_unit_id field.
+func (f *DispatchContactFilter) WhereOrgUnitID(p entql.IntP) {
+	f.Where(p.Field(dispatchcontact.FieldOrgUnitID))
+}
+
+// WhereScopeKey applies the entql string predicate on the scope_key field.
+func (f *DispatchContactFilter) WhereScopeKey(p entql.StringP) {
+	f.Where(p.Field(dispatchcontact.FieldScopeKey))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *DispatchContactFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(dispatchcontact.FieldName))
+}
+
+// WhereDepartment applies the entql string predicate on the department field.
+func (f *DispatchContactFilter) WhereDepartment(p entql.StringP) {
+	f.Where(p.Field(dispatchcontact.FieldDepartment))
+}
+
+// WherePhone applies the entql string predicate on the phone field.
+func (f *DispatchContactFilter) WherePhone(p entql.StringP) {
+	f.Where(p.Field(dispatchcontact.FieldPhone))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *DispatchContactFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *DispatchContactFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSite applies a predicate to check if query has an edge site.
+func (f *DispatchContactFilter) WhereHasSite() {
+	f.Where(entql.HasEdge("site"))
+}
+
+// WhereHasSiteWith applies a predicate to check if query has an edge site with a given conditions (other predicates).
+func (f *DispatchContactFilter) WhereHasSiteWith(preds ...predicate.ClientSite) {
+	f.Where(entql.HasEdgeWith("site", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrgUnit applies a predicate to check if query has an edge org_unit.
+func (f *DispatchContactFilter) WhereHasOrgUnit() {
+	f.Where(entql.HasEdge("org_unit"))
+}
+
+// WhereHasOrgUnitWith applies a predicate to check if query has an edge org_unit with a given conditions (other predicates).
+func (f *DispatchContactFilter) WhereHasOrgUnitWith(preds ...predicate.OrgUnit) {
+	f.Where(entql.HasEdgeWith("org_unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *GeneralWageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3677,7 +4030,7 @@ type GeneralWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GeneralWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3781,7 +4134,7 @@ type ImportJobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportJobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3930,7 +4283,7 @@ type InquiryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4173,7 +4526,7 @@ type InquiryMessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InquiryMessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4248,6 +4601,152 @@ func (f *InquiryMessageFilter) WhereHasInquiryWith(preds ...predicate.Inquiry) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LedgerLogQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LedgerLogQuery builder.
+func (_q *LedgerLogQuery) Filter() *LedgerLogFilter {
+	return &LedgerLogFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LedgerLogMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LedgerLogMutation builder.
+func (m *LedgerLogMutation) Filter() *LedgerLogFilter {
+	return &LedgerLogFilter{config: m.config, predicateAdder: m}
+}
+
+// LedgerLogFilter provides a generic filtering capability at runtime for LedgerLogQuery.
+type LedgerLogFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LedgerLogFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LedgerLogFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ledgerlog.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LedgerLogFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(ledgerlog.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LedgerLogFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(ledgerlog.FieldUpdatedAt))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *LedgerLogFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(ledgerlog.FieldAgencyID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *LedgerLogFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(ledgerlog.FieldKind))
+}
+
+// WhereRegistrantID applies the entql int predicate on the registrant_id field.
+func (f *LedgerLogFilter) WhereRegistrantID(p entql.IntP) {
+	f.Where(p.Field(ledgerlog.FieldRegistrantID))
+}
+
+// WhereAssignmentID applies the entql int predicate on the assignment_id field.
+func (f *LedgerLogFilter) WhereAssignmentID(p entql.IntP) {
+	f.Where(p.Field(ledgerlog.FieldAssignmentID))
+}
+
+// WhereOccurredOn applies the entql time.Time predicate on the occurred_on field.
+func (f *LedgerLogFilter) WhereOccurredOn(p entql.TimeP) {
+	f.Where(p.Field(ledgerlog.FieldOccurredOn))
+}
+
+// WhereContent applies the entql string predicate on the content field.
+func (f *LedgerLogFilter) WhereContent(p entql.StringP) {
+	f.Where(p.Field(ledgerlog.FieldContent))
+}
+
+// WhereHandling applies the entql string predicate on the handling field.
+func (f *LedgerLogFilter) WhereHandling(p entql.StringP) {
+	f.Where(p.Field(ledgerlog.FieldHandling))
+}
+
+// WhereRecordedByID applies the entql int predicate on the recorded_by_id field.
+func (f *LedgerLogFilter) WhereRecordedByID(p entql.IntP) {
+	f.Where(p.Field(ledgerlog.FieldRecordedByID))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *LedgerLogFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *LedgerLogFilter) WhereHasAgencyWith(preds ...predicate.Agency) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrant applies a predicate to check if query has an edge registrant.
+func (f *LedgerLogFilter) WhereHasRegistrant() {
+	f.Where(entql.HasEdge("registrant"))
+}
+
+// WhereHasRegistrantWith applies a predicate to check if query has an edge registrant with a given conditions (other predicates).
+func (f *LedgerLogFilter) WhereHasRegistrantWith(preds ...predicate.Registrant) {
+	f.Where(entql.HasEdgeWith("registrant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssignment applies a predicate to check if query has an edge assignment.
+func (f *LedgerLogFilter) WhereHasAssignment() {
+	f.Where(entql.HasEdge("assignment"))
+}
+
+// WhereHasAssignmentWith applies a predicate to check if query has an edge assignment with a given conditions (other predicates).
+func (f *LedgerLogFilter) WhereHasAssignmentWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("assignment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRecordedBy applies a predicate to check if query has an edge recorded_by.
+func (f *LedgerLogFilter) WhereHasRecordedBy() {
+	f.Where(entql.HasEdge("recorded_by"))
+}
+
+// WhereHasRecordedByWith applies a predicate to check if query has an edge recorded_by with a given conditions (other predicates).
+func (f *LedgerLogFilter) WhereHasRecordedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("recorded_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MinimumWageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4276,7 +4775,7 @@ type MinimumWageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MinimumWageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4360,7 +4859,7 @@ type OrgUnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrgUnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4452,6 +4951,20 @@ func (f *OrgUnitFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
 	})))
 }
 
+// WhereHasDispatchContacts applies a predicate to check if query has an edge dispatch_contacts.
+func (f *OrgUnitFilter) WhereHasDispatchContacts() {
+	f.Where(entql.HasEdge("dispatch_contacts"))
+}
+
+// WhereHasDispatchContactsWith applies a predicate to check if query has an edge dispatch_contacts with a given conditions (other predicates).
+func (f *OrgUnitFilter) WhereHasDispatchContactsWith(preds ...predicate.DispatchContact) {
+	f.Where(entql.HasEdgeWith("dispatch_contacts", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PostingQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4481,7 +4994,7 @@ type PostingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4600,6 +5113,51 @@ func (f *PostingFilter) WhereWorkingHours(p entql.StringP) {
 // WhereAvgMonthlyOvertimeHours applies the entql int predicate on the avg_monthly_overtime_hours field.
 func (f *PostingFilter) WhereAvgMonthlyOvertimeHours(p entql.IntP) {
 	f.Where(p.Field(posting.FieldAvgMonthlyOvertimeHours))
+}
+
+// WhereResponsibility applies the entql string predicate on the responsibility field.
+func (f *PostingFilter) WhereResponsibility(p entql.StringP) {
+	f.Where(p.Field(posting.FieldResponsibility))
+}
+
+// WhereWorkingDays applies the entql string predicate on the working_days field.
+func (f *PostingFilter) WhereWorkingDays(p entql.StringP) {
+	f.Where(p.Field(posting.FieldWorkingDays))
+}
+
+// WhereBreaks applies the entql string predicate on the breaks field.
+func (f *PostingFilter) WhereBreaks(p entql.StringP) {
+	f.Where(p.Field(posting.FieldBreaks))
+}
+
+// WhereOvertimeTerms applies the entql string predicate on the overtime_terms field.
+func (f *PostingFilter) WhereOvertimeTerms(p entql.StringP) {
+	f.Where(p.Field(posting.FieldOvertimeTerms))
+}
+
+// WhereHolidayWork applies the entql string predicate on the holiday_work field.
+func (f *PostingFilter) WhereHolidayWork(p entql.StringP) {
+	f.Where(p.Field(posting.FieldHolidayWork))
+}
+
+// WhereSafetyHealth applies the entql string predicate on the safety_health field.
+func (f *PostingFilter) WhereSafetyHealth(p entql.StringP) {
+	f.Where(p.Field(posting.FieldSafetyHealth))
+}
+
+// WhereWelfare applies the entql string predicate on the welfare field.
+func (f *PostingFilter) WhereWelfare(p entql.StringP) {
+	f.Where(p.Field(posting.FieldWelfare))
+}
+
+// WhereEarlyTerminationMeasures applies the entql string predicate on the early_termination_measures field.
+func (f *PostingFilter) WhereEarlyTerminationMeasures(p entql.StringP) {
+	f.Where(p.Field(posting.FieldEarlyTerminationMeasures))
+}
+
+// WhereTempToPermTerms applies the entql string predicate on the temp_to_perm_terms field.
+func (f *PostingFilter) WhereTempToPermTerms(p entql.StringP) {
+	f.Where(p.Field(posting.FieldTempToPermTerms))
 }
 
 // WhereStartDate applies the entql time.Time predicate on the start_date field.
@@ -4770,7 +5328,7 @@ type RefreshTokenFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RefreshTokenFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4869,7 +5427,7 @@ type RegistrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4978,6 +5536,26 @@ func (f *RegistrantFilter) WhereEmployment(p entql.StringP) {
 // WhereAgreementCovered applies the entql bool predicate on the agreement_covered field.
 func (f *RegistrantFilter) WhereAgreementCovered(p entql.BoolP) {
 	f.Where(p.Field(registrant.FieldAgreementCovered))
+}
+
+// WhereHealthInsuranceEnrolled applies the entql bool predicate on the health_insurance_enrolled field.
+func (f *RegistrantFilter) WhereHealthInsuranceEnrolled(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldHealthInsuranceEnrolled))
+}
+
+// WherePensionInsuranceEnrolled applies the entql bool predicate on the pension_insurance_enrolled field.
+func (f *RegistrantFilter) WherePensionInsuranceEnrolled(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldPensionInsuranceEnrolled))
+}
+
+// WhereEmploymentInsuranceEnrolled applies the entql bool predicate on the employment_insurance_enrolled field.
+func (f *RegistrantFilter) WhereEmploymentInsuranceEnrolled(p entql.BoolP) {
+	f.Where(p.Field(registrant.FieldEmploymentInsuranceEnrolled))
+}
+
+// WhereInsuranceNotEnrolledReason applies the entql string predicate on the insurance_not_enrolled_reason field.
+func (f *RegistrantFilter) WhereInsuranceNotEnrolledReason(p entql.StringP) {
+	f.Where(p.Field(registrant.FieldInsuranceNotEnrolledReason))
 }
 
 // WhereRegisteredAt applies the entql time.Time predicate on the registered_at field.
@@ -5151,6 +5729,20 @@ func (f *RegistrantFilter) WhereHasConsentsWith(preds ...predicate.Consent) {
 	})))
 }
 
+// WhereHasLedgerLogs applies a predicate to check if query has an edge ledger_logs.
+func (f *RegistrantFilter) WhereHasLedgerLogs() {
+	f.Where(entql.HasEdge("ledger_logs"))
+}
+
+// WhereHasLedgerLogsWith applies a predicate to check if query has an edge ledger_logs with a given conditions (other predicates).
+func (f *RegistrantFilter) WhereHasLedgerLogsWith(preds ...predicate.LedgerLog) {
+	f.Where(entql.HasEdgeWith("ledger_logs", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RoutingDecisionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5180,7 +5772,7 @@ type RoutingDecisionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RoutingDecisionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5335,7 +5927,7 @@ type SalesRepFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SalesRepFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5500,7 +6092,7 @@ type SkillFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SkillFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5593,7 +6185,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5735,7 +6327,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5853,7 +6445,7 @@ type WebhookEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5951,7 +6543,7 @@ type WorkHistoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkHistoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -21,7 +21,9 @@ import (
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -1357,6 +1359,19 @@ func (_q *ClientSiteQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				*wq = *query
 			})
 
+		case "dispatchContacts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DispatchContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, dispatchcontactImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDispatchContacts(alias, func(wq *DispatchContactQuery) {
+				*wq = *query
+			})
+
 		case "conflictDateNotices":
 			var (
 				alias = field.Alias
@@ -1957,6 +1972,150 @@ func newCoordinatorPaginateArgs(rv map[string]any) *coordinatorPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DispatchContactQuery) CollectFields(ctx context.Context, satisfies ...string) (*DispatchContactQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DispatchContactQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(dispatchcontact.Columns))
+		selectedFields = []string{dispatchcontact.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "site":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ClientSiteClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, clientsiteImplementors)...); err != nil {
+				return err
+			}
+			_q.withSite = query
+			if _, ok := fieldSeen[dispatchcontact.FieldSiteID]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldSiteID)
+				fieldSeen[dispatchcontact.FieldSiteID] = struct{}{}
+			}
+
+		case "orgUnit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrgUnitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, orgunitImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrgUnit = query
+			if _, ok := fieldSeen[dispatchcontact.FieldOrgUnitID]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldOrgUnitID)
+				fieldSeen[dispatchcontact.FieldOrgUnitID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[dispatchcontact.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldCreatedAt)
+				fieldSeen[dispatchcontact.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[dispatchcontact.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldUpdatedAt)
+				fieldSeen[dispatchcontact.FieldUpdatedAt] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[dispatchcontact.FieldRole]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldRole)
+				fieldSeen[dispatchcontact.FieldRole] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[dispatchcontact.FieldName]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldName)
+				fieldSeen[dispatchcontact.FieldName] = struct{}{}
+			}
+		case "department":
+			if _, ok := fieldSeen[dispatchcontact.FieldDepartment]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldDepartment)
+				fieldSeen[dispatchcontact.FieldDepartment] = struct{}{}
+			}
+		case "phone":
+			if _, ok := fieldSeen[dispatchcontact.FieldPhone]; !ok {
+				selectedFields = append(selectedFields, dispatchcontact.FieldPhone)
+				fieldSeen[dispatchcontact.FieldPhone] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type dispatchcontactPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DispatchContactPaginateOption
+}
+
+func newDispatchContactPaginateArgs(rv map[string]any) *dispatchcontactPaginateArgs {
+	args := &dispatchcontactPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DispatchContactOrder{Field: &DispatchContactOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDispatchContactOrder(order))
+			}
+		case *DispatchContactOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDispatchContactOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*DispatchContactWhereInput); ok {
+		args.opts = append(args.opts, WithDispatchContactFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *InquiryQuery) CollectFields(ctx context.Context, satisfies ...string) (*InquiryQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2189,6 +2348,165 @@ func newInquiryPaginateArgs(rv map[string]any) *inquiryPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LedgerLogQuery) CollectFields(ctx context.Context, satisfies ...string) (*LedgerLogQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LedgerLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(ledgerlog.Columns))
+		selectedFields = []string{ledgerlog.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "registrant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RegistrantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, registrantImplementors)...); err != nil {
+				return err
+			}
+			_q.withRegistrant = query
+			if _, ok := fieldSeen[ledgerlog.FieldRegistrantID]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldRegistrantID)
+				fieldSeen[ledgerlog.FieldRegistrantID] = struct{}{}
+			}
+
+		case "assignment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssignmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, assignmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withAssignment = query
+			if _, ok := fieldSeen[ledgerlog.FieldAssignmentID]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldAssignmentID)
+				fieldSeen[ledgerlog.FieldAssignmentID] = struct{}{}
+			}
+
+		case "recordedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecordedBy = query
+			if _, ok := fieldSeen[ledgerlog.FieldRecordedByID]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldRecordedByID)
+				fieldSeen[ledgerlog.FieldRecordedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[ledgerlog.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldCreatedAt)
+				fieldSeen[ledgerlog.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[ledgerlog.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldUpdatedAt)
+				fieldSeen[ledgerlog.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[ledgerlog.FieldKind]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldKind)
+				fieldSeen[ledgerlog.FieldKind] = struct{}{}
+			}
+		case "occurredOn":
+			if _, ok := fieldSeen[ledgerlog.FieldOccurredOn]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldOccurredOn)
+				fieldSeen[ledgerlog.FieldOccurredOn] = struct{}{}
+			}
+		case "content":
+			if _, ok := fieldSeen[ledgerlog.FieldContent]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldContent)
+				fieldSeen[ledgerlog.FieldContent] = struct{}{}
+			}
+		case "handling":
+			if _, ok := fieldSeen[ledgerlog.FieldHandling]; !ok {
+				selectedFields = append(selectedFields, ledgerlog.FieldHandling)
+				fieldSeen[ledgerlog.FieldHandling] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type ledgerlogPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LedgerLogPaginateOption
+}
+
+func newLedgerLogPaginateArgs(rv map[string]any) *ledgerlogPaginateArgs {
+	args := &ledgerlogPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LedgerLogOrder{Field: &LedgerLogOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLedgerLogOrder(order))
+			}
+		case *LedgerLogOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLedgerLogOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*LedgerLogWhereInput); ok {
+		args.opts = append(args.opts, WithLedgerLogFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *OrgUnitQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrgUnitQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2400,6 +2718,19 @@ func (_q *OrgUnitQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedAssignments(alias, func(wq *AssignmentQuery) {
+				*wq = *query
+			})
+
+		case "dispatchContacts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DispatchContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, dispatchcontactImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDispatchContacts(alias, func(wq *DispatchContactQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -2892,6 +3223,51 @@ func (_q *PostingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[posting.FieldAvgMonthlyOvertimeHours]; !ok {
 				selectedFields = append(selectedFields, posting.FieldAvgMonthlyOvertimeHours)
 				fieldSeen[posting.FieldAvgMonthlyOvertimeHours] = struct{}{}
+			}
+		case "responsibility":
+			if _, ok := fieldSeen[posting.FieldResponsibility]; !ok {
+				selectedFields = append(selectedFields, posting.FieldResponsibility)
+				fieldSeen[posting.FieldResponsibility] = struct{}{}
+			}
+		case "workingDays":
+			if _, ok := fieldSeen[posting.FieldWorkingDays]; !ok {
+				selectedFields = append(selectedFields, posting.FieldWorkingDays)
+				fieldSeen[posting.FieldWorkingDays] = struct{}{}
+			}
+		case "breaks":
+			if _, ok := fieldSeen[posting.FieldBreaks]; !ok {
+				selectedFields = append(selectedFields, posting.FieldBreaks)
+				fieldSeen[posting.FieldBreaks] = struct{}{}
+			}
+		case "overtimeTerms":
+			if _, ok := fieldSeen[posting.FieldOvertimeTerms]; !ok {
+				selectedFields = append(selectedFields, posting.FieldOvertimeTerms)
+				fieldSeen[posting.FieldOvertimeTerms] = struct{}{}
+			}
+		case "holidayWork":
+			if _, ok := fieldSeen[posting.FieldHolidayWork]; !ok {
+				selectedFields = append(selectedFields, posting.FieldHolidayWork)
+				fieldSeen[posting.FieldHolidayWork] = struct{}{}
+			}
+		case "safetyHealth":
+			if _, ok := fieldSeen[posting.FieldSafetyHealth]; !ok {
+				selectedFields = append(selectedFields, posting.FieldSafetyHealth)
+				fieldSeen[posting.FieldSafetyHealth] = struct{}{}
+			}
+		case "welfare":
+			if _, ok := fieldSeen[posting.FieldWelfare]; !ok {
+				selectedFields = append(selectedFields, posting.FieldWelfare)
+				fieldSeen[posting.FieldWelfare] = struct{}{}
+			}
+		case "earlyTerminationMeasures":
+			if _, ok := fieldSeen[posting.FieldEarlyTerminationMeasures]; !ok {
+				selectedFields = append(selectedFields, posting.FieldEarlyTerminationMeasures)
+				fieldSeen[posting.FieldEarlyTerminationMeasures] = struct{}{}
+			}
+		case "tempToPermTerms":
+			if _, ok := fieldSeen[posting.FieldTempToPermTerms]; !ok {
+				selectedFields = append(selectedFields, posting.FieldTempToPermTerms)
+				fieldSeen[posting.FieldTempToPermTerms] = struct{}{}
 			}
 		case "startDate":
 			if _, ok := fieldSeen[posting.FieldStartDate]; !ok {
@@ -3513,6 +3889,26 @@ func (_q *RegistrantQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[registrant.FieldAgreementCovered]; !ok {
 				selectedFields = append(selectedFields, registrant.FieldAgreementCovered)
 				fieldSeen[registrant.FieldAgreementCovered] = struct{}{}
+			}
+		case "healthInsuranceEnrolled":
+			if _, ok := fieldSeen[registrant.FieldHealthInsuranceEnrolled]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldHealthInsuranceEnrolled)
+				fieldSeen[registrant.FieldHealthInsuranceEnrolled] = struct{}{}
+			}
+		case "pensionInsuranceEnrolled":
+			if _, ok := fieldSeen[registrant.FieldPensionInsuranceEnrolled]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldPensionInsuranceEnrolled)
+				fieldSeen[registrant.FieldPensionInsuranceEnrolled] = struct{}{}
+			}
+		case "employmentInsuranceEnrolled":
+			if _, ok := fieldSeen[registrant.FieldEmploymentInsuranceEnrolled]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldEmploymentInsuranceEnrolled)
+				fieldSeen[registrant.FieldEmploymentInsuranceEnrolled] = struct{}{}
+			}
+		case "insuranceNotEnrolledReason":
+			if _, ok := fieldSeen[registrant.FieldInsuranceNotEnrolledReason]; !ok {
+				selectedFields = append(selectedFields, registrant.FieldInsuranceNotEnrolledReason)
+				fieldSeen[registrant.FieldInsuranceNotEnrolledReason] = struct{}{}
 			}
 		case "registeredAt":
 			if _, ok := fieldSeen[registrant.FieldRegisteredAt]; !ok {

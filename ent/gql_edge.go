@@ -196,6 +196,18 @@ func (_m *ClientSite) OrgUnits(
 	return _m.QueryOrgUnits().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *ClientSite) DispatchContacts(ctx context.Context) (result []*DispatchContact, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDispatchContacts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DispatchContactsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDispatchContacts().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *ClientSite) ConflictDateNotices(ctx context.Context) (result []*ConflictDateNotice, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedConflictDateNotices(graphql.GetFieldContext(ctx).Field.Alias)
@@ -268,6 +280,22 @@ func (_m *Coordinator) Inquiries(
 	return _m.QueryInquiries().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *DispatchContact) Site(ctx context.Context) (*ClientSite, error) {
+	result, err := _m.Edges.SiteOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySite().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *DispatchContact) OrgUnit(ctx context.Context) (*OrgUnit, error) {
+	result, err := _m.Edges.OrgUnitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrgUnit().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Inquiry) Registrant(ctx context.Context) (*Registrant, error) {
 	result, err := _m.Edges.RegistrantOrErr()
 	if IsNotLoaded(err) {
@@ -310,6 +338,30 @@ func (_m *Inquiry) RoutingDecisions(ctx context.Context) (result []*RoutingDecis
 		result, err = _m.QueryRoutingDecisions().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *LedgerLog) Registrant(ctx context.Context) (*Registrant, error) {
+	result, err := _m.Edges.RegistrantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRegistrant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *LedgerLog) Assignment(ctx context.Context) (*Assignment, error) {
+	result, err := _m.Edges.AssignmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssignment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LedgerLog) RecordedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.RecordedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecordedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *OrgUnit) Site(ctx context.Context) (*ClientSite, error) {
@@ -358,6 +410,18 @@ func (_m *OrgUnit) Assignments(
 		return conn, nil
 	}
 	return _m.QueryAssignments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *OrgUnit) DispatchContacts(ctx context.Context) (result []*DispatchContact, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDispatchContacts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DispatchContactsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDispatchContacts().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Posting) OrgUnit(ctx context.Context) (*OrgUnit, error) {

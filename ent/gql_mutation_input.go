@@ -376,34 +376,43 @@ func (c *OrgUnitUpdateOne) SetInput(i UpdateOrgUnitInput) *OrgUnitUpdateOne {
 
 // CreatePostingInput represents a mutation input for creating postings.
 type CreatePostingInput struct {
-	Type                    *posting.Type
-	Visibility              *posting.Visibility
-	Status                  *posting.Status
-	Title                   string
-	Description             *string
-	JobCategory             string
-	RequiredSkills          []string
-	TaskTags                []string
-	HourlyWage              int
-	Prefecture              string
-	City                    *string
-	NearestStation          *string
-	WalkMinutes             *int
-	BusRequired             *bool
-	WorkingHours            *string
-	AvgMonthlyOvertimeHours *int
-	StartDate               *time.Time
-	ExpectedDurationMonths  *int
-	Headcount               *int
-	DisclosesClient         *bool
-	RepostCount             *int
-	DepartmentDetails       *string
-	HiringReason            *string
-	AtmosphereNotes         *string
-	PredecessorTenureMonths *int
-	ClientContact           *string
-	OrgUnitID               int
-	AccountRepID            int
+	Type                     *posting.Type
+	Visibility               *posting.Visibility
+	Status                   *posting.Status
+	Title                    string
+	Description              *string
+	JobCategory              string
+	RequiredSkills           []string
+	TaskTags                 []string
+	HourlyWage               int
+	Prefecture               string
+	City                     *string
+	NearestStation           *string
+	WalkMinutes              *int
+	BusRequired              *bool
+	WorkingHours             *string
+	AvgMonthlyOvertimeHours  *int
+	Responsibility           *string
+	WorkingDays              *string
+	Breaks                   *string
+	OvertimeTerms            *string
+	HolidayWork              *string
+	SafetyHealth             *string
+	Welfare                  *string
+	EarlyTerminationMeasures *string
+	TempToPermTerms          *string
+	StartDate                *time.Time
+	ExpectedDurationMonths   *int
+	Headcount                *int
+	DisclosesClient          *bool
+	RepostCount              *int
+	DepartmentDetails        *string
+	HiringReason             *string
+	AtmosphereNotes          *string
+	PredecessorTenureMonths  *int
+	ClientContact            *string
+	OrgUnitID                int
+	AccountRepID             int
 }
 
 // Mutate applies the CreatePostingInput on the PostingMutation builder.
@@ -447,6 +456,33 @@ func (i *CreatePostingInput) Mutate(m *PostingMutation) {
 	}
 	if v := i.AvgMonthlyOvertimeHours; v != nil {
 		m.SetAvgMonthlyOvertimeHours(*v)
+	}
+	if v := i.Responsibility; v != nil {
+		m.SetResponsibility(*v)
+	}
+	if v := i.WorkingDays; v != nil {
+		m.SetWorkingDays(*v)
+	}
+	if v := i.Breaks; v != nil {
+		m.SetBreaks(*v)
+	}
+	if v := i.OvertimeTerms; v != nil {
+		m.SetOvertimeTerms(*v)
+	}
+	if v := i.HolidayWork; v != nil {
+		m.SetHolidayWork(*v)
+	}
+	if v := i.SafetyHealth; v != nil {
+		m.SetSafetyHealth(*v)
+	}
+	if v := i.Welfare; v != nil {
+		m.SetWelfare(*v)
+	}
+	if v := i.EarlyTerminationMeasures; v != nil {
+		m.SetEarlyTerminationMeasures(*v)
+	}
+	if v := i.TempToPermTerms; v != nil {
+		m.SetTempToPermTerms(*v)
 	}
 	if v := i.StartDate; v != nil {
 		m.SetStartDate(*v)
@@ -508,6 +544,15 @@ type UpdatePostingInput struct {
 	BusRequired                  *bool
 	WorkingHours                 *string
 	AvgMonthlyOvertimeHours      *int
+	Responsibility               *string
+	WorkingDays                  *string
+	Breaks                       *string
+	OvertimeTerms                *string
+	HolidayWork                  *string
+	SafetyHealth                 *string
+	Welfare                      *string
+	EarlyTerminationMeasures     *string
+	TempToPermTerms              *string
 	ClearStartDate               bool
 	StartDate                    *time.Time
 	ClearExpectedDurationMonths  bool
@@ -584,6 +629,33 @@ func (i *UpdatePostingInput) Mutate(m *PostingMutation) {
 	}
 	if v := i.AvgMonthlyOvertimeHours; v != nil {
 		m.SetAvgMonthlyOvertimeHours(*v)
+	}
+	if v := i.Responsibility; v != nil {
+		m.SetResponsibility(*v)
+	}
+	if v := i.WorkingDays; v != nil {
+		m.SetWorkingDays(*v)
+	}
+	if v := i.Breaks; v != nil {
+		m.SetBreaks(*v)
+	}
+	if v := i.OvertimeTerms; v != nil {
+		m.SetOvertimeTerms(*v)
+	}
+	if v := i.HolidayWork; v != nil {
+		m.SetHolidayWork(*v)
+	}
+	if v := i.SafetyHealth; v != nil {
+		m.SetSafetyHealth(*v)
+	}
+	if v := i.Welfare; v != nil {
+		m.SetWelfare(*v)
+	}
+	if v := i.EarlyTerminationMeasures; v != nil {
+		m.SetEarlyTerminationMeasures(*v)
+	}
+	if v := i.TempToPermTerms; v != nil {
+		m.SetTempToPermTerms(*v)
 	}
 	if i.ClearStartDate {
 		m.ClearStartDate()

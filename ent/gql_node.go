@@ -20,8 +20,10 @@ import (
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/internal"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -92,10 +94,20 @@ var coordinatorImplementors = []string{"Coordinator", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Coordinator) IsNode() {}
 
+var dispatchcontactImplementors = []string{"DispatchContact", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DispatchContact) IsNode() {}
+
 var inquiryImplementors = []string{"Inquiry", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Inquiry) IsNode() {}
+
+var ledgerlogImplementors = []string{"LedgerLog", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LedgerLog) IsNode() {}
 
 var orgunitImplementors = []string{"OrgUnit", "Node"}
 
@@ -308,11 +320,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case dispatchcontact.Table:
+		query := c.DispatchContact.Query().
+			Where(dispatchcontact.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, dispatchcontactImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case inquiry.Table:
 		query := c.Inquiry.Query().
 			Where(inquiry.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, inquiryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case ledgerlog.Table:
+		query := c.LedgerLog.Query().
+			Where(ledgerlog.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, ledgerlogImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -629,10 +659,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case dispatchcontact.Table:
+		query := c.DispatchContact.Query().
+			Where(dispatchcontact.IDIn(ids...))
+		query, err := query.CollectFields(ctx, dispatchcontactImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case inquiry.Table:
 		query := c.Inquiry.Query().
 			Where(inquiry.IDIn(ids...))
 		query, err := query.CollectFields(ctx, inquiryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case ledgerlog.Table:
+		query := c.LedgerLog.Query().
+			Where(ledgerlog.IDIn(ids...))
+		query, err := query.CollectFields(ctx, ledgerlogImplementors...)
 		if err != nil {
 			return nil, err
 		}

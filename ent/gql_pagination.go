@@ -25,7 +25,9 @@ import (
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
@@ -3667,6 +3669,320 @@ func (_m *Coordinator) ToEdge(order *CoordinatorOrder) *CoordinatorEdge {
 	}
 }
 
+// DispatchContactEdge is the edge representation of DispatchContact.
+type DispatchContactEdge struct {
+	Node   *DispatchContact `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// DispatchContactConnection is the connection containing edges to DispatchContact.
+type DispatchContactConnection struct {
+	Edges      []*DispatchContactEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *DispatchContactConnection) build(nodes []*DispatchContact, pager *dispatchcontactPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DispatchContact
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DispatchContact {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DispatchContact {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DispatchContactEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DispatchContactEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DispatchContactPaginateOption enables pagination customization.
+type DispatchContactPaginateOption func(*dispatchcontactPager) error
+
+// WithDispatchContactOrder configures pagination ordering.
+func WithDispatchContactOrder(order *DispatchContactOrder) DispatchContactPaginateOption {
+	if order == nil {
+		order = DefaultDispatchContactOrder
+	}
+	o := *order
+	return func(pager *dispatchcontactPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDispatchContactOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDispatchContactFilter configures pagination filter.
+func WithDispatchContactFilter(filter func(*DispatchContactQuery) (*DispatchContactQuery, error)) DispatchContactPaginateOption {
+	return func(pager *dispatchcontactPager) error {
+		if filter == nil {
+			return errors.New("DispatchContactQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type dispatchcontactPager struct {
+	reverse bool
+	order   *DispatchContactOrder
+	filter  func(*DispatchContactQuery) (*DispatchContactQuery, error)
+}
+
+func newDispatchContactPager(opts []DispatchContactPaginateOption, reverse bool) (*dispatchcontactPager, error) {
+	pager := &dispatchcontactPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDispatchContactOrder
+	}
+	return pager, nil
+}
+
+func (p *dispatchcontactPager) applyFilter(query *DispatchContactQuery) (*DispatchContactQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *dispatchcontactPager) toCursor(_m *DispatchContact) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *dispatchcontactPager) applyCursors(query *DispatchContactQuery, after, before *Cursor) (*DispatchContactQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDispatchContactOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *dispatchcontactPager) applyOrder(query *DispatchContactQuery) *DispatchContactQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDispatchContactOrder.Field {
+		query = query.Order(DefaultDispatchContactOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *dispatchcontactPager) orderExpr(query *DispatchContactQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDispatchContactOrder.Field {
+			b.Comma().Ident(DefaultDispatchContactOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DispatchContact.
+func (_m *DispatchContactQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DispatchContactPaginateOption,
+) (*DispatchContactConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDispatchContactPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DispatchContactConnection{Edges: []*DispatchContactEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DispatchContactOrderFieldCreatedAt orders DispatchContact by created_at.
+	DispatchContactOrderFieldCreatedAt = &DispatchContactOrderField{
+		Value: func(_m *DispatchContact) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: dispatchcontact.FieldCreatedAt,
+		toTerm: dispatchcontact.ByCreatedAt,
+		toCursor: func(_m *DispatchContact) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DispatchContactOrderFieldUpdatedAt orders DispatchContact by updated_at.
+	DispatchContactOrderFieldUpdatedAt = &DispatchContactOrderField{
+		Value: func(_m *DispatchContact) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: dispatchcontact.FieldUpdatedAt,
+		toTerm: dispatchcontact.ByUpdatedAt,
+		toCursor: func(_m *DispatchContact) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DispatchContactOrderField) String() string {
+	var str string
+	switch f.column {
+	case DispatchContactOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DispatchContactOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DispatchContactOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DispatchContactOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DispatchContactOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DispatchContactOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DispatchContactOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid DispatchContactOrderField", str)
+	}
+	return nil
+}
+
+// DispatchContactOrderField defines the ordering field of DispatchContact.
+type DispatchContactOrderField struct {
+	// Value extracts the ordering value from the given DispatchContact.
+	Value    func(*DispatchContact) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) dispatchcontact.OrderOption
+	toCursor func(*DispatchContact) Cursor
+}
+
+// DispatchContactOrder defines the ordering of DispatchContact.
+type DispatchContactOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *DispatchContactOrderField `json:"field"`
+}
+
+// DefaultDispatchContactOrder is the default ordering of DispatchContact.
+var DefaultDispatchContactOrder = &DispatchContactOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DispatchContactOrderField{
+		Value: func(_m *DispatchContact) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: dispatchcontact.FieldID,
+		toTerm: dispatchcontact.ByID,
+		toCursor: func(_m *DispatchContact) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DispatchContact into DispatchContactEdge.
+func (_m *DispatchContact) ToEdge(order *DispatchContactOrder) *DispatchContactEdge {
+	if order == nil {
+		order = DefaultDispatchContactOrder
+	}
+	return &DispatchContactEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // InquiryEdge is the edge representation of Inquiry.
 type InquiryEdge struct {
 	Node   *Inquiry `json:"node"`
@@ -4030,6 +4346,338 @@ func (_m *Inquiry) ToEdge(order *InquiryOrder) *InquiryEdge {
 		order = DefaultInquiryOrder
 	}
 	return &InquiryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LedgerLogEdge is the edge representation of LedgerLog.
+type LedgerLogEdge struct {
+	Node   *LedgerLog `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// LedgerLogConnection is the connection containing edges to LedgerLog.
+type LedgerLogConnection struct {
+	Edges      []*LedgerLogEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *LedgerLogConnection) build(nodes []*LedgerLog, pager *ledgerlogPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LedgerLog
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LedgerLog {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LedgerLog {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LedgerLogEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LedgerLogEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LedgerLogPaginateOption enables pagination customization.
+type LedgerLogPaginateOption func(*ledgerlogPager) error
+
+// WithLedgerLogOrder configures pagination ordering.
+func WithLedgerLogOrder(order *LedgerLogOrder) LedgerLogPaginateOption {
+	if order == nil {
+		order = DefaultLedgerLogOrder
+	}
+	o := *order
+	return func(pager *ledgerlogPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLedgerLogOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLedgerLogFilter configures pagination filter.
+func WithLedgerLogFilter(filter func(*LedgerLogQuery) (*LedgerLogQuery, error)) LedgerLogPaginateOption {
+	return func(pager *ledgerlogPager) error {
+		if filter == nil {
+			return errors.New("LedgerLogQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type ledgerlogPager struct {
+	reverse bool
+	order   *LedgerLogOrder
+	filter  func(*LedgerLogQuery) (*LedgerLogQuery, error)
+}
+
+func newLedgerLogPager(opts []LedgerLogPaginateOption, reverse bool) (*ledgerlogPager, error) {
+	pager := &ledgerlogPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLedgerLogOrder
+	}
+	return pager, nil
+}
+
+func (p *ledgerlogPager) applyFilter(query *LedgerLogQuery) (*LedgerLogQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *ledgerlogPager) toCursor(_m *LedgerLog) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *ledgerlogPager) applyCursors(query *LedgerLogQuery, after, before *Cursor) (*LedgerLogQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLedgerLogOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *ledgerlogPager) applyOrder(query *LedgerLogQuery) *LedgerLogQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLedgerLogOrder.Field {
+		query = query.Order(DefaultLedgerLogOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *ledgerlogPager) orderExpr(query *LedgerLogQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLedgerLogOrder.Field {
+			b.Comma().Ident(DefaultLedgerLogOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LedgerLog.
+func (_m *LedgerLogQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LedgerLogPaginateOption,
+) (*LedgerLogConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLedgerLogPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LedgerLogConnection{Edges: []*LedgerLogEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LedgerLogOrderFieldCreatedAt orders LedgerLog by created_at.
+	LedgerLogOrderFieldCreatedAt = &LedgerLogOrderField{
+		Value: func(_m *LedgerLog) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: ledgerlog.FieldCreatedAt,
+		toTerm: ledgerlog.ByCreatedAt,
+		toCursor: func(_m *LedgerLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LedgerLogOrderFieldUpdatedAt orders LedgerLog by updated_at.
+	LedgerLogOrderFieldUpdatedAt = &LedgerLogOrderField{
+		Value: func(_m *LedgerLog) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: ledgerlog.FieldUpdatedAt,
+		toTerm: ledgerlog.ByUpdatedAt,
+		toCursor: func(_m *LedgerLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LedgerLogOrderFieldOccurredOn orders LedgerLog by occurred_on.
+	LedgerLogOrderFieldOccurredOn = &LedgerLogOrderField{
+		Value: func(_m *LedgerLog) (ent.Value, error) {
+			return _m.OccurredOn, nil
+		},
+		column: ledgerlog.FieldOccurredOn,
+		toTerm: ledgerlog.ByOccurredOn,
+		toCursor: func(_m *LedgerLog) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OccurredOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LedgerLogOrderField) String() string {
+	var str string
+	switch f.column {
+	case LedgerLogOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LedgerLogOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LedgerLogOrderFieldOccurredOn.column:
+		str = "OCCURRED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LedgerLogOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LedgerLogOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LedgerLogOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LedgerLogOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LedgerLogOrderFieldUpdatedAt
+	case "OCCURRED_ON":
+		*f = *LedgerLogOrderFieldOccurredOn
+	default:
+		return fmt.Errorf("%s is not a valid LedgerLogOrderField", str)
+	}
+	return nil
+}
+
+// LedgerLogOrderField defines the ordering field of LedgerLog.
+type LedgerLogOrderField struct {
+	// Value extracts the ordering value from the given LedgerLog.
+	Value    func(*LedgerLog) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) ledgerlog.OrderOption
+	toCursor func(*LedgerLog) Cursor
+}
+
+// LedgerLogOrder defines the ordering of LedgerLog.
+type LedgerLogOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *LedgerLogOrderField `json:"field"`
+}
+
+// DefaultLedgerLogOrder is the default ordering of LedgerLog.
+var DefaultLedgerLogOrder = &LedgerLogOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LedgerLogOrderField{
+		Value: func(_m *LedgerLog) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: ledgerlog.FieldID,
+		toTerm: ledgerlog.ByID,
+		toCursor: func(_m *LedgerLog) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LedgerLog into LedgerLogEdge.
+func (_m *LedgerLog) ToEdge(order *LedgerLogOrder) *LedgerLogEdge {
+	if order == nil {
+		order = DefaultLedgerLogOrder
+	}
+	return &LedgerLogEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

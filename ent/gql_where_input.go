@@ -18,7 +18,9 @@ import (
 	"github.com/example/staffcrm/ent/conflictdatenotice"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -3871,6 +3873,378 @@ func (i *CoordinatorWhereInput) P() (predicate.Coordinator, error) {
 	}
 }
 
+// DispatchContactWhereInput represents a where input for filtering DispatchContact queries.
+type DispatchContactWhereInput struct {
+	Predicates []predicate.DispatchContact  `json:"-"`
+	Not        *DispatchContactWhereInput   `json:"not,omitempty"`
+	Or         []*DispatchContactWhereInput `json:"or,omitempty"`
+	And        []*DispatchContactWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "role" field predicates.
+	Role      *dispatchcontact.Role  `json:"role,omitempty"`
+	RoleNEQ   *dispatchcontact.Role  `json:"roleNEQ,omitempty"`
+	RoleIn    []dispatchcontact.Role `json:"roleIn,omitempty"`
+	RoleNotIn []dispatchcontact.Role `json:"roleNotIn,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "department" field predicates.
+	Department             *string  `json:"department,omitempty"`
+	DepartmentNEQ          *string  `json:"departmentNEQ,omitempty"`
+	DepartmentIn           []string `json:"departmentIn,omitempty"`
+	DepartmentNotIn        []string `json:"departmentNotIn,omitempty"`
+	DepartmentGT           *string  `json:"departmentGT,omitempty"`
+	DepartmentGTE          *string  `json:"departmentGTE,omitempty"`
+	DepartmentLT           *string  `json:"departmentLT,omitempty"`
+	DepartmentLTE          *string  `json:"departmentLTE,omitempty"`
+	DepartmentContains     *string  `json:"departmentContains,omitempty"`
+	DepartmentHasPrefix    *string  `json:"departmentHasPrefix,omitempty"`
+	DepartmentHasSuffix    *string  `json:"departmentHasSuffix,omitempty"`
+	DepartmentEqualFold    *string  `json:"departmentEqualFold,omitempty"`
+	DepartmentContainsFold *string  `json:"departmentContainsFold,omitempty"`
+
+	// "phone" field predicates.
+	Phone             *string  `json:"phone,omitempty"`
+	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
+	PhoneIn           []string `json:"phoneIn,omitempty"`
+	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
+	PhoneGT           *string  `json:"phoneGT,omitempty"`
+	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
+	PhoneLT           *string  `json:"phoneLT,omitempty"`
+	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
+	PhoneContains     *string  `json:"phoneContains,omitempty"`
+	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
+	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
+	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
+	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DispatchContactWhereInput) AddPredicates(predicates ...predicate.DispatchContact) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DispatchContactWhereInput filter on the DispatchContactQuery builder.
+func (i *DispatchContactWhereInput) Filter(q *DispatchContactQuery) (*DispatchContactQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDispatchContactWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDispatchContactWhereInput is returned in case the DispatchContactWhereInput is empty.
+var ErrEmptyDispatchContactWhereInput = errors.New("ent: empty predicate DispatchContactWhereInput")
+
+// P returns a predicate for filtering dispatchcontacts.
+// An error is returned if the input is empty or invalid.
+func (i *DispatchContactWhereInput) P() (predicate.DispatchContact, error) {
+	var predicates []predicate.DispatchContact
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, dispatchcontact.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DispatchContact, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, dispatchcontact.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DispatchContact, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, dispatchcontact.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, dispatchcontact.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, dispatchcontact.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, dispatchcontact.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, dispatchcontact.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, dispatchcontact.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, dispatchcontact.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, dispatchcontact.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, dispatchcontact.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, dispatchcontact.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, dispatchcontact.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, dispatchcontact.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Role != nil {
+		predicates = append(predicates, dispatchcontact.RoleEQ(*i.Role))
+	}
+	if i.RoleNEQ != nil {
+		predicates = append(predicates, dispatchcontact.RoleNEQ(*i.RoleNEQ))
+	}
+	if len(i.RoleIn) > 0 {
+		predicates = append(predicates, dispatchcontact.RoleIn(i.RoleIn...))
+	}
+	if len(i.RoleNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, dispatchcontact.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, dispatchcontact.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, dispatchcontact.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, dispatchcontact.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, dispatchcontact.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, dispatchcontact.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, dispatchcontact.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, dispatchcontact.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, dispatchcontact.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, dispatchcontact.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, dispatchcontact.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, dispatchcontact.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Department != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentEQ(*i.Department))
+	}
+	if i.DepartmentNEQ != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentNEQ(*i.DepartmentNEQ))
+	}
+	if len(i.DepartmentIn) > 0 {
+		predicates = append(predicates, dispatchcontact.DepartmentIn(i.DepartmentIn...))
+	}
+	if len(i.DepartmentNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.DepartmentNotIn(i.DepartmentNotIn...))
+	}
+	if i.DepartmentGT != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentGT(*i.DepartmentGT))
+	}
+	if i.DepartmentGTE != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentGTE(*i.DepartmentGTE))
+	}
+	if i.DepartmentLT != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentLT(*i.DepartmentLT))
+	}
+	if i.DepartmentLTE != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentLTE(*i.DepartmentLTE))
+	}
+	if i.DepartmentContains != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentContains(*i.DepartmentContains))
+	}
+	if i.DepartmentHasPrefix != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentHasPrefix(*i.DepartmentHasPrefix))
+	}
+	if i.DepartmentHasSuffix != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentHasSuffix(*i.DepartmentHasSuffix))
+	}
+	if i.DepartmentEqualFold != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentEqualFold(*i.DepartmentEqualFold))
+	}
+	if i.DepartmentContainsFold != nil {
+		predicates = append(predicates, dispatchcontact.DepartmentContainsFold(*i.DepartmentContainsFold))
+	}
+	if i.Phone != nil {
+		predicates = append(predicates, dispatchcontact.PhoneEQ(*i.Phone))
+	}
+	if i.PhoneNEQ != nil {
+		predicates = append(predicates, dispatchcontact.PhoneNEQ(*i.PhoneNEQ))
+	}
+	if len(i.PhoneIn) > 0 {
+		predicates = append(predicates, dispatchcontact.PhoneIn(i.PhoneIn...))
+	}
+	if len(i.PhoneNotIn) > 0 {
+		predicates = append(predicates, dispatchcontact.PhoneNotIn(i.PhoneNotIn...))
+	}
+	if i.PhoneGT != nil {
+		predicates = append(predicates, dispatchcontact.PhoneGT(*i.PhoneGT))
+	}
+	if i.PhoneGTE != nil {
+		predicates = append(predicates, dispatchcontact.PhoneGTE(*i.PhoneGTE))
+	}
+	if i.PhoneLT != nil {
+		predicates = append(predicates, dispatchcontact.PhoneLT(*i.PhoneLT))
+	}
+	if i.PhoneLTE != nil {
+		predicates = append(predicates, dispatchcontact.PhoneLTE(*i.PhoneLTE))
+	}
+	if i.PhoneContains != nil {
+		predicates = append(predicates, dispatchcontact.PhoneContains(*i.PhoneContains))
+	}
+	if i.PhoneHasPrefix != nil {
+		predicates = append(predicates, dispatchcontact.PhoneHasPrefix(*i.PhoneHasPrefix))
+	}
+	if i.PhoneHasSuffix != nil {
+		predicates = append(predicates, dispatchcontact.PhoneHasSuffix(*i.PhoneHasSuffix))
+	}
+	if i.PhoneEqualFold != nil {
+		predicates = append(predicates, dispatchcontact.PhoneEqualFold(*i.PhoneEqualFold))
+	}
+	if i.PhoneContainsFold != nil {
+		predicates = append(predicates, dispatchcontact.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDispatchContactWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return dispatchcontact.And(predicates...), nil
+	}
+}
+
 // InquiryWhereInput represents a where input for filtering Inquiry queries.
 type InquiryWhereInput struct {
 	Predicates []predicate.Inquiry  `json:"-"`
@@ -4517,6 +4891,366 @@ func (i *InquiryWhereInput) P() (predicate.Inquiry, error) {
 	}
 }
 
+// LedgerLogWhereInput represents a where input for filtering LedgerLog queries.
+type LedgerLogWhereInput struct {
+	Predicates []predicate.LedgerLog  `json:"-"`
+	Not        *LedgerLogWhereInput   `json:"not,omitempty"`
+	Or         []*LedgerLogWhereInput `json:"or,omitempty"`
+	And        []*LedgerLogWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *ledgerlog.Kind  `json:"kind,omitempty"`
+	KindNEQ   *ledgerlog.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []ledgerlog.Kind `json:"kindIn,omitempty"`
+	KindNotIn []ledgerlog.Kind `json:"kindNotIn,omitempty"`
+
+	// "occurred_on" field predicates.
+	OccurredOn      *time.Time  `json:"occurredOn,omitempty"`
+	OccurredOnNEQ   *time.Time  `json:"occurredOnNEQ,omitempty"`
+	OccurredOnIn    []time.Time `json:"occurredOnIn,omitempty"`
+	OccurredOnNotIn []time.Time `json:"occurredOnNotIn,omitempty"`
+	OccurredOnGT    *time.Time  `json:"occurredOnGT,omitempty"`
+	OccurredOnGTE   *time.Time  `json:"occurredOnGTE,omitempty"`
+	OccurredOnLT    *time.Time  `json:"occurredOnLT,omitempty"`
+	OccurredOnLTE   *time.Time  `json:"occurredOnLTE,omitempty"`
+
+	// "content" field predicates.
+	Content             *string  `json:"content,omitempty"`
+	ContentNEQ          *string  `json:"contentNEQ,omitempty"`
+	ContentIn           []string `json:"contentIn,omitempty"`
+	ContentNotIn        []string `json:"contentNotIn,omitempty"`
+	ContentGT           *string  `json:"contentGT,omitempty"`
+	ContentGTE          *string  `json:"contentGTE,omitempty"`
+	ContentLT           *string  `json:"contentLT,omitempty"`
+	ContentLTE          *string  `json:"contentLTE,omitempty"`
+	ContentContains     *string  `json:"contentContains,omitempty"`
+	ContentHasPrefix    *string  `json:"contentHasPrefix,omitempty"`
+	ContentHasSuffix    *string  `json:"contentHasSuffix,omitempty"`
+	ContentEqualFold    *string  `json:"contentEqualFold,omitempty"`
+	ContentContainsFold *string  `json:"contentContainsFold,omitempty"`
+
+	// "handling" field predicates.
+	Handling             *string  `json:"handling,omitempty"`
+	HandlingNEQ          *string  `json:"handlingNEQ,omitempty"`
+	HandlingIn           []string `json:"handlingIn,omitempty"`
+	HandlingNotIn        []string `json:"handlingNotIn,omitempty"`
+	HandlingGT           *string  `json:"handlingGT,omitempty"`
+	HandlingGTE          *string  `json:"handlingGTE,omitempty"`
+	HandlingLT           *string  `json:"handlingLT,omitempty"`
+	HandlingLTE          *string  `json:"handlingLTE,omitempty"`
+	HandlingContains     *string  `json:"handlingContains,omitempty"`
+	HandlingHasPrefix    *string  `json:"handlingHasPrefix,omitempty"`
+	HandlingHasSuffix    *string  `json:"handlingHasSuffix,omitempty"`
+	HandlingIsNil        bool     `json:"handlingIsNil,omitempty"`
+	HandlingNotNil       bool     `json:"handlingNotNil,omitempty"`
+	HandlingEqualFold    *string  `json:"handlingEqualFold,omitempty"`
+	HandlingContainsFold *string  `json:"handlingContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LedgerLogWhereInput) AddPredicates(predicates ...predicate.LedgerLog) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LedgerLogWhereInput filter on the LedgerLogQuery builder.
+func (i *LedgerLogWhereInput) Filter(q *LedgerLogQuery) (*LedgerLogQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLedgerLogWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLedgerLogWhereInput is returned in case the LedgerLogWhereInput is empty.
+var ErrEmptyLedgerLogWhereInput = errors.New("ent: empty predicate LedgerLogWhereInput")
+
+// P returns a predicate for filtering ledgerlogs.
+// An error is returned if the input is empty or invalid.
+func (i *LedgerLogWhereInput) P() (predicate.LedgerLog, error) {
+	var predicates []predicate.LedgerLog
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, ledgerlog.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LedgerLog, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, ledgerlog.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LedgerLog, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, ledgerlog.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, ledgerlog.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, ledgerlog.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, ledgerlog.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, ledgerlog.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, ledgerlog.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, ledgerlog.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, ledgerlog.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, ledgerlog.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, ledgerlog.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, ledgerlog.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, ledgerlog.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, ledgerlog.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, ledgerlog.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, ledgerlog.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.KindNotIn(i.KindNotIn...))
+	}
+	if i.OccurredOn != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnEQ(*i.OccurredOn))
+	}
+	if i.OccurredOnNEQ != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnNEQ(*i.OccurredOnNEQ))
+	}
+	if len(i.OccurredOnIn) > 0 {
+		predicates = append(predicates, ledgerlog.OccurredOnIn(i.OccurredOnIn...))
+	}
+	if len(i.OccurredOnNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.OccurredOnNotIn(i.OccurredOnNotIn...))
+	}
+	if i.OccurredOnGT != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnGT(*i.OccurredOnGT))
+	}
+	if i.OccurredOnGTE != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnGTE(*i.OccurredOnGTE))
+	}
+	if i.OccurredOnLT != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnLT(*i.OccurredOnLT))
+	}
+	if i.OccurredOnLTE != nil {
+		predicates = append(predicates, ledgerlog.OccurredOnLTE(*i.OccurredOnLTE))
+	}
+	if i.Content != nil {
+		predicates = append(predicates, ledgerlog.ContentEQ(*i.Content))
+	}
+	if i.ContentNEQ != nil {
+		predicates = append(predicates, ledgerlog.ContentNEQ(*i.ContentNEQ))
+	}
+	if len(i.ContentIn) > 0 {
+		predicates = append(predicates, ledgerlog.ContentIn(i.ContentIn...))
+	}
+	if len(i.ContentNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.ContentNotIn(i.ContentNotIn...))
+	}
+	if i.ContentGT != nil {
+		predicates = append(predicates, ledgerlog.ContentGT(*i.ContentGT))
+	}
+	if i.ContentGTE != nil {
+		predicates = append(predicates, ledgerlog.ContentGTE(*i.ContentGTE))
+	}
+	if i.ContentLT != nil {
+		predicates = append(predicates, ledgerlog.ContentLT(*i.ContentLT))
+	}
+	if i.ContentLTE != nil {
+		predicates = append(predicates, ledgerlog.ContentLTE(*i.ContentLTE))
+	}
+	if i.ContentContains != nil {
+		predicates = append(predicates, ledgerlog.ContentContains(*i.ContentContains))
+	}
+	if i.ContentHasPrefix != nil {
+		predicates = append(predicates, ledgerlog.ContentHasPrefix(*i.ContentHasPrefix))
+	}
+	if i.ContentHasSuffix != nil {
+		predicates = append(predicates, ledgerlog.ContentHasSuffix(*i.ContentHasSuffix))
+	}
+	if i.ContentEqualFold != nil {
+		predicates = append(predicates, ledgerlog.ContentEqualFold(*i.ContentEqualFold))
+	}
+	if i.ContentContainsFold != nil {
+		predicates = append(predicates, ledgerlog.ContentContainsFold(*i.ContentContainsFold))
+	}
+	if i.Handling != nil {
+		predicates = append(predicates, ledgerlog.HandlingEQ(*i.Handling))
+	}
+	if i.HandlingNEQ != nil {
+		predicates = append(predicates, ledgerlog.HandlingNEQ(*i.HandlingNEQ))
+	}
+	if len(i.HandlingIn) > 0 {
+		predicates = append(predicates, ledgerlog.HandlingIn(i.HandlingIn...))
+	}
+	if len(i.HandlingNotIn) > 0 {
+		predicates = append(predicates, ledgerlog.HandlingNotIn(i.HandlingNotIn...))
+	}
+	if i.HandlingGT != nil {
+		predicates = append(predicates, ledgerlog.HandlingGT(*i.HandlingGT))
+	}
+	if i.HandlingGTE != nil {
+		predicates = append(predicates, ledgerlog.HandlingGTE(*i.HandlingGTE))
+	}
+	if i.HandlingLT != nil {
+		predicates = append(predicates, ledgerlog.HandlingLT(*i.HandlingLT))
+	}
+	if i.HandlingLTE != nil {
+		predicates = append(predicates, ledgerlog.HandlingLTE(*i.HandlingLTE))
+	}
+	if i.HandlingContains != nil {
+		predicates = append(predicates, ledgerlog.HandlingContains(*i.HandlingContains))
+	}
+	if i.HandlingHasPrefix != nil {
+		predicates = append(predicates, ledgerlog.HandlingHasPrefix(*i.HandlingHasPrefix))
+	}
+	if i.HandlingHasSuffix != nil {
+		predicates = append(predicates, ledgerlog.HandlingHasSuffix(*i.HandlingHasSuffix))
+	}
+	if i.HandlingIsNil {
+		predicates = append(predicates, ledgerlog.HandlingIsNil())
+	}
+	if i.HandlingNotNil {
+		predicates = append(predicates, ledgerlog.HandlingNotNil())
+	}
+	if i.HandlingEqualFold != nil {
+		predicates = append(predicates, ledgerlog.HandlingEqualFold(*i.HandlingEqualFold))
+	}
+	if i.HandlingContainsFold != nil {
+		predicates = append(predicates, ledgerlog.HandlingContainsFold(*i.HandlingContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLedgerLogWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return ledgerlog.And(predicates...), nil
+	}
+}
+
 // OrgUnitWhereInput represents a where input for filtering OrgUnit queries.
 type OrgUnitWhereInput struct {
 	Predicates []predicate.OrgUnit  `json:"-"`
@@ -4973,6 +5707,141 @@ type PostingWhereInput struct {
 	AvgMonthlyOvertimeHoursGTE   *int  `json:"avgMonthlyOvertimeHoursGTE,omitempty"`
 	AvgMonthlyOvertimeHoursLT    *int  `json:"avgMonthlyOvertimeHoursLT,omitempty"`
 	AvgMonthlyOvertimeHoursLTE   *int  `json:"avgMonthlyOvertimeHoursLTE,omitempty"`
+
+	// "responsibility" field predicates.
+	Responsibility             *string  `json:"responsibility,omitempty"`
+	ResponsibilityNEQ          *string  `json:"responsibilityNEQ,omitempty"`
+	ResponsibilityIn           []string `json:"responsibilityIn,omitempty"`
+	ResponsibilityNotIn        []string `json:"responsibilityNotIn,omitempty"`
+	ResponsibilityGT           *string  `json:"responsibilityGT,omitempty"`
+	ResponsibilityGTE          *string  `json:"responsibilityGTE,omitempty"`
+	ResponsibilityLT           *string  `json:"responsibilityLT,omitempty"`
+	ResponsibilityLTE          *string  `json:"responsibilityLTE,omitempty"`
+	ResponsibilityContains     *string  `json:"responsibilityContains,omitempty"`
+	ResponsibilityHasPrefix    *string  `json:"responsibilityHasPrefix,omitempty"`
+	ResponsibilityHasSuffix    *string  `json:"responsibilityHasSuffix,omitempty"`
+	ResponsibilityEqualFold    *string  `json:"responsibilityEqualFold,omitempty"`
+	ResponsibilityContainsFold *string  `json:"responsibilityContainsFold,omitempty"`
+
+	// "working_days" field predicates.
+	WorkingDays             *string  `json:"workingDays,omitempty"`
+	WorkingDaysNEQ          *string  `json:"workingDaysNEQ,omitempty"`
+	WorkingDaysIn           []string `json:"workingDaysIn,omitempty"`
+	WorkingDaysNotIn        []string `json:"workingDaysNotIn,omitempty"`
+	WorkingDaysGT           *string  `json:"workingDaysGT,omitempty"`
+	WorkingDaysGTE          *string  `json:"workingDaysGTE,omitempty"`
+	WorkingDaysLT           *string  `json:"workingDaysLT,omitempty"`
+	WorkingDaysLTE          *string  `json:"workingDaysLTE,omitempty"`
+	WorkingDaysContains     *string  `json:"workingDaysContains,omitempty"`
+	WorkingDaysHasPrefix    *string  `json:"workingDaysHasPrefix,omitempty"`
+	WorkingDaysHasSuffix    *string  `json:"workingDaysHasSuffix,omitempty"`
+	WorkingDaysEqualFold    *string  `json:"workingDaysEqualFold,omitempty"`
+	WorkingDaysContainsFold *string  `json:"workingDaysContainsFold,omitempty"`
+
+	// "breaks" field predicates.
+	Breaks             *string  `json:"breaks,omitempty"`
+	BreaksNEQ          *string  `json:"breaksNEQ,omitempty"`
+	BreaksIn           []string `json:"breaksIn,omitempty"`
+	BreaksNotIn        []string `json:"breaksNotIn,omitempty"`
+	BreaksGT           *string  `json:"breaksGT,omitempty"`
+	BreaksGTE          *string  `json:"breaksGTE,omitempty"`
+	BreaksLT           *string  `json:"breaksLT,omitempty"`
+	BreaksLTE          *string  `json:"breaksLTE,omitempty"`
+	BreaksContains     *string  `json:"breaksContains,omitempty"`
+	BreaksHasPrefix    *string  `json:"breaksHasPrefix,omitempty"`
+	BreaksHasSuffix    *string  `json:"breaksHasSuffix,omitempty"`
+	BreaksEqualFold    *string  `json:"breaksEqualFold,omitempty"`
+	BreaksContainsFold *string  `json:"breaksContainsFold,omitempty"`
+
+	// "overtime_terms" field predicates.
+	OvertimeTerms             *string  `json:"overtimeTerms,omitempty"`
+	OvertimeTermsNEQ          *string  `json:"overtimeTermsNEQ,omitempty"`
+	OvertimeTermsIn           []string `json:"overtimeTermsIn,omitempty"`
+	OvertimeTermsNotIn        []string `json:"overtimeTermsNotIn,omitempty"`
+	OvertimeTermsGT           *string  `json:"overtimeTermsGT,omitempty"`
+	OvertimeTermsGTE          *string  `json:"overtimeTermsGTE,omitempty"`
+	OvertimeTermsLT           *string  `json:"overtimeTermsLT,omitempty"`
+	OvertimeTermsLTE          *string  `json:"overtimeTermsLTE,omitempty"`
+	OvertimeTermsContains     *string  `json:"overtimeTermsContains,omitempty"`
+	OvertimeTermsHasPrefix    *string  `json:"overtimeTermsHasPrefix,omitempty"`
+	OvertimeTermsHasSuffix    *string  `json:"overtimeTermsHasSuffix,omitempty"`
+	OvertimeTermsEqualFold    *string  `json:"overtimeTermsEqualFold,omitempty"`
+	OvertimeTermsContainsFold *string  `json:"overtimeTermsContainsFold,omitempty"`
+
+	// "holiday_work" field predicates.
+	HolidayWork             *string  `json:"holidayWork,omitempty"`
+	HolidayWorkNEQ          *string  `json:"holidayWorkNEQ,omitempty"`
+	HolidayWorkIn           []string `json:"holidayWorkIn,omitempty"`
+	HolidayWorkNotIn        []string `json:"holidayWorkNotIn,omitempty"`
+	HolidayWorkGT           *string  `json:"holidayWorkGT,omitempty"`
+	HolidayWorkGTE          *string  `json:"holidayWorkGTE,omitempty"`
+	HolidayWorkLT           *string  `json:"holidayWorkLT,omitempty"`
+	HolidayWorkLTE          *string  `json:"holidayWorkLTE,omitempty"`
+	HolidayWorkContains     *string  `json:"holidayWorkContains,omitempty"`
+	HolidayWorkHasPrefix    *string  `json:"holidayWorkHasPrefix,omitempty"`
+	HolidayWorkHasSuffix    *string  `json:"holidayWorkHasSuffix,omitempty"`
+	HolidayWorkEqualFold    *string  `json:"holidayWorkEqualFold,omitempty"`
+	HolidayWorkContainsFold *string  `json:"holidayWorkContainsFold,omitempty"`
+
+	// "safety_health" field predicates.
+	SafetyHealth             *string  `json:"safetyHealth,omitempty"`
+	SafetyHealthNEQ          *string  `json:"safetyHealthNEQ,omitempty"`
+	SafetyHealthIn           []string `json:"safetyHealthIn,omitempty"`
+	SafetyHealthNotIn        []string `json:"safetyHealthNotIn,omitempty"`
+	SafetyHealthGT           *string  `json:"safetyHealthGT,omitempty"`
+	SafetyHealthGTE          *string  `json:"safetyHealthGTE,omitempty"`
+	SafetyHealthLT           *string  `json:"safetyHealthLT,omitempty"`
+	SafetyHealthLTE          *string  `json:"safetyHealthLTE,omitempty"`
+	SafetyHealthContains     *string  `json:"safetyHealthContains,omitempty"`
+	SafetyHealthHasPrefix    *string  `json:"safetyHealthHasPrefix,omitempty"`
+	SafetyHealthHasSuffix    *string  `json:"safetyHealthHasSuffix,omitempty"`
+	SafetyHealthEqualFold    *string  `json:"safetyHealthEqualFold,omitempty"`
+	SafetyHealthContainsFold *string  `json:"safetyHealthContainsFold,omitempty"`
+
+	// "welfare" field predicates.
+	Welfare             *string  `json:"welfare,omitempty"`
+	WelfareNEQ          *string  `json:"welfareNEQ,omitempty"`
+	WelfareIn           []string `json:"welfareIn,omitempty"`
+	WelfareNotIn        []string `json:"welfareNotIn,omitempty"`
+	WelfareGT           *string  `json:"welfareGT,omitempty"`
+	WelfareGTE          *string  `json:"welfareGTE,omitempty"`
+	WelfareLT           *string  `json:"welfareLT,omitempty"`
+	WelfareLTE          *string  `json:"welfareLTE,omitempty"`
+	WelfareContains     *string  `json:"welfareContains,omitempty"`
+	WelfareHasPrefix    *string  `json:"welfareHasPrefix,omitempty"`
+	WelfareHasSuffix    *string  `json:"welfareHasSuffix,omitempty"`
+	WelfareEqualFold    *string  `json:"welfareEqualFold,omitempty"`
+	WelfareContainsFold *string  `json:"welfareContainsFold,omitempty"`
+
+	// "early_termination_measures" field predicates.
+	EarlyTerminationMeasures             *string  `json:"earlyTerminationMeasures,omitempty"`
+	EarlyTerminationMeasuresNEQ          *string  `json:"earlyTerminationMeasuresNEQ,omitempty"`
+	EarlyTerminationMeasuresIn           []string `json:"earlyTerminationMeasuresIn,omitempty"`
+	EarlyTerminationMeasuresNotIn        []string `json:"earlyTerminationMeasuresNotIn,omitempty"`
+	EarlyTerminationMeasuresGT           *string  `json:"earlyTerminationMeasuresGT,omitempty"`
+	EarlyTerminationMeasuresGTE          *string  `json:"earlyTerminationMeasuresGTE,omitempty"`
+	EarlyTerminationMeasuresLT           *string  `json:"earlyTerminationMeasuresLT,omitempty"`
+	EarlyTerminationMeasuresLTE          *string  `json:"earlyTerminationMeasuresLTE,omitempty"`
+	EarlyTerminationMeasuresContains     *string  `json:"earlyTerminationMeasuresContains,omitempty"`
+	EarlyTerminationMeasuresHasPrefix    *string  `json:"earlyTerminationMeasuresHasPrefix,omitempty"`
+	EarlyTerminationMeasuresHasSuffix    *string  `json:"earlyTerminationMeasuresHasSuffix,omitempty"`
+	EarlyTerminationMeasuresEqualFold    *string  `json:"earlyTerminationMeasuresEqualFold,omitempty"`
+	EarlyTerminationMeasuresContainsFold *string  `json:"earlyTerminationMeasuresContainsFold,omitempty"`
+
+	// "temp_to_perm_terms" field predicates.
+	TempToPermTerms             *string  `json:"tempToPermTerms,omitempty"`
+	TempToPermTermsNEQ          *string  `json:"tempToPermTermsNEQ,omitempty"`
+	TempToPermTermsIn           []string `json:"tempToPermTermsIn,omitempty"`
+	TempToPermTermsNotIn        []string `json:"tempToPermTermsNotIn,omitempty"`
+	TempToPermTermsGT           *string  `json:"tempToPermTermsGT,omitempty"`
+	TempToPermTermsGTE          *string  `json:"tempToPermTermsGTE,omitempty"`
+	TempToPermTermsLT           *string  `json:"tempToPermTermsLT,omitempty"`
+	TempToPermTermsLTE          *string  `json:"tempToPermTermsLTE,omitempty"`
+	TempToPermTermsContains     *string  `json:"tempToPermTermsContains,omitempty"`
+	TempToPermTermsHasPrefix    *string  `json:"tempToPermTermsHasPrefix,omitempty"`
+	TempToPermTermsHasSuffix    *string  `json:"tempToPermTermsHasSuffix,omitempty"`
+	TempToPermTermsEqualFold    *string  `json:"tempToPermTermsEqualFold,omitempty"`
+	TempToPermTermsContainsFold *string  `json:"tempToPermTermsContainsFold,omitempty"`
 
 	// "start_date" field predicates.
 	StartDate       *time.Time  `json:"startDate,omitempty"`
@@ -5597,6 +6466,357 @@ func (i *PostingWhereInput) P() (predicate.Posting, error) {
 	}
 	if i.AvgMonthlyOvertimeHoursLTE != nil {
 		predicates = append(predicates, posting.AvgMonthlyOvertimeHoursLTE(*i.AvgMonthlyOvertimeHoursLTE))
+	}
+	if i.Responsibility != nil {
+		predicates = append(predicates, posting.ResponsibilityEQ(*i.Responsibility))
+	}
+	if i.ResponsibilityNEQ != nil {
+		predicates = append(predicates, posting.ResponsibilityNEQ(*i.ResponsibilityNEQ))
+	}
+	if len(i.ResponsibilityIn) > 0 {
+		predicates = append(predicates, posting.ResponsibilityIn(i.ResponsibilityIn...))
+	}
+	if len(i.ResponsibilityNotIn) > 0 {
+		predicates = append(predicates, posting.ResponsibilityNotIn(i.ResponsibilityNotIn...))
+	}
+	if i.ResponsibilityGT != nil {
+		predicates = append(predicates, posting.ResponsibilityGT(*i.ResponsibilityGT))
+	}
+	if i.ResponsibilityGTE != nil {
+		predicates = append(predicates, posting.ResponsibilityGTE(*i.ResponsibilityGTE))
+	}
+	if i.ResponsibilityLT != nil {
+		predicates = append(predicates, posting.ResponsibilityLT(*i.ResponsibilityLT))
+	}
+	if i.ResponsibilityLTE != nil {
+		predicates = append(predicates, posting.ResponsibilityLTE(*i.ResponsibilityLTE))
+	}
+	if i.ResponsibilityContains != nil {
+		predicates = append(predicates, posting.ResponsibilityContains(*i.ResponsibilityContains))
+	}
+	if i.ResponsibilityHasPrefix != nil {
+		predicates = append(predicates, posting.ResponsibilityHasPrefix(*i.ResponsibilityHasPrefix))
+	}
+	if i.ResponsibilityHasSuffix != nil {
+		predicates = append(predicates, posting.ResponsibilityHasSuffix(*i.ResponsibilityHasSuffix))
+	}
+	if i.ResponsibilityEqualFold != nil {
+		predicates = append(predicates, posting.ResponsibilityEqualFold(*i.ResponsibilityEqualFold))
+	}
+	if i.ResponsibilityContainsFold != nil {
+		predicates = append(predicates, posting.ResponsibilityContainsFold(*i.ResponsibilityContainsFold))
+	}
+	if i.WorkingDays != nil {
+		predicates = append(predicates, posting.WorkingDaysEQ(*i.WorkingDays))
+	}
+	if i.WorkingDaysNEQ != nil {
+		predicates = append(predicates, posting.WorkingDaysNEQ(*i.WorkingDaysNEQ))
+	}
+	if len(i.WorkingDaysIn) > 0 {
+		predicates = append(predicates, posting.WorkingDaysIn(i.WorkingDaysIn...))
+	}
+	if len(i.WorkingDaysNotIn) > 0 {
+		predicates = append(predicates, posting.WorkingDaysNotIn(i.WorkingDaysNotIn...))
+	}
+	if i.WorkingDaysGT != nil {
+		predicates = append(predicates, posting.WorkingDaysGT(*i.WorkingDaysGT))
+	}
+	if i.WorkingDaysGTE != nil {
+		predicates = append(predicates, posting.WorkingDaysGTE(*i.WorkingDaysGTE))
+	}
+	if i.WorkingDaysLT != nil {
+		predicates = append(predicates, posting.WorkingDaysLT(*i.WorkingDaysLT))
+	}
+	if i.WorkingDaysLTE != nil {
+		predicates = append(predicates, posting.WorkingDaysLTE(*i.WorkingDaysLTE))
+	}
+	if i.WorkingDaysContains != nil {
+		predicates = append(predicates, posting.WorkingDaysContains(*i.WorkingDaysContains))
+	}
+	if i.WorkingDaysHasPrefix != nil {
+		predicates = append(predicates, posting.WorkingDaysHasPrefix(*i.WorkingDaysHasPrefix))
+	}
+	if i.WorkingDaysHasSuffix != nil {
+		predicates = append(predicates, posting.WorkingDaysHasSuffix(*i.WorkingDaysHasSuffix))
+	}
+	if i.WorkingDaysEqualFold != nil {
+		predicates = append(predicates, posting.WorkingDaysEqualFold(*i.WorkingDaysEqualFold))
+	}
+	if i.WorkingDaysContainsFold != nil {
+		predicates = append(predicates, posting.WorkingDaysContainsFold(*i.WorkingDaysContainsFold))
+	}
+	if i.Breaks != nil {
+		predicates = append(predicates, posting.BreaksEQ(*i.Breaks))
+	}
+	if i.BreaksNEQ != nil {
+		predicates = append(predicates, posting.BreaksNEQ(*i.BreaksNEQ))
+	}
+	if len(i.BreaksIn) > 0 {
+		predicates = append(predicates, posting.BreaksIn(i.BreaksIn...))
+	}
+	if len(i.BreaksNotIn) > 0 {
+		predicates = append(predicates, posting.BreaksNotIn(i.BreaksNotIn...))
+	}
+	if i.BreaksGT != nil {
+		predicates = append(predicates, posting.BreaksGT(*i.BreaksGT))
+	}
+	if i.BreaksGTE != nil {
+		predicates = append(predicates, posting.BreaksGTE(*i.BreaksGTE))
+	}
+	if i.BreaksLT != nil {
+		predicates = append(predicates, posting.BreaksLT(*i.BreaksLT))
+	}
+	if i.BreaksLTE != nil {
+		predicates = append(predicates, posting.BreaksLTE(*i.BreaksLTE))
+	}
+	if i.BreaksContains != nil {
+		predicates = append(predicates, posting.BreaksContains(*i.BreaksContains))
+	}
+	if i.BreaksHasPrefix != nil {
+		predicates = append(predicates, posting.BreaksHasPrefix(*i.BreaksHasPrefix))
+	}
+	if i.BreaksHasSuffix != nil {
+		predicates = append(predicates, posting.BreaksHasSuffix(*i.BreaksHasSuffix))
+	}
+	if i.BreaksEqualFold != nil {
+		predicates = append(predicates, posting.BreaksEqualFold(*i.BreaksEqualFold))
+	}
+	if i.BreaksContainsFold != nil {
+		predicates = append(predicates, posting.BreaksContainsFold(*i.BreaksContainsFold))
+	}
+	if i.OvertimeTerms != nil {
+		predicates = append(predicates, posting.OvertimeTermsEQ(*i.OvertimeTerms))
+	}
+	if i.OvertimeTermsNEQ != nil {
+		predicates = append(predicates, posting.OvertimeTermsNEQ(*i.OvertimeTermsNEQ))
+	}
+	if len(i.OvertimeTermsIn) > 0 {
+		predicates = append(predicates, posting.OvertimeTermsIn(i.OvertimeTermsIn...))
+	}
+	if len(i.OvertimeTermsNotIn) > 0 {
+		predicates = append(predicates, posting.OvertimeTermsNotIn(i.OvertimeTermsNotIn...))
+	}
+	if i.OvertimeTermsGT != nil {
+		predicates = append(predicates, posting.OvertimeTermsGT(*i.OvertimeTermsGT))
+	}
+	if i.OvertimeTermsGTE != nil {
+		predicates = append(predicates, posting.OvertimeTermsGTE(*i.OvertimeTermsGTE))
+	}
+	if i.OvertimeTermsLT != nil {
+		predicates = append(predicates, posting.OvertimeTermsLT(*i.OvertimeTermsLT))
+	}
+	if i.OvertimeTermsLTE != nil {
+		predicates = append(predicates, posting.OvertimeTermsLTE(*i.OvertimeTermsLTE))
+	}
+	if i.OvertimeTermsContains != nil {
+		predicates = append(predicates, posting.OvertimeTermsContains(*i.OvertimeTermsContains))
+	}
+	if i.OvertimeTermsHasPrefix != nil {
+		predicates = append(predicates, posting.OvertimeTermsHasPrefix(*i.OvertimeTermsHasPrefix))
+	}
+	if i.OvertimeTermsHasSuffix != nil {
+		predicates = append(predicates, posting.OvertimeTermsHasSuffix(*i.OvertimeTermsHasSuffix))
+	}
+	if i.OvertimeTermsEqualFold != nil {
+		predicates = append(predicates, posting.OvertimeTermsEqualFold(*i.OvertimeTermsEqualFold))
+	}
+	if i.OvertimeTermsContainsFold != nil {
+		predicates = append(predicates, posting.OvertimeTermsContainsFold(*i.OvertimeTermsContainsFold))
+	}
+	if i.HolidayWork != nil {
+		predicates = append(predicates, posting.HolidayWorkEQ(*i.HolidayWork))
+	}
+	if i.HolidayWorkNEQ != nil {
+		predicates = append(predicates, posting.HolidayWorkNEQ(*i.HolidayWorkNEQ))
+	}
+	if len(i.HolidayWorkIn) > 0 {
+		predicates = append(predicates, posting.HolidayWorkIn(i.HolidayWorkIn...))
+	}
+	if len(i.HolidayWorkNotIn) > 0 {
+		predicates = append(predicates, posting.HolidayWorkNotIn(i.HolidayWorkNotIn...))
+	}
+	if i.HolidayWorkGT != nil {
+		predicates = append(predicates, posting.HolidayWorkGT(*i.HolidayWorkGT))
+	}
+	if i.HolidayWorkGTE != nil {
+		predicates = append(predicates, posting.HolidayWorkGTE(*i.HolidayWorkGTE))
+	}
+	if i.HolidayWorkLT != nil {
+		predicates = append(predicates, posting.HolidayWorkLT(*i.HolidayWorkLT))
+	}
+	if i.HolidayWorkLTE != nil {
+		predicates = append(predicates, posting.HolidayWorkLTE(*i.HolidayWorkLTE))
+	}
+	if i.HolidayWorkContains != nil {
+		predicates = append(predicates, posting.HolidayWorkContains(*i.HolidayWorkContains))
+	}
+	if i.HolidayWorkHasPrefix != nil {
+		predicates = append(predicates, posting.HolidayWorkHasPrefix(*i.HolidayWorkHasPrefix))
+	}
+	if i.HolidayWorkHasSuffix != nil {
+		predicates = append(predicates, posting.HolidayWorkHasSuffix(*i.HolidayWorkHasSuffix))
+	}
+	if i.HolidayWorkEqualFold != nil {
+		predicates = append(predicates, posting.HolidayWorkEqualFold(*i.HolidayWorkEqualFold))
+	}
+	if i.HolidayWorkContainsFold != nil {
+		predicates = append(predicates, posting.HolidayWorkContainsFold(*i.HolidayWorkContainsFold))
+	}
+	if i.SafetyHealth != nil {
+		predicates = append(predicates, posting.SafetyHealthEQ(*i.SafetyHealth))
+	}
+	if i.SafetyHealthNEQ != nil {
+		predicates = append(predicates, posting.SafetyHealthNEQ(*i.SafetyHealthNEQ))
+	}
+	if len(i.SafetyHealthIn) > 0 {
+		predicates = append(predicates, posting.SafetyHealthIn(i.SafetyHealthIn...))
+	}
+	if len(i.SafetyHealthNotIn) > 0 {
+		predicates = append(predicates, posting.SafetyHealthNotIn(i.SafetyHealthNotIn...))
+	}
+	if i.SafetyHealthGT != nil {
+		predicates = append(predicates, posting.SafetyHealthGT(*i.SafetyHealthGT))
+	}
+	if i.SafetyHealthGTE != nil {
+		predicates = append(predicates, posting.SafetyHealthGTE(*i.SafetyHealthGTE))
+	}
+	if i.SafetyHealthLT != nil {
+		predicates = append(predicates, posting.SafetyHealthLT(*i.SafetyHealthLT))
+	}
+	if i.SafetyHealthLTE != nil {
+		predicates = append(predicates, posting.SafetyHealthLTE(*i.SafetyHealthLTE))
+	}
+	if i.SafetyHealthContains != nil {
+		predicates = append(predicates, posting.SafetyHealthContains(*i.SafetyHealthContains))
+	}
+	if i.SafetyHealthHasPrefix != nil {
+		predicates = append(predicates, posting.SafetyHealthHasPrefix(*i.SafetyHealthHasPrefix))
+	}
+	if i.SafetyHealthHasSuffix != nil {
+		predicates = append(predicates, posting.SafetyHealthHasSuffix(*i.SafetyHealthHasSuffix))
+	}
+	if i.SafetyHealthEqualFold != nil {
+		predicates = append(predicates, posting.SafetyHealthEqualFold(*i.SafetyHealthEqualFold))
+	}
+	if i.SafetyHealthContainsFold != nil {
+		predicates = append(predicates, posting.SafetyHealthContainsFold(*i.SafetyHealthContainsFold))
+	}
+	if i.Welfare != nil {
+		predicates = append(predicates, posting.WelfareEQ(*i.Welfare))
+	}
+	if i.WelfareNEQ != nil {
+		predicates = append(predicates, posting.WelfareNEQ(*i.WelfareNEQ))
+	}
+	if len(i.WelfareIn) > 0 {
+		predicates = append(predicates, posting.WelfareIn(i.WelfareIn...))
+	}
+	if len(i.WelfareNotIn) > 0 {
+		predicates = append(predicates, posting.WelfareNotIn(i.WelfareNotIn...))
+	}
+	if i.WelfareGT != nil {
+		predicates = append(predicates, posting.WelfareGT(*i.WelfareGT))
+	}
+	if i.WelfareGTE != nil {
+		predicates = append(predicates, posting.WelfareGTE(*i.WelfareGTE))
+	}
+	if i.WelfareLT != nil {
+		predicates = append(predicates, posting.WelfareLT(*i.WelfareLT))
+	}
+	if i.WelfareLTE != nil {
+		predicates = append(predicates, posting.WelfareLTE(*i.WelfareLTE))
+	}
+	if i.WelfareContains != nil {
+		predicates = append(predicates, posting.WelfareContains(*i.WelfareContains))
+	}
+	if i.WelfareHasPrefix != nil {
+		predicates = append(predicates, posting.WelfareHasPrefix(*i.WelfareHasPrefix))
+	}
+	if i.WelfareHasSuffix != nil {
+		predicates = append(predicates, posting.WelfareHasSuffix(*i.WelfareHasSuffix))
+	}
+	if i.WelfareEqualFold != nil {
+		predicates = append(predicates, posting.WelfareEqualFold(*i.WelfareEqualFold))
+	}
+	if i.WelfareContainsFold != nil {
+		predicates = append(predicates, posting.WelfareContainsFold(*i.WelfareContainsFold))
+	}
+	if i.EarlyTerminationMeasures != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresEQ(*i.EarlyTerminationMeasures))
+	}
+	if i.EarlyTerminationMeasuresNEQ != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresNEQ(*i.EarlyTerminationMeasuresNEQ))
+	}
+	if len(i.EarlyTerminationMeasuresIn) > 0 {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresIn(i.EarlyTerminationMeasuresIn...))
+	}
+	if len(i.EarlyTerminationMeasuresNotIn) > 0 {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresNotIn(i.EarlyTerminationMeasuresNotIn...))
+	}
+	if i.EarlyTerminationMeasuresGT != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresGT(*i.EarlyTerminationMeasuresGT))
+	}
+	if i.EarlyTerminationMeasuresGTE != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresGTE(*i.EarlyTerminationMeasuresGTE))
+	}
+	if i.EarlyTerminationMeasuresLT != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresLT(*i.EarlyTerminationMeasuresLT))
+	}
+	if i.EarlyTerminationMeasuresLTE != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresLTE(*i.EarlyTerminationMeasuresLTE))
+	}
+	if i.EarlyTerminationMeasuresContains != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresContains(*i.EarlyTerminationMeasuresContains))
+	}
+	if i.EarlyTerminationMeasuresHasPrefix != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresHasPrefix(*i.EarlyTerminationMeasuresHasPrefix))
+	}
+	if i.EarlyTerminationMeasuresHasSuffix != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresHasSuffix(*i.EarlyTerminationMeasuresHasSuffix))
+	}
+	if i.EarlyTerminationMeasuresEqualFold != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresEqualFold(*i.EarlyTerminationMeasuresEqualFold))
+	}
+	if i.EarlyTerminationMeasuresContainsFold != nil {
+		predicates = append(predicates, posting.EarlyTerminationMeasuresContainsFold(*i.EarlyTerminationMeasuresContainsFold))
+	}
+	if i.TempToPermTerms != nil {
+		predicates = append(predicates, posting.TempToPermTermsEQ(*i.TempToPermTerms))
+	}
+	if i.TempToPermTermsNEQ != nil {
+		predicates = append(predicates, posting.TempToPermTermsNEQ(*i.TempToPermTermsNEQ))
+	}
+	if len(i.TempToPermTermsIn) > 0 {
+		predicates = append(predicates, posting.TempToPermTermsIn(i.TempToPermTermsIn...))
+	}
+	if len(i.TempToPermTermsNotIn) > 0 {
+		predicates = append(predicates, posting.TempToPermTermsNotIn(i.TempToPermTermsNotIn...))
+	}
+	if i.TempToPermTermsGT != nil {
+		predicates = append(predicates, posting.TempToPermTermsGT(*i.TempToPermTermsGT))
+	}
+	if i.TempToPermTermsGTE != nil {
+		predicates = append(predicates, posting.TempToPermTermsGTE(*i.TempToPermTermsGTE))
+	}
+	if i.TempToPermTermsLT != nil {
+		predicates = append(predicates, posting.TempToPermTermsLT(*i.TempToPermTermsLT))
+	}
+	if i.TempToPermTermsLTE != nil {
+		predicates = append(predicates, posting.TempToPermTermsLTE(*i.TempToPermTermsLTE))
+	}
+	if i.TempToPermTermsContains != nil {
+		predicates = append(predicates, posting.TempToPermTermsContains(*i.TempToPermTermsContains))
+	}
+	if i.TempToPermTermsHasPrefix != nil {
+		predicates = append(predicates, posting.TempToPermTermsHasPrefix(*i.TempToPermTermsHasPrefix))
+	}
+	if i.TempToPermTermsHasSuffix != nil {
+		predicates = append(predicates, posting.TempToPermTermsHasSuffix(*i.TempToPermTermsHasSuffix))
+	}
+	if i.TempToPermTermsEqualFold != nil {
+		predicates = append(predicates, posting.TempToPermTermsEqualFold(*i.TempToPermTermsEqualFold))
+	}
+	if i.TempToPermTermsContainsFold != nil {
+		predicates = append(predicates, posting.TempToPermTermsContainsFold(*i.TempToPermTermsContainsFold))
 	}
 	if i.StartDate != nil {
 		predicates = append(predicates, posting.StartDateEQ(*i.StartDate))

@@ -24,10 +24,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -67,10 +69,12 @@ const (
 	TypeConsent            = "Consent"
 	TypeContactLog         = "ContactLog"
 	TypeCoordinator        = "Coordinator"
+	TypeDispatchContact    = "DispatchContact"
 	TypeGeneralWage        = "GeneralWage"
 	TypeImportJob          = "ImportJob"
 	TypeInquiry            = "Inquiry"
 	TypeInquiryMessage     = "InquiryMessage"
+	TypeLedgerLog          = "LedgerLog"
 	TypeMinimumWage        = "MinimumWage"
 	TypeOrgUnit            = "OrgUnit"
 	TypePosting            = "Posting"
@@ -6054,6 +6058,9 @@ type AssignmentMutation struct {
 	clearedrenewal_of    bool
 	renewal              *int
 	clearedrenewal       bool
+	ledger_logs          map[int]struct{}
+	removedledger_logs   map[int]struct{}
+	clearedledger_logs   bool
 	done                 bool
 	oldValue             func(context.Context) (*Assignment, error)
 	predicates           []predicate.Assignment
@@ -7102,6 +7109,60 @@ func (m *AssignmentMutation) ResetRenewal() {
 	m.clearedrenewal = false
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by ids.
+func (m *AssignmentMutation) AddLedgerLogIDs(ids ...int) {
+	if m.ledger_logs == nil {
+		m.ledger_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.ledger_logs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLedgerLogs clears the "ledger_logs" edge to the LedgerLog entity.
+func (m *AssignmentMutation) ClearLedgerLogs() {
+	m.clearedledger_logs = true
+}
+
+// LedgerLogsCleared reports if the "ledger_logs" edge to the LedgerLog entity was cleared.
+func (m *AssignmentMutation) LedgerLogsCleared() bool {
+	return m.clearedledger_logs
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (m *AssignmentMutation) RemoveLedgerLogIDs(ids ...int) {
+	if m.removedledger_logs == nil {
+		m.removedledger_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.ledger_logs, ids[i])
+		m.removedledger_logs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLedgerLogs returns the removed IDs of the "ledger_logs" edge to the LedgerLog entity.
+func (m *AssignmentMutation) RemovedLedgerLogsIDs() (ids []int) {
+	for id := range m.removedledger_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LedgerLogsIDs returns the "ledger_logs" edge IDs in the mutation.
+func (m *AssignmentMutation) LedgerLogsIDs() (ids []int) {
+	for id := range m.ledger_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLedgerLogs resets all changes to the "ledger_logs" edge.
+func (m *AssignmentMutation) ResetLedgerLogs() {
+	m.ledger_logs = nil
+	m.clearedledger_logs = false
+	m.removedledger_logs = nil
+}
+
 // Where appends a list predicates to the AssignmentMutation builder.
 func (m *AssignmentMutation) Where(ps ...predicate.Assignment) {
 	m.predicates = append(m.predicates, ps...)
@@ -7579,7 +7640,7 @@ func (m *AssignmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AssignmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.agency != nil {
 		edges = append(edges, assignment.EdgeAgency)
 	}
@@ -7600,6 +7661,9 @@ func (m *AssignmentMutation) AddedEdges() []string {
 	}
 	if m.renewal != nil {
 		edges = append(edges, assignment.EdgeRenewal)
+	}
+	if m.ledger_logs != nil {
+		edges = append(edges, assignment.EdgeLedgerLogs)
 	}
 	return edges
 }
@@ -7636,25 +7700,42 @@ func (m *AssignmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.renewal; id != nil {
 			return []ent.Value{*id}
 		}
+	case assignment.EdgeLedgerLogs:
+		ids := make([]ent.Value, 0, len(m.ledger_logs))
+		for id := range m.ledger_logs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AssignmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
+	if m.removedledger_logs != nil {
+		edges = append(edges, assignment.EdgeLedgerLogs)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *AssignmentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case assignment.EdgeLedgerLogs:
+		ids := make([]ent.Value, 0, len(m.removedledger_logs))
+		for id := range m.removedledger_logs {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AssignmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedagency {
 		edges = append(edges, assignment.EdgeAgency)
 	}
@@ -7675,6 +7756,9 @@ func (m *AssignmentMutation) ClearedEdges() []string {
 	}
 	if m.clearedrenewal {
 		edges = append(edges, assignment.EdgeRenewal)
+	}
+	if m.clearedledger_logs {
+		edges = append(edges, assignment.EdgeLedgerLogs)
 	}
 	return edges
 }
@@ -7697,6 +7781,8 @@ func (m *AssignmentMutation) EdgeCleared(name string) bool {
 		return m.clearedrenewal_of
 	case assignment.EdgeRenewal:
 		return m.clearedrenewal
+	case assignment.EdgeLedgerLogs:
+		return m.clearedledger_logs
 	}
 	return false
 }
@@ -7754,6 +7840,9 @@ func (m *AssignmentMutation) ResetEdge(name string) error {
 		return nil
 	case assignment.EdgeRenewal:
 		m.ResetRenewal()
+		return nil
+	case assignment.EdgeLedgerLogs:
+		m.ResetLedgerLogs()
 		return nil
 	}
 	return fmt.Errorf("unknown Assignment edge %s", name)
@@ -9483,6 +9572,9 @@ type ClientSiteMutation struct {
 	org_units                    map[int]struct{}
 	removedorg_units             map[int]struct{}
 	clearedorg_units             bool
+	dispatch_contacts            map[int]struct{}
+	removeddispatch_contacts     map[int]struct{}
+	cleareddispatch_contacts     bool
 	conflict_date_notices        map[int]struct{}
 	removedconflict_date_notices map[int]struct{}
 	clearedconflict_date_notices bool
@@ -10047,6 +10139,60 @@ func (m *ClientSiteMutation) ResetOrgUnits() {
 	m.removedorg_units = nil
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by ids.
+func (m *ClientSiteMutation) AddDispatchContactIDs(ids ...int) {
+	if m.dispatch_contacts == nil {
+		m.dispatch_contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.dispatch_contacts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDispatchContacts clears the "dispatch_contacts" edge to the DispatchContact entity.
+func (m *ClientSiteMutation) ClearDispatchContacts() {
+	m.cleareddispatch_contacts = true
+}
+
+// DispatchContactsCleared reports if the "dispatch_contacts" edge to the DispatchContact entity was cleared.
+func (m *ClientSiteMutation) DispatchContactsCleared() bool {
+	return m.cleareddispatch_contacts
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (m *ClientSiteMutation) RemoveDispatchContactIDs(ids ...int) {
+	if m.removeddispatch_contacts == nil {
+		m.removeddispatch_contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.dispatch_contacts, ids[i])
+		m.removeddispatch_contacts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDispatchContacts returns the removed IDs of the "dispatch_contacts" edge to the DispatchContact entity.
+func (m *ClientSiteMutation) RemovedDispatchContactsIDs() (ids []int) {
+	for id := range m.removeddispatch_contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DispatchContactsIDs returns the "dispatch_contacts" edge IDs in the mutation.
+func (m *ClientSiteMutation) DispatchContactsIDs() (ids []int) {
+	for id := range m.dispatch_contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDispatchContacts resets all changes to the "dispatch_contacts" edge.
+func (m *ClientSiteMutation) ResetDispatchContacts() {
+	m.dispatch_contacts = nil
+	m.cleareddispatch_contacts = false
+	m.removeddispatch_contacts = nil
+}
+
 // AddConflictDateNoticeIDs adds the "conflict_date_notices" edge to the ConflictDateNotice entity by ids.
 func (m *ClientSiteMutation) AddConflictDateNoticeIDs(ids ...int) {
 	if m.conflict_date_notices == nil {
@@ -10388,7 +10534,7 @@ func (m *ClientSiteMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ClientSiteMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.agency != nil {
 		edges = append(edges, clientsite.EdgeAgency)
 	}
@@ -10397,6 +10543,9 @@ func (m *ClientSiteMutation) AddedEdges() []string {
 	}
 	if m.org_units != nil {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.dispatch_contacts != nil {
+		edges = append(edges, clientsite.EdgeDispatchContacts)
 	}
 	if m.conflict_date_notices != nil {
 		edges = append(edges, clientsite.EdgeConflictDateNotices)
@@ -10422,6 +10571,12 @@ func (m *ClientSiteMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientsite.EdgeDispatchContacts:
+		ids := make([]ent.Value, 0, len(m.dispatch_contacts))
+		for id := range m.dispatch_contacts {
+			ids = append(ids, id)
+		}
+		return ids
 	case clientsite.EdgeConflictDateNotices:
 		ids := make([]ent.Value, 0, len(m.conflict_date_notices))
 		for id := range m.conflict_date_notices {
@@ -10434,9 +10589,12 @@ func (m *ClientSiteMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ClientSiteMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedorg_units != nil {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.removeddispatch_contacts != nil {
+		edges = append(edges, clientsite.EdgeDispatchContacts)
 	}
 	if m.removedconflict_date_notices != nil {
 		edges = append(edges, clientsite.EdgeConflictDateNotices)
@@ -10454,6 +10612,12 @@ func (m *ClientSiteMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case clientsite.EdgeDispatchContacts:
+		ids := make([]ent.Value, 0, len(m.removeddispatch_contacts))
+		for id := range m.removeddispatch_contacts {
+			ids = append(ids, id)
+		}
+		return ids
 	case clientsite.EdgeConflictDateNotices:
 		ids := make([]ent.Value, 0, len(m.removedconflict_date_notices))
 		for id := range m.removedconflict_date_notices {
@@ -10466,7 +10630,7 @@ func (m *ClientSiteMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ClientSiteMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedagency {
 		edges = append(edges, clientsite.EdgeAgency)
 	}
@@ -10475,6 +10639,9 @@ func (m *ClientSiteMutation) ClearedEdges() []string {
 	}
 	if m.clearedorg_units {
 		edges = append(edges, clientsite.EdgeOrgUnits)
+	}
+	if m.cleareddispatch_contacts {
+		edges = append(edges, clientsite.EdgeDispatchContacts)
 	}
 	if m.clearedconflict_date_notices {
 		edges = append(edges, clientsite.EdgeConflictDateNotices)
@@ -10492,6 +10659,8 @@ func (m *ClientSiteMutation) EdgeCleared(name string) bool {
 		return m.clearedclient
 	case clientsite.EdgeOrgUnits:
 		return m.clearedorg_units
+	case clientsite.EdgeDispatchContacts:
+		return m.cleareddispatch_contacts
 	case clientsite.EdgeConflictDateNotices:
 		return m.clearedconflict_date_notices
 	}
@@ -10524,6 +10693,9 @@ func (m *ClientSiteMutation) ResetEdge(name string) error {
 		return nil
 	case clientsite.EdgeOrgUnits:
 		m.ResetOrgUnits()
+		return nil
+	case clientsite.EdgeDispatchContacts:
+		m.ResetDispatchContacts()
 		return nil
 	case clientsite.EdgeConflictDateNotices:
 		m.ResetConflictDateNotices()
@@ -14137,6 +14309,1008 @@ func (m *CoordinatorMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Coordinator edge %s", name)
+}
+
+// DispatchContactMutation represents an operation that mutates the DispatchContact nodes in the graph.
+type DispatchContactMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	role            *dispatchcontact.Role
+	scope_key       *string
+	name            *string
+	department      *string
+	phone           *string
+	clearedFields   map[string]struct{}
+	agency          *int
+	clearedagency   bool
+	site            *int
+	clearedsite     bool
+	org_unit        *int
+	clearedorg_unit bool
+	done            bool
+	oldValue        func(context.Context) (*DispatchContact, error)
+	predicates      []predicate.DispatchContact
+}
+
+var _ ent.Mutation = (*DispatchContactMutation)(nil)
+
+// dispatchcontactOption allows management of the mutation configuration using functional options.
+type dispatchcontactOption func(*DispatchContactMutation)
+
+// newDispatchContactMutation creates new mutation for the DispatchContact entity.
+func newDispatchContactMutation(c config, op Op, opts ...dispatchcontactOption) *DispatchContactMutation {
+	m := &DispatchContactMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDispatchContact,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDispatchContactID sets the ID field of the mutation.
+func withDispatchContactID(id int) dispatchcontactOption {
+	return func(m *DispatchContactMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DispatchContact
+		)
+		m.oldValue = func(ctx context.Context) (*DispatchContact, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DispatchContact.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDispatchContact sets the old DispatchContact of the mutation.
+func withDispatchContact(node *DispatchContact) dispatchcontactOption {
+	return func(m *DispatchContactMutation) {
+		m.oldValue = func(context.Context) (*DispatchContact, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DispatchContactMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DispatchContactMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DispatchContactMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DispatchContactMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DispatchContact.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DispatchContactMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DispatchContactMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DispatchContactMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DispatchContactMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DispatchContactMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DispatchContactMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *DispatchContactMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *DispatchContactMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *DispatchContactMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetRole sets the "role" field.
+func (m *DispatchContactMutation) SetRole(d dispatchcontact.Role) {
+	m.role = &d
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *DispatchContactMutation) Role() (r dispatchcontact.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldRole(ctx context.Context) (v dispatchcontact.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *DispatchContactMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetSiteID sets the "site_id" field.
+func (m *DispatchContactMutation) SetSiteID(i int) {
+	m.site = &i
+}
+
+// SiteID returns the value of the "site_id" field in the mutation.
+func (m *DispatchContactMutation) SiteID() (r int, exists bool) {
+	v := m.site
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSiteID returns the old "site_id" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldSiteID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSiteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSiteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSiteID: %w", err)
+	}
+	return oldValue.SiteID, nil
+}
+
+// ClearSiteID clears the value of the "site_id" field.
+func (m *DispatchContactMutation) ClearSiteID() {
+	m.site = nil
+	m.clearedFields[dispatchcontact.FieldSiteID] = struct{}{}
+}
+
+// SiteIDCleared returns if the "site_id" field was cleared in this mutation.
+func (m *DispatchContactMutation) SiteIDCleared() bool {
+	_, ok := m.clearedFields[dispatchcontact.FieldSiteID]
+	return ok
+}
+
+// ResetSiteID resets all changes to the "site_id" field.
+func (m *DispatchContactMutation) ResetSiteID() {
+	m.site = nil
+	delete(m.clearedFields, dispatchcontact.FieldSiteID)
+}
+
+// SetOrgUnitID sets the "org_unit_id" field.
+func (m *DispatchContactMutation) SetOrgUnitID(i int) {
+	m.org_unit = &i
+}
+
+// OrgUnitID returns the value of the "org_unit_id" field in the mutation.
+func (m *DispatchContactMutation) OrgUnitID() (r int, exists bool) {
+	v := m.org_unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrgUnitID returns the old "org_unit_id" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldOrgUnitID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrgUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrgUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrgUnitID: %w", err)
+	}
+	return oldValue.OrgUnitID, nil
+}
+
+// ClearOrgUnitID clears the value of the "org_unit_id" field.
+func (m *DispatchContactMutation) ClearOrgUnitID() {
+	m.org_unit = nil
+	m.clearedFields[dispatchcontact.FieldOrgUnitID] = struct{}{}
+}
+
+// OrgUnitIDCleared returns if the "org_unit_id" field was cleared in this mutation.
+func (m *DispatchContactMutation) OrgUnitIDCleared() bool {
+	_, ok := m.clearedFields[dispatchcontact.FieldOrgUnitID]
+	return ok
+}
+
+// ResetOrgUnitID resets all changes to the "org_unit_id" field.
+func (m *DispatchContactMutation) ResetOrgUnitID() {
+	m.org_unit = nil
+	delete(m.clearedFields, dispatchcontact.FieldOrgUnitID)
+}
+
+// SetScopeKey sets the "scope_key" field.
+func (m *DispatchContactMutation) SetScopeKey(s string) {
+	m.scope_key = &s
+}
+
+// ScopeKey returns the value of the "scope_key" field in the mutation.
+func (m *DispatchContactMutation) ScopeKey() (r string, exists bool) {
+	v := m.scope_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScopeKey returns the old "scope_key" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldScopeKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScopeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScopeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScopeKey: %w", err)
+	}
+	return oldValue.ScopeKey, nil
+}
+
+// ResetScopeKey resets all changes to the "scope_key" field.
+func (m *DispatchContactMutation) ResetScopeKey() {
+	m.scope_key = nil
+}
+
+// SetName sets the "name" field.
+func (m *DispatchContactMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *DispatchContactMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *DispatchContactMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDepartment sets the "department" field.
+func (m *DispatchContactMutation) SetDepartment(s string) {
+	m.department = &s
+}
+
+// Department returns the value of the "department" field in the mutation.
+func (m *DispatchContactMutation) Department() (r string, exists bool) {
+	v := m.department
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartment returns the old "department" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldDepartment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartment: %w", err)
+	}
+	return oldValue.Department, nil
+}
+
+// ResetDepartment resets all changes to the "department" field.
+func (m *DispatchContactMutation) ResetDepartment() {
+	m.department = nil
+}
+
+// SetPhone sets the "phone" field.
+func (m *DispatchContactMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *DispatchContactMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the DispatchContact entity.
+// If the DispatchContact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DispatchContactMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *DispatchContactMutation) ResetPhone() {
+	m.phone = nil
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *DispatchContactMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[dispatchcontact.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *DispatchContactMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *DispatchContactMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *DispatchContactMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearSite clears the "site" edge to the ClientSite entity.
+func (m *DispatchContactMutation) ClearSite() {
+	m.clearedsite = true
+	m.clearedFields[dispatchcontact.FieldSiteID] = struct{}{}
+}
+
+// SiteCleared reports if the "site" edge to the ClientSite entity was cleared.
+func (m *DispatchContactMutation) SiteCleared() bool {
+	return m.SiteIDCleared() || m.clearedsite
+}
+
+// SiteIDs returns the "site" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SiteID instead. It exists only for internal usage by the builders.
+func (m *DispatchContactMutation) SiteIDs() (ids []int) {
+	if id := m.site; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSite resets all changes to the "site" edge.
+func (m *DispatchContactMutation) ResetSite() {
+	m.site = nil
+	m.clearedsite = false
+}
+
+// ClearOrgUnit clears the "org_unit" edge to the OrgUnit entity.
+func (m *DispatchContactMutation) ClearOrgUnit() {
+	m.clearedorg_unit = true
+	m.clearedFields[dispatchcontact.FieldOrgUnitID] = struct{}{}
+}
+
+// OrgUnitCleared reports if the "org_unit" edge to the OrgUnit entity was cleared.
+func (m *DispatchContactMutation) OrgUnitCleared() bool {
+	return m.OrgUnitIDCleared() || m.clearedorg_unit
+}
+
+// OrgUnitIDs returns the "org_unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrgUnitID instead. It exists only for internal usage by the builders.
+func (m *DispatchContactMutation) OrgUnitIDs() (ids []int) {
+	if id := m.org_unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrgUnit resets all changes to the "org_unit" edge.
+func (m *DispatchContactMutation) ResetOrgUnit() {
+	m.org_unit = nil
+	m.clearedorg_unit = false
+}
+
+// Where appends a list predicates to the DispatchContactMutation builder.
+func (m *DispatchContactMutation) Where(ps ...predicate.DispatchContact) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DispatchContactMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DispatchContactMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DispatchContact, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DispatchContactMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DispatchContactMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DispatchContact).
+func (m *DispatchContactMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DispatchContactMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, dispatchcontact.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, dispatchcontact.FieldUpdatedAt)
+	}
+	if m.agency != nil {
+		fields = append(fields, dispatchcontact.FieldAgencyID)
+	}
+	if m.role != nil {
+		fields = append(fields, dispatchcontact.FieldRole)
+	}
+	if m.site != nil {
+		fields = append(fields, dispatchcontact.FieldSiteID)
+	}
+	if m.org_unit != nil {
+		fields = append(fields, dispatchcontact.FieldOrgUnitID)
+	}
+	if m.scope_key != nil {
+		fields = append(fields, dispatchcontact.FieldScopeKey)
+	}
+	if m.name != nil {
+		fields = append(fields, dispatchcontact.FieldName)
+	}
+	if m.department != nil {
+		fields = append(fields, dispatchcontact.FieldDepartment)
+	}
+	if m.phone != nil {
+		fields = append(fields, dispatchcontact.FieldPhone)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DispatchContactMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case dispatchcontact.FieldCreatedAt:
+		return m.CreatedAt()
+	case dispatchcontact.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case dispatchcontact.FieldAgencyID:
+		return m.AgencyID()
+	case dispatchcontact.FieldRole:
+		return m.Role()
+	case dispatchcontact.FieldSiteID:
+		return m.SiteID()
+	case dispatchcontact.FieldOrgUnitID:
+		return m.OrgUnitID()
+	case dispatchcontact.FieldScopeKey:
+		return m.ScopeKey()
+	case dispatchcontact.FieldName:
+		return m.Name()
+	case dispatchcontact.FieldDepartment:
+		return m.Department()
+	case dispatchcontact.FieldPhone:
+		return m.Phone()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DispatchContactMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case dispatchcontact.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case dispatchcontact.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case dispatchcontact.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case dispatchcontact.FieldRole:
+		return m.OldRole(ctx)
+	case dispatchcontact.FieldSiteID:
+		return m.OldSiteID(ctx)
+	case dispatchcontact.FieldOrgUnitID:
+		return m.OldOrgUnitID(ctx)
+	case dispatchcontact.FieldScopeKey:
+		return m.OldScopeKey(ctx)
+	case dispatchcontact.FieldName:
+		return m.OldName(ctx)
+	case dispatchcontact.FieldDepartment:
+		return m.OldDepartment(ctx)
+	case dispatchcontact.FieldPhone:
+		return m.OldPhone(ctx)
+	}
+	return nil, fmt.Errorf("unknown DispatchContact field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DispatchContactMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case dispatchcontact.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case dispatchcontact.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case dispatchcontact.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case dispatchcontact.FieldRole:
+		v, ok := value.(dispatchcontact.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case dispatchcontact.FieldSiteID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSiteID(v)
+		return nil
+	case dispatchcontact.FieldOrgUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrgUnitID(v)
+		return nil
+	case dispatchcontact.FieldScopeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScopeKey(v)
+		return nil
+	case dispatchcontact.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case dispatchcontact.FieldDepartment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartment(v)
+		return nil
+	case dispatchcontact.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DispatchContact field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DispatchContactMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DispatchContactMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DispatchContactMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown DispatchContact numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DispatchContactMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(dispatchcontact.FieldSiteID) {
+		fields = append(fields, dispatchcontact.FieldSiteID)
+	}
+	if m.FieldCleared(dispatchcontact.FieldOrgUnitID) {
+		fields = append(fields, dispatchcontact.FieldOrgUnitID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DispatchContactMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DispatchContactMutation) ClearField(name string) error {
+	switch name {
+	case dispatchcontact.FieldSiteID:
+		m.ClearSiteID()
+		return nil
+	case dispatchcontact.FieldOrgUnitID:
+		m.ClearOrgUnitID()
+		return nil
+	}
+	return fmt.Errorf("unknown DispatchContact nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DispatchContactMutation) ResetField(name string) error {
+	switch name {
+	case dispatchcontact.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case dispatchcontact.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case dispatchcontact.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case dispatchcontact.FieldRole:
+		m.ResetRole()
+		return nil
+	case dispatchcontact.FieldSiteID:
+		m.ResetSiteID()
+		return nil
+	case dispatchcontact.FieldOrgUnitID:
+		m.ResetOrgUnitID()
+		return nil
+	case dispatchcontact.FieldScopeKey:
+		m.ResetScopeKey()
+		return nil
+	case dispatchcontact.FieldName:
+		m.ResetName()
+		return nil
+	case dispatchcontact.FieldDepartment:
+		m.ResetDepartment()
+		return nil
+	case dispatchcontact.FieldPhone:
+		m.ResetPhone()
+		return nil
+	}
+	return fmt.Errorf("unknown DispatchContact field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DispatchContactMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.agency != nil {
+		edges = append(edges, dispatchcontact.EdgeAgency)
+	}
+	if m.site != nil {
+		edges = append(edges, dispatchcontact.EdgeSite)
+	}
+	if m.org_unit != nil {
+		edges = append(edges, dispatchcontact.EdgeOrgUnit)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DispatchContactMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case dispatchcontact.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case dispatchcontact.EdgeSite:
+		if id := m.site; id != nil {
+			return []ent.Value{*id}
+		}
+	case dispatchcontact.EdgeOrgUnit:
+		if id := m.org_unit; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DispatchContactMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DispatchContactMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DispatchContactMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedagency {
+		edges = append(edges, dispatchcontact.EdgeAgency)
+	}
+	if m.clearedsite {
+		edges = append(edges, dispatchcontact.EdgeSite)
+	}
+	if m.clearedorg_unit {
+		edges = append(edges, dispatchcontact.EdgeOrgUnit)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DispatchContactMutation) EdgeCleared(name string) bool {
+	switch name {
+	case dispatchcontact.EdgeAgency:
+		return m.clearedagency
+	case dispatchcontact.EdgeSite:
+		return m.clearedsite
+	case dispatchcontact.EdgeOrgUnit:
+		return m.clearedorg_unit
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DispatchContactMutation) ClearEdge(name string) error {
+	switch name {
+	case dispatchcontact.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case dispatchcontact.EdgeSite:
+		m.ClearSite()
+		return nil
+	case dispatchcontact.EdgeOrgUnit:
+		m.ClearOrgUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown DispatchContact unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DispatchContactMutation) ResetEdge(name string) error {
+	switch name {
+	case dispatchcontact.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case dispatchcontact.EdgeSite:
+		m.ResetSite()
+		return nil
+	case dispatchcontact.EdgeOrgUnit:
+		m.ResetOrgUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown DispatchContact edge %s", name)
 }
 
 // GeneralWageMutation represents an operation that mutates the GeneralWage nodes in the graph.
@@ -19685,6 +20859,1073 @@ func (m *InquiryMessageMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown InquiryMessage edge %s", name)
 }
 
+// LedgerLogMutation represents an operation that mutates the LedgerLog nodes in the graph.
+type LedgerLogMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	kind               *ledgerlog.Kind
+	occurred_on        *time.Time
+	content            *string
+	handling           *string
+	clearedFields      map[string]struct{}
+	agency             *int
+	clearedagency      bool
+	registrant         *int
+	clearedregistrant  bool
+	assignment         *int
+	clearedassignment  bool
+	recorded_by        *int
+	clearedrecorded_by bool
+	done               bool
+	oldValue           func(context.Context) (*LedgerLog, error)
+	predicates         []predicate.LedgerLog
+}
+
+var _ ent.Mutation = (*LedgerLogMutation)(nil)
+
+// ledgerlogOption allows management of the mutation configuration using functional options.
+type ledgerlogOption func(*LedgerLogMutation)
+
+// newLedgerLogMutation creates new mutation for the LedgerLog entity.
+func newLedgerLogMutation(c config, op Op, opts ...ledgerlogOption) *LedgerLogMutation {
+	m := &LedgerLogMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLedgerLog,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLedgerLogID sets the ID field of the mutation.
+func withLedgerLogID(id int) ledgerlogOption {
+	return func(m *LedgerLogMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LedgerLog
+		)
+		m.oldValue = func(ctx context.Context) (*LedgerLog, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LedgerLog.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLedgerLog sets the old LedgerLog of the mutation.
+func withLedgerLog(node *LedgerLog) ledgerlogOption {
+	return func(m *LedgerLogMutation) {
+		m.oldValue = func(context.Context) (*LedgerLog, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LedgerLogMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LedgerLogMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LedgerLogMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LedgerLogMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LedgerLog.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LedgerLogMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LedgerLogMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LedgerLogMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LedgerLogMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LedgerLogMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LedgerLogMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *LedgerLogMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *LedgerLogMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldAgencyID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *LedgerLogMutation) ResetAgencyID() {
+	m.agency = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *LedgerLogMutation) SetKind(l ledgerlog.Kind) {
+	m.kind = &l
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LedgerLogMutation) Kind() (r ledgerlog.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldKind(ctx context.Context) (v ledgerlog.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LedgerLogMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetRegistrantID sets the "registrant_id" field.
+func (m *LedgerLogMutation) SetRegistrantID(i int) {
+	m.registrant = &i
+}
+
+// RegistrantID returns the value of the "registrant_id" field in the mutation.
+func (m *LedgerLogMutation) RegistrantID() (r int, exists bool) {
+	v := m.registrant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrantID returns the old "registrant_id" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldRegistrantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrantID: %w", err)
+	}
+	return oldValue.RegistrantID, nil
+}
+
+// ResetRegistrantID resets all changes to the "registrant_id" field.
+func (m *LedgerLogMutation) ResetRegistrantID() {
+	m.registrant = nil
+}
+
+// SetAssignmentID sets the "assignment_id" field.
+func (m *LedgerLogMutation) SetAssignmentID(i int) {
+	m.assignment = &i
+}
+
+// AssignmentID returns the value of the "assignment_id" field in the mutation.
+func (m *LedgerLogMutation) AssignmentID() (r int, exists bool) {
+	v := m.assignment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignmentID returns the old "assignment_id" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldAssignmentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignmentID: %w", err)
+	}
+	return oldValue.AssignmentID, nil
+}
+
+// ClearAssignmentID clears the value of the "assignment_id" field.
+func (m *LedgerLogMutation) ClearAssignmentID() {
+	m.assignment = nil
+	m.clearedFields[ledgerlog.FieldAssignmentID] = struct{}{}
+}
+
+// AssignmentIDCleared returns if the "assignment_id" field was cleared in this mutation.
+func (m *LedgerLogMutation) AssignmentIDCleared() bool {
+	_, ok := m.clearedFields[ledgerlog.FieldAssignmentID]
+	return ok
+}
+
+// ResetAssignmentID resets all changes to the "assignment_id" field.
+func (m *LedgerLogMutation) ResetAssignmentID() {
+	m.assignment = nil
+	delete(m.clearedFields, ledgerlog.FieldAssignmentID)
+}
+
+// SetOccurredOn sets the "occurred_on" field.
+func (m *LedgerLogMutation) SetOccurredOn(t time.Time) {
+	m.occurred_on = &t
+}
+
+// OccurredOn returns the value of the "occurred_on" field in the mutation.
+func (m *LedgerLogMutation) OccurredOn() (r time.Time, exists bool) {
+	v := m.occurred_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccurredOn returns the old "occurred_on" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldOccurredOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccurredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccurredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccurredOn: %w", err)
+	}
+	return oldValue.OccurredOn, nil
+}
+
+// ResetOccurredOn resets all changes to the "occurred_on" field.
+func (m *LedgerLogMutation) ResetOccurredOn() {
+	m.occurred_on = nil
+}
+
+// SetContent sets the "content" field.
+func (m *LedgerLogMutation) SetContent(s string) {
+	m.content = &s
+}
+
+// Content returns the value of the "content" field in the mutation.
+func (m *LedgerLogMutation) Content() (r string, exists bool) {
+	v := m.content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContent returns the old "content" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldContent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContent: %w", err)
+	}
+	return oldValue.Content, nil
+}
+
+// ResetContent resets all changes to the "content" field.
+func (m *LedgerLogMutation) ResetContent() {
+	m.content = nil
+}
+
+// SetHandling sets the "handling" field.
+func (m *LedgerLogMutation) SetHandling(s string) {
+	m.handling = &s
+}
+
+// Handling returns the value of the "handling" field in the mutation.
+func (m *LedgerLogMutation) Handling() (r string, exists bool) {
+	v := m.handling
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandling returns the old "handling" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldHandling(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandling is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandling requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandling: %w", err)
+	}
+	return oldValue.Handling, nil
+}
+
+// ClearHandling clears the value of the "handling" field.
+func (m *LedgerLogMutation) ClearHandling() {
+	m.handling = nil
+	m.clearedFields[ledgerlog.FieldHandling] = struct{}{}
+}
+
+// HandlingCleared returns if the "handling" field was cleared in this mutation.
+func (m *LedgerLogMutation) HandlingCleared() bool {
+	_, ok := m.clearedFields[ledgerlog.FieldHandling]
+	return ok
+}
+
+// ResetHandling resets all changes to the "handling" field.
+func (m *LedgerLogMutation) ResetHandling() {
+	m.handling = nil
+	delete(m.clearedFields, ledgerlog.FieldHandling)
+}
+
+// SetRecordedByID sets the "recorded_by_id" field.
+func (m *LedgerLogMutation) SetRecordedByID(i int) {
+	m.recorded_by = &i
+}
+
+// RecordedByID returns the value of the "recorded_by_id" field in the mutation.
+func (m *LedgerLogMutation) RecordedByID() (r int, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedByID returns the old "recorded_by_id" field's value of the LedgerLog entity.
+// If the LedgerLog object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LedgerLogMutation) OldRecordedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedByID: %w", err)
+	}
+	return oldValue.RecordedByID, nil
+}
+
+// ClearRecordedByID clears the value of the "recorded_by_id" field.
+func (m *LedgerLogMutation) ClearRecordedByID() {
+	m.recorded_by = nil
+	m.clearedFields[ledgerlog.FieldRecordedByID] = struct{}{}
+}
+
+// RecordedByIDCleared returns if the "recorded_by_id" field was cleared in this mutation.
+func (m *LedgerLogMutation) RecordedByIDCleared() bool {
+	_, ok := m.clearedFields[ledgerlog.FieldRecordedByID]
+	return ok
+}
+
+// ResetRecordedByID resets all changes to the "recorded_by_id" field.
+func (m *LedgerLogMutation) ResetRecordedByID() {
+	m.recorded_by = nil
+	delete(m.clearedFields, ledgerlog.FieldRecordedByID)
+}
+
+// ClearAgency clears the "agency" edge to the Agency entity.
+func (m *LedgerLogMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[ledgerlog.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Agency entity was cleared.
+func (m *LedgerLogMutation) AgencyCleared() bool {
+	return m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *LedgerLogMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *LedgerLogMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearRegistrant clears the "registrant" edge to the Registrant entity.
+func (m *LedgerLogMutation) ClearRegistrant() {
+	m.clearedregistrant = true
+	m.clearedFields[ledgerlog.FieldRegistrantID] = struct{}{}
+}
+
+// RegistrantCleared reports if the "registrant" edge to the Registrant entity was cleared.
+func (m *LedgerLogMutation) RegistrantCleared() bool {
+	return m.clearedregistrant
+}
+
+// RegistrantIDs returns the "registrant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegistrantID instead. It exists only for internal usage by the builders.
+func (m *LedgerLogMutation) RegistrantIDs() (ids []int) {
+	if id := m.registrant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegistrant resets all changes to the "registrant" edge.
+func (m *LedgerLogMutation) ResetRegistrant() {
+	m.registrant = nil
+	m.clearedregistrant = false
+}
+
+// ClearAssignment clears the "assignment" edge to the Assignment entity.
+func (m *LedgerLogMutation) ClearAssignment() {
+	m.clearedassignment = true
+	m.clearedFields[ledgerlog.FieldAssignmentID] = struct{}{}
+}
+
+// AssignmentCleared reports if the "assignment" edge to the Assignment entity was cleared.
+func (m *LedgerLogMutation) AssignmentCleared() bool {
+	return m.AssignmentIDCleared() || m.clearedassignment
+}
+
+// AssignmentIDs returns the "assignment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AssignmentID instead. It exists only for internal usage by the builders.
+func (m *LedgerLogMutation) AssignmentIDs() (ids []int) {
+	if id := m.assignment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAssignment resets all changes to the "assignment" edge.
+func (m *LedgerLogMutation) ResetAssignment() {
+	m.assignment = nil
+	m.clearedassignment = false
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Account entity.
+func (m *LedgerLogMutation) ClearRecordedBy() {
+	m.clearedrecorded_by = true
+	m.clearedFields[ledgerlog.FieldRecordedByID] = struct{}{}
+}
+
+// RecordedByCleared reports if the "recorded_by" edge to the Account entity was cleared.
+func (m *LedgerLogMutation) RecordedByCleared() bool {
+	return m.RecordedByIDCleared() || m.clearedrecorded_by
+}
+
+// RecordedByIDs returns the "recorded_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecordedByID instead. It exists only for internal usage by the builders.
+func (m *LedgerLogMutation) RecordedByIDs() (ids []int) {
+	if id := m.recorded_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" edge.
+func (m *LedgerLogMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+	m.clearedrecorded_by = false
+}
+
+// Where appends a list predicates to the LedgerLogMutation builder.
+func (m *LedgerLogMutation) Where(ps ...predicate.LedgerLog) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LedgerLogMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LedgerLogMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LedgerLog, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LedgerLogMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LedgerLogMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LedgerLog).
+func (m *LedgerLogMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LedgerLogMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, ledgerlog.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, ledgerlog.FieldUpdatedAt)
+	}
+	if m.agency != nil {
+		fields = append(fields, ledgerlog.FieldAgencyID)
+	}
+	if m.kind != nil {
+		fields = append(fields, ledgerlog.FieldKind)
+	}
+	if m.registrant != nil {
+		fields = append(fields, ledgerlog.FieldRegistrantID)
+	}
+	if m.assignment != nil {
+		fields = append(fields, ledgerlog.FieldAssignmentID)
+	}
+	if m.occurred_on != nil {
+		fields = append(fields, ledgerlog.FieldOccurredOn)
+	}
+	if m.content != nil {
+		fields = append(fields, ledgerlog.FieldContent)
+	}
+	if m.handling != nil {
+		fields = append(fields, ledgerlog.FieldHandling)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, ledgerlog.FieldRecordedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LedgerLogMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case ledgerlog.FieldCreatedAt:
+		return m.CreatedAt()
+	case ledgerlog.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case ledgerlog.FieldAgencyID:
+		return m.AgencyID()
+	case ledgerlog.FieldKind:
+		return m.Kind()
+	case ledgerlog.FieldRegistrantID:
+		return m.RegistrantID()
+	case ledgerlog.FieldAssignmentID:
+		return m.AssignmentID()
+	case ledgerlog.FieldOccurredOn:
+		return m.OccurredOn()
+	case ledgerlog.FieldContent:
+		return m.Content()
+	case ledgerlog.FieldHandling:
+		return m.Handling()
+	case ledgerlog.FieldRecordedByID:
+		return m.RecordedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LedgerLogMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case ledgerlog.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case ledgerlog.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case ledgerlog.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case ledgerlog.FieldKind:
+		return m.OldKind(ctx)
+	case ledgerlog.FieldRegistrantID:
+		return m.OldRegistrantID(ctx)
+	case ledgerlog.FieldAssignmentID:
+		return m.OldAssignmentID(ctx)
+	case ledgerlog.FieldOccurredOn:
+		return m.OldOccurredOn(ctx)
+	case ledgerlog.FieldContent:
+		return m.OldContent(ctx)
+	case ledgerlog.FieldHandling:
+		return m.OldHandling(ctx)
+	case ledgerlog.FieldRecordedByID:
+		return m.OldRecordedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown LedgerLog field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerLogMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case ledgerlog.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case ledgerlog.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case ledgerlog.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case ledgerlog.FieldKind:
+		v, ok := value.(ledgerlog.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case ledgerlog.FieldRegistrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrantID(v)
+		return nil
+	case ledgerlog.FieldAssignmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignmentID(v)
+		return nil
+	case ledgerlog.FieldOccurredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccurredOn(v)
+		return nil
+	case ledgerlog.FieldContent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContent(v)
+		return nil
+	case ledgerlog.FieldHandling:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandling(v)
+		return nil
+	case ledgerlog.FieldRecordedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLog field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LedgerLogMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LedgerLogMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LedgerLogMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown LedgerLog numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LedgerLogMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(ledgerlog.FieldAssignmentID) {
+		fields = append(fields, ledgerlog.FieldAssignmentID)
+	}
+	if m.FieldCleared(ledgerlog.FieldHandling) {
+		fields = append(fields, ledgerlog.FieldHandling)
+	}
+	if m.FieldCleared(ledgerlog.FieldRecordedByID) {
+		fields = append(fields, ledgerlog.FieldRecordedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LedgerLogMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LedgerLogMutation) ClearField(name string) error {
+	switch name {
+	case ledgerlog.FieldAssignmentID:
+		m.ClearAssignmentID()
+		return nil
+	case ledgerlog.FieldHandling:
+		m.ClearHandling()
+		return nil
+	case ledgerlog.FieldRecordedByID:
+		m.ClearRecordedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLog nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LedgerLogMutation) ResetField(name string) error {
+	switch name {
+	case ledgerlog.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case ledgerlog.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case ledgerlog.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case ledgerlog.FieldKind:
+		m.ResetKind()
+		return nil
+	case ledgerlog.FieldRegistrantID:
+		m.ResetRegistrantID()
+		return nil
+	case ledgerlog.FieldAssignmentID:
+		m.ResetAssignmentID()
+		return nil
+	case ledgerlog.FieldOccurredOn:
+		m.ResetOccurredOn()
+		return nil
+	case ledgerlog.FieldContent:
+		m.ResetContent()
+		return nil
+	case ledgerlog.FieldHandling:
+		m.ResetHandling()
+		return nil
+	case ledgerlog.FieldRecordedByID:
+		m.ResetRecordedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLog field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LedgerLogMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.agency != nil {
+		edges = append(edges, ledgerlog.EdgeAgency)
+	}
+	if m.registrant != nil {
+		edges = append(edges, ledgerlog.EdgeRegistrant)
+	}
+	if m.assignment != nil {
+		edges = append(edges, ledgerlog.EdgeAssignment)
+	}
+	if m.recorded_by != nil {
+		edges = append(edges, ledgerlog.EdgeRecordedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LedgerLogMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case ledgerlog.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case ledgerlog.EdgeRegistrant:
+		if id := m.registrant; id != nil {
+			return []ent.Value{*id}
+		}
+	case ledgerlog.EdgeAssignment:
+		if id := m.assignment; id != nil {
+			return []ent.Value{*id}
+		}
+	case ledgerlog.EdgeRecordedBy:
+		if id := m.recorded_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LedgerLogMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LedgerLogMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LedgerLogMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedagency {
+		edges = append(edges, ledgerlog.EdgeAgency)
+	}
+	if m.clearedregistrant {
+		edges = append(edges, ledgerlog.EdgeRegistrant)
+	}
+	if m.clearedassignment {
+		edges = append(edges, ledgerlog.EdgeAssignment)
+	}
+	if m.clearedrecorded_by {
+		edges = append(edges, ledgerlog.EdgeRecordedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LedgerLogMutation) EdgeCleared(name string) bool {
+	switch name {
+	case ledgerlog.EdgeAgency:
+		return m.clearedagency
+	case ledgerlog.EdgeRegistrant:
+		return m.clearedregistrant
+	case ledgerlog.EdgeAssignment:
+		return m.clearedassignment
+	case ledgerlog.EdgeRecordedBy:
+		return m.clearedrecorded_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LedgerLogMutation) ClearEdge(name string) error {
+	switch name {
+	case ledgerlog.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case ledgerlog.EdgeRegistrant:
+		m.ClearRegistrant()
+		return nil
+	case ledgerlog.EdgeAssignment:
+		m.ClearAssignment()
+		return nil
+	case ledgerlog.EdgeRecordedBy:
+		m.ClearRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLog unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LedgerLogMutation) ResetEdge(name string) error {
+	switch name {
+	case ledgerlog.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case ledgerlog.EdgeRegistrant:
+		m.ResetRegistrant()
+		return nil
+	case ledgerlog.EdgeAssignment:
+		m.ResetAssignment()
+		return nil
+	case ledgerlog.EdgeRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown LedgerLog edge %s", name)
+}
+
 // MinimumWageMutation represents an operation that mutates the MinimumWage nodes in the graph.
 type MinimumWageMutation struct {
 	config
@@ -20374,26 +22615,29 @@ func (m *MinimumWageMutation) ResetEdge(name string) error {
 // OrgUnitMutation represents an operation that mutates the OrgUnit nodes in the graph.
 type OrgUnitMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	name               *string
-	clearedFields      map[string]struct{}
-	agency             *int
-	clearedagency      bool
-	site               *int
-	clearedsite        bool
-	postings           map[int]struct{}
-	removedpostings    map[int]struct{}
-	clearedpostings    bool
-	assignments        map[int]struct{}
-	removedassignments map[int]struct{}
-	clearedassignments bool
-	done               bool
-	oldValue           func(context.Context) (*OrgUnit, error)
-	predicates         []predicate.OrgUnit
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	clearedFields            map[string]struct{}
+	agency                   *int
+	clearedagency            bool
+	site                     *int
+	clearedsite              bool
+	postings                 map[int]struct{}
+	removedpostings          map[int]struct{}
+	clearedpostings          bool
+	assignments              map[int]struct{}
+	removedassignments       map[int]struct{}
+	clearedassignments       bool
+	dispatch_contacts        map[int]struct{}
+	removeddispatch_contacts map[int]struct{}
+	cleareddispatch_contacts bool
+	done                     bool
+	oldValue                 func(context.Context) (*OrgUnit, error)
+	predicates               []predicate.OrgUnit
 }
 
 var _ ent.Mutation = (*OrgUnitMutation)(nil)
@@ -20836,6 +23080,60 @@ func (m *OrgUnitMutation) ResetAssignments() {
 	m.removedassignments = nil
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by ids.
+func (m *OrgUnitMutation) AddDispatchContactIDs(ids ...int) {
+	if m.dispatch_contacts == nil {
+		m.dispatch_contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.dispatch_contacts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDispatchContacts clears the "dispatch_contacts" edge to the DispatchContact entity.
+func (m *OrgUnitMutation) ClearDispatchContacts() {
+	m.cleareddispatch_contacts = true
+}
+
+// DispatchContactsCleared reports if the "dispatch_contacts" edge to the DispatchContact entity was cleared.
+func (m *OrgUnitMutation) DispatchContactsCleared() bool {
+	return m.cleareddispatch_contacts
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (m *OrgUnitMutation) RemoveDispatchContactIDs(ids ...int) {
+	if m.removeddispatch_contacts == nil {
+		m.removeddispatch_contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.dispatch_contacts, ids[i])
+		m.removeddispatch_contacts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDispatchContacts returns the removed IDs of the "dispatch_contacts" edge to the DispatchContact entity.
+func (m *OrgUnitMutation) RemovedDispatchContactsIDs() (ids []int) {
+	for id := range m.removeddispatch_contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DispatchContactsIDs returns the "dispatch_contacts" edge IDs in the mutation.
+func (m *OrgUnitMutation) DispatchContactsIDs() (ids []int) {
+	for id := range m.dispatch_contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDispatchContacts resets all changes to the "dispatch_contacts" edge.
+func (m *OrgUnitMutation) ResetDispatchContacts() {
+	m.dispatch_contacts = nil
+	m.cleareddispatch_contacts = false
+	m.removeddispatch_contacts = nil
+}
+
 // Where appends a list predicates to the OrgUnitMutation builder.
 func (m *OrgUnitMutation) Where(ps ...predicate.OrgUnit) {
 	m.predicates = append(m.predicates, ps...)
@@ -21040,7 +23338,7 @@ func (m *OrgUnitMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrgUnitMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.agency != nil {
 		edges = append(edges, orgunit.EdgeAgency)
 	}
@@ -21052,6 +23350,9 @@ func (m *OrgUnitMutation) AddedEdges() []string {
 	}
 	if m.assignments != nil {
 		edges = append(edges, orgunit.EdgeAssignments)
+	}
+	if m.dispatch_contacts != nil {
+		edges = append(edges, orgunit.EdgeDispatchContacts)
 	}
 	return edges
 }
@@ -21080,18 +23381,27 @@ func (m *OrgUnitMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case orgunit.EdgeDispatchContacts:
+		ids := make([]ent.Value, 0, len(m.dispatch_contacts))
+		for id := range m.dispatch_contacts {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrgUnitMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedpostings != nil {
 		edges = append(edges, orgunit.EdgePostings)
 	}
 	if m.removedassignments != nil {
 		edges = append(edges, orgunit.EdgeAssignments)
+	}
+	if m.removeddispatch_contacts != nil {
+		edges = append(edges, orgunit.EdgeDispatchContacts)
 	}
 	return edges
 }
@@ -21112,13 +23422,19 @@ func (m *OrgUnitMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case orgunit.EdgeDispatchContacts:
+		ids := make([]ent.Value, 0, len(m.removeddispatch_contacts))
+		for id := range m.removeddispatch_contacts {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrgUnitMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedagency {
 		edges = append(edges, orgunit.EdgeAgency)
 	}
@@ -21130,6 +23446,9 @@ func (m *OrgUnitMutation) ClearedEdges() []string {
 	}
 	if m.clearedassignments {
 		edges = append(edges, orgunit.EdgeAssignments)
+	}
+	if m.cleareddispatch_contacts {
+		edges = append(edges, orgunit.EdgeDispatchContacts)
 	}
 	return edges
 }
@@ -21146,6 +23465,8 @@ func (m *OrgUnitMutation) EdgeCleared(name string) bool {
 		return m.clearedpostings
 	case orgunit.EdgeAssignments:
 		return m.clearedassignments
+	case orgunit.EdgeDispatchContacts:
+		return m.cleareddispatch_contacts
 	}
 	return false
 }
@@ -21179,6 +23500,9 @@ func (m *OrgUnitMutation) ResetEdge(name string) error {
 		return nil
 	case orgunit.EdgeAssignments:
 		m.ResetAssignments()
+		return nil
+	case orgunit.EdgeDispatchContacts:
+		m.ResetDispatchContacts()
 		return nil
 	}
 	return fmt.Errorf("unknown OrgUnit edge %s", name)
@@ -21214,6 +23538,15 @@ type PostingMutation struct {
 	working_hours                 *string
 	avg_monthly_overtime_hours    *int
 	addavg_monthly_overtime_hours *int
+	responsibility                *string
+	working_days                  *string
+	breaks                        *string
+	overtime_terms                *string
+	holiday_work                  *string
+	safety_health                 *string
+	welfare                       *string
+	early_termination_measures    *string
+	temp_to_perm_terms            *string
 	start_date                    *time.Time
 	expected_duration_months      *int
 	addexpected_duration_months   *int
@@ -22244,6 +24577,330 @@ func (m *PostingMutation) ResetAvgMonthlyOvertimeHours() {
 	m.addavg_monthly_overtime_hours = nil
 }
 
+// SetResponsibility sets the "responsibility" field.
+func (m *PostingMutation) SetResponsibility(s string) {
+	m.responsibility = &s
+}
+
+// Responsibility returns the value of the "responsibility" field in the mutation.
+func (m *PostingMutation) Responsibility() (r string, exists bool) {
+	v := m.responsibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponsibility returns the old "responsibility" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldResponsibility(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponsibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponsibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponsibility: %w", err)
+	}
+	return oldValue.Responsibility, nil
+}
+
+// ResetResponsibility resets all changes to the "responsibility" field.
+func (m *PostingMutation) ResetResponsibility() {
+	m.responsibility = nil
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (m *PostingMutation) SetWorkingDays(s string) {
+	m.working_days = &s
+}
+
+// WorkingDays returns the value of the "working_days" field in the mutation.
+func (m *PostingMutation) WorkingDays() (r string, exists bool) {
+	v := m.working_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkingDays returns the old "working_days" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldWorkingDays(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkingDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkingDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkingDays: %w", err)
+	}
+	return oldValue.WorkingDays, nil
+}
+
+// ResetWorkingDays resets all changes to the "working_days" field.
+func (m *PostingMutation) ResetWorkingDays() {
+	m.working_days = nil
+}
+
+// SetBreaks sets the "breaks" field.
+func (m *PostingMutation) SetBreaks(s string) {
+	m.breaks = &s
+}
+
+// Breaks returns the value of the "breaks" field in the mutation.
+func (m *PostingMutation) Breaks() (r string, exists bool) {
+	v := m.breaks
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBreaks returns the old "breaks" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldBreaks(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBreaks is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBreaks requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBreaks: %w", err)
+	}
+	return oldValue.Breaks, nil
+}
+
+// ResetBreaks resets all changes to the "breaks" field.
+func (m *PostingMutation) ResetBreaks() {
+	m.breaks = nil
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (m *PostingMutation) SetOvertimeTerms(s string) {
+	m.overtime_terms = &s
+}
+
+// OvertimeTerms returns the value of the "overtime_terms" field in the mutation.
+func (m *PostingMutation) OvertimeTerms() (r string, exists bool) {
+	v := m.overtime_terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOvertimeTerms returns the old "overtime_terms" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldOvertimeTerms(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOvertimeTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOvertimeTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOvertimeTerms: %w", err)
+	}
+	return oldValue.OvertimeTerms, nil
+}
+
+// ResetOvertimeTerms resets all changes to the "overtime_terms" field.
+func (m *PostingMutation) ResetOvertimeTerms() {
+	m.overtime_terms = nil
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (m *PostingMutation) SetHolidayWork(s string) {
+	m.holiday_work = &s
+}
+
+// HolidayWork returns the value of the "holiday_work" field in the mutation.
+func (m *PostingMutation) HolidayWork() (r string, exists bool) {
+	v := m.holiday_work
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHolidayWork returns the old "holiday_work" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldHolidayWork(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHolidayWork is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHolidayWork requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHolidayWork: %w", err)
+	}
+	return oldValue.HolidayWork, nil
+}
+
+// ResetHolidayWork resets all changes to the "holiday_work" field.
+func (m *PostingMutation) ResetHolidayWork() {
+	m.holiday_work = nil
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (m *PostingMutation) SetSafetyHealth(s string) {
+	m.safety_health = &s
+}
+
+// SafetyHealth returns the value of the "safety_health" field in the mutation.
+func (m *PostingMutation) SafetyHealth() (r string, exists bool) {
+	v := m.safety_health
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSafetyHealth returns the old "safety_health" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldSafetyHealth(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSafetyHealth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSafetyHealth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSafetyHealth: %w", err)
+	}
+	return oldValue.SafetyHealth, nil
+}
+
+// ResetSafetyHealth resets all changes to the "safety_health" field.
+func (m *PostingMutation) ResetSafetyHealth() {
+	m.safety_health = nil
+}
+
+// SetWelfare sets the "welfare" field.
+func (m *PostingMutation) SetWelfare(s string) {
+	m.welfare = &s
+}
+
+// Welfare returns the value of the "welfare" field in the mutation.
+func (m *PostingMutation) Welfare() (r string, exists bool) {
+	v := m.welfare
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWelfare returns the old "welfare" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldWelfare(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWelfare is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWelfare requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWelfare: %w", err)
+	}
+	return oldValue.Welfare, nil
+}
+
+// ResetWelfare resets all changes to the "welfare" field.
+func (m *PostingMutation) ResetWelfare() {
+	m.welfare = nil
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (m *PostingMutation) SetEarlyTerminationMeasures(s string) {
+	m.early_termination_measures = &s
+}
+
+// EarlyTerminationMeasures returns the value of the "early_termination_measures" field in the mutation.
+func (m *PostingMutation) EarlyTerminationMeasures() (r string, exists bool) {
+	v := m.early_termination_measures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEarlyTerminationMeasures returns the old "early_termination_measures" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldEarlyTerminationMeasures(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEarlyTerminationMeasures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEarlyTerminationMeasures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEarlyTerminationMeasures: %w", err)
+	}
+	return oldValue.EarlyTerminationMeasures, nil
+}
+
+// ResetEarlyTerminationMeasures resets all changes to the "early_termination_measures" field.
+func (m *PostingMutation) ResetEarlyTerminationMeasures() {
+	m.early_termination_measures = nil
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (m *PostingMutation) SetTempToPermTerms(s string) {
+	m.temp_to_perm_terms = &s
+}
+
+// TempToPermTerms returns the value of the "temp_to_perm_terms" field in the mutation.
+func (m *PostingMutation) TempToPermTerms() (r string, exists bool) {
+	v := m.temp_to_perm_terms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTempToPermTerms returns the old "temp_to_perm_terms" field's value of the Posting entity.
+// If the Posting object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostingMutation) OldTempToPermTerms(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTempToPermTerms is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTempToPermTerms requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTempToPermTerms: %w", err)
+	}
+	return oldValue.TempToPermTerms, nil
+}
+
+// ResetTempToPermTerms resets all changes to the "temp_to_perm_terms" field.
+func (m *PostingMutation) ResetTempToPermTerms() {
+	m.temp_to_perm_terms = nil
+}
+
 // SetStartDate sets the "start_date" field.
 func (m *PostingMutation) SetStartDate(t time.Time) {
 	m.start_date = &t
@@ -23124,7 +25781,7 @@ func (m *PostingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PostingMutation) Fields() []string {
-	fields := make([]string, 0, 33)
+	fields := make([]string, 0, 42)
 	if m.created_at != nil {
 		fields = append(fields, posting.FieldCreatedAt)
 	}
@@ -23190,6 +25847,33 @@ func (m *PostingMutation) Fields() []string {
 	}
 	if m.avg_monthly_overtime_hours != nil {
 		fields = append(fields, posting.FieldAvgMonthlyOvertimeHours)
+	}
+	if m.responsibility != nil {
+		fields = append(fields, posting.FieldResponsibility)
+	}
+	if m.working_days != nil {
+		fields = append(fields, posting.FieldWorkingDays)
+	}
+	if m.breaks != nil {
+		fields = append(fields, posting.FieldBreaks)
+	}
+	if m.overtime_terms != nil {
+		fields = append(fields, posting.FieldOvertimeTerms)
+	}
+	if m.holiday_work != nil {
+		fields = append(fields, posting.FieldHolidayWork)
+	}
+	if m.safety_health != nil {
+		fields = append(fields, posting.FieldSafetyHealth)
+	}
+	if m.welfare != nil {
+		fields = append(fields, posting.FieldWelfare)
+	}
+	if m.early_termination_measures != nil {
+		fields = append(fields, posting.FieldEarlyTerminationMeasures)
+	}
+	if m.temp_to_perm_terms != nil {
+		fields = append(fields, posting.FieldTempToPermTerms)
 	}
 	if m.start_date != nil {
 		fields = append(fields, posting.FieldStartDate)
@@ -23276,6 +25960,24 @@ func (m *PostingMutation) Field(name string) (ent.Value, bool) {
 		return m.WorkingHours()
 	case posting.FieldAvgMonthlyOvertimeHours:
 		return m.AvgMonthlyOvertimeHours()
+	case posting.FieldResponsibility:
+		return m.Responsibility()
+	case posting.FieldWorkingDays:
+		return m.WorkingDays()
+	case posting.FieldBreaks:
+		return m.Breaks()
+	case posting.FieldOvertimeTerms:
+		return m.OvertimeTerms()
+	case posting.FieldHolidayWork:
+		return m.HolidayWork()
+	case posting.FieldSafetyHealth:
+		return m.SafetyHealth()
+	case posting.FieldWelfare:
+		return m.Welfare()
+	case posting.FieldEarlyTerminationMeasures:
+		return m.EarlyTerminationMeasures()
+	case posting.FieldTempToPermTerms:
+		return m.TempToPermTerms()
 	case posting.FieldStartDate:
 		return m.StartDate()
 	case posting.FieldExpectedDurationMonths:
@@ -23351,6 +26053,24 @@ func (m *PostingMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldWorkingHours(ctx)
 	case posting.FieldAvgMonthlyOvertimeHours:
 		return m.OldAvgMonthlyOvertimeHours(ctx)
+	case posting.FieldResponsibility:
+		return m.OldResponsibility(ctx)
+	case posting.FieldWorkingDays:
+		return m.OldWorkingDays(ctx)
+	case posting.FieldBreaks:
+		return m.OldBreaks(ctx)
+	case posting.FieldOvertimeTerms:
+		return m.OldOvertimeTerms(ctx)
+	case posting.FieldHolidayWork:
+		return m.OldHolidayWork(ctx)
+	case posting.FieldSafetyHealth:
+		return m.OldSafetyHealth(ctx)
+	case posting.FieldWelfare:
+		return m.OldWelfare(ctx)
+	case posting.FieldEarlyTerminationMeasures:
+		return m.OldEarlyTerminationMeasures(ctx)
+	case posting.FieldTempToPermTerms:
+		return m.OldTempToPermTerms(ctx)
 	case posting.FieldStartDate:
 		return m.OldStartDate(ctx)
 	case posting.FieldExpectedDurationMonths:
@@ -23535,6 +26255,69 @@ func (m *PostingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAvgMonthlyOvertimeHours(v)
+		return nil
+	case posting.FieldResponsibility:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponsibility(v)
+		return nil
+	case posting.FieldWorkingDays:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkingDays(v)
+		return nil
+	case posting.FieldBreaks:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBreaks(v)
+		return nil
+	case posting.FieldOvertimeTerms:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOvertimeTerms(v)
+		return nil
+	case posting.FieldHolidayWork:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHolidayWork(v)
+		return nil
+	case posting.FieldSafetyHealth:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSafetyHealth(v)
+		return nil
+	case posting.FieldWelfare:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWelfare(v)
+		return nil
+	case posting.FieldEarlyTerminationMeasures:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEarlyTerminationMeasures(v)
+		return nil
+	case posting.FieldTempToPermTerms:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTempToPermTerms(v)
 		return nil
 	case posting.FieldStartDate:
 		v, ok := value.(time.Time)
@@ -23883,6 +26666,33 @@ func (m *PostingMutation) ResetField(name string) error {
 		return nil
 	case posting.FieldAvgMonthlyOvertimeHours:
 		m.ResetAvgMonthlyOvertimeHours()
+		return nil
+	case posting.FieldResponsibility:
+		m.ResetResponsibility()
+		return nil
+	case posting.FieldWorkingDays:
+		m.ResetWorkingDays()
+		return nil
+	case posting.FieldBreaks:
+		m.ResetBreaks()
+		return nil
+	case posting.FieldOvertimeTerms:
+		m.ResetOvertimeTerms()
+		return nil
+	case posting.FieldHolidayWork:
+		m.ResetHolidayWork()
+		return nil
+	case posting.FieldSafetyHealth:
+		m.ResetSafetyHealth()
+		return nil
+	case posting.FieldWelfare:
+		m.ResetWelfare()
+		return nil
+	case posting.FieldEarlyTerminationMeasures:
+		m.ResetEarlyTerminationMeasures()
+		return nil
+	case posting.FieldTempToPermTerms:
+		m.ResetTempToPermTerms()
 		return nil
 	case posting.FieldStartDate:
 		m.ResetStartDate()
@@ -25022,68 +27832,75 @@ func (m *RefreshTokenMutation) ResetEdge(name string) error {
 // RegistrantMutation represents an operation that mutates the Registrant nodes in the graph.
 type RegistrantMutation struct {
 	config
-	op                           Op
-	typ                          string
-	id                           *int
-	created_at                   *time.Time
-	updated_at                   *time.Time
-	name                         *string
-	external_key                 *string
-	kana                         *string
-	phone                        *string
-	email                        *string
-	preferred_contact_hours      *string
-	prefecture                   *string
-	city                         *string
-	nearest_station              *string
-	max_commute_minutes          *int
-	addmax_commute_minutes       *int
-	accepts_bus                  *bool
-	desired_hourly_wage          *int
-	adddesired_hourly_wage       *int
-	desired_job_categories       *[]string
-	appenddesired_job_categories []string
-	available_from               *time.Time
-	employment                   *registrant.Employment
-	agreement_covered            *bool
-	registered_at                *time.Time
-	contact_pressure_flagged_at  *time.Time
-	daytime_student              *bool
-	income_exemption             *bool
-	retired_at_mandatory_age     *bool
-	birth_date                   *time.Time
-	education                    *string
-	gender                       *registrant.Gender
-	anonymized_at                *time.Time
-	clearedFields                map[string]struct{}
-	agency                       *int
-	clearedagency                bool
-	account                      *int
-	clearedaccount               bool
-	skills                       map[int]struct{}
-	removedskills                map[int]struct{}
-	clearedskills                bool
-	work_histories               map[int]struct{}
-	removedwork_histories        map[int]struct{}
-	clearedwork_histories        bool
-	inquiries                    map[int]struct{}
-	removedinquiries             map[int]struct{}
-	clearedinquiries             bool
-	applications                 map[int]struct{}
-	removedapplications          map[int]struct{}
-	clearedapplications          bool
-	assignments                  map[int]struct{}
-	removedassignments           map[int]struct{}
-	clearedassignments           bool
-	contact_logs                 map[int]struct{}
-	removedcontact_logs          map[int]struct{}
-	clearedcontact_logs          bool
-	consents                     map[int]struct{}
-	removedconsents              map[int]struct{}
-	clearedconsents              bool
-	done                         bool
-	oldValue                     func(context.Context) (*Registrant, error)
-	predicates                   []predicate.Registrant
+	op                            Op
+	typ                           string
+	id                            *int
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	name                          *string
+	external_key                  *string
+	kana                          *string
+	phone                         *string
+	email                         *string
+	preferred_contact_hours       *string
+	prefecture                    *string
+	city                          *string
+	nearest_station               *string
+	max_commute_minutes           *int
+	addmax_commute_minutes        *int
+	accepts_bus                   *bool
+	desired_hourly_wage           *int
+	adddesired_hourly_wage        *int
+	desired_job_categories        *[]string
+	appenddesired_job_categories  []string
+	available_from                *time.Time
+	employment                    *registrant.Employment
+	agreement_covered             *bool
+	health_insurance_enrolled     *bool
+	pension_insurance_enrolled    *bool
+	employment_insurance_enrolled *bool
+	insurance_not_enrolled_reason *string
+	registered_at                 *time.Time
+	contact_pressure_flagged_at   *time.Time
+	daytime_student               *bool
+	income_exemption              *bool
+	retired_at_mandatory_age      *bool
+	birth_date                    *time.Time
+	education                     *string
+	gender                        *registrant.Gender
+	anonymized_at                 *time.Time
+	clearedFields                 map[string]struct{}
+	agency                        *int
+	clearedagency                 bool
+	account                       *int
+	clearedaccount                bool
+	skills                        map[int]struct{}
+	removedskills                 map[int]struct{}
+	clearedskills                 bool
+	work_histories                map[int]struct{}
+	removedwork_histories         map[int]struct{}
+	clearedwork_histories         bool
+	inquiries                     map[int]struct{}
+	removedinquiries              map[int]struct{}
+	clearedinquiries              bool
+	applications                  map[int]struct{}
+	removedapplications           map[int]struct{}
+	clearedapplications           bool
+	assignments                   map[int]struct{}
+	removedassignments            map[int]struct{}
+	clearedassignments            bool
+	contact_logs                  map[int]struct{}
+	removedcontact_logs           map[int]struct{}
+	clearedcontact_logs           bool
+	consents                      map[int]struct{}
+	removedconsents               map[int]struct{}
+	clearedconsents               bool
+	ledger_logs                   map[int]struct{}
+	removedledger_logs            map[int]struct{}
+	clearedledger_logs            bool
+	done                          bool
+	oldValue                      func(context.Context) (*Registrant, error)
+	predicates                    []predicate.Registrant
 }
 
 var _ ent.Mutation = (*RegistrantMutation)(nil)
@@ -26051,6 +28868,202 @@ func (m *RegistrantMutation) ResetAgreementCovered() {
 	delete(m.clearedFields, registrant.FieldAgreementCovered)
 }
 
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (m *RegistrantMutation) SetHealthInsuranceEnrolled(b bool) {
+	m.health_insurance_enrolled = &b
+}
+
+// HealthInsuranceEnrolled returns the value of the "health_insurance_enrolled" field in the mutation.
+func (m *RegistrantMutation) HealthInsuranceEnrolled() (r bool, exists bool) {
+	v := m.health_insurance_enrolled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHealthInsuranceEnrolled returns the old "health_insurance_enrolled" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldHealthInsuranceEnrolled(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHealthInsuranceEnrolled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHealthInsuranceEnrolled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHealthInsuranceEnrolled: %w", err)
+	}
+	return oldValue.HealthInsuranceEnrolled, nil
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (m *RegistrantMutation) ClearHealthInsuranceEnrolled() {
+	m.health_insurance_enrolled = nil
+	m.clearedFields[registrant.FieldHealthInsuranceEnrolled] = struct{}{}
+}
+
+// HealthInsuranceEnrolledCleared returns if the "health_insurance_enrolled" field was cleared in this mutation.
+func (m *RegistrantMutation) HealthInsuranceEnrolledCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldHealthInsuranceEnrolled]
+	return ok
+}
+
+// ResetHealthInsuranceEnrolled resets all changes to the "health_insurance_enrolled" field.
+func (m *RegistrantMutation) ResetHealthInsuranceEnrolled() {
+	m.health_insurance_enrolled = nil
+	delete(m.clearedFields, registrant.FieldHealthInsuranceEnrolled)
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (m *RegistrantMutation) SetPensionInsuranceEnrolled(b bool) {
+	m.pension_insurance_enrolled = &b
+}
+
+// PensionInsuranceEnrolled returns the value of the "pension_insurance_enrolled" field in the mutation.
+func (m *RegistrantMutation) PensionInsuranceEnrolled() (r bool, exists bool) {
+	v := m.pension_insurance_enrolled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPensionInsuranceEnrolled returns the old "pension_insurance_enrolled" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldPensionInsuranceEnrolled(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPensionInsuranceEnrolled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPensionInsuranceEnrolled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPensionInsuranceEnrolled: %w", err)
+	}
+	return oldValue.PensionInsuranceEnrolled, nil
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (m *RegistrantMutation) ClearPensionInsuranceEnrolled() {
+	m.pension_insurance_enrolled = nil
+	m.clearedFields[registrant.FieldPensionInsuranceEnrolled] = struct{}{}
+}
+
+// PensionInsuranceEnrolledCleared returns if the "pension_insurance_enrolled" field was cleared in this mutation.
+func (m *RegistrantMutation) PensionInsuranceEnrolledCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldPensionInsuranceEnrolled]
+	return ok
+}
+
+// ResetPensionInsuranceEnrolled resets all changes to the "pension_insurance_enrolled" field.
+func (m *RegistrantMutation) ResetPensionInsuranceEnrolled() {
+	m.pension_insurance_enrolled = nil
+	delete(m.clearedFields, registrant.FieldPensionInsuranceEnrolled)
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (m *RegistrantMutation) SetEmploymentInsuranceEnrolled(b bool) {
+	m.employment_insurance_enrolled = &b
+}
+
+// EmploymentInsuranceEnrolled returns the value of the "employment_insurance_enrolled" field in the mutation.
+func (m *RegistrantMutation) EmploymentInsuranceEnrolled() (r bool, exists bool) {
+	v := m.employment_insurance_enrolled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmploymentInsuranceEnrolled returns the old "employment_insurance_enrolled" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldEmploymentInsuranceEnrolled(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmploymentInsuranceEnrolled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmploymentInsuranceEnrolled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmploymentInsuranceEnrolled: %w", err)
+	}
+	return oldValue.EmploymentInsuranceEnrolled, nil
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (m *RegistrantMutation) ClearEmploymentInsuranceEnrolled() {
+	m.employment_insurance_enrolled = nil
+	m.clearedFields[registrant.FieldEmploymentInsuranceEnrolled] = struct{}{}
+}
+
+// EmploymentInsuranceEnrolledCleared returns if the "employment_insurance_enrolled" field was cleared in this mutation.
+func (m *RegistrantMutation) EmploymentInsuranceEnrolledCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldEmploymentInsuranceEnrolled]
+	return ok
+}
+
+// ResetEmploymentInsuranceEnrolled resets all changes to the "employment_insurance_enrolled" field.
+func (m *RegistrantMutation) ResetEmploymentInsuranceEnrolled() {
+	m.employment_insurance_enrolled = nil
+	delete(m.clearedFields, registrant.FieldEmploymentInsuranceEnrolled)
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (m *RegistrantMutation) SetInsuranceNotEnrolledReason(s string) {
+	m.insurance_not_enrolled_reason = &s
+}
+
+// InsuranceNotEnrolledReason returns the value of the "insurance_not_enrolled_reason" field in the mutation.
+func (m *RegistrantMutation) InsuranceNotEnrolledReason() (r string, exists bool) {
+	v := m.insurance_not_enrolled_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInsuranceNotEnrolledReason returns the old "insurance_not_enrolled_reason" field's value of the Registrant entity.
+// If the Registrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrantMutation) OldInsuranceNotEnrolledReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInsuranceNotEnrolledReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInsuranceNotEnrolledReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInsuranceNotEnrolledReason: %w", err)
+	}
+	return oldValue.InsuranceNotEnrolledReason, nil
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (m *RegistrantMutation) ClearInsuranceNotEnrolledReason() {
+	m.insurance_not_enrolled_reason = nil
+	m.clearedFields[registrant.FieldInsuranceNotEnrolledReason] = struct{}{}
+}
+
+// InsuranceNotEnrolledReasonCleared returns if the "insurance_not_enrolled_reason" field was cleared in this mutation.
+func (m *RegistrantMutation) InsuranceNotEnrolledReasonCleared() bool {
+	_, ok := m.clearedFields[registrant.FieldInsuranceNotEnrolledReason]
+	return ok
+}
+
+// ResetInsuranceNotEnrolledReason resets all changes to the "insurance_not_enrolled_reason" field.
+func (m *RegistrantMutation) ResetInsuranceNotEnrolledReason() {
+	m.insurance_not_enrolled_reason = nil
+	delete(m.clearedFields, registrant.FieldInsuranceNotEnrolledReason)
+}
+
 // SetRegisteredAt sets the "registered_at" field.
 func (m *RegistrantMutation) SetRegisteredAt(t time.Time) {
 	m.registered_at = &t
@@ -26872,6 +29885,60 @@ func (m *RegistrantMutation) ResetConsents() {
 	m.removedconsents = nil
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by ids.
+func (m *RegistrantMutation) AddLedgerLogIDs(ids ...int) {
+	if m.ledger_logs == nil {
+		m.ledger_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.ledger_logs[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLedgerLogs clears the "ledger_logs" edge to the LedgerLog entity.
+func (m *RegistrantMutation) ClearLedgerLogs() {
+	m.clearedledger_logs = true
+}
+
+// LedgerLogsCleared reports if the "ledger_logs" edge to the LedgerLog entity was cleared.
+func (m *RegistrantMutation) LedgerLogsCleared() bool {
+	return m.clearedledger_logs
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (m *RegistrantMutation) RemoveLedgerLogIDs(ids ...int) {
+	if m.removedledger_logs == nil {
+		m.removedledger_logs = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.ledger_logs, ids[i])
+		m.removedledger_logs[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLedgerLogs returns the removed IDs of the "ledger_logs" edge to the LedgerLog entity.
+func (m *RegistrantMutation) RemovedLedgerLogsIDs() (ids []int) {
+	for id := range m.removedledger_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LedgerLogsIDs returns the "ledger_logs" edge IDs in the mutation.
+func (m *RegistrantMutation) LedgerLogsIDs() (ids []int) {
+	for id := range m.ledger_logs {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLedgerLogs resets all changes to the "ledger_logs" edge.
+func (m *RegistrantMutation) ResetLedgerLogs() {
+	m.ledger_logs = nil
+	m.clearedledger_logs = false
+	m.removedledger_logs = nil
+}
+
 // Where appends a list predicates to the RegistrantMutation builder.
 func (m *RegistrantMutation) Where(ps ...predicate.Registrant) {
 	m.predicates = append(m.predicates, ps...)
@@ -26906,7 +29973,7 @@ func (m *RegistrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrantMutation) Fields() []string {
-	fields := make([]string, 0, 29)
+	fields := make([]string, 0, 33)
 	if m.created_at != nil {
 		fields = append(fields, registrant.FieldCreatedAt)
 	}
@@ -26966,6 +30033,18 @@ func (m *RegistrantMutation) Fields() []string {
 	}
 	if m.agreement_covered != nil {
 		fields = append(fields, registrant.FieldAgreementCovered)
+	}
+	if m.health_insurance_enrolled != nil {
+		fields = append(fields, registrant.FieldHealthInsuranceEnrolled)
+	}
+	if m.pension_insurance_enrolled != nil {
+		fields = append(fields, registrant.FieldPensionInsuranceEnrolled)
+	}
+	if m.employment_insurance_enrolled != nil {
+		fields = append(fields, registrant.FieldEmploymentInsuranceEnrolled)
+	}
+	if m.insurance_not_enrolled_reason != nil {
+		fields = append(fields, registrant.FieldInsuranceNotEnrolledReason)
 	}
 	if m.registered_at != nil {
 		fields = append(fields, registrant.FieldRegisteredAt)
@@ -27042,6 +30121,14 @@ func (m *RegistrantMutation) Field(name string) (ent.Value, bool) {
 		return m.Employment()
 	case registrant.FieldAgreementCovered:
 		return m.AgreementCovered()
+	case registrant.FieldHealthInsuranceEnrolled:
+		return m.HealthInsuranceEnrolled()
+	case registrant.FieldPensionInsuranceEnrolled:
+		return m.PensionInsuranceEnrolled()
+	case registrant.FieldEmploymentInsuranceEnrolled:
+		return m.EmploymentInsuranceEnrolled()
+	case registrant.FieldInsuranceNotEnrolledReason:
+		return m.InsuranceNotEnrolledReason()
 	case registrant.FieldRegisteredAt:
 		return m.RegisteredAt()
 	case registrant.FieldContactPressureFlaggedAt:
@@ -27109,6 +30196,14 @@ func (m *RegistrantMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldEmployment(ctx)
 	case registrant.FieldAgreementCovered:
 		return m.OldAgreementCovered(ctx)
+	case registrant.FieldHealthInsuranceEnrolled:
+		return m.OldHealthInsuranceEnrolled(ctx)
+	case registrant.FieldPensionInsuranceEnrolled:
+		return m.OldPensionInsuranceEnrolled(ctx)
+	case registrant.FieldEmploymentInsuranceEnrolled:
+		return m.OldEmploymentInsuranceEnrolled(ctx)
+	case registrant.FieldInsuranceNotEnrolledReason:
+		return m.OldInsuranceNotEnrolledReason(ctx)
 	case registrant.FieldRegisteredAt:
 		return m.OldRegisteredAt(ctx)
 	case registrant.FieldContactPressureFlaggedAt:
@@ -27276,6 +30371,34 @@ func (m *RegistrantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAgreementCovered(v)
 		return nil
+	case registrant.FieldHealthInsuranceEnrolled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHealthInsuranceEnrolled(v)
+		return nil
+	case registrant.FieldPensionInsuranceEnrolled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPensionInsuranceEnrolled(v)
+		return nil
+	case registrant.FieldEmploymentInsuranceEnrolled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmploymentInsuranceEnrolled(v)
+		return nil
+	case registrant.FieldInsuranceNotEnrolledReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInsuranceNotEnrolledReason(v)
+		return nil
 	case registrant.FieldRegisteredAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -27417,6 +30540,18 @@ func (m *RegistrantMutation) ClearedFields() []string {
 	if m.FieldCleared(registrant.FieldAgreementCovered) {
 		fields = append(fields, registrant.FieldAgreementCovered)
 	}
+	if m.FieldCleared(registrant.FieldHealthInsuranceEnrolled) {
+		fields = append(fields, registrant.FieldHealthInsuranceEnrolled)
+	}
+	if m.FieldCleared(registrant.FieldPensionInsuranceEnrolled) {
+		fields = append(fields, registrant.FieldPensionInsuranceEnrolled)
+	}
+	if m.FieldCleared(registrant.FieldEmploymentInsuranceEnrolled) {
+		fields = append(fields, registrant.FieldEmploymentInsuranceEnrolled)
+	}
+	if m.FieldCleared(registrant.FieldInsuranceNotEnrolledReason) {
+		fields = append(fields, registrant.FieldInsuranceNotEnrolledReason)
+	}
 	if m.FieldCleared(registrant.FieldContactPressureFlaggedAt) {
 		fields = append(fields, registrant.FieldContactPressureFlaggedAt)
 	}
@@ -27466,6 +30601,18 @@ func (m *RegistrantMutation) ClearField(name string) error {
 		return nil
 	case registrant.FieldAgreementCovered:
 		m.ClearAgreementCovered()
+		return nil
+	case registrant.FieldHealthInsuranceEnrolled:
+		m.ClearHealthInsuranceEnrolled()
+		return nil
+	case registrant.FieldPensionInsuranceEnrolled:
+		m.ClearPensionInsuranceEnrolled()
+		return nil
+	case registrant.FieldEmploymentInsuranceEnrolled:
+		m.ClearEmploymentInsuranceEnrolled()
+		return nil
+	case registrant.FieldInsuranceNotEnrolledReason:
+		m.ClearInsuranceNotEnrolledReason()
 		return nil
 	case registrant.FieldContactPressureFlaggedAt:
 		m.ClearContactPressureFlaggedAt()
@@ -27550,6 +30697,18 @@ func (m *RegistrantMutation) ResetField(name string) error {
 	case registrant.FieldAgreementCovered:
 		m.ResetAgreementCovered()
 		return nil
+	case registrant.FieldHealthInsuranceEnrolled:
+		m.ResetHealthInsuranceEnrolled()
+		return nil
+	case registrant.FieldPensionInsuranceEnrolled:
+		m.ResetPensionInsuranceEnrolled()
+		return nil
+	case registrant.FieldEmploymentInsuranceEnrolled:
+		m.ResetEmploymentInsuranceEnrolled()
+		return nil
+	case registrant.FieldInsuranceNotEnrolledReason:
+		m.ResetInsuranceNotEnrolledReason()
+		return nil
 	case registrant.FieldRegisteredAt:
 		m.ResetRegisteredAt()
 		return nil
@@ -27583,7 +30742,7 @@ func (m *RegistrantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RegistrantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.agency != nil {
 		edges = append(edges, registrant.EdgeAgency)
 	}
@@ -27610,6 +30769,9 @@ func (m *RegistrantMutation) AddedEdges() []string {
 	}
 	if m.consents != nil {
 		edges = append(edges, registrant.EdgeConsents)
+	}
+	if m.ledger_logs != nil {
+		edges = append(edges, registrant.EdgeLedgerLogs)
 	}
 	return edges
 }
@@ -27668,13 +30830,19 @@ func (m *RegistrantMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case registrant.EdgeLedgerLogs:
+		ids := make([]ent.Value, 0, len(m.ledger_logs))
+		for id := range m.ledger_logs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RegistrantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removedskills != nil {
 		edges = append(edges, registrant.EdgeSkills)
 	}
@@ -27695,6 +30863,9 @@ func (m *RegistrantMutation) RemovedEdges() []string {
 	}
 	if m.removedconsents != nil {
 		edges = append(edges, registrant.EdgeConsents)
+	}
+	if m.removedledger_logs != nil {
+		edges = append(edges, registrant.EdgeLedgerLogs)
 	}
 	return edges
 }
@@ -27745,13 +30916,19 @@ func (m *RegistrantMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case registrant.EdgeLedgerLogs:
+		ids := make([]ent.Value, 0, len(m.removedledger_logs))
+		for id := range m.removedledger_logs {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RegistrantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedagency {
 		edges = append(edges, registrant.EdgeAgency)
 	}
@@ -27779,6 +30956,9 @@ func (m *RegistrantMutation) ClearedEdges() []string {
 	if m.clearedconsents {
 		edges = append(edges, registrant.EdgeConsents)
 	}
+	if m.clearedledger_logs {
+		edges = append(edges, registrant.EdgeLedgerLogs)
+	}
 	return edges
 }
 
@@ -27804,6 +30984,8 @@ func (m *RegistrantMutation) EdgeCleared(name string) bool {
 		return m.clearedcontact_logs
 	case registrant.EdgeConsents:
 		return m.clearedconsents
+	case registrant.EdgeLedgerLogs:
+		return m.clearedledger_logs
 	}
 	return false
 }
@@ -27852,6 +31034,9 @@ func (m *RegistrantMutation) ResetEdge(name string) error {
 		return nil
 	case registrant.EdgeConsents:
 		m.ResetConsents()
+		return nil
+	case registrant.EdgeLedgerLogs:
+		m.ResetLedgerLogs()
 		return nil
 	}
 	return fmt.Errorf("unknown Registrant edge %s", name)

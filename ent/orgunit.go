@@ -45,14 +45,17 @@ type OrgUnitEdges struct {
 	Postings []*Posting `json:"postings,omitempty"`
 	// Assignments holds the value of the assignments edge.
 	Assignments []*Assignment `json:"assignments,omitempty"`
+	// DispatchContacts holds the value of the dispatch_contacts edge.
+	DispatchContacts []*DispatchContact `json:"dispatch_contacts,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedPostings    map[string][]*Posting
-	namedAssignments map[string][]*Assignment
+	namedPostings         map[string][]*Posting
+	namedAssignments      map[string][]*Assignment
+	namedDispatchContacts map[string][]*DispatchContact
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -93,6 +96,15 @@ func (e OrgUnitEdges) AssignmentsOrErr() ([]*Assignment, error) {
 		return e.Assignments, nil
 	}
 	return nil, &NotLoadedError{edge: "assignments"}
+}
+
+// DispatchContactsOrErr returns the DispatchContacts value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrgUnitEdges) DispatchContactsOrErr() ([]*DispatchContact, error) {
+	if e.loadedTypes[4] {
+		return e.DispatchContacts, nil
+	}
+	return nil, &NotLoadedError{edge: "dispatch_contacts"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -190,6 +202,11 @@ func (_m *OrgUnit) QueryAssignments() *AssignmentQuery {
 	return NewOrgUnitClient(_m.config).QueryAssignments(_m)
 }
 
+// QueryDispatchContacts queries the "dispatch_contacts" edge of the OrgUnit entity.
+func (_m *OrgUnit) QueryDispatchContacts() *DispatchContactQuery {
+	return NewOrgUnitClient(_m.config).QueryDispatchContacts(_m)
+}
+
 // Update returns a builder for updating this OrgUnit.
 // Note that you need to call OrgUnit.Unwrap() before calling this method if this OrgUnit
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -276,6 +293,30 @@ func (_m *OrgUnit) appendNamedAssignments(name string, edges ...*Assignment) {
 		_m.Edges.namedAssignments[name] = []*Assignment{}
 	} else {
 		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
+	}
+}
+
+// NamedDispatchContacts returns the DispatchContacts named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *OrgUnit) NamedDispatchContacts(name string) ([]*DispatchContact, error) {
+	if _m.Edges.namedDispatchContacts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDispatchContacts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *OrgUnit) appendNamedDispatchContacts(name string, edges ...*DispatchContact) {
+	if _m.Edges.namedDispatchContacts == nil {
+		_m.Edges.namedDispatchContacts = make(map[string][]*DispatchContact)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDispatchContacts[name] = []*DispatchContact{}
+	} else {
+		_m.Edges.namedDispatchContacts[name] = append(_m.Edges.namedDispatchContacts[name], edges...)
 	}
 }
 

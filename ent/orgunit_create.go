@@ -14,6 +14,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 )
@@ -110,6 +111,21 @@ func (_c *OrgUnitCreate) AddAssignments(v ...*Assignment) *OrgUnitCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAssignmentIDs(ids...)
+}
+
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_c *OrgUnitCreate) AddDispatchContactIDs(ids ...int) *OrgUnitCreate {
+	_c.mutation.AddDispatchContactIDs(ids...)
+	return _c
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_c *OrgUnitCreate) AddDispatchContacts(v ...*DispatchContact) *OrgUnitCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDispatchContactIDs(ids...)
 }
 
 // Mutation returns the OrgUnitMutation object of the builder.
@@ -292,6 +308,22 @@ func (_c *OrgUnitCreate) createSpec() (*OrgUnit, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/example/staffcrm/ent/agency"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -25,18 +26,20 @@ import (
 // OrgUnitQuery is the builder for querying OrgUnit entities.
 type OrgUnitQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []orgunit.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.OrgUnit
-	withAgency           *AgencyQuery
-	withSite             *ClientSiteQuery
-	withPostings         *PostingQuery
-	withAssignments      *AssignmentQuery
-	loadTotal            []func(context.Context, []*OrgUnit) error
-	modifiers            []func(*sql.Selector)
-	withNamedPostings    map[string]*PostingQuery
-	withNamedAssignments map[string]*AssignmentQuery
+	ctx                       *QueryContext
+	order                     []orgunit.OrderOption
+	inters                    []Interceptor
+	predicates                []predicate.OrgUnit
+	withAgency                *AgencyQuery
+	withSite                  *ClientSiteQuery
+	withPostings              *PostingQuery
+	withAssignments           *AssignmentQuery
+	withDispatchContacts      *DispatchContactQuery
+	loadTotal                 []func(context.Context, []*OrgUnit) error
+	modifiers                 []func(*sql.Selector)
+	withNamedPostings         map[string]*PostingQuery
+	withNamedAssignments      map[string]*AssignmentQuery
+	withNamedDispatchContacts map[string]*DispatchContactQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -154,6 +157,28 @@ func (_q *OrgUnitQuery) QueryAssignments() *AssignmentQuery {
 			sqlgraph.From(orgunit.Table, orgunit.FieldID, selector),
 			sqlgraph.To(assignment.Table, assignment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, orgunit.AssignmentsTable, orgunit.AssignmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDispatchContacts chains the current query on the "dispatch_contacts" edge.
+func (_q *OrgUnitQuery) QueryDispatchContacts() *DispatchContactQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(orgunit.Table, orgunit.FieldID, selector),
+			sqlgraph.To(dispatchcontact.Table, dispatchcontact.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, orgunit.DispatchContactsTable, orgunit.DispatchContactsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -348,15 +373,16 @@ func (_q *OrgUnitQuery) Clone() *OrgUnitQuery {
 		return nil
 	}
 	return &OrgUnitQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]orgunit.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.OrgUnit{}, _q.predicates...),
-		withAgency:      _q.withAgency.Clone(),
-		withSite:        _q.withSite.Clone(),
-		withPostings:    _q.withPostings.Clone(),
-		withAssignments: _q.withAssignments.Clone(),
+		config:               _q.config,
+		ctx:                  _q.ctx.Clone(),
+		order:                append([]orgunit.OrderOption{}, _q.order...),
+		inters:               append([]Interceptor{}, _q.inters...),
+		predicates:           append([]predicate.OrgUnit{}, _q.predicates...),
+		withAgency:           _q.withAgency.Clone(),
+		withSite:             _q.withSite.Clone(),
+		withPostings:         _q.withPostings.Clone(),
+		withAssignments:      _q.withAssignments.Clone(),
+		withDispatchContacts: _q.withDispatchContacts.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -405,6 +431,17 @@ func (_q *OrgUnitQuery) WithAssignments(opts ...func(*AssignmentQuery)) *OrgUnit
 		opt(query)
 	}
 	_q.withAssignments = query
+	return _q
+}
+
+// WithDispatchContacts tells the query-builder to eager-load the nodes that are connected to
+// the "dispatch_contacts" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrgUnitQuery) WithDispatchContacts(opts ...func(*DispatchContactQuery)) *OrgUnitQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDispatchContacts = query
 	return _q
 }
 
@@ -492,11 +529,12 @@ func (_q *OrgUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*OrgU
 	var (
 		nodes       = []*OrgUnit{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withAgency != nil,
 			_q.withSite != nil,
 			_q.withPostings != nil,
 			_q.withAssignments != nil,
+			_q.withDispatchContacts != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -546,6 +584,13 @@ func (_q *OrgUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*OrgU
 			return nil, err
 		}
 	}
+	if query := _q.withDispatchContacts; query != nil {
+		if err := _q.loadDispatchContacts(ctx, query, nodes,
+			func(n *OrgUnit) { n.Edges.DispatchContacts = []*DispatchContact{} },
+			func(n *OrgUnit, e *DispatchContact) { n.Edges.DispatchContacts = append(n.Edges.DispatchContacts, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPostings {
 		if err := _q.loadPostings(ctx, query, nodes,
 			func(n *OrgUnit) { n.appendNamedPostings(name) },
@@ -557,6 +602,13 @@ func (_q *OrgUnitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*OrgU
 		if err := _q.loadAssignments(ctx, query, nodes,
 			func(n *OrgUnit) { n.appendNamedAssignments(name) },
 			func(n *OrgUnit, e *Assignment) { n.appendNamedAssignments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDispatchContacts {
+		if err := _q.loadDispatchContacts(ctx, query, nodes,
+			func(n *OrgUnit) { n.appendNamedDispatchContacts(name) },
+			func(n *OrgUnit, e *DispatchContact) { n.appendNamedDispatchContacts(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -681,6 +733,39 @@ func (_q *OrgUnitQuery) loadAssignments(ctx context.Context, query *AssignmentQu
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "org_unit_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrgUnitQuery) loadDispatchContacts(ctx context.Context, query *DispatchContactQuery, nodes []*OrgUnit, init func(*OrgUnit), assign func(*OrgUnit, *DispatchContact)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*OrgUnit)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(dispatchcontact.FieldOrgUnitID)
+	}
+	query.Where(predicate.DispatchContact(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(orgunit.DispatchContactsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrgUnitID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "org_unit_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "org_unit_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -837,6 +922,20 @@ func (_q *OrgUnitQuery) WithNamedAssignments(name string, opts ...func(*Assignme
 		_q.withNamedAssignments = make(map[string]*AssignmentQuery)
 	}
 	_q.withNamedAssignments[name] = query
+	return _q
+}
+
+// WithNamedDispatchContacts tells the query-builder to eager-load the nodes that are connected to the "dispatch_contacts"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrgUnitQuery) WithNamedDispatchContacts(name string, opts ...func(*DispatchContactQuery)) *OrgUnitQuery {
+	query := (&DispatchContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDispatchContacts == nil {
+		_q.withNamedDispatchContacts = make(map[string]*DispatchContactQuery)
+	}
+	_q.withNamedDispatchContacts[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/predicate"
@@ -81,6 +82,21 @@ func (_u *OrgUnitUpdate) AddAssignments(v ...*Assignment) *OrgUnitUpdate {
 	return _u.AddAssignmentIDs(ids...)
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_u *OrgUnitUpdate) AddDispatchContactIDs(ids ...int) *OrgUnitUpdate {
+	_u.mutation.AddDispatchContactIDs(ids...)
+	return _u
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *OrgUnitUpdate) AddDispatchContacts(v ...*DispatchContact) *OrgUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDispatchContactIDs(ids...)
+}
+
 // Mutation returns the OrgUnitMutation object of the builder.
 func (_u *OrgUnitUpdate) Mutation() *OrgUnitMutation {
 	return _u.mutation
@@ -126,6 +142,27 @@ func (_u *OrgUnitUpdate) RemoveAssignments(v ...*Assignment) *OrgUnitUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDispatchContacts clears all "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *OrgUnitUpdate) ClearDispatchContacts() *OrgUnitUpdate {
+	_u.mutation.ClearDispatchContacts()
+	return _u
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to DispatchContact entities by IDs.
+func (_u *OrgUnitUpdate) RemoveDispatchContactIDs(ids ...int) *OrgUnitUpdate {
+	_u.mutation.RemoveDispatchContactIDs(ids...)
+	return _u
+}
+
+// RemoveDispatchContacts removes "dispatch_contacts" edges to DispatchContact entities.
+func (_u *OrgUnitUpdate) RemoveDispatchContacts(v ...*DispatchContact) *OrgUnitUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDispatchContactIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -300,6 +337,51 @@ func (_u *OrgUnitUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDispatchContactsIDs(); len(nodes) > 0 && !_u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -372,6 +454,21 @@ func (_u *OrgUnitUpdateOne) AddAssignments(v ...*Assignment) *OrgUnitUpdateOne {
 	return _u.AddAssignmentIDs(ids...)
 }
 
+// AddDispatchContactIDs adds the "dispatch_contacts" edge to the DispatchContact entity by IDs.
+func (_u *OrgUnitUpdateOne) AddDispatchContactIDs(ids ...int) *OrgUnitUpdateOne {
+	_u.mutation.AddDispatchContactIDs(ids...)
+	return _u
+}
+
+// AddDispatchContacts adds the "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *OrgUnitUpdateOne) AddDispatchContacts(v ...*DispatchContact) *OrgUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDispatchContactIDs(ids...)
+}
+
 // Mutation returns the OrgUnitMutation object of the builder.
 func (_u *OrgUnitUpdateOne) Mutation() *OrgUnitMutation {
 	return _u.mutation
@@ -417,6 +514,27 @@ func (_u *OrgUnitUpdateOne) RemoveAssignments(v ...*Assignment) *OrgUnitUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDispatchContacts clears all "dispatch_contacts" edges to the DispatchContact entity.
+func (_u *OrgUnitUpdateOne) ClearDispatchContacts() *OrgUnitUpdateOne {
+	_u.mutation.ClearDispatchContacts()
+	return _u
+}
+
+// RemoveDispatchContactIDs removes the "dispatch_contacts" edge to DispatchContact entities by IDs.
+func (_u *OrgUnitUpdateOne) RemoveDispatchContactIDs(ids ...int) *OrgUnitUpdateOne {
+	_u.mutation.RemoveDispatchContactIDs(ids...)
+	return _u
+}
+
+// RemoveDispatchContacts removes "dispatch_contacts" edges to DispatchContact entities.
+func (_u *OrgUnitUpdateOne) RemoveDispatchContacts(v ...*DispatchContact) *OrgUnitUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDispatchContactIDs(ids...)
 }
 
 // Where appends a list predicates to the OrgUnitUpdate builder.
@@ -614,6 +732,51 @@ func (_u *OrgUnitUpdateOne) sqlSave(ctx context.Context) (_node *OrgUnit, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDispatchContactsIDs(); len(nodes) > 0 && !_u.mutation.DispatchContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DispatchContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   orgunit.DispatchContactsTable,
+			Columns: []string{orgunit.DispatchContactsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dispatchcontact.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -65,6 +65,24 @@ type Posting struct {
 	WorkingHours string `json:"working_hours,omitempty"`
 	// AvgMonthlyOvertimeHours holds the value of the "avg_monthly_overtime_hours" field.
 	AvgMonthlyOvertimeHours int `json:"avg_monthly_overtime_hours,omitempty"`
+	// 責任の程度, e.g. 役職なし・部下なし
+	Responsibility string `json:"responsibility,omitempty"`
+	// 就業日, e.g. 月〜金（祝日・年末年始を除く）
+	WorkingDays string `json:"working_days,omitempty"`
+	// 休憩時間, e.g. 12:00〜13:00（60分）
+	Breaks string `json:"breaks,omitempty"`
+	// 時間外労働, e.g. 1日2時間・月20時間以内
+	OvertimeTerms string `json:"overtime_terms,omitempty"`
+	// 休日労働
+	HolidayWork string `json:"holiday_work,omitempty"`
+	// 安全及び衛生
+	SafetyHealth string `json:"safety_health,omitempty"`
+	// 福祉の増進のための便宜供与 (食堂・休憩室等)
+	Welfare string `json:"welfare,omitempty"`
+	// 派遣契約解除の場合の措置
+	EarlyTerminationMeasures string `json:"early_termination_measures,omitempty"`
+	// 紹介予定派遣: 職業紹介の予定・求人条件
+	TempToPermTerms string `json:"temp_to_perm_terms,omitempty"`
 	// StartDate holds the value of the "start_date" field.
 	StartDate *time.Time `json:"start_date,omitempty"`
 	// ExpectedDurationMonths holds the value of the "expected_duration_months" field.
@@ -189,7 +207,7 @@ func (*Posting) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case posting.FieldID, posting.FieldAgencyID, posting.FieldOrgUnitID, posting.FieldAccountRepID, posting.FieldHourlyWage, posting.FieldWalkMinutes, posting.FieldAvgMonthlyOvertimeHours, posting.FieldExpectedDurationMonths, posting.FieldHeadcount, posting.FieldRepostCount, posting.FieldPredecessorTenureMonths, posting.FieldBillRate:
 			values[i] = new(sql.NullInt64)
-		case posting.FieldType, posting.FieldVisibility, posting.FieldStatus, posting.FieldTitle, posting.FieldExternalKey, posting.FieldDescription, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldCity, posting.FieldNearestStation, posting.FieldWorkingHours, posting.FieldDepartmentDetails, posting.FieldHiringReason, posting.FieldAtmosphereNotes, posting.FieldClientContact:
+		case posting.FieldType, posting.FieldVisibility, posting.FieldStatus, posting.FieldTitle, posting.FieldExternalKey, posting.FieldDescription, posting.FieldJobCategory, posting.FieldPrefecture, posting.FieldCity, posting.FieldNearestStation, posting.FieldWorkingHours, posting.FieldResponsibility, posting.FieldWorkingDays, posting.FieldBreaks, posting.FieldOvertimeTerms, posting.FieldHolidayWork, posting.FieldSafetyHealth, posting.FieldWelfare, posting.FieldEarlyTerminationMeasures, posting.FieldTempToPermTerms, posting.FieldDepartmentDetails, posting.FieldHiringReason, posting.FieldAtmosphereNotes, posting.FieldClientContact:
 			values[i] = new(sql.NullString)
 		case posting.FieldCreatedAt, posting.FieldUpdatedAt, posting.FieldStartDate:
 			values[i] = new(sql.NullTime)
@@ -350,6 +368,60 @@ func (_m *Posting) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field avg_monthly_overtime_hours", values[i])
 			} else if value.Valid {
 				_m.AvgMonthlyOvertimeHours = int(value.Int64)
+			}
+		case posting.FieldResponsibility:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field responsibility", values[i])
+			} else if value.Valid {
+				_m.Responsibility = value.String
+			}
+		case posting.FieldWorkingDays:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field working_days", values[i])
+			} else if value.Valid {
+				_m.WorkingDays = value.String
+			}
+		case posting.FieldBreaks:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field breaks", values[i])
+			} else if value.Valid {
+				_m.Breaks = value.String
+			}
+		case posting.FieldOvertimeTerms:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field overtime_terms", values[i])
+			} else if value.Valid {
+				_m.OvertimeTerms = value.String
+			}
+		case posting.FieldHolidayWork:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field holiday_work", values[i])
+			} else if value.Valid {
+				_m.HolidayWork = value.String
+			}
+		case posting.FieldSafetyHealth:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field safety_health", values[i])
+			} else if value.Valid {
+				_m.SafetyHealth = value.String
+			}
+		case posting.FieldWelfare:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field welfare", values[i])
+			} else if value.Valid {
+				_m.Welfare = value.String
+			}
+		case posting.FieldEarlyTerminationMeasures:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field early_termination_measures", values[i])
+			} else if value.Valid {
+				_m.EarlyTerminationMeasures = value.String
+			}
+		case posting.FieldTempToPermTerms:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field temp_to_perm_terms", values[i])
+			} else if value.Valid {
+				_m.TempToPermTerms = value.String
 			}
 		case posting.FieldStartDate:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -558,6 +630,33 @@ func (_m *Posting) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("avg_monthly_overtime_hours=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AvgMonthlyOvertimeHours))
+	builder.WriteString(", ")
+	builder.WriteString("responsibility=")
+	builder.WriteString(_m.Responsibility)
+	builder.WriteString(", ")
+	builder.WriteString("working_days=")
+	builder.WriteString(_m.WorkingDays)
+	builder.WriteString(", ")
+	builder.WriteString("breaks=")
+	builder.WriteString(_m.Breaks)
+	builder.WriteString(", ")
+	builder.WriteString("overtime_terms=")
+	builder.WriteString(_m.OvertimeTerms)
+	builder.WriteString(", ")
+	builder.WriteString("holiday_work=")
+	builder.WriteString(_m.HolidayWork)
+	builder.WriteString(", ")
+	builder.WriteString("safety_health=")
+	builder.WriteString(_m.SafetyHealth)
+	builder.WriteString(", ")
+	builder.WriteString("welfare=")
+	builder.WriteString(_m.Welfare)
+	builder.WriteString(", ")
+	builder.WriteString("early_termination_measures=")
+	builder.WriteString(_m.EarlyTerminationMeasures)
+	builder.WriteString(", ")
+	builder.WriteString("temp_to_perm_terms=")
+	builder.WriteString(_m.TempToPermTerms)
 	builder.WriteString(", ")
 	if v := _m.StartDate; v != nil {
 		builder.WriteString("start_date=")

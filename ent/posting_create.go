@@ -264,6 +264,132 @@ func (_c *PostingCreate) SetNillableAvgMonthlyOvertimeHours(v *int) *PostingCrea
 	return _c
 }
 
+// SetResponsibility sets the "responsibility" field.
+func (_c *PostingCreate) SetResponsibility(v string) *PostingCreate {
+	_c.mutation.SetResponsibility(v)
+	return _c
+}
+
+// SetNillableResponsibility sets the "responsibility" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableResponsibility(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetResponsibility(*v)
+	}
+	return _c
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (_c *PostingCreate) SetWorkingDays(v string) *PostingCreate {
+	_c.mutation.SetWorkingDays(v)
+	return _c
+}
+
+// SetNillableWorkingDays sets the "working_days" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableWorkingDays(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetWorkingDays(*v)
+	}
+	return _c
+}
+
+// SetBreaks sets the "breaks" field.
+func (_c *PostingCreate) SetBreaks(v string) *PostingCreate {
+	_c.mutation.SetBreaks(v)
+	return _c
+}
+
+// SetNillableBreaks sets the "breaks" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableBreaks(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetBreaks(*v)
+	}
+	return _c
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (_c *PostingCreate) SetOvertimeTerms(v string) *PostingCreate {
+	_c.mutation.SetOvertimeTerms(v)
+	return _c
+}
+
+// SetNillableOvertimeTerms sets the "overtime_terms" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableOvertimeTerms(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetOvertimeTerms(*v)
+	}
+	return _c
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (_c *PostingCreate) SetHolidayWork(v string) *PostingCreate {
+	_c.mutation.SetHolidayWork(v)
+	return _c
+}
+
+// SetNillableHolidayWork sets the "holiday_work" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableHolidayWork(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetHolidayWork(*v)
+	}
+	return _c
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (_c *PostingCreate) SetSafetyHealth(v string) *PostingCreate {
+	_c.mutation.SetSafetyHealth(v)
+	return _c
+}
+
+// SetNillableSafetyHealth sets the "safety_health" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableSafetyHealth(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetSafetyHealth(*v)
+	}
+	return _c
+}
+
+// SetWelfare sets the "welfare" field.
+func (_c *PostingCreate) SetWelfare(v string) *PostingCreate {
+	_c.mutation.SetWelfare(v)
+	return _c
+}
+
+// SetNillableWelfare sets the "welfare" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableWelfare(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetWelfare(*v)
+	}
+	return _c
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (_c *PostingCreate) SetEarlyTerminationMeasures(v string) *PostingCreate {
+	_c.mutation.SetEarlyTerminationMeasures(v)
+	return _c
+}
+
+// SetNillableEarlyTerminationMeasures sets the "early_termination_measures" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableEarlyTerminationMeasures(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetEarlyTerminationMeasures(*v)
+	}
+	return _c
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (_c *PostingCreate) SetTempToPermTerms(v string) *PostingCreate {
+	_c.mutation.SetTempToPermTerms(v)
+	return _c
+}
+
+// SetNillableTempToPermTerms sets the "temp_to_perm_terms" field if the given value is not nil.
+func (_c *PostingCreate) SetNillableTempToPermTerms(v *string) *PostingCreate {
+	if v != nil {
+		_c.SetTempToPermTerms(*v)
+	}
+	return _c
+}
+
 // SetStartDate sets the "start_date" field.
 func (_c *PostingCreate) SetStartDate(v time.Time) *PostingCreate {
 	_c.mutation.SetStartDate(v)
@@ -577,6 +703,42 @@ func (_c *PostingCreate) defaults() error {
 		v := posting.DefaultAvgMonthlyOvertimeHours
 		_c.mutation.SetAvgMonthlyOvertimeHours(v)
 	}
+	if _, ok := _c.mutation.Responsibility(); !ok {
+		v := posting.DefaultResponsibility
+		_c.mutation.SetResponsibility(v)
+	}
+	if _, ok := _c.mutation.WorkingDays(); !ok {
+		v := posting.DefaultWorkingDays
+		_c.mutation.SetWorkingDays(v)
+	}
+	if _, ok := _c.mutation.Breaks(); !ok {
+		v := posting.DefaultBreaks
+		_c.mutation.SetBreaks(v)
+	}
+	if _, ok := _c.mutation.OvertimeTerms(); !ok {
+		v := posting.DefaultOvertimeTerms
+		_c.mutation.SetOvertimeTerms(v)
+	}
+	if _, ok := _c.mutation.HolidayWork(); !ok {
+		v := posting.DefaultHolidayWork
+		_c.mutation.SetHolidayWork(v)
+	}
+	if _, ok := _c.mutation.SafetyHealth(); !ok {
+		v := posting.DefaultSafetyHealth
+		_c.mutation.SetSafetyHealth(v)
+	}
+	if _, ok := _c.mutation.Welfare(); !ok {
+		v := posting.DefaultWelfare
+		_c.mutation.SetWelfare(v)
+	}
+	if _, ok := _c.mutation.EarlyTerminationMeasures(); !ok {
+		v := posting.DefaultEarlyTerminationMeasures
+		_c.mutation.SetEarlyTerminationMeasures(v)
+	}
+	if _, ok := _c.mutation.TempToPermTerms(); !ok {
+		v := posting.DefaultTempToPermTerms
+		_c.mutation.SetTempToPermTerms(v)
+	}
 	if _, ok := _c.mutation.Headcount(); !ok {
 		v := posting.DefaultHeadcount
 		_c.mutation.SetHeadcount(v)
@@ -735,6 +897,78 @@ func (_c *PostingCreate) check() error {
 	if v, ok := _c.mutation.AvgMonthlyOvertimeHours(); ok {
 		if err := posting.AvgMonthlyOvertimeHoursValidator(v); err != nil {
 			return &ValidationError{Name: "avg_monthly_overtime_hours", err: fmt.Errorf(`ent: validator failed for field "Posting.avg_monthly_overtime_hours": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Responsibility(); !ok {
+		return &ValidationError{Name: "responsibility", err: errors.New(`ent: missing required field "Posting.responsibility"`)}
+	}
+	if v, ok := _c.mutation.Responsibility(); ok {
+		if err := posting.ResponsibilityValidator(v); err != nil {
+			return &ValidationError{Name: "responsibility", err: fmt.Errorf(`ent: validator failed for field "Posting.responsibility": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.WorkingDays(); !ok {
+		return &ValidationError{Name: "working_days", err: errors.New(`ent: missing required field "Posting.working_days"`)}
+	}
+	if v, ok := _c.mutation.WorkingDays(); ok {
+		if err := posting.WorkingDaysValidator(v); err != nil {
+			return &ValidationError{Name: "working_days", err: fmt.Errorf(`ent: validator failed for field "Posting.working_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Breaks(); !ok {
+		return &ValidationError{Name: "breaks", err: errors.New(`ent: missing required field "Posting.breaks"`)}
+	}
+	if v, ok := _c.mutation.Breaks(); ok {
+		if err := posting.BreaksValidator(v); err != nil {
+			return &ValidationError{Name: "breaks", err: fmt.Errorf(`ent: validator failed for field "Posting.breaks": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.OvertimeTerms(); !ok {
+		return &ValidationError{Name: "overtime_terms", err: errors.New(`ent: missing required field "Posting.overtime_terms"`)}
+	}
+	if v, ok := _c.mutation.OvertimeTerms(); ok {
+		if err := posting.OvertimeTermsValidator(v); err != nil {
+			return &ValidationError{Name: "overtime_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.overtime_terms": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.HolidayWork(); !ok {
+		return &ValidationError{Name: "holiday_work", err: errors.New(`ent: missing required field "Posting.holiday_work"`)}
+	}
+	if v, ok := _c.mutation.HolidayWork(); ok {
+		if err := posting.HolidayWorkValidator(v); err != nil {
+			return &ValidationError{Name: "holiday_work", err: fmt.Errorf(`ent: validator failed for field "Posting.holiday_work": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.SafetyHealth(); !ok {
+		return &ValidationError{Name: "safety_health", err: errors.New(`ent: missing required field "Posting.safety_health"`)}
+	}
+	if v, ok := _c.mutation.SafetyHealth(); ok {
+		if err := posting.SafetyHealthValidator(v); err != nil {
+			return &ValidationError{Name: "safety_health", err: fmt.Errorf(`ent: validator failed for field "Posting.safety_health": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Welfare(); !ok {
+		return &ValidationError{Name: "welfare", err: errors.New(`ent: missing required field "Posting.welfare"`)}
+	}
+	if v, ok := _c.mutation.Welfare(); ok {
+		if err := posting.WelfareValidator(v); err != nil {
+			return &ValidationError{Name: "welfare", err: fmt.Errorf(`ent: validator failed for field "Posting.welfare": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.EarlyTerminationMeasures(); !ok {
+		return &ValidationError{Name: "early_termination_measures", err: errors.New(`ent: missing required field "Posting.early_termination_measures"`)}
+	}
+	if v, ok := _c.mutation.EarlyTerminationMeasures(); ok {
+		if err := posting.EarlyTerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "early_termination_measures", err: fmt.Errorf(`ent: validator failed for field "Posting.early_termination_measures": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TempToPermTerms(); !ok {
+		return &ValidationError{Name: "temp_to_perm_terms", err: errors.New(`ent: missing required field "Posting.temp_to_perm_terms"`)}
+	}
+	if v, ok := _c.mutation.TempToPermTerms(); ok {
+		if err := posting.TempToPermTermsValidator(v); err != nil {
+			return &ValidationError{Name: "temp_to_perm_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.temp_to_perm_terms": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ExpectedDurationMonths(); ok {
@@ -902,6 +1136,42 @@ func (_c *PostingCreate) createSpec() (*Posting, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AvgMonthlyOvertimeHours(); ok {
 		_spec.SetField(posting.FieldAvgMonthlyOvertimeHours, field.TypeInt, value)
 		_node.AvgMonthlyOvertimeHours = value
+	}
+	if value, ok := _c.mutation.Responsibility(); ok {
+		_spec.SetField(posting.FieldResponsibility, field.TypeString, value)
+		_node.Responsibility = value
+	}
+	if value, ok := _c.mutation.WorkingDays(); ok {
+		_spec.SetField(posting.FieldWorkingDays, field.TypeString, value)
+		_node.WorkingDays = value
+	}
+	if value, ok := _c.mutation.Breaks(); ok {
+		_spec.SetField(posting.FieldBreaks, field.TypeString, value)
+		_node.Breaks = value
+	}
+	if value, ok := _c.mutation.OvertimeTerms(); ok {
+		_spec.SetField(posting.FieldOvertimeTerms, field.TypeString, value)
+		_node.OvertimeTerms = value
+	}
+	if value, ok := _c.mutation.HolidayWork(); ok {
+		_spec.SetField(posting.FieldHolidayWork, field.TypeString, value)
+		_node.HolidayWork = value
+	}
+	if value, ok := _c.mutation.SafetyHealth(); ok {
+		_spec.SetField(posting.FieldSafetyHealth, field.TypeString, value)
+		_node.SafetyHealth = value
+	}
+	if value, ok := _c.mutation.Welfare(); ok {
+		_spec.SetField(posting.FieldWelfare, field.TypeString, value)
+		_node.Welfare = value
+	}
+	if value, ok := _c.mutation.EarlyTerminationMeasures(); ok {
+		_spec.SetField(posting.FieldEarlyTerminationMeasures, field.TypeString, value)
+		_node.EarlyTerminationMeasures = value
+	}
+	if value, ok := _c.mutation.TempToPermTerms(); ok {
+		_spec.SetField(posting.FieldTempToPermTerms, field.TypeString, value)
+		_node.TempToPermTerms = value
 	}
 	if value, ok := _c.mutation.StartDate(); ok {
 		_spec.SetField(posting.FieldStartDate, field.TypeTime, value)
@@ -1359,6 +1629,114 @@ func (u *PostingUpsert) UpdateAvgMonthlyOvertimeHours() *PostingUpsert {
 // AddAvgMonthlyOvertimeHours adds v to the "avg_monthly_overtime_hours" field.
 func (u *PostingUpsert) AddAvgMonthlyOvertimeHours(v int) *PostingUpsert {
 	u.Add(posting.FieldAvgMonthlyOvertimeHours, v)
+	return u
+}
+
+// SetResponsibility sets the "responsibility" field.
+func (u *PostingUpsert) SetResponsibility(v string) *PostingUpsert {
+	u.Set(posting.FieldResponsibility, v)
+	return u
+}
+
+// UpdateResponsibility sets the "responsibility" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateResponsibility() *PostingUpsert {
+	u.SetExcluded(posting.FieldResponsibility)
+	return u
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (u *PostingUpsert) SetWorkingDays(v string) *PostingUpsert {
+	u.Set(posting.FieldWorkingDays, v)
+	return u
+}
+
+// UpdateWorkingDays sets the "working_days" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateWorkingDays() *PostingUpsert {
+	u.SetExcluded(posting.FieldWorkingDays)
+	return u
+}
+
+// SetBreaks sets the "breaks" field.
+func (u *PostingUpsert) SetBreaks(v string) *PostingUpsert {
+	u.Set(posting.FieldBreaks, v)
+	return u
+}
+
+// UpdateBreaks sets the "breaks" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateBreaks() *PostingUpsert {
+	u.SetExcluded(posting.FieldBreaks)
+	return u
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (u *PostingUpsert) SetOvertimeTerms(v string) *PostingUpsert {
+	u.Set(posting.FieldOvertimeTerms, v)
+	return u
+}
+
+// UpdateOvertimeTerms sets the "overtime_terms" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateOvertimeTerms() *PostingUpsert {
+	u.SetExcluded(posting.FieldOvertimeTerms)
+	return u
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (u *PostingUpsert) SetHolidayWork(v string) *PostingUpsert {
+	u.Set(posting.FieldHolidayWork, v)
+	return u
+}
+
+// UpdateHolidayWork sets the "holiday_work" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateHolidayWork() *PostingUpsert {
+	u.SetExcluded(posting.FieldHolidayWork)
+	return u
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (u *PostingUpsert) SetSafetyHealth(v string) *PostingUpsert {
+	u.Set(posting.FieldSafetyHealth, v)
+	return u
+}
+
+// UpdateSafetyHealth sets the "safety_health" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateSafetyHealth() *PostingUpsert {
+	u.SetExcluded(posting.FieldSafetyHealth)
+	return u
+}
+
+// SetWelfare sets the "welfare" field.
+func (u *PostingUpsert) SetWelfare(v string) *PostingUpsert {
+	u.Set(posting.FieldWelfare, v)
+	return u
+}
+
+// UpdateWelfare sets the "welfare" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateWelfare() *PostingUpsert {
+	u.SetExcluded(posting.FieldWelfare)
+	return u
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (u *PostingUpsert) SetEarlyTerminationMeasures(v string) *PostingUpsert {
+	u.Set(posting.FieldEarlyTerminationMeasures, v)
+	return u
+}
+
+// UpdateEarlyTerminationMeasures sets the "early_termination_measures" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateEarlyTerminationMeasures() *PostingUpsert {
+	u.SetExcluded(posting.FieldEarlyTerminationMeasures)
+	return u
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (u *PostingUpsert) SetTempToPermTerms(v string) *PostingUpsert {
+	u.Set(posting.FieldTempToPermTerms, v)
+	return u
+}
+
+// UpdateTempToPermTerms sets the "temp_to_perm_terms" field to the value that was provided on create.
+func (u *PostingUpsert) UpdateTempToPermTerms() *PostingUpsert {
+	u.SetExcluded(posting.FieldTempToPermTerms)
 	return u
 }
 
@@ -1925,6 +2303,132 @@ func (u *PostingUpsertOne) AddAvgMonthlyOvertimeHours(v int) *PostingUpsertOne {
 func (u *PostingUpsertOne) UpdateAvgMonthlyOvertimeHours() *PostingUpsertOne {
 	return u.Update(func(s *PostingUpsert) {
 		s.UpdateAvgMonthlyOvertimeHours()
+	})
+}
+
+// SetResponsibility sets the "responsibility" field.
+func (u *PostingUpsertOne) SetResponsibility(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetResponsibility(v)
+	})
+}
+
+// UpdateResponsibility sets the "responsibility" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateResponsibility() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateResponsibility()
+	})
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (u *PostingUpsertOne) SetWorkingDays(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetWorkingDays(v)
+	})
+}
+
+// UpdateWorkingDays sets the "working_days" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateWorkingDays() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateWorkingDays()
+	})
+}
+
+// SetBreaks sets the "breaks" field.
+func (u *PostingUpsertOne) SetBreaks(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetBreaks(v)
+	})
+}
+
+// UpdateBreaks sets the "breaks" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateBreaks() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateBreaks()
+	})
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (u *PostingUpsertOne) SetOvertimeTerms(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetOvertimeTerms(v)
+	})
+}
+
+// UpdateOvertimeTerms sets the "overtime_terms" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateOvertimeTerms() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateOvertimeTerms()
+	})
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (u *PostingUpsertOne) SetHolidayWork(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetHolidayWork(v)
+	})
+}
+
+// UpdateHolidayWork sets the "holiday_work" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateHolidayWork() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateHolidayWork()
+	})
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (u *PostingUpsertOne) SetSafetyHealth(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetSafetyHealth(v)
+	})
+}
+
+// UpdateSafetyHealth sets the "safety_health" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateSafetyHealth() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateSafetyHealth()
+	})
+}
+
+// SetWelfare sets the "welfare" field.
+func (u *PostingUpsertOne) SetWelfare(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetWelfare(v)
+	})
+}
+
+// UpdateWelfare sets the "welfare" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateWelfare() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateWelfare()
+	})
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (u *PostingUpsertOne) SetEarlyTerminationMeasures(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetEarlyTerminationMeasures(v)
+	})
+}
+
+// UpdateEarlyTerminationMeasures sets the "early_termination_measures" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateEarlyTerminationMeasures() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateEarlyTerminationMeasures()
+	})
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (u *PostingUpsertOne) SetTempToPermTerms(v string) *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetTempToPermTerms(v)
+	})
+}
+
+// UpdateTempToPermTerms sets the "temp_to_perm_terms" field to the value that was provided on create.
+func (u *PostingUpsertOne) UpdateTempToPermTerms() *PostingUpsertOne {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateTempToPermTerms()
 	})
 }
 
@@ -2692,6 +3196,132 @@ func (u *PostingUpsertBulk) AddAvgMonthlyOvertimeHours(v int) *PostingUpsertBulk
 func (u *PostingUpsertBulk) UpdateAvgMonthlyOvertimeHours() *PostingUpsertBulk {
 	return u.Update(func(s *PostingUpsert) {
 		s.UpdateAvgMonthlyOvertimeHours()
+	})
+}
+
+// SetResponsibility sets the "responsibility" field.
+func (u *PostingUpsertBulk) SetResponsibility(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetResponsibility(v)
+	})
+}
+
+// UpdateResponsibility sets the "responsibility" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateResponsibility() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateResponsibility()
+	})
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (u *PostingUpsertBulk) SetWorkingDays(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetWorkingDays(v)
+	})
+}
+
+// UpdateWorkingDays sets the "working_days" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateWorkingDays() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateWorkingDays()
+	})
+}
+
+// SetBreaks sets the "breaks" field.
+func (u *PostingUpsertBulk) SetBreaks(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetBreaks(v)
+	})
+}
+
+// UpdateBreaks sets the "breaks" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateBreaks() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateBreaks()
+	})
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (u *PostingUpsertBulk) SetOvertimeTerms(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetOvertimeTerms(v)
+	})
+}
+
+// UpdateOvertimeTerms sets the "overtime_terms" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateOvertimeTerms() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateOvertimeTerms()
+	})
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (u *PostingUpsertBulk) SetHolidayWork(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetHolidayWork(v)
+	})
+}
+
+// UpdateHolidayWork sets the "holiday_work" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateHolidayWork() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateHolidayWork()
+	})
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (u *PostingUpsertBulk) SetSafetyHealth(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetSafetyHealth(v)
+	})
+}
+
+// UpdateSafetyHealth sets the "safety_health" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateSafetyHealth() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateSafetyHealth()
+	})
+}
+
+// SetWelfare sets the "welfare" field.
+func (u *PostingUpsertBulk) SetWelfare(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetWelfare(v)
+	})
+}
+
+// UpdateWelfare sets the "welfare" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateWelfare() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateWelfare()
+	})
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (u *PostingUpsertBulk) SetEarlyTerminationMeasures(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetEarlyTerminationMeasures(v)
+	})
+}
+
+// UpdateEarlyTerminationMeasures sets the "early_termination_measures" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateEarlyTerminationMeasures() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateEarlyTerminationMeasures()
+	})
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (u *PostingUpsertBulk) SetTempToPermTerms(v string) *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.SetTempToPermTerms(v)
+	})
+}
+
+// UpdateTempToPermTerms sets the "temp_to_perm_terms" field to the value that was provided on create.
+func (u *PostingUpsertBulk) UpdateTempToPermTerms() *PostingUpsertBulk {
+	return u.Update(func(s *PostingUpsert) {
+		s.UpdateTempToPermTerms()
 	})
 }
 

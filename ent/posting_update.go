@@ -330,6 +330,132 @@ func (_u *PostingUpdate) AddAvgMonthlyOvertimeHours(v int) *PostingUpdate {
 	return _u
 }
 
+// SetResponsibility sets the "responsibility" field.
+func (_u *PostingUpdate) SetResponsibility(v string) *PostingUpdate {
+	_u.mutation.SetResponsibility(v)
+	return _u
+}
+
+// SetNillableResponsibility sets the "responsibility" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableResponsibility(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetResponsibility(*v)
+	}
+	return _u
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (_u *PostingUpdate) SetWorkingDays(v string) *PostingUpdate {
+	_u.mutation.SetWorkingDays(v)
+	return _u
+}
+
+// SetNillableWorkingDays sets the "working_days" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableWorkingDays(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetWorkingDays(*v)
+	}
+	return _u
+}
+
+// SetBreaks sets the "breaks" field.
+func (_u *PostingUpdate) SetBreaks(v string) *PostingUpdate {
+	_u.mutation.SetBreaks(v)
+	return _u
+}
+
+// SetNillableBreaks sets the "breaks" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableBreaks(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetBreaks(*v)
+	}
+	return _u
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (_u *PostingUpdate) SetOvertimeTerms(v string) *PostingUpdate {
+	_u.mutation.SetOvertimeTerms(v)
+	return _u
+}
+
+// SetNillableOvertimeTerms sets the "overtime_terms" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableOvertimeTerms(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetOvertimeTerms(*v)
+	}
+	return _u
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (_u *PostingUpdate) SetHolidayWork(v string) *PostingUpdate {
+	_u.mutation.SetHolidayWork(v)
+	return _u
+}
+
+// SetNillableHolidayWork sets the "holiday_work" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableHolidayWork(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetHolidayWork(*v)
+	}
+	return _u
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (_u *PostingUpdate) SetSafetyHealth(v string) *PostingUpdate {
+	_u.mutation.SetSafetyHealth(v)
+	return _u
+}
+
+// SetNillableSafetyHealth sets the "safety_health" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableSafetyHealth(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetSafetyHealth(*v)
+	}
+	return _u
+}
+
+// SetWelfare sets the "welfare" field.
+func (_u *PostingUpdate) SetWelfare(v string) *PostingUpdate {
+	_u.mutation.SetWelfare(v)
+	return _u
+}
+
+// SetNillableWelfare sets the "welfare" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableWelfare(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetWelfare(*v)
+	}
+	return _u
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (_u *PostingUpdate) SetEarlyTerminationMeasures(v string) *PostingUpdate {
+	_u.mutation.SetEarlyTerminationMeasures(v)
+	return _u
+}
+
+// SetNillableEarlyTerminationMeasures sets the "early_termination_measures" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableEarlyTerminationMeasures(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetEarlyTerminationMeasures(*v)
+	}
+	return _u
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (_u *PostingUpdate) SetTempToPermTerms(v string) *PostingUpdate {
+	_u.mutation.SetTempToPermTerms(v)
+	return _u
+}
+
+// SetNillableTempToPermTerms sets the "temp_to_perm_terms" field if the given value is not nil.
+func (_u *PostingUpdate) SetNillableTempToPermTerms(v *string) *PostingUpdate {
+	if v != nil {
+		_u.SetTempToPermTerms(*v)
+	}
+	return _u
+}
+
 // SetStartDate sets the "start_date" field.
 func (_u *PostingUpdate) SetStartDate(v time.Time) *PostingUpdate {
 	_u.mutation.SetStartDate(v)
@@ -826,6 +952,51 @@ func (_u *PostingUpdate) check() error {
 			return &ValidationError{Name: "avg_monthly_overtime_hours", err: fmt.Errorf(`ent: validator failed for field "Posting.avg_monthly_overtime_hours": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Responsibility(); ok {
+		if err := posting.ResponsibilityValidator(v); err != nil {
+			return &ValidationError{Name: "responsibility", err: fmt.Errorf(`ent: validator failed for field "Posting.responsibility": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WorkingDays(); ok {
+		if err := posting.WorkingDaysValidator(v); err != nil {
+			return &ValidationError{Name: "working_days", err: fmt.Errorf(`ent: validator failed for field "Posting.working_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Breaks(); ok {
+		if err := posting.BreaksValidator(v); err != nil {
+			return &ValidationError{Name: "breaks", err: fmt.Errorf(`ent: validator failed for field "Posting.breaks": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OvertimeTerms(); ok {
+		if err := posting.OvertimeTermsValidator(v); err != nil {
+			return &ValidationError{Name: "overtime_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.overtime_terms": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HolidayWork(); ok {
+		if err := posting.HolidayWorkValidator(v); err != nil {
+			return &ValidationError{Name: "holiday_work", err: fmt.Errorf(`ent: validator failed for field "Posting.holiday_work": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SafetyHealth(); ok {
+		if err := posting.SafetyHealthValidator(v); err != nil {
+			return &ValidationError{Name: "safety_health", err: fmt.Errorf(`ent: validator failed for field "Posting.safety_health": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Welfare(); ok {
+		if err := posting.WelfareValidator(v); err != nil {
+			return &ValidationError{Name: "welfare", err: fmt.Errorf(`ent: validator failed for field "Posting.welfare": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EarlyTerminationMeasures(); ok {
+		if err := posting.EarlyTerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "early_termination_measures", err: fmt.Errorf(`ent: validator failed for field "Posting.early_termination_measures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TempToPermTerms(); ok {
+		if err := posting.TempToPermTermsValidator(v); err != nil {
+			return &ValidationError{Name: "temp_to_perm_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.temp_to_perm_terms": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ExpectedDurationMonths(); ok {
 		if err := posting.ExpectedDurationMonthsValidator(v); err != nil {
 			return &ValidationError{Name: "expected_duration_months", err: fmt.Errorf(`ent: validator failed for field "Posting.expected_duration_months": %w`, err)}
@@ -976,6 +1147,33 @@ func (_u *PostingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedAvgMonthlyOvertimeHours(); ok {
 		_spec.AddField(posting.FieldAvgMonthlyOvertimeHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Responsibility(); ok {
+		_spec.SetField(posting.FieldResponsibility, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.WorkingDays(); ok {
+		_spec.SetField(posting.FieldWorkingDays, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Breaks(); ok {
+		_spec.SetField(posting.FieldBreaks, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.OvertimeTerms(); ok {
+		_spec.SetField(posting.FieldOvertimeTerms, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.HolidayWork(); ok {
+		_spec.SetField(posting.FieldHolidayWork, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SafetyHealth(); ok {
+		_spec.SetField(posting.FieldSafetyHealth, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Welfare(); ok {
+		_spec.SetField(posting.FieldWelfare, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EarlyTerminationMeasures(); ok {
+		_spec.SetField(posting.FieldEarlyTerminationMeasures, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.TempToPermTerms(); ok {
+		_spec.SetField(posting.FieldTempToPermTerms, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.StartDate(); ok {
 		_spec.SetField(posting.FieldStartDate, field.TypeTime, value)
@@ -1559,6 +1757,132 @@ func (_u *PostingUpdateOne) AddAvgMonthlyOvertimeHours(v int) *PostingUpdateOne 
 	return _u
 }
 
+// SetResponsibility sets the "responsibility" field.
+func (_u *PostingUpdateOne) SetResponsibility(v string) *PostingUpdateOne {
+	_u.mutation.SetResponsibility(v)
+	return _u
+}
+
+// SetNillableResponsibility sets the "responsibility" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableResponsibility(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetResponsibility(*v)
+	}
+	return _u
+}
+
+// SetWorkingDays sets the "working_days" field.
+func (_u *PostingUpdateOne) SetWorkingDays(v string) *PostingUpdateOne {
+	_u.mutation.SetWorkingDays(v)
+	return _u
+}
+
+// SetNillableWorkingDays sets the "working_days" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableWorkingDays(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetWorkingDays(*v)
+	}
+	return _u
+}
+
+// SetBreaks sets the "breaks" field.
+func (_u *PostingUpdateOne) SetBreaks(v string) *PostingUpdateOne {
+	_u.mutation.SetBreaks(v)
+	return _u
+}
+
+// SetNillableBreaks sets the "breaks" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableBreaks(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetBreaks(*v)
+	}
+	return _u
+}
+
+// SetOvertimeTerms sets the "overtime_terms" field.
+func (_u *PostingUpdateOne) SetOvertimeTerms(v string) *PostingUpdateOne {
+	_u.mutation.SetOvertimeTerms(v)
+	return _u
+}
+
+// SetNillableOvertimeTerms sets the "overtime_terms" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableOvertimeTerms(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetOvertimeTerms(*v)
+	}
+	return _u
+}
+
+// SetHolidayWork sets the "holiday_work" field.
+func (_u *PostingUpdateOne) SetHolidayWork(v string) *PostingUpdateOne {
+	_u.mutation.SetHolidayWork(v)
+	return _u
+}
+
+// SetNillableHolidayWork sets the "holiday_work" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableHolidayWork(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetHolidayWork(*v)
+	}
+	return _u
+}
+
+// SetSafetyHealth sets the "safety_health" field.
+func (_u *PostingUpdateOne) SetSafetyHealth(v string) *PostingUpdateOne {
+	_u.mutation.SetSafetyHealth(v)
+	return _u
+}
+
+// SetNillableSafetyHealth sets the "safety_health" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableSafetyHealth(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetSafetyHealth(*v)
+	}
+	return _u
+}
+
+// SetWelfare sets the "welfare" field.
+func (_u *PostingUpdateOne) SetWelfare(v string) *PostingUpdateOne {
+	_u.mutation.SetWelfare(v)
+	return _u
+}
+
+// SetNillableWelfare sets the "welfare" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableWelfare(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetWelfare(*v)
+	}
+	return _u
+}
+
+// SetEarlyTerminationMeasures sets the "early_termination_measures" field.
+func (_u *PostingUpdateOne) SetEarlyTerminationMeasures(v string) *PostingUpdateOne {
+	_u.mutation.SetEarlyTerminationMeasures(v)
+	return _u
+}
+
+// SetNillableEarlyTerminationMeasures sets the "early_termination_measures" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableEarlyTerminationMeasures(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetEarlyTerminationMeasures(*v)
+	}
+	return _u
+}
+
+// SetTempToPermTerms sets the "temp_to_perm_terms" field.
+func (_u *PostingUpdateOne) SetTempToPermTerms(v string) *PostingUpdateOne {
+	_u.mutation.SetTempToPermTerms(v)
+	return _u
+}
+
+// SetNillableTempToPermTerms sets the "temp_to_perm_terms" field if the given value is not nil.
+func (_u *PostingUpdateOne) SetNillableTempToPermTerms(v *string) *PostingUpdateOne {
+	if v != nil {
+		_u.SetTempToPermTerms(*v)
+	}
+	return _u
+}
+
 // SetStartDate sets the "start_date" field.
 func (_u *PostingUpdateOne) SetStartDate(v time.Time) *PostingUpdateOne {
 	_u.mutation.SetStartDate(v)
@@ -2068,6 +2392,51 @@ func (_u *PostingUpdateOne) check() error {
 			return &ValidationError{Name: "avg_monthly_overtime_hours", err: fmt.Errorf(`ent: validator failed for field "Posting.avg_monthly_overtime_hours": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Responsibility(); ok {
+		if err := posting.ResponsibilityValidator(v); err != nil {
+			return &ValidationError{Name: "responsibility", err: fmt.Errorf(`ent: validator failed for field "Posting.responsibility": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.WorkingDays(); ok {
+		if err := posting.WorkingDaysValidator(v); err != nil {
+			return &ValidationError{Name: "working_days", err: fmt.Errorf(`ent: validator failed for field "Posting.working_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Breaks(); ok {
+		if err := posting.BreaksValidator(v); err != nil {
+			return &ValidationError{Name: "breaks", err: fmt.Errorf(`ent: validator failed for field "Posting.breaks": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OvertimeTerms(); ok {
+		if err := posting.OvertimeTermsValidator(v); err != nil {
+			return &ValidationError{Name: "overtime_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.overtime_terms": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.HolidayWork(); ok {
+		if err := posting.HolidayWorkValidator(v); err != nil {
+			return &ValidationError{Name: "holiday_work", err: fmt.Errorf(`ent: validator failed for field "Posting.holiday_work": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SafetyHealth(); ok {
+		if err := posting.SafetyHealthValidator(v); err != nil {
+			return &ValidationError{Name: "safety_health", err: fmt.Errorf(`ent: validator failed for field "Posting.safety_health": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Welfare(); ok {
+		if err := posting.WelfareValidator(v); err != nil {
+			return &ValidationError{Name: "welfare", err: fmt.Errorf(`ent: validator failed for field "Posting.welfare": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.EarlyTerminationMeasures(); ok {
+		if err := posting.EarlyTerminationMeasuresValidator(v); err != nil {
+			return &ValidationError{Name: "early_termination_measures", err: fmt.Errorf(`ent: validator failed for field "Posting.early_termination_measures": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TempToPermTerms(); ok {
+		if err := posting.TempToPermTermsValidator(v); err != nil {
+			return &ValidationError{Name: "temp_to_perm_terms", err: fmt.Errorf(`ent: validator failed for field "Posting.temp_to_perm_terms": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ExpectedDurationMonths(); ok {
 		if err := posting.ExpectedDurationMonthsValidator(v); err != nil {
 			return &ValidationError{Name: "expected_duration_months", err: fmt.Errorf(`ent: validator failed for field "Posting.expected_duration_months": %w`, err)}
@@ -2235,6 +2604,33 @@ func (_u *PostingUpdateOne) sqlSave(ctx context.Context) (_node *Posting, err er
 	}
 	if value, ok := _u.mutation.AddedAvgMonthlyOvertimeHours(); ok {
 		_spec.AddField(posting.FieldAvgMonthlyOvertimeHours, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Responsibility(); ok {
+		_spec.SetField(posting.FieldResponsibility, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.WorkingDays(); ok {
+		_spec.SetField(posting.FieldWorkingDays, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Breaks(); ok {
+		_spec.SetField(posting.FieldBreaks, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.OvertimeTerms(); ok {
+		_spec.SetField(posting.FieldOvertimeTerms, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.HolidayWork(); ok {
+		_spec.SetField(posting.FieldHolidayWork, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.SafetyHealth(); ok {
+		_spec.SetField(posting.FieldSafetyHealth, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Welfare(); ok {
+		_spec.SetField(posting.FieldWelfare, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EarlyTerminationMeasures(); ok {
+		_spec.SetField(posting.FieldEarlyTerminationMeasures, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.TempToPermTerms(); ok {
+		_spec.SetField(posting.FieldTempToPermTerms, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.StartDate(); ok {
 		_spec.SetField(posting.FieldStartDate, field.TypeTime, value)

@@ -60,6 +60,14 @@ type Registrant struct {
 	Employment registrant.Employment `json:"employment,omitempty"`
 	// 協定対象派遣労働者 (労使協定方式, 法30条の4): her wage is checked against the general wage; null: not decided
 	AgreementCovered *bool `json:"agreement_covered,omitempty"`
+	// HealthInsuranceEnrolled holds the value of the "health_insurance_enrolled" field.
+	HealthInsuranceEnrolled *bool `json:"health_insurance_enrolled,omitempty"`
+	// PensionInsuranceEnrolled holds the value of the "pension_insurance_enrolled" field.
+	PensionInsuranceEnrolled *bool `json:"pension_insurance_enrolled,omitempty"`
+	// EmploymentInsuranceEnrolled holds the value of the "employment_insurance_enrolled" field.
+	EmploymentInsuranceEnrolled *bool `json:"employment_insurance_enrolled,omitempty"`
+	// why an insurance is not enrolled (the client notice states it, 則27条の2)
+	InsuranceNotEnrolledReason *string `json:"insurance_not_enrolled_reason,omitempty"`
 	// RegisteredAt holds the value of the "registered_at" field.
 	RegisteredAt time.Time `json:"registered_at,omitempty"`
 	// set when the registrant hit the inquiry rate limit; staff see the flag (§5.6)
@@ -104,9 +112,11 @@ type RegistrantEdges struct {
 	ContactLogs []*ContactLog `json:"contact_logs,omitempty"`
 	// Consents holds the value of the consents edge.
 	Consents []*Consent `json:"consents,omitempty"`
+	// LedgerLogs holds the value of the ledger_logs edge.
+	LedgerLogs []*LedgerLog `json:"ledger_logs,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
@@ -117,6 +127,7 @@ type RegistrantEdges struct {
 	namedAssignments   map[string][]*Assignment
 	namedContactLogs   map[string][]*ContactLog
 	namedConsents      map[string][]*Consent
+	namedLedgerLogs    map[string][]*LedgerLog
 }
 
 // AgencyOrErr returns the Agency value or an error if the edge
@@ -204,6 +215,15 @@ func (e RegistrantEdges) ConsentsOrErr() ([]*Consent, error) {
 	return nil, &NotLoadedError{edge: "consents"}
 }
 
+// LedgerLogsOrErr returns the LedgerLogs value or an error if the edge
+// was not loaded in eager-loading.
+func (e RegistrantEdges) LedgerLogsOrErr() ([]*LedgerLog, error) {
+	if e.loadedTypes[9] {
+		return e.LedgerLogs, nil
+	}
+	return nil, &NotLoadedError{edge: "ledger_logs"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Registrant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -211,11 +231,11 @@ func (*Registrant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case registrant.FieldDesiredJobCategories:
 			values[i] = new([]byte)
-		case registrant.FieldAcceptsBus, registrant.FieldAgreementCovered, registrant.FieldDaytimeStudent, registrant.FieldIncomeExemption, registrant.FieldRetiredAtMandatoryAge:
+		case registrant.FieldAcceptsBus, registrant.FieldAgreementCovered, registrant.FieldHealthInsuranceEnrolled, registrant.FieldPensionInsuranceEnrolled, registrant.FieldEmploymentInsuranceEnrolled, registrant.FieldDaytimeStudent, registrant.FieldIncomeExemption, registrant.FieldRetiredAtMandatoryAge:
 			values[i] = new(sql.NullBool)
 		case registrant.FieldID, registrant.FieldAgencyID, registrant.FieldAccountID, registrant.FieldMaxCommuteMinutes, registrant.FieldDesiredHourlyWage:
 			values[i] = new(sql.NullInt64)
-		case registrant.FieldName, registrant.FieldExternalKey, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldEducation, registrant.FieldGender:
+		case registrant.FieldName, registrant.FieldExternalKey, registrant.FieldKana, registrant.FieldPhone, registrant.FieldEmail, registrant.FieldPreferredContactHours, registrant.FieldPrefecture, registrant.FieldCity, registrant.FieldNearestStation, registrant.FieldEmployment, registrant.FieldInsuranceNotEnrolledReason, registrant.FieldEducation, registrant.FieldGender:
 			values[i] = new(sql.NullString)
 		case registrant.FieldCreatedAt, registrant.FieldUpdatedAt, registrant.FieldAvailableFrom, registrant.FieldRegisteredAt, registrant.FieldContactPressureFlaggedAt, registrant.FieldBirthDate, registrant.FieldAnonymizedAt:
 			values[i] = new(sql.NullTime)
@@ -369,6 +389,34 @@ func (_m *Registrant) assignValues(columns []string, values []any) error {
 				_m.AgreementCovered = new(bool)
 				*_m.AgreementCovered = value.Bool
 			}
+		case registrant.FieldHealthInsuranceEnrolled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field health_insurance_enrolled", values[i])
+			} else if value.Valid {
+				_m.HealthInsuranceEnrolled = new(bool)
+				*_m.HealthInsuranceEnrolled = value.Bool
+			}
+		case registrant.FieldPensionInsuranceEnrolled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field pension_insurance_enrolled", values[i])
+			} else if value.Valid {
+				_m.PensionInsuranceEnrolled = new(bool)
+				*_m.PensionInsuranceEnrolled = value.Bool
+			}
+		case registrant.FieldEmploymentInsuranceEnrolled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field employment_insurance_enrolled", values[i])
+			} else if value.Valid {
+				_m.EmploymentInsuranceEnrolled = new(bool)
+				*_m.EmploymentInsuranceEnrolled = value.Bool
+			}
+		case registrant.FieldInsuranceNotEnrolledReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field insurance_not_enrolled_reason", values[i])
+			} else if value.Valid {
+				_m.InsuranceNotEnrolledReason = new(string)
+				*_m.InsuranceNotEnrolledReason = value.String
+			}
 		case registrant.FieldRegisteredAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field registered_at", values[i])
@@ -486,6 +534,11 @@ func (_m *Registrant) QueryConsents() *ConsentQuery {
 	return NewRegistrantClient(_m.config).QueryConsents(_m)
 }
 
+// QueryLedgerLogs queries the "ledger_logs" edge of the Registrant entity.
+func (_m *Registrant) QueryLedgerLogs() *LedgerLogQuery {
+	return NewRegistrantClient(_m.config).QueryLedgerLogs(_m)
+}
+
 // Update returns a builder for updating this Registrant.
 // Note that you need to call Registrant.Unwrap() before calling this method if this Registrant
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -581,6 +634,26 @@ func (_m *Registrant) String() string {
 	if v := _m.AgreementCovered; v != nil {
 		builder.WriteString("agreement_covered=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.HealthInsuranceEnrolled; v != nil {
+		builder.WriteString("health_insurance_enrolled=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PensionInsuranceEnrolled; v != nil {
+		builder.WriteString("pension_insurance_enrolled=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EmploymentInsuranceEnrolled; v != nil {
+		builder.WriteString("employment_insurance_enrolled=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.InsuranceNotEnrolledReason; v != nil {
+		builder.WriteString("insurance_not_enrolled_reason=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("registered_at=")
@@ -788,6 +861,30 @@ func (_m *Registrant) appendNamedConsents(name string, edges ...*Consent) {
 		_m.Edges.namedConsents[name] = []*Consent{}
 	} else {
 		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
+	}
+}
+
+// NamedLedgerLogs returns the LedgerLogs named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Registrant) NamedLedgerLogs(name string) ([]*LedgerLog, error) {
+	if _m.Edges.namedLedgerLogs == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLedgerLogs[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Registrant) appendNamedLedgerLogs(name string, edges ...*LedgerLog) {
+	if _m.Edges.namedLedgerLogs == nil {
+		_m.Edges.namedLedgerLogs = make(map[string][]*LedgerLog)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLedgerLogs[name] = []*LedgerLog{}
+	} else {
+		_m.Edges.namedLedgerLogs[name] = append(_m.Edges.namedLedgerLogs[name], edges...)
 	}
 }
 

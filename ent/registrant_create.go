@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/skill"
 	"github.com/example/staffcrm/ent/workhistory"
@@ -279,6 +280,62 @@ func (_c *RegistrantCreate) SetNillableAgreementCovered(v *bool) *RegistrantCrea
 	return _c
 }
 
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (_c *RegistrantCreate) SetHealthInsuranceEnrolled(v bool) *RegistrantCreate {
+	_c.mutation.SetHealthInsuranceEnrolled(v)
+	return _c
+}
+
+// SetNillableHealthInsuranceEnrolled sets the "health_insurance_enrolled" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableHealthInsuranceEnrolled(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetHealthInsuranceEnrolled(*v)
+	}
+	return _c
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (_c *RegistrantCreate) SetPensionInsuranceEnrolled(v bool) *RegistrantCreate {
+	_c.mutation.SetPensionInsuranceEnrolled(v)
+	return _c
+}
+
+// SetNillablePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillablePensionInsuranceEnrolled(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetPensionInsuranceEnrolled(*v)
+	}
+	return _c
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (_c *RegistrantCreate) SetEmploymentInsuranceEnrolled(v bool) *RegistrantCreate {
+	_c.mutation.SetEmploymentInsuranceEnrolled(v)
+	return _c
+}
+
+// SetNillableEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableEmploymentInsuranceEnrolled(v *bool) *RegistrantCreate {
+	if v != nil {
+		_c.SetEmploymentInsuranceEnrolled(*v)
+	}
+	return _c
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (_c *RegistrantCreate) SetInsuranceNotEnrolledReason(v string) *RegistrantCreate {
+	_c.mutation.SetInsuranceNotEnrolledReason(v)
+	return _c
+}
+
+// SetNillableInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field if the given value is not nil.
+func (_c *RegistrantCreate) SetNillableInsuranceNotEnrolledReason(v *string) *RegistrantCreate {
+	if v != nil {
+		_c.SetInsuranceNotEnrolledReason(*v)
+	}
+	return _c
+}
+
 // SetRegisteredAt sets the "registered_at" field.
 func (_c *RegistrantCreate) SetRegisteredAt(v time.Time) *RegistrantCreate {
 	_c.mutation.SetRegisteredAt(v)
@@ -520,6 +577,21 @@ func (_c *RegistrantCreate) AddConsents(v ...*Consent) *RegistrantCreate {
 	return _c.AddConsentIDs(ids...)
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_c *RegistrantCreate) AddLedgerLogIDs(ids ...int) *RegistrantCreate {
+	_c.mutation.AddLedgerLogIDs(ids...)
+	return _c
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_c *RegistrantCreate) AddLedgerLogs(v ...*LedgerLog) *RegistrantCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLedgerLogIDs(ids...)
+}
+
 // Mutation returns the RegistrantMutation object of the builder.
 func (_c *RegistrantCreate) Mutation() *RegistrantMutation {
 	return _c.mutation
@@ -731,6 +803,11 @@ func (_c *RegistrantCreate) check() error {
 			return &ValidationError{Name: "employment", err: fmt.Errorf(`ent: validator failed for field "Registrant.employment": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.InsuranceNotEnrolledReason(); ok {
+		if err := registrant.InsuranceNotEnrolledReasonValidator(v); err != nil {
+			return &ValidationError{Name: "insurance_not_enrolled_reason", err: fmt.Errorf(`ent: validator failed for field "Registrant.insurance_not_enrolled_reason": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.RegisteredAt(); !ok {
 		return &ValidationError{Name: "registered_at", err: errors.New(`ent: missing required field "Registrant.registered_at"`)}
 	}
@@ -854,6 +931,22 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AgreementCovered(); ok {
 		_spec.SetField(registrant.FieldAgreementCovered, field.TypeBool, value)
 		_node.AgreementCovered = &value
+	}
+	if value, ok := _c.mutation.HealthInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldHealthInsuranceEnrolled, field.TypeBool, value)
+		_node.HealthInsuranceEnrolled = &value
+	}
+	if value, ok := _c.mutation.PensionInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldPensionInsuranceEnrolled, field.TypeBool, value)
+		_node.PensionInsuranceEnrolled = &value
+	}
+	if value, ok := _c.mutation.EmploymentInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldEmploymentInsuranceEnrolled, field.TypeBool, value)
+		_node.EmploymentInsuranceEnrolled = &value
+	}
+	if value, ok := _c.mutation.InsuranceNotEnrolledReason(); ok {
+		_spec.SetField(registrant.FieldInsuranceNotEnrolledReason, field.TypeString, value)
+		_node.InsuranceNotEnrolledReason = &value
 	}
 	if value, ok := _c.mutation.RegisteredAt(); ok {
 		_spec.SetField(registrant.FieldRegisteredAt, field.TypeTime, value)
@@ -1030,6 +1123,22 @@ func (_c *RegistrantCreate) createSpec() (*Registrant, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1356,6 +1465,78 @@ func (u *RegistrantUpsert) UpdateAgreementCovered() *RegistrantUpsert {
 // ClearAgreementCovered clears the value of the "agreement_covered" field.
 func (u *RegistrantUpsert) ClearAgreementCovered() *RegistrantUpsert {
 	u.SetNull(registrant.FieldAgreementCovered)
+	return u
+}
+
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (u *RegistrantUpsert) SetHealthInsuranceEnrolled(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldHealthInsuranceEnrolled, v)
+	return u
+}
+
+// UpdateHealthInsuranceEnrolled sets the "health_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateHealthInsuranceEnrolled() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldHealthInsuranceEnrolled)
+	return u
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (u *RegistrantUpsert) ClearHealthInsuranceEnrolled() *RegistrantUpsert {
+	u.SetNull(registrant.FieldHealthInsuranceEnrolled)
+	return u
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsert) SetPensionInsuranceEnrolled(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldPensionInsuranceEnrolled, v)
+	return u
+}
+
+// UpdatePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdatePensionInsuranceEnrolled() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldPensionInsuranceEnrolled)
+	return u
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsert) ClearPensionInsuranceEnrolled() *RegistrantUpsert {
+	u.SetNull(registrant.FieldPensionInsuranceEnrolled)
+	return u
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsert) SetEmploymentInsuranceEnrolled(v bool) *RegistrantUpsert {
+	u.Set(registrant.FieldEmploymentInsuranceEnrolled, v)
+	return u
+}
+
+// UpdateEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateEmploymentInsuranceEnrolled() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldEmploymentInsuranceEnrolled)
+	return u
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsert) ClearEmploymentInsuranceEnrolled() *RegistrantUpsert {
+	u.SetNull(registrant.FieldEmploymentInsuranceEnrolled)
+	return u
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsert) SetInsuranceNotEnrolledReason(v string) *RegistrantUpsert {
+	u.Set(registrant.FieldInsuranceNotEnrolledReason, v)
+	return u
+}
+
+// UpdateInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field to the value that was provided on create.
+func (u *RegistrantUpsert) UpdateInsuranceNotEnrolledReason() *RegistrantUpsert {
+	u.SetExcluded(registrant.FieldInsuranceNotEnrolledReason)
+	return u
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsert) ClearInsuranceNotEnrolledReason() *RegistrantUpsert {
+	u.SetNull(registrant.FieldInsuranceNotEnrolledReason)
 	return u
 }
 
@@ -1848,6 +2029,90 @@ func (u *RegistrantUpsertOne) UpdateAgreementCovered() *RegistrantUpsertOne {
 func (u *RegistrantUpsertOne) ClearAgreementCovered() *RegistrantUpsertOne {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearAgreementCovered()
+	})
+}
+
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) SetHealthInsuranceEnrolled(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetHealthInsuranceEnrolled(v)
+	})
+}
+
+// UpdateHealthInsuranceEnrolled sets the "health_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateHealthInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateHealthInsuranceEnrolled()
+	})
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) ClearHealthInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearHealthInsuranceEnrolled()
+	})
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) SetPensionInsuranceEnrolled(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetPensionInsuranceEnrolled(v)
+	})
+}
+
+// UpdatePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdatePensionInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdatePensionInsuranceEnrolled()
+	})
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) ClearPensionInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearPensionInsuranceEnrolled()
+	})
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) SetEmploymentInsuranceEnrolled(v bool) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetEmploymentInsuranceEnrolled(v)
+	})
+}
+
+// UpdateEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateEmploymentInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateEmploymentInsuranceEnrolled()
+	})
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsertOne) ClearEmploymentInsuranceEnrolled() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearEmploymentInsuranceEnrolled()
+	})
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsertOne) SetInsuranceNotEnrolledReason(v string) *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetInsuranceNotEnrolledReason(v)
+	})
+}
+
+// UpdateInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field to the value that was provided on create.
+func (u *RegistrantUpsertOne) UpdateInsuranceNotEnrolledReason() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateInsuranceNotEnrolledReason()
+	})
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsertOne) ClearInsuranceNotEnrolledReason() *RegistrantUpsertOne {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearInsuranceNotEnrolledReason()
 	})
 }
 
@@ -2527,6 +2792,90 @@ func (u *RegistrantUpsertBulk) UpdateAgreementCovered() *RegistrantUpsertBulk {
 func (u *RegistrantUpsertBulk) ClearAgreementCovered() *RegistrantUpsertBulk {
 	return u.Update(func(s *RegistrantUpsert) {
 		s.ClearAgreementCovered()
+	})
+}
+
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) SetHealthInsuranceEnrolled(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetHealthInsuranceEnrolled(v)
+	})
+}
+
+// UpdateHealthInsuranceEnrolled sets the "health_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateHealthInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateHealthInsuranceEnrolled()
+	})
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) ClearHealthInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearHealthInsuranceEnrolled()
+	})
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) SetPensionInsuranceEnrolled(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetPensionInsuranceEnrolled(v)
+	})
+}
+
+// UpdatePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdatePensionInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdatePensionInsuranceEnrolled()
+	})
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) ClearPensionInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearPensionInsuranceEnrolled()
+	})
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) SetEmploymentInsuranceEnrolled(v bool) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetEmploymentInsuranceEnrolled(v)
+	})
+}
+
+// UpdateEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateEmploymentInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateEmploymentInsuranceEnrolled()
+	})
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (u *RegistrantUpsertBulk) ClearEmploymentInsuranceEnrolled() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearEmploymentInsuranceEnrolled()
+	})
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsertBulk) SetInsuranceNotEnrolledReason(v string) *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.SetInsuranceNotEnrolledReason(v)
+	})
+}
+
+// UpdateInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field to the value that was provided on create.
+func (u *RegistrantUpsertBulk) UpdateInsuranceNotEnrolledReason() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.UpdateInsuranceNotEnrolledReason()
+	})
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (u *RegistrantUpsertBulk) ClearInsuranceNotEnrolledReason() *RegistrantUpsertBulk {
+	return u.Update(func(s *RegistrantUpsert) {
+		s.ClearInsuranceNotEnrolledReason()
 	})
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/skill"
@@ -43,6 +44,7 @@ type RegistrantQuery struct {
 	withAssignments        *AssignmentQuery
 	withContactLogs        *ContactLogQuery
 	withConsents           *ConsentQuery
+	withLedgerLogs         *LedgerLogQuery
 	loadTotal              []func(context.Context, []*Registrant) error
 	modifiers              []func(*sql.Selector)
 	withNamedSkills        map[string]*SkillQuery
@@ -52,6 +54,7 @@ type RegistrantQuery struct {
 	withNamedAssignments   map[string]*AssignmentQuery
 	withNamedContactLogs   map[string]*ContactLogQuery
 	withNamedConsents      map[string]*ConsentQuery
+	withNamedLedgerLogs    map[string]*LedgerLogQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -286,6 +289,28 @@ func (_q *RegistrantQuery) QueryConsents() *ConsentQuery {
 	return query
 }
 
+// QueryLedgerLogs chains the current query on the "ledger_logs" edge.
+func (_q *RegistrantQuery) QueryLedgerLogs() *LedgerLogQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(registrant.Table, registrant.FieldID, selector),
+			sqlgraph.To(ledgerlog.Table, ledgerlog.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, registrant.LedgerLogsTable, registrant.LedgerLogsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Registrant entity from the query.
 // Returns a *NotFoundError when no Registrant was found.
 func (_q *RegistrantQuery) First(ctx context.Context) (*Registrant, error) {
@@ -487,6 +512,7 @@ func (_q *RegistrantQuery) Clone() *RegistrantQuery {
 		withAssignments:   _q.withAssignments.Clone(),
 		withContactLogs:   _q.withContactLogs.Clone(),
 		withConsents:      _q.withConsents.Clone(),
+		withLedgerLogs:    _q.withLedgerLogs.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -593,6 +619,17 @@ func (_q *RegistrantQuery) WithConsents(opts ...func(*ConsentQuery)) *Registrant
 	return _q
 }
 
+// WithLedgerLogs tells the query-builder to eager-load the nodes that are connected to
+// the "ledger_logs" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegistrantQuery) WithLedgerLogs(opts ...func(*LedgerLogQuery)) *RegistrantQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLedgerLogs = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -677,7 +714,7 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 	var (
 		nodes       = []*Registrant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [9]bool{
+		loadedTypes = [10]bool{
 			_q.withAgency != nil,
 			_q.withAccount != nil,
 			_q.withSkills != nil,
@@ -687,6 +724,7 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 			_q.withAssignments != nil,
 			_q.withContactLogs != nil,
 			_q.withConsents != nil,
+			_q.withLedgerLogs != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -771,6 +809,13 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 			return nil, err
 		}
 	}
+	if query := _q.withLedgerLogs; query != nil {
+		if err := _q.loadLedgerLogs(ctx, query, nodes,
+			func(n *Registrant) { n.Edges.LedgerLogs = []*LedgerLog{} },
+			func(n *Registrant, e *LedgerLog) { n.Edges.LedgerLogs = append(n.Edges.LedgerLogs, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedSkills {
 		if err := _q.loadSkills(ctx, query, nodes,
 			func(n *Registrant) { n.appendNamedSkills(name) },
@@ -817,6 +862,13 @@ func (_q *RegistrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*R
 		if err := _q.loadConsents(ctx, query, nodes,
 			func(n *Registrant) { n.appendNamedConsents(name) },
 			func(n *Registrant, e *Consent) { n.appendNamedConsents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLedgerLogs {
+		if err := _q.loadLedgerLogs(ctx, query, nodes,
+			func(n *Registrant) { n.appendNamedLedgerLogs(name) },
+			func(n *Registrant, e *LedgerLog) { n.appendNamedLedgerLogs(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1099,6 +1151,36 @@ func (_q *RegistrantQuery) loadConsents(ctx context.Context, query *ConsentQuery
 	}
 	return nil
 }
+func (_q *RegistrantQuery) loadLedgerLogs(ctx context.Context, query *LedgerLogQuery, nodes []*Registrant, init func(*Registrant), assign func(*Registrant, *LedgerLog)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Registrant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(ledgerlog.FieldRegistrantID)
+	}
+	query.Where(predicate.LedgerLog(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(registrant.LedgerLogsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RegistrantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "registrant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *RegistrantQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1320,6 +1402,20 @@ func (_q *RegistrantQuery) WithNamedConsents(name string, opts ...func(*ConsentQ
 		_q.withNamedConsents = make(map[string]*ConsentQuery)
 	}
 	_q.withNamedConsents[name] = query
+	return _q
+}
+
+// WithNamedLedgerLogs tells the query-builder to eager-load the nodes that are connected to the "ledger_logs"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegistrantQuery) WithNamedLedgerLogs(name string, opts ...func(*LedgerLogQuery)) *RegistrantQuery {
+	query := (&LedgerLogClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLedgerLogs == nil {
+		_q.withNamedLedgerLogs = make(map[string]*LedgerLogQuery)
+	}
+	_q.withNamedLedgerLogs[name] = query
 	return _q
 }
 

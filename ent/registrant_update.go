@@ -18,6 +18,7 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/skill"
@@ -336,6 +337,86 @@ func (_u *RegistrantUpdate) ClearAgreementCovered() *RegistrantUpdate {
 	return _u
 }
 
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (_u *RegistrantUpdate) SetHealthInsuranceEnrolled(v bool) *RegistrantUpdate {
+	_u.mutation.SetHealthInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillableHealthInsuranceEnrolled sets the "health_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableHealthInsuranceEnrolled(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetHealthInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (_u *RegistrantUpdate) ClearHealthInsuranceEnrolled() *RegistrantUpdate {
+	_u.mutation.ClearHealthInsuranceEnrolled()
+	return _u
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (_u *RegistrantUpdate) SetPensionInsuranceEnrolled(v bool) *RegistrantUpdate {
+	_u.mutation.SetPensionInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillablePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillablePensionInsuranceEnrolled(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetPensionInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (_u *RegistrantUpdate) ClearPensionInsuranceEnrolled() *RegistrantUpdate {
+	_u.mutation.ClearPensionInsuranceEnrolled()
+	return _u
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (_u *RegistrantUpdate) SetEmploymentInsuranceEnrolled(v bool) *RegistrantUpdate {
+	_u.mutation.SetEmploymentInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillableEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableEmploymentInsuranceEnrolled(v *bool) *RegistrantUpdate {
+	if v != nil {
+		_u.SetEmploymentInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (_u *RegistrantUpdate) ClearEmploymentInsuranceEnrolled() *RegistrantUpdate {
+	_u.mutation.ClearEmploymentInsuranceEnrolled()
+	return _u
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (_u *RegistrantUpdate) SetInsuranceNotEnrolledReason(v string) *RegistrantUpdate {
+	_u.mutation.SetInsuranceNotEnrolledReason(v)
+	return _u
+}
+
+// SetNillableInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field if the given value is not nil.
+func (_u *RegistrantUpdate) SetNillableInsuranceNotEnrolledReason(v *string) *RegistrantUpdate {
+	if v != nil {
+		_u.SetInsuranceNotEnrolledReason(*v)
+	}
+	return _u
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (_u *RegistrantUpdate) ClearInsuranceNotEnrolledReason() *RegistrantUpdate {
+	_u.mutation.ClearInsuranceNotEnrolledReason()
+	return _u
+}
+
 // SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
 func (_u *RegistrantUpdate) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdate {
 	_u.mutation.SetContactPressureFlaggedAt(v)
@@ -588,6 +669,21 @@ func (_u *RegistrantUpdate) AddConsents(v ...*Consent) *RegistrantUpdate {
 	return _u.AddConsentIDs(ids...)
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_u *RegistrantUpdate) AddLedgerLogIDs(ids ...int) *RegistrantUpdate {
+	_u.mutation.AddLedgerLogIDs(ids...)
+	return _u
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_u *RegistrantUpdate) AddLedgerLogs(v ...*LedgerLog) *RegistrantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedgerLogIDs(ids...)
+}
+
 // Mutation returns the RegistrantMutation object of the builder.
 func (_u *RegistrantUpdate) Mutation() *RegistrantMutation {
 	return _u.mutation
@@ -746,6 +842,27 @@ func (_u *RegistrantUpdate) RemoveConsents(v ...*Consent) *RegistrantUpdate {
 	return _u.RemoveConsentIDs(ids...)
 }
 
+// ClearLedgerLogs clears all "ledger_logs" edges to the LedgerLog entity.
+func (_u *RegistrantUpdate) ClearLedgerLogs() *RegistrantUpdate {
+	_u.mutation.ClearLedgerLogs()
+	return _u
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to LedgerLog entities by IDs.
+func (_u *RegistrantUpdate) RemoveLedgerLogIDs(ids ...int) *RegistrantUpdate {
+	_u.mutation.RemoveLedgerLogIDs(ids...)
+	return _u
+}
+
+// RemoveLedgerLogs removes "ledger_logs" edges to LedgerLog entities.
+func (_u *RegistrantUpdate) RemoveLedgerLogs(v ...*LedgerLog) *RegistrantUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedgerLogIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *RegistrantUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -853,6 +970,11 @@ func (_u *RegistrantUpdate) check() error {
 	if v, ok := _u.mutation.Employment(); ok {
 		if err := registrant.EmploymentValidator(v); err != nil {
 			return &ValidationError{Name: "employment", err: fmt.Errorf(`ent: validator failed for field "Registrant.employment": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InsuranceNotEnrolledReason(); ok {
+		if err := registrant.InsuranceNotEnrolledReasonValidator(v); err != nil {
+			return &ValidationError{Name: "insurance_not_enrolled_reason", err: fmt.Errorf(`ent: validator failed for field "Registrant.insurance_not_enrolled_reason": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Education(); ok {
@@ -968,6 +1090,30 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.AgreementCoveredCleared() {
 		_spec.ClearField(registrant.FieldAgreementCovered, field.TypeBool)
+	}
+	if value, ok := _u.mutation.HealthInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldHealthInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.HealthInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldHealthInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.PensionInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldPensionInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.PensionInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldPensionInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.EmploymentInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldEmploymentInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.EmploymentInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldEmploymentInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.InsuranceNotEnrolledReason(); ok {
+		_spec.SetField(registrant.FieldInsuranceNotEnrolledReason, field.TypeString, value)
+	}
+	if _u.mutation.InsuranceNotEnrolledReasonCleared() {
+		_spec.ClearField(registrant.FieldInsuranceNotEnrolledReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
 		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
@@ -1345,6 +1491,51 @@ func (_u *RegistrantUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedgerLogsIDs(); len(nodes) > 0 && !_u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1672,6 +1863,86 @@ func (_u *RegistrantUpdateOne) ClearAgreementCovered() *RegistrantUpdateOne {
 	return _u
 }
 
+// SetHealthInsuranceEnrolled sets the "health_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) SetHealthInsuranceEnrolled(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetHealthInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillableHealthInsuranceEnrolled sets the "health_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableHealthInsuranceEnrolled(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetHealthInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearHealthInsuranceEnrolled clears the value of the "health_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) ClearHealthInsuranceEnrolled() *RegistrantUpdateOne {
+	_u.mutation.ClearHealthInsuranceEnrolled()
+	return _u
+}
+
+// SetPensionInsuranceEnrolled sets the "pension_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) SetPensionInsuranceEnrolled(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetPensionInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillablePensionInsuranceEnrolled sets the "pension_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillablePensionInsuranceEnrolled(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetPensionInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearPensionInsuranceEnrolled clears the value of the "pension_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) ClearPensionInsuranceEnrolled() *RegistrantUpdateOne {
+	_u.mutation.ClearPensionInsuranceEnrolled()
+	return _u
+}
+
+// SetEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) SetEmploymentInsuranceEnrolled(v bool) *RegistrantUpdateOne {
+	_u.mutation.SetEmploymentInsuranceEnrolled(v)
+	return _u
+}
+
+// SetNillableEmploymentInsuranceEnrolled sets the "employment_insurance_enrolled" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableEmploymentInsuranceEnrolled(v *bool) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetEmploymentInsuranceEnrolled(*v)
+	}
+	return _u
+}
+
+// ClearEmploymentInsuranceEnrolled clears the value of the "employment_insurance_enrolled" field.
+func (_u *RegistrantUpdateOne) ClearEmploymentInsuranceEnrolled() *RegistrantUpdateOne {
+	_u.mutation.ClearEmploymentInsuranceEnrolled()
+	return _u
+}
+
+// SetInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field.
+func (_u *RegistrantUpdateOne) SetInsuranceNotEnrolledReason(v string) *RegistrantUpdateOne {
+	_u.mutation.SetInsuranceNotEnrolledReason(v)
+	return _u
+}
+
+// SetNillableInsuranceNotEnrolledReason sets the "insurance_not_enrolled_reason" field if the given value is not nil.
+func (_u *RegistrantUpdateOne) SetNillableInsuranceNotEnrolledReason(v *string) *RegistrantUpdateOne {
+	if v != nil {
+		_u.SetInsuranceNotEnrolledReason(*v)
+	}
+	return _u
+}
+
+// ClearInsuranceNotEnrolledReason clears the value of the "insurance_not_enrolled_reason" field.
+func (_u *RegistrantUpdateOne) ClearInsuranceNotEnrolledReason() *RegistrantUpdateOne {
+	_u.mutation.ClearInsuranceNotEnrolledReason()
+	return _u
+}
+
 // SetContactPressureFlaggedAt sets the "contact_pressure_flagged_at" field.
 func (_u *RegistrantUpdateOne) SetContactPressureFlaggedAt(v time.Time) *RegistrantUpdateOne {
 	_u.mutation.SetContactPressureFlaggedAt(v)
@@ -1924,6 +2195,21 @@ func (_u *RegistrantUpdateOne) AddConsents(v ...*Consent) *RegistrantUpdateOne {
 	return _u.AddConsentIDs(ids...)
 }
 
+// AddLedgerLogIDs adds the "ledger_logs" edge to the LedgerLog entity by IDs.
+func (_u *RegistrantUpdateOne) AddLedgerLogIDs(ids ...int) *RegistrantUpdateOne {
+	_u.mutation.AddLedgerLogIDs(ids...)
+	return _u
+}
+
+// AddLedgerLogs adds the "ledger_logs" edges to the LedgerLog entity.
+func (_u *RegistrantUpdateOne) AddLedgerLogs(v ...*LedgerLog) *RegistrantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedgerLogIDs(ids...)
+}
+
 // Mutation returns the RegistrantMutation object of the builder.
 func (_u *RegistrantUpdateOne) Mutation() *RegistrantMutation {
 	return _u.mutation
@@ -2082,6 +2368,27 @@ func (_u *RegistrantUpdateOne) RemoveConsents(v ...*Consent) *RegistrantUpdateOn
 	return _u.RemoveConsentIDs(ids...)
 }
 
+// ClearLedgerLogs clears all "ledger_logs" edges to the LedgerLog entity.
+func (_u *RegistrantUpdateOne) ClearLedgerLogs() *RegistrantUpdateOne {
+	_u.mutation.ClearLedgerLogs()
+	return _u
+}
+
+// RemoveLedgerLogIDs removes the "ledger_logs" edge to LedgerLog entities by IDs.
+func (_u *RegistrantUpdateOne) RemoveLedgerLogIDs(ids ...int) *RegistrantUpdateOne {
+	_u.mutation.RemoveLedgerLogIDs(ids...)
+	return _u
+}
+
+// RemoveLedgerLogs removes "ledger_logs" edges to LedgerLog entities.
+func (_u *RegistrantUpdateOne) RemoveLedgerLogs(v ...*LedgerLog) *RegistrantUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedgerLogIDs(ids...)
+}
+
 // Where appends a list predicates to the RegistrantUpdate builder.
 func (_u *RegistrantUpdateOne) Where(ps ...predicate.Registrant) *RegistrantUpdateOne {
 	_u.mutation.Where(ps...)
@@ -2202,6 +2509,11 @@ func (_u *RegistrantUpdateOne) check() error {
 	if v, ok := _u.mutation.Employment(); ok {
 		if err := registrant.EmploymentValidator(v); err != nil {
 			return &ValidationError{Name: "employment", err: fmt.Errorf(`ent: validator failed for field "Registrant.employment": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InsuranceNotEnrolledReason(); ok {
+		if err := registrant.InsuranceNotEnrolledReasonValidator(v); err != nil {
+			return &ValidationError{Name: "insurance_not_enrolled_reason", err: fmt.Errorf(`ent: validator failed for field "Registrant.insurance_not_enrolled_reason": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Education(); ok {
@@ -2334,6 +2646,30 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 	}
 	if _u.mutation.AgreementCoveredCleared() {
 		_spec.ClearField(registrant.FieldAgreementCovered, field.TypeBool)
+	}
+	if value, ok := _u.mutation.HealthInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldHealthInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.HealthInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldHealthInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.PensionInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldPensionInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.PensionInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldPensionInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.EmploymentInsuranceEnrolled(); ok {
+		_spec.SetField(registrant.FieldEmploymentInsuranceEnrolled, field.TypeBool, value)
+	}
+	if _u.mutation.EmploymentInsuranceEnrolledCleared() {
+		_spec.ClearField(registrant.FieldEmploymentInsuranceEnrolled, field.TypeBool)
+	}
+	if value, ok := _u.mutation.InsuranceNotEnrolledReason(); ok {
+		_spec.SetField(registrant.FieldInsuranceNotEnrolledReason, field.TypeString, value)
+	}
+	if _u.mutation.InsuranceNotEnrolledReasonCleared() {
+		_spec.ClearField(registrant.FieldInsuranceNotEnrolledReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.ContactPressureFlaggedAt(); ok {
 		_spec.SetField(registrant.FieldContactPressureFlaggedAt, field.TypeTime, value)
@@ -2711,6 +3047,51 @@ func (_u *RegistrantUpdateOne) sqlSave(ctx context.Context) (_node *Registrant, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedgerLogsIDs(); len(nodes) > 0 && !_u.mutation.LedgerLogsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedgerLogsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   registrant.LedgerLogsTable,
+			Columns: []string{registrant.LedgerLogsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(ledgerlog.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

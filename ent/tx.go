@@ -40,6 +40,8 @@ type Tx struct {
 	ContactLog *ContactLogClient
 	// Coordinator is the client for interacting with the Coordinator builders.
 	Coordinator *CoordinatorClient
+	// DispatchContact is the client for interacting with the DispatchContact builders.
+	DispatchContact *DispatchContactClient
 	// GeneralWage is the client for interacting with the GeneralWage builders.
 	GeneralWage *GeneralWageClient
 	// ImportJob is the client for interacting with the ImportJob builders.
@@ -48,6 +50,8 @@ type Tx struct {
 	Inquiry *InquiryClient
 	// InquiryMessage is the client for interacting with the InquiryMessage builders.
 	InquiryMessage *InquiryMessageClient
+	// LedgerLog is the client for interacting with the LedgerLog builders.
+	LedgerLog *LedgerLogClient
 	// MinimumWage is the client for interacting with the MinimumWage builders.
 	MinimumWage *MinimumWageClient
 	// OrgUnit is the client for interacting with the OrgUnit builders.
@@ -216,10 +220,12 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.ContactLog = NewContactLogClient(tx.config)
 	tx.Coordinator = NewCoordinatorClient(tx.config)
+	tx.DispatchContact = NewDispatchContactClient(tx.config)
 	tx.GeneralWage = NewGeneralWageClient(tx.config)
 	tx.ImportJob = NewImportJobClient(tx.config)
 	tx.Inquiry = NewInquiryClient(tx.config)
 	tx.InquiryMessage = NewInquiryMessageClient(tx.config)
+	tx.LedgerLog = NewLedgerLogClient(tx.config)
 	tx.MinimumWage = NewMinimumWageClient(tx.config)
 	tx.OrgUnit = NewOrgUnitClient(tx.config)
 	tx.Posting = NewPostingClient(tx.config)

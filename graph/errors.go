@@ -230,6 +230,8 @@ var sentinelCodes = []struct {
 	{records.ErrAdminOnly, CodeForbidden},
 	{records.ErrWagesAdminOnly, CodeForbidden},
 	{records.ErrNoRows, CodeBadUserInput},
+	{records.ErrAdminOnlyContact, CodeForbidden},
+	{records.ErrCoordinatorsOnly, CodeForbidden},
 	{minwage.ErrAdminOnly, CodeForbidden},
 	{webhooks.ErrAdminOnly, CodeForbidden},
 	{webhooks.ErrNotFound, CodeNotFound},

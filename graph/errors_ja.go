@@ -36,6 +36,8 @@ var japaneseSentinels = []struct {
 	{threads.ErrNotAssignee, "このお問い合わせの担当者（または管理者）のみ返信できます。"},
 	{registrants.ErrAssignmentOngoing, "就業中または就業予定の派遣契約があるため、現在は退会できません。担当者にご相談ください。"},
 	{routing.ErrOpenInquiryExists, "同じ内容のお問い合わせが受付中です。"},
+	{records.ErrAdminOnlyContact, "派遣元責任者と派遣元の苦情窓口は管理者のみ設定できます。"},
+	{records.ErrCoordinatorsOnly, "社会保険・雇用保険の加入状況は管理者とコーディネーターのみ記録できます。"},
 }
 
 var japaneseCodes = map[string]string{

@@ -25,8 +25,10 @@ import (
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/routingdecision"
@@ -310,6 +312,7 @@ type ComplexityRoot struct {
 		ConflictDateNotices    func(childComplexity int) int
 		ConflictDateNotifiedAt func(childComplexity int) int
 		CreatedAt              func(childComplexity int) int
+		DispatchContacts       func(childComplexity int) int
 		ID                     func(childComplexity int) int
 		Name                   func(childComplexity int) int
 		OrgUnits               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OrgUnitOrder) int
@@ -336,6 +339,20 @@ type ComplexityRoot struct {
 		Message  func(childComplexity int) int
 		Rule     func(childComplexity int) int
 		Severity func(childComplexity int) int
+	}
+
+	ComplianceReminder struct {
+		AssignmentID func(childComplexity int) int
+		DaysLeft     func(childComplexity int) int
+		Due          func(childComplexity int) int
+		Missing      func(childComplexity int) int
+		OrgUnit      func(childComplexity int) int
+		RegistrantID func(childComplexity int) int
+		Rule         func(childComplexity int) int
+		SiteID       func(childComplexity int) int
+		SiteName     func(childComplexity int) int
+		Text         func(childComplexity int) int
+		WorkerName   func(childComplexity int) int
 	}
 
 	ComplianceResult struct {
@@ -431,6 +448,22 @@ type ComplexityRoot struct {
 
 	DeleteWebhookEndpointPayload struct {
 		DeletedID func(childComplexity int) int
+	}
+
+	DispatchContact struct {
+		CreatedAt  func(childComplexity int) int
+		Department func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		OrgUnit    func(childComplexity int) int
+		Phone      func(childComplexity int) int
+		Role       func(childComplexity int) int
+		Site       func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	DispatchContactPayload struct {
+		Contact func(childComplexity int) int
 	}
 
 	EmailReceipt struct {
@@ -557,6 +590,23 @@ type ComplexityRoot struct {
 		Staff         func(childComplexity int) int
 	}
 
+	LedgerLog struct {
+		Assignment func(childComplexity int) int
+		Content    func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Handling   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		OccurredOn func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Registrant func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	LedgerLogPayload struct {
+		Log func(childComplexity int) int
+	}
+
 	LedgerRecord struct {
 		Record      func(childComplexity int) int
 		RetainUntil func(childComplexity int) int
@@ -637,8 +687,11 @@ type ComplexityRoot struct {
 		PostMyInquiryMessage        func(childComplexity int, input model.PostMyInquiryMessageInput) int
 		ReassignInquiry             func(childComplexity int, input model.InquiryStepInput) int
 		RecordConflictDateNotice    func(childComplexity int, input model.RecordConflictDateNoticeInput) int
+		RecordInsuranceEnrollment   func(childComplexity int, input model.RecordInsuranceEnrollmentInput) int
+		RecordLedgerLog             func(childComplexity int, input model.RecordLedgerLogInput) int
 		RefreshToken                func(childComplexity int, input model.RefreshTokenInput) int
 		RegisterRegistrant          func(childComplexity int, input model.RegisterRegistrantInput) int
+		RemoveDispatchContact       func(childComplexity int, input model.RemoveDispatchContactInput) int
 		RemoveMyWorkHistory         func(childComplexity int, input model.RemoveWorkHistoryInput) int
 		RemoveRegistrantWorkHistory func(childComplexity int, input model.RemoveWorkHistoryInput) int
 		RenewAssignment             func(childComplexity int, input model.RenewAssignmentInput) int
@@ -652,6 +705,7 @@ type ComplexityRoot struct {
 		ScheduleMeeting             func(childComplexity int, input model.ScheduleMeetingInput) int
 		SendSetPasswordLink         func(childComplexity int, input model.StaffAccountInput) int
 		SetAvailability             func(childComplexity int, input model.SetAvailabilityInput) int
+		SetDispatchContact          func(childComplexity int, input model.SetDispatchContactInput) int
 		SetMatchingWeights          func(childComplexity int, input model.MatchingWeightsInput) int
 		SetMySkills                 func(childComplexity int, input model.SetMySkillsInput) int
 		SetPassword                 func(childComplexity int, input model.SetPasswordInput) int
@@ -661,6 +715,7 @@ type ComplexityRoot struct {
 		UpdateAgencySettings        func(childComplexity int, input model.UpdateAgencySettingsInput) int
 		UpdateClient                func(childComplexity int, input model.ClientChangesInput) int
 		UpdateClientSite            func(childComplexity int, input model.ClientSiteChangesInput) int
+		UpdateLedgerLog             func(childComplexity int, input model.UpdateLedgerLogInput) int
 		UpdateMyProfile             func(childComplexity int, input portal.ProfileChanges) int
 		UpdateMyWorkHistory         func(childComplexity int, input model.ChangeWorkHistoryInput) int
 		UpdateOrgUnit               func(childComplexity int, input model.OrgUnitChangesInput) int
@@ -788,13 +843,14 @@ type ComplexityRoot struct {
 	}
 
 	OrgUnit struct {
-		Assignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
-		CreatedAt   func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Postings    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder) int
-		Site        func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Assignments      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
+		CreatedAt        func(childComplexity int) int
+		DispatchContacts func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Postings         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PostingOrder) int
+		Site             func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	OrgUnitConnection struct {
@@ -826,43 +882,52 @@ type ComplexityRoot struct {
 	}
 
 	Posting struct {
-		AccountRep              func(childComplexity int) int
-		Applications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
-		Assignments             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
-		AtmosphereNotes         func(childComplexity int) int
-		AvgMonthlyOvertimeHours func(childComplexity int) int
-		BillRate                func(childComplexity int) int
-		BusRequired             func(childComplexity int) int
-		City                    func(childComplexity int) int
-		ClientContact           func(childComplexity int) int
-		CreatedAt               func(childComplexity int) int
-		DepartmentDetails       func(childComplexity int) int
-		Description             func(childComplexity int) int
-		DisclosesClient         func(childComplexity int) int
-		ExpectedDurationMonths  func(childComplexity int) int
-		ExternalKey             func(childComplexity int) int
-		Headcount               func(childComplexity int) int
-		HiringReason            func(childComplexity int) int
-		HourlyWage              func(childComplexity int) int
-		ID                      func(childComplexity int) int
-		Inquiries               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
-		JobCategory             func(childComplexity int) int
-		NearestStation          func(childComplexity int) int
-		OrgUnit                 func(childComplexity int) int
-		PredecessorTenureMonths func(childComplexity int) int
-		Prefecture              func(childComplexity int) int
-		RepostCount             func(childComplexity int) int
-		RequiredSkills          func(childComplexity int) int
-		Signals                 func(childComplexity int) int
-		StartDate               func(childComplexity int) int
-		Status                  func(childComplexity int) int
-		TaskTags                func(childComplexity int) int
-		Title                   func(childComplexity int) int
-		Type                    func(childComplexity int) int
-		UpdatedAt               func(childComplexity int) int
-		Visibility              func(childComplexity int) int
-		WalkMinutes             func(childComplexity int) int
-		WorkingHours            func(childComplexity int) int
+		AccountRep               func(childComplexity int) int
+		Applications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
+		AtmosphereNotes          func(childComplexity int) int
+		AvgMonthlyOvertimeHours  func(childComplexity int) int
+		BillRate                 func(childComplexity int) int
+		Breaks                   func(childComplexity int) int
+		BusRequired              func(childComplexity int) int
+		City                     func(childComplexity int) int
+		ClientContact            func(childComplexity int) int
+		CreatedAt                func(childComplexity int) int
+		DepartmentDetails        func(childComplexity int) int
+		Description              func(childComplexity int) int
+		DisclosesClient          func(childComplexity int) int
+		EarlyTerminationMeasures func(childComplexity int) int
+		ExpectedDurationMonths   func(childComplexity int) int
+		ExternalKey              func(childComplexity int) int
+		Headcount                func(childComplexity int) int
+		HiringReason             func(childComplexity int) int
+		HolidayWork              func(childComplexity int) int
+		HourlyWage               func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Inquiries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
+		JobCategory              func(childComplexity int) int
+		NearestStation           func(childComplexity int) int
+		OrgUnit                  func(childComplexity int) int
+		OvertimeTerms            func(childComplexity int) int
+		PredecessorTenureMonths  func(childComplexity int) int
+		Prefecture               func(childComplexity int) int
+		RepostCount              func(childComplexity int) int
+		RequiredSkills           func(childComplexity int) int
+		Responsibility           func(childComplexity int) int
+		SafetyHealth             func(childComplexity int) int
+		Signals                  func(childComplexity int) int
+		StartDate                func(childComplexity int) int
+		Status                   func(childComplexity int) int
+		TaskTags                 func(childComplexity int) int
+		TempToPermTerms          func(childComplexity int) int
+		Title                    func(childComplexity int) int
+		Type                     func(childComplexity int) int
+		UpdatedAt                func(childComplexity int) int
+		Visibility               func(childComplexity int) int
+		WalkMinutes              func(childComplexity int) int
+		Welfare                  func(childComplexity int) int
+		WorkingDays              func(childComplexity int) int
+		WorkingHours             func(childComplexity int) int
 	}
 
 	PostingConnection struct {
@@ -954,14 +1019,17 @@ type ComplexityRoot struct {
 		ClientNotice               func(childComplexity int, assignmentID int) int
 		ClientSites                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientSiteOrder, where *ent.ClientSiteWhereInput) int
 		Clients                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ClientCompanyOrder, where *ent.ClientCompanyWhereInput) int
+		ComplianceCalendar         func(childComplexity int, days *int) int
 		ComplianceCheck            func(childComplexity int, registrantID int, postingID int, start time.Time, end time.Time) int
 		ContactLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder, where *ent.ContactLogWhereInput) int
 		Coordinators               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CoordinatorOrder, where *ent.CoordinatorWhereInput) int
+		DispatchContacts           func(childComplexity int) int
 		GeneralWages               func(childComplexity int, fiscalYear *int) int
 		ImportJob                  func(childComplexity int, id int) int
 		ImportJobs                 func(childComplexity int, kind *importjob.Kind, first *int) int
 		Inquiries                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder, where *ent.InquiryWhereInput) int
 		LedgerEntry                func(childComplexity int, assignmentID int) int
+		LedgerLogs                 func(childComplexity int, registrantID *int, assignmentID *int, kind *ledgerlog.Kind) int
 		MarginDisclosure           func(childComplexity int, fiscalYear int) int
 		MatchPostings              func(childComplexity int, registrantID int, first *int, after *entgql.Cursor[int]) int
 		MatchRegistrants           func(childComplexity int, postingID int, first *int, after *entgql.Cursor[int]) int
@@ -1018,42 +1086,46 @@ type ComplexityRoot struct {
 	}
 
 	Registrant struct {
-		AcceptsBus               func(childComplexity int) int
-		Account                  func(childComplexity int) int
-		AgreementCovered         func(childComplexity int) int
-		AnonymizedAt             func(childComplexity int) int
-		Applications             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
-		Assignments              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
-		AvailableFrom            func(childComplexity int) int
-		BirthDate                func(childComplexity int) int
-		City                     func(childComplexity int) int
-		ContactLogs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
-		ContactPressureFlaggedAt func(childComplexity int) int
-		CreatedAt                func(childComplexity int) int
-		DaytimeStudent           func(childComplexity int) int
-		DesiredHourlyWage        func(childComplexity int) int
-		DesiredJobCategories     func(childComplexity int) int
-		Education                func(childComplexity int) int
-		Email                    func(childComplexity int) int
-		Employment               func(childComplexity int) int
-		ExternalKey              func(childComplexity int) int
-		Gender                   func(childComplexity int) int
-		ID                       func(childComplexity int) int
-		IncomeExemption          func(childComplexity int) int
-		Inquiries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
-		Insurance                func(childComplexity int) int
-		Kana                     func(childComplexity int) int
-		MaxCommuteMinutes        func(childComplexity int) int
-		Name                     func(childComplexity int) int
-		NearestStation           func(childComplexity int) int
-		Phone                    func(childComplexity int) int
-		Prefecture               func(childComplexity int) int
-		PreferredContactHours    func(childComplexity int) int
-		RegisteredAt             func(childComplexity int) int
-		RetiredAtMandatoryAge    func(childComplexity int) int
-		Skills                   func(childComplexity int) int
-		UpdatedAt                func(childComplexity int) int
-		WorkHistories            func(childComplexity int) int
+		AcceptsBus                  func(childComplexity int) int
+		Account                     func(childComplexity int) int
+		AgreementCovered            func(childComplexity int) int
+		AnonymizedAt                func(childComplexity int) int
+		Applications                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		Assignments                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AssignmentOrder) int
+		AvailableFrom               func(childComplexity int) int
+		BirthDate                   func(childComplexity int) int
+		City                        func(childComplexity int) int
+		ContactLogs                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ContactLogOrder) int
+		ContactPressureFlaggedAt    func(childComplexity int) int
+		CreatedAt                   func(childComplexity int) int
+		DaytimeStudent              func(childComplexity int) int
+		DesiredHourlyWage           func(childComplexity int) int
+		DesiredJobCategories        func(childComplexity int) int
+		Education                   func(childComplexity int) int
+		Email                       func(childComplexity int) int
+		Employment                  func(childComplexity int) int
+		EmploymentInsuranceEnrolled func(childComplexity int) int
+		ExternalKey                 func(childComplexity int) int
+		Gender                      func(childComplexity int) int
+		HealthInsuranceEnrolled     func(childComplexity int) int
+		ID                          func(childComplexity int) int
+		IncomeExemption             func(childComplexity int) int
+		Inquiries                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.InquiryOrder) int
+		Insurance                   func(childComplexity int) int
+		InsuranceNotEnrolledReason  func(childComplexity int) int
+		Kana                        func(childComplexity int) int
+		MaxCommuteMinutes           func(childComplexity int) int
+		Name                        func(childComplexity int) int
+		NearestStation              func(childComplexity int) int
+		PensionInsuranceEnrolled    func(childComplexity int) int
+		Phone                       func(childComplexity int) int
+		Prefecture                  func(childComplexity int) int
+		PreferredContactHours       func(childComplexity int) int
+		RegisteredAt                func(childComplexity int) int
+		RetiredAtMandatoryAge       func(childComplexity int) int
+		Skills                      func(childComplexity int) int
+		UpdatedAt                   func(childComplexity int) int
+		WorkHistories               func(childComplexity int) int
 	}
 
 	RegistrantConnection struct {
@@ -1083,6 +1155,10 @@ type ComplexityRoot struct {
 
 	RegistrantPayload struct {
 		Registrant func(childComplexity int) int
+	}
+
+	RemoveDispatchContactPayload struct {
+		RemovedID func(childComplexity int) int
 	}
 
 	RepDashboard struct {
@@ -1229,10 +1305,11 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		ImportJobProgress func(childComplexity int, id int) int
-		InquiryAssigned   func(childComplexity int) int
-		InquiryMessage    func(childComplexity int) int
-		MyInquiryUpdated  func(childComplexity int) int
+		ComplianceReminderDue func(childComplexity int, days *int) int
+		ImportJobProgress     func(childComplexity int, id int) int
+		InquiryAssigned       func(childComplexity int) int
+		InquiryMessage        func(childComplexity int) int
+		MyInquiryUpdated      func(childComplexity int) int
 	}
 
 	UpdateMyProfilePayload struct {
@@ -1354,6 +1431,11 @@ type MutationResolver interface {
 	TerminateAssignment(ctx context.Context, input model.TerminateAssignmentInput) (*model.AssignmentPayload, error)
 	UpdateMyProfile(ctx context.Context, input portal.ProfileChanges) (*model.UpdateMyProfilePayload, error)
 	ImportGeneralWages(ctx context.Context, input model.ImportGeneralWagesInput) (*model.ImportGeneralWagesPayload, error)
+	SetDispatchContact(ctx context.Context, input model.SetDispatchContactInput) (*model.DispatchContactPayload, error)
+	RemoveDispatchContact(ctx context.Context, input model.RemoveDispatchContactInput) (*model.RemoveDispatchContactPayload, error)
+	RecordLedgerLog(ctx context.Context, input model.RecordLedgerLogInput) (*model.LedgerLogPayload, error)
+	UpdateLedgerLog(ctx context.Context, input model.UpdateLedgerLogInput) (*model.LedgerLogPayload, error)
+	RecordInsuranceEnrollment(ctx context.Context, input model.RecordInsuranceEnrollmentInput) (*model.RegistrantPayload, error)
 	RegisterRegistrant(ctx context.Context, input model.RegisterRegistrantInput) (*model.EmailReceipt, error)
 	VerifyEmail(ctx context.Context, input model.VerifyEmailInput) (*model.VerifyEmailPayload, error)
 	ResendVerificationEmail(ctx context.Context, input model.EmailInput) (*model.EmailReceipt, error)
@@ -1459,6 +1541,9 @@ type QueryResolver interface {
 	MarginDisclosure(ctx context.Context, fiscalYear int) ([]*records.Margin, error)
 	StabilityDuties(ctx context.Context) ([]*records.StabilityCase, error)
 	GeneralWages(ctx context.Context, fiscalYear *int) ([]*records.GeneralWage, error)
+	DispatchContacts(ctx context.Context) ([]*ent.DispatchContact, error)
+	LedgerLogs(ctx context.Context, registrantID *int, assignmentID *int, kind *ledgerlog.Kind) ([]*ent.LedgerLog, error)
+	ComplianceCalendar(ctx context.Context, days *int) ([]*records.CalendarEntry, error)
 	SignupTerms(ctx context.Context, agencySlug string) (*model.SignupTerms, error)
 	MyDataExport(ctx context.Context) (*model.MyDataExport, error)
 	WebhookEventTypes(ctx context.Context) ([]string, error)
@@ -1481,6 +1566,7 @@ type SubscriptionResolver interface {
 	InquiryAssigned(ctx context.Context) (<-chan *ent.Inquiry, error)
 	MyInquiryUpdated(ctx context.Context) (<-chan *portal.MyInquiry, error)
 	ImportJobProgress(ctx context.Context, id int) (<-chan *ent.ImportJob, error)
+	ComplianceReminderDue(ctx context.Context, days *int) (<-chan *records.CalendarEntry, error)
 	InquiryMessage(ctx context.Context) (<-chan *ent.Inquiry, error)
 }
 type WaitingInquiryResolver interface {
@@ -2359,6 +2445,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ClientSite.CreatedAt(childComplexity), true
+	case "ClientSite.dispatchContacts":
+		if e.complexity.ClientSite.DispatchContacts == nil {
+			break
+		}
+
+		return e.complexity.ClientSite.DispatchContacts(childComplexity), true
 	case "ClientSite.id":
 		if e.complexity.ClientSite.ID == nil {
 			break
@@ -2452,6 +2544,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.ComplianceFinding.Severity(childComplexity), true
+
+	case "ComplianceReminder.assignmentId":
+		if e.complexity.ComplianceReminder.AssignmentID == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.AssignmentID(childComplexity), true
+	case "ComplianceReminder.daysLeft":
+		if e.complexity.ComplianceReminder.DaysLeft == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.DaysLeft(childComplexity), true
+	case "ComplianceReminder.due":
+		if e.complexity.ComplianceReminder.Due == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.Due(childComplexity), true
+	case "ComplianceReminder.missing":
+		if e.complexity.ComplianceReminder.Missing == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.Missing(childComplexity), true
+	case "ComplianceReminder.orgUnit":
+		if e.complexity.ComplianceReminder.OrgUnit == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.OrgUnit(childComplexity), true
+	case "ComplianceReminder.registrantId":
+		if e.complexity.ComplianceReminder.RegistrantID == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.RegistrantID(childComplexity), true
+	case "ComplianceReminder.rule":
+		if e.complexity.ComplianceReminder.Rule == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.Rule(childComplexity), true
+	case "ComplianceReminder.siteId":
+		if e.complexity.ComplianceReminder.SiteID == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.SiteID(childComplexity), true
+	case "ComplianceReminder.siteName":
+		if e.complexity.ComplianceReminder.SiteName == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.SiteName(childComplexity), true
+	case "ComplianceReminder.text":
+		if e.complexity.ComplianceReminder.Text == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.Text(childComplexity), true
+	case "ComplianceReminder.workerName":
+		if e.complexity.ComplianceReminder.WorkerName == nil {
+			break
+		}
+
+		return e.complexity.ComplianceReminder.WorkerName(childComplexity), true
 
 	case "ComplianceResult.continuesRun":
 		if e.complexity.ComplianceResult.ContinuesRun == nil {
@@ -2806,6 +2965,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.DeleteWebhookEndpointPayload.DeletedID(childComplexity), true
+
+	case "DispatchContact.createdAt":
+		if e.complexity.DispatchContact.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.CreatedAt(childComplexity), true
+	case "DispatchContact.department":
+		if e.complexity.DispatchContact.Department == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.Department(childComplexity), true
+	case "DispatchContact.id":
+		if e.complexity.DispatchContact.ID == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.ID(childComplexity), true
+	case "DispatchContact.name":
+		if e.complexity.DispatchContact.Name == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.Name(childComplexity), true
+	case "DispatchContact.orgUnit":
+		if e.complexity.DispatchContact.OrgUnit == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.OrgUnit(childComplexity), true
+	case "DispatchContact.phone":
+		if e.complexity.DispatchContact.Phone == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.Phone(childComplexity), true
+	case "DispatchContact.role":
+		if e.complexity.DispatchContact.Role == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.Role(childComplexity), true
+	case "DispatchContact.site":
+		if e.complexity.DispatchContact.Site == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.Site(childComplexity), true
+	case "DispatchContact.updatedAt":
+		if e.complexity.DispatchContact.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.DispatchContact.UpdatedAt(childComplexity), true
+
+	case "DispatchContactPayload.contact":
+		if e.complexity.DispatchContactPayload.Contact == nil {
+			break
+		}
+
+		return e.complexity.DispatchContactPayload.Contact(childComplexity), true
 
 	case "EmailReceipt.email":
 		if e.complexity.EmailReceipt.Email == nil {
@@ -3295,6 +3516,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.InviteStaffPayload.Staff(childComplexity), true
+
+	case "LedgerLog.assignment":
+		if e.complexity.LedgerLog.Assignment == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.Assignment(childComplexity), true
+	case "LedgerLog.content":
+		if e.complexity.LedgerLog.Content == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.Content(childComplexity), true
+	case "LedgerLog.createdAt":
+		if e.complexity.LedgerLog.CreatedAt == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.CreatedAt(childComplexity), true
+	case "LedgerLog.handling":
+		if e.complexity.LedgerLog.Handling == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.Handling(childComplexity), true
+	case "LedgerLog.id":
+		if e.complexity.LedgerLog.ID == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.ID(childComplexity), true
+	case "LedgerLog.kind":
+		if e.complexity.LedgerLog.Kind == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.Kind(childComplexity), true
+	case "LedgerLog.occurredOn":
+		if e.complexity.LedgerLog.OccurredOn == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.OccurredOn(childComplexity), true
+	case "LedgerLog.recordedBy":
+		if e.complexity.LedgerLog.RecordedBy == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.RecordedBy(childComplexity), true
+	case "LedgerLog.registrant":
+		if e.complexity.LedgerLog.Registrant == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.Registrant(childComplexity), true
+	case "LedgerLog.updatedAt":
+		if e.complexity.LedgerLog.UpdatedAt == nil {
+			break
+		}
+
+		return e.complexity.LedgerLog.UpdatedAt(childComplexity), true
+
+	case "LedgerLogPayload.log":
+		if e.complexity.LedgerLogPayload.Log == nil {
+			break
+		}
+
+		return e.complexity.LedgerLogPayload.Log(childComplexity), true
 
 	case "LedgerRecord.record":
 		if e.complexity.LedgerRecord.Record == nil {
@@ -3828,6 +4117,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RecordConflictDateNotice(childComplexity, args["input"].(model.RecordConflictDateNoticeInput)), true
+	case "Mutation.recordInsuranceEnrollment":
+		if e.complexity.Mutation.RecordInsuranceEnrollment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordInsuranceEnrollment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RecordInsuranceEnrollment(childComplexity, args["input"].(model.RecordInsuranceEnrollmentInput)), true
+	case "Mutation.recordLedgerLog":
+		if e.complexity.Mutation.RecordLedgerLog == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordLedgerLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RecordLedgerLog(childComplexity, args["input"].(model.RecordLedgerLogInput)), true
 	case "Mutation.refreshToken":
 		if e.complexity.Mutation.RefreshToken == nil {
 			break
@@ -3850,6 +4161,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.RegisterRegistrant(childComplexity, args["input"].(model.RegisterRegistrantInput)), true
+	case "Mutation.removeDispatchContact":
+		if e.complexity.Mutation.RemoveDispatchContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeDispatchContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.RemoveDispatchContact(childComplexity, args["input"].(model.RemoveDispatchContactInput)), true
 	case "Mutation.removeMyWorkHistory":
 		if e.complexity.Mutation.RemoveMyWorkHistory == nil {
 			break
@@ -3993,6 +4315,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.SetAvailability(childComplexity, args["input"].(model.SetAvailabilityInput)), true
+	case "Mutation.setDispatchContact":
+		if e.complexity.Mutation.SetDispatchContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDispatchContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.SetDispatchContact(childComplexity, args["input"].(model.SetDispatchContactInput)), true
 	case "Mutation.setMatchingWeights":
 		if e.complexity.Mutation.SetMatchingWeights == nil {
 			break
@@ -4092,6 +4425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Mutation.UpdateClientSite(childComplexity, args["input"].(model.ClientSiteChangesInput)), true
+	case "Mutation.updateLedgerLog":
+		if e.complexity.Mutation.UpdateLedgerLog == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLedgerLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Mutation.UpdateLedgerLog(childComplexity, args["input"].(model.UpdateLedgerLogInput)), true
 	case "Mutation.updateMyProfile":
 		if e.complexity.Mutation.UpdateMyProfile == nil {
 			break
@@ -4700,6 +5044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.OrgUnit.CreatedAt(childComplexity), true
+	case "OrgUnit.dispatchContacts":
+		if e.complexity.OrgUnit.DispatchContacts == nil {
+			break
+		}
+
+		return e.complexity.OrgUnit.DispatchContacts(childComplexity), true
 	case "OrgUnit.id":
 		if e.complexity.OrgUnit.ID == nil {
 			break
@@ -4865,6 +5215,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.BillRate(childComplexity), true
+	case "Posting.breaks":
+		if e.complexity.Posting.Breaks == nil {
+			break
+		}
+
+		return e.complexity.Posting.Breaks(childComplexity), true
 	case "Posting.busRequired":
 		if e.complexity.Posting.BusRequired == nil {
 			break
@@ -4907,6 +5263,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.DisclosesClient(childComplexity), true
+	case "Posting.earlyTerminationMeasures":
+		if e.complexity.Posting.EarlyTerminationMeasures == nil {
+			break
+		}
+
+		return e.complexity.Posting.EarlyTerminationMeasures(childComplexity), true
 	case "Posting.expectedDurationMonths":
 		if e.complexity.Posting.ExpectedDurationMonths == nil {
 			break
@@ -4931,6 +5293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.HiringReason(childComplexity), true
+	case "Posting.holidayWork":
+		if e.complexity.Posting.HolidayWork == nil {
+			break
+		}
+
+		return e.complexity.Posting.HolidayWork(childComplexity), true
 	case "Posting.hourlyWage":
 		if e.complexity.Posting.HourlyWage == nil {
 			break
@@ -4972,6 +5340,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.OrgUnit(childComplexity), true
+	case "Posting.overtimeTerms":
+		if e.complexity.Posting.OvertimeTerms == nil {
+			break
+		}
+
+		return e.complexity.Posting.OvertimeTerms(childComplexity), true
 	case "Posting.predecessorTenureMonths":
 		if e.complexity.Posting.PredecessorTenureMonths == nil {
 			break
@@ -4996,6 +5370,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.RequiredSkills(childComplexity), true
+	case "Posting.responsibility":
+		if e.complexity.Posting.Responsibility == nil {
+			break
+		}
+
+		return e.complexity.Posting.Responsibility(childComplexity), true
+	case "Posting.safetyHealth":
+		if e.complexity.Posting.SafetyHealth == nil {
+			break
+		}
+
+		return e.complexity.Posting.SafetyHealth(childComplexity), true
 	case "Posting.signals":
 		if e.complexity.Posting.Signals == nil {
 			break
@@ -5020,6 +5406,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.TaskTags(childComplexity), true
+	case "Posting.tempToPermTerms":
+		if e.complexity.Posting.TempToPermTerms == nil {
+			break
+		}
+
+		return e.complexity.Posting.TempToPermTerms(childComplexity), true
 	case "Posting.title":
 		if e.complexity.Posting.Title == nil {
 			break
@@ -5050,6 +5442,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Posting.WalkMinutes(childComplexity), true
+	case "Posting.welfare":
+		if e.complexity.Posting.Welfare == nil {
+			break
+		}
+
+		return e.complexity.Posting.Welfare(childComplexity), true
+	case "Posting.workingDays":
+		if e.complexity.Posting.WorkingDays == nil {
+			break
+		}
+
+		return e.complexity.Posting.WorkingDays(childComplexity), true
 	case "Posting.workingHours":
 		if e.complexity.Posting.WorkingHours == nil {
 			break
@@ -5455,6 +5859,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Clients(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ClientCompanyOrder), args["where"].(*ent.ClientCompanyWhereInput)), true
+	case "Query.complianceCalendar":
+		if e.complexity.Query.ComplianceCalendar == nil {
+			break
+		}
+
+		args, err := ec.field_Query_complianceCalendar_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.ComplianceCalendar(childComplexity, args["days"].(*int)), true
 	case "Query.complianceCheck":
 		if e.complexity.Query.ComplianceCheck == nil {
 			break
@@ -5488,6 +5903,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.Coordinators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CoordinatorOrder), args["where"].(*ent.CoordinatorWhereInput)), true
+	case "Query.dispatchContacts":
+		if e.complexity.Query.DispatchContacts == nil {
+			break
+		}
+
+		return e.complexity.Query.DispatchContacts(childComplexity), true
 	case "Query.generalWages":
 		if e.complexity.Query.GeneralWages == nil {
 			break
@@ -5543,6 +5964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Query.LedgerEntry(childComplexity, args["assignmentId"].(int)), true
+	case "Query.ledgerLogs":
+		if e.complexity.Query.LedgerLogs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ledgerLogs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Query.LedgerLogs(childComplexity, args["registrantId"].(*int), args["assignmentId"].(*int), args["kind"].(*ledgerlog.Kind)), true
 	case "Query.marginDisclosure":
 		if e.complexity.Query.MarginDisclosure == nil {
 			break
@@ -5997,6 +6429,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Employment(childComplexity), true
+	case "Registrant.employmentInsuranceEnrolled":
+		if e.complexity.Registrant.EmploymentInsuranceEnrolled == nil {
+			break
+		}
+
+		return e.complexity.Registrant.EmploymentInsuranceEnrolled(childComplexity), true
 	case "Registrant.externalKey":
 		if e.complexity.Registrant.ExternalKey == nil {
 			break
@@ -6009,6 +6447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Gender(childComplexity), true
+	case "Registrant.healthInsuranceEnrolled":
+		if e.complexity.Registrant.HealthInsuranceEnrolled == nil {
+			break
+		}
+
+		return e.complexity.Registrant.HealthInsuranceEnrolled(childComplexity), true
 	case "Registrant.id":
 		if e.complexity.Registrant.ID == nil {
 			break
@@ -6038,6 +6482,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.Insurance(childComplexity), true
+	case "Registrant.insuranceNotEnrolledReason":
+		if e.complexity.Registrant.InsuranceNotEnrolledReason == nil {
+			break
+		}
+
+		return e.complexity.Registrant.InsuranceNotEnrolledReason(childComplexity), true
 	case "Registrant.kana":
 		if e.complexity.Registrant.Kana == nil {
 			break
@@ -6062,6 +6512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.Registrant.NearestStation(childComplexity), true
+	case "Registrant.pensionInsuranceEnrolled":
+		if e.complexity.Registrant.PensionInsuranceEnrolled == nil {
+			break
+		}
+
+		return e.complexity.Registrant.PensionInsuranceEnrolled(childComplexity), true
 	case "Registrant.phone":
 		if e.complexity.Registrant.Phone == nil {
 			break
@@ -6199,6 +6655,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.complexity.RegistrantPayload.Registrant(childComplexity), true
+
+	case "RemoveDispatchContactPayload.removedId":
+		if e.complexity.RemoveDispatchContactPayload.RemovedID == nil {
+			break
+		}
+
+		return e.complexity.RemoveDispatchContactPayload.RemovedID(childComplexity), true
 
 	case "RepDashboard.endingWithoutRenewal":
 		if e.complexity.RepDashboard.EndingWithoutRenewal == nil {
@@ -6733,6 +7196,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.complexity.StatutoryRecord.Title(childComplexity), true
 
+	case "Subscription.complianceReminderDue":
+		if e.complexity.Subscription.ComplianceReminderDue == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_complianceReminderDue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.complexity.Subscription.ComplianceReminderDue(childComplexity, args["days"].(*int)), true
 	case "Subscription.importJobProgress":
 		if e.complexity.Subscription.ImportJobProgress == nil {
 			break
@@ -7054,6 +7528,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateWebhookEndpointInput,
 		ec.unmarshalInputCreateWorkHistoryInput,
 		ec.unmarshalInputDeleteMyAccountInput,
+		ec.unmarshalInputDispatchContactOrder,
+		ec.unmarshalInputDispatchContactWhereInput,
 		ec.unmarshalInputEmailInput,
 		ec.unmarshalInputImportCsvInput,
 		ec.unmarshalInputImportGeneralWagesInput,
@@ -7062,6 +7538,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputInquiryStepInput,
 		ec.unmarshalInputInquiryWhereInput,
 		ec.unmarshalInputInviteStaffInput,
+		ec.unmarshalInputLedgerLogOrder,
+		ec.unmarshalInputLedgerLogWhereInput,
 		ec.unmarshalInputLogContactInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputLogoutInput,
@@ -7078,10 +7556,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublicPostingOrder,
 		ec.unmarshalInputPublicPostingWhereInput,
 		ec.unmarshalInputRecordConflictDateNoticeInput,
+		ec.unmarshalInputRecordInsuranceEnrollmentInput,
+		ec.unmarshalInputRecordLedgerLogInput,
 		ec.unmarshalInputRefreshTokenInput,
 		ec.unmarshalInputRegisterRegistrantInput,
 		ec.unmarshalInputRegistrantOrder,
 		ec.unmarshalInputRegistrantWhereInput,
+		ec.unmarshalInputRemoveDispatchContactInput,
 		ec.unmarshalInputRemoveWorkHistoryInput,
 		ec.unmarshalInputRenewAssignmentInput,
 		ec.unmarshalInputReplayWebhookDeliveryInput,
@@ -7093,6 +7574,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSalesRepWhereInput,
 		ec.unmarshalInputScheduleMeetingInput,
 		ec.unmarshalInputSetAvailabilityInput,
+		ec.unmarshalInputSetDispatchContactInput,
 		ec.unmarshalInputSetMySkillsInput,
 		ec.unmarshalInputSetPasswordInput,
 		ec.unmarshalInputSetRegistrantSkillsInput,
@@ -7107,6 +7589,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUpdateClientCompanyInput,
 		ec.unmarshalInputUpdateClientSiteInput,
 		ec.unmarshalInputUpdateCoordinatorInput,
+		ec.unmarshalInputUpdateLedgerLogInput,
 		ec.unmarshalInputUpdateMyProfileInput,
 		ec.unmarshalInputUpdateOrgUnitInput,
 		ec.unmarshalInputUpdatePostingInput,
@@ -7720,6 +8203,28 @@ func (ec *executionContext) field_Mutation_recordConflictDateNotice_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordInsuranceEnrollment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRecordInsuranceEnrollmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordInsuranceEnrollmentInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordLedgerLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRecordLedgerLogInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordLedgerLogInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refreshToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7735,6 +8240,17 @@ func (ec *executionContext) field_Mutation_registerRegistrant_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRegisterRegistrantInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegisterRegistrantInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeDispatchContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNRemoveDispatchContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveDispatchContactInput)
 	if err != nil {
 		return nil, err
 	}
@@ -7885,6 +8401,17 @@ func (ec *executionContext) field_Mutation_setAvailability_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setDispatchContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNSetDispatchContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetDispatchContactInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setMatchingWeights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7977,6 +8504,17 @@ func (ec *executionContext) field_Mutation_updateClient_args(ctx context.Context
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNClientChangesInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐClientChangesInput)
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateLedgerLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input", ec.unmarshalNUpdateLedgerLogInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateLedgerLogInput)
 	if err != nil {
 		return nil, err
 	}
@@ -8523,6 +9061,17 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_complianceCalendar_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_complianceCheck_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8703,6 +9252,27 @@ func (ec *executionContext) field_Query_ledgerEntry_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["assignmentId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ledgerLogs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "registrantId", ec.unmarshalOID2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["registrantId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "assignmentId", ec.unmarshalOID2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["assignmentId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind", ec.unmarshalOLedgerLogKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind)
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
 	return args, nil
 }
 
@@ -9259,6 +9829,17 @@ func (ec *executionContext) field_SalesRep_servedClients_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_complianceReminderDue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days", ec.unmarshalOInt2ᚖint)
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_importJobProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9701,6 +10282,14 @@ func (ec *executionContext) fieldContext_Account_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -11447,6 +12036,14 @@ func (ec *executionContext) fieldContext_Application_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -11552,6 +12149,24 @@ func (ec *executionContext) fieldContext_Application_posting(_ context.Context, 
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -12671,6 +13286,14 @@ func (ec *executionContext) fieldContext_Assignment_registrant(_ context.Context
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -12776,6 +13399,24 @@ func (ec *executionContext) fieldContext_Assignment_posting(_ context.Context, f
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -12855,6 +13496,8 @@ func (ec *executionContext) fieldContext_Assignment_orgUnit(_ context.Context, f
 				return ec.fieldContext_OrgUnit_postings(ctx, field)
 			case "assignments":
 				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_OrgUnit_dispatchContacts(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
 		},
@@ -14775,6 +15418,55 @@ func (ec *executionContext) fieldContext_ClientSite_orgUnits(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ClientSite_dispatchContacts(ctx context.Context, field graphql.CollectedField, obj *ent.ClientSite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ClientSite_dispatchContacts,
+		func(ctx context.Context) (any, error) {
+			return obj.DispatchContacts(ctx)
+		},
+		nil,
+		ec.marshalODispatchContact2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactᚄ,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ClientSite_dispatchContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientSite",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_DispatchContact_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_DispatchContact_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_DispatchContact_updatedAt(ctx, field)
+			case "role":
+				return ec.fieldContext_DispatchContact_role(ctx, field)
+			case "name":
+				return ec.fieldContext_DispatchContact_name(ctx, field)
+			case "department":
+				return ec.fieldContext_DispatchContact_department(ctx, field)
+			case "phone":
+				return ec.fieldContext_DispatchContact_phone(ctx, field)
+			case "site":
+				return ec.fieldContext_DispatchContact_site(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_DispatchContact_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DispatchContact", field.Name)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientSite_conflictDateNotices(ctx context.Context, field graphql.CollectedField, obj *ent.ClientSite) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14965,6 +15657,8 @@ func (ec *executionContext) fieldContext_ClientSiteEdge_node(_ context.Context, 
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_ClientSite_dispatchContacts(ctx, field)
 			case "conflictDateNotices":
 				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
@@ -15047,6 +15741,8 @@ func (ec *executionContext) fieldContext_ClientSitePayload_site(_ context.Contex
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_ClientSite_dispatchContacts(ctx, field)
 			case "conflictDateNotices":
 				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
@@ -15136,6 +15832,325 @@ func (ec *executionContext) fieldContext_ComplianceFinding_message(_ context.Con
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_rule(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_rule,
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_due(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_due,
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_daysLeft(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_daysLeft,
+		func(ctx context.Context) (any, error) {
+			return obj.DaysLeft, nil
+		},
+		nil,
+		ec.marshalNInt2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_daysLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_text(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_text,
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_assignmentId(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_assignmentId,
+		func(ctx context.Context) (any, error) {
+			return obj.AssignmentID, nil
+		},
+		nil,
+		ec.marshalOID2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_assignmentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_registrantId(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_registrantId,
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrantID, nil
+		},
+		nil,
+		ec.marshalOID2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_registrantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_siteId(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_siteId,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteID, nil
+		},
+		nil,
+		ec.marshalOID2ᚖint,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_siteId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_workerName(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_workerName,
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerName, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_workerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_siteName(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_siteName,
+		func(ctx context.Context) (any, error) {
+			return obj.SiteName, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_siteName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_orgUnit(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_orgUnit,
+		func(ctx context.Context) (any, error) {
+			return obj.OrgUnit, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_orgUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceReminder_missing(ctx context.Context, field graphql.CollectedField, obj *records.CalendarEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_ComplianceReminder_missing,
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		ec.marshalNString2ᚕstringᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_ComplianceReminder_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceReminder",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -15543,6 +16558,8 @@ func (ec *executionContext) fieldContext_ConflictDateNotice_site(_ context.Conte
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_ClientSite_dispatchContacts(ctx, field)
 			case "conflictDateNotices":
 				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
@@ -15903,6 +16920,14 @@ func (ec *executionContext) fieldContext_ContactLog_registrant(_ context.Context
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -17176,6 +18201,360 @@ func (ec *executionContext) fieldContext_DeleteWebhookEndpointPayload_deletedId(
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_id(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_role(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_role,
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		ec.marshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type DispatchContactRole does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_name(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_name,
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_department(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_department,
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_phone(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_phone,
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_site(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_site,
+		func(ctx context.Context) (any, error) {
+			return obj.Site(ctx)
+		},
+		nil,
+		ec.marshalOClientSite2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐClientSite,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_ClientSite_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_ClientSite_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_ClientSite_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_ClientSite_name(ctx, field)
+			case "address":
+				return ec.fieldContext_ClientSite_address(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_ClientSite_prefecture(ctx, field)
+			case "conflictDate":
+				return ec.fieldContext_ClientSite_conflictDate(ctx, field)
+			case "conflictDateNotifiedAt":
+				return ec.fieldContext_ClientSite_conflictDateNotifiedAt(ctx, field)
+			case "client":
+				return ec.fieldContext_ClientSite_client(ctx, field)
+			case "orgUnits":
+				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_ClientSite_dispatchContacts(ctx, field)
+			case "conflictDateNotices":
+				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ClientSite", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContact_orgUnit(ctx context.Context, field graphql.CollectedField, obj *ent.DispatchContact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContact_orgUnit,
+		func(ctx context.Context) (any, error) {
+			return obj.OrgUnit(ctx)
+		},
+		nil,
+		ec.marshalOOrgUnit2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐOrgUnit,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContact_orgUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_OrgUnit_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_OrgUnit_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_OrgUnit_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_OrgUnit_name(ctx, field)
+			case "site":
+				return ec.fieldContext_OrgUnit_site(ctx, field)
+			case "postings":
+				return ec.fieldContext_OrgUnit_postings(ctx, field)
+			case "assignments":
+				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_OrgUnit_dispatchContacts(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DispatchContactPayload_contact(ctx context.Context, field graphql.CollectedField, obj *model.DispatchContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_DispatchContactPayload_contact,
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		ec.marshalNDispatchContact2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContact,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_DispatchContactPayload_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DispatchContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_DispatchContact_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_DispatchContact_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_DispatchContact_updatedAt(ctx, field)
+			case "role":
+				return ec.fieldContext_DispatchContact_role(ctx, field)
+			case "name":
+				return ec.fieldContext_DispatchContact_name(ctx, field)
+			case "department":
+				return ec.fieldContext_DispatchContact_department(ctx, field)
+			case "phone":
+				return ec.fieldContext_DispatchContact_phone(ctx, field)
+			case "site":
+				return ec.fieldContext_DispatchContact_site(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_DispatchContact_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DispatchContact", field.Name)
 		},
 	}
 	return fc, nil
@@ -18778,6 +20157,14 @@ func (ec *executionContext) fieldContext_Inquiry_registrant(_ context.Context, f
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -18883,6 +20270,24 @@ func (ec *executionContext) fieldContext_Inquiry_posting(_ context.Context, fiel
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -19901,6 +21306,495 @@ func (ec *executionContext) fieldContext_InviteStaffPayload_linkExpiresAt(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_id(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_id,
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_createdAt,
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_updatedAt,
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		ec.marshalNTime2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Time does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_kind(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_kind,
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		ec.marshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type LedgerLogKind does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_occurredOn(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_occurredOn,
+		func(ctx context.Context) (any, error) {
+			return obj.OccurredOn, nil
+		},
+		nil,
+		ec.marshalNDate2timeᚐTime,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_occurredOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Date does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_content(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_content,
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_handling(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_handling,
+		func(ctx context.Context) (any, error) {
+			return obj.Handling, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_handling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_registrant(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_registrant,
+		func(ctx context.Context) (any, error) {
+			return obj.Registrant(ctx)
+		},
+		nil,
+		ec.marshalNRegistrant2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrant,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_registrant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Registrant_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Registrant_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Registrant_updatedAt(ctx, field)
+			case "name":
+				return ec.fieldContext_Registrant_name(ctx, field)
+			case "externalKey":
+				return ec.fieldContext_Registrant_externalKey(ctx, field)
+			case "kana":
+				return ec.fieldContext_Registrant_kana(ctx, field)
+			case "phone":
+				return ec.fieldContext_Registrant_phone(ctx, field)
+			case "email":
+				return ec.fieldContext_Registrant_email(ctx, field)
+			case "preferredContactHours":
+				return ec.fieldContext_Registrant_preferredContactHours(ctx, field)
+			case "prefecture":
+				return ec.fieldContext_Registrant_prefecture(ctx, field)
+			case "city":
+				return ec.fieldContext_Registrant_city(ctx, field)
+			case "nearestStation":
+				return ec.fieldContext_Registrant_nearestStation(ctx, field)
+			case "maxCommuteMinutes":
+				return ec.fieldContext_Registrant_maxCommuteMinutes(ctx, field)
+			case "acceptsBus":
+				return ec.fieldContext_Registrant_acceptsBus(ctx, field)
+			case "desiredHourlyWage":
+				return ec.fieldContext_Registrant_desiredHourlyWage(ctx, field)
+			case "desiredJobCategories":
+				return ec.fieldContext_Registrant_desiredJobCategories(ctx, field)
+			case "availableFrom":
+				return ec.fieldContext_Registrant_availableFrom(ctx, field)
+			case "employment":
+				return ec.fieldContext_Registrant_employment(ctx, field)
+			case "agreementCovered":
+				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
+			case "registeredAt":
+				return ec.fieldContext_Registrant_registeredAt(ctx, field)
+			case "contactPressureFlaggedAt":
+				return ec.fieldContext_Registrant_contactPressureFlaggedAt(ctx, field)
+			case "daytimeStudent":
+				return ec.fieldContext_Registrant_daytimeStudent(ctx, field)
+			case "incomeExemption":
+				return ec.fieldContext_Registrant_incomeExemption(ctx, field)
+			case "retiredAtMandatoryAge":
+				return ec.fieldContext_Registrant_retiredAtMandatoryAge(ctx, field)
+			case "birthDate":
+				return ec.fieldContext_Registrant_birthDate(ctx, field)
+			case "education":
+				return ec.fieldContext_Registrant_education(ctx, field)
+			case "gender":
+				return ec.fieldContext_Registrant_gender(ctx, field)
+			case "anonymizedAt":
+				return ec.fieldContext_Registrant_anonymizedAt(ctx, field)
+			case "account":
+				return ec.fieldContext_Registrant_account(ctx, field)
+			case "skills":
+				return ec.fieldContext_Registrant_skills(ctx, field)
+			case "workHistories":
+				return ec.fieldContext_Registrant_workHistories(ctx, field)
+			case "inquiries":
+				return ec.fieldContext_Registrant_inquiries(ctx, field)
+			case "applications":
+				return ec.fieldContext_Registrant_applications(ctx, field)
+			case "assignments":
+				return ec.fieldContext_Registrant_assignments(ctx, field)
+			case "contactLogs":
+				return ec.fieldContext_Registrant_contactLogs(ctx, field)
+			case "insurance":
+				return ec.fieldContext_Registrant_insurance(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_assignment(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_assignment,
+		func(ctx context.Context) (any, error) {
+			return obj.Assignment(ctx)
+		},
+		nil,
+		ec.marshalOAssignment2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAssignment,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_assignment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Assignment_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Assignment_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Assignment_updatedAt(ctx, field)
+			case "startDate":
+				return ec.fieldContext_Assignment_startDate(ctx, field)
+			case "endDate":
+				return ec.fieldContext_Assignment_endDate(ctx, field)
+			case "hourlyWage":
+				return ec.fieldContext_Assignment_hourlyWage(ctx, field)
+			case "billRate":
+				return ec.fieldContext_Assignment_billRate(ctx, field)
+			case "status":
+				return ec.fieldContext_Assignment_status(ctx, field)
+			case "plannedEndDate":
+				return ec.fieldContext_Assignment_plannedEndDate(ctx, field)
+			case "terminatedBy":
+				return ec.fieldContext_Assignment_terminatedBy(ctx, field)
+			case "terminationReason":
+				return ec.fieldContext_Assignment_terminationReason(ctx, field)
+			case "terminationMeasures":
+				return ec.fieldContext_Assignment_terminationMeasures(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Assignment_registrant(ctx, field)
+			case "posting":
+				return ec.fieldContext_Assignment_posting(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_Assignment_orgUnit(ctx, field)
+			case "application":
+				return ec.fieldContext_Assignment_application(ctx, field)
+			case "renewalOf":
+				return ec.fieldContext_Assignment_renewalOf(ctx, field)
+			case "renewal":
+				return ec.fieldContext_Assignment_renewal(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLog_recordedBy(ctx context.Context, field graphql.CollectedField, obj *ent.LedgerLog) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLog_recordedBy,
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy(ctx)
+		},
+		nil,
+		ec.marshalOAccount2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐAccount,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLog_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLog",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_Account_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_Account_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_Account_updatedAt(ctx, field)
+			case "email":
+				return ec.fieldContext_Account_email(ctx, field)
+			case "role":
+				return ec.fieldContext_Account_role(ctx, field)
+			case "disabled":
+				return ec.fieldContext_Account_disabled(ctx, field)
+			case "lastLoginAt":
+				return ec.fieldContext_Account_lastLoginAt(ctx, field)
+			case "coordinator":
+				return ec.fieldContext_Account_coordinator(ctx, field)
+			case "salesRep":
+				return ec.fieldContext_Account_salesRep(ctx, field)
+			case "registrant":
+				return ec.fieldContext_Account_registrant(ctx, field)
+			case "profile":
+				return ec.fieldContext_Account_profile(ctx, field)
+			case "agency":
+				return ec.fieldContext_Account_agency(ctx, field)
+			case "emailVerified":
+				return ec.fieldContext_Account_emailVerified(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LedgerLogPayload_log(ctx context.Context, field graphql.CollectedField, obj *model.LedgerLogPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_LedgerLogPayload_log,
+		func(ctx context.Context) (any, error) {
+			return obj.Log, nil
+		},
+		nil,
+		ec.marshalNLedgerLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLog,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_LedgerLogPayload_log(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LedgerLogPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_LedgerLog_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_LedgerLog_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_LedgerLog_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_LedgerLog_kind(ctx, field)
+			case "occurredOn":
+				return ec.fieldContext_LedgerLog_occurredOn(ctx, field)
+			case "content":
+				return ec.fieldContext_LedgerLog_content(ctx, field)
+			case "handling":
+				return ec.fieldContext_LedgerLog_handling(ctx, field)
+			case "registrant":
+				return ec.fieldContext_LedgerLog_registrant(ctx, field)
+			case "assignment":
+				return ec.fieldContext_LedgerLog_assignment(ctx, field)
+			case "recordedBy":
+				return ec.fieldContext_LedgerLog_recordedBy(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type LedgerLog", field.Name)
 		},
 	}
 	return fc, nil
@@ -21994,6 +23888,231 @@ func (ec *executionContext) fieldContext_Mutation_importGeneralWages(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importGeneralWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setDispatchContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_setDispatchContact,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().SetDispatchContact(ctx, fc.Args["input"].(model.SetDispatchContactInput))
+		},
+		nil,
+		ec.marshalNDispatchContactPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDispatchContactPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_setDispatchContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "contact":
+				return ec.fieldContext_DispatchContactPayload_contact(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DispatchContactPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDispatchContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeDispatchContact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_removeDispatchContact,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RemoveDispatchContact(ctx, fc.Args["input"].(model.RemoveDispatchContactInput))
+		},
+		nil,
+		ec.marshalNRemoveDispatchContactPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveDispatchContactPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_removeDispatchContact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "removedId":
+				return ec.fieldContext_RemoveDispatchContactPayload_removedId(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RemoveDispatchContactPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeDispatchContact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordLedgerLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_recordLedgerLog,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RecordLedgerLog(ctx, fc.Args["input"].(model.RecordLedgerLogInput))
+		},
+		nil,
+		ec.marshalNLedgerLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLedgerLogPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_recordLedgerLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "log":
+				return ec.fieldContext_LedgerLogPayload_log(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type LedgerLogPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordLedgerLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLedgerLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_updateLedgerLog,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().UpdateLedgerLog(ctx, fc.Args["input"].(model.UpdateLedgerLogInput))
+		},
+		nil,
+		ec.marshalNLedgerLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLedgerLogPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_updateLedgerLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "log":
+				return ec.fieldContext_LedgerLogPayload_log(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type LedgerLogPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLedgerLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordInsuranceEnrollment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Mutation_recordInsuranceEnrollment,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Mutation().RecordInsuranceEnrollment(ctx, fc.Args["input"].(model.RecordInsuranceEnrollmentInput))
+		},
+		nil,
+		ec.marshalNRegistrantPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRegistrantPayload,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Mutation_recordInsuranceEnrollment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "registrant":
+				return ec.fieldContext_RegistrantPayload_registrant(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type RegistrantPayload", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordInsuranceEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26445,6 +28564,8 @@ func (ec *executionContext) fieldContext_OrgUnit_site(_ context.Context, field g
 				return ec.fieldContext_ClientSite_client(ctx, field)
 			case "orgUnits":
 				return ec.fieldContext_ClientSite_orgUnits(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_ClientSite_dispatchContacts(ctx, field)
 			case "conflictDateNotices":
 				return ec.fieldContext_ClientSite_conflictDateNotices(ctx, field)
 			}
@@ -26548,6 +28669,55 @@ func (ec *executionContext) fieldContext_OrgUnit_assignments(ctx context.Context
 	if fc.Args, err = ec.field_OrgUnit_assignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgUnit_dispatchContacts(ctx context.Context, field graphql.CollectedField, obj *ent.OrgUnit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_OrgUnit_dispatchContacts,
+		func(ctx context.Context) (any, error) {
+			return obj.DispatchContacts(ctx)
+		},
+		nil,
+		ec.marshalODispatchContact2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactᚄ,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_OrgUnit_dispatchContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgUnit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_DispatchContact_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_DispatchContact_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_DispatchContact_updatedAt(ctx, field)
+			case "role":
+				return ec.fieldContext_DispatchContact_role(ctx, field)
+			case "name":
+				return ec.fieldContext_DispatchContact_name(ctx, field)
+			case "department":
+				return ec.fieldContext_DispatchContact_department(ctx, field)
+			case "phone":
+				return ec.fieldContext_DispatchContact_phone(ctx, field)
+			case "site":
+				return ec.fieldContext_DispatchContact_site(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_DispatchContact_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DispatchContact", field.Name)
+		},
 	}
 	return fc, nil
 }
@@ -26693,6 +28863,8 @@ func (ec *executionContext) fieldContext_OrgUnitEdge_node(_ context.Context, fie
 				return ec.fieldContext_OrgUnit_postings(ctx, field)
 			case "assignments":
 				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_OrgUnit_dispatchContacts(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
 		},
@@ -26767,6 +28939,8 @@ func (ec *executionContext) fieldContext_OrgUnitPayload_orgUnit(_ context.Contex
 				return ec.fieldContext_OrgUnit_postings(ctx, field)
 			case "assignments":
 				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_OrgUnit_dispatchContacts(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
 		},
@@ -27579,6 +29753,267 @@ func (ec *executionContext) fieldContext_Posting_avgMonthlyOvertimeHours(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Posting_responsibility(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_responsibility,
+		func(ctx context.Context) (any, error) {
+			return obj.Responsibility, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_responsibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_workingDays(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_workingDays,
+		func(ctx context.Context) (any, error) {
+			return obj.WorkingDays, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_workingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_breaks(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_breaks,
+		func(ctx context.Context) (any, error) {
+			return obj.Breaks, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_breaks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_overtimeTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_overtimeTerms,
+		func(ctx context.Context) (any, error) {
+			return obj.OvertimeTerms, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_overtimeTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_holidayWork(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_holidayWork,
+		func(ctx context.Context) (any, error) {
+			return obj.HolidayWork, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_holidayWork(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_safetyHealth(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_safetyHealth,
+		func(ctx context.Context) (any, error) {
+			return obj.SafetyHealth, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_safetyHealth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_welfare(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_welfare,
+		func(ctx context.Context) (any, error) {
+			return obj.Welfare, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_welfare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_earlyTerminationMeasures(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_earlyTerminationMeasures,
+		func(ctx context.Context) (any, error) {
+			return obj.EarlyTerminationMeasures, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_earlyTerminationMeasures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Posting_tempToPermTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Posting_tempToPermTerms,
+		func(ctx context.Context) (any, error) {
+			return obj.TempToPermTerms, nil
+		},
+		nil,
+		ec.marshalNString2string,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Posting_tempToPermTerms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Posting",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Posting_startDate(ctx context.Context, field graphql.CollectedField, obj *ent.Posting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27907,6 +30342,8 @@ func (ec *executionContext) fieldContext_Posting_orgUnit(_ context.Context, fiel
 				return ec.fieldContext_OrgUnit_postings(ctx, field)
 			case "assignments":
 				return ec.fieldContext_OrgUnit_assignments(ctx, field)
+			case "dispatchContacts":
+				return ec.fieldContext_OrgUnit_dispatchContacts(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type OrgUnit", field.Name)
 		},
@@ -28357,6 +30794,24 @@ func (ec *executionContext) fieldContext_PostingEdge_node(_ context.Context, fie
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -28600,6 +31055,24 @@ func (ec *executionContext) fieldContext_PostingMatchEdge_node(_ context.Context
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -28837,6 +31310,24 @@ func (ec *executionContext) fieldContext_PostingPayload_posting(_ context.Contex
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -28942,6 +31433,24 @@ func (ec *executionContext) fieldContext_PostingPipeline_posting(_ context.Conte
 				return ec.fieldContext_Posting_workingHours(ctx, field)
 			case "avgMonthlyOvertimeHours":
 				return ec.fieldContext_Posting_avgMonthlyOvertimeHours(ctx, field)
+			case "responsibility":
+				return ec.fieldContext_Posting_responsibility(ctx, field)
+			case "workingDays":
+				return ec.fieldContext_Posting_workingDays(ctx, field)
+			case "breaks":
+				return ec.fieldContext_Posting_breaks(ctx, field)
+			case "overtimeTerms":
+				return ec.fieldContext_Posting_overtimeTerms(ctx, field)
+			case "holidayWork":
+				return ec.fieldContext_Posting_holidayWork(ctx, field)
+			case "safetyHealth":
+				return ec.fieldContext_Posting_safetyHealth(ctx, field)
+			case "welfare":
+				return ec.fieldContext_Posting_welfare(ctx, field)
+			case "earlyTerminationMeasures":
+				return ec.fieldContext_Posting_earlyTerminationMeasures(ctx, field)
+			case "tempToPermTerms":
+				return ec.fieldContext_Posting_tempToPermTerms(ctx, field)
 			case "startDate":
 				return ec.fieldContext_Posting_startDate(ctx, field)
 			case "expectedDurationMonths":
@@ -31452,6 +33961,14 @@ func (ec *executionContext) fieldContext_Query_registrantsAtInsuranceRisk(_ cont
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -32160,6 +34677,183 @@ func (ec *executionContext) fieldContext_Query_generalWages(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_generalWages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dispatchContacts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_dispatchContacts,
+		func(ctx context.Context) (any, error) {
+			return ec.resolvers.Query().DispatchContacts(ctx)
+		},
+		nil,
+		ec.marshalNDispatchContact2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_dispatchContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_DispatchContact_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_DispatchContact_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_DispatchContact_updatedAt(ctx, field)
+			case "role":
+				return ec.fieldContext_DispatchContact_role(ctx, field)
+			case "name":
+				return ec.fieldContext_DispatchContact_name(ctx, field)
+			case "department":
+				return ec.fieldContext_DispatchContact_department(ctx, field)
+			case "phone":
+				return ec.fieldContext_DispatchContact_phone(ctx, field)
+			case "site":
+				return ec.fieldContext_DispatchContact_site(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_DispatchContact_orgUnit(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type DispatchContact", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ledgerLogs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_ledgerLogs,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().LedgerLogs(ctx, fc.Args["registrantId"].(*int), fc.Args["assignmentId"].(*int), fc.Args["kind"].(*ledgerlog.Kind))
+		},
+		nil,
+		ec.marshalNLedgerLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_ledgerLogs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "id":
+				return ec.fieldContext_LedgerLog_id(ctx, field)
+			case "createdAt":
+				return ec.fieldContext_LedgerLog_createdAt(ctx, field)
+			case "updatedAt":
+				return ec.fieldContext_LedgerLog_updatedAt(ctx, field)
+			case "kind":
+				return ec.fieldContext_LedgerLog_kind(ctx, field)
+			case "occurredOn":
+				return ec.fieldContext_LedgerLog_occurredOn(ctx, field)
+			case "content":
+				return ec.fieldContext_LedgerLog_content(ctx, field)
+			case "handling":
+				return ec.fieldContext_LedgerLog_handling(ctx, field)
+			case "registrant":
+				return ec.fieldContext_LedgerLog_registrant(ctx, field)
+			case "assignment":
+				return ec.fieldContext_LedgerLog_assignment(ctx, field)
+			case "recordedBy":
+				return ec.fieldContext_LedgerLog_recordedBy(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type LedgerLog", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ledgerLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_complianceCalendar(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Query_complianceCalendar,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Query().ComplianceCalendar(ctx, fc.Args["days"].(*int))
+		},
+		nil,
+		ec.marshalNComplianceReminder2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntryᚄ,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Query_complianceCalendar(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rule":
+				return ec.fieldContext_ComplianceReminder_rule(ctx, field)
+			case "due":
+				return ec.fieldContext_ComplianceReminder_due(ctx, field)
+			case "daysLeft":
+				return ec.fieldContext_ComplianceReminder_daysLeft(ctx, field)
+			case "text":
+				return ec.fieldContext_ComplianceReminder_text(ctx, field)
+			case "assignmentId":
+				return ec.fieldContext_ComplianceReminder_assignmentId(ctx, field)
+			case "registrantId":
+				return ec.fieldContext_ComplianceReminder_registrantId(ctx, field)
+			case "siteId":
+				return ec.fieldContext_ComplianceReminder_siteId(ctx, field)
+			case "workerName":
+				return ec.fieldContext_ComplianceReminder_workerName(ctx, field)
+			case "siteName":
+				return ec.fieldContext_ComplianceReminder_siteName(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_ComplianceReminder_orgUnit(ctx, field)
+			case "missing":
+				return ec.fieldContext_ComplianceReminder_missing(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceReminder", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_complianceCalendar_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33484,6 +36178,122 @@ func (ec *executionContext) fieldContext_Registrant_agreementCovered(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Registrant_healthInsuranceEnrolled(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_healthInsuranceEnrolled,
+		func(ctx context.Context) (any, error) {
+			return obj.HealthInsuranceEnrolled, nil
+		},
+		nil,
+		ec.marshalOBoolean2ᚖbool,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_healthInsuranceEnrolled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registrant_pensionInsuranceEnrolled(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_pensionInsuranceEnrolled,
+		func(ctx context.Context) (any, error) {
+			return obj.PensionInsuranceEnrolled, nil
+		},
+		nil,
+		ec.marshalOBoolean2ᚖbool,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_pensionInsuranceEnrolled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registrant_employmentInsuranceEnrolled(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_employmentInsuranceEnrolled,
+		func(ctx context.Context) (any, error) {
+			return obj.EmploymentInsuranceEnrolled, nil
+		},
+		nil,
+		ec.marshalOBoolean2ᚖbool,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_employmentInsuranceEnrolled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registrant_insuranceNotEnrolledReason(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Registrant_insuranceNotEnrolledReason,
+		func(ctx context.Context) (any, error) {
+			return obj.InsuranceNotEnrolledReason, nil
+		},
+		nil,
+		ec.marshalOString2ᚖstring,
+		true,
+		false,
+	)
+}
+
+func (ec *executionContext) fieldContext_Registrant_insuranceNotEnrolledReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registrant",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Registrant_registeredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34298,6 +37108,14 @@ func (ec *executionContext) fieldContext_RegistrantEdge_node(_ context.Context, 
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -34539,6 +37357,14 @@ func (ec *executionContext) fieldContext_RegistrantMatchEdge_node(_ context.Cont
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -34774,6 +37600,14 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -34810,6 +37644,35 @@ func (ec *executionContext) fieldContext_RegistrantPayload_registrant(_ context.
 				return ec.fieldContext_Registrant_insurance(ctx, field)
 			}
 			return nil, fmt.Errorf("no field named %q was found under type Registrant", field.Name)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveDispatchContactPayload_removedId(ctx context.Context, field graphql.CollectedField, obj *model.RemoveDispatchContactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_RemoveDispatchContactPayload_removedId,
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedID, nil
+		},
+		nil,
+		ec.marshalNID2int,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_RemoveDispatchContactPayload_removedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveDispatchContactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
 		},
 	}
 	return fc, nil
@@ -36868,6 +39731,14 @@ func (ec *executionContext) fieldContext_Skill_registrant(_ context.Context, fie
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -37949,6 +40820,71 @@ func (ec *executionContext) fieldContext_Subscription_importJobProgress(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_importJobProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_complianceReminderDue(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		ec.fieldContext_Subscription_complianceReminderDue,
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.resolvers.Subscription().ComplianceReminderDue(ctx, fc.Args["days"].(*int))
+		},
+		nil,
+		ec.marshalNComplianceReminder2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntry,
+		true,
+		true,
+	)
+}
+
+func (ec *executionContext) fieldContext_Subscription_complianceReminderDue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			switch field.Name {
+			case "rule":
+				return ec.fieldContext_ComplianceReminder_rule(ctx, field)
+			case "due":
+				return ec.fieldContext_ComplianceReminder_due(ctx, field)
+			case "daysLeft":
+				return ec.fieldContext_ComplianceReminder_daysLeft(ctx, field)
+			case "text":
+				return ec.fieldContext_ComplianceReminder_text(ctx, field)
+			case "assignmentId":
+				return ec.fieldContext_ComplianceReminder_assignmentId(ctx, field)
+			case "registrantId":
+				return ec.fieldContext_ComplianceReminder_registrantId(ctx, field)
+			case "siteId":
+				return ec.fieldContext_ComplianceReminder_siteId(ctx, field)
+			case "workerName":
+				return ec.fieldContext_ComplianceReminder_workerName(ctx, field)
+			case "siteName":
+				return ec.fieldContext_ComplianceReminder_siteName(ctx, field)
+			case "orgUnit":
+				return ec.fieldContext_ComplianceReminder_orgUnit(ctx, field)
+			case "missing":
+				return ec.fieldContext_ComplianceReminder_missing(ctx, field)
+			}
+			return nil, fmt.Errorf("no field named %q was found under type ComplianceReminder", field.Name)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_complianceReminderDue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39352,6 +42288,14 @@ func (ec *executionContext) fieldContext_WorkHistory_registrant(_ context.Contex
 				return ec.fieldContext_Registrant_employment(ctx, field)
 			case "agreementCovered":
 				return ec.fieldContext_Registrant_agreementCovered(ctx, field)
+			case "healthInsuranceEnrolled":
+				return ec.fieldContext_Registrant_healthInsuranceEnrolled(ctx, field)
+			case "pensionInsuranceEnrolled":
+				return ec.fieldContext_Registrant_pensionInsuranceEnrolled(ctx, field)
+			case "employmentInsuranceEnrolled":
+				return ec.fieldContext_Registrant_employmentInsuranceEnrolled(ctx, field)
+			case "insuranceNotEnrolledReason":
+				return ec.fieldContext_Registrant_insuranceNotEnrolledReason(ctx, field)
 			case "registeredAt":
 				return ec.fieldContext_Registrant_registeredAt(ctx, field)
 			case "contactPressureFlaggedAt":
@@ -46971,7 +49915,7 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "clientContact", "orgUnitID", "accountRepID"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "taskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "responsibility", "workingDays", "breaks", "overtimeTerms", "holidayWork", "safetyHealth", "welfare", "earlyTerminationMeasures", "tempToPermTerms", "startDate", "expectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "hiringReason", "atmosphereNotes", "predecessorTenureMonths", "clientContact", "orgUnitID", "accountRepID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47090,6 +50034,69 @@ func (ec *executionContext) unmarshalInputCreatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.AvgMonthlyOvertimeHours = data
+		case "responsibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibility"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Responsibility = data
+		case "workingDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDays"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDays = data
+		case "breaks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Breaks = data
+		case "overtimeTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTerms = data
+		case "holidayWork":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWork"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWork = data
+		case "safetyHealth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealth = data
+		case "welfare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfare"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Welfare = data
+		case "earlyTerminationMeasures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasures"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasures = data
+		case "tempToPermTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTerms = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -47609,6 +50616,554 @@ func (ec *executionContext) unmarshalInputDeleteMyAccountInput(ctx context.Conte
 				return it, err
 			}
 			it.Password = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDispatchContactOrder(ctx context.Context, obj any) (ent.DispatchContactOrder, error) {
+	var it ent.DispatchContactOrder
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDispatchContactOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDispatchContactWhereInput(ctx context.Context, obj any) (ent.DispatchContactWhereInput, error) {
+	var it ent.DispatchContactWhereInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "department", "departmentNEQ", "departmentIn", "departmentNotIn", "departmentGT", "departmentGTE", "departmentLT", "departmentLTE", "departmentContains", "departmentHasPrefix", "departmentHasSuffix", "departmentEqualFold", "departmentContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODispatchContactWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODispatchContactWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODispatchContactWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalODispatchContactRole2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "roleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNEQ"))
+			data, err := ec.unmarshalODispatchContactRole2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNEQ = data
+		case "roleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleIn"))
+			data, err := ec.unmarshalODispatchContactRole2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleIn = data
+		case "roleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNotIn"))
+			data, err := ec.unmarshalODispatchContactRole2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNotIn = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "departmentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentNEQ = data
+		case "departmentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentIn = data
+		case "departmentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentNotIn = data
+		case "departmentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentGT = data
+		case "departmentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentGTE = data
+		case "departmentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentLT = data
+		case "departmentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentLTE = data
+		case "departmentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentContains = data
+		case "departmentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentHasPrefix = data
+		case "departmentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentHasSuffix = data
+		case "departmentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentEqualFold = data
+		case "departmentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departmentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartmentContainsFold = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "phoneNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNEQ = data
+		case "phoneIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneIn = data
+		case "phoneNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneNotIn = data
+		case "phoneGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGT = data
+		case "phoneGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneGTE = data
+		case "phoneLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLT = data
+		case "phoneLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneLTE = data
+		case "phoneContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContains = data
+		case "phoneHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasPrefix = data
+		case "phoneHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneHasSuffix = data
+		case "phoneEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneEqualFold = data
+		case "phoneContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneContainsFold = data
 		}
 	}
 
@@ -48864,6 +52419,533 @@ func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputLedgerLogOrder(ctx context.Context, obj any) (ent.LedgerLogOrder, error) {
+	var it ent.LedgerLogOrder
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLedgerLogOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputLedgerLogWhereInput(ctx context.Context, obj any) (ent.LedgerLogWhereInput, error) {
+	var it ent.LedgerLogWhereInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "occurredOn", "occurredOnNEQ", "occurredOnIn", "occurredOnNotIn", "occurredOnGT", "occurredOnGTE", "occurredOnLT", "occurredOnLTE", "content", "contentNEQ", "contentIn", "contentNotIn", "contentGT", "contentGTE", "contentLT", "contentLTE", "contentContains", "contentHasPrefix", "contentHasSuffix", "contentEqualFold", "contentContainsFold", "handling", "handlingNEQ", "handlingIn", "handlingNotIn", "handlingGT", "handlingGTE", "handlingLT", "handlingLTE", "handlingContains", "handlingHasPrefix", "handlingHasSuffix", "handlingIsNil", "handlingNotNil", "handlingEqualFold", "handlingContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLedgerLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLedgerLogWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLedgerLogWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOLedgerLogKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOLedgerLogKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOLedgerLogKind2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOLedgerLogKind2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "occurredOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnNEQ = data
+		case "occurredOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnIn = data
+		case "occurredOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnNotIn = data
+		case "occurredOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnGT = data
+		case "occurredOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnGTE = data
+		case "occurredOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnLT = data
+		case "occurredOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOnLTE = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "contentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentNEQ = data
+		case "contentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentIn = data
+		case "contentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentNotIn = data
+		case "contentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentGT = data
+		case "contentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentGTE = data
+		case "contentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentLT = data
+		case "contentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentLTE = data
+		case "contentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentContains = data
+		case "contentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHasPrefix = data
+		case "contentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHasSuffix = data
+		case "contentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentEqualFold = data
+		case "contentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentContainsFold = data
+		case "handling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handling"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handling = data
+		case "handlingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingNEQ = data
+		case "handlingIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingIn = data
+		case "handlingNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingNotIn = data
+		case "handlingGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingGT = data
+		case "handlingGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingGTE = data
+		case "handlingLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingLT = data
+		case "handlingLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingLTE = data
+		case "handlingContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingContains = data
+		case "handlingHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingHasPrefix = data
+		case "handlingHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingHasSuffix = data
+		case "handlingIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingIsNil = data
+		case "handlingNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingNotNil = data
+		case "handlingEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingEqualFold = data
+		case "handlingContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handlingContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HandlingContainsFold = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputLogContactInput(ctx context.Context, obj any) (model.LogContactInput, error) {
 	var it model.LogContactInput
 	asMap := map[string]any{}
@@ -49648,7 +53730,7 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "externalKey", "externalKeyNEQ", "externalKeyIn", "externalKeyNotIn", "externalKeyGT", "externalKeyGTE", "externalKeyLT", "externalKeyLTE", "externalKeyContains", "externalKeyHasPrefix", "externalKeyHasSuffix", "externalKeyIsNil", "externalKeyNotNil", "externalKeyEqualFold", "externalKeyContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "externalKey", "externalKeyNEQ", "externalKeyIn", "externalKeyNotIn", "externalKeyGT", "externalKeyGTE", "externalKeyLT", "externalKeyLTE", "externalKeyContains", "externalKeyHasPrefix", "externalKeyHasSuffix", "externalKeyIsNil", "externalKeyNotNil", "externalKeyEqualFold", "externalKeyContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "jobCategory", "jobCategoryNEQ", "jobCategoryIn", "jobCategoryNotIn", "jobCategoryGT", "jobCategoryGTE", "jobCategoryLT", "jobCategoryLTE", "jobCategoryContains", "jobCategoryHasPrefix", "jobCategoryHasSuffix", "jobCategoryEqualFold", "jobCategoryContainsFold", "hourlyWage", "hourlyWageNEQ", "hourlyWageIn", "hourlyWageNotIn", "hourlyWageGT", "hourlyWageGTE", "hourlyWageLT", "hourlyWageLTE", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "city", "cityNEQ", "cityIn", "cityNotIn", "cityGT", "cityGTE", "cityLT", "cityLTE", "cityContains", "cityHasPrefix", "cityHasSuffix", "cityEqualFold", "cityContainsFold", "nearestStation", "nearestStationNEQ", "nearestStationIn", "nearestStationNotIn", "nearestStationGT", "nearestStationGTE", "nearestStationLT", "nearestStationLTE", "nearestStationContains", "nearestStationHasPrefix", "nearestStationHasSuffix", "nearestStationEqualFold", "nearestStationContainsFold", "walkMinutes", "walkMinutesNEQ", "walkMinutesIn", "walkMinutesNotIn", "walkMinutesGT", "walkMinutesGTE", "walkMinutesLT", "walkMinutesLTE", "busRequired", "busRequiredNEQ", "workingHours", "workingHoursNEQ", "workingHoursIn", "workingHoursNotIn", "workingHoursGT", "workingHoursGTE", "workingHoursLT", "workingHoursLTE", "workingHoursContains", "workingHoursHasPrefix", "workingHoursHasSuffix", "workingHoursEqualFold", "workingHoursContainsFold", "avgMonthlyOvertimeHours", "avgMonthlyOvertimeHoursNEQ", "avgMonthlyOvertimeHoursIn", "avgMonthlyOvertimeHoursNotIn", "avgMonthlyOvertimeHoursGT", "avgMonthlyOvertimeHoursGTE", "avgMonthlyOvertimeHoursLT", "avgMonthlyOvertimeHoursLTE", "responsibility", "responsibilityNEQ", "responsibilityIn", "responsibilityNotIn", "responsibilityGT", "responsibilityGTE", "responsibilityLT", "responsibilityLTE", "responsibilityContains", "responsibilityHasPrefix", "responsibilityHasSuffix", "responsibilityEqualFold", "responsibilityContainsFold", "workingDays", "workingDaysNEQ", "workingDaysIn", "workingDaysNotIn", "workingDaysGT", "workingDaysGTE", "workingDaysLT", "workingDaysLTE", "workingDaysContains", "workingDaysHasPrefix", "workingDaysHasSuffix", "workingDaysEqualFold", "workingDaysContainsFold", "breaks", "breaksNEQ", "breaksIn", "breaksNotIn", "breaksGT", "breaksGTE", "breaksLT", "breaksLTE", "breaksContains", "breaksHasPrefix", "breaksHasSuffix", "breaksEqualFold", "breaksContainsFold", "overtimeTerms", "overtimeTermsNEQ", "overtimeTermsIn", "overtimeTermsNotIn", "overtimeTermsGT", "overtimeTermsGTE", "overtimeTermsLT", "overtimeTermsLTE", "overtimeTermsContains", "overtimeTermsHasPrefix", "overtimeTermsHasSuffix", "overtimeTermsEqualFold", "overtimeTermsContainsFold", "holidayWork", "holidayWorkNEQ", "holidayWorkIn", "holidayWorkNotIn", "holidayWorkGT", "holidayWorkGTE", "holidayWorkLT", "holidayWorkLTE", "holidayWorkContains", "holidayWorkHasPrefix", "holidayWorkHasSuffix", "holidayWorkEqualFold", "holidayWorkContainsFold", "safetyHealth", "safetyHealthNEQ", "safetyHealthIn", "safetyHealthNotIn", "safetyHealthGT", "safetyHealthGTE", "safetyHealthLT", "safetyHealthLTE", "safetyHealthContains", "safetyHealthHasPrefix", "safetyHealthHasSuffix", "safetyHealthEqualFold", "safetyHealthContainsFold", "welfare", "welfareNEQ", "welfareIn", "welfareNotIn", "welfareGT", "welfareGTE", "welfareLT", "welfareLTE", "welfareContains", "welfareHasPrefix", "welfareHasSuffix", "welfareEqualFold", "welfareContainsFold", "earlyTerminationMeasures", "earlyTerminationMeasuresNEQ", "earlyTerminationMeasuresIn", "earlyTerminationMeasuresNotIn", "earlyTerminationMeasuresGT", "earlyTerminationMeasuresGTE", "earlyTerminationMeasuresLT", "earlyTerminationMeasuresLTE", "earlyTerminationMeasuresContains", "earlyTerminationMeasuresHasPrefix", "earlyTerminationMeasuresHasSuffix", "earlyTerminationMeasuresEqualFold", "earlyTerminationMeasuresContainsFold", "tempToPermTerms", "tempToPermTermsNEQ", "tempToPermTermsIn", "tempToPermTermsNotIn", "tempToPermTermsGT", "tempToPermTermsGTE", "tempToPermTermsLT", "tempToPermTermsLTE", "tempToPermTermsContains", "tempToPermTermsHasPrefix", "tempToPermTermsHasSuffix", "tempToPermTermsEqualFold", "tempToPermTermsContainsFold", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "expectedDurationMonths", "expectedDurationMonthsNEQ", "expectedDurationMonthsIn", "expectedDurationMonthsNotIn", "expectedDurationMonthsGT", "expectedDurationMonthsGTE", "expectedDurationMonthsLT", "expectedDurationMonthsLTE", "expectedDurationMonthsIsNil", "expectedDurationMonthsNotNil", "headcount", "headcountNEQ", "headcountIn", "headcountNotIn", "headcountGT", "headcountGTE", "headcountLT", "headcountLTE", "disclosesClient", "disclosesClientNEQ", "repostCount", "repostCountNEQ", "repostCountIn", "repostCountNotIn", "repostCountGT", "repostCountGTE", "repostCountLT", "repostCountLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -50852,6 +54934,825 @@ func (ec *executionContext) unmarshalInputPostingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.AvgMonthlyOvertimeHoursLTE = data
+		case "responsibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibility"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Responsibility = data
+		case "responsibilityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityNEQ = data
+		case "responsibilityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityIn = data
+		case "responsibilityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityNotIn = data
+		case "responsibilityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityGT = data
+		case "responsibilityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityGTE = data
+		case "responsibilityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityLT = data
+		case "responsibilityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityLTE = data
+		case "responsibilityContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityContains = data
+		case "responsibilityHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityHasPrefix = data
+		case "responsibilityHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityHasSuffix = data
+		case "responsibilityEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityEqualFold = data
+		case "responsibilityContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibilityContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResponsibilityContainsFold = data
+		case "workingDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDays"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDays = data
+		case "workingDaysNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysNEQ = data
+		case "workingDaysIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysIn = data
+		case "workingDaysNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysNotIn = data
+		case "workingDaysGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysGT = data
+		case "workingDaysGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysGTE = data
+		case "workingDaysLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysLT = data
+		case "workingDaysLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysLTE = data
+		case "workingDaysContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysContains = data
+		case "workingDaysHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysHasPrefix = data
+		case "workingDaysHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysHasSuffix = data
+		case "workingDaysEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysEqualFold = data
+		case "workingDaysContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDaysContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDaysContainsFold = data
+		case "breaks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Breaks = data
+		case "breaksNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksNEQ = data
+		case "breaksIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksIn = data
+		case "breaksNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksNotIn = data
+		case "breaksGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksGT = data
+		case "breaksGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksGTE = data
+		case "breaksLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksLT = data
+		case "breaksLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksLTE = data
+		case "breaksContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksContains = data
+		case "breaksHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksHasPrefix = data
+		case "breaksHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksHasSuffix = data
+		case "breaksEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksEqualFold = data
+		case "breaksContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaksContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BreaksContainsFold = data
+		case "overtimeTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTerms = data
+		case "overtimeTermsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsNEQ = data
+		case "overtimeTermsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsIn = data
+		case "overtimeTermsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsNotIn = data
+		case "overtimeTermsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsGT = data
+		case "overtimeTermsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsGTE = data
+		case "overtimeTermsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsLT = data
+		case "overtimeTermsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsLTE = data
+		case "overtimeTermsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsContains = data
+		case "overtimeTermsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsHasPrefix = data
+		case "overtimeTermsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsHasSuffix = data
+		case "overtimeTermsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsEqualFold = data
+		case "overtimeTermsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTermsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTermsContainsFold = data
+		case "holidayWork":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWork"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWork = data
+		case "holidayWorkNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkNEQ = data
+		case "holidayWorkIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkIn = data
+		case "holidayWorkNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkNotIn = data
+		case "holidayWorkGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkGT = data
+		case "holidayWorkGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkGTE = data
+		case "holidayWorkLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkLT = data
+		case "holidayWorkLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkLTE = data
+		case "holidayWorkContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkContains = data
+		case "holidayWorkHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkHasPrefix = data
+		case "holidayWorkHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkHasSuffix = data
+		case "holidayWorkEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkEqualFold = data
+		case "holidayWorkContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWorkContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWorkContainsFold = data
+		case "safetyHealth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealth = data
+		case "safetyHealthNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthNEQ = data
+		case "safetyHealthIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthIn = data
+		case "safetyHealthNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthNotIn = data
+		case "safetyHealthGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthGT = data
+		case "safetyHealthGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthGTE = data
+		case "safetyHealthLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthLT = data
+		case "safetyHealthLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthLTE = data
+		case "safetyHealthContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthContains = data
+		case "safetyHealthHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthHasPrefix = data
+		case "safetyHealthHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthHasSuffix = data
+		case "safetyHealthEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthEqualFold = data
+		case "safetyHealthContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealthContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealthContainsFold = data
+		case "welfare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfare"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Welfare = data
+		case "welfareNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareNEQ = data
+		case "welfareIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareIn = data
+		case "welfareNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareNotIn = data
+		case "welfareGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareGT = data
+		case "welfareGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareGTE = data
+		case "welfareLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareLT = data
+		case "welfareLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareLTE = data
+		case "welfareContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareContains = data
+		case "welfareHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareHasPrefix = data
+		case "welfareHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareHasSuffix = data
+		case "welfareEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareEqualFold = data
+		case "welfareContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfareContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WelfareContainsFold = data
+		case "earlyTerminationMeasures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasures"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasures = data
+		case "earlyTerminationMeasuresNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresNEQ = data
+		case "earlyTerminationMeasuresIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresIn = data
+		case "earlyTerminationMeasuresNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresNotIn = data
+		case "earlyTerminationMeasuresGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresGT = data
+		case "earlyTerminationMeasuresGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresGTE = data
+		case "earlyTerminationMeasuresLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresLT = data
+		case "earlyTerminationMeasuresLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresLTE = data
+		case "earlyTerminationMeasuresContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresContains = data
+		case "earlyTerminationMeasuresHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresHasPrefix = data
+		case "earlyTerminationMeasuresHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresHasSuffix = data
+		case "earlyTerminationMeasuresEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresEqualFold = data
+		case "earlyTerminationMeasuresContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasuresContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasuresContainsFold = data
+		case "tempToPermTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTerms = data
+		case "tempToPermTermsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsNEQ = data
+		case "tempToPermTermsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsIn = data
+		case "tempToPermTermsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsNotIn = data
+		case "tempToPermTermsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsGT = data
+		case "tempToPermTermsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsGTE = data
+		case "tempToPermTermsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsLT = data
+		case "tempToPermTermsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsLTE = data
+		case "tempToPermTermsContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsContains = data
+		case "tempToPermTermsHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsHasPrefix = data
+		case "tempToPermTermsHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsHasSuffix = data
+		case "tempToPermTermsEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsEqualFold = data
+		case "tempToPermTermsContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTermsContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTermsContainsFold = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -51273,6 +56174,123 @@ func (ec *executionContext) unmarshalInputRecordConflictDateNoticeInput(ctx cont
 				return it, err
 			}
 			it.NotifiedOn = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordInsuranceEnrollmentInput(ctx context.Context, obj any) (model.RecordInsuranceEnrollmentInput, error) {
+	var it model.RecordInsuranceEnrollmentInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registrantId", "health", "pension", "employment", "reasonNotEnrolled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "health":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("health"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Health = data
+		case "pension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pension"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pension = data
+		case "employment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employment = data
+		case "reasonNotEnrolled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotEnrolled"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotEnrolled = data
+		}
+	}
+
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordLedgerLogInput(ctx context.Context, obj any) (model.RecordLedgerLogInput, error) {
+	var it model.RecordLedgerLogInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "registrantId", "assignmentId", "occurredOn", "content", "handling"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "registrantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registrantId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegistrantID = data
+		case "assignmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignmentId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignmentID = data
+		case "occurredOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("occurredOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OccurredOn = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "handling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handling"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handling = data
 		}
 	}
 
@@ -52763,6 +57781,33 @@ func (ec *executionContext) unmarshalInputRegistrantWhereInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRemoveDispatchContactInput(ctx context.Context, obj any) (model.RemoveDispatchContactInput, error) {
+	var it model.RemoveDispatchContactInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRemoveWorkHistoryInput(ctx context.Context, obj any) (model.RemoveWorkHistoryInput, error) {
 	var it model.RemoveWorkHistoryInput
 	asMap := map[string]any{}
@@ -53898,6 +58943,68 @@ func (ec *executionContext) unmarshalInputSetAvailabilityInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetDispatchContactInput(ctx context.Context, obj any) (model.SetDispatchContactInput, error) {
+	var it model.SetDispatchContactInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "siteId", "orgUnitId", "name", "department", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "siteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteID = data
+		case "orgUnitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orgUnitId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrgUnitID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "department":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("department"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Department = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetMySkillsInput(ctx context.Context, obj any) (model.SetMySkillsInput, error) {
 	var it model.SetMySkillsInput
 	asMap := map[string]any{}
@@ -54945,6 +60052,47 @@ func (ec *executionContext) unmarshalInputUpdateCoordinatorInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateLedgerLogInput(ctx context.Context, obj any) (model.UpdateLedgerLogInput, error) {
+	var it model.UpdateLedgerLogInput
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "content", "handling"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "content":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("content"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Content = data
+		case "handling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("handling"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Handling = data
+		}
+	}
+
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateMyProfileInput(ctx context.Context, obj any) (portal.ProfileChanges, error) {
 	var it portal.ProfileChanges
 	asMap := map[string]any{}
@@ -55090,7 +60238,7 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "clientContact", "clearClientContact", "orgUnitID", "accountRepID"}
+	fieldsInOrder := [...]string{"type", "visibility", "status", "title", "description", "jobCategory", "requiredSkills", "appendRequiredSkills", "taskTags", "appendTaskTags", "hourlyWage", "prefecture", "city", "nearestStation", "walkMinutes", "busRequired", "workingHours", "avgMonthlyOvertimeHours", "responsibility", "workingDays", "breaks", "overtimeTerms", "holidayWork", "safetyHealth", "welfare", "earlyTerminationMeasures", "tempToPermTerms", "startDate", "clearStartDate", "expectedDurationMonths", "clearExpectedDurationMonths", "headcount", "disclosesClient", "repostCount", "departmentDetails", "clearDepartmentDetails", "hiringReason", "clearHiringReason", "atmosphereNotes", "clearAtmosphereNotes", "predecessorTenureMonths", "clearPredecessorTenureMonths", "clientContact", "clearClientContact", "orgUnitID", "accountRepID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55223,6 +60371,69 @@ func (ec *executionContext) unmarshalInputUpdatePostingInput(ctx context.Context
 				return it, err
 			}
 			it.AvgMonthlyOvertimeHours = data
+		case "responsibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("responsibility"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Responsibility = data
+		case "workingDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDays"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDays = data
+		case "breaks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("breaks"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Breaks = data
+		case "overtimeTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overtimeTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OvertimeTerms = data
+		case "holidayWork":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holidayWork"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolidayWork = data
+		case "safetyHealth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("safetyHealth"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SafetyHealth = data
+		case "welfare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("welfare"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Welfare = data
+		case "earlyTerminationMeasures":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("earlyTerminationMeasures"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EarlyTerminationMeasures = data
+		case "tempToPermTerms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tempToPermTerms"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TempToPermTerms = data
 		case "startDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
 			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
@@ -57098,11 +62309,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._MyApplication(ctx, sel, obj)
+	case *ent.LedgerLog:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LedgerLog(ctx, sel, obj)
 	case *ent.Inquiry:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Inquiry(ctx, sel, obj)
+	case *ent.DispatchContact:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DispatchContact(ctx, sel, obj)
 	case *ent.Coordinator:
 		if obj == nil {
 			return graphql.Null
@@ -59163,6 +64384,8 @@ func (ec *executionContext) _ClientSite(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "dispatchContacts":
+			out.Values[i] = ec._ClientSite_dispatchContacts(ctx, field, obj)
 		case "conflictDateNotices":
 			out.Values[i] = ec._ClientSite_conflictDateNotices(ctx, field, obj)
 		default:
@@ -59337,6 +64560,77 @@ func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.Sele
 			}
 		case "message":
 			out.Values[i] = ec._ComplianceFinding_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var complianceReminderImplementors = []string{"ComplianceReminder"}
+
+func (ec *executionContext) _ComplianceReminder(ctx context.Context, sel ast.SelectionSet, obj *records.CalendarEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceReminderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceReminder")
+		case "rule":
+			out.Values[i] = ec._ComplianceReminder_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "due":
+			out.Values[i] = ec._ComplianceReminder_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysLeft":
+			out.Values[i] = ec._ComplianceReminder_daysLeft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ComplianceReminder_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignmentId":
+			out.Values[i] = ec._ComplianceReminder_assignmentId(ctx, field, obj)
+		case "registrantId":
+			out.Values[i] = ec._ComplianceReminder_registrantId(ctx, field, obj)
+		case "siteId":
+			out.Values[i] = ec._ComplianceReminder_siteId(ctx, field, obj)
+		case "workerName":
+			out.Values[i] = ec._ComplianceReminder_workerName(ctx, field, obj)
+		case "siteName":
+			out.Values[i] = ec._ComplianceReminder_siteName(ctx, field, obj)
+		case "orgUnit":
+			out.Values[i] = ec._ComplianceReminder_orgUnit(ctx, field, obj)
+		case "missing":
+			out.Values[i] = ec._ComplianceReminder_missing(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60197,6 +65491,180 @@ func (ec *executionContext) _DeleteWebhookEndpointPayload(ctx context.Context, s
 			out.Values[i] = graphql.MarshalString("DeleteWebhookEndpointPayload")
 		case "deletedId":
 			out.Values[i] = ec._DeleteWebhookEndpointPayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var dispatchContactImplementors = []string{"DispatchContact", "Node"}
+
+func (ec *executionContext) _DispatchContact(ctx context.Context, sel ast.SelectionSet, obj *ent.DispatchContact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dispatchContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DispatchContact")
+		case "id":
+			out.Values[i] = ec._DispatchContact_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DispatchContact_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DispatchContact_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._DispatchContact_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._DispatchContact_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "department":
+			out.Values[i] = ec._DispatchContact_department(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._DispatchContact_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "site":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._DispatchContact_site(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "orgUnit":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._DispatchContact_orgUnit(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var dispatchContactPayloadImplementors = []string{"DispatchContactPayload"}
+
+func (ec *executionContext) _DispatchContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DispatchContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dispatchContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DispatchContactPayload")
+		case "contact":
+			out.Values[i] = ec._DispatchContactPayload_contact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61381,6 +66849,213 @@ func (ec *executionContext) _InviteStaffPayload(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var ledgerLogImplementors = []string{"LedgerLog", "Node"}
+
+func (ec *executionContext) _LedgerLog(ctx context.Context, sel ast.SelectionSet, obj *ent.LedgerLog) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerLogImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerLog")
+		case "id":
+			out.Values[i] = ec._LedgerLog_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LedgerLog_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LedgerLog_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._LedgerLog_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occurredOn":
+			out.Values[i] = ec._LedgerLog_occurredOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "content":
+			out.Values[i] = ec._LedgerLog_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "handling":
+			out.Values[i] = ec._LedgerLog_handling(ctx, field, obj)
+		case "registrant":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LedgerLog_registrant(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "assignment":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LedgerLog_assignment(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "recordedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, _ *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LedgerLog_recordedBy(ctx, field, obj)
+				return res
+			}
+
+			if field.Deferrable != nil {
+				dfs, ok := deferred[field.Deferrable.Label]
+				di := 0
+				if ok {
+					dfs.AddField(field)
+					di = len(dfs.Values) - 1
+				} else {
+					dfs = graphql.NewFieldSet([]graphql.CollectedField{field})
+					deferred[field.Deferrable.Label] = dfs
+				}
+				dfs.Concurrently(di, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, dfs)
+				})
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var ledgerLogPayloadImplementors = []string{"LedgerLogPayload"}
+
+func (ec *executionContext) _LedgerLogPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LedgerLogPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ledgerLogPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LedgerLogPayload")
+		case "log":
+			out.Values[i] = ec._LedgerLogPayload_log(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
 var ledgerRecordImplementors = []string{"LedgerRecord"}
 
 func (ec *executionContext) _LedgerRecord(ctx context.Context, sel ast.SelectionSet, obj *records.Ledger) graphql.Marshaler {
@@ -61934,6 +67609,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importGeneralWages":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importGeneralWages(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setDispatchContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDispatchContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeDispatchContact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeDispatchContact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordLedgerLog":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordLedgerLog(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLedgerLog":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLedgerLog(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordInsuranceEnrollment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordInsuranceEnrollment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -63228,6 +68938,8 @@ func (ec *executionContext) _OrgUnit(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "dispatchContacts":
+			out.Values[i] = ec._OrgUnit_dispatchContacts(ctx, field, obj)
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -63579,6 +69291,51 @@ func (ec *executionContext) _Posting(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "avgMonthlyOvertimeHours":
 			out.Values[i] = ec._Posting_avgMonthlyOvertimeHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responsibility":
+			out.Values[i] = ec._Posting_responsibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workingDays":
+			out.Values[i] = ec._Posting_workingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breaks":
+			out.Values[i] = ec._Posting_breaks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overtimeTerms":
+			out.Values[i] = ec._Posting_overtimeTerms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "holidayWork":
+			out.Values[i] = ec._Posting_holidayWork(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "safetyHealth":
+			out.Values[i] = ec._Posting_safetyHealth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "welfare":
+			out.Values[i] = ec._Posting_welfare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earlyTerminationMeasures":
+			out.Values[i] = ec._Posting_earlyTerminationMeasures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tempToPermTerms":
+			out.Values[i] = ec._Posting_tempToPermTerms(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -65128,6 +70885,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "dispatchContacts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_dispatchContacts(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ledgerLogs":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ledgerLogs(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "complianceCalendar":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_complianceCalendar(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "signupTerms":
 			field := field
 
@@ -65553,6 +71376,14 @@ func (ec *executionContext) _Registrant(ctx context.Context, sel ast.SelectionSe
 			}
 		case "agreementCovered":
 			out.Values[i] = ec._Registrant_agreementCovered(ctx, field, obj)
+		case "healthInsuranceEnrolled":
+			out.Values[i] = ec._Registrant_healthInsuranceEnrolled(ctx, field, obj)
+		case "pensionInsuranceEnrolled":
+			out.Values[i] = ec._Registrant_pensionInsuranceEnrolled(ctx, field, obj)
+		case "employmentInsuranceEnrolled":
+			out.Values[i] = ec._Registrant_employmentInsuranceEnrolled(ctx, field, obj)
+		case "insuranceNotEnrolledReason":
+			out.Values[i] = ec._Registrant_insuranceNotEnrolledReason(ctx, field, obj)
 		case "registeredAt":
 			out.Values[i] = ec._Registrant_registeredAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -66093,6 +71924,45 @@ func (ec *executionContext) _RegistrantPayload(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("RegistrantPayload")
 		case "registrant":
 			out.Values[i] = ec._RegistrantPayload_registrant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.deferred, int32(len(deferred)))
+
+	for label, dfs := range deferred {
+		ec.processDeferredGroup(graphql.DeferredGroup{
+			Label:    label,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: dfs,
+			Context:  ctx,
+		})
+	}
+
+	return out
+}
+
+var removeDispatchContactPayloadImplementors = []string{"RemoveDispatchContactPayload"}
+
+func (ec *executionContext) _RemoveDispatchContactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveDispatchContactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeDispatchContactPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := make(map[string]*graphql.FieldSet)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveDispatchContactPayload")
+		case "removedId":
+			out.Values[i] = ec._RemoveDispatchContactPayload_removedId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -67572,6 +73442,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_myInquiryUpdated(ctx, fields[0])
 	case "importJobProgress":
 		return ec._Subscription_importJobProgress(ctx, fields[0])
+	case "complianceReminderDue":
+		return ec._Subscription_complianceReminderDue(ctx, fields[0])
 	case "inquiryMessage":
 		return ec._Subscription_inquiryMessage(ctx, fields[0])
 	default:
@@ -69154,6 +75026,64 @@ func (ec *executionContext) marshalNComplianceFinding2ᚖgithubᚗcomᚋexample�
 	return ec._ComplianceFinding(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNComplianceReminder2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntry(ctx context.Context, sel ast.SelectionSet, v records.CalendarEntry) graphql.Marshaler {
+	return ec._ComplianceReminder(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComplianceReminder2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*records.CalendarEntry) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNComplianceReminder2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntry(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplianceReminder2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐCalendarEntry(ctx context.Context, sel ast.SelectionSet, v *records.CalendarEntry) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ComplianceReminder(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNComplianceResult2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐComplianceResult(ctx context.Context, sel ast.SelectionSet, v model.ComplianceResult) graphql.Marshaler {
 	return ec._ComplianceResult(ctx, sel, &v)
 }
@@ -69511,6 +75441,105 @@ func (ec *executionContext) marshalNDeleteWebhookEndpointPayload2ᚖgithubᚗcom
 		return graphql.Null
 	}
 	return ec._DeleteWebhookEndpointPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDispatchContact2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DispatchContact) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNDispatchContact2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContact(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDispatchContact2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContact(ctx context.Context, sel ast.SelectionSet, v *ent.DispatchContact) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DispatchContact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDispatchContactOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactOrderField(ctx context.Context, v any) (*ent.DispatchContactOrderField, error) {
+	var res = new(ent.DispatchContactOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDispatchContactOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DispatchContactOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNDispatchContactPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDispatchContactPayload(ctx context.Context, sel ast.SelectionSet, v model.DispatchContactPayload) graphql.Marshaler {
+	return ec._DispatchContactPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDispatchContactPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐDispatchContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.DispatchContactPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DispatchContactPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx context.Context, v any) (dispatchcontact.Role, error) {
+	var res dispatchcontact.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx context.Context, sel ast.SelectionSet, v dispatchcontact.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDispatchContactWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInput(ctx context.Context, v any) (*ent.DispatchContactWhereInput, error) {
+	res, err := ec.unmarshalInputDispatchContactWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEmailInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐEmailInput(ctx context.Context, v any) (model.EmailInput, error) {
@@ -70080,6 +76109,105 @@ func (ec *executionContext) marshalNInviteStaffPayload2ᚖgithubᚗcomᚋexample
 		return graphql.Null
 	}
 	return ec._InviteStaffPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLedgerLog2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.LedgerLog) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNLedgerLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLog(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLedgerLog2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLog(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerLog) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LedgerLog(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx context.Context, v any) (ledgerlog.Kind, error) {
+	var res ledgerlog.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx context.Context, sel ast.SelectionSet, v ledgerlog.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLedgerLogOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogOrderField(ctx context.Context, v any) (*ent.LedgerLogOrderField, error) {
+	var res = new(ent.LedgerLogOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLedgerLogOrderField2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LedgerLogOrderField) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNLedgerLogPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLedgerLogPayload(ctx context.Context, sel ast.SelectionSet, v model.LedgerLogPayload) graphql.Marshaler {
+	return ec._LedgerLogPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLedgerLogPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐLedgerLogPayload(ctx context.Context, sel ast.SelectionSet, v *model.LedgerLogPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LedgerLogPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLedgerLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInput(ctx context.Context, v any) (*ent.LedgerLogWhereInput, error) {
+	res, err := ec.unmarshalInputLedgerLogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLedgerRecord2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐLedger(ctx context.Context, sel ast.SelectionSet, v records.Ledger) graphql.Marshaler {
@@ -71314,6 +77442,11 @@ func (ec *executionContext) marshalNRecordGap2ᚕgithubᚗcomᚋexampleᚋstaffc
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRecordInsuranceEnrollmentInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordInsuranceEnrollmentInput(ctx context.Context, v any) (model.RecordInsuranceEnrollmentInput, error) {
+	res, err := ec.unmarshalInputRecordInsuranceEnrollmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRecordItem2githubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋrecordsᚐItem(ctx context.Context, sel ast.SelectionSet, v records.Item) graphql.Marshaler {
 	return ec._RecordItem(ctx, sel, &v)
 }
@@ -71360,6 +77493,11 @@ func (ec *executionContext) marshalNRecordItem2ᚕgithubᚗcomᚋexampleᚋstaff
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNRecordLedgerLogInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRecordLedgerLogInput(ctx context.Context, v any) (model.RecordLedgerLogInput, error) {
+	res, err := ec.unmarshalInputRecordLedgerLogInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRefreshTokenInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRefreshTokenInput(ctx context.Context, v any) (model.RefreshTokenInput, error) {
@@ -71567,6 +77705,25 @@ func (ec *executionContext) marshalNRegistrantPayload2ᚖgithubᚗcomᚋexample�
 func (ec *executionContext) unmarshalNRegistrantWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐRegistrantWhereInput(ctx context.Context, v any) (*ent.RegistrantWhereInput, error) {
 	res, err := ec.unmarshalInputRegistrantWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRemoveDispatchContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveDispatchContactInput(ctx context.Context, v any) (model.RemoveDispatchContactInput, error) {
+	res, err := ec.unmarshalInputRemoveDispatchContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveDispatchContactPayload2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveDispatchContactPayload(ctx context.Context, sel ast.SelectionSet, v model.RemoveDispatchContactPayload) graphql.Marshaler {
+	return ec._RemoveDispatchContactPayload(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRemoveDispatchContactPayload2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveDispatchContactPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveDispatchContactPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RemoveDispatchContactPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRemoveWorkHistoryInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐRemoveWorkHistoryInput(ctx context.Context, v any) (model.RemoveWorkHistoryInput, error) {
@@ -71892,6 +78049,11 @@ func (ec *executionContext) marshalNSetAvailabilityPayload2ᚖgithubᚗcomᚋexa
 		return graphql.Null
 	}
 	return ec._SetAvailabilityPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSetDispatchContactInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetDispatchContactInput(ctx context.Context, v any) (model.SetDispatchContactInput, error) {
+	res, err := ec.unmarshalInputSetDispatchContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSetMySkillsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐSetMySkillsInput(ctx context.Context, v any) (model.SetMySkillsInput, error) {
@@ -72331,6 +78493,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 
 func (ec *executionContext) unmarshalNUpdateAgencySettingsInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateAgencySettingsInput(ctx context.Context, v any) (model.UpdateAgencySettingsInput, error) {
 	res, err := ec.unmarshalInputUpdateAgencySettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateLedgerLogInput2githubᚗcomᚋexampleᚋstaffcrmᚋgraphᚋmodelᚐUpdateLedgerLogInput(ctx context.Context, v any) (model.UpdateLedgerLogInput, error) {
+	res, err := ec.unmarshalInputUpdateLedgerLogInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -74881,6 +81048,160 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalODispatchContact2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.DispatchContact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNDispatchContact2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContact(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODispatchContactRole2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRoleᚄ(ctx context.Context, v any) ([]dispatchcontact.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]dispatchcontact.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODispatchContactRole2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []dispatchcontact.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNDispatchContactRole2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODispatchContactRole2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx context.Context, v any) (*dispatchcontact.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(dispatchcontact.Role)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODispatchContactRole2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋdispatchcontactᚐRole(ctx context.Context, sel ast.SelectionSet, v *dispatchcontact.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODispatchContactWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInputᚄ(ctx context.Context, v any) ([]*ent.DispatchContactWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DispatchContactWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDispatchContactWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODispatchContactWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐDispatchContactWhereInput(ctx context.Context, v any) (*ent.DispatchContactWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDispatchContactWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
 	if v == nil {
 		return nil, nil
@@ -75492,6 +81813,113 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOLedgerLogKind2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKindᚄ(ctx context.Context, v any) ([]ledgerlog.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]ledgerlog.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLedgerLogKind2ᚕgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []ledgerlog.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	var wg sync.WaitGroup
+	isLen1 := len(v) == 1
+	if !isLen1 {
+		wg.Add(len(v))
+	}
+	for i := range v {
+		i := i
+		fc := &graphql.FieldContext{
+			Index:  &i,
+			Result: &v[i],
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		f := func(i int) {
+			defer func() {
+				if r := recover(); r != nil {
+					ec.Error(ctx, ec.Recover(ctx, r))
+					ret = nil
+				}
+			}()
+			if !isLen1 {
+				defer wg.Done()
+			}
+			ret[i] = ec.marshalNLedgerLogKind2githubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx, sel, v[i])
+		}
+		if isLen1 {
+			f(i)
+		} else {
+			go f(i)
+		}
+
+	}
+	wg.Wait()
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLedgerLogKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx context.Context, v any) (*ledgerlog.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ledgerlog.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLedgerLogKind2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚋledgerlogᚐKind(ctx context.Context, sel ast.SelectionSet, v *ledgerlog.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLedgerLogWhereInput2ᚕᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInputᚄ(ctx context.Context, v any) ([]*ent.LedgerLogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var vSlice []any
+	vSlice = graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LedgerLogWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLedgerLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLedgerLogWhereInput2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋentᚐLedgerLogWhereInput(ctx context.Context, v any) (*ent.LedgerLogWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLedgerLogWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMatchingWeights2ᚖgithubᚗcomᚋexampleᚋstaffcrmᚋinternalᚋmatchingᚐWeights(ctx context.Context, sel ast.SelectionSet, v *matching.Weights) graphql.Marshaler {

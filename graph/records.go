@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/example/staffcrm/internal/records"
@@ -8,7 +9,16 @@ import (
 
 // The records edge: the service and the download path of a record (the server serves it).
 
-func (r *Resolver) records() *records.Service { return &records.Service{Client: r.Client} }
+func (r *Resolver) records() *records.Service {
+	s := &records.Service{Client: r.Client, Subscriber: r.Bus}
+	if r.Sessions != nil {
+		s.Alive = func(ctx context.Context) error {
+			_, err := r.Sessions.Viewer(ctx)
+			return err
+		}
+	}
+	return s
+}
 
 // RecordPDFPath is where a record's PDF is served (internal/server routes it).
 func RecordPDFPath(kind string, assignmentID int) string {

@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/graph/model"
 	"github.com/example/staffcrm/internal/records"
 )
@@ -34,6 +36,54 @@ func (r *mutationResolver) ImportGeneralWages(ctx context.Context, input model.I
 		return nil, err
 	}
 	return &model.ImportGeneralWagesPayload{Imported: n}, nil
+}
+
+// SetDispatchContact is the resolver for the setDispatchContact field.
+func (r *mutationResolver) SetDispatchContact(ctx context.Context, input model.SetDispatchContactInput) (*model.DispatchContactPayload, error) {
+	c, err := r.records().SetContact(ctx, records.ContactInput{Role: input.Role.String(), SiteID: input.SiteID,
+		OrgUnitID: input.OrgUnitID, Name: input.Name, Department: deref(input.Department), Phone: input.Phone})
+	if err != nil {
+		return nil, err
+	}
+	return &model.DispatchContactPayload{Contact: c}, nil
+}
+
+// RemoveDispatchContact is the resolver for the removeDispatchContact field.
+func (r *mutationResolver) RemoveDispatchContact(ctx context.Context, input model.RemoveDispatchContactInput) (*model.RemoveDispatchContactPayload, error) {
+	id, err := r.records().RemoveContact(ctx, input.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemoveDispatchContactPayload{RemovedID: id}, nil
+}
+
+// RecordLedgerLog is the resolver for the recordLedgerLog field.
+func (r *mutationResolver) RecordLedgerLog(ctx context.Context, input model.RecordLedgerLogInput) (*model.LedgerLogPayload, error) {
+	l, err := r.records().RecordLog(ctx, records.LogInput{Kind: input.Kind.String(), RegistrantID: input.RegistrantID,
+		AssignmentID: input.AssignmentID, OccurredOn: input.OccurredOn, Content: input.Content, Handling: input.Handling})
+	if err != nil {
+		return nil, err
+	}
+	return &model.LedgerLogPayload{Log: l}, nil
+}
+
+// UpdateLedgerLog is the resolver for the updateLedgerLog field.
+func (r *mutationResolver) UpdateLedgerLog(ctx context.Context, input model.UpdateLedgerLogInput) (*model.LedgerLogPayload, error) {
+	l, err := r.records().UpdateLog(ctx, input.ID, input.Content, input.Handling)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LedgerLogPayload{Log: l}, nil
+}
+
+// RecordInsuranceEnrollment is the resolver for the recordInsuranceEnrollment field.
+func (r *mutationResolver) RecordInsuranceEnrollment(ctx context.Context, input model.RecordInsuranceEnrollmentInput) (*model.RegistrantPayload, error) {
+	reg, err := r.records().RecordInsurance(ctx, records.InsuranceInput{RegistrantID: input.RegistrantID, Health: input.Health,
+		Pension: input.Pension, Employment: input.Employment, ReasonNotEnrolled: input.ReasonNotEnrolled})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RegistrantPayload{Registrant: reg}, nil
 }
 
 // TermsSheet is the resolver for the termsSheet field.
@@ -79,9 +129,35 @@ func (r *queryResolver) GeneralWages(ctx context.Context, fiscalYear *int) ([]*r
 	return out, nil
 }
 
+// DispatchContacts is the resolver for the dispatchContacts field.
+func (r *queryResolver) DispatchContacts(ctx context.Context) ([]*ent.DispatchContact, error) {
+	return r.records().Contacts(ctx)
+}
+
+// LedgerLogs is the resolver for the ledgerLogs field.
+func (r *queryResolver) LedgerLogs(ctx context.Context, registrantID *int, assignmentID *int, kind *ledgerlog.Kind) ([]*ent.LedgerLog, error) {
+	var k *string
+	if kind != nil {
+		s := kind.String()
+		k = &s
+	}
+	return r.records().Logs(ctx, registrantID, assignmentID, k)
+}
+
+// ComplianceCalendar is the resolver for the complianceCalendar field.
+func (r *queryResolver) ComplianceCalendar(ctx context.Context, days *int) ([]*records.CalendarEntry, error) {
+	es, err := r.records().Calendar(ctx, deref(days))
+	return pointers(es), err
+}
+
 // PDFPath is the resolver for the pdfPath field.
 func (r *statutoryRecordResolver) PDFPath(ctx context.Context, obj *records.Record) (string, error) {
 	return RecordPDFPath(obj.Kind, obj.SubjectID), nil
+}
+
+// ComplianceReminderDue is the resolver for the complianceReminderDue field.
+func (r *subscriptionResolver) ComplianceReminderDue(ctx context.Context, days *int) (<-chan *records.CalendarEntry, error) {
+	return r.records().WatchCalendar(ctx, deref(days))
 }
 
 // GeneralWage returns GeneralWageResolver implementation.

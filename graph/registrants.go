@@ -55,9 +55,11 @@ func historyChangesOf(in *model.WorkHistoryChanges) registrants.WorkHistory {
 	return out
 }
 
-func deref(p *string) string {
+// deref is *p, or T's zero value for nil.
+func deref[T any](p *T) T {
+	var zero T
 	if p == nil {
-		return ""
+		return zero
 	}
 	return *p
 }

@@ -66,6 +66,8 @@ const (
 	EdgeRenewalOf = "renewal_of"
 	// EdgeRenewal holds the string denoting the renewal edge name in mutations.
 	EdgeRenewal = "renewal"
+	// EdgeLedgerLogs holds the string denoting the ledger_logs edge name in mutations.
+	EdgeLedgerLogs = "ledger_logs"
 	// Table holds the table name of the assignment in the database.
 	Table = "assignments"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -111,6 +113,13 @@ const (
 	RenewalTable = "assignments"
 	// RenewalColumn is the table column denoting the renewal relation/edge.
 	RenewalColumn = "renewal_of_id"
+	// LedgerLogsTable is the table that holds the ledger_logs relation/edge.
+	LedgerLogsTable = "ledger_logs"
+	// LedgerLogsInverseTable is the table name for the LedgerLog entity.
+	// It exists in this package in order to avoid circular dependency with the "ledgerlog" package.
+	LedgerLogsInverseTable = "ledger_logs"
+	// LedgerLogsColumn is the table column denoting the ledger_logs relation/edge.
+	LedgerLogsColumn = "assignment_id"
 )
 
 // Columns holds all SQL columns for assignment fields.
@@ -362,6 +371,20 @@ func ByRenewalField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newRenewalStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByLedgerLogsCount orders the results by ledger_logs count.
+func ByLedgerLogsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLedgerLogsStep(), opts...)
+	}
+}
+
+// ByLedgerLogs orders the results by ledger_logs terms.
+func ByLedgerLogs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLedgerLogsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -409,6 +432,13 @@ func newRenewalStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
 		sqlgraph.Edge(sqlgraph.O2O, false, RenewalTable, RenewalColumn),
+	)
+}
+func newLedgerLogsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LedgerLogsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LedgerLogsTable, LedgerLogsColumn),
 	)
 }
 

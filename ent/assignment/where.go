@@ -931,6 +931,29 @@ func HasRenewalWith(preds ...predicate.Assignment) predicate.Assignment {
 	})
 }
 
+// HasLedgerLogs applies the HasEdge predicate on the "ledger_logs" edge.
+func HasLedgerLogs() predicate.Assignment {
+	return predicate.Assignment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LedgerLogsTable, LedgerLogsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLedgerLogsWith applies the HasEdge predicate on the "ledger_logs" edge with a given conditions (other predicates).
+func HasLedgerLogsWith(preds ...predicate.LedgerLog) predicate.Assignment {
+	return predicate.Assignment(func(s *sql.Selector) {
+		step := newLedgerLogsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Assignment) predicate.Assignment {
 	return predicate.Assignment(sql.AndPredicates(predicates...))

@@ -39,6 +39,8 @@ const (
 	EdgeClient = "client"
 	// EdgeOrgUnits holds the string denoting the org_units edge name in mutations.
 	EdgeOrgUnits = "org_units"
+	// EdgeDispatchContacts holds the string denoting the dispatch_contacts edge name in mutations.
+	EdgeDispatchContacts = "dispatch_contacts"
 	// EdgeConflictDateNotices holds the string denoting the conflict_date_notices edge name in mutations.
 	EdgeConflictDateNotices = "conflict_date_notices"
 	// Table holds the table name of the clientsite in the database.
@@ -64,6 +66,13 @@ const (
 	OrgUnitsInverseTable = "org_units"
 	// OrgUnitsColumn is the table column denoting the org_units relation/edge.
 	OrgUnitsColumn = "site_id"
+	// DispatchContactsTable is the table that holds the dispatch_contacts relation/edge.
+	DispatchContactsTable = "dispatch_contacts"
+	// DispatchContactsInverseTable is the table name for the DispatchContact entity.
+	// It exists in this package in order to avoid circular dependency with the "dispatchcontact" package.
+	DispatchContactsInverseTable = "dispatch_contacts"
+	// DispatchContactsColumn is the table column denoting the dispatch_contacts relation/edge.
+	DispatchContactsColumn = "site_id"
 	// ConflictDateNoticesTable is the table that holds the conflict_date_notices relation/edge.
 	ConflictDateNoticesTable = "conflict_date_notices"
 	// ConflictDateNoticesInverseTable is the table name for the ConflictDateNotice entity.
@@ -200,6 +209,20 @@ func ByOrgUnits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDispatchContactsCount orders the results by dispatch_contacts count.
+func ByDispatchContactsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDispatchContactsStep(), opts...)
+	}
+}
+
+// ByDispatchContacts orders the results by dispatch_contacts terms.
+func ByDispatchContacts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDispatchContactsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByConflictDateNoticesCount orders the results by conflict_date_notices count.
 func ByConflictDateNoticesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -232,6 +255,13 @@ func newOrgUnitsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OrgUnitsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OrgUnitsTable, OrgUnitsColumn),
+	)
+}
+func newDispatchContactsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DispatchContactsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DispatchContactsTable, DispatchContactsColumn),
 	)
 }
 func newConflictDateNoticesStep() *sqlgraph.Step {

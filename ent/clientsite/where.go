@@ -584,6 +584,29 @@ func HasOrgUnitsWith(preds ...predicate.OrgUnit) predicate.ClientSite {
 	})
 }
 
+// HasDispatchContacts applies the HasEdge predicate on the "dispatch_contacts" edge.
+func HasDispatchContacts() predicate.ClientSite {
+	return predicate.ClientSite(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DispatchContactsTable, DispatchContactsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDispatchContactsWith applies the HasEdge predicate on the "dispatch_contacts" edge with a given conditions (other predicates).
+func HasDispatchContactsWith(preds ...predicate.DispatchContact) predicate.ClientSite {
+	return predicate.ClientSite(func(s *sql.Selector) {
+		step := newDispatchContactsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasConflictDateNotices applies the HasEdge predicate on the "conflict_date_notices" edge.
 func HasConflictDateNotices() predicate.ClientSite {
 	return predicate.ClientSite(func(s *sql.Selector) {

@@ -165,6 +165,18 @@ func (f CoordinatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CoordinatorMutation", m)
 }
 
+// The DispatchContactFunc type is an adapter to allow the use of ordinary
+// function as DispatchContact mutator.
+type DispatchContactFunc func(context.Context, *ent.DispatchContactMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DispatchContactFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DispatchContactMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DispatchContactMutation", m)
+}
+
 // The GeneralWageFunc type is an adapter to allow the use of ordinary
 // function as GeneralWage mutator.
 type GeneralWageFunc func(context.Context, *ent.GeneralWageMutation) (ent.Value, error)
@@ -211,6 +223,18 @@ func (f InquiryMessageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InquiryMessageMutation", m)
+}
+
+// The LedgerLogFunc type is an adapter to allow the use of ordinary
+// function as LedgerLog mutator.
+type LedgerLogFunc func(context.Context, *ent.LedgerLogMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LedgerLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LedgerLogMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LedgerLogMutation", m)
 }
 
 // The MinimumWageFunc type is an adapter to allow the use of ordinary

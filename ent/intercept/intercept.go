@@ -21,10 +21,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -447,6 +449,33 @@ func (f TraverseCoordinator) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CoordinatorQuery", q)
 }
 
+// The DispatchContactFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DispatchContactFunc func(context.Context, *ent.DispatchContactQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DispatchContactFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DispatchContactQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DispatchContactQuery", q)
+}
+
+// The TraverseDispatchContact type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDispatchContact func(context.Context, *ent.DispatchContactQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDispatchContact) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDispatchContact) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DispatchContactQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DispatchContactQuery", q)
+}
+
 // The GeneralWageFunc type is an adapter to allow the use of ordinary function as a Querier.
 type GeneralWageFunc func(context.Context, *ent.GeneralWageQuery) (ent.Value, error)
 
@@ -553,6 +582,33 @@ func (f TraverseInquiryMessage) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.InquiryMessageQuery", q)
+}
+
+// The LedgerLogFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LedgerLogFunc func(context.Context, *ent.LedgerLogQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LedgerLogFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LedgerLogQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LedgerLogQuery", q)
+}
+
+// The TraverseLedgerLog type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLedgerLog func(context.Context, *ent.LedgerLogQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLedgerLog) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLedgerLog) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerLogQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LedgerLogQuery", q)
 }
 
 // The MinimumWageFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -908,6 +964,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ContactLogQuery, predicate.ContactLog, contactlog.OrderOption]{typ: ent.TypeContactLog, tq: q}, nil
 	case *ent.CoordinatorQuery:
 		return &query[*ent.CoordinatorQuery, predicate.Coordinator, coordinator.OrderOption]{typ: ent.TypeCoordinator, tq: q}, nil
+	case *ent.DispatchContactQuery:
+		return &query[*ent.DispatchContactQuery, predicate.DispatchContact, dispatchcontact.OrderOption]{typ: ent.TypeDispatchContact, tq: q}, nil
 	case *ent.GeneralWageQuery:
 		return &query[*ent.GeneralWageQuery, predicate.GeneralWage, generalwage.OrderOption]{typ: ent.TypeGeneralWage, tq: q}, nil
 	case *ent.ImportJobQuery:
@@ -916,6 +974,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InquiryQuery, predicate.Inquiry, inquiry.OrderOption]{typ: ent.TypeInquiry, tq: q}, nil
 	case *ent.InquiryMessageQuery:
 		return &query[*ent.InquiryMessageQuery, predicate.InquiryMessage, inquirymessage.OrderOption]{typ: ent.TypeInquiryMessage, tq: q}, nil
+	case *ent.LedgerLogQuery:
+		return &query[*ent.LedgerLogQuery, predicate.LedgerLog, ledgerlog.OrderOption]{typ: ent.TypeLedgerLog, tq: q}, nil
 	case *ent.MinimumWageQuery:
 		return &query[*ent.MinimumWageQuery, predicate.MinimumWage, minimumwage.OrderOption]{typ: ent.TypeMinimumWage, tq: q}, nil
 	case *ent.OrgUnitQuery:

@@ -687,6 +687,68 @@ var (
 			},
 		},
 	}
+	// DispatchContactsColumns holds the columns for the "dispatch_contacts" table.
+	DispatchContactsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"AGENCY_RESPONSIBLE", "AGENCY_COMPLAINT", "CLIENT_RESPONSIBLE", "CLIENT_COMPLAINT", "SUPERVISOR"}},
+		{Name: "scope_key", Type: field.TypeString, Size: 40},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "department", Type: field.TypeString, Size: 100, Default: ""},
+		{Name: "phone", Type: field.TypeString, Size: 30},
+		{Name: "site_id", Type: field.TypeInt, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "org_unit_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DispatchContactsTable holds the schema information for the "dispatch_contacts" table.
+	DispatchContactsTable = &schema.Table{
+		Name:       "dispatch_contacts",
+		Columns:    DispatchContactsColumns,
+		PrimaryKey: []*schema.Column{DispatchContactsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "dispatch_contacts_client_sites_dispatch_contacts",
+				Columns:    []*schema.Column{DispatchContactsColumns[8]},
+				RefColumns: []*schema.Column{ClientSitesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "dispatch_contacts_agencies_agency",
+				Columns:    []*schema.Column{DispatchContactsColumns[9]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "dispatch_contacts_org_units_dispatch_contacts",
+				Columns:    []*schema.Column{DispatchContactsColumns[10]},
+				RefColumns: []*schema.Column{OrgUnitsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "dispatchcontact_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{DispatchContactsColumns[9]},
+			},
+			{
+				Name:    "dispatchcontact_agency_id_role_scope_key",
+				Unique:  true,
+				Columns: []*schema.Column{DispatchContactsColumns[9], DispatchContactsColumns[3], DispatchContactsColumns[4]},
+			},
+			{
+				Name:    "dispatchcontact_site_id",
+				Unique:  false,
+				Columns: []*schema.Column{DispatchContactsColumns[8]},
+			},
+			{
+				Name:    "dispatchcontact_org_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{DispatchContactsColumns[10]},
+			},
+		},
+	}
 	// GeneralWagesColumns holds the columns for the "general_wages" table.
 	GeneralWagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -934,6 +996,69 @@ var (
 			},
 		},
 	}
+	// LedgerLogsColumns holds the columns for the "ledger_logs" table.
+	LedgerLogsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COMPLAINT", "TRAINING", "CAREER_CONSULTING", "STABILITY_MEASURE"}},
+		{Name: "occurred_on", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "content", Type: field.TypeString, Size: 2000},
+		{Name: "handling", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "assignment_id", Type: field.TypeInt, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt},
+		{Name: "recorded_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "registrant_id", Type: field.TypeInt},
+	}
+	// LedgerLogsTable holds the schema information for the "ledger_logs" table.
+	LedgerLogsTable = &schema.Table{
+		Name:       "ledger_logs",
+		Columns:    LedgerLogsColumns,
+		PrimaryKey: []*schema.Column{LedgerLogsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "ledger_logs_assignments_ledger_logs",
+				Columns:    []*schema.Column{LedgerLogsColumns[7]},
+				RefColumns: []*schema.Column{AssignmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "ledger_logs_agencies_agency",
+				Columns:    []*schema.Column{LedgerLogsColumns[8]},
+				RefColumns: []*schema.Column{AgenciesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "ledger_logs_accounts_recorded_by",
+				Columns:    []*schema.Column{LedgerLogsColumns[9]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "ledger_logs_registrants_ledger_logs",
+				Columns:    []*schema.Column{LedgerLogsColumns[10]},
+				RefColumns: []*schema.Column{RegistrantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "ledgerlog_agency_id",
+				Unique:  false,
+				Columns: []*schema.Column{LedgerLogsColumns[8]},
+			},
+			{
+				Name:    "ledgerlog_registrant_id_occurred_on",
+				Unique:  false,
+				Columns: []*schema.Column{LedgerLogsColumns[10], LedgerLogsColumns[4]},
+			},
+			{
+				Name:    "ledgerlog_assignment_id",
+				Unique:  false,
+				Columns: []*schema.Column{LedgerLogsColumns[7]},
+			},
+		},
+	}
 	// MinimumWagesColumns holds the columns for the "minimum_wages" table.
 	MinimumWagesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1033,6 +1158,15 @@ var (
 		{Name: "bus_required", Type: field.TypeBool, Default: false},
 		{Name: "working_hours", Type: field.TypeString, Size: 200, Default: ""},
 		{Name: "avg_monthly_overtime_hours", Type: field.TypeInt, Default: 0},
+		{Name: "responsibility", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "working_days", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "breaks", Type: field.TypeString, Size: 200, Default: ""},
+		{Name: "overtime_terms", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "holiday_work", Type: field.TypeString, Size: 1000, Default: ""},
+		{Name: "safety_health", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "welfare", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "early_termination_measures", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "temp_to_perm_terms", Type: field.TypeString, Size: 2000, Default: ""},
 		{Name: "start_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "expected_duration_months", Type: field.TypeInt, Nullable: true},
 		{Name: "headcount", Type: field.TypeInt, Default: 1},
@@ -1056,19 +1190,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "postings_org_units_postings",
-				Columns:    []*schema.Column{PostingsColumns[31]},
+				Columns:    []*schema.Column{PostingsColumns[40]},
 				RefColumns: []*schema.Column{OrgUnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "postings_agencies_agency",
-				Columns:    []*schema.Column{PostingsColumns[32]},
+				Columns:    []*schema.Column{PostingsColumns[41]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "postings_sales_reps_postings",
-				Columns:    []*schema.Column{PostingsColumns[33]},
+				Columns:    []*schema.Column{PostingsColumns[42]},
 				RefColumns: []*schema.Column{SalesRepsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1077,37 +1211,37 @@ var (
 			{
 				Name:    "posting_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[32]},
+				Columns: []*schema.Column{PostingsColumns[41]},
 			},
 			{
 				Name:    "posting_agency_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[5], PostingsColumns[1]},
+				Columns: []*schema.Column{PostingsColumns[41], PostingsColumns[5], PostingsColumns[1]},
 			},
 			{
 				Name:    "posting_agency_id_visibility_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[4], PostingsColumns[5], PostingsColumns[1]},
+				Columns: []*schema.Column{PostingsColumns[41], PostingsColumns[4], PostingsColumns[5], PostingsColumns[1]},
 			},
 			{
 				Name:    "posting_agency_id_job_category_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[9], PostingsColumns[13]},
+				Columns: []*schema.Column{PostingsColumns[41], PostingsColumns[9], PostingsColumns[13]},
 			},
 			{
 				Name:    "posting_org_unit_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[31]},
+				Columns: []*schema.Column{PostingsColumns[40]},
 			},
 			{
 				Name:    "posting_account_rep_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostingsColumns[33]},
+				Columns: []*schema.Column{PostingsColumns[42]},
 			},
 			{
 				Name:    "posting_agency_id_external_key",
 				Unique:  true,
-				Columns: []*schema.Column{PostingsColumns[32], PostingsColumns[7]},
+				Columns: []*schema.Column{PostingsColumns[41], PostingsColumns[7]},
 			},
 		},
 	}
@@ -1171,6 +1305,10 @@ var (
 		{Name: "available_from", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "employment", Type: field.TypeEnum, Enums: []string{"FIXED_TERM", "INDEFINITE"}, Default: "FIXED_TERM"},
 		{Name: "agreement_covered", Type: field.TypeBool, Nullable: true},
+		{Name: "health_insurance_enrolled", Type: field.TypeBool, Nullable: true},
+		{Name: "pension_insurance_enrolled", Type: field.TypeBool, Nullable: true},
+		{Name: "employment_insurance_enrolled", Type: field.TypeBool, Nullable: true},
+		{Name: "insurance_not_enrolled_reason", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "registered_at", Type: field.TypeTime},
 		{Name: "contact_pressure_flagged_at", Type: field.TypeTime, Nullable: true},
 		{Name: "daytime_student", Type: field.TypeBool, Default: false},
@@ -1191,13 +1329,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrants_accounts_registrant",
-				Columns:    []*schema.Column{RegistrantsColumns[28]},
+				Columns:    []*schema.Column{RegistrantsColumns[32]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrants_agencies_agency",
-				Columns:    []*schema.Column{RegistrantsColumns[29]},
+				Columns:    []*schema.Column{RegistrantsColumns[33]},
 				RefColumns: []*schema.Column{AgenciesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -1206,27 +1344,27 @@ var (
 			{
 				Name:    "registrant_agency_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[29]},
+				Columns: []*schema.Column{RegistrantsColumns[33]},
 			},
 			{
 				Name:    "registrant_agency_id_prefecture",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[9]},
+				Columns: []*schema.Column{RegistrantsColumns[33], RegistrantsColumns[9]},
 			},
 			{
 				Name:    "registrant_agency_id_registered_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[19]},
+				Columns: []*schema.Column{RegistrantsColumns[33], RegistrantsColumns[23]},
 			},
 			{
 				Name:    "registrant_agency_id_kana",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[5]},
+				Columns: []*schema.Column{RegistrantsColumns[33], RegistrantsColumns[5]},
 			},
 			{
 				Name:    "registrant_agency_id_external_key",
 				Unique:  true,
-				Columns: []*schema.Column{RegistrantsColumns[29], RegistrantsColumns[4]},
+				Columns: []*schema.Column{RegistrantsColumns[33], RegistrantsColumns[4]},
 			},
 		},
 	}
@@ -1608,10 +1746,12 @@ var (
 		ConsentsTable,
 		ContactLogsTable,
 		CoordinatorsTable,
+		DispatchContactsTable,
 		GeneralWagesTable,
 		ImportJobsTable,
 		InquiriesTable,
 		InquiryMessagesTable,
+		LedgerLogsTable,
 		MinimumWagesTable,
 		OrgUnitsTable,
 		PostingsTable,
@@ -1698,6 +1838,12 @@ func init() {
 	CoordinatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
+	DispatchContactsTable.ForeignKeys[0].RefTable = ClientSitesTable
+	DispatchContactsTable.ForeignKeys[1].RefTable = AgenciesTable
+	DispatchContactsTable.ForeignKeys[2].RefTable = OrgUnitsTable
+	DispatchContactsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
 	GeneralWagesTable.ForeignKeys[0].RefTable = AgenciesTable
 	GeneralWagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(120259084288),
@@ -1718,6 +1864,13 @@ func init() {
 	InquiryMessagesTable.ForeignKeys[1].RefTable = AgenciesTable
 	InquiryMessagesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	LedgerLogsTable.ForeignKeys[0].RefTable = AssignmentsTable
+	LedgerLogsTable.ForeignKeys[1].RefTable = AgenciesTable
+	LedgerLogsTable.ForeignKeys[2].RefTable = AccountsTable
+	LedgerLogsTable.ForeignKeys[3].RefTable = RegistrantsTable
+	LedgerLogsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	MinimumWagesTable.ForeignKeys[0].RefTable = AgenciesTable
 	MinimumWagesTable.Annotation = &entsql.Annotation{

@@ -33,6 +33,8 @@ const (
 	EdgePostings = "postings"
 	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
 	EdgeAssignments = "assignments"
+	// EdgeDispatchContacts holds the string denoting the dispatch_contacts edge name in mutations.
+	EdgeDispatchContacts = "dispatch_contacts"
 	// Table holds the table name of the orgunit in the database.
 	Table = "org_units"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -63,6 +65,13 @@ const (
 	AssignmentsInverseTable = "assignments"
 	// AssignmentsColumn is the table column denoting the assignments relation/edge.
 	AssignmentsColumn = "org_unit_id"
+	// DispatchContactsTable is the table that holds the dispatch_contacts relation/edge.
+	DispatchContactsTable = "dispatch_contacts"
+	// DispatchContactsInverseTable is the table name for the DispatchContact entity.
+	// It exists in this package in order to avoid circular dependency with the "dispatchcontact" package.
+	DispatchContactsInverseTable = "dispatch_contacts"
+	// DispatchContactsColumn is the table column denoting the dispatch_contacts relation/edge.
+	DispatchContactsColumn = "org_unit_id"
 )
 
 // Columns holds all SQL columns for orgunit fields.
@@ -177,6 +186,20 @@ func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByDispatchContactsCount orders the results by dispatch_contacts count.
+func ByDispatchContactsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDispatchContactsStep(), opts...)
+	}
+}
+
+// ByDispatchContacts orders the results by dispatch_contacts terms.
+func ByDispatchContacts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDispatchContactsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -203,5 +226,12 @@ func newAssignmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssignmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
+	)
+}
+func newDispatchContactsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DispatchContactsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DispatchContactsTable, DispatchContactsColumn),
 	)
 }

@@ -357,6 +357,29 @@ func HasAssignmentsWith(preds ...predicate.Assignment) predicate.OrgUnit {
 	})
 }
 
+// HasDispatchContacts applies the HasEdge predicate on the "dispatch_contacts" edge.
+func HasDispatchContacts() predicate.OrgUnit {
+	return predicate.OrgUnit(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DispatchContactsTable, DispatchContactsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDispatchContactsWith applies the HasEdge predicate on the "dispatch_contacts" edge with a given conditions (other predicates).
+func HasDispatchContactsWith(preds ...predicate.DispatchContact) predicate.OrgUnit {
+	return predicate.OrgUnit(func(s *sql.Selector) {
+		step := newDispatchContactsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.OrgUnit) predicate.OrgUnit {
 	return predicate.OrgUnit(sql.AndPredicates(predicates...))

@@ -62,6 +62,24 @@ const (
 	FieldWorkingHours = "working_hours"
 	// FieldAvgMonthlyOvertimeHours holds the string denoting the avg_monthly_overtime_hours field in the database.
 	FieldAvgMonthlyOvertimeHours = "avg_monthly_overtime_hours"
+	// FieldResponsibility holds the string denoting the responsibility field in the database.
+	FieldResponsibility = "responsibility"
+	// FieldWorkingDays holds the string denoting the working_days field in the database.
+	FieldWorkingDays = "working_days"
+	// FieldBreaks holds the string denoting the breaks field in the database.
+	FieldBreaks = "breaks"
+	// FieldOvertimeTerms holds the string denoting the overtime_terms field in the database.
+	FieldOvertimeTerms = "overtime_terms"
+	// FieldHolidayWork holds the string denoting the holiday_work field in the database.
+	FieldHolidayWork = "holiday_work"
+	// FieldSafetyHealth holds the string denoting the safety_health field in the database.
+	FieldSafetyHealth = "safety_health"
+	// FieldWelfare holds the string denoting the welfare field in the database.
+	FieldWelfare = "welfare"
+	// FieldEarlyTerminationMeasures holds the string denoting the early_termination_measures field in the database.
+	FieldEarlyTerminationMeasures = "early_termination_measures"
+	// FieldTempToPermTerms holds the string denoting the temp_to_perm_terms field in the database.
+	FieldTempToPermTerms = "temp_to_perm_terms"
 	// FieldStartDate holds the string denoting the start_date field in the database.
 	FieldStartDate = "start_date"
 	// FieldExpectedDurationMonths holds the string denoting the expected_duration_months field in the database.
@@ -167,6 +185,15 @@ var Columns = []string{
 	FieldBusRequired,
 	FieldWorkingHours,
 	FieldAvgMonthlyOvertimeHours,
+	FieldResponsibility,
+	FieldWorkingDays,
+	FieldBreaks,
+	FieldOvertimeTerms,
+	FieldHolidayWork,
+	FieldSafetyHealth,
+	FieldWelfare,
+	FieldEarlyTerminationMeasures,
+	FieldTempToPermTerms,
 	FieldStartDate,
 	FieldExpectedDurationMonths,
 	FieldHeadcount,
@@ -248,6 +275,42 @@ var (
 	DefaultAvgMonthlyOvertimeHours int
 	// AvgMonthlyOvertimeHoursValidator is a validator for the "avg_monthly_overtime_hours" field. It is called by the builders before save.
 	AvgMonthlyOvertimeHoursValidator func(int) error
+	// DefaultResponsibility holds the default value on creation for the "responsibility" field.
+	DefaultResponsibility string
+	// ResponsibilityValidator is a validator for the "responsibility" field. It is called by the builders before save.
+	ResponsibilityValidator func(string) error
+	// DefaultWorkingDays holds the default value on creation for the "working_days" field.
+	DefaultWorkingDays string
+	// WorkingDaysValidator is a validator for the "working_days" field. It is called by the builders before save.
+	WorkingDaysValidator func(string) error
+	// DefaultBreaks holds the default value on creation for the "breaks" field.
+	DefaultBreaks string
+	// BreaksValidator is a validator for the "breaks" field. It is called by the builders before save.
+	BreaksValidator func(string) error
+	// DefaultOvertimeTerms holds the default value on creation for the "overtime_terms" field.
+	DefaultOvertimeTerms string
+	// OvertimeTermsValidator is a validator for the "overtime_terms" field. It is called by the builders before save.
+	OvertimeTermsValidator func(string) error
+	// DefaultHolidayWork holds the default value on creation for the "holiday_work" field.
+	DefaultHolidayWork string
+	// HolidayWorkValidator is a validator for the "holiday_work" field. It is called by the builders before save.
+	HolidayWorkValidator func(string) error
+	// DefaultSafetyHealth holds the default value on creation for the "safety_health" field.
+	DefaultSafetyHealth string
+	// SafetyHealthValidator is a validator for the "safety_health" field. It is called by the builders before save.
+	SafetyHealthValidator func(string) error
+	// DefaultWelfare holds the default value on creation for the "welfare" field.
+	DefaultWelfare string
+	// WelfareValidator is a validator for the "welfare" field. It is called by the builders before save.
+	WelfareValidator func(string) error
+	// DefaultEarlyTerminationMeasures holds the default value on creation for the "early_termination_measures" field.
+	DefaultEarlyTerminationMeasures string
+	// EarlyTerminationMeasuresValidator is a validator for the "early_termination_measures" field. It is called by the builders before save.
+	EarlyTerminationMeasuresValidator func(string) error
+	// DefaultTempToPermTerms holds the default value on creation for the "temp_to_perm_terms" field.
+	DefaultTempToPermTerms string
+	// TempToPermTermsValidator is a validator for the "temp_to_perm_terms" field. It is called by the builders before save.
+	TempToPermTermsValidator func(string) error
 	// ExpectedDurationMonthsValidator is a validator for the "expected_duration_months" field. It is called by the builders before save.
 	ExpectedDurationMonthsValidator func(int) error
 	// DefaultHeadcount holds the default value on creation for the "headcount" field.
@@ -461,6 +524,51 @@ func ByWorkingHours(opts ...sql.OrderTermOption) OrderOption {
 // ByAvgMonthlyOvertimeHours orders the results by the avg_monthly_overtime_hours field.
 func ByAvgMonthlyOvertimeHours(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAvgMonthlyOvertimeHours, opts...).ToFunc()
+}
+
+// ByResponsibility orders the results by the responsibility field.
+func ByResponsibility(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldResponsibility, opts...).ToFunc()
+}
+
+// ByWorkingDays orders the results by the working_days field.
+func ByWorkingDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWorkingDays, opts...).ToFunc()
+}
+
+// ByBreaks orders the results by the breaks field.
+func ByBreaks(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBreaks, opts...).ToFunc()
+}
+
+// ByOvertimeTerms orders the results by the overtime_terms field.
+func ByOvertimeTerms(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOvertimeTerms, opts...).ToFunc()
+}
+
+// ByHolidayWork orders the results by the holiday_work field.
+func ByHolidayWork(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHolidayWork, opts...).ToFunc()
+}
+
+// BySafetyHealth orders the results by the safety_health field.
+func BySafetyHealth(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSafetyHealth, opts...).ToFunc()
+}
+
+// ByWelfare orders the results by the welfare field.
+func ByWelfare(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWelfare, opts...).ToFunc()
+}
+
+// ByEarlyTerminationMeasures orders the results by the early_termination_measures field.
+func ByEarlyTerminationMeasures(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEarlyTerminationMeasures, opts...).ToFunc()
+}
+
+// ByTempToPermTerms orders the results by the temp_to_perm_terms field.
+func ByTempToPermTerms(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTempToPermTerms, opts...).ToFunc()
 }
 
 // ByStartDate orders the results by the start_date field.

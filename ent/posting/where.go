@@ -140,6 +140,51 @@ func AvgMonthlyOvertimeHours(v int) predicate.Posting {
 	return predicate.Posting(sql.FieldEQ(FieldAvgMonthlyOvertimeHours, v))
 }
 
+// Responsibility applies equality check predicate on the "responsibility" field. It's identical to ResponsibilityEQ.
+func Responsibility(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldResponsibility, v))
+}
+
+// WorkingDays applies equality check predicate on the "working_days" field. It's identical to WorkingDaysEQ.
+func WorkingDays(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldWorkingDays, v))
+}
+
+// Breaks applies equality check predicate on the "breaks" field. It's identical to BreaksEQ.
+func Breaks(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldBreaks, v))
+}
+
+// OvertimeTerms applies equality check predicate on the "overtime_terms" field. It's identical to OvertimeTermsEQ.
+func OvertimeTerms(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldOvertimeTerms, v))
+}
+
+// HolidayWork applies equality check predicate on the "holiday_work" field. It's identical to HolidayWorkEQ.
+func HolidayWork(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldHolidayWork, v))
+}
+
+// SafetyHealth applies equality check predicate on the "safety_health" field. It's identical to SafetyHealthEQ.
+func SafetyHealth(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldSafetyHealth, v))
+}
+
+// Welfare applies equality check predicate on the "welfare" field. It's identical to WelfareEQ.
+func Welfare(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldWelfare, v))
+}
+
+// EarlyTerminationMeasures applies equality check predicate on the "early_termination_measures" field. It's identical to EarlyTerminationMeasuresEQ.
+func EarlyTerminationMeasures(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldEarlyTerminationMeasures, v))
+}
+
+// TempToPermTerms applies equality check predicate on the "temp_to_perm_terms" field. It's identical to TempToPermTermsEQ.
+func TempToPermTerms(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldTempToPermTerms, v))
+}
+
 // StartDate applies equality check predicate on the "start_date" field. It's identical to StartDateEQ.
 func StartDate(v time.Time) predicate.Posting {
 	return predicate.Posting(sql.FieldEQ(FieldStartDate, v))
@@ -1053,6 +1098,591 @@ func AvgMonthlyOvertimeHoursLT(v int) predicate.Posting {
 // AvgMonthlyOvertimeHoursLTE applies the LTE predicate on the "avg_monthly_overtime_hours" field.
 func AvgMonthlyOvertimeHoursLTE(v int) predicate.Posting {
 	return predicate.Posting(sql.FieldLTE(FieldAvgMonthlyOvertimeHours, v))
+}
+
+// ResponsibilityEQ applies the EQ predicate on the "responsibility" field.
+func ResponsibilityEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldResponsibility, v))
+}
+
+// ResponsibilityNEQ applies the NEQ predicate on the "responsibility" field.
+func ResponsibilityNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldResponsibility, v))
+}
+
+// ResponsibilityIn applies the In predicate on the "responsibility" field.
+func ResponsibilityIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldResponsibility, vs...))
+}
+
+// ResponsibilityNotIn applies the NotIn predicate on the "responsibility" field.
+func ResponsibilityNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldResponsibility, vs...))
+}
+
+// ResponsibilityGT applies the GT predicate on the "responsibility" field.
+func ResponsibilityGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldResponsibility, v))
+}
+
+// ResponsibilityGTE applies the GTE predicate on the "responsibility" field.
+func ResponsibilityGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldResponsibility, v))
+}
+
+// ResponsibilityLT applies the LT predicate on the "responsibility" field.
+func ResponsibilityLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldResponsibility, v))
+}
+
+// ResponsibilityLTE applies the LTE predicate on the "responsibility" field.
+func ResponsibilityLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldResponsibility, v))
+}
+
+// ResponsibilityContains applies the Contains predicate on the "responsibility" field.
+func ResponsibilityContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldResponsibility, v))
+}
+
+// ResponsibilityHasPrefix applies the HasPrefix predicate on the "responsibility" field.
+func ResponsibilityHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldResponsibility, v))
+}
+
+// ResponsibilityHasSuffix applies the HasSuffix predicate on the "responsibility" field.
+func ResponsibilityHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldResponsibility, v))
+}
+
+// ResponsibilityEqualFold applies the EqualFold predicate on the "responsibility" field.
+func ResponsibilityEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldResponsibility, v))
+}
+
+// ResponsibilityContainsFold applies the ContainsFold predicate on the "responsibility" field.
+func ResponsibilityContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldResponsibility, v))
+}
+
+// WorkingDaysEQ applies the EQ predicate on the "working_days" field.
+func WorkingDaysEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldWorkingDays, v))
+}
+
+// WorkingDaysNEQ applies the NEQ predicate on the "working_days" field.
+func WorkingDaysNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldWorkingDays, v))
+}
+
+// WorkingDaysIn applies the In predicate on the "working_days" field.
+func WorkingDaysIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldWorkingDays, vs...))
+}
+
+// WorkingDaysNotIn applies the NotIn predicate on the "working_days" field.
+func WorkingDaysNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldWorkingDays, vs...))
+}
+
+// WorkingDaysGT applies the GT predicate on the "working_days" field.
+func WorkingDaysGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldWorkingDays, v))
+}
+
+// WorkingDaysGTE applies the GTE predicate on the "working_days" field.
+func WorkingDaysGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldWorkingDays, v))
+}
+
+// WorkingDaysLT applies the LT predicate on the "working_days" field.
+func WorkingDaysLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldWorkingDays, v))
+}
+
+// WorkingDaysLTE applies the LTE predicate on the "working_days" field.
+func WorkingDaysLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldWorkingDays, v))
+}
+
+// WorkingDaysContains applies the Contains predicate on the "working_days" field.
+func WorkingDaysContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldWorkingDays, v))
+}
+
+// WorkingDaysHasPrefix applies the HasPrefix predicate on the "working_days" field.
+func WorkingDaysHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldWorkingDays, v))
+}
+
+// WorkingDaysHasSuffix applies the HasSuffix predicate on the "working_days" field.
+func WorkingDaysHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldWorkingDays, v))
+}
+
+// WorkingDaysEqualFold applies the EqualFold predicate on the "working_days" field.
+func WorkingDaysEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldWorkingDays, v))
+}
+
+// WorkingDaysContainsFold applies the ContainsFold predicate on the "working_days" field.
+func WorkingDaysContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldWorkingDays, v))
+}
+
+// BreaksEQ applies the EQ predicate on the "breaks" field.
+func BreaksEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldBreaks, v))
+}
+
+// BreaksNEQ applies the NEQ predicate on the "breaks" field.
+func BreaksNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldBreaks, v))
+}
+
+// BreaksIn applies the In predicate on the "breaks" field.
+func BreaksIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldBreaks, vs...))
+}
+
+// BreaksNotIn applies the NotIn predicate on the "breaks" field.
+func BreaksNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldBreaks, vs...))
+}
+
+// BreaksGT applies the GT predicate on the "breaks" field.
+func BreaksGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldBreaks, v))
+}
+
+// BreaksGTE applies the GTE predicate on the "breaks" field.
+func BreaksGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldBreaks, v))
+}
+
+// BreaksLT applies the LT predicate on the "breaks" field.
+func BreaksLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldBreaks, v))
+}
+
+// BreaksLTE applies the LTE predicate on the "breaks" field.
+func BreaksLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldBreaks, v))
+}
+
+// BreaksContains applies the Contains predicate on the "breaks" field.
+func BreaksContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldBreaks, v))
+}
+
+// BreaksHasPrefix applies the HasPrefix predicate on the "breaks" field.
+func BreaksHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldBreaks, v))
+}
+
+// BreaksHasSuffix applies the HasSuffix predicate on the "breaks" field.
+func BreaksHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldBreaks, v))
+}
+
+// BreaksEqualFold applies the EqualFold predicate on the "breaks" field.
+func BreaksEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldBreaks, v))
+}
+
+// BreaksContainsFold applies the ContainsFold predicate on the "breaks" field.
+func BreaksContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldBreaks, v))
+}
+
+// OvertimeTermsEQ applies the EQ predicate on the "overtime_terms" field.
+func OvertimeTermsEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsNEQ applies the NEQ predicate on the "overtime_terms" field.
+func OvertimeTermsNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsIn applies the In predicate on the "overtime_terms" field.
+func OvertimeTermsIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldOvertimeTerms, vs...))
+}
+
+// OvertimeTermsNotIn applies the NotIn predicate on the "overtime_terms" field.
+func OvertimeTermsNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldOvertimeTerms, vs...))
+}
+
+// OvertimeTermsGT applies the GT predicate on the "overtime_terms" field.
+func OvertimeTermsGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsGTE applies the GTE predicate on the "overtime_terms" field.
+func OvertimeTermsGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsLT applies the LT predicate on the "overtime_terms" field.
+func OvertimeTermsLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsLTE applies the LTE predicate on the "overtime_terms" field.
+func OvertimeTermsLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsContains applies the Contains predicate on the "overtime_terms" field.
+func OvertimeTermsContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsHasPrefix applies the HasPrefix predicate on the "overtime_terms" field.
+func OvertimeTermsHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsHasSuffix applies the HasSuffix predicate on the "overtime_terms" field.
+func OvertimeTermsHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsEqualFold applies the EqualFold predicate on the "overtime_terms" field.
+func OvertimeTermsEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldOvertimeTerms, v))
+}
+
+// OvertimeTermsContainsFold applies the ContainsFold predicate on the "overtime_terms" field.
+func OvertimeTermsContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldOvertimeTerms, v))
+}
+
+// HolidayWorkEQ applies the EQ predicate on the "holiday_work" field.
+func HolidayWorkEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldHolidayWork, v))
+}
+
+// HolidayWorkNEQ applies the NEQ predicate on the "holiday_work" field.
+func HolidayWorkNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldHolidayWork, v))
+}
+
+// HolidayWorkIn applies the In predicate on the "holiday_work" field.
+func HolidayWorkIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldHolidayWork, vs...))
+}
+
+// HolidayWorkNotIn applies the NotIn predicate on the "holiday_work" field.
+func HolidayWorkNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldHolidayWork, vs...))
+}
+
+// HolidayWorkGT applies the GT predicate on the "holiday_work" field.
+func HolidayWorkGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldHolidayWork, v))
+}
+
+// HolidayWorkGTE applies the GTE predicate on the "holiday_work" field.
+func HolidayWorkGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldHolidayWork, v))
+}
+
+// HolidayWorkLT applies the LT predicate on the "holiday_work" field.
+func HolidayWorkLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldHolidayWork, v))
+}
+
+// HolidayWorkLTE applies the LTE predicate on the "holiday_work" field.
+func HolidayWorkLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldHolidayWork, v))
+}
+
+// HolidayWorkContains applies the Contains predicate on the "holiday_work" field.
+func HolidayWorkContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldHolidayWork, v))
+}
+
+// HolidayWorkHasPrefix applies the HasPrefix predicate on the "holiday_work" field.
+func HolidayWorkHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldHolidayWork, v))
+}
+
+// HolidayWorkHasSuffix applies the HasSuffix predicate on the "holiday_work" field.
+func HolidayWorkHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldHolidayWork, v))
+}
+
+// HolidayWorkEqualFold applies the EqualFold predicate on the "holiday_work" field.
+func HolidayWorkEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldHolidayWork, v))
+}
+
+// HolidayWorkContainsFold applies the ContainsFold predicate on the "holiday_work" field.
+func HolidayWorkContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldHolidayWork, v))
+}
+
+// SafetyHealthEQ applies the EQ predicate on the "safety_health" field.
+func SafetyHealthEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldSafetyHealth, v))
+}
+
+// SafetyHealthNEQ applies the NEQ predicate on the "safety_health" field.
+func SafetyHealthNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldSafetyHealth, v))
+}
+
+// SafetyHealthIn applies the In predicate on the "safety_health" field.
+func SafetyHealthIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldSafetyHealth, vs...))
+}
+
+// SafetyHealthNotIn applies the NotIn predicate on the "safety_health" field.
+func SafetyHealthNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldSafetyHealth, vs...))
+}
+
+// SafetyHealthGT applies the GT predicate on the "safety_health" field.
+func SafetyHealthGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldSafetyHealth, v))
+}
+
+// SafetyHealthGTE applies the GTE predicate on the "safety_health" field.
+func SafetyHealthGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldSafetyHealth, v))
+}
+
+// SafetyHealthLT applies the LT predicate on the "safety_health" field.
+func SafetyHealthLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldSafetyHealth, v))
+}
+
+// SafetyHealthLTE applies the LTE predicate on the "safety_health" field.
+func SafetyHealthLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldSafetyHealth, v))
+}
+
+// SafetyHealthContains applies the Contains predicate on the "safety_health" field.
+func SafetyHealthContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldSafetyHealth, v))
+}
+
+// SafetyHealthHasPrefix applies the HasPrefix predicate on the "safety_health" field.
+func SafetyHealthHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldSafetyHealth, v))
+}
+
+// SafetyHealthHasSuffix applies the HasSuffix predicate on the "safety_health" field.
+func SafetyHealthHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldSafetyHealth, v))
+}
+
+// SafetyHealthEqualFold applies the EqualFold predicate on the "safety_health" field.
+func SafetyHealthEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldSafetyHealth, v))
+}
+
+// SafetyHealthContainsFold applies the ContainsFold predicate on the "safety_health" field.
+func SafetyHealthContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldSafetyHealth, v))
+}
+
+// WelfareEQ applies the EQ predicate on the "welfare" field.
+func WelfareEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldWelfare, v))
+}
+
+// WelfareNEQ applies the NEQ predicate on the "welfare" field.
+func WelfareNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldWelfare, v))
+}
+
+// WelfareIn applies the In predicate on the "welfare" field.
+func WelfareIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldWelfare, vs...))
+}
+
+// WelfareNotIn applies the NotIn predicate on the "welfare" field.
+func WelfareNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldWelfare, vs...))
+}
+
+// WelfareGT applies the GT predicate on the "welfare" field.
+func WelfareGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldWelfare, v))
+}
+
+// WelfareGTE applies the GTE predicate on the "welfare" field.
+func WelfareGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldWelfare, v))
+}
+
+// WelfareLT applies the LT predicate on the "welfare" field.
+func WelfareLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldWelfare, v))
+}
+
+// WelfareLTE applies the LTE predicate on the "welfare" field.
+func WelfareLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldWelfare, v))
+}
+
+// WelfareContains applies the Contains predicate on the "welfare" field.
+func WelfareContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldWelfare, v))
+}
+
+// WelfareHasPrefix applies the HasPrefix predicate on the "welfare" field.
+func WelfareHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldWelfare, v))
+}
+
+// WelfareHasSuffix applies the HasSuffix predicate on the "welfare" field.
+func WelfareHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldWelfare, v))
+}
+
+// WelfareEqualFold applies the EqualFold predicate on the "welfare" field.
+func WelfareEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldWelfare, v))
+}
+
+// WelfareContainsFold applies the ContainsFold predicate on the "welfare" field.
+func WelfareContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldWelfare, v))
+}
+
+// EarlyTerminationMeasuresEQ applies the EQ predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresNEQ applies the NEQ predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresIn applies the In predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldEarlyTerminationMeasures, vs...))
+}
+
+// EarlyTerminationMeasuresNotIn applies the NotIn predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldEarlyTerminationMeasures, vs...))
+}
+
+// EarlyTerminationMeasuresGT applies the GT predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresGTE applies the GTE predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresLT applies the LT predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresLTE applies the LTE predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresContains applies the Contains predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresHasPrefix applies the HasPrefix predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresHasSuffix applies the HasSuffix predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresEqualFold applies the EqualFold predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldEarlyTerminationMeasures, v))
+}
+
+// EarlyTerminationMeasuresContainsFold applies the ContainsFold predicate on the "early_termination_measures" field.
+func EarlyTerminationMeasuresContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldEarlyTerminationMeasures, v))
+}
+
+// TempToPermTermsEQ applies the EQ predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEQ(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsNEQ applies the NEQ predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsNEQ(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldNEQ(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsIn applies the In predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldIn(FieldTempToPermTerms, vs...))
+}
+
+// TempToPermTermsNotIn applies the NotIn predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsNotIn(vs ...string) predicate.Posting {
+	return predicate.Posting(sql.FieldNotIn(FieldTempToPermTerms, vs...))
+}
+
+// TempToPermTermsGT applies the GT predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsGT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGT(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsGTE applies the GTE predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsGTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldGTE(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsLT applies the LT predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsLT(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLT(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsLTE applies the LTE predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsLTE(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldLTE(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsContains applies the Contains predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsContains(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContains(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsHasPrefix applies the HasPrefix predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsHasPrefix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasPrefix(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsHasSuffix applies the HasSuffix predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsHasSuffix(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldHasSuffix(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsEqualFold applies the EqualFold predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsEqualFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldEqualFold(FieldTempToPermTerms, v))
+}
+
+// TempToPermTermsContainsFold applies the ContainsFold predicate on the "temp_to_perm_terms" field.
+func TempToPermTermsContainsFold(v string) predicate.Posting {
+	return predicate.Posting(sql.FieldContainsFold(FieldTempToPermTerms, v))
 }
 
 // StartDateEQ applies the EQ predicate on the "start_date" field.

@@ -45,6 +45,9 @@ type ContactLog func(*sql.Selector)
 // Coordinator is the predicate function for coordinator builders.
 type Coordinator func(*sql.Selector)
 
+// DispatchContact is the predicate function for dispatchcontact builders.
+type DispatchContact func(*sql.Selector)
+
 // GeneralWage is the predicate function for generalwage builders.
 type GeneralWage func(*sql.Selector)
 
@@ -56,6 +59,9 @@ type Inquiry func(*sql.Selector)
 
 // InquiryMessage is the predicate function for inquirymessage builders.
 type InquiryMessage func(*sql.Selector)
+
+// LedgerLog is the predicate function for ledgerlog builders.
+type LedgerLog func(*sql.Selector)
 
 // MinimumWage is the predicate function for minimumwage builders.
 type MinimumWage func(*sql.Selector)

@@ -423,6 +423,30 @@ func (f CoordinatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CoordinatorMutation", m)
 }
 
+// The DispatchContactQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DispatchContactQueryRuleFunc func(context.Context, *ent.DispatchContactQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DispatchContactQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DispatchContactQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DispatchContactQuery", q)
+}
+
+// The DispatchContactMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DispatchContactMutationRuleFunc func(context.Context, *ent.DispatchContactMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DispatchContactMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DispatchContactMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DispatchContactMutation", m)
+}
+
 // The GeneralWageQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type GeneralWageQueryRuleFunc func(context.Context, *ent.GeneralWageQuery) error
@@ -517,6 +541,30 @@ func (f InquiryMessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InquiryMessageMutation", m)
+}
+
+// The LedgerLogQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LedgerLogQueryRuleFunc func(context.Context, *ent.LedgerLogQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LedgerLogQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LedgerLogQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LedgerLogQuery", q)
+}
+
+// The LedgerLogMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LedgerLogMutationRuleFunc func(context.Context, *ent.LedgerLogMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LedgerLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LedgerLogMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LedgerLogMutation", m)
 }
 
 // The MinimumWageQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -868,6 +916,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CoordinatorQuery:
 		return q.Filter(), nil
+	case *ent.DispatchContactQuery:
+		return q.Filter(), nil
 	case *ent.GeneralWageQuery:
 		return q.Filter(), nil
 	case *ent.ImportJobQuery:
@@ -875,6 +925,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.InquiryQuery:
 		return q.Filter(), nil
 	case *ent.InquiryMessageQuery:
+		return q.Filter(), nil
+	case *ent.LedgerLogQuery:
 		return q.Filter(), nil
 	case *ent.MinimumWageQuery:
 		return q.Filter(), nil
@@ -933,6 +985,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CoordinatorMutation:
 		return m.Filter(), nil
+	case *ent.DispatchContactMutation:
+		return m.Filter(), nil
 	case *ent.GeneralWageMutation:
 		return m.Filter(), nil
 	case *ent.ImportJobMutation:
@@ -940,6 +994,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.InquiryMutation:
 		return m.Filter(), nil
 	case *ent.InquiryMessageMutation:
+		return m.Filter(), nil
+	case *ent.LedgerLogMutation:
 		return m.Filter(), nil
 	case *ent.MinimumWageMutation:
 		return m.Filter(), nil

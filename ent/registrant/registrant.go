@@ -58,6 +58,14 @@ const (
 	FieldEmployment = "employment"
 	// FieldAgreementCovered holds the string denoting the agreement_covered field in the database.
 	FieldAgreementCovered = "agreement_covered"
+	// FieldHealthInsuranceEnrolled holds the string denoting the health_insurance_enrolled field in the database.
+	FieldHealthInsuranceEnrolled = "health_insurance_enrolled"
+	// FieldPensionInsuranceEnrolled holds the string denoting the pension_insurance_enrolled field in the database.
+	FieldPensionInsuranceEnrolled = "pension_insurance_enrolled"
+	// FieldEmploymentInsuranceEnrolled holds the string denoting the employment_insurance_enrolled field in the database.
+	FieldEmploymentInsuranceEnrolled = "employment_insurance_enrolled"
+	// FieldInsuranceNotEnrolledReason holds the string denoting the insurance_not_enrolled_reason field in the database.
+	FieldInsuranceNotEnrolledReason = "insurance_not_enrolled_reason"
 	// FieldRegisteredAt holds the string denoting the registered_at field in the database.
 	FieldRegisteredAt = "registered_at"
 	// FieldContactPressureFlaggedAt holds the string denoting the contact_pressure_flagged_at field in the database.
@@ -94,6 +102,8 @@ const (
 	EdgeContactLogs = "contact_logs"
 	// EdgeConsents holds the string denoting the consents edge name in mutations.
 	EdgeConsents = "consents"
+	// EdgeLedgerLogs holds the string denoting the ledger_logs edge name in mutations.
+	EdgeLedgerLogs = "ledger_logs"
 	// Table holds the table name of the registrant in the database.
 	Table = "registrants"
 	// AgencyTable is the table that holds the agency relation/edge.
@@ -159,6 +169,13 @@ const (
 	ConsentsInverseTable = "consents"
 	// ConsentsColumn is the table column denoting the consents relation/edge.
 	ConsentsColumn = "registrant_id"
+	// LedgerLogsTable is the table that holds the ledger_logs relation/edge.
+	LedgerLogsTable = "ledger_logs"
+	// LedgerLogsInverseTable is the table name for the LedgerLog entity.
+	// It exists in this package in order to avoid circular dependency with the "ledgerlog" package.
+	LedgerLogsInverseTable = "ledger_logs"
+	// LedgerLogsColumn is the table column denoting the ledger_logs relation/edge.
+	LedgerLogsColumn = "registrant_id"
 )
 
 // Columns holds all SQL columns for registrant fields.
@@ -184,6 +201,10 @@ var Columns = []string{
 	FieldAvailableFrom,
 	FieldEmployment,
 	FieldAgreementCovered,
+	FieldHealthInsuranceEnrolled,
+	FieldPensionInsuranceEnrolled,
+	FieldEmploymentInsuranceEnrolled,
+	FieldInsuranceNotEnrolledReason,
 	FieldRegisteredAt,
 	FieldContactPressureFlaggedAt,
 	FieldDaytimeStudent,
@@ -257,6 +278,8 @@ var (
 	DefaultDesiredJobCategories []string
 	// DesiredJobCategoriesValidator is a validator for the "desired_job_categories" field. It is called by the builders before save.
 	DesiredJobCategoriesValidator func([]string) error
+	// InsuranceNotEnrolledReasonValidator is a validator for the "insurance_not_enrolled_reason" field. It is called by the builders before save.
+	InsuranceNotEnrolledReasonValidator func(string) error
 	// DefaultRegisteredAt holds the default value on creation for the "registered_at" field.
 	DefaultRegisteredAt func() time.Time
 	// DefaultDaytimeStudent holds the default value on creation for the "daytime_student" field.
@@ -423,6 +446,26 @@ func ByAgreementCovered(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAgreementCovered, opts...).ToFunc()
 }
 
+// ByHealthInsuranceEnrolled orders the results by the health_insurance_enrolled field.
+func ByHealthInsuranceEnrolled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHealthInsuranceEnrolled, opts...).ToFunc()
+}
+
+// ByPensionInsuranceEnrolled orders the results by the pension_insurance_enrolled field.
+func ByPensionInsuranceEnrolled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPensionInsuranceEnrolled, opts...).ToFunc()
+}
+
+// ByEmploymentInsuranceEnrolled orders the results by the employment_insurance_enrolled field.
+func ByEmploymentInsuranceEnrolled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmploymentInsuranceEnrolled, opts...).ToFunc()
+}
+
+// ByInsuranceNotEnrolledReason orders the results by the insurance_not_enrolled_reason field.
+func ByInsuranceNotEnrolledReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInsuranceNotEnrolledReason, opts...).ToFunc()
+}
+
 // ByRegisteredAt orders the results by the registered_at field.
 func ByRegisteredAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegisteredAt, opts...).ToFunc()
@@ -579,6 +622,20 @@ func ByConsents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newConsentsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByLedgerLogsCount orders the results by ledger_logs count.
+func ByLedgerLogsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLedgerLogsStep(), opts...)
+	}
+}
+
+// ByLedgerLogs orders the results by ledger_logs terms.
+func ByLedgerLogs(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLedgerLogsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAgencyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -640,6 +697,13 @@ func newConsentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ConsentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ConsentsTable, ConsentsColumn),
+	)
+}
+func newLedgerLogsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LedgerLogsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LedgerLogsTable, LedgerLogsColumn),
 	)
 }
 

@@ -145,6 +145,26 @@ func AgreementCovered(v bool) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldAgreementCovered, v))
 }
 
+// HealthInsuranceEnrolled applies equality check predicate on the "health_insurance_enrolled" field. It's identical to HealthInsuranceEnrolledEQ.
+func HealthInsuranceEnrolled(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldHealthInsuranceEnrolled, v))
+}
+
+// PensionInsuranceEnrolled applies equality check predicate on the "pension_insurance_enrolled" field. It's identical to PensionInsuranceEnrolledEQ.
+func PensionInsuranceEnrolled(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldPensionInsuranceEnrolled, v))
+}
+
+// EmploymentInsuranceEnrolled applies equality check predicate on the "employment_insurance_enrolled" field. It's identical to EmploymentInsuranceEnrolledEQ.
+func EmploymentInsuranceEnrolled(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldEmploymentInsuranceEnrolled, v))
+}
+
+// InsuranceNotEnrolledReason applies equality check predicate on the "insurance_not_enrolled_reason" field. It's identical to InsuranceNotEnrolledReasonEQ.
+func InsuranceNotEnrolledReason(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldInsuranceNotEnrolledReason, v))
+}
+
 // RegisteredAt applies equality check predicate on the "registered_at" field. It's identical to RegisteredAtEQ.
 func RegisteredAt(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldRegisteredAt, v))
@@ -1120,6 +1140,141 @@ func AgreementCoveredNotNil() predicate.Registrant {
 	return predicate.Registrant(sql.FieldNotNull(FieldAgreementCovered))
 }
 
+// HealthInsuranceEnrolledEQ applies the EQ predicate on the "health_insurance_enrolled" field.
+func HealthInsuranceEnrolledEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldHealthInsuranceEnrolled, v))
+}
+
+// HealthInsuranceEnrolledNEQ applies the NEQ predicate on the "health_insurance_enrolled" field.
+func HealthInsuranceEnrolledNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldHealthInsuranceEnrolled, v))
+}
+
+// HealthInsuranceEnrolledIsNil applies the IsNil predicate on the "health_insurance_enrolled" field.
+func HealthInsuranceEnrolledIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldHealthInsuranceEnrolled))
+}
+
+// HealthInsuranceEnrolledNotNil applies the NotNil predicate on the "health_insurance_enrolled" field.
+func HealthInsuranceEnrolledNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldHealthInsuranceEnrolled))
+}
+
+// PensionInsuranceEnrolledEQ applies the EQ predicate on the "pension_insurance_enrolled" field.
+func PensionInsuranceEnrolledEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldPensionInsuranceEnrolled, v))
+}
+
+// PensionInsuranceEnrolledNEQ applies the NEQ predicate on the "pension_insurance_enrolled" field.
+func PensionInsuranceEnrolledNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldPensionInsuranceEnrolled, v))
+}
+
+// PensionInsuranceEnrolledIsNil applies the IsNil predicate on the "pension_insurance_enrolled" field.
+func PensionInsuranceEnrolledIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldPensionInsuranceEnrolled))
+}
+
+// PensionInsuranceEnrolledNotNil applies the NotNil predicate on the "pension_insurance_enrolled" field.
+func PensionInsuranceEnrolledNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldPensionInsuranceEnrolled))
+}
+
+// EmploymentInsuranceEnrolledEQ applies the EQ predicate on the "employment_insurance_enrolled" field.
+func EmploymentInsuranceEnrolledEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldEmploymentInsuranceEnrolled, v))
+}
+
+// EmploymentInsuranceEnrolledNEQ applies the NEQ predicate on the "employment_insurance_enrolled" field.
+func EmploymentInsuranceEnrolledNEQ(v bool) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldEmploymentInsuranceEnrolled, v))
+}
+
+// EmploymentInsuranceEnrolledIsNil applies the IsNil predicate on the "employment_insurance_enrolled" field.
+func EmploymentInsuranceEnrolledIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldEmploymentInsuranceEnrolled))
+}
+
+// EmploymentInsuranceEnrolledNotNil applies the NotNil predicate on the "employment_insurance_enrolled" field.
+func EmploymentInsuranceEnrolledNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldEmploymentInsuranceEnrolled))
+}
+
+// InsuranceNotEnrolledReasonEQ applies the EQ predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonEQ(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEQ(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonNEQ applies the NEQ predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonNEQ(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNEQ(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonIn applies the In predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonIn(vs ...string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldIn(FieldInsuranceNotEnrolledReason, vs...))
+}
+
+// InsuranceNotEnrolledReasonNotIn applies the NotIn predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonNotIn(vs ...string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotIn(FieldInsuranceNotEnrolledReason, vs...))
+}
+
+// InsuranceNotEnrolledReasonGT applies the GT predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonGT(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGT(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonGTE applies the GTE predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonGTE(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldGTE(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonLT applies the LT predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonLT(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLT(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonLTE applies the LTE predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonLTE(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldLTE(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonContains applies the Contains predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonContains(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldContains(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonHasPrefix applies the HasPrefix predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonHasPrefix(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldHasPrefix(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonHasSuffix applies the HasSuffix predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonHasSuffix(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldHasSuffix(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonIsNil applies the IsNil predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonIsNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldIsNull(FieldInsuranceNotEnrolledReason))
+}
+
+// InsuranceNotEnrolledReasonNotNil applies the NotNil predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonNotNil() predicate.Registrant {
+	return predicate.Registrant(sql.FieldNotNull(FieldInsuranceNotEnrolledReason))
+}
+
+// InsuranceNotEnrolledReasonEqualFold applies the EqualFold predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonEqualFold(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldEqualFold(FieldInsuranceNotEnrolledReason, v))
+}
+
+// InsuranceNotEnrolledReasonContainsFold applies the ContainsFold predicate on the "insurance_not_enrolled_reason" field.
+func InsuranceNotEnrolledReasonContainsFold(v string) predicate.Registrant {
+	return predicate.Registrant(sql.FieldContainsFold(FieldInsuranceNotEnrolledReason, v))
+}
+
 // RegisteredAtEQ applies the EQ predicate on the "registered_at" field.
 func RegisteredAtEQ(v time.Time) predicate.Registrant {
 	return predicate.Registrant(sql.FieldEQ(FieldRegisteredAt, v))
@@ -1644,6 +1799,29 @@ func HasConsents() predicate.Registrant {
 func HasConsentsWith(preds ...predicate.Consent) predicate.Registrant {
 	return predicate.Registrant(func(s *sql.Selector) {
 		step := newConsentsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLedgerLogs applies the HasEdge predicate on the "ledger_logs" edge.
+func HasLedgerLogs() predicate.Registrant {
+	return predicate.Registrant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LedgerLogsTable, LedgerLogsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLedgerLogsWith applies the HasEdge predicate on the "ledger_logs" edge with a given conditions (other predicates).
+func HasLedgerLogsWith(preds ...predicate.LedgerLog) predicate.Registrant {
+	return predicate.Registrant(func(s *sql.Selector) {
+		step := newLedgerLogsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -19,10 +19,12 @@ import (
 	"github.com/example/staffcrm/ent/consent"
 	"github.com/example/staffcrm/ent/contactlog"
 	"github.com/example/staffcrm/ent/coordinator"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/generalwage"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
 	"github.com/example/staffcrm/ent/inquirymessage"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/minimumwage"
 	"github.com/example/staffcrm/ent/orgunit"
 	"github.com/example/staffcrm/ent/posting"
@@ -724,6 +726,95 @@ func init() {
 	coordinator.DefaultOpenInquiries = coordinatorDescOpenInquiries.Default.(int)
 	// coordinator.OpenInquiriesValidator is a validator for the "open_inquiries" field. It is called by the builders before save.
 	coordinator.OpenInquiriesValidator = coordinatorDescOpenInquiries.Validators[0].(func(int) error)
+	dispatchcontactMixin := schema.DispatchContact{}.Mixin()
+	dispatchcontact.Policy = privacy.NewPolicies(schema.DispatchContact{})
+	dispatchcontact.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := dispatchcontact.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	dispatchcontactMixinHooks1 := dispatchcontactMixin[1].Hooks()
+
+	dispatchcontact.Hooks[1] = dispatchcontactMixinHooks1[0]
+
+	dispatchcontact.Hooks[2] = dispatchcontactMixinHooks1[1]
+	dispatchcontactMixinFields0 := dispatchcontactMixin[0].Fields()
+	_ = dispatchcontactMixinFields0
+	dispatchcontactFields := schema.DispatchContact{}.Fields()
+	_ = dispatchcontactFields
+	// dispatchcontactDescCreatedAt is the schema descriptor for created_at field.
+	dispatchcontactDescCreatedAt := dispatchcontactMixinFields0[0].Descriptor()
+	// dispatchcontact.DefaultCreatedAt holds the default value on creation for the created_at field.
+	dispatchcontact.DefaultCreatedAt = dispatchcontactDescCreatedAt.Default.(func() time.Time)
+	// dispatchcontactDescUpdatedAt is the schema descriptor for updated_at field.
+	dispatchcontactDescUpdatedAt := dispatchcontactMixinFields0[1].Descriptor()
+	// dispatchcontact.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	dispatchcontact.DefaultUpdatedAt = dispatchcontactDescUpdatedAt.Default.(func() time.Time)
+	// dispatchcontact.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	dispatchcontact.UpdateDefaultUpdatedAt = dispatchcontactDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// dispatchcontactDescScopeKey is the schema descriptor for scope_key field.
+	dispatchcontactDescScopeKey := dispatchcontactFields[3].Descriptor()
+	// dispatchcontact.ScopeKeyValidator is a validator for the "scope_key" field. It is called by the builders before save.
+	dispatchcontact.ScopeKeyValidator = func() func(string) error {
+		validators := dispatchcontactDescScopeKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(scope_key string) error {
+			for _, fn := range fns {
+				if err := fn(scope_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// dispatchcontactDescName is the schema descriptor for name field.
+	dispatchcontactDescName := dispatchcontactFields[4].Descriptor()
+	// dispatchcontact.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	dispatchcontact.NameValidator = func() func(string) error {
+		validators := dispatchcontactDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// dispatchcontactDescDepartment is the schema descriptor for department field.
+	dispatchcontactDescDepartment := dispatchcontactFields[5].Descriptor()
+	// dispatchcontact.DefaultDepartment holds the default value on creation for the department field.
+	dispatchcontact.DefaultDepartment = dispatchcontactDescDepartment.Default.(string)
+	// dispatchcontact.DepartmentValidator is a validator for the "department" field. It is called by the builders before save.
+	dispatchcontact.DepartmentValidator = dispatchcontactDescDepartment.Validators[0].(func(string) error)
+	// dispatchcontactDescPhone is the schema descriptor for phone field.
+	dispatchcontactDescPhone := dispatchcontactFields[6].Descriptor()
+	// dispatchcontact.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	dispatchcontact.PhoneValidator = func() func(string) error {
+		validators := dispatchcontactDescPhone.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(phone string) error {
+			for _, fn := range fns {
+				if err := fn(phone); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	generalwageMixin := schema.GeneralWage{}.Mixin()
 	generalwage.Policy = privacy.NewPolicies(schema.GeneralWage{})
 	generalwage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -953,6 +1044,62 @@ func init() {
 	inquirymessageDescCreatedAt := inquirymessageFields[5].Descriptor()
 	// inquirymessage.DefaultCreatedAt holds the default value on creation for the created_at field.
 	inquirymessage.DefaultCreatedAt = inquirymessageDescCreatedAt.Default.(func() time.Time)
+	ledgerlogMixin := schema.LedgerLog{}.Mixin()
+	ledgerlog.Policy = privacy.NewPolicies(schema.LedgerLog{})
+	ledgerlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ledgerlog.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	ledgerlogMixinHooks1 := ledgerlogMixin[1].Hooks()
+	ledgerlogHooks := schema.LedgerLog{}.Hooks()
+
+	ledgerlog.Hooks[1] = ledgerlogMixinHooks1[0]
+
+	ledgerlog.Hooks[2] = ledgerlogMixinHooks1[1]
+
+	ledgerlog.Hooks[3] = ledgerlogHooks[0]
+
+	ledgerlog.Hooks[4] = ledgerlogHooks[1]
+	ledgerlogMixinFields0 := ledgerlogMixin[0].Fields()
+	_ = ledgerlogMixinFields0
+	ledgerlogFields := schema.LedgerLog{}.Fields()
+	_ = ledgerlogFields
+	// ledgerlogDescCreatedAt is the schema descriptor for created_at field.
+	ledgerlogDescCreatedAt := ledgerlogMixinFields0[0].Descriptor()
+	// ledgerlog.DefaultCreatedAt holds the default value on creation for the created_at field.
+	ledgerlog.DefaultCreatedAt = ledgerlogDescCreatedAt.Default.(func() time.Time)
+	// ledgerlogDescUpdatedAt is the schema descriptor for updated_at field.
+	ledgerlogDescUpdatedAt := ledgerlogMixinFields0[1].Descriptor()
+	// ledgerlog.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	ledgerlog.DefaultUpdatedAt = ledgerlogDescUpdatedAt.Default.(func() time.Time)
+	// ledgerlog.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	ledgerlog.UpdateDefaultUpdatedAt = ledgerlogDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// ledgerlogDescContent is the schema descriptor for content field.
+	ledgerlogDescContent := ledgerlogFields[4].Descriptor()
+	// ledgerlog.ContentValidator is a validator for the "content" field. It is called by the builders before save.
+	ledgerlog.ContentValidator = func() func(string) error {
+		validators := ledgerlogDescContent.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(content string) error {
+			for _, fn := range fns {
+				if err := fn(content); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// ledgerlogDescHandling is the schema descriptor for handling field.
+	ledgerlogDescHandling := ledgerlogFields[5].Descriptor()
+	// ledgerlog.HandlingValidator is a validator for the "handling" field. It is called by the builders before save.
+	ledgerlog.HandlingValidator = ledgerlogDescHandling.Validators[0].(func(string) error)
 	minimumwageMixin := schema.MinimumWage{}.Mixin()
 	minimumwage.Policy = privacy.NewPolicies(schema.MinimumWage{})
 	minimumwage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1183,48 +1330,102 @@ func init() {
 	posting.DefaultAvgMonthlyOvertimeHours = postingDescAvgMonthlyOvertimeHours.Default.(int)
 	// posting.AvgMonthlyOvertimeHoursValidator is a validator for the "avg_monthly_overtime_hours" field. It is called by the builders before save.
 	posting.AvgMonthlyOvertimeHoursValidator = postingDescAvgMonthlyOvertimeHours.Validators[0].(func(int) error)
+	// postingDescResponsibility is the schema descriptor for responsibility field.
+	postingDescResponsibility := postingFields[19].Descriptor()
+	// posting.DefaultResponsibility holds the default value on creation for the responsibility field.
+	posting.DefaultResponsibility = postingDescResponsibility.Default.(string)
+	// posting.ResponsibilityValidator is a validator for the "responsibility" field. It is called by the builders before save.
+	posting.ResponsibilityValidator = postingDescResponsibility.Validators[0].(func(string) error)
+	// postingDescWorkingDays is the schema descriptor for working_days field.
+	postingDescWorkingDays := postingFields[20].Descriptor()
+	// posting.DefaultWorkingDays holds the default value on creation for the working_days field.
+	posting.DefaultWorkingDays = postingDescWorkingDays.Default.(string)
+	// posting.WorkingDaysValidator is a validator for the "working_days" field. It is called by the builders before save.
+	posting.WorkingDaysValidator = postingDescWorkingDays.Validators[0].(func(string) error)
+	// postingDescBreaks is the schema descriptor for breaks field.
+	postingDescBreaks := postingFields[21].Descriptor()
+	// posting.DefaultBreaks holds the default value on creation for the breaks field.
+	posting.DefaultBreaks = postingDescBreaks.Default.(string)
+	// posting.BreaksValidator is a validator for the "breaks" field. It is called by the builders before save.
+	posting.BreaksValidator = postingDescBreaks.Validators[0].(func(string) error)
+	// postingDescOvertimeTerms is the schema descriptor for overtime_terms field.
+	postingDescOvertimeTerms := postingFields[22].Descriptor()
+	// posting.DefaultOvertimeTerms holds the default value on creation for the overtime_terms field.
+	posting.DefaultOvertimeTerms = postingDescOvertimeTerms.Default.(string)
+	// posting.OvertimeTermsValidator is a validator for the "overtime_terms" field. It is called by the builders before save.
+	posting.OvertimeTermsValidator = postingDescOvertimeTerms.Validators[0].(func(string) error)
+	// postingDescHolidayWork is the schema descriptor for holiday_work field.
+	postingDescHolidayWork := postingFields[23].Descriptor()
+	// posting.DefaultHolidayWork holds the default value on creation for the holiday_work field.
+	posting.DefaultHolidayWork = postingDescHolidayWork.Default.(string)
+	// posting.HolidayWorkValidator is a validator for the "holiday_work" field. It is called by the builders before save.
+	posting.HolidayWorkValidator = postingDescHolidayWork.Validators[0].(func(string) error)
+	// postingDescSafetyHealth is the schema descriptor for safety_health field.
+	postingDescSafetyHealth := postingFields[24].Descriptor()
+	// posting.DefaultSafetyHealth holds the default value on creation for the safety_health field.
+	posting.DefaultSafetyHealth = postingDescSafetyHealth.Default.(string)
+	// posting.SafetyHealthValidator is a validator for the "safety_health" field. It is called by the builders before save.
+	posting.SafetyHealthValidator = postingDescSafetyHealth.Validators[0].(func(string) error)
+	// postingDescWelfare is the schema descriptor for welfare field.
+	postingDescWelfare := postingFields[25].Descriptor()
+	// posting.DefaultWelfare holds the default value on creation for the welfare field.
+	posting.DefaultWelfare = postingDescWelfare.Default.(string)
+	// posting.WelfareValidator is a validator for the "welfare" field. It is called by the builders before save.
+	posting.WelfareValidator = postingDescWelfare.Validators[0].(func(string) error)
+	// postingDescEarlyTerminationMeasures is the schema descriptor for early_termination_measures field.
+	postingDescEarlyTerminationMeasures := postingFields[26].Descriptor()
+	// posting.DefaultEarlyTerminationMeasures holds the default value on creation for the early_termination_measures field.
+	posting.DefaultEarlyTerminationMeasures = postingDescEarlyTerminationMeasures.Default.(string)
+	// posting.EarlyTerminationMeasuresValidator is a validator for the "early_termination_measures" field. It is called by the builders before save.
+	posting.EarlyTerminationMeasuresValidator = postingDescEarlyTerminationMeasures.Validators[0].(func(string) error)
+	// postingDescTempToPermTerms is the schema descriptor for temp_to_perm_terms field.
+	postingDescTempToPermTerms := postingFields[27].Descriptor()
+	// posting.DefaultTempToPermTerms holds the default value on creation for the temp_to_perm_terms field.
+	posting.DefaultTempToPermTerms = postingDescTempToPermTerms.Default.(string)
+	// posting.TempToPermTermsValidator is a validator for the "temp_to_perm_terms" field. It is called by the builders before save.
+	posting.TempToPermTermsValidator = postingDescTempToPermTerms.Validators[0].(func(string) error)
 	// postingDescExpectedDurationMonths is the schema descriptor for expected_duration_months field.
-	postingDescExpectedDurationMonths := postingFields[20].Descriptor()
+	postingDescExpectedDurationMonths := postingFields[29].Descriptor()
 	// posting.ExpectedDurationMonthsValidator is a validator for the "expected_duration_months" field. It is called by the builders before save.
 	posting.ExpectedDurationMonthsValidator = postingDescExpectedDurationMonths.Validators[0].(func(int) error)
 	// postingDescHeadcount is the schema descriptor for headcount field.
-	postingDescHeadcount := postingFields[21].Descriptor()
+	postingDescHeadcount := postingFields[30].Descriptor()
 	// posting.DefaultHeadcount holds the default value on creation for the headcount field.
 	posting.DefaultHeadcount = postingDescHeadcount.Default.(int)
 	// posting.HeadcountValidator is a validator for the "headcount" field. It is called by the builders before save.
 	posting.HeadcountValidator = postingDescHeadcount.Validators[0].(func(int) error)
 	// postingDescDisclosesClient is the schema descriptor for discloses_client field.
-	postingDescDisclosesClient := postingFields[22].Descriptor()
+	postingDescDisclosesClient := postingFields[31].Descriptor()
 	// posting.DefaultDisclosesClient holds the default value on creation for the discloses_client field.
 	posting.DefaultDisclosesClient = postingDescDisclosesClient.Default.(bool)
 	// postingDescRepostCount is the schema descriptor for repost_count field.
-	postingDescRepostCount := postingFields[23].Descriptor()
+	postingDescRepostCount := postingFields[32].Descriptor()
 	// posting.DefaultRepostCount holds the default value on creation for the repost_count field.
 	posting.DefaultRepostCount = postingDescRepostCount.Default.(int)
 	// posting.RepostCountValidator is a validator for the "repost_count" field. It is called by the builders before save.
 	posting.RepostCountValidator = postingDescRepostCount.Validators[0].(func(int) error)
 	// postingDescDepartmentDetails is the schema descriptor for department_details field.
-	postingDescDepartmentDetails := postingFields[24].Descriptor()
+	postingDescDepartmentDetails := postingFields[33].Descriptor()
 	// posting.DepartmentDetailsValidator is a validator for the "department_details" field. It is called by the builders before save.
 	posting.DepartmentDetailsValidator = postingDescDepartmentDetails.Validators[0].(func(string) error)
 	// postingDescHiringReason is the schema descriptor for hiring_reason field.
-	postingDescHiringReason := postingFields[25].Descriptor()
+	postingDescHiringReason := postingFields[34].Descriptor()
 	// posting.HiringReasonValidator is a validator for the "hiring_reason" field. It is called by the builders before save.
 	posting.HiringReasonValidator = postingDescHiringReason.Validators[0].(func(string) error)
 	// postingDescAtmosphereNotes is the schema descriptor for atmosphere_notes field.
-	postingDescAtmosphereNotes := postingFields[26].Descriptor()
+	postingDescAtmosphereNotes := postingFields[35].Descriptor()
 	// posting.AtmosphereNotesValidator is a validator for the "atmosphere_notes" field. It is called by the builders before save.
 	posting.AtmosphereNotesValidator = postingDescAtmosphereNotes.Validators[0].(func(string) error)
 	// postingDescPredecessorTenureMonths is the schema descriptor for predecessor_tenure_months field.
-	postingDescPredecessorTenureMonths := postingFields[27].Descriptor()
+	postingDescPredecessorTenureMonths := postingFields[36].Descriptor()
 	// posting.PredecessorTenureMonthsValidator is a validator for the "predecessor_tenure_months" field. It is called by the builders before save.
 	posting.PredecessorTenureMonthsValidator = postingDescPredecessorTenureMonths.Validators[0].(func(int) error)
 	// postingDescBillRate is the schema descriptor for bill_rate field.
-	postingDescBillRate := postingFields[28].Descriptor()
+	postingDescBillRate := postingFields[37].Descriptor()
 	// posting.BillRateValidator is a validator for the "bill_rate" field. It is called by the builders before save.
 	posting.BillRateValidator = postingDescBillRate.Validators[0].(func(int) error)
 	// postingDescClientContact is the schema descriptor for client_contact field.
-	postingDescClientContact := postingFields[29].Descriptor()
+	postingDescClientContact := postingFields[38].Descriptor()
 	// posting.ClientContactValidator is a validator for the "client_contact" field. It is called by the builders before save.
 	posting.ClientContactValidator = postingDescClientContact.Validators[0].(func(string) error)
 	refreshtoken.Policy = privacy.NewPolicies(schema.RefreshToken{})
@@ -1367,24 +1568,28 @@ func init() {
 	registrant.DefaultDesiredJobCategories = registrantDescDesiredJobCategories.Default.([]string)
 	// registrant.DesiredJobCategoriesValidator is a validator for the "desired_job_categories" field. It is called by the builders before save.
 	registrant.DesiredJobCategoriesValidator = registrantDescDesiredJobCategories.Validators[0].(func([]string) error)
+	// registrantDescInsuranceNotEnrolledReason is the schema descriptor for insurance_not_enrolled_reason field.
+	registrantDescInsuranceNotEnrolledReason := registrantFields[20].Descriptor()
+	// registrant.InsuranceNotEnrolledReasonValidator is a validator for the "insurance_not_enrolled_reason" field. It is called by the builders before save.
+	registrant.InsuranceNotEnrolledReasonValidator = registrantDescInsuranceNotEnrolledReason.Validators[0].(func(string) error)
 	// registrantDescRegisteredAt is the schema descriptor for registered_at field.
-	registrantDescRegisteredAt := registrantFields[17].Descriptor()
+	registrantDescRegisteredAt := registrantFields[21].Descriptor()
 	// registrant.DefaultRegisteredAt holds the default value on creation for the registered_at field.
 	registrant.DefaultRegisteredAt = registrantDescRegisteredAt.Default.(func() time.Time)
 	// registrantDescDaytimeStudent is the schema descriptor for daytime_student field.
-	registrantDescDaytimeStudent := registrantFields[19].Descriptor()
+	registrantDescDaytimeStudent := registrantFields[23].Descriptor()
 	// registrant.DefaultDaytimeStudent holds the default value on creation for the daytime_student field.
 	registrant.DefaultDaytimeStudent = registrantDescDaytimeStudent.Default.(bool)
 	// registrantDescIncomeExemption is the schema descriptor for income_exemption field.
-	registrantDescIncomeExemption := registrantFields[20].Descriptor()
+	registrantDescIncomeExemption := registrantFields[24].Descriptor()
 	// registrant.DefaultIncomeExemption holds the default value on creation for the income_exemption field.
 	registrant.DefaultIncomeExemption = registrantDescIncomeExemption.Default.(bool)
 	// registrantDescRetiredAtMandatoryAge is the schema descriptor for retired_at_mandatory_age field.
-	registrantDescRetiredAtMandatoryAge := registrantFields[21].Descriptor()
+	registrantDescRetiredAtMandatoryAge := registrantFields[25].Descriptor()
 	// registrant.DefaultRetiredAtMandatoryAge holds the default value on creation for the retired_at_mandatory_age field.
 	registrant.DefaultRetiredAtMandatoryAge = registrantDescRetiredAtMandatoryAge.Default.(bool)
 	// registrantDescEducation is the schema descriptor for education field.
-	registrantDescEducation := registrantFields[23].Descriptor()
+	registrantDescEducation := registrantFields[27].Descriptor()
 	// registrant.EducationValidator is a validator for the "education" field. It is called by the builders before save.
 	registrant.EducationValidator = registrantDescEducation.Validators[0].(func(string) error)
 	routingdecisionMixin := schema.RoutingDecision{}.Mixin()

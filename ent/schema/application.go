@@ -183,6 +183,7 @@ func (Assignment) Edges() []ent.Edge {
 		edge.To("renewal", Assignment.Type).Annotations(children()).Unique().Annotations(entgql.Skip(entgql.SkipWhereInput)).
 			From("renewal_of").Field("renewal_of_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("ledger_logs", LedgerLog.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

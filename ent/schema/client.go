@@ -69,6 +69,7 @@ func (ClientSite) Edges() []ent.Edge {
 		edge.From("client", ClientCompany.Type).Ref("sites").Field("client_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("org_units", OrgUnit.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("dispatch_contacts", DispatchContact.Type).Annotations(children(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("conflict_date_notices", ConflictDateNotice.Type).Annotations(children()).
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
@@ -101,6 +102,7 @@ func (OrgUnit) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("postings", Posting.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
+		edge.To("dispatch_contacts", DispatchContact.Type).Annotations(children(), entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

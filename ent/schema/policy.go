@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"entgo.io/ent"
@@ -339,3 +340,51 @@ func (ContactLog) Hooks() []ent.Hook {
 }
 
 func (AuditEvent) Policy() ent.Policy { return policy(reads(all(admin)), nil) }
+
+// DispatchContact: staff read every contact (the records print them). Admins set all; sales reps
+// set the contacts of sites and org units of clients they serve, never the agency's own
+// (派遣元責任者 and its complaint desk are the admins' to name).
+func (DispatchContact) Policy() ent.Policy {
+	served := func(v *auth.Viewer) entql.P {
+		return entql.Or(has("site", has("client", servedClients(v))), has("org_unit", has("site", has("client", servedClients(v)))))
+	}
+	return policy(reads(all(admin, coordinator, salesRep)),
+		writes(denyAgencyContact(salesRep), access.AllowCreate(salesRep), scoped(salesRep, served)))
+}
+
+// denyAgencyContact refuses role's writes of an agency-level contact (role AGENCY_*).
+func denyAgencyContact(role auth.Role) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v, ok := auth.ViewerFrom(ctx)
+		if !ok || v.Role != role {
+			return privacy.Skip
+		}
+		if r, set := m.Field("role"); set && strings.HasPrefix(fmt.Sprint(r), "AGENCY_") {
+			return privacy.Denyf("only admins name the agency's own contacts")
+		}
+		return privacy.Skip
+	})
+}
+
+// LedgerLog: admins and coordinators read every entry; sales reps the entries about registrants
+// they work with. Staff record entries (recorded_by set from the viewer) and edit their own; admins
+// edit any. No viewer deletes one: the ledger keeps them (the retention purge, a System job, does).
+func (LedgerLog) Policy() ent.Policy {
+	own := func(v *auth.Viewer) entql.P { return eq("recorded_by_id", v.AccountID) }
+	return policy(reads(all(admin, coordinator), scoped(salesRep, func(v *auth.Viewer) entql.P { return has("registrant", repRegistrants(v)) })),
+		writes(access.AllowCreate(coordinator, salesRep), scoped(coordinator, own), scoped(salesRep, own)))
+}
+
+func (LedgerLog) Hooks() []ent.Hook {
+	return []ent.Hook{access.ActorAccountHook("recorded_by_id", admin, coordinator, salesRep), keptForTheLedger}
+}
+
+// keptForTheLedger refuses a viewer's delete of a ledger entry (法37条: kept 3 years).
+func keptForTheLedger(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if _, system := access.SystemReason(ctx); m.Op().Is(ent.OpDelete|ent.OpDeleteOne) && !system {
+			return nil, privacy.Denyf("ledger entries are kept (労働者派遣法37条)")
+		}
+		return next.Mutate(ctx, m)
+	})
+}

@@ -40,6 +40,17 @@ func (Posting) Fields() []ent.Field {
 		field.Bool("bus_required").Default(false),
 		field.String("working_hours").Default("").MaxLen(200).Comment("e.g. 9:00-17:30 (休憩60分)"),
 		field.Int("avg_monthly_overtime_hours").Default(0).Range(0, 200),
+		// Terms of the dispatch contract (労働者派遣契約, 法26条) the terms sheet and the ledger print
+		// (internal/records); empty: not agreed yet, reported there as a gap.
+		field.Text("responsibility").Default("").MaxLen(1000).Comment("責任の程度, e.g. 役職なし・部下なし"),
+		field.String("working_days").Default("").MaxLen(200).Comment("就業日, e.g. 月〜金（祝日・年末年始を除く）"),
+		field.String("breaks").Default("").MaxLen(200).Comment("休憩時間, e.g. 12:00〜13:00（60分）"),
+		field.Text("overtime_terms").Default("").MaxLen(1000).Comment("時間外労働, e.g. 1日2時間・月20時間以内"),
+		field.Text("holiday_work").Default("").MaxLen(1000).Comment("休日労働"),
+		field.Text("safety_health").Default("").MaxLen(2000).Comment("安全及び衛生"),
+		field.Text("welfare").Default("").MaxLen(2000).Comment("福祉の増進のための便宜供与 (食堂・休憩室等)"),
+		field.Text("early_termination_measures").Default("").MaxLen(2000).Comment("派遣契約解除の場合の措置"),
+		field.Text("temp_to_perm_terms").Default("").MaxLen(2000).Comment("紹介予定派遣: 職業紹介の予定・求人条件"),
 		field.Time("start_date").Optional().Nillable().SchemaType(dateType).
 			Annotations(entgql.Type("Date"), entgql.OrderField("START_DATE")),
 		field.Int("expected_duration_months").Optional().Nillable().Range(1, 120),

@@ -40,6 +40,18 @@ func (Registrant) Fields() []ent.Field {
 		field.Bool("agreement_covered").Optional().Nillable().
 			Comment("協定対象派遣労働者 (労使協定方式, 法30条の4): her wage is checked against the general wage; null: not decided").
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField)),
+		// Social and employment insurance enrollment (資格取得届の提出), which the client notice and the
+		// ledger print (法35条, 則31条); null: not recorded. Written by staff through
+		// recordInsuranceEnrollment only, never by the registrant's own profile form.
+		field.Bool("health_insurance_enrolled").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.Bool("pension_insurance_enrolled").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.Bool("employment_insurance_enrolled").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
+		field.String("insurance_not_enrolled_reason").Optional().Nillable().MaxLen(500).
+			Comment("why an insurance is not enrolled (the client notice states it, 則27条の2)").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.Time("registered_at").Default(time.Now).Immutable().
 			Annotations(entgql.OrderField("REGISTERED_AT"), entgql.Skip(entgql.SkipMutationCreateInput)),
 		field.Time("contact_pressure_flagged_at").Optional().Nillable().
@@ -73,6 +85,7 @@ func (Registrant) Edges() []ent.Edge {
 		edge.To("assignments", Assignment.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 		edge.To("contact_logs", ContactLog.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipWhereInput), entgql.RelayConnection()),
 		edge.To("consents", Consent.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("ledger_logs", LedgerLog.Type).Annotations(children()).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -66,7 +66,9 @@ func (WebhookEvent) Edges() []ent.Edge {
 	}
 }
 
-func (WebhookEvent) Indexes() []ent.Index { return []ent.Index{index.Fields("agency_id", "created_at")} }
+func (WebhookEvent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("agency_id", "created_at")}
+}
 
 func (WebhookEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}

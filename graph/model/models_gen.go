@@ -16,8 +16,10 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/salesrep"
 	"github.com/example/staffcrm/ent/workhistory"
 	"github.com/example/staffcrm/internal/bulk"
@@ -188,6 +190,10 @@ type DeleteWebhookEndpointPayload struct {
 	DeletedID int `json:"deletedId"`
 }
 
+type DispatchContactPayload struct {
+	Contact *ent.DispatchContact `json:"contact"`
+}
+
 type EmailInput struct {
 	Email string `json:"email"`
 }
@@ -305,6 +311,10 @@ type InviteStaffPayload struct {
 	Staff ent.Noder `json:"staff,omitempty"`
 	// When the set-password link stops working.
 	LinkExpiresAt time.Time `json:"linkExpiresAt"`
+}
+
+type LedgerLogPayload struct {
+	Log *ent.LedgerLog `json:"log"`
 }
 
 type LogContactInput struct {
@@ -443,6 +453,30 @@ type RecordConflictDateNoticeInput struct {
 	NotifiedOn time.Time `json:"notifiedOn"`
 }
 
+type RecordInsuranceEnrollmentInput struct {
+	RegistrantID int `json:"registrantId"`
+	// 健康保険: enrolled (資格取得届を提出) or not; omitted: unchanged.
+	Health *bool `json:"health,omitempty"`
+	// 厚生年金保険.
+	Pension *bool `json:"pension,omitempty"`
+	// 雇用保険.
+	Employment *bool `json:"employment,omitempty"`
+	// Required while any insurance is not enrolled: the reason the client notice states (e.g. 週20時間未満のため).
+	ReasonNotEnrolled *string `json:"reasonNotEnrolled,omitempty"`
+}
+
+type RecordLedgerLogInput struct {
+	Kind         ledgerlog.Kind `json:"kind"`
+	RegistrantID int            `json:"registrantId"`
+	// The assignment it concerns, when one does (it must be the registrant's).
+	AssignmentID *int `json:"assignmentId,omitempty"`
+	// Not in the future.
+	OccurredOn time.Time `json:"occurredOn"`
+	Content    string    `json:"content"`
+	// A complaint: how it was handled; a stability measure: what it led to.
+	Handling *string `json:"handling,omitempty"`
+}
+
 type RefreshTokenInput struct {
 	RefreshToken string `json:"refreshToken"`
 }
@@ -480,6 +514,14 @@ type RegistrantMatchEdge struct {
 
 type RegistrantPayload struct {
 	Registrant *ent.Registrant `json:"registrant"`
+}
+
+type RemoveDispatchContactInput struct {
+	ID int `json:"id"`
+}
+
+type RemoveDispatchContactPayload struct {
+	RemovedID int `json:"removedId"`
 }
 
 type RemoveWorkHistoryInput struct {
@@ -539,6 +581,18 @@ type SetAvailabilityPayload struct {
 	Staff ent.Noder `json:"staff"`
 	// Queued inquiries assigned at once when going on shift (to anyone now eligible).
 	Assigned int `json:"assigned"`
+}
+
+type SetDispatchContactInput struct {
+	Role dispatchcontact.Role `json:"role"`
+	// CLIENT_RESPONSIBLE and CLIENT_COMPLAINT: the client site.
+	SiteID *int `json:"siteId,omitempty"`
+	// SUPERVISOR: the org unit the worker takes instructions in.
+	OrgUnitID *int   `json:"orgUnitId,omitempty"`
+	Name      string `json:"name"`
+	// 部署・役職.
+	Department *string `json:"department,omitempty"`
+	Phone      string  `json:"phone"`
 }
 
 type SetMySkillsInput struct {
@@ -638,6 +692,12 @@ type UpdateAgencySettingsInput struct {
 	RoutingWeightContinuity *float64 `json:"routingWeightContinuity,omitempty"`
 	RoutingWeightSpecialty  *float64 `json:"routingWeightSpecialty,omitempty"`
 	RoutingWeightRegion     *float64 `json:"routingWeightRegion,omitempty"`
+}
+
+type UpdateLedgerLogInput struct {
+	ID       int     `json:"id"`
+	Content  *string `json:"content,omitempty"`
+	Handling *string `json:"handling,omitempty"`
 }
 
 type UpdateMyProfilePayload struct {

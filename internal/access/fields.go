@@ -123,7 +123,7 @@ var fieldRules = map[string]typeRules{
 		// Records: the service narrows further (the worker her own terms sheet only; the margin
 		// disclosure admins only).
 		fields(everyone, "termsSheet"),
-		fields(staff, "clientNotice ledgerEntry stabilityDuties"),
+		fields(staff, "clientNotice ledgerEntry stabilityDuties dispatchContacts ledgerLogs complianceCalendar"),
 		fields(adminOnly, "marginDisclosure"),
 		fields(staff, "generalWages"),
 		fields(public, "signupTerms"),
@@ -144,6 +144,12 @@ var fieldRules = map[string]typeRules{
 		fields(staff, "advanceApplication renewAssignment logContact completeCallback"),
 		fields(adminOnly, "setRoutingMode setMatchingWeights"),
 		fields(adminOnly, "importMinimumWages importGeneralWages"),
+		// The records' own data: contacts (admins, sales reps for their clients' places; the service
+		// refuses the agency's own to sales reps), ledger logs (staff in scope), insurance enrollment
+		// (the service refuses sales reps).
+		fields(adminOrRep, "setDispatchContact removeDispatchContact"),
+		fields(staff, "recordLedgerLog updateLedgerLog"),
+		fields(coordOrAdmin, "recordInsuranceEnrollment"),
 		fields(adminOnly, "updateAgencySettings inviteStaff sendSetPasswordLink disableStaff enableStaff updateStaff"),
 		fields(public, "setPassword"),
 		fields(routable, "setAvailability"),
@@ -156,7 +162,7 @@ var fieldRules = map[string]typeRules{
 		fields(adminOrRep, "importPostings"), // a sales rep only postings of which they are the account rep
 	),
 	"Subscription": merge(fields(staff, "inquiryAssigned inquiryMessage"), fields(registrant, "myInquiryUpdated"),
-		fields(staff, "importJobProgress")),
+		fields(staff, "importJobProgress complianceReminderDue")),
 	// An import's report names lines and columns of the file its reader sent (or an admin of the
 	// agency reads): no field of a row is in it beyond what the file said.
 	"ImportJob":                    fields(staff, "id kind mode status fileName encoding total done imported updated unchanged failed errors message createdAt startedAt finishedAt"),
@@ -200,6 +206,12 @@ var fieldRules = map[string]typeRules{
 	"LedgerRecord":                 fields(staff, "record retainUntil"),
 	"MarginFigures":                fields(adminOnly, "siteName workers averageBill averageWage marginRate withoutBill"),
 	"StabilityCase":                fields(staff, "workerName orgUnit runStart plannedEnd duty reaches measures"),
+	"ComplianceReminder":           fields(staff, "rule due daysLeft text assignmentId registrantId siteId workerName siteName orgUnit missing"),
+	"DispatchContact":              fields(staff, "id createdAt updatedAt role name department phone site orgUnit"),
+	"DispatchContactPayload":       fields(adminOrRep, "contact"),
+	"RemoveDispatchContactPayload": fields(adminOrRep, "removedId"),
+	"LedgerLog":                    fields(staff, "id createdAt updatedAt kind occurredOn content handling registrant assignment recordedBy"),
+	"LedgerLogPayload":             fields(staff, "log"),
 
 	// The agency's settings are not secret from its own registrants (the app shows business hours, and
 	// a rate-limited registrant is told the limit anyway).
@@ -211,16 +223,18 @@ var fieldRules = map[string]typeRules{
 	"Coordinator":   fields(staff, "id createdAt updatedAt regions name specialties capacity available openInquiries lastAssignedAt account inquiries"),
 	"SalesRep":      fields(staff, "id createdAt updatedAt kind name specialties capacity available openInquiries lastAssignedAt account postings servedClients inquiries"),
 	"ClientCompany": fields(staff, "id createdAt updatedAt name industry legalEntityNumber serviceRep sites"),
-	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits conflictDateNotices"),
-	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments"),
+	"ClientSite":    fields(staff, "id createdAt updatedAt name address prefecture conflictDate conflictDateNotifiedAt client orgUnits conflictDateNotices dispatchContacts"),
+	"OrgUnit":       fields(staff, "id createdAt updatedAt name site postings assignments dispatchContacts"),
 	"Posting": merge(
 		fields(staff, "id createdAt updatedAt type visibility status title description jobCategory requiredSkills taskTags hourlyWage prefecture city nearestStation walkMinutes busRequired workingHours avgMonthlyOvertimeHours startDate expectedDurationMonths headcount disclosesClient repostCount orgUnit accountRep applications inquiries assignments"),
 		fields(staff, "departmentDetails hiringReason atmosphereNotes predecessorTenureMonths clientContact signals"),
 		fields(staff, "externalKey"),
+		fields(staff, "responsibility workingDays breaks overtimeTerms holidayWork safetyHealth welfare earlyTerminationMeasures tempToPermTerms"),
 		fields(postingBillRate.audited(), "billRate"),
 	),
 	"Registrant": merge(
 		fields(staff, "externalKey agreementCovered"),
+		fields(staff, "healthInsuranceEnrolled pensionInsuranceEnrolled employmentInsuranceEnrolled insuranceNotEnrolledReason"),
 		fields(staff, "anonymizedAt insurance daytimeStudent incomeExemption retiredAtMandatoryAge contactPressureFlaggedAt id createdAt updatedAt name kana preferredContactHours prefecture city nearestStation maxCommuteMinutes acceptsBus desiredHourlyWage desiredJobCategories availableFrom employment registeredAt account skills workHistories inquiries applications assignments contactLogs"),
 		fields(staff, "phone email"),
 		fields(adminOnly.audited(), "birthDate education gender"),

@@ -22,6 +22,9 @@ type Placement struct {
 	HourlyWage   int
 	BillRate     *int
 	Measures     []string // 雇用安定措置 recorded so far
+	Status       string   // SCHEDULED, ACTIVE, ENDED or TERMINATED
+	Is60Plus     bool     // 60 or over at the start: exempt from the individual limit
+	Renewed      bool     // a renewal continues it
 }
 
 // Margin is one establishment's figures for the margin disclosure (マージン率等の情報提供, 法23条5項).

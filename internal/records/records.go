@@ -91,6 +91,8 @@ type Assignment struct {
 
 	accountRepID     int  // the posting's account rep: who may read the bill rate
 	billRateWithheld bool // the viewer may not read the bill rate: the item says so instead of a gap
+	// The ledger's logs, one dated line each (苦情処理, 教育訓練・キャリアコンサルティング, 雇用安定措置).
+	complaints, training, stability []string
 }
 
 // Gap is a legal item a record needs and the data does not hold.

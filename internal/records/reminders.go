@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/notify"
 	"github.com/example/staffcrm/internal/webhooks"
 )
 
@@ -96,6 +98,7 @@ func (s *Service) RemindCompliance(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("compliance reminders: %w", err)
 	}
 	found := 0
+	var published error
 	for _, ag := range ags {
 		rows, err := s.Client.ClientSite.Query().Where(clientsite.AgencyID(ag), clientsite.ConflictDateNotNil()).All(sys)
 		if err != nil {
@@ -123,6 +126,15 @@ func (s *Service) RemindCompliance(ctx context.Context) (int, error) {
 			return found, fmt.Errorf("compliance reminders: %w", err)
 		}
 		found += len(rs)
+		if s.Publisher != nil {
+			// A subscriber that misses it re-reads at its next poll: the job goes on, and says so.
+			if err := s.Publisher.Publish(ctx, notify.Event{Topic: TopicCalendar, AgencyID: ag}); err != nil {
+				published = errors.Join(published, err)
+			}
+		}
+	}
+	if published != nil {
+		return found, fmt.Errorf("compliance reminders: tell calendar subscribers: %w", published)
 	}
 	return found, nil
 }

@@ -4,15 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/dispatchcontact"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/audit"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/compliance"
+	"github.com/example/staffcrm/internal/notify"
 )
 
 var (
@@ -33,6 +37,12 @@ var (
 type Service struct {
 	Client *ent.Client
 	Now    func() time.Time // nil: time.Now
+	// Publisher tells calendar subscribers that the reminders job ran (nil: they poll);
+	// Subscriber feeds WatchCalendar.
+	Publisher  notify.Publisher
+	Subscriber notify.Subscriber
+	// Alive ends a subscription whose viewer's session ended (nil: never checked).
+	Alive func(ctx context.Context) error
 }
 
 func (s *Service) now() time.Time {
@@ -103,7 +113,7 @@ func (s *Service) Ledger(ctx context.Context, id int) (Ledger, error) {
 	if err := s.audit(ctx, id, "ledgerEntry"); err != nil {
 		return Ledger{}, err
 	}
-	l := LedgerEntry(a, nil, nil, nil)
+	l := LedgerEntry(a, a.complaints, a.training, a.stability)
 	l.Kind, l.SubjectID = KindLedger, id
 	return l, nil
 }
@@ -168,12 +178,26 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 	if err != nil {
 		return nil, err
 	}
+	renewed := map[int]bool{}
+	workers := map[int]bool{}
+	for _, r := range rows {
+		if r.RenewalOfID != nil {
+			renewed[*r.RenewalOfID] = true
+		}
+		workers[r.RegistrantID] = true
+	}
+	measures, err := s.stabilityMeasures(ctx, workers)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Placement, 0, len(rows))
 	for _, r := range rows {
 		p := Placement{AssignmentID: r.ID, WorkerID: r.RegistrantID, OrgUnitID: r.OrgUnitID,
-			Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate}
+			Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate,
+			Status: r.Status.String(), Renewed: renewed[r.ID], Measures: measures[r.RegistrantID]}
 		if reg := r.Edges.Registrant; reg != nil {
 			p.WorkerName, p.Employment = reg.Name, reg.Employment.String()
+			p.Is60Plus = compliance.Is60Plus(reg.BirthDate, r.StartDate)
 		}
 		if u := r.Edges.OrgUnit; u != nil {
 			p.OrgUnit = u.Name
@@ -186,6 +210,31 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 	return out, nil
 }
 
+// stabilityMeasures reads the stability measures recorded for workers (in the caller's scope), one
+// dated line each, by worker.
+func (s *Service) stabilityMeasures(ctx context.Context, workers map[int]bool) (map[int][]string, error) {
+	if len(workers) == 0 {
+		return nil, nil
+	}
+	ids := make([]int, 0, len(workers))
+	for id := range workers {
+		ids = append(ids, id)
+	}
+	out := map[int][]string{}
+	for chunk := range slices.Chunk(ids, 5000) { // SQLite's bound-parameter limit
+		logs, err := s.Client.LedgerLog.Query().Where(ledgerlog.KindEQ(ledgerlog.KindSTABILITY_MEASURE), ledgerlog.RegistrantIDIn(chunk...)).
+			Order(ent.Asc(ledgerlog.FieldOccurredOn), ent.Asc(ledgerlog.FieldID)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range logs {
+			_, _, lines := logTexts([]*ent.LedgerLog{l})
+			out[l.RegistrantID] = append(out[l.RegistrantID], lines...)
+		}
+	}
+	return out, nil
+}
+
 // load reads assignment id under the viewer's privacy, then the rows its records print.
 func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 	if err := access.MustSee(ctx, "assignment", s.Client.Assignment.Query().Where(assignment.ID(id)).Exist, ErrNotFound); err != nil {
@@ -194,8 +243,22 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 	sys := access.System(ctx, "records: the rows a statutory record of a visible assignment prints")
 	full, err := s.Client.Assignment.Query().Where(assignment.ID(id)).
 		WithRegistrant().WithAgency().WithPosting().
-		WithOrgUnit(func(q *ent.OrgUnitQuery) { q.WithSite(func(q *ent.ClientSiteQuery) { q.WithClient() }) }).
+		WithOrgUnit(func(q *ent.OrgUnitQuery) {
+			q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
+		}).
 		Only(sys)
+	if err != nil {
+		return Assignment{}, err
+	}
+	agencyContacts, err := s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(full.AgencyID),
+		dispatchcontact.ScopeKey("agency")).All(sys)
+	if err != nil {
+		return Assignment{}, err
+	}
+	logs, err := s.Client.LedgerLog.Query().Where(ledgerlog.RegistrantID(full.RegistrantID), ledgerlog.Or(
+		ledgerlog.AssignmentID(full.ID),
+		ledgerlog.And(ledgerlog.AssignmentIDIsNil(), ledgerlog.OccurredOnGTE(full.StartDate), ledgerlog.OccurredOnLTE(full.EndDate)))).
+		Order(ent.Asc(ledgerlog.FieldOccurredOn), ent.Asc(ledgerlog.FieldID)).All(sys)
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -205,33 +268,61 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 	if err != nil {
 		return Assignment{}, err
 	}
-	return s.assemble(full, earlier), nil
+	a := s.assemble(full, earlier, agencyContacts)
+	a.complaints, a.training, a.stability = logTexts(logs)
+	return a, nil
 }
 
-func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment) Assignment {
+func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment, agencyContacts []*ent.DispatchContact) Assignment {
 	a := Assignment{ID: r.ID, Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate}
 	if ag := r.Edges.Agency; ag != nil {
 		a.AgencyName = ag.Name
 	}
 	if reg := r.Edges.Registrant; reg != nil {
 		a.Worker = Worker{Name: reg.Name, Employment: reg.Employment.String(), Is60Plus: compliance.Is60Plus(reg.BirthDate, r.StartDate),
-			AgreementCovered: reg.AgreementCovered}
+			AgreementCovered: reg.AgreementCovered, HealthInsurance: enrolled(reg.HealthInsuranceEnrolled, reg.InsuranceNotEnrolledReason),
+			PensionInsurance:    enrolled(reg.PensionInsuranceEnrolled, reg.InsuranceNotEnrolledReason),
+			EmploymentInsurance: enrolled(reg.EmploymentInsuranceEnrolled, reg.InsuranceNotEnrolledReason)}
+	}
+	for _, c := range agencyContacts {
+		switch c.Role.String() {
+		case RoleAgencyResponsible:
+			a.AgencyResponsible = contactOf(c)
+		case RoleAgencyComplaint:
+			a.ComplaintAgency = contactOf(c)
+		}
 	}
 	if p := r.Edges.Posting; p != nil {
 		a.accountRepID = p.AccountRepID
 		a.WorkContent = p.JobCategory + "（" + p.Title + "）"
 		a.WorkingHours = p.WorkingHours
 		a.PostingType = p.Type.String()
-		if p.AvgMonthlyOvertimeHours > 0 {
+		a.Responsibility, a.WorkingDays, a.Breaks, a.Overtime = p.Responsibility, p.WorkingDays, p.Breaks, p.OvertimeTerms
+		a.HolidayWork, a.SafetyHealth, a.Welfare = p.HolidayWork, p.SafetyHealth, p.Welfare
+		a.EarlyTermination, a.TempToPermConditions = p.EarlyTerminationMeasures, p.TempToPermTerms
+		if a.Overtime == "" && p.AvgMonthlyOvertimeHours > 0 {
 			a.Overtime = fmt.Sprintf("あり（月平均%d時間程度の見込み）", p.AvgMonthlyOvertimeHours)
 		}
 	}
 	if u := r.Edges.OrgUnit; u != nil {
 		a.OrgUnit = u.Name
+		for _, c := range u.Edges.DispatchContacts {
+			if c.Role.String() == RoleSupervisor {
+				a.Supervisor = contactOf(c)
+			}
+		}
 		if site := u.Edges.Site; site != nil {
 			a.SiteName, a.SiteAddr, a.ConflictDate = site.Name, site.Address, site.ConflictDate
 			if c := site.Edges.Client; c != nil {
 				a.ClientName = c.Name
+			}
+			for _, c := range site.Edges.DispatchContacts {
+				switch c.Role.String() {
+				case RoleClientResponsible:
+					a.ClientResponsible = contactOf(c)
+				case RoleClientComplaint:
+					a.ComplaintClient = contactOf(c)
+				}
 			}
 		}
 	}
@@ -245,4 +336,40 @@ func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment) Assignm
 		a.IndividualLimitDate = &limit
 	}
 	return a
+}
+
+func contactOf(c *ent.DispatchContact) Contact {
+	return Contact{Name: c.Name, Department: c.Department, Phone: c.Phone}
+}
+
+func enrolled(b *bool, reason *string) *Enrollment {
+	if b == nil {
+		return nil
+	}
+	e := &Enrollment{Enrolled: *b}
+	if !*b && reason != nil {
+		e.ReasonNot = *reason
+	}
+	return e
+}
+
+// logTexts splits a's ledger logs into the ledger's three lists, each line dated.
+func logTexts(logs []*ent.LedgerLog) (complaints, training, stability []string) {
+	for _, l := range logs {
+		line := date(l.OccurredOn) + " " + l.Content
+		if l.Handling != nil {
+			line += "（" + *l.Handling + "）"
+		}
+		switch l.Kind.String() {
+		case LogComplaint:
+			complaints = append(complaints, line)
+		case LogTraining:
+			training = append(training, "教育訓練 "+line)
+		case LogCareerConsulting:
+			training = append(training, "キャリアコンサルティング "+line)
+		case LogStabilityMeasure:
+			stability = append(stability, line)
+		}
+	}
+	return complaints, training, stability
 }

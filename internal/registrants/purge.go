@@ -11,6 +11,7 @@ import (
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/consent"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/registrant"
 	"github.com/example/staffcrm/ent/skill"
 	"github.com/example/staffcrm/ent/workhistory"
@@ -65,6 +66,10 @@ func (s *Service) Purge(ctx context.Context) (Purged, error) {
 				return err
 			}
 			out.Names++
+			// Her ledger logs (complaints, training, stability measures) were kept for the same ledger.
+			if _, err := tx.LedgerLog.Delete().Where(ledgerlog.RegistrantID(r.ID)).Exec(sys); err != nil {
+				return err
+			}
 			return tx.AuditEvent.Create().SetAgencyID(r.AgencyID).SetAction(auditevent.ActionCHANGE).
 				SetEntityType("Registrant").SetEntityID(r.ID).SetFields([]string{"name"}).SetAt(now).Exec(sys)
 		})

@@ -297,7 +297,7 @@ func RetentionOf(lastEnd, today time.Time) Deletion {
 	}
 	out.RetainedUntil = &until
 	out.Retained = append(out.Retained, fmt.Sprintf(
-		"氏名と派遣就業の記録: 労働者派遣法37条の派遣元管理台帳として %s まで保存し、その後削除します", until.Format("2006-01-02")))
+		"氏名と派遣就業の記録（苦情処理・教育訓練・雇用安定措置の記録を含む）: 労働者派遣法37条の派遣元管理台帳として %s まで保存し、その後削除します", until.Format("2006-01-02")))
 	return out
 }
 

@@ -20,8 +20,10 @@ import (
 	"github.com/example/staffcrm/ent/application"
 	"github.com/example/staffcrm/ent/auditevent"
 	"github.com/example/staffcrm/ent/contactlog"
+	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/importjob"
 	"github.com/example/staffcrm/ent/inquiry"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/posting"
 	"github.com/example/staffcrm/ent/routingdecision"
 	"github.com/example/staffcrm/ent/salesrep"
@@ -82,6 +84,9 @@ var rowsVisibleTo = map[string]string{
 	"AS1": "admin coord sales reg", "AS2": "admin",
 	"L1": "admin coord reg", "L2": "admin coord",
 	"AE1": "admin",
+	"DC1": "admin coord sales", "DC2": "admin coord sales", // the agency's 派遣元責任者, UX's 指揮命令者
+	"LL1": "admin coord sales", // a complaint about G1, whom the sales rep works with
+	"LL2": "admin coord",       // a training entry of G2's
 }
 
 // registrantType is the registrant-facing type node(id:) answers with for a row a registrant sees.
@@ -292,6 +297,18 @@ func buildAgency(t *testing.T, ctx context.Context, c *ent.Client, slug string) 
 		SetMode(importjob.ModeVALID_ROWS).SetStatus(importjob.StatusDONE).SetFileName("staff.csv").SetTotal(2).SetDone(2).
 		SetImported(1).SetFailed(1).SetErrors([]report.Line{{Line: 3, Column: "prefecture", Reason: "not a prefecture"}}).SaveX(ctx)
 	add("IJ", "ImportJob", ij.ID, ij)
+	dc1 := c.DispatchContact.Create().SetAgencyID(ag.ID).SetRole(dispatchcontact.RoleAGENCY_RESPONSIBLE).SetScopeKey("agency").
+		SetName("派遣元 責任者").SetPhone("03-0000-0000").SaveX(ctx)
+	dc2 := c.DispatchContact.Create().SetAgencyID(ag.ID).SetRole(dispatchcontact.RoleSUPERVISOR).SetOrgUnitID(ux.ID).
+		SetScopeKey(fmt.Sprintf("unit:%d", ux.ID)).SetName("指揮 命令者").SetPhone("03-0000-0001").SaveX(ctx)
+	add("DC1", "DispatchContact", dc1.ID, dc1)
+	add("DC2", "DispatchContact", dc2.ID, dc2)
+	ll1 := c.LedgerLog.Create().SetAgencyID(ag.ID).SetKind(ledgerlog.KindCOMPLAINT).SetRegistrantID(g1.ID).SetAssignmentID(as1.ID).
+		SetOccurredOn(start.AddDate(0, 1, 0)).SetContent("休憩が取れない").SetHandling("派遣先と調整").SetRecordedByID(coord.ID).SaveX(ctx)
+	ll2 := c.LedgerLog.Create().SetAgencyID(ag.ID).SetKind(ledgerlog.KindTRAINING).SetRegistrantID(g2.ID).
+		SetOccurredOn(start).SetContent("入職時研修").SaveX(ctx)
+	add("LL1", "LedgerLog", ll1.ID, ll1)
+	add("LL2", "LedgerLog", ll2.ID, ll2)
 	if len(rows) != len(rowsVisibleTo) {
 		t.Fatalf("fixture has %d rows, rowsVisibleTo %d: keep them in step", len(rows), len(rowsVisibleTo))
 	}

@@ -1,0 +1,181 @@
+package records
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/example/staffcrm/ent"
+	"github.com/example/staffcrm/ent/assignment"
+	"github.com/example/staffcrm/ent/clientsite"
+	"github.com/example/staffcrm/ent/dispatchcontact"
+	"github.com/example/staffcrm/internal/access"
+	"github.com/example/staffcrm/internal/auth"
+	"github.com/example/staffcrm/internal/invalid"
+	"github.com/example/staffcrm/internal/notify"
+)
+
+// TopicCalendar is published for an agency after each reminders run: subscribers re-read their
+// calendar under their own scope and report what entered it.
+const TopicCalendar = "compliance.calendar"
+
+// CalendarPoll is how often a calendar subscription re-reads without an event (the bus is best
+// effort, and dates enter the window by themselves at midnight).
+var CalendarPoll = 10 * time.Minute
+
+// Calendar is the viewer's compliance calendar for the next days (0: CalendarDays): the entries of
+// Calendar over the assignments and sites in the viewer's scope.
+func (s *Service) Calendar(ctx context.Context, days int) ([]CalendarEntry, error) {
+	v, err := viewer(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, fmt.Errorf("compliance calendar: %w", access.ErrNoViewer) // a job names its agency: calendarOf
+	}
+	if days == 0 {
+		days = CalendarDays
+	}
+	if days < 1 || days > MaxCalendarDays {
+		return nil, invalid.Field("days", "1 to %d", MaxCalendarDays)
+	}
+	out, err := s.calendarOf(ctx, v.AgencyID, days)
+	if err != nil {
+		return nil, fmt.Errorf("compliance calendar: %w", err)
+	}
+	return out, nil
+}
+
+// calendarOf computes agency's calendar with the rows ctx may read.
+func (s *Service) calendarOf(ctx context.Context, agencyID, days int) ([]CalendarEntry, error) {
+	ag, err := s.Client.Agency.Get(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if loc, err := time.LoadLocation(ag.Timezone); err == nil {
+		now = now.In(loc)
+	}
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	rows, err := s.Client.ClientSite.Query().Where(clientsite.AgencyID(agencyID), clientsite.ConflictDateNotNil()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := CalendarInput{AsOf: today, Days: days, LeadDays: ag.NextJobLeadDays, SiteNames: map[int]string{}}
+	for _, r := range rows {
+		in.Sites = append(in.Sites, SiteDate{SiteID: r.ID, ConflictDate: *r.ConflictDate})
+		in.SiteNames[r.ID] = r.Name
+	}
+	if in.Placements, err = s.placements(ctx, assignment.AgencyID(agencyID)); err != nil {
+		return nil, err
+	}
+	horizon := today.AddDate(0, 0, days)
+	var current []int
+	for _, p := range in.Placements {
+		if (p.Status == "SCHEDULED" || p.Status == "ACTIVE") && !day(p.End).Before(today) && !day(p.Start).After(horizon) {
+			current = append(current, p.AssignmentID)
+		}
+	}
+	if in.Gaps, err = s.gapsOf(ctx, agencyID, current, in.Placements); err != nil {
+		return nil, err
+	}
+	return Calendar(in), nil
+}
+
+// gapsOf lists the record gaps of assignments ids, which the caller read in its scope. The rows the
+// records print around them are read past it, as load does.
+func (s *Service) gapsOf(ctx context.Context, agencyID int, ids []int, ps []Placement) (map[int][]string, error) {
+	out := map[int][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	sys := access.System(ctx, "records: the rows the statutory records of visible assignments print (calendar gaps)")
+	agencyContacts, err := s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(agencyID),
+		dispatchcontact.ScopeKey("agency")).All(sys)
+	if err != nil {
+		return nil, err
+	}
+	for chunk := range slices.Chunk(ids, 2000) {
+		rows, err := s.Client.Assignment.Query().Where(assignment.IDIn(chunk...)).
+			WithRegistrant().WithPosting().
+			WithOrgUnit(func(q *ent.OrgUnitQuery) {
+				q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
+			}).All(sys)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			var earlier []*ent.Assignment
+			for _, p := range ps {
+				if p.WorkerID == r.RegistrantID && p.OrgUnitID == r.OrgUnitID && p.AssignmentID != r.ID {
+					earlier = append(earlier, &ent.Assignment{StartDate: p.Start, EndDate: p.End})
+				}
+			}
+			if gaps := RecordGaps(s.assemble(r, earlier, agencyContacts)); len(gaps) > 0 {
+				out[r.ID] = gaps
+			}
+		}
+	}
+	return out, nil
+}
+
+// WatchCalendar sends the entries that enter the viewer's calendar from now on, each once: on every
+// TopicCalendar event of the viewer's agency (and every CalendarPoll) the calendar is re-read under
+// the viewer's scope and entries not seen before are sent. The entries there at the start are the
+// complianceCalendar query's.
+func (s *Service) WatchCalendar(ctx context.Context, days int) (<-chan *CalendarEntry, error) {
+	first, err := s.Calendar(ctx, days)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := auth.ViewerFrom(ctx)
+	var events <-chan notify.Event
+	if s.Subscriber != nil {
+		if events, err = s.Subscriber.Subscribe(ctx, func(ev notify.Event) bool {
+			return ev.Topic == TopicCalendar && ev.AgencyID == v.AgencyID
+		}); err != nil {
+			return nil, fmt.Errorf("watch compliance calendar: %w", err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range first {
+		seen[e.Key] = true
+	}
+	out := make(chan *CalendarEntry, 16)
+	go func() {
+		defer close(out)
+		poll := time.NewTicker(CalendarPoll)
+		defer poll.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case _, ok := <-events:
+				if !ok {
+					return
+				}
+			case <-poll.C:
+			}
+			if s.Alive != nil && s.Alive(ctx) != nil {
+				return
+			}
+			now, err := s.Calendar(ctx, days)
+			if err != nil {
+				return
+			}
+			for i := range now {
+				if seen[now[i].Key] {
+					continue
+				}
+				seen[now[i].Key] = true
+				select {
+				case out <- &now[i]:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
