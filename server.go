@@ -122,7 +122,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		})
 		router.OnDecision(m.RoutingDecision)
 		pipe := &pipeline.Service{Client: db.Client}
-		go runNextJobs(ctx, pipe, router, &records.Service{Client: db.Client}, &registrants.Service{Client: db.Client}, cfg.NextJobInterval, log)
+		go runNextJobs(ctx, pipe, router, &records.Service{Client: db.Client, Publisher: bus}, &registrants.Service{Client: db.Client}, cfg.NextJobInterval, log)
 		sessions := session.New(db.Client, tokens, cfg.RefreshTTL, session.WithReuseWindow(cfg.RefreshReuseWindow))
 		if !db.Embedded() {
 			// Sessions ended through any process reach this one's session state by NOTIFY.

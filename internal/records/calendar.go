@@ -38,6 +38,7 @@ type CalendarEntry struct {
 	AssignmentID, RegistrantID, SiteID *int
 	WorkerName, SiteName, OrgUnit      *string
 	Missing                            []string
+	OrgUnitID                          int // stability entries: the org unit of the run
 	// Key names the entry across reads (rule, subject and date), for a subscriber to tell a new one.
 	Key string
 }
@@ -147,6 +148,7 @@ func Calendar(in CalendarInput) []CalendarEntry {
 			measures = "記録済みの措置 " + fmt.Sprint(len(c.Measures)) + " 件"
 		}
 		add(CalendarEntry{Rule: rule, Due: c.Reaches, RegistrantID: ref(c.WorkerID), WorkerName: opt(c.WorkerName), OrgUnit: opt(c.OrgUnit),
+			OrgUnitID: c.OrgUnitID,
 			Text: fmt.Sprintf("%s さん（%s）%s（%s、法30条）", c.WorkerName, c.OrgUnit, what, measures),
 			Key:  fmt.Sprintf("%s:worker:%d:unit:%d:%s", rule, c.WorkerID, c.OrgUnitID, day(c.Reaches).Format(time.DateOnly))})
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"time"
 
 	"github.com/example/staffcrm/ent/assignment"
@@ -47,40 +45,25 @@ type Reminder struct {
 }
 
 // Reminders are the dates due within ReminderLeadDays of asOf (today included): conflict dates of
-// sites with a placement running on or past them, and stability thresholds of current runs.
+// sites with a placement running on or past them, and stability thresholds of current runs — the
+// calendar's entries of those rules.
 func Reminders(asOf time.Time, sites []SiteDate, ps []Placement) []Reminder {
-	today := day(asOf)
-	horizon := today.AddDate(0, 0, ReminderLeadDays)
-	within := func(t time.Time) bool { t = day(t); return !t.Before(today) && !t.After(horizon) }
 	var out []Reminder
-	conflict := map[int]time.Time{}
-	for _, s := range sites {
-		conflict[s.SiteID] = s.ConflictDate
-	}
-	seen := map[int]bool{}
-	byID := slices.Clone(ps) // the earliest assignment names a site's reminder; the caller's order stays
-	sort.SliceStable(byID, func(i, j int) bool { return byID[i].AssignmentID < byID[j].AssignmentID })
-	for _, p := range byID {
-		d, ok := conflict[p.SiteID]
-		if !ok || seen[p.SiteID] || !within(d) || day(p.End).Before(day(d)) {
-			continue
+	for _, e := range Calendar(CalendarInput{AsOf: asOf, Days: ReminderLeadDays, Sites: sites, Placements: ps}) {
+		switch e.Rule {
+		case ReminderSiteConflictDate, ReminderStabilityDuty, ReminderStabilityEffort:
+			out = append(out, Reminder{Rule: e.Rule, Due: e.Due, SiteID: deref(e.SiteID), OrgUnitID: e.OrgUnitID,
+				WorkerID: deref(e.RegistrantID), AssignmentID: deref(e.AssignmentID), Key: e.Key})
 		}
-		seen[p.SiteID] = true
-		out = append(out, Reminder{Rule: ReminderSiteConflictDate, Due: day(d), SiteID: p.SiteID, AssignmentID: p.AssignmentID,
-			Key: fmt.Sprintf("%s:site:%d:%s", ReminderSiteConflictDate, p.SiteID, day(d).Format(time.DateOnly))})
-	}
-	for _, c := range StabilityDuties(today, ps) {
-		if !within(c.Reaches) {
-			continue
-		}
-		rule := ReminderStabilityEffort
-		if c.Duty == DutyMeasures {
-			rule = ReminderStabilityDuty
-		}
-		out = append(out, Reminder{Rule: rule, Due: day(c.Reaches), OrgUnitID: c.OrgUnitID, WorkerID: c.WorkerID,
-			Key: fmt.Sprintf("%s:worker:%d:unit:%d:%s", rule, c.WorkerID, c.OrgUnitID, day(c.Reaches).Format(time.DateOnly))})
 	}
 	return out
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func day(t time.Time) time.Time {

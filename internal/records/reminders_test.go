@@ -21,11 +21,11 @@ func TestReminders(t *testing.T) {
 		// A run completing 1 year on 2026-12-14 (effort).
 		{AssignmentID: 60, WorkerID: 106, SiteID: 6, OrgUnitID: 61, Start: d("2025-12-15"), End: d("2027-03-31"), Employment: FixedTerm},
 	}
-	got := Reminders(asOf, sites, ps)
+	got := Reminders(asOf, sites, ps) // soonest first
 	want := []Reminder{
-		{Rule: ReminderSiteConflictDate, Due: d("2026-12-20"), SiteID: 1, AssignmentID: 10, Key: "SITE_CONFLICT_DATE:site:1:2026-12-20"},
 		{Rule: ReminderSiteConflictDate, Due: d("2026-12-04"), SiteID: 3, AssignmentID: 30, Key: "SITE_CONFLICT_DATE:site:3:2026-12-04"},
 		{Rule: ReminderStabilityEffort, Due: d("2026-12-14"), OrgUnitID: 61, WorkerID: 106, Key: "STABILITY_EFFORT:worker:106:unit:61:2026-12-14"},
+		{Rule: ReminderSiteConflictDate, Due: d("2026-12-20"), SiteID: 1, AssignmentID: 10, Key: "SITE_CONFLICT_DATE:site:1:2026-12-20"},
 		{Rule: ReminderStabilityDuty, Due: d("2027-01-02"), OrgUnitID: 51, WorkerID: 105, Key: "STABILITY_DUTY:worker:105:unit:51:2027-01-02"},
 	}
 	if len(got) != len(want) {

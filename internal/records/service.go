@@ -255,10 +255,7 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 	if err != nil {
 		return Assignment{}, err
 	}
-	logs, err := s.Client.LedgerLog.Query().Where(ledgerlog.RegistrantID(full.RegistrantID), ledgerlog.Or(
-		ledgerlog.AssignmentID(full.ID),
-		ledgerlog.And(ledgerlog.AssignmentIDIsNil(), ledgerlog.OccurredOnGTE(full.StartDate), ledgerlog.OccurredOnLTE(full.EndDate)))).
-		Order(ent.Asc(ledgerlog.FieldOccurredOn), ent.Asc(ledgerlog.FieldID)).All(sys)
+	logs, err := s.logsOf(sys, []*ent.Assignment{full})
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -269,7 +266,7 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 		return Assignment{}, err
 	}
 	a := s.assemble(full, earlier, agencyContacts)
-	a.complaints, a.training, a.stability = logTexts(logs)
+	a.complaints, a.training, a.stability = logTexts(logs[full.ID])
 	return a, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/clientsite"
 	"github.com/example/staffcrm/ent/dispatchcontact"
+	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/invalid"
@@ -83,41 +84,101 @@ func (s *Service) calendarOf(ctx context.Context, agencyID, days int) ([]Calenda
 	return Calendar(in), nil
 }
 
-// gapsOf lists the record gaps of assignments ids, which the caller read in its scope. The rows the
-// records print around them are read past it, as load does.
+// gapsOf lists the record gaps of assignments ids, which the caller read in its scope.
 func (s *Service) gapsOf(ctx context.Context, agencyID int, ids []int, ps []Placement) (map[int][]string, error) {
 	out := map[int][]string{}
+	err := s.assembleAll(ctx, agencyID, ids, ps, false, func(a Assignment) error {
+		if gaps := RecordGaps(a); len(gaps) > 0 {
+			out[a.ID] = gaps
+		}
+		return nil
+	})
+	return out, err
+}
+
+// assembleAll assembles assignments ids — which the caller read in its scope — in batches, with the
+// rows their records print read past the scope as load does, and calls each with one. Earlier runs
+// at the same org unit come from ps; logs are read only when withLogs (the ledger prints them).
+func (s *Service) assembleAll(ctx context.Context, agencyID int, ids []int, ps []Placement, withLogs bool, each func(Assignment) error) error {
 	if len(ids) == 0 {
-		return out, nil
+		return nil
 	}
-	sys := access.System(ctx, "records: the rows the statutory records of visible assignments print (calendar gaps)")
+	sys := access.System(ctx, "records: the rows the statutory records of visible assignments print (calendar, exports)")
 	agencyContacts, err := s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(agencyID),
 		dispatchcontact.ScopeKey("agency")).All(sys)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for chunk := range slices.Chunk(ids, 2000) {
-		rows, err := s.Client.Assignment.Query().Where(assignment.IDIn(chunk...)).
+	type runKey struct{ worker, unit int }
+	runs := map[runKey][]Placement{}
+	for _, p := range ps {
+		runs[runKey{p.WorkerID, p.OrgUnitID}] = append(runs[runKey{p.WorkerID, p.OrgUnitID}], p)
+	}
+	for chunk := range slices.Chunk(ids, 1000) {
+		rows, err := s.Client.Assignment.Query().Where(assignment.IDIn(chunk...)).Order(ent.Asc(assignment.FieldID)).
 			WithRegistrant().WithPosting().
 			WithOrgUnit(func(q *ent.OrgUnitQuery) {
 				q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
 			}).All(sys)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		var logs map[int][]*ent.LedgerLog
+		if withLogs {
+			if logs, err = s.logsOf(sys, rows); err != nil {
+				return err
+			}
 		}
 		for _, r := range rows {
 			var earlier []*ent.Assignment
-			for _, p := range ps {
-				if p.WorkerID == r.RegistrantID && p.OrgUnitID == r.OrgUnitID && p.AssignmentID != r.ID {
+			for _, p := range runs[runKey{r.RegistrantID, r.OrgUnitID}] {
+				if p.AssignmentID != r.ID {
 					earlier = append(earlier, &ent.Assignment{StartDate: p.Start, EndDate: p.End})
 				}
 			}
-			if gaps := RecordGaps(s.assemble(r, earlier, agencyContacts)); len(gaps) > 0 {
-				out[r.ID] = gaps
+			a := s.assemble(r, earlier, agencyContacts)
+			a.complaints, a.training, a.stability = logTexts(logs[r.ID])
+			if err := each(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// logsOf reads the ledger logs of assignments rows in one statement, by assignment: those naming
+// it, and the registrant's unassigned ones dated within it.
+func (s *Service) logsOf(ctx context.Context, rows []*ent.Assignment) (map[int][]*ent.LedgerLog, error) {
+	workers := make([]int, 0, len(rows))
+	for _, r := range rows {
+		workers = append(workers, r.RegistrantID)
+	}
+	all, err := s.Client.LedgerLog.Query().Where(ledgerlog.RegistrantIDIn(workers...)).
+		Order(ent.Asc(ledgerlog.FieldOccurredOn), ent.Asc(ledgerlog.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byWorker := map[int][]*ent.LedgerLog{}
+	for _, l := range all {
+		byWorker[l.RegistrantID] = append(byWorker[l.RegistrantID], l)
+	}
+	out := map[int][]*ent.LedgerLog{}
+	for _, r := range rows {
+		for _, l := range byWorker[r.RegistrantID] {
+			if belongs(l, r) {
+				out[r.ID] = append(out[r.ID], l)
 			}
 		}
 	}
 	return out, nil
+}
+
+// belongs reports whether log l is one of assignment a's ledger entry.
+func belongs(l *ent.LedgerLog, a *ent.Assignment) bool {
+	if l.AssignmentID != nil {
+		return *l.AssignmentID == a.ID
+	}
+	return !l.OccurredOn.Before(a.StartDate) && !l.OccurredOn.After(a.EndDate)
 }
 
 // WatchCalendar sends the entries that enter the viewer's calendar from now on, each once: on every

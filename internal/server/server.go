@@ -132,6 +132,7 @@ func Handler(o Options) http.Handler {
 	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
 		withStatementCount(authenticate(o, query))))))
 	mux.Handle("GET /records/{kind}/{file}", withTimeout(o.RequestTimeout, o.Closing, authenticate(o, recordPDF(o))))
+	mux.Handle("GET /records/{file}", withTimeout(exportTimeout, o.Closing, authenticate(o, recordCSV(o))))
 	mux.Handle("GET /export/{file}", withTimeout(exportTimeout, o.Closing, authenticate(o, gz(exportCSV(o)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
