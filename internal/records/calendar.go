@@ -149,8 +149,8 @@ func Calendar(in CalendarInput) []CalendarEntry {
 		}
 		add(CalendarEntry{Rule: rule, Due: c.Reaches, RegistrantID: ref(c.WorkerID), WorkerName: opt(c.WorkerName), OrgUnit: opt(c.OrgUnit),
 			OrgUnitID: c.OrgUnitID,
-			Text: fmt.Sprintf("%s さん（%s）%s（%s、法30条）", c.WorkerName, c.OrgUnit, what, measures),
-			Key:  fmt.Sprintf("%s:worker:%d:unit:%d:%s", rule, c.WorkerID, c.OrgUnitID, day(c.Reaches).Format(time.DateOnly))})
+			Text:      fmt.Sprintf("%s さん（%s）%s（%s、法30条）", c.WorkerName, c.OrgUnit, what, measures),
+			Key:       fmt.Sprintf("%s:worker:%d:unit:%d:%s", rule, c.WorkerID, c.OrgUnitID, day(c.Reaches).Format(time.DateOnly))})
 	}
 
 	// Assignments ending soon with nothing after them.
