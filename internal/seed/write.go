@@ -74,6 +74,7 @@ func (w *writer) write(ctx context.Context) error {
 		{"agency", w.agency}, {"minimum wages", w.minimumWages}, {"accounts", w.accountsAndStaff}, {"clients", w.clients},
 		{"postings", w.postings}, {"registrants", w.registrants}, {"applications", w.applications},
 		{"assignments", w.assignments}, {"inquiries", w.inquiries}, {"contact logs", w.contactLogs},
+		{"dispatch records", w.records},
 	} {
 		if err := step.fn(ctx); err != nil {
 			return fmt.Errorf("%s: %w", step.name, err)

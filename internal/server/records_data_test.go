@@ -126,7 +126,8 @@ func TestRecordsCompleteOverHTTP(t *testing.T) {
 					"safetyHealth": "派遣先の安全衛生規程による", "welfare": "食堂・休憩室の利用可",
 					"earlyTerminationMeasures": "新たな就業機会の確保、休業手当の支払い"}}})
 			const insurance = `mutation($in:RecordInsuranceEnrollmentInput!){recordInsuranceEnrollment(input:$in){registrant{healthInsuranceEnrolled employmentInsuranceEnrolled insuranceNotEnrolledReason}}}`
-			refused(coord, insurance, map[string]any{"in": map[string]any{"registrantId": strconv.Itoa(reg.ID), "health": true, "pension": true, "employment": false}}, graph.CodeBadUserInput)
+			refused(coord, insurance, map[string]any{"in": map[string]any{"registrantId": strconv.Itoa(reg.ID), "health": true, "pension": true, "employment": false,
+				"reasonNotEnrolled": ""}}, graph.CodeBadUserInput) // not enrolled, and the reason cleared
 			refused(sales, insurance, map[string]any{"in": map[string]any{"registrantId": strconv.Itoa(reg.ID), "health": true}}, graph.CodeForbidden)
 			must(coord, insurance, map[string]any{"in": map[string]any{"registrantId": strconv.Itoa(reg.ID), "health": true, "pension": true,
 				"employment": false, "reasonNotEnrolled": "週20時間未満のため"}})
