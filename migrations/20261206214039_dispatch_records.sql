@@ -22,7 +22,18 @@ CREATE INDEX "ledgerlog_assignment_id" ON "ledger_logs" ("assignment_id");
 -- create index "ledgerlog_registrant_id_occurred_on" to table: "ledger_logs"
 CREATE INDEX "ledgerlog_registrant_id_occurred_on" ON "ledger_logs" ("registrant_id", "occurred_on");
 
+-- data versions (internal/respcache): the records' tables and the general wages are served
+-- (ClientSite/OrgUnit.dispatchContacts, node) and cached like every domain table.
+CREATE CONSTRAINT TRIGGER "bump_data_version" AFTER INSERT OR UPDATE OR DELETE ON "dispatch_contacts" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "staffcrm_bump_data_version"();
+CREATE TRIGGER "bump_data_version_truncate" AFTER TRUNCATE ON "dispatch_contacts" FOR EACH STATEMENT EXECUTE FUNCTION "staffcrm_bump_data_version"();
+CREATE CONSTRAINT TRIGGER "bump_data_version" AFTER INSERT OR UPDATE OR DELETE ON "ledger_logs" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "staffcrm_bump_data_version"();
+CREATE TRIGGER "bump_data_version_truncate" AFTER TRUNCATE ON "ledger_logs" FOR EACH STATEMENT EXECUTE FUNCTION "staffcrm_bump_data_version"();
+CREATE CONSTRAINT TRIGGER "bump_data_version" AFTER INSERT OR UPDATE OR DELETE ON "general_wages" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "staffcrm_bump_data_version"();
+CREATE TRIGGER "bump_data_version_truncate" AFTER TRUNCATE ON "general_wages" FOR EACH STATEMENT EXECUTE FUNCTION "staffcrm_bump_data_version"();
+
 -- +goose Down
+DROP TRIGGER "bump_data_version_truncate" ON "general_wages";
+DROP TRIGGER "bump_data_version" ON "general_wages";
 -- reverse: create index "ledgerlog_registrant_id_occurred_on" to table: "ledger_logs"
 DROP INDEX "ledgerlog_registrant_id_occurred_on";
 -- reverse: create index "ledgerlog_assignment_id" to table: "ledger_logs"

@@ -17,6 +17,8 @@ var VersionedTables = []string{
 	"minimum_wages",    // migrations/*_minimum_wages.sql adds its triggers
 	"consents",         // migrations/*_registrant_signup.sql adds its triggers
 	"inquiry_messages", // migrations/*_inquiry_messages.sql adds its triggers
+	// migrations/*_dispatch_records.sql adds the triggers of these three
+	"dispatch_contacts", "ledger_logs", "general_wages",
 }
 
 // DataVersion is a number that changes whenever a write to any of VersionedTables commits, in this

@@ -115,16 +115,18 @@ func seededDB(t *testing.T, kind dbtest.Kind) *database.DB {
 // index (other than the primary key), so the copy doesn't collide with its original. A unique
 // index added without an entry here makes TestDataVersionBumpsOnEveryWrite fail on the insert.
 var copyOverrides = map[string]map[string]string{
-	"agencies":      {"slug": "slug || '-copy'"},
-	"accounts":      {"email": "'copy-' || email"},
-	"sales_reps":    {"account_id": "NULL"},
-	"registrants":   {"account_id": "NULL"},
-	"coordinators":  {"account_id": "NULL"},
-	"applications":  {"idempotency_key": "NULL", "active": "NULL"},
-	"assignments":   {"application_id": "NULL", "renewal_of_id": "NULL"},
-	"inquiries":     {"idempotency_key": "NULL"},
-	"skills":        {"name": "name || '-copy'"},
-	"minimum_wages": {"prefecture": "prefecture || '-copy'"},
+	"agencies":          {"slug": "slug || '-copy'"},
+	"accounts":          {"email": "'copy-' || email"},
+	"sales_reps":        {"account_id": "NULL"},
+	"registrants":       {"account_id": "NULL"},
+	"coordinators":      {"account_id": "NULL"},
+	"applications":      {"idempotency_key": "NULL", "active": "NULL"},
+	"assignments":       {"application_id": "NULL", "renewal_of_id": "NULL"},
+	"inquiries":         {"idempotency_key": "NULL"},
+	"skills":            {"name": "name || '-copy'"},
+	"minimum_wages":     {"prefecture": "prefecture || '-copy'"},
+	"general_wages":     {"prefecture": "prefecture || '-copy'"},
+	"dispatch_contacts": {"scope_key": "scope_key || '-copy'"},
 }
 
 // copyRowSQL returns an INSERT copying the row id of table under the new id newID (columns under a

@@ -296,3 +296,51 @@ func (d demo) viewerCtx(t *testing.T, email string) context.Context {
 	}
 	return auth.WithViewer(context.Background(), v)
 }
+
+// TestDispatchContactsNotStaleInCache: contacts are versioned data — a cached orgUnits list showing
+// them is not served after setDispatchContact changes one.
+func TestDispatchContactsNotStaleInCache(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			d := demoStack(t, kind, 1<<20)
+			srv := httptest.NewServer(d.handler)
+			t.Cleanup(srv.Close)
+			admin := loginAt(t, srv.URL, "admin@demo.example")
+			const list = `{orgUnits(first:1, orderBy:{field:NAME}){edges{node{id dispatchContacts{role name}}}}}`
+			names := func() (string, string) {
+				r := do(t, srv.URL, admin, query(list, nil))
+				if len(r.Errors) > 0 {
+					t.Fatal(r.Errors)
+				}
+				node := r.Data["orgUnits"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)
+				for _, c := range node["dispatchContacts"].([]any) {
+					if c := c.(map[string]any); c["role"] == "SUPERVISOR" {
+						return node["id"].(string), c["name"].(string)
+					}
+				}
+				return node["id"].(string), ""
+			}
+			unit, before := names()
+			if again, _ := names(); again != unit {
+				t.Fatal("unstable list")
+			}
+			r := do(t, srv.URL, admin, query(`mutation($in:SetDispatchContactInput!){setDispatchContact(input:$in){contact{id}}}`,
+				map[string]any{"in": map[string]any{"role": "SUPERVISOR", "orgUnitId": unit, "name": "新しい 上司", "phone": "03-9999-0000"}}))
+			if len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			if _, after := names(); after != "新しい 上司" {
+				t.Errorf("after setDispatchContact the list shows %q (before %q): a stale cache entry", after, before)
+			}
+			// Removing writes dispatch_contacts alone (setting also touches the org unit).
+			id := r.Data["setDispatchContact"].(map[string]any)["contact"].(map[string]any)["id"]
+			if r := do(t, srv.URL, admin, query(`mutation($id:ID!){removeDispatchContact(input:{id:$id}){removedId}}`,
+				map[string]any{"id": id})); len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			if _, after := names(); after != "" {
+				t.Errorf("after removeDispatchContact the list still shows %q: a stale cache entry", after)
+			}
+		})
+	}
+}
