@@ -210,8 +210,9 @@ var fieldRules = map[string]typeRules{
 	"DispatchContact":              fields(staff, "id createdAt updatedAt role name department phone site orgUnit"),
 	"DispatchContactPayload":       fields(adminOrRep, "contact"),
 	"RemoveDispatchContactPayload": fields(adminOrRep, "removedId"),
-	"LedgerLog":                    fields(staff, "id createdAt updatedAt kind occurredOn content handling registrant assignment recordedBy"),
-	"LedgerLogPayload":             fields(staff, "log"),
+	"LedgerLog": merge(fields(staff, "id createdAt updatedAt kind occurredOn registrant assignment recordedBy"),
+		fields(staff.audited(), "content handling")), // what a worker complained of is personal data
+	"LedgerLogPayload": fields(staff, "log"),
 
 	// The agency's settings are not secret from its own registrants (the app shows business hours, and
 	// a rate-limited registrant is told the limit anyway).
