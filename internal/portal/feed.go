@@ -134,3 +134,18 @@ func (l Loader) UpdateProfile(ctx context.Context, in ProfileChanges) (*MyProfil
 	}
 	return l.Profile(ctx)
 }
+
+// PersonalFeed reports whether the signed-in registrant's feed holds a posting introduced to her: an
+// open non-public posting her privacy lets her see (linked to her by an application, inquiry or
+// assignment). Without one her feed is exactly every such registrant's (the response cache shares
+// it); one statement.
+func (l Loader) PersonalFeed(ctx context.Context) (bool, error) {
+	if _, err := registrantID(ctx); err != nil {
+		return false, err
+	}
+	ok, err := l.Client.Posting.Query().Where(posting.StatusEQ(posting.StatusOPEN), posting.VisibilityEQ(posting.VisibilityNON_PUBLIC)).Exist(ctx)
+	if err != nil {
+		return false, fmt.Errorf("personal feed: %w", err)
+	}
+	return ok, nil
+}

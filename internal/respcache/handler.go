@@ -45,6 +45,18 @@ type Cache struct {
 	Trusted Documents
 	// Observe, when set, is told "hit", "miss" or "bypass" for every request the cache sees.
 	Observe func(result string)
+	// PersonalFeed, when set, reports whether the signed-in registrant's feed holds a posting
+	// introduced to her (portal.Loader.PersonalFeed). A registrant whose feed holds none sees exactly
+	// what every such registrant of her agency sees, so a feed-only operation of hers is keyed and
+	// computed as the agency's shared registrant feed, not as hers: one entry for all of them.
+	PersonalFeed func(ctx context.Context) (bool, error)
+}
+
+// sharedFeedViewer is who a shared feed entry is computed as: a registrant of the agency with no
+// profile, to whom nothing was ever introduced. Computing it as anyone real could store a posting
+// introduced to them a moment ago under the shared key.
+func sharedFeedViewer(v *auth.Viewer) *auth.Viewer {
+	return &auth.Viewer{AgencyID: v.AgencyID, Role: auth.RoleRegistrant}
 }
 
 // New returns a cache of at most maxBytes of response bodies for the schema.
@@ -87,6 +99,17 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			return
 		}
 		req.Lang = lang.From(r.Context())
+		if v.Role == auth.RoleRegistrant && c.PersonalFeed != nil && c.planner.FeedOnly(req.Query, req.OperationName) {
+			personal, err := c.PersonalFeed(r.Context())
+			if err != nil {
+				c.bypass(next, w, r, body)
+				return
+			}
+			if !personal {
+				v = sharedFeedViewer(v)
+				r = r.WithContext(auth.WithViewer(r.Context(), v))
+			}
+		}
 		k, ok := keyOf(v, &req)
 		if !ok {
 			c.bypass(next, w, r, body)

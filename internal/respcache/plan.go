@@ -72,7 +72,15 @@ var impure = map[string]bool{
 // Planner decides, once per distinct operation text, whether an operation may be cached.
 type Planner struct {
 	schema *ast.Schema
-	plans  *lru.Cache[operation, bool]
+	plans  *lru.Cache[operation, plan]
+}
+
+// plan is the decision for one operation.
+type plan struct {
+	cacheable bool
+	// feedOnly: every top-level field is publicPostings, whose answer for a registrant is the
+	// agency's open public postings plus those introduced to her, and nothing else about her.
+	feedOnly bool
 }
 
 // operation identifies a document's operation; a comparable key, so a lookup allocates nothing.
@@ -80,7 +88,7 @@ type operation struct{ name, query string }
 
 // NewPlanner remembers the decision for up to size distinct operations.
 func NewPlanner(schema *ast.Schema, size int) *Planner {
-	plans, err := lru.New[operation, bool](size)
+	plans, err := lru.New[operation, plan](size)
 	if err != nil {
 		panic(err) // size > 0 by construction
 	}
@@ -89,31 +97,42 @@ func NewPlanner(schema *ast.Schema, size int) *Planner {
 
 // Cacheable reports whether the operation named operationName in query may be served from the
 // cache. Invalid documents are not: the executor reports their errors.
-func (p *Planner) Cacheable(query, operationName string) bool {
+func (p *Planner) Cacheable(query, operationName string) bool { return p.plan(query, operationName).cacheable }
+
+// FeedOnly reports whether a cacheable operation selects nothing but publicPostings.
+func (p *Planner) FeedOnly(query, operationName string) bool { return p.plan(query, operationName).feedOnly }
+
+func (p *Planner) plan(query, operationName string) plan {
 	key := operation{name: operationName, query: query}
-	if ok, found := p.plans.Get(key); found {
-		return ok
+	if pl, found := p.plans.Get(key); found {
+		return pl
 	}
-	ok := p.decide(query, operationName)
-	p.plans.Add(key, ok)
-	return ok
+	pl := p.decide(query, operationName)
+	p.plans.Add(key, pl)
+	return pl
 }
 
-func (p *Planner) decide(query, operationName string) bool {
+func (p *Planner) decide(query, operationName string) plan {
 	doc, errs := gqlparser.LoadQuery(p.schema, query)
 	if len(errs) > 0 {
-		return false
+		return plan{}
 	}
 	op := doc.Operations.ForName(operationName)
 	if op == nil || op.Operation != ast.Query {
-		return false
+		return plan{}
 	}
+	feedOnly := true
 	for _, sel := range op.SelectionSet {
-		if f, ok := sel.(*ast.Field); !ok || !cacheableRoots[f.Name] {
-			return false // fragments at the top level are rare; keep the rule simple
+		f, ok := sel.(*ast.Field)
+		if !ok || !cacheableRoots[f.Name] {
+			return plan{} // fragments at the top level are rare; keep the rule simple
 		}
+		feedOnly = feedOnly && f.Name == "publicPostings"
 	}
-	return pureSelection(op.SelectionSet, map[*ast.FragmentDefinition]bool{})
+	if !pureSelection(op.SelectionSet, map[*ast.FragmentDefinition]bool{}) {
+		return plan{}
+	}
+	return plan{cacheable: true, feedOnly: feedOnly}
 }
 
 func pureSelection(set ast.SelectionSet, seen map[*ast.FragmentDefinition]bool) bool {

@@ -33,6 +33,7 @@ import (
 	"github.com/example/staffcrm/internal/lang"
 	"github.com/example/staffcrm/internal/metrics"
 	"github.com/example/staffcrm/internal/persisted"
+	"github.com/example/staffcrm/internal/portal"
 	"github.com/example/staffcrm/internal/respcache"
 )
 
@@ -127,6 +128,8 @@ func Handler(o Options) http.Handler {
 		if o.TrustedDocuments != nil {
 			o.ResponseCache.Trusted = o.TrustedDocuments // ids are the only way in: cache them
 		}
+		// Registrants to whom nothing was introduced share one feed entry per agency.
+		o.ResponseCache.PersonalFeed = portal.Loader{Client: o.Resolver.Client}.PersonalFeed
 		query = o.ResponseCache.Handler(query, gql)
 	}
 	mux.Handle("/query", negotiate(guardTransport(o, withTimeout(o.RequestTimeout, o.Closing,
