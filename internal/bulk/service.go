@@ -346,36 +346,24 @@ func (s *Service) Progress(ctx context.Context, id int) (<-chan *ent.ImportJob, 
 		}
 		last := first
 		// The bus is best effort (a lost event, another process's job): re-read now and then anyway.
-		poll := time.NewTicker(time.Second)
+		every := time.Second
 		if events != nil {
-			poll.Reset(5 * time.Second)
+			every = 5 * time.Second
 		}
-		defer poll.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case _, ok := <-events:
-				if !ok {
-					return
-				}
-			case <-poll.C:
-			}
+		notify.Wake(ctx, events, every, func() bool {
 			if s.Alive != nil && s.Alive(ctx) != nil {
-				return
+				return false
 			}
 			j, err := s.Job(ctx, id)
 			if err != nil {
-				return
+				return false
 			}
 			if j.Status == last.Status && j.Done == last.Done && j.Total == last.Total {
-				continue
+				return true
 			}
 			last = j
-			if !send(j) {
-				return
-			}
-		}
+			return send(j)
+		})
 	}()
 	return out, nil
 }

@@ -206,24 +206,13 @@ func (s *Service) WatchCalendar(ctx context.Context, days int) (<-chan *Calendar
 	out := make(chan *CalendarEntry, 16)
 	go func() {
 		defer close(out)
-		poll := time.NewTicker(CalendarPoll)
-		defer poll.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case _, ok := <-events:
-				if !ok {
-					return
-				}
-			case <-poll.C:
-			}
+		notify.Wake(ctx, events, CalendarPoll, func() bool {
 			if s.Alive != nil && s.Alive(ctx) != nil {
-				return
+				return false
 			}
 			now, err := s.Calendar(ctx, days)
 			if err != nil {
-				return
+				return false
 			}
 			for i := range now {
 				if seen[now[i].Key] {
@@ -233,10 +222,11 @@ func (s *Service) WatchCalendar(ctx context.Context, days int) (<-chan *Calendar
 				select {
 				case out <- &now[i]:
 				case <-ctx.Done():
-					return
+					return false
 				}
 			}
-		}
+			return true
+		})
 	}()
 	return out, nil
 }

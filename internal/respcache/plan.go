@@ -97,10 +97,14 @@ func NewPlanner(schema *ast.Schema, size int) *Planner {
 
 // Cacheable reports whether the operation named operationName in query may be served from the
 // cache. Invalid documents are not: the executor reports their errors.
-func (p *Planner) Cacheable(query, operationName string) bool { return p.plan(query, operationName).cacheable }
+func (p *Planner) Cacheable(query, operationName string) bool {
+	return p.plan(query, operationName).cacheable
+}
 
 // FeedOnly reports whether a cacheable operation selects nothing but publicPostings.
-func (p *Planner) FeedOnly(query, operationName string) bool { return p.plan(query, operationName).feedOnly }
+func (p *Planner) FeedOnly(query, operationName string) bool {
+	return p.plan(query, operationName).feedOnly
+}
 
 func (p *Planner) plan(query, operationName string) plan {
 	key := operation{name: operationName, query: query}
