@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/klauspost/compress/gzip"
 	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/singleflight"
@@ -39,6 +40,7 @@ type Cache struct {
 	store    *store
 	versions Versions
 	flight   singleflight.Group
+	feeds    *lru.Cache[feedViewer, feedFlag] // PersonalFeed answers by registrant, at a version
 	// Trusted, when set (TRUSTED_DOCUMENTS), is the allow-list: requests naming a listed document
 	// by id are cached under its text, and requests with query text are left to the server, which
 	// refuses them.
@@ -52,6 +54,29 @@ type Cache struct {
 	PersonalFeed func(ctx context.Context) (bool, error)
 }
 
+// personalFeed is PersonalFeed for v, remembered per data version: it changes only with the data.
+// The answer is read after version, so it is at least that fresh: a posting introduced after the
+// version was read can only make her personal early, and her own entry is always right.
+func (c *Cache) personalFeed(ctx context.Context, v *auth.Viewer, version int64) (bool, error) {
+	who := feedViewer{agency: v.AgencyID, account: v.AccountID, profile: v.ProfileID, token: v.TokenVersion}
+	if f, ok := c.feeds.Get(who); ok && f.version == version {
+		return f.personal, nil
+	}
+	personal, err := c.PersonalFeed(ctx)
+	if err != nil {
+		return false, err
+	}
+	c.feeds.Add(who, feedFlag{version: version, personal: personal})
+	return personal, nil
+}
+
+type feedViewer struct{ agency, account, profile, token int }
+
+type feedFlag struct {
+	version  int64
+	personal bool
+}
+
 // sharedFeedViewer is who a shared feed entry is computed as: a registrant of the agency with no
 // profile, to whom nothing was ever introduced. Computing it as anyone real could store a posting
 // introduced to them a moment ago under the shared key.
@@ -61,8 +86,15 @@ func sharedFeedViewer(v *auth.Viewer) *auth.Viewer {
 
 // New returns a cache of at most maxBytes of response bodies for the schema.
 func New(schema *ast.Schema, versions Versions, maxBytes int64) *Cache {
-	return &Cache{planner: NewPlanner(schema, 1000), store: newStore(maxBytes), versions: versions}
+	feeds, err := lru.New[feedViewer, feedFlag](feedFlags)
+	if err != nil {
+		panic(err) // a positive constant size
+	}
+	return &Cache{planner: NewPlanner(schema, 1000), store: newStore(maxBytes), versions: versions, feeds: feeds}
 }
+
+// feedFlags bounds the remembered PersonalFeed answers (a few dozen bytes each).
+const feedFlags = 100_000
 
 // gzipMinSize matches the server's gzip threshold: smaller bodies are stored and sent plain.
 const gzipMinSize = 1024
@@ -99,8 +131,13 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 			return
 		}
 		req.Lang = lang.From(r.Context())
+		version, err := c.versions.AgencyVersion(r.Context(), v.AgencyID)
+		if err != nil {
+			c.bypass(next, w, r, body)
+			return
+		}
 		if v.Role == auth.RoleRegistrant && c.PersonalFeed != nil && c.planner.FeedOnly(req.Query, req.OperationName) {
-			personal, err := c.PersonalFeed(r.Context())
+			personal, err := c.personalFeed(r.Context(), v, version)
 			if err != nil {
 				c.bypass(next, w, r, body)
 				return
@@ -112,11 +149,6 @@ func (c *Cache) Handler(next, exec http.Handler) http.Handler {
 		}
 		k, ok := keyOf(v, &req)
 		if !ok {
-			c.bypass(next, w, r, body)
-			return
-		}
-		version, err := c.versions.AgencyVersion(r.Context(), v.AgencyID)
-		if err != nil {
 			c.bypass(next, w, r, body)
 			return
 		}
