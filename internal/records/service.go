@@ -186,7 +186,7 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 		}
 		workers[r.RegistrantID] = true
 	}
-	measures, err := s.stabilityMeasures(ctx, workers)
+	measures, err := s.stabilityMeasures(ctx, workers, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 	for _, r := range rows {
 		p := Placement{AssignmentID: r.ID, WorkerID: r.RegistrantID, OrgUnitID: r.OrgUnitID,
 			Start: r.StartDate, End: r.EndDate, HourlyWage: r.HourlyWage, BillRate: r.BillRate,
-			Status: r.Status.String(), Renewed: renewed[r.ID], Measures: measures[r.RegistrantID]}
+			Status: r.Status.String(), Renewed: renewed[r.ID], Measures: measures[r.ID]}
 		if reg := r.Edges.Registrant; reg != nil {
 			p.WorkerName, p.Employment = reg.Name, reg.Employment.String()
 			p.Is60Plus = compliance.Is60Plus(reg.BirthDate, r.StartDate)
@@ -211,14 +211,19 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 }
 
 // stabilityMeasures reads the stability measures recorded for workers (in the caller's scope), one
-// dated line each, by worker.
-func (s *Service) stabilityMeasures(ctx context.Context, workers map[int]bool) (map[int][]string, error) {
+// dated line each, by the assignment of rows they belong to (see belongs), so a run of several
+// assignments lists each measure once.
+func (s *Service) stabilityMeasures(ctx context.Context, workers map[int]bool, rows []*ent.Assignment) (map[int][]string, error) {
 	if len(workers) == 0 {
 		return nil, nil
 	}
 	ids := make([]int, 0, len(workers))
 	for id := range workers {
 		ids = append(ids, id)
+	}
+	byWorker := map[int][]*ent.Assignment{}
+	for _, r := range rows {
+		byWorker[r.RegistrantID] = append(byWorker[r.RegistrantID], r)
 	}
 	out := map[int][]string{}
 	for chunk := range slices.Chunk(ids, 5000) { // SQLite's bound-parameter limit
@@ -228,8 +233,13 @@ func (s *Service) stabilityMeasures(ctx context.Context, workers map[int]bool) (
 			return nil, err
 		}
 		for _, l := range logs {
-			_, _, lines := logTexts([]*ent.LedgerLog{l})
-			out[l.RegistrantID] = append(out[l.RegistrantID], lines...)
+			for _, a := range byWorker[l.RegistrantID] {
+				if belongs(l, a) {
+					_, _, lines := logTexts([]*ent.LedgerLog{l})
+					out[a.ID] = append(out[a.ID], lines...)
+					break
+				}
+			}
 		}
 	}
 	return out, nil

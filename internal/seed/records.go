@@ -20,20 +20,21 @@ import (
 // imports the official table of its fiscal year itself (importGeneralWages).
 func (w *writer) records(ctx context.Context) error {
 	tel := w.p.phone("03")
+	person := func(n int) string { return contactNames[n%len(contactNames)] }
 	contacts := []*ent.DispatchContactCreate{
-		w.contact(dispatchcontact.RoleAGENCY_RESPONSIBLE, "agency", "派遣元責任者 "+w.ap.spec.name, "佐々木 正人", tel),
-		w.contact(dispatchcontact.RoleAGENCY_COMPLAINT, "agency", "コンプライアンス室", "苦情相談窓口", tel),
+		w.contact(dispatchcontact.RoleAGENCY_RESPONSIBLE, "agency", "管理部 部長", "佐々木 正人", tel),
+		w.contact(dispatchcontact.RoleAGENCY_COMPLAINT, "agency", "コンプライアンス室 苦情相談窓口", "松本 恵", tel),
 	}
 	for i, id := range w.siteIDs {
 		site := w.ap.sites[i]
 		phone := w.p.phone(site.loc.phoneArea)
 		contacts = append(contacts,
-			w.contact(dispatchcontact.RoleCLIENT_RESPONSIBLE, fmt.Sprintf("site:%d", id), "人事部 課長", "派遣先責任者 "+site.spec.name, phone).SetSiteID(id),
-			w.contact(dispatchcontact.RoleCLIENT_COMPLAINT, fmt.Sprintf("site:%d", id), "総務部", "苦情受付担当", phone).SetSiteID(id))
+			w.contact(dispatchcontact.RoleCLIENT_RESPONSIBLE, fmt.Sprintf("site:%d", id), "人事部 課長", person(2*i), phone).SetSiteID(id),
+			w.contact(dispatchcontact.RoleCLIENT_COMPLAINT, fmt.Sprintf("site:%d", id), "総務部 苦情受付", person(2*i+1), phone).SetSiteID(id))
 	}
 	for i, id := range w.unitIDs {
 		contacts = append(contacts, w.contact(dispatchcontact.RoleSUPERVISOR, fmt.Sprintf("unit:%d", id), w.ap.units[i].name+" 係長",
-			"指揮命令者 "+w.ap.units[i].name, w.p.phone(w.ap.sites[w.ap.units[i].site].loc.phoneArea)).SetOrgUnitID(id))
+			person(3*i+5), w.p.phone(w.ap.sites[w.ap.units[i].site].loc.phoneArea)).SetOrgUnitID(id))
 	}
 	if _, err := bulk(ctx, w.tx.DispatchContact.CreateBulk, contacts, func(c *ent.DispatchContact) int { return c.ID }); err != nil {
 		return err
@@ -106,6 +107,9 @@ func (w *writer) records(ctx context.Context) error {
 	}
 	return w.sampleGeneralWages(ctx)
 }
+
+// contactNames are the demo's client-side contacts (invented).
+var contactNames = []string{"田中 浩", "鈴木 恵子", "高橋 誠", "伊藤 直美", "渡辺 剛", "山本 由美", "中村 修", "小林 明美", "加藤 隆", "吉田 真理"}
 
 func (w *writer) contact(role dispatchcontact.Role, scope, department, name, phone string) *ent.DispatchContactCreate {
 	return w.tx.DispatchContact.Create().SetAgencyID(w.agencyID).SetRole(role).SetScopeKey(scope).
