@@ -14,7 +14,7 @@ type Placement struct {
 	WorkerID     int
 	WorkerName   string
 	Employment   string // FixedTerm or Indefinite
-	SiteID       int    // the agency's establishment (事業所) for the disclosure
+	SiteID       int    // the client site; MarginDisclosure groups by it as the establishment it is given
 	SiteName     string
 	OrgUnitID    int
 	OrgUnit      string

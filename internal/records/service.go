@@ -154,6 +154,17 @@ func (s *Service) MarginDisclosure(ctx context.Context, fy int) ([]Margin, error
 	if err != nil {
 		return nil, fmt.Errorf("margin disclosure: %w", err)
 	}
+	// The disclosure is per establishment of the dispatching agency (派遣元事業所), not per client
+	// site. The CRM does not model an agency's offices yet, so the agency is its one establishment.
+	if v != nil {
+		ag, err := s.Client.Agency.Get(ctx, v.AgencyID)
+		if err != nil {
+			return nil, fmt.Errorf("margin disclosure: %w", err)
+		}
+		for i := range ps {
+			ps[i].SiteID, ps[i].SiteName = ag.ID, ag.Name
+		}
+	}
 	return MarginDisclosure(fy, ps), nil
 }
 
