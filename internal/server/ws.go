@@ -61,6 +61,8 @@ func (t *transportWS) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return // the upgrader has answered with an HTTP error
 	}
 	c := &wsConn{t: t, conn: conn, exec: exec, headers: r.Header, subs: map[string]*wsSub{}}
+	// The close frame is ours to send (close), with the code the server decided on: no automatic echo.
+	conn.SetCloseHandler(func(int, string) error { return nil })
 	if t.readLimit > 0 {
 		conn.SetReadLimit(t.readLimit)
 	}
@@ -90,6 +92,15 @@ type wsConn struct {
 	initSeen bool
 	ctx      context.Context // the authenticated context once acknowledged, nil before
 	closed   bool
+	// ending is the close the server has decided on (the session ended) while it still sends the
+	// operations their errors: if the peer closes meanwhile (a lazy client does, on the last
+	// error), the server answers with this code, not an echo of the peer's.
+	ending *wsClose
+}
+
+type wsClose struct {
+	code   int
+	reason string
 }
 
 type wsSub struct{ cancel context.CancelFunc }
@@ -126,7 +137,14 @@ func (c *wsConn) serve(ctx context.Context) {
 	for {
 		kind, data, err := c.conn.ReadMessage()
 		if err != nil {
-			c.close(websocket.CloseNormalClosure, "") // the peer went away or we closed
+			c.mu.Lock()
+			ending := c.ending
+			c.mu.Unlock()
+			if ending != nil {
+				c.close(ending.code, ending.reason)
+			} else {
+				c.close(websocket.CloseNormalClosure, "") // the peer went away or we closed
+			}
 			return
 		}
 		if kind != websocket.TextMessage {
@@ -214,7 +232,9 @@ func (c *wsConn) init(ctx context.Context, raw json.RawMessage) bool {
 // forbid ends every subscription with an UNAUTHENTICATED error saying why, then closes 4403, so
 // a client both sees a coded error per operation and knows to renew its token before reconnecting.
 func (c *wsConn) forbid(why error) {
+	reason := truncate("Forbidden: " + why.Error())
 	c.mu.Lock()
+	c.ending = &wsClose{code: closeForbidden, reason: reason}
 	subs := c.subs
 	c.subs = map[string]*wsSub{}
 	c.mu.Unlock()
@@ -223,7 +243,7 @@ func (c *wsConn) forbid(why error) {
 		s.cancel()
 		c.send(wsMessage{ID: &id, Type: "error", Payload: payload})
 	}
-	c.close(closeForbidden, truncate("Forbidden: "+why.Error()))
+	c.close(closeForbidden, reason)
 }
 
 func (c *wsConn) subscribe(m wsMessage) bool {
@@ -367,9 +387,8 @@ func (c *wsConn) close(code int, reason string) {
 	for _, s := range subs {
 		s.cancel()
 	}
-	if code != websocket.CloseNormalClosure || reason != "" {
-		_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-	}
+	// Also for a normal closure: it answers the peer's close frame (there is no automatic echo).
+	_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
 	_ = c.conn.Close()
 }
 
