@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/account"
 	"github.com/example/staffcrm/ent/coordinator"
 	"github.com/example/staffcrm/ent/registrant"
@@ -42,10 +43,7 @@ func TestRecordsCompleteOverHTTP(t *testing.T) {
 			t.Cleanup(srv.Close)
 			sys := access.System(context.Background(), "test: records fixtures")
 			c := d.db.Client
-			repAcc := c.Account.Query().Where(account.Email("sales@demo.example")).OnlyX(sys)
-			rep := c.SalesRep.Query().Where(salesrep.AccountID(repAcc.ID)).OnlyX(sys)
-			regAcc := c.Account.Query().Where(account.Email("registrant@demo.example")).OnlyX(sys)
-			reg := c.Registrant.Query().Where(registrant.AccountID(regAcc.ID)).OnlyX(sys)
+			rep, reg := demoRepAndRegistrant(sys, c)
 			ag := reg.AgencyID
 			// A client of the rep's with one site and unit, another client's unit the rep does not serve.
 			cl := c.ClientCompany.Create().SetAgencyID(ag).SetName("記録テスト株式会社").SetIndustry("製造業").SetServiceRepID(rep.ID).SaveX(sys)
@@ -363,4 +361,12 @@ func TestDispatchContactsNotStaleInCache(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoRepAndRegistrant are the demo agency's sales@ rep and registrant@ registrant.
+func demoRepAndRegistrant(sys context.Context, c *ent.Client) (*ent.SalesRep, *ent.Registrant) {
+	repAcc := c.Account.Query().Where(account.Email("sales@demo.example")).OnlyX(sys)
+	regAcc := c.Account.Query().Where(account.Email("registrant@demo.example")).OnlyX(sys)
+	return c.SalesRep.Query().Where(salesrep.AccountID(repAcc.ID)).OnlyX(sys),
+		c.Registrant.Query().Where(registrant.AccountID(regAcc.ID)).OnlyX(sys)
 }

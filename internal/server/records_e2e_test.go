@@ -34,10 +34,7 @@ func TestRecordsOverHTTP(t *testing.T) {
 			t.Cleanup(srv.Close)
 			sys := access.System(context.Background(), "test: records fixtures")
 			c := d.db.Client
-			repAcc := c.Account.Query().Where(account.Email("sales@demo.example")).OnlyX(sys)
-			rep := c.SalesRep.Query().Where(salesrep.AccountID(repAcc.ID)).OnlyX(sys)
-			regAcc := c.Account.Query().Where(account.Email("registrant@demo.example")).OnlyX(sys)
-			reg := c.Registrant.Query().Where(registrant.AccountID(regAcc.ID)).OnlyX(sys)
+			rep, reg := demoRepAndRegistrant(sys, c)
 			other := c.Registrant.Query().Where(registrant.AgencyID(reg.AgencyID), registrant.IDNEQ(reg.ID)).FirstX(sys)
 			p := c.Posting.Query().Where(posting.AccountRepID(rep.ID)).WithOrgUnit().FirstX(sys)
 			c.ClientSite.UpdateOneID(p.Edges.OrgUnit.SiteID).SetConflictDate(time.Date(2028, 4, 1, 0, 0, 0, 0, time.UTC)).
