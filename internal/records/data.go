@@ -60,7 +60,7 @@ func (s *Service) SetContact(ctx context.Context, in ContactInput) (*ent.Dispatc
 	if err != nil {
 		return nil, err
 	}
-	if v != nil && v.Role != auth.RoleAdmin && scope == "agency" {
+	if v != nil && v.Role != auth.RoleAdmin && scope == ScopeAgency {
 		return nil, ErrAdminOnlyContact
 	}
 	var id int

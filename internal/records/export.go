@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/example/staffcrm/ent/assignment"
-	"github.com/example/staffcrm/ent/predicate"
 	"github.com/example/staffcrm/internal/audit"
 	"github.com/example/staffcrm/internal/auth"
 	"github.com/example/staffcrm/internal/invalid"
@@ -57,12 +56,10 @@ func (s *Service) Export(ctx context.Context, req ExportRequest, w io.Writer) (i
 	return 0, ErrNotFound
 }
 
-func fiscalYear(fy int) []predicate.Assignment {
-	if fy == 0 {
-		return nil
-	}
-	return []predicate.Assignment{assignment.EndDateGTE(time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC)),
-		assignment.StartDateLTE(time.Date(fy+1, time.March, 31, 0, 0, 0, 0, time.UTC))}
+// inFiscalYear: p ran in fiscal year fy (April–March; 0: every year).
+func inFiscalYear(fy int, p Placement) bool {
+	return fy == 0 || (!p.End.Before(time.Date(fy, time.April, 1, 0, 0, 0, 0, time.UTC)) &&
+		!p.Start.After(time.Date(fy+1, time.March, 31, 0, 0, 0, 0, time.UTC)))
 }
 
 func checkYear(fy int, required bool) error {
@@ -85,20 +82,20 @@ func (s *Service) exportLedger(ctx context.Context, req ExportRequest, w io.Writ
 	if v == nil {
 		return 0, fmt.Errorf("ledger export: %w", ErrStaffOnly) // a job names the agency through a viewer
 	}
-	ps, err := s.placements(ctx, append(fiscalYear(req.FiscalYear), assignment.AgencyID(v.AgencyID))...)
-	if err != nil {
-		return 0, fmt.Errorf("ledger export: %w", err)
-	}
-	// Earlier runs decide the individual limit: read the agency's placements at the same units.
+	// Every placement of the scope: earlier runs decide an entry's individual limit date.
 	all, err := s.placements(ctx, assignment.AgencyID(v.AgencyID))
 	if err != nil {
 		return 0, fmt.Errorf("ledger export: %w", err)
 	}
-	ids := make([]int, len(ps))
+	var ids []int
+	for _, p := range all {
+		if inFiscalYear(req.FiscalYear, p) {
+			ids = append(ids, p.AssignmentID)
+		}
+	}
 	reads := audit.NewReads()
-	for i, p := range ps {
-		ids[i] = p.AssignmentID
-		reads.Record("Assignment", "ledgerExport", p.AssignmentID)
+	for _, id := range ids {
+		reads.Record("Assignment", "ledgerExport", id)
 	}
 	if err := reads.Flush(ctx, s.Client); err != nil {
 		return 0, fmt.Errorf("ledger export: %w", err)

@@ -19,6 +19,20 @@ const (
 	RoleSupervisor        = "SUPERVISOR"         // 指揮命令者, per org unit
 )
 
+// ScopeAgency is the scope key of the agency's own contacts ("site:N" and "unit:N" the others').
+const ScopeAgency = "agency"
+
+// ScopeOf is the scope key of a contact's place: the site, the org unit, or (neither) the agency.
+func ScopeOf(siteID, orgUnitID *int) string {
+	switch {
+	case siteID != nil:
+		return "site:" + strconv.Itoa(*siteID)
+	case orgUnitID != nil:
+		return "unit:" + strconv.Itoa(*orgUnitID)
+	}
+	return ScopeAgency
+}
+
 // ContactInput is a contact as entered.
 type ContactInput struct {
 	Role              string
@@ -39,17 +53,17 @@ func CheckContact(c ContactInput) (ContactInput, string, error) {
 		if c.SiteID != nil || c.OrgUnitID != nil {
 			return c, "", invalid.Field("siteId", "the agency's own contacts name no site or org unit")
 		}
-		scope = "agency"
+		scope = ScopeOf(nil, nil)
 	case RoleClientResponsible, RoleClientComplaint:
 		if c.SiteID == nil || c.OrgUnitID != nil {
 			return c, "", invalid.Field("siteId", "%s names a client site (and no org unit)", c.Role)
 		}
-		scope = "site:" + strconv.Itoa(*c.SiteID)
+		scope = ScopeOf(c.SiteID, nil)
 	case RoleSupervisor:
 		if c.OrgUnitID == nil || c.SiteID != nil {
 			return c, "", invalid.Field("orgUnitId", "SUPERVISOR names an org unit (and no site)")
 		}
-		scope = "unit:" + strconv.Itoa(*c.OrgUnitID)
+		scope = ScopeOf(nil, c.OrgUnitID)
 	default:
 		return c, "", invalid.Field("role", "unknown role %q", c.Role)
 	}

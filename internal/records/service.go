@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -190,14 +191,12 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 		return nil, err
 	}
 	renewed := map[int]bool{}
-	workers := map[int]bool{}
 	for _, r := range rows {
 		if r.RenewalOfID != nil {
 			renewed[*r.RenewalOfID] = true
 		}
-		workers[r.RegistrantID] = true
 	}
-	measures, err := s.stabilityMeasures(ctx, workers, rows)
+	measures, err := s.stabilityMeasures(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -224,18 +223,12 @@ func (s *Service) placements(ctx context.Context, where ...predicate.Assignment)
 // stabilityMeasures reads the stability measures recorded for workers (in the caller's scope), one
 // dated line each, by the assignment of rows they belong to (see belongs), so a run of several
 // assignments lists each measure once.
-func (s *Service) stabilityMeasures(ctx context.Context, workers map[int]bool, rows []*ent.Assignment) (map[int][]string, error) {
-	if len(workers) == 0 {
-		return nil, nil
-	}
-	ids := make([]int, 0, len(workers))
-	for id := range workers {
-		ids = append(ids, id)
-	}
+func (s *Service) stabilityMeasures(ctx context.Context, rows []*ent.Assignment) (map[int][]string, error) {
 	byWorker := map[int][]*ent.Assignment{}
 	for _, r := range rows {
 		byWorker[r.RegistrantID] = append(byWorker[r.RegistrantID], r)
 	}
+	ids := slices.Collect(maps.Keys(byWorker))
 	out := map[int][]string{}
 	for chunk := range slices.Chunk(ids, 5000) { // SQLite's bound-parameter limit
 		logs, err := s.Client.LedgerLog.Query().Where(ledgerlog.KindEQ(ledgerlog.KindSTABILITY_MEASURE), ledgerlog.RegistrantIDIn(chunk...)).
@@ -262,21 +255,19 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 		return Assignment{}, err
 	}
 	sys := access.System(ctx, "records: the rows a statutory record of a visible assignment prints")
-	full, err := s.Client.Assignment.Query().Where(assignment.ID(id)).
-		WithRegistrant().WithAgency().WithPosting().
-		WithOrgUnit(func(q *ent.OrgUnitQuery) {
-			q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
-		}).
-		Only(sys)
+	rows, err := s.recordRows(sys, assignment.ID(id))
 	if err != nil {
 		return Assignment{}, err
 	}
-	agencyContacts, err := s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(full.AgencyID),
-		dispatchcontact.ScopeKey("agency")).All(sys)
+	if len(rows) != 1 {
+		return Assignment{}, ErrNotFound
+	}
+	full := rows[0]
+	contacts, err := s.agencyContacts(sys, full.AgencyID)
 	if err != nil {
 		return Assignment{}, err
 	}
-	logs, err := s.logsOf(sys, []*ent.Assignment{full})
+	logs, err := s.logsOf(sys, rows)
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -286,9 +277,24 @@ func (s *Service) load(ctx context.Context, id int) (Assignment, error) {
 	if err != nil {
 		return Assignment{}, err
 	}
-	a := s.assemble(full, earlier, agencyContacts)
+	a := s.assemble(full, earlier, contacts)
 	a.complaints, a.training, a.stability = logTexts(logs[full.ID])
 	return a, nil
+}
+
+// recordRows reads assignments with every row their records print, past the viewer's scope:
+// callers read the assignments in scope first.
+func (s *Service) recordRows(sys context.Context, where ...predicate.Assignment) ([]*ent.Assignment, error) {
+	return s.Client.Assignment.Query().Where(where...).Order(ent.Asc(assignment.FieldID)).
+		WithRegistrant().WithAgency().WithPosting().
+		WithOrgUnit(func(q *ent.OrgUnitQuery) {
+			q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
+		}).All(sys)
+}
+
+// agencyContacts are the agency's own contacts (派遣元責任者, its complaint desk).
+func (s *Service) agencyContacts(sys context.Context, agencyID int) ([]*ent.DispatchContact, error) {
+	return s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(agencyID), dispatchcontact.ScopeKey(ScopeAgency)).All(sys)
 }
 
 func (s *Service) assemble(r *ent.Assignment, earlier []*ent.Assignment, agencyContacts []*ent.DispatchContact) Assignment {

@@ -9,7 +9,6 @@ import (
 	"github.com/example/staffcrm/ent"
 	"github.com/example/staffcrm/ent/assignment"
 	"github.com/example/staffcrm/ent/clientsite"
-	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/internal/access"
 	"github.com/example/staffcrm/internal/auth"
@@ -104,8 +103,7 @@ func (s *Service) assembleAll(ctx context.Context, agencyID int, ids []int, ps [
 		return nil
 	}
 	sys := access.System(ctx, "records: the rows the statutory records of visible assignments print (calendar, exports)")
-	agencyContacts, err := s.Client.DispatchContact.Query().Where(dispatchcontact.AgencyID(agencyID),
-		dispatchcontact.ScopeKey("agency")).All(sys)
+	agencyContacts, err := s.agencyContacts(sys, agencyID)
 	if err != nil {
 		return err
 	}
@@ -115,11 +113,7 @@ func (s *Service) assembleAll(ctx context.Context, agencyID int, ids []int, ps [
 		runs[runKey{p.WorkerID, p.OrgUnitID}] = append(runs[runKey{p.WorkerID, p.OrgUnitID}], p)
 	}
 	for chunk := range slices.Chunk(ids, 1000) {
-		rows, err := s.Client.Assignment.Query().Where(assignment.IDIn(chunk...)).Order(ent.Asc(assignment.FieldID)).
-			WithRegistrant().WithPosting().
-			WithOrgUnit(func(q *ent.OrgUnitQuery) {
-				q.WithDispatchContacts().WithSite(func(q *ent.ClientSiteQuery) { q.WithClient().WithDispatchContacts() })
-			}).All(sys)
+		rows, err := s.recordRows(sys, assignment.IDIn(chunk...))
 		if err != nil {
 			return err
 		}

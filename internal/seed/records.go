@@ -2,7 +2,6 @@ package seed
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/example/staffcrm/ent/dispatchcontact"
 	"github.com/example/staffcrm/ent/ledgerlog"
 	"github.com/example/staffcrm/ent/posting"
+	"github.com/example/staffcrm/internal/records"
 )
 
 // The data the dispatch-law records print (DESIGN §11) for the demo: the agency's and every
@@ -22,18 +22,18 @@ func (w *writer) records(ctx context.Context) error {
 	tel := w.p.phone("03")
 	person := func(n int) string { return contactNames[n%len(contactNames)] }
 	contacts := []*ent.DispatchContactCreate{
-		w.contact(dispatchcontact.RoleAGENCY_RESPONSIBLE, "agency", "管理部 部長", "佐々木 正人", tel),
-		w.contact(dispatchcontact.RoleAGENCY_COMPLAINT, "agency", "コンプライアンス室 苦情相談窓口", "松本 恵", tel),
+		w.contact(dispatchcontact.RoleAGENCY_RESPONSIBLE, records.ScopeAgency, "管理部 部長", "佐々木 正人", tel),
+		w.contact(dispatchcontact.RoleAGENCY_COMPLAINT, records.ScopeAgency, "コンプライアンス室 苦情相談窓口", "松本 恵", tel),
 	}
 	for i, id := range w.siteIDs {
 		site := w.ap.sites[i]
 		phone := w.p.phone(site.loc.phoneArea)
 		contacts = append(contacts,
-			w.contact(dispatchcontact.RoleCLIENT_RESPONSIBLE, fmt.Sprintf("site:%d", id), "人事部 課長", person(2*i), phone).SetSiteID(id),
-			w.contact(dispatchcontact.RoleCLIENT_COMPLAINT, fmt.Sprintf("site:%d", id), "総務部 苦情受付", person(2*i+1), phone).SetSiteID(id))
+			w.contact(dispatchcontact.RoleCLIENT_RESPONSIBLE, records.ScopeOf(&id, nil), "人事部 課長", person(2*i), phone).SetSiteID(id),
+			w.contact(dispatchcontact.RoleCLIENT_COMPLAINT, records.ScopeOf(&id, nil), "総務部 苦情受付", person(2*i+1), phone).SetSiteID(id))
 	}
 	for i, id := range w.unitIDs {
-		contacts = append(contacts, w.contact(dispatchcontact.RoleSUPERVISOR, fmt.Sprintf("unit:%d", id), w.ap.units[i].name+" 係長",
+		contacts = append(contacts, w.contact(dispatchcontact.RoleSUPERVISOR, records.ScopeOf(nil, &id), w.ap.units[i].name+" 係長",
 			person(3*i+5), w.p.phone(w.ap.sites[w.ap.units[i].site].loc.phoneArea)).SetOrgUnitID(id))
 	}
 	if _, err := bulk(ctx, w.tx.DispatchContact.CreateBulk, contacts, func(c *ent.DispatchContact) int { return c.ID }); err != nil {
